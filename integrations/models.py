@@ -1,0 +1,352 @@
+"""WHO is connected to WHAT and HOW it maps (design.md section 4)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from integrations.crypto import EncryptedTextField
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Tenant(TimeStampedModel):
+    """A merchant's organisation. Every merchant-visible object hangs off one tenant."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    contact_email = models.EmailField(blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="TenantMembership", related_name="tenants")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TenantMembership(TimeStampedModel):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MEMBER = "member", _("Member")
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tenant_memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        constraints = [
+            # A merchant user belongs to exactly one tenant.
+            models.UniqueConstraint(fields=["user"], name="membership_one_tenant_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.tenant}"
+
+
+class Flow(models.TextChoices):
+    ORDERS = "orders", _("Orders")
+    REFUNDS = "refunds", _("Refunds")
+    CUSTOMERS = "customers", _("Customers")
+    PRODUCTS = "products", _("Products")
+    STOCK = "stock", _("Stock")
+    PAYOUTS = "payouts", _("Payouts")
+
+
+class Integration(TimeStampedModel):
+    """One per (tenant, BC company)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        TESTING = "testing", _("Testing")
+        LIVE = "live", _("Live")
+        PAUSED = "paused", _("Paused")
+        NEEDS_REAUTH = "needs_reauth", _("Needs re-authorisation")
+        DISABLED = "disabled", _("Disabled")
+
+    class CustomerStrategy(models.TextChoices):
+        COLLECTIVE_PER_COUNTRY = "collective_per_country", _("One collective customer per country")
+        MATCH_EMAIL_PHONE = "match_email_phone", _("Match by e-mail, then phone; create if new")
+
+    class DocumentType(models.TextChoices):
+        INVOICE_DRAFT = "invoice_draft", _("Sales invoice (left as draft)")
+        INVOICE_POSTED = "invoice_posted", _("Sales invoice (posted)")
+        ORDER_SHIP_INVOICE = "order_ship_invoice", _("Sales order, shipped and invoiced at fulfilment")
+
+    class SkuRule(models.TextChoices):
+        ITEM_NUMBER = "item_number", _("SKU is the BC item number")
+        GTIN = "gtin", _("SKU/barcode is the BC item GTIN")
+
+    class CurrencyMode(models.TextChoices):
+        SHOP = "shop", _("Shop currency")
+        PRESENTMENT = "presentment", _("Presentment (customer) currency")
+
+    class Numbering(models.TextChoices):
+        BC_SERIES = "bc_series", _("BC number series (default)")
+        SHOP_NUMBER = "shop_number", _("Manual: use the shop's order number")
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="integrations")
+    name = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    live_mode = models.BooleanField(default=False, help_text=_("Scheduled syncs run only in live mode."))
+    allow_writes = models.BooleanField(
+        default=False, help_text=_("Off until go-live: a dry run shows what would be written.")
+    )
+    order_exclusion_date = models.DateTimeField(
+        null=True, blank=True, help_text=_("Orders created before this moment are never synced.")
+    )
+    base_currency = models.CharField(max_length=3, default="SEK", help_text=_("Expected BC LCY code."))
+
+    # Per-flow switches.
+    orders_enabled = models.BooleanField(default=True)
+    refunds_enabled = models.BooleanField(default=True)
+    customers_enabled = models.BooleanField(default=True)
+    products_enabled = models.BooleanField(default=False)
+    products_bidirectional = models.BooleanField(default=False)
+    stock_enabled = models.BooleanField(default=False)
+    payouts_enabled = models.BooleanField(default=False)
+    orders_interval_minutes = models.PositiveIntegerField(default=15)
+    stock_interval_minutes = models.PositiveIntegerField(default=10)
+    products_interval_minutes = models.PositiveIntegerField(default=60)
+    payouts_interval_minutes = models.PositiveIntegerField(default=360)
+
+    # Order filters.
+    sync_test_orders = models.BooleanField(default=False)
+    sync_unpaid_orders = models.BooleanField(default=False)
+
+    # Accounting settings (design.md section 4, "Mappings").
+    customer_strategy = models.CharField(
+        max_length=40, choices=CustomerStrategy.choices, default=CustomerStrategy.COLLECTIVE_PER_COUNTRY
+    )
+    document_type = models.CharField(max_length=40, choices=DocumentType.choices, default=DocumentType.INVOICE_POSTED)
+    sku_rule = models.CharField(max_length=20, choices=SkuRule.choices, default=SkuRule.ITEM_NUMBER)
+    currency_mode = models.CharField(max_length=20, choices=CurrencyMode.choices, default=CurrencyMode.SHOP)
+    invoice_numbering = models.CharField(max_length=20, choices=Numbering.choices, default=Numbering.BC_SERIES)
+    customer_numbering = models.CharField(max_length=20, choices=Numbering.choices, default=Numbering.BC_SERIES)
+    fallback_gl_account = models.CharField(
+        max_length=20, blank=True, help_text=_("G/L account for unmapped SKUs; empty = unmapped SKU is an error.")
+    )
+    gift_card_gl_account = models.CharField(max_length=20, blank=True)
+    discount_gl_account = models.CharField(max_length=20, blank=True)
+    payment_journal_template = models.CharField(max_length=10, blank=True)
+    payment_journal_batch = models.CharField(max_length=10, blank=True)
+    post_payment_journal = models.BooleanField(default=False)
+    book_payout_transfer = models.BooleanField(default=False)
+    blocked_item_product_status = models.CharField(
+        max_length=10, choices=[("draft", _("Draft")), ("archived", _("Archived"))], default="draft"
+    )
+    sandbox_test_passed_at = models.DateTimeField(null=True, blank=True)
+    went_live_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["tenant__name", "name"]
+        indexes = [models.Index(fields=["tenant", "status"], name="integration_tenant_status")]
+        permissions = [
+            ("run_sync", "Can start syncs and retries"),
+            ("run_preflight", "Can run preflight checks"),
+            ("pause_integration", "Can pause and resume integrations"),
+            ("send_reconnect_link", "Can e-mail a reconnect link to the merchant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant.name} / {self.name}"
+
+
+class BusinessCentralConnection(TimeStampedModel):
+    """The BC side of an integration: who signed in, which environment and which company."""
+
+    class EnvironmentType(models.TextChoices):
+        PRODUCTION = "Production", _("Production")
+        SANDBOX = "Sandbox", _("Sandbox")
+
+    integration = models.OneToOneField(Integration, on_delete=models.CASCADE, related_name="bc_connection")
+    entra_tenant_id = models.CharField(max_length=64, blank=True, db_index=True)
+    user_principal = models.CharField(max_length=254, blank=True)
+    home_account_id = models.CharField(max_length=200, blank=True)
+    environment_name = models.CharField(max_length=100, blank=True)
+    environment_type = models.CharField(max_length=20, choices=EnvironmentType.choices, blank=True)
+    company_id = models.CharField(max_length=64, blank=True)
+    company_name = models.CharField(max_length=200, blank=True)
+    api_root_override = models.URLField(
+        blank=True, help_text=_("Support only: API root of an on-premises BC server (empty = BC online).")
+    )
+    token_cache = EncryptedTextField(blank=True, default="")
+    connected_at = models.DateTimeField(null=True, blank=True)
+    token_refreshed_at = models.DateTimeField(null=True, blank=True)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    last_auth_error_code = models.CharField(max_length=60, blank=True)
+    last_auth_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            # One BC company belongs to at most one integration.
+            models.UniqueConstraint(
+                fields=["entra_tenant_id", "environment_name", "company_id"],
+                condition=~Q(company_id=""),
+                name="bc_company_one_integration",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.environment_name}/{self.company_name or '-'}"
+
+    @property
+    def is_connected(self) -> bool:
+        return bool(self.token_cache) and bool(self.company_id)
+
+
+class ShopConnection(TimeStampedModel):
+    class Platform(models.TextChoices):
+        SHOPIFY = "shopify", "Shopify"
+
+    integration = models.OneToOneField(Integration, on_delete=models.CASCADE, related_name="shop_connection")
+    platform = models.CharField(max_length=20, choices=Platform.choices, default=Platform.SHOPIFY)
+    shop_domain = models.CharField(max_length=255, db_index=True)
+    access_token = EncryptedTextField(blank=True, default="")
+    webhook_secret = EncryptedTextField(blank=True, default="")
+    shop_currency = models.CharField(max_length=3, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.shop_domain
+
+
+class PaymentProviderConnection(TimeStampedModel):
+    class Provider(models.TextChoices):
+        SHOPIFY_PAYMENTS = "shopify_payments", "Shopify Payments"
+        STRIPE = "stripe", "Stripe"
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="payment_providers")
+    provider = models.CharField(max_length=30, choices=Provider.choices)
+    account_id = models.CharField(max_length=100, blank=True)
+    api_key = EncryptedTextField(blank=True, default="")
+    currencies = models.JSONField(default=list, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "provider"], name="provider_once_per_integration")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_provider_display()
+
+
+# --- Mappings --------------------------------------------------------------------------------------
+
+
+class PaymentMethodMapping(models.Model):
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="payment_method_mappings")
+    shop_gateway = models.CharField(max_length=100, help_text=_("Shop payment gateway name, e.g. shopify_payments"))
+    bc_payment_method_code = models.CharField(max_length=10)
+    mark_as_paid = models.BooleanField(
+        default=False, help_text=_("No payout connector: close the invoice with a payment at sync time.")
+    )
+    balancing_account = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["integration", "shop_gateway"], name="payment_mapping_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.shop_gateway} -> {self.bc_payment_method_code}"
+
+
+class ShippingMethodMapping(models.Model):
+    class LineType(models.TextChoices):
+        ITEM = "Item", _("Item")
+        ACCOUNT = "Account", _("G/L account")
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="shipping_method_mappings")
+    shop_shipping_code = models.CharField(max_length=100)
+    bc_shipment_method_code = models.CharField(max_length=10, blank=True)
+    line_type = models.CharField(max_length=10, choices=LineType.choices, default=LineType.ACCOUNT)
+    line_number = models.CharField(max_length=20, help_text=_("Item no. or G/L account no. for the freight line"))
+    vat_product_group = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "shop_shipping_code"], name="shipping_mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop_shipping_code} -> {self.line_type} {self.line_number}"
+
+
+class CountryMapping(models.Model):
+    """Country -> VAT business posting group (BC taxArea) and customer defaults (OSS)."""
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="country_mappings")
+    country_code = models.CharField(max_length=2)
+    vat_business_group = models.CharField(max_length=20, help_text=_("BC taxArea code"))
+    collective_customer_number = models.CharField(max_length=20, blank=True)
+    customer_template = models.CharField(max_length=20, blank=True)
+    currency_code = models.CharField(max_length=3, blank=True)
+    payment_terms_code = models.CharField(max_length=10, blank=True)
+    payment_method_code = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["integration", "country_code"], name="country_mapping_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.country_code} -> {self.vat_business_group}"
+
+
+class TaxClassMapping(models.Model):
+    """Product tax class -> VAT product posting group (BC taxCode)."""
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="tax_class_mappings")
+    shop_tax_class = models.CharField(max_length=100)
+    vat_product_group = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "shop_tax_class"], name="tax_class_mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop_tax_class} -> {self.vat_product_group}"
+
+
+class PayoutAccountMapping(models.Model):
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="payout_account_mappings")
+    provider = models.CharField(max_length=30, choices=PaymentProviderConnection.Provider.choices)
+    currency = models.CharField(max_length=3)
+    clearing_account = models.CharField(max_length=20)
+    fee_account = models.CharField(max_length=20)
+    bank_account = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "provider", "currency"], name="payout_account_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.currency}"
+
+
+class LocationMapping(models.Model):
+    """BC location(s) -> shop location for stock."""
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="location_mappings")
+    bc_location_code = models.CharField(max_length=20, blank=True, help_text=_("Empty = the item's total inventory"))
+    shop_location_id = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["integration", "bc_location_code", "shop_location_id"], name="location_mapping_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bc_location_code or '*'} -> {self.shop_location_id}"

@@ -1,0 +1,1 @@
+"""Shared fixtures. Simulators are started here; the product never imports them."""
