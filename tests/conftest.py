@@ -1,1 +1,7 @@
-"""Shared fixtures. Simulators are started here; the product never imports them."""
+"""Shared fixtures. Simulators are started here (via the fixture plugins); the product never imports them."""
+
+pytest_plugins = [
+    "tests.fixtures.bc",
+    "tests.fixtures.identity",
+    "tests.fixtures.shopify",
+]
