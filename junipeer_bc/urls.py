@@ -4,4 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("hooks/", include("syncs.webhook_urls")),
+    path("help/", include("syncs.help_urls")),
+    path("", include("integrations.urls")),
 ]

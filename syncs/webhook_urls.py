@@ -1,0 +1,4 @@
+"""URL patterns (filled in by the feature that owns them)."""
+
+
+urlpatterns: list = []
