@@ -136,12 +136,26 @@ class Integration(TimeStampedModel):
     )
     gift_card_gl_account = models.CharField(max_length=20, blank=True)
     discount_gl_account = models.CharField(max_length=20, blank=True)
+    refund_gl_account = models.CharField(
+        max_length=20, blank=True, help_text=_("G/L account for non-restock refund lines and amount-only refunds")
+    )
     payment_journal_template = models.CharField(max_length=10, blank=True)
     payment_journal_batch = models.CharField(max_length=10, blank=True)
     post_payment_journal = models.BooleanField(default=False)
     book_payout_transfer = models.BooleanField(default=False)
     blocked_item_product_status = models.CharField(
         max_length=10, choices=[("draft", _("Draft")), ("archived", _("Archived"))], default="draft"
+    )
+    product_item_template = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Both ways only: defaults for BC items created from shop-only products. Keys: item_type, "
+            "general_product_posting_group, inventory_posting_group, vat_product_posting_group, "
+            "base_unit_of_measure. Conflict rule: for linked items Business Central wins every field "
+            "(title, description, price, SKU, barcode, blocked); shop edits are overwritten, never copied back. "
+            "A shop product whose SKU matches no BC item creates one; a matching SKU links instead."
+        ),
     )
     sandbox_test_passed_at = models.DateTimeField(null=True, blank=True)
     went_live_at = models.DateTimeField(null=True, blank=True)

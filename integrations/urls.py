@@ -1,3 +1,29 @@
-"""URL patterns (filled in by the feature that owns them)."""
+"""Merchant pages (mounted at the site root)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from integrations.views import accounts, bc, merchant, wizard
+
+app_name = "merchant"
+
+urlpatterns = [
+    path("", merchant.home, name="home"),
+    path("signup/", accounts.signup, name="signup"),
+    path("integrations/new/", merchant.integration_new, name="integration_new"),
+    path("integrations/<int:integration_id>/", merchant.integration_detail, name="integration_detail"),
+    # Business Central
+    path("integrations/<int:integration_id>/bc/signin/", bc.bc_signin, name="bc_signin"),
+    path("integrations/<int:integration_id>/bc/reconnect/", bc.bc_signin, name="reconnect"),
+    path("integrations/<int:integration_id>/bc/company/", bc.bc_company, name="bc_company"),
+    path("integrations/<int:integration_id>/bc/disconnect/", bc.bc_disconnect_view, name="bc_disconnect"),
+    path("connect/microsoft/callback/", bc.bc_callback, name="bc_callback"),
+    # Get Started wizard
+    path("integrations/<int:integration_id>/setup/", wizard.wizard, name="wizard"),
+    path("integrations/<int:integration_id>/setup/flows/", wizard.wizard_flows, name="wizard_flows"),
+    path("integrations/<int:integration_id>/setup/connect/", wizard.wizard_connect, name="wizard_connect"),
+    path("integrations/<int:integration_id>/setup/connect/shop/", wizard.shop_connect, name="shop_connect"),
+    path("integrations/<int:integration_id>/setup/connect/stripe/", wizard.stripe_connect, name="stripe_connect"),
+    path("integrations/<int:integration_id>/setup/settings/", wizard.wizard_settings, name="wizard_settings"),
+    path("integrations/<int:integration_id>/setup/test/", wizard.wizard_test, name="wizard_test"),
+    path("integrations/<int:integration_id>/setup/live/", wizard.wizard_live, name="wizard_live"),
+]

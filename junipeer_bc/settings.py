@@ -6,7 +6,10 @@ from junipeer_bc.env import BASE_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # No production default for a secret: only DEBUG gets a throwaway development key.
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-insecure-key-only-for-debug" if DEBUG else None)
+if DEBUG:
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-insecure-key-only-for-debug")
+else:
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY")  # required: raises ImproperlyConfigured when missing
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # Public base URL of this product, used in links sent by e-mail and OAuth redirect URIs.

@@ -1,3 +1,13 @@
-"""URL patterns (filled in by the feature that owns them)."""
+"""Merchant help pages: the error-code reference and the Business Central configuration guide."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from syncs import help_views
+
+app_name = "help"
+
+urlpatterns = [
+    path("errors/", help_views.error_list, name="error_list"),
+    path("errors/<str:code>/", help_views.error_detail, name="error_detail"),
+    path("business-central/", help_views.bc_configuration, name="bc_configuration"),
+]

@@ -67,6 +67,10 @@ class RecordLink(models.Model):
             models.Index(fields=["source_reference"], name="link_source_reference"),
             models.Index(fields=["target_number"], name="link_target_number"),
             models.Index(fields=["last_error_code"], name="link_error_code"),
+            # Admin changelist filters, ordered like the list.
+            models.Index(fields=["integration", "-updated_at"], name="link_integration_updated"),
+            models.Index(fields=["entity_type", "-updated_at"], name="link_type_updated"),
+            models.Index(fields=["-updated_at"], name="link_updated"),
         ]
         ordering = ["-updated_at"]
 
@@ -132,6 +136,8 @@ class SyncRun(models.Model):
         indexes = [
             models.Index(fields=["integration", "flow", "-created_at"], name="run_integration_flow_created"),
             models.Index(fields=["status", "-created_at"], name="run_status_created"),
+            models.Index(fields=["flow", "-created_at"], name="run_flow_created"),
+            models.Index(fields=["-created_at"], name="run_created"),
         ]
 
     def __str__(self) -> str:
@@ -222,7 +228,11 @@ class WebhookEvent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source_system", "webhook_id"], name="webhook_event_unique")]
-        indexes = [models.Index(fields=["state", "received_at"], name="webhook_state_received")]
+        indexes = [
+            models.Index(fields=["state", "received_at"], name="webhook_state_received"),
+            models.Index(fields=["integration", "-received_at"], name="webhook_integration_received"),
+            models.Index(fields=["-received_at"], name="webhook_received"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic} {self.webhook_id}"
@@ -265,7 +275,12 @@ class Payout(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["integration", "provider", "provider_payout_id"], name="payout_unique")
         ]
-        indexes = [models.Index(fields=["integration", "booking_state"], name="payout_integration_booking")]
+        indexes = [
+            models.Index(fields=["integration", "booking_state"], name="payout_integration_booking"),
+            models.Index(fields=["status", "-arrival_date"], name="payout_status_arrival"),
+            models.Index(fields=["booking_state", "-arrival_date"], name="payout_booking_arrival"),
+            models.Index(fields=["-arrival_date"], name="payout_arrival"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider} {self.provider_payout_id}"
@@ -310,3 +325,55 @@ class PayoutTransaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.raw_type} {self.amount} {self.currency}"
+
+
+class PreflightRun(models.Model):
+    """One health check of an integration's BC setup; results kept as history."""
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Schedule")
+        MANUAL = "manual", _("Manual")
+        COMMAND = "command", _("Command")
+        WIZARD = "wizard", _("Go-live wizard")
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        PASSED = "pass", _("Passed")
+        WARNINGS = "warn", _("Passed with warnings")
+        FAILED = "fail", _("Failed")
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="preflight_runs")
+    trigger = models.CharField(max_length=20, choices=Trigger.choices, default=Trigger.MANUAL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    passed_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["integration", "-started_at"], name="preflight_integration_started")]
+
+    def __str__(self) -> str:
+        return f"preflight #{self.pk} ({self.status})"
+
+
+class PreflightCheckResult(models.Model):
+    class Status(models.TextChoices):
+        PASSED = "pass", _("Pass")
+        WARNING = "warn", _("Warning")
+        FAILED = "fail", _("Fail")
+
+    run = models.ForeignKey(PreflightRun, on_delete=models.CASCADE, related_name="results")
+    check_name = models.CharField(max_length=60)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    message = models.TextField(blank=True)
+    objects_json = models.JSONField(default=list, blank=True, help_text=_("The exact BC objects concerned"))
+    error_code = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["run", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.check_name}: {self.status}"

@@ -1,4 +1,11 @@
-"""URL patterns (filled in by the feature that owns them)."""
+"""Inbound webhooks, mounted at /hooks/."""
 
+from django.urls import path
 
-urlpatterns: list = []
+from syncs.webhooks import shopify_webhook
+
+app_name = "hooks"
+
+urlpatterns = [
+    path("shopify/<int:integration_id>/", shopify_webhook, name="shopify"),
+]

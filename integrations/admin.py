@@ -1,0 +1,437 @@
+"""Support's admin for tenants and integrations. Actions enqueue work through services and return.
+
+Secrets never reach a page: connection inlines defer the encrypted columns (they are not even
+decrypted) and show only whether a value is stored.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+from django.contrib import admin, messages
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from integrations.models import (
+    BusinessCentralConnection,
+    CountryMapping,
+    Flow,
+    Integration,
+    LocationMapping,
+    PaymentMethodMapping,
+    PaymentProviderConnection,
+    PayoutAccountMapping,
+    ShippingMethodMapping,
+    ShopConnection,
+    TaxClassMapping,
+    Tenant,
+    TenantMembership,
+)
+from integrations.services.lifecycle import (
+    IntegrationActionError,
+    integration_pause,
+    integration_reconnect_link_send,
+    integration_resume,
+)
+from syncs.models import SyncRun
+from syncs.services.dispatch import flow_enqueue, records_retry_failed
+
+# --- Shared admin building blocks (also used by syncs/admin.py) ---------------------------------
+
+
+class InputFilter(admin.SimpleListFilter):
+    """A text box instead of a list of choices: no query over a large table to build the options."""
+
+    template = "admin/input_filter.html"
+
+    def lookups(self, request, model_admin):
+        return ()
+
+    def has_output(self) -> bool:
+        return True
+
+    def choices(self, changelist):
+        # The other active filters, search and ordering ride along as hidden inputs.
+        yield {
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "query_parts": [
+                (key, value)
+                for key, values in changelist.filter_params.items()
+                if key != self.parameter_name
+                for value in values
+            ],
+        }
+
+
+class IntegrationIdFilter(InputFilter):
+    """Filter by integration id (indexed everywhere) without loading every integration."""
+
+    title = "integration (id)"
+    parameter_name = "integration"
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").strip()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(integration_id=int(value))
+
+
+class ProjectPermissionsMixin:
+    """``has_<name>_permission`` for the custom permissions declared on Integration.Meta."""
+
+    def has_run_sync_permission(self, request) -> bool:
+        return request.user.has_perm("integrations.run_sync")
+
+    def has_run_preflight_permission(self, request) -> bool:
+        return request.user.has_perm("integrations.run_preflight")
+
+    def has_pause_integration_permission(self, request) -> bool:
+        return request.user.has_perm("integrations.pause_integration")
+
+    def has_send_reconnect_link_permission(self, request) -> bool:
+        return request.user.has_perm("integrations.send_reconnect_link")
+
+
+def integration_link(integration_id: int | None) -> str:
+    if integration_id is None:
+        return "-"
+    url = reverse("admin:integrations_integration_change", args=[integration_id])
+    return format_html('<a href="{}">#{}</a>', url, integration_id)
+
+
+# --- Tenant ------------------------------------------------------------------------------------
+
+
+class TenantMembershipInline(admin.TabularInline):
+    model = TenantMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+class TenantIntegrationInline(admin.TabularInline):
+    model = Integration
+    extra = 0
+    fields = ["name", "status", "live_mode", "updated_at"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Tenant)
+class TenantAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "contact_email", "created_at"]
+    search_fields = ["name", "slug", "contact_email"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TenantMembershipInline, TenantIntegrationInline]
+
+
+# --- Integration inlines ---------------------------------------------------------------------
+
+
+class SecretFreeInlineMixin:
+    """Excludes the encrypted fields and shows a read-only "stored / not stored" per field instead."""
+
+    secret_fields: tuple[str, ...] = ()
+
+    def get_exclude(self, request, obj=None):
+        return [*(super().get_exclude(request, obj) or ()), *self.secret_fields]
+
+    def get_queryset(self, request):
+        # Deferred: the ciphertext is never loaded, and saving the form writes loaded fields only.
+        stored = {
+            f"{name}_stored": ExpressionWrapper(Q(**{f"{name}__isnull": False}) & ~Q(**{name: ""}), BooleanField())
+            for name in self.secret_fields
+        }
+        return super().get_queryset(request).defer(*self.secret_fields).annotate(**stored)
+
+
+def _stored_display(field: str, label: str):
+    @admin.display(description=label)
+    def display(model_admin, obj) -> str:
+        if obj is None or obj.pk is None:
+            return "-"
+        return "stored" if getattr(obj, f"{field}_stored", False) else "not stored"
+
+    return display
+
+
+class BusinessCentralConnectionInline(SecretFreeInlineMixin, admin.StackedInline):
+    model = BusinessCentralConnection
+    secret_fields = ("token_cache",)
+    extra = 0
+    fields = [
+        ("environment_name", "environment_type"),
+        ("company_name", "company_id"),
+        ("entra_tenant_id", "user_principal"),
+        "api_root_override",
+        "token_cache_status",
+        ("connected_at", "token_refreshed_at", "token_expires_at"),
+        ("last_auth_error_code", "last_auth_error"),
+    ]
+    # Identity and tokens come from the Microsoft sign-in, never typed in by hand.
+    readonly_fields = [
+        "environment_name",
+        "environment_type",
+        "company_name",
+        "company_id",
+        "entra_tenant_id",
+        "user_principal",
+        "token_cache_status",
+        "connected_at",
+        "token_refreshed_at",
+        "token_expires_at",
+        "last_auth_error_code",
+        "last_auth_error",
+    ]
+    token_cache_status = _stored_display("token_cache", "token cache")
+
+
+class ShopConnectionInline(SecretFreeInlineMixin, admin.StackedInline):
+    model = ShopConnection
+    secret_fields = ("access_token", "webhook_secret")
+    extra = 0
+    fields = [
+        ("platform", "shop_domain", "shop_currency"),
+        ("access_token_status", "webhook_secret_status"),
+        ("verified_at", "last_error"),
+    ]
+    readonly_fields = ["access_token_status", "webhook_secret_status", "verified_at", "last_error"]
+    access_token_status = _stored_display("access_token", "access token")
+    webhook_secret_status = _stored_display("webhook_secret", "webhook secret")
+
+
+class PaymentProviderConnectionInline(SecretFreeInlineMixin, admin.TabularInline):
+    model = PaymentProviderConnection
+    secret_fields = ("api_key",)
+    extra = 0
+    fields = ["provider", "account_id", "currencies", "api_key_status", "verified_at", "last_error"]
+    readonly_fields = ["api_key_status", "verified_at", "last_error"]
+    api_key_status = _stored_display("api_key", "API key")
+
+
+class MappingInline(admin.TabularInline):
+    extra = 0
+
+
+class PaymentMethodMappingInline(MappingInline):
+    model = PaymentMethodMapping
+
+
+class ShippingMethodMappingInline(MappingInline):
+    model = ShippingMethodMapping
+
+
+class CountryMappingInline(MappingInline):
+    model = CountryMapping
+
+
+class TaxClassMappingInline(MappingInline):
+    model = TaxClassMapping
+
+
+class PayoutAccountMappingInline(MappingInline):
+    model = PayoutAccountMapping
+
+
+class LocationMappingInline(MappingInline):
+    model = LocationMapping
+
+
+# --- Integration -----------------------------------------------------------------------------
+
+
+def _sync_now_action(flow: Flow):
+    @admin.action(permissions=["run_sync"], description=f"Sync now: {flow.label.lower()}")
+    def action(modeladmin, request, queryset):
+        modeladmin.sync_now(request, queryset, flow=flow)
+
+    action.__name__ = f"sync_{flow.value}_now"
+    return action
+
+
+SYNC_NOW_FLOWS = (Flow.ORDERS, Flow.CUSTOMERS, Flow.PRODUCTS, Flow.STOCK, Flow.PAYOUTS)
+
+FIELD_GROUPS = (
+    (None, ["tenant", "name", "status", "live_mode", "allow_writes", "base_currency", "order_exclusion_date"]),
+    (
+        "Flows",
+        [
+            ("orders_enabled", "orders_interval_minutes"),
+            "refunds_enabled",
+            "customers_enabled",
+            ("products_enabled", "products_bidirectional", "products_interval_minutes"),
+            ("stock_enabled", "stock_interval_minutes"),
+            ("payouts_enabled", "payouts_interval_minutes"),
+        ],
+    ),
+    (
+        "Orders and customers",
+        [
+            ("sync_test_orders", "sync_unpaid_orders"),
+            "document_type",
+            ("invoice_numbering", "customer_numbering"),
+            "customer_strategy",
+            "sku_rule",
+            "currency_mode",
+            ("fallback_gl_account", "gift_card_gl_account", "discount_gl_account"),
+            "blocked_item_product_status",
+        ],
+    ),
+    (
+        "Payouts",
+        [("payment_journal_template", "payment_journal_batch"), ("post_payment_journal", "book_payout_transfer")],
+    ),
+    ("Milestones", [("sandbox_test_passed_at", "went_live_at"), ("created_at", "updated_at"), "activity"]),
+)
+
+
+@admin.register(Integration)
+class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "tenant",
+        "status",
+        "live_mode",
+        "allow_writes",
+        "bc_environment",
+        "bc_company",
+        "shop_domain",
+        "updated_at",
+    ]
+    list_select_related = ["tenant", "bc_connection", "shop_connection"]
+    list_filter = ["status", "live_mode", "allow_writes", "bc_connection__environment_type"]
+    search_fields = [
+        "=id",
+        "name",
+        "tenant__name",
+        "tenant__slug",
+        "bc_connection__company_name",
+        "bc_connection__environment_name",
+        "shop_connection__shop_domain",
+    ]
+    autocomplete_fields = ["tenant"]
+    # Status moves through the actions (services), not by editing the field.
+    readonly_fields = ["status", "sandbox_test_passed_at", "went_live_at", "created_at", "updated_at", "activity"]
+    inlines = [
+        BusinessCentralConnectionInline,
+        ShopConnectionInline,
+        PaymentProviderConnectionInline,
+        PaymentMethodMappingInline,
+        ShippingMethodMappingInline,
+        CountryMappingInline,
+        TaxClassMappingInline,
+        PayoutAccountMappingInline,
+        LocationMappingInline,
+    ]
+    actions = [
+        *(_sync_now_action(flow) for flow in SYNC_NOW_FLOWS),
+        "retry_failed_records",
+        "run_preflight",
+        "pause",
+        "resume",
+        "send_reconnect_link",
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        # Fields added to the model later still show, under "Other".
+        listed = {name for _, rows in FIELD_GROUPS for row in rows for name in (row if isinstance(row, tuple) else [row])}
+        other = [f.name for f in self.model._meta.fields if f.editable and not f.primary_key and f.name not in listed]
+        fieldsets = [(title, {"fields": fields}) for title, fields in FIELD_GROUPS]
+        if other:
+            fieldsets.append(("Other", {"fields": other}))
+        return fieldsets
+
+    @admin.display(description="BC environment", ordering="bc_connection__environment_name")
+    def bc_environment(self, obj) -> str:
+        connection = getattr(obj, "bc_connection", None)
+        return f"{connection.environment_name} ({connection.environment_type})" if connection else "-"
+
+    @admin.display(description="BC company", ordering="bc_connection__company_name")
+    def bc_company(self, obj) -> str:
+        connection = getattr(obj, "bc_connection", None)
+        return connection.company_name if connection else "-"
+
+    @admin.display(description="shop", ordering="shop_connection__shop_domain")
+    def shop_domain(self, obj) -> str:
+        connection = getattr(obj, "shop_connection", None)
+        return connection.shop_domain if connection else "-"
+
+    @admin.display(description="activity")
+    def activity(self, obj) -> str:
+        if obj is None or obj.pk is None:
+            return "-"
+        pages = [
+            ("syncs_syncrun", "Runs"),
+            ("syncs_failedsyncrun", "Failed runs"),
+            ("syncs_recordlink", "Records"),
+            ("syncs_synclogentry", "Logs"),
+            ("syncs_payout", "Payouts"),
+            ("syncs_webhookevent", "Webhooks"),
+        ]
+        return format_html_join(
+            " | ",
+            '<a href="{}?integration={}">{}</a>',
+            ((reverse(f"admin:{page}_changelist"), obj.pk, label) for page, label in pages),
+        )
+
+    # --- actions: each calls a service per integration and reports ----------------------------
+
+    def sync_now(self, request, queryset, *, flow: Flow) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        for integration_id in ids:
+            flow_enqueue(
+                integration_id=integration_id,
+                flow=flow,
+                trigger=SyncRun.Trigger.MANUAL,
+                parameters={"requested_by": request.user.get_username()},
+            )
+        self.message_user(request, f"Queued {flow.label.lower()} sync for {len(ids)} integration(s).")
+
+    @admin.action(permissions=["run_sync"], description="Retry failed records")
+    def retry_failed_records(self, request, queryset) -> None:
+        runs = [run for pk in queryset.values_list("pk", flat=True) for run in records_retry_failed(integration_id=pk)]
+        if runs:
+            self.message_user(request, f"Queued {len(runs)} retry run(s) for failed records.")
+        else:
+            self.message_user(request, "No failed records to retry.", messages.WARNING)
+
+    @admin.action(permissions=["run_preflight"], description="Run preflight checks")
+    def run_preflight(self, request, queryset) -> None:
+        # The preflight package is optional here; a missing one is a message, a broken one an error.
+        if importlib.util.find_spec("syncs.preflight") is None:
+            self.message_user(request, "Preflight checks are not available in this installation.", messages.WARNING)
+            return
+        from syncs.preflight import preflight_enqueue
+
+        ids = list(queryset.values_list("pk", flat=True))
+        for integration_id in ids:
+            preflight_enqueue(integration_id=integration_id, trigger=SyncRun.Trigger.MANUAL)
+        self.message_user(request, f"Queued preflight checks for {len(ids)} integration(s).")
+
+    @admin.action(permissions=["pause_integration"], description="Pause")
+    def pause(self, request, queryset) -> None:
+        paused = sum(integration_pause(integration_id=pk) for pk in queryset.values_list("pk", flat=True))
+        self.message_user(request, f"Paused {paused} integration(s); others were not testing or live.")
+
+    @admin.action(permissions=["pause_integration"], description="Resume")
+    def resume(self, request, queryset) -> None:
+        resumed = sum(integration_resume(integration_id=pk) for pk in queryset.values_list("pk", flat=True))
+        self.message_user(request, f"Resumed {resumed} paused integration(s).")
+
+    @admin.action(permissions=["send_reconnect_link"], description="Send reconnect link")
+    def send_reconnect_link(self, request, queryset) -> None:
+        for pk in queryset.values_list("pk", flat=True):
+            try:
+                recipients = integration_reconnect_link_send(integration_id=pk)
+            except IntegrationActionError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, f"Reconnect link for integration #{pk} sent to {', '.join(recipients)}.")

@@ -1,0 +1,435 @@
+"""BusinessCentralClient: typed reads and writes against BC's API v2.0 for one company.
+
+URLs are built from (API root, Entra tenant, environment, company), so BC online, an
+on-premises server behind the same URL shape, and the simulator differ only by the root.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+from urllib.parse import quote, urljoin, urlsplit
+
+import requests
+
+from integrations.connectors.businesscentral import entities as e
+from integrations.connectors.businesscentral.batch import (
+    MAX_BATCH_OPERATIONS,
+    BatchOperation,
+    BatchResult,
+    chunks,
+    parse_results,
+    request_body,
+)
+from integrations.connectors.businesscentral.entities import EntitySet
+from integrations.connectors.businesscentral.exceptions import (
+    BCConflict,
+    BCError,
+    BCNotFound,
+    BCPagingLimitExceeded,
+    PageNotPublished,
+)
+from integrations.connectors.businesscentral.jsonmap import from_json, to_json
+from integrations.connectors.businesscentral.odata import any_of, encode_query, guid, query_params
+from integrations.connectors.businesscentral.payloads import (
+    NewCustomerPayment,
+    NewJournalLine,
+    NewSalesCreditMemo,
+    NewSalesDocument,
+    NewSalesInvoice,
+    NewSalesOrder,
+    Payload,
+)
+from integrations.connectors.businesscentral.records import (
+    Company,
+    CompanyInformation,
+    CustomerPayment,
+    Environment,
+    GeneralLedgerSetup,
+    JournalLine,
+    NoSeries,
+    NoSeriesLine,
+    SalesCreditMemo,
+    SalesInvoice,
+    SalesOrder,
+    VatPostingSetupRow,
+)
+from integrations.connectors.businesscentral.transport import (
+    ClientStats,
+    RetryPolicy,
+    TokenProvider,
+    Transport,
+    parse_json,
+)
+
+R = TypeVar("R")
+Parent = tuple[EntitySet, str]
+Changes = Mapping[str, Any] | Payload
+
+ADMIN_API_VERSION = "v2.28"
+DEFAULT_MAX_PAGES = 5000
+# Keep lookup URLs far below the ~2 KB that proxies and gateways accept.
+MAX_LOOKUP_FILTER_CHARS = 1500
+MAX_LOOKUP_VALUES = 50
+
+
+class BusinessCentralClient:
+    def __init__(
+        self,
+        *,
+        api_root: str,
+        tenant_id: str,
+        environment: str,
+        token_provider: TokenProvider,
+        company_id: str = "",
+        company_name: str = "",
+        session: requests.Session | None = None,
+        timeout: tuple[float, float] | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.api_root = api_root.rstrip("/")
+        self.tenant_id = tenant_id
+        self.environment = environment
+        self.company_id = company_id
+        self.company_name = company_name
+        self.max_pages = max_pages
+        self._transport = Transport(
+            token_provider=token_provider,
+            session=session,
+            timeout=timeout,
+            retry_policy=retry_policy,
+            sleep=sleep,
+            clock=clock,
+            rng=rng,
+        )
+
+    def __repr__(self) -> str:
+        return f"<BusinessCentralClient {self.tenant_id}/{self.environment} company={self.company_id or '-'}>"
+
+    @property
+    def stats(self) -> ClientStats:
+        return self._transport.stats
+
+    # --- URLs ----------------------------------------------------------------------------------
+
+    @property
+    def environment_url(self) -> str:
+        tenant = f"/{quote(self.tenant_id, safe='')}" if self.tenant_id else ""
+        return f"{self.api_root}/v2.0{tenant}/{quote(self.environment, safe='')}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.environment_url}/api/v2.0"
+
+    def entity_path(self, entity: EntitySet, *, id: str | None = None, parent: Parent | None = None) -> str:  # noqa: A002
+        """Path relative to the API root, e.g. ``companies(<cid>)/items(<id>)/itemVariants``."""
+        segments = []
+        if entity.company_scoped:
+            if not self.company_id:
+                raise ValueError("This client has no company: build it with company_id for company data.")
+            segments.append(f"companies({guid(self.company_id)})")
+        if parent is not None:
+            parent_set, parent_id = parent
+            segments.append(f"{parent_set.name}({guid(parent_id)})")
+        segments.append(entity.name if id is None else f"{entity.name}({guid(id)})")
+        return "/".join(segments)
+
+    def _url(self, path: str) -> str:
+        return f"{self.api_url}/{path}"
+
+    # --- Reads -----------------------------------------------------------------------------------
+
+    def iter_pages(
+        self, url: str, *, params: Mapping[str, str] | None = None, page_size: int | None = None
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Yield each page's ``value`` list, following ``@odata.nextLink`` verbatim up to the page cap."""
+        headers = {"Prefer": f"odata.maxpagesize={page_size}"} if page_size else None
+        origin = urlsplit(self.api_root)[:2]
+        next_url: str | None = url
+        pages = 0
+        while next_url:
+            if pages >= self.max_pages:
+                raise BCPagingLimitExceeded(f"More than {self.max_pages} pages at {urlsplit(url).path}.")
+            response = self._transport.request("GET", next_url, params=params if pages == 0 else None, headers=headers)
+            pages += 1
+            body = parse_json(response) or {}
+            yield body.get("value", [])
+            link = body.get("@odata.nextLink")
+            if link:
+                link = urljoin(next_url, link)
+                # The bearer token goes only to the API's own origin, never to a host named in a response.
+                if urlsplit(link)[:2] != origin:
+                    raise BCError("Business Central returned a nextLink to another host; refusing to follow it.")
+            next_url = link
+
+    def iter_records(
+        self,
+        entity: EntitySet[R],
+        *,
+        filter: str | None = None,  # noqa: A002 - the OData option's own name
+        select: Iterable[str] | None = None,
+        expand: Iterable[str] | str | None = None,
+        orderby: str | None = None,
+        parent: Parent | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[R]:
+        params = query_params(filter=filter, select=select, expand=expand, orderby=orderby)
+        url = self._url(self.entity_path(entity, parent=parent))
+        for page in self.iter_pages(url, params=params, page_size=page_size):
+            for row in page:
+                yield from_json(entity.record, row)
+
+    def list_records(self, entity: EntitySet[R], **options: Any) -> list[R]:
+        return list(self.iter_records(entity, **options))
+
+    def get_record(
+        self,
+        entity: EntitySet[R],
+        id: str,  # noqa: A002
+        *,
+        select: Iterable[str] | None = None,
+        expand: Iterable[str] | str | None = None,
+        parent: Parent | None = None,
+    ) -> R:
+        params = query_params(select=select, expand=expand)
+        response = self._transport.request(
+            "GET", self._url(self.entity_path(entity, id=id, parent=parent)), params=params
+        )
+        return from_json(entity.record, parse_json(response) or {})
+
+    def _singleton(self, entity: EntitySet[R]) -> R:
+        rows = self.list_records(entity)
+        if not rows:
+            raise BCNotFound(f"Business Central returned no {entity.name}.")
+        return rows[0]
+
+    def list_companies(self) -> list[Company]:
+        return self.list_records(e.COMPANIES)
+
+    def company_information(self) -> CompanyInformation:
+        return self._singleton(e.COMPANY_INFORMATION)
+
+    def general_ledger_setup(self) -> GeneralLedgerSetup:
+        return self._singleton(e.GENERAL_LEDGER_SETUP)
+
+    def find_by_external_document_numbers(
+        self,
+        entity: EntitySet[R],
+        numbers: Iterable[str],
+        *,
+        select: Iterable[str] | None = None,
+        expand: Iterable[str] | str | None = None,
+    ) -> dict[str, list[R]]:
+        """Documents by externalDocumentNumber, one ``or`` filter per chunk (the lost-acknowledgement check)."""
+        wanted = list(dict.fromkeys(n for n in numbers if n))
+        found: dict[str, list[R]] = {}
+        for group in _filter_chunks("externalDocumentNumber", wanted):
+            for record in self.iter_records(
+                entity, filter=any_of("externalDocumentNumber", group), select=select, expand=expand
+            ):
+                found.setdefault(record.external_document_number, []).append(record)
+        return found
+
+    # --- Writes ----------------------------------------------------------------------------------
+
+    def create_record(self, entity: EntitySet[R], payload: Changes, *, parent: Parent | None = None) -> R:
+        response = self._transport.request(
+            "POST", self._url(self.entity_path(entity, parent=parent)), body=_body(payload)
+        )
+        return from_json(entity.record, parse_json(response) or {})
+
+    def update_record(
+        self,
+        entity: EntitySet[R],
+        id: str,  # noqa: A002
+        *,
+        etag: str,
+        changes: Changes,
+        parent: Parent | None = None,
+    ) -> R:
+        """PATCH with If-Match: the record's etag, or ``"*"`` for deliberate last-writer-wins."""
+        response = self._transport.request(
+            "PATCH",
+            self._url(self.entity_path(entity, id=id, parent=parent)),
+            body=_body(changes),
+            headers={"If-Match": _require_etag(etag)},
+        )
+        return from_json(entity.record, parse_json(response) or {})
+
+    def update_record_merging(
+        self,
+        entity: EntitySet[R],
+        id: str,  # noqa: A002
+        *,
+        etag: str,
+        changes: Changes,
+        merge: Callable[[R, Changes], Changes] | None = None,
+        parent: Parent | None = None,
+    ) -> R:
+        """PATCH; on a 409 re-GET, merge (default: re-apply ``changes``) and PATCH once more."""
+        try:
+            return self.update_record(entity, id, etag=etag, changes=changes, parent=parent)
+        except BCConflict:
+            current = self.get_record(entity, id, parent=parent)
+            merged = merge(current, changes) if merge else changes
+            return self.update_record(entity, id, etag=current.etag, changes=merged, parent=parent)
+
+    def delete_record(
+        self,
+        entity: EntitySet,
+        id: str,  # noqa: A002
+        *,
+        etag: str,
+        parent: Parent | None = None,
+    ) -> None:
+        self._transport.request(
+            "DELETE",
+            self._url(self.entity_path(entity, id=id, parent=parent)),
+            headers={"If-Match": _require_etag(etag)},
+        )
+
+    def invoke_action(self, entity: EntitySet, id: str, action: str) -> None:  # noqa: A002
+        """A bound action (``Microsoft.NAV.<action>``): empty body, 204 on success."""
+        self._transport.request("POST", self._url(f"{self.entity_path(entity, id=id)}/Microsoft.NAV.{action}"))
+
+    def create_sales_invoice(self, document: NewSalesInvoice) -> SalesInvoice:
+        return self.create_record(e.SALES_INVOICES, document_body(document))
+
+    def create_sales_order(self, document: NewSalesOrder) -> SalesOrder:
+        return self.create_record(e.SALES_ORDERS, document_body(document))
+
+    def create_sales_credit_memo(self, document: NewSalesCreditMemo) -> SalesCreditMemo:
+        return self.create_record(e.SALES_CREDIT_MEMOS, document_body(document))
+
+    def post_sales_invoice(self, invoice_id: str) -> None:
+        self.invoke_action(e.SALES_INVOICES, invoice_id, "post")
+
+    def ship_and_invoice_sales_order(self, order_id: str) -> None:
+        self.invoke_action(e.SALES_ORDERS, order_id, "shipAndInvoice")
+
+    def post_sales_credit_memo(self, credit_memo_id: str) -> None:
+        self.invoke_action(e.SALES_CREDIT_MEMOS, credit_memo_id, "post")
+
+    def post_journal(self, journal_id: str) -> None:
+        """Posts a general journal batch, and a customer payment journal (it has no action of its own)."""
+        self.invoke_action(e.JOURNALS, journal_id, "post")
+
+    def create_customer_payment(self, *, journal_id: str, payment: NewCustomerPayment) -> CustomerPayment:
+        return self.create_record(e.CUSTOMER_PAYMENTS, payment, parent=(e.CUSTOMER_PAYMENT_JOURNALS, journal_id))
+
+    def create_journal_line(self, *, journal_id: str, line: NewJournalLine) -> JournalLine:
+        return self.create_record(e.JOURNAL_LINES, line, parent=(e.JOURNALS, journal_id))
+
+    # --- $batch ------------------------------------------------------------------------------------
+
+    def batch(self, operations: Sequence[BatchOperation], *, isolation_snapshot: bool = False) -> list[BatchResult]:
+        """Run operations in $batch requests of at most 100; results come back in input order.
+
+        With ``isolation_snapshot`` BC runs the batch in one transaction (all or nothing), which
+        cannot span two requests, so more than 100 operations are refused.
+        """
+        if isolation_snapshot and len(operations) > MAX_BATCH_OPERATIONS:
+            raise ValueError(f"An atomic batch holds at most {MAX_BATCH_OPERATIONS} operations.")
+        headers = {"Isolation": "snapshot"} if isolation_snapshot else None
+        results: list[BatchResult] = []
+        offset = 0
+        for chunk in chunks(operations):
+            ids = [op.id or str(offset + index + 1) for index, op in enumerate(chunk)]
+            offset += len(chunk)
+            response = self._transport.request(
+                "POST",
+                f"{self.api_url}/$batch",
+                body=request_body(list(zip(ids, chunk, strict=True))),
+                headers=headers,
+                write=any(op.is_write for op in chunk),
+                operations=len(chunk),
+            )
+            results.extend(parse_results(parse_json(response), ids))
+        return results
+
+    def batch_get(self, entity: EntitySet, *, id: str | None = None, filter: str | None = None) -> BatchOperation:  # noqa: A002
+        path = self.entity_path(entity, id=id)
+        query = encode_query(query_params(filter=filter))
+        return BatchOperation("GET", f"{path}?{query}" if query else path)
+
+    def batch_create(self, entity: EntitySet, payload: Changes, *, parent: Parent | None = None) -> BatchOperation:
+        body = document_body(payload) if isinstance(payload, NewSalesDocument) else _body(payload)
+        return BatchOperation("POST", self.entity_path(entity, parent=parent), body=body)
+
+    def batch_update(self, entity: EntitySet, id: str, *, etag: str, changes: Changes) -> BatchOperation:  # noqa: A002
+        return BatchOperation(
+            "PATCH", self.entity_path(entity, id=id), body=_body(changes), headers={"If-Match": _require_etag(etag)}
+        )
+
+    def batch_action(self, entity: EntitySet, id: str, action: str) -> BatchOperation:  # noqa: A002
+        return BatchOperation("POST", f"{self.entity_path(entity, id=id)}/Microsoft.NAV.{action}")
+
+    # --- ODataV4 pages and the admin center --------------------------------------------------------
+
+    def iter_page_rows(self, page: str, *, filter: str | None = None) -> Iterator[dict[str, Any]]:  # noqa: A002
+        """Rows of a UI page published as an ODataV4 web service; PageNotPublished when it is not."""
+        if not self.company_name:
+            raise ValueError("ODataV4 pages are addressed by company name: build the client with company_name.")
+        company = quote(self.company_name.replace("'", "''"), safe="")
+        url = f"{self.environment_url}/ODataV4/Company('{company}')/{quote(page, safe='')}"
+        try:
+            for rows in self.iter_pages(url, params=query_params(filter=filter)):
+                yield from rows
+        except BCNotFound as exc:
+            raise PageNotPublished(page, code=exc.code, correlation_id=exc.correlation_id) from None
+
+    def vat_posting_setup(self) -> list[VatPostingSetupRow]:
+        return [from_json(VatPostingSetupRow, row) for row in self.iter_page_rows(e.VAT_POSTING_SETUP_PAGE)]
+
+    def no_series(self) -> list[NoSeries]:
+        return [from_json(NoSeries, row) for row in self.iter_page_rows(e.NO_SERIES_PAGE)]
+
+    def no_series_lines(self) -> list[NoSeriesLine]:
+        return [from_json(NoSeriesLine, row) for row in self.iter_page_rows(e.NO_SERIES_LINES_PAGE)]
+
+    def list_environments(self, *, api_version: str = ADMIN_API_VERSION) -> list[Environment]:
+        """Environments of the signed-in tenant (admin center API; no environment in the URL)."""
+        url = f"{self.api_root}/admin/{api_version}/applications/BusinessCentral/environments"
+        return [from_json(Environment, row) for page in self.iter_pages(url) for row in page]
+
+
+def document_body(document: NewSalesDocument) -> dict[str, Any]:
+    """Deep-insert JSON: header plus lines under the entity's navigation property."""
+    body = to_json(document)
+    lines = body.pop("lines", [])
+    if lines:
+        body[document.LINES_KEY] = lines
+    return body
+
+
+def _body(payload: Changes) -> dict[str, Any]:
+    if dataclasses.is_dataclass(payload):
+        return document_body(payload) if isinstance(payload, NewSalesDocument) else to_json(payload)
+    return dict(payload)
+
+
+def _require_etag(etag: str) -> str:
+    if not etag:
+        raise ValueError('PATCH and DELETE need an etag (or "*" for last-writer-wins).')
+    return etag
+
+
+def _filter_chunks(field: str, values: list[str]) -> Iterator[list[str]]:
+    group: list[str] = []
+    for value in values:
+        candidate = [*group, value]
+        too_long = len(encode_query({"$filter": any_of(field, candidate)})) > MAX_LOOKUP_FILTER_CHARS
+        if group and (too_long or len(candidate) > MAX_LOOKUP_VALUES):
+            yield group
+            group = [value]
+        else:
+            group = candidate
+    if group:
+        yield group

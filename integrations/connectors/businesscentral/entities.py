@@ -1,0 +1,51 @@
+"""The API v2.0 entity sets the product uses, each bound to the record type it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from integrations.connectors.businesscentral import records as r
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class EntitySet(Generic[R]):
+    name: str
+    record: type[R]
+    company_scoped: bool = True
+    singleton: bool = False  # companyInformation / generalLedgerSetup: a one-row collection
+
+
+COMPANIES = EntitySet("companies", r.Company, company_scoped=False)
+COMPANY_INFORMATION = EntitySet("companyInformation", r.CompanyInformation, singleton=True)
+GENERAL_LEDGER_SETUP = EntitySet("generalLedgerSetup", r.GeneralLedgerSetup, singleton=True)
+CUSTOMERS = EntitySet("customers", r.Customer)
+ITEMS = EntitySet("items", r.Item)
+ITEM_VARIANTS = EntitySet("itemVariants", r.ItemVariant)
+SALES_INVOICES = EntitySet("salesInvoices", r.SalesInvoice)
+SALES_INVOICE_LINES = EntitySet("salesInvoiceLines", r.SalesLine)
+SALES_ORDERS = EntitySet("salesOrders", r.SalesOrder)
+SALES_ORDER_LINES = EntitySet("salesOrderLines", r.SalesLine)
+SALES_CREDIT_MEMOS = EntitySet("salesCreditMemos", r.SalesCreditMemo)
+SALES_CREDIT_MEMO_LINES = EntitySet("salesCreditMemoLines", r.SalesLine)
+CUSTOMER_PAYMENT_JOURNALS = EntitySet("customerPaymentJournals", r.CustomerPaymentJournal)
+CUSTOMER_PAYMENTS = EntitySet("customerPayments", r.CustomerPayment)
+JOURNALS = EntitySet("journals", r.Journal)
+JOURNAL_LINES = EntitySet("journalLines", r.JournalLine)
+CURRENCIES = EntitySet("currencies", r.Currency)
+CURRENCY_EXCHANGE_RATES = EntitySet("currencyExchangeRates", r.CurrencyExchangeRate)
+PAYMENT_METHODS = EntitySet("paymentMethods", r.PaymentMethod)
+PAYMENT_TERMS = EntitySet("paymentTerms", r.PaymentTerm)
+SHIPMENT_METHODS = EntitySet("shipmentMethods", r.ShipmentMethod)
+TAX_AREAS = EntitySet("taxAreas", r.TaxArea)
+TAX_GROUPS = EntitySet("taxGroups", r.TaxGroup)
+COUNTRIES_REGIONS = EntitySet("countriesRegions", r.CountryRegion)
+GENERAL_LEDGER_ENTRIES = EntitySet("generalLedgerEntries", r.GeneralLedgerEntry)
+ACCOUNTS = EntitySet("accounts", r.Account)
+
+# ODataV4 UI pages read by preflight (pages 472, 456, 457), by their usual service names.
+VAT_POSTING_SETUP_PAGE = "VATPostingSetup"
+NO_SERIES_PAGE = "NoSeries"
+NO_SERIES_LINES_PAGE = "NoSeriesLines"

@@ -1,0 +1,152 @@
+"""What the product writes to Business Central, as dataclasses.
+
+``None`` means "not sent" (BC keeps or defaults the field). ``extra`` carries any further BC
+field by its JSON name, for the fields this module does not name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar
+
+
+@dataclass(kw_only=True)
+class Payload:
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class NewCustomer(Payload):
+    display_name: str
+    number: str | None = None
+    type: str | None = None  # "Company" | "Person"
+    address_line1: str | None = None
+    address_line2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    postal_code: str | None = None
+    phone_number: str | None = None
+    email: str | None = None
+    tax_liable: bool | None = None
+    tax_area_id: str | None = None
+    tax_registration_number: str | None = None
+    currency_code: str | None = None
+    payment_terms_id: str | None = None
+    shipment_method_id: str | None = None
+    payment_method_id: str | None = None
+
+
+@dataclass(kw_only=True)
+class NewSalesLine(Payload):
+    line_type: str | None = None  # "Item" | "Account" | "Comment" ...
+    line_object_number: str | None = None  # item no. or G/L account no.
+    item_id: str | None = None
+    account_id: str | None = None
+    item_variant_id: str | None = None
+    description: str | None = None
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+    discount_amount: Decimal | None = None
+    discount_percent: Decimal | None = None
+    tax_code: str | None = None
+    unit_of_measure_code: str | None = None
+    location_id: str | None = None
+    shipment_date: date | None = None
+
+
+@dataclass(kw_only=True)
+class NewSalesDocument(Payload):
+    """Header fields shared by invoices, orders and credit memos; lines go in by deep insert."""
+
+    LINES_KEY: ClassVar[str] = ""
+
+    external_document_number: str | None = None
+    customer_id: str | None = None
+    customer_number: str | None = None
+    posting_date: date | None = None
+    currency_code: str | None = None
+    payment_terms_id: str | None = None
+    shipment_method_id: str | None = None
+    customer_purchase_order_reference: str | None = None
+    ship_to_name: str | None = None
+    ship_to_contact: str | None = None
+    ship_to_address_line1: str | None = None
+    ship_to_address_line2: str | None = None
+    ship_to_city: str | None = None
+    ship_to_state: str | None = None
+    ship_to_country: str | None = None
+    ship_to_post_code: str | None = None
+    sell_to_address_line1: str | None = None
+    sell_to_address_line2: str | None = None
+    sell_to_city: str | None = None
+    sell_to_state: str | None = None
+    sell_to_country: str | None = None
+    sell_to_post_code: str | None = None
+    phone_number: str | None = None
+    email: str | None = None
+    discount_amount: Decimal | None = None
+    lines: list[NewSalesLine] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class NewSalesInvoice(NewSalesDocument):
+    LINES_KEY: ClassVar[str] = "salesInvoiceLines"
+
+    number: str | None = None  # manual numbering only
+    invoice_date: date | None = None
+    due_date: date | None = None
+
+
+@dataclass(kw_only=True)
+class NewSalesOrder(NewSalesDocument):
+    LINES_KEY: ClassVar[str] = "salesOrderLines"
+
+    number: str | None = None
+    order_date: date | None = None
+    prices_include_tax: bool | None = None
+    partial_shipping: bool | None = None
+    requested_delivery_date: date | None = None
+
+
+@dataclass(kw_only=True)
+class NewSalesCreditMemo(NewSalesDocument):
+    LINES_KEY: ClassVar[str] = "salesCreditMemoLines"
+
+    number: str | None = None
+    credit_memo_date: date | None = None
+    due_date: date | None = None
+    invoice_id: str | None = None
+    invoice_number: str | None = None
+
+
+@dataclass(kw_only=True)
+class NewCustomerPayment(Payload):
+    customer_id: str | None = None
+    customer_number: str | None = None
+    posting_date: date | None = None
+    document_number: str | None = None
+    external_document_number: str | None = None
+    amount: Decimal | None = None
+    applies_to_invoice_id: str | None = None
+    applies_to_invoice_number: str | None = None
+    description: str | None = None
+    comment: str | None = None
+
+
+@dataclass(kw_only=True)
+class NewJournalLine(Payload):
+    account_type: str | None = None  # "G/L Account" | "Customer" | "Bank Account" ...
+    account_id: str | None = None
+    account_number: str | None = None
+    posting_date: date | None = None
+    document_number: str | None = None
+    external_document_number: str | None = None
+    amount: Decimal | None = None
+    description: str | None = None
+    comment: str | None = None
+    balance_account_type: str | None = None
+    balancing_account_id: str | None = None
+    balancing_account_number: str | None = None

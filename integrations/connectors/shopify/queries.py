@@ -1,0 +1,289 @@
+"""GraphQL documents the connector sends. Page sizes keep each page's calculated cost well under
+Shopify's 1,000-point single-query limit (connections cost 2 + first x the node's cost)."""
+
+from __future__ import annotations
+
+MONEY_BAG = "shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }"
+
+ADDRESS = "firstName lastName company address1 address2 city zip provinceCode countryCodeV2 phone"
+
+CUSTOMER_FIELDS = f"""
+id firstName lastName email phone taxExempt tags updatedAt
+defaultAddress {{ {ADDRESS} }}
+"""
+
+TAX_LINES = f"taxLines {{ title rate priceSet {{ {MONEY_BAG} }} }}"
+
+DISCOUNT_ALLOCATIONS = f"discountAllocations {{ allocatedAmountSet {{ {MONEY_BAG} }} discountApplication {{ index }} }}"
+
+LINE_ITEM_FIELDS = f"""
+id title sku quantity isGiftCard taxable
+variant {{ id barcode taxCode }}
+originalUnitPriceSet {{ {MONEY_BAG} }}
+{DISCOUNT_ALLOCATIONS}
+{TAX_LINES}
+"""
+
+TRANSACTION_FIELDS = f"""
+id kind status gateway test createdAt parentTransaction {{ id }}
+amountSet {{ {MONEY_BAG} }}
+"""
+
+# How many nested rows one order page asks for. An order with more line items is completed with
+# ORDER_LINE_ITEMS_PAGE; the other nested lists are far below these limits in practice.
+LINE_ITEMS_FIRST = 20
+ORDER_FIELDS = f"""
+id name createdAt updatedAt cancelledAt test displayFinancialStatus displayFulfillmentStatus
+currencyCode presentmentCurrencyCode email phone tags note taxesIncluded
+customer {{ {CUSTOMER_FIELDS} }}
+billingAddress {{ {ADDRESS} }}
+shippingAddress {{ {ADDRESS} }}
+lineItems(first: {LINE_ITEMS_FIRST}) {{
+  pageInfo {{ hasNextPage endCursor }}
+  edges {{ node {{ {LINE_ITEM_FIELDS} }} }}
+}}
+shippingLines(first: 3) {{
+  edges {{ node {{ id title code
+    originalPriceSet {{ {MONEY_BAG} }} discountedPriceSet {{ {MONEY_BAG} }}
+    {TAX_LINES} {DISCOUNT_ALLOCATIONS} }} }}
+}}
+discountApplications(first: 5) {{
+  edges {{ node {{
+    __typename index allocationMethod targetType
+    value {{ __typename ... on MoneyV2 {{ amount currencyCode }} ... on PricingPercentageValue {{ percentage }} }}
+    ... on DiscountCodeApplication {{ code }}
+    ... on AutomaticDiscountApplication {{ title }}
+    ... on ManualDiscountApplication {{ title }}
+  }} }}
+}}
+transactions(first: 10) {{ {TRANSACTION_FIELDS} }}
+refunds(first: 5) {{
+  id createdAt note
+  totalRefundedSet {{ {MONEY_BAG} }}
+  refundLineItems(first: 10) {{
+    edges {{ node {{ quantity restockType lineItem {{ id sku }}
+      subtotalSet {{ {MONEY_BAG} }} totalTaxSet {{ {MONEY_BAG} }} }} }}
+  }}
+  refundShippingLines(first: 2) {{
+    edges {{ node {{ shippingLine {{ id }} subtotalAmountSet {{ {MONEY_BAG} }} taxAmountSet {{ {MONEY_BAG} }} }} }}
+  }}
+  transactions(first: 3) {{ edges {{ node {{ {TRANSACTION_FIELDS} }} }} }}
+}}
+totalPriceSet {{ {MONEY_BAG} }}
+totalTaxSet {{ {MONEY_BAG} }}
+subtotalPriceSet {{ {MONEY_BAG} }}
+totalShippingPriceSet {{ {MONEY_BAG} }}
+totalDiscountsSet {{ {MONEY_BAG} }}
+"""
+
+SHOP = "query Shop { shop { name email myshopifyDomain currencyCode ianaTimezone enabledPresentmentCurrencies } }"
+
+ORDERS_PAGE = f"""
+query OrdersPage($first: Int!, $after: String, $query: String) {{
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {{
+    pageInfo {{ hasNextPage endCursor }}
+    edges {{ node {{ {ORDER_FIELDS} }} }}
+  }}
+}}
+"""
+
+ORDER_GET = f"""
+query OrderGet($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} }} }}
+"""
+
+ORDER_LINE_ITEMS_PAGE = f"""
+query OrderLineItems($id: ID!, $after: String) {{
+  order(id: $id) {{
+    lineItems(first: 50, after: $after) {{
+      pageInfo {{ hasNextPage endCursor }}
+      edges {{ node {{ {LINE_ITEM_FIELDS} }} }}
+    }}
+  }}
+}}
+"""
+
+CUSTOMERS_PAGE = f"""
+query CustomersPage($first: Int!, $after: String, $query: String) {{
+  customers(first: $first, after: $after, query: $query) {{
+    pageInfo {{ hasNextPage endCursor }}
+    edges {{ node {{ {CUSTOMER_FIELDS} }} }}
+  }}
+}}
+"""
+
+VARIANT_FIELDS = """
+id title sku barcode price compareAtPrice taxable taxCode inventoryQuantity
+inventoryItem { id measurement { weight { unit value } } }
+"""
+
+PRODUCT_FIELDS = f"""
+id title handle status vendor productType tags updatedAt
+variants(first: 50) {{ edges {{ node {{ {VARIANT_FIELDS} }} }} }}
+"""
+
+PRODUCTS_PAGE = f"""
+query ProductsPage($first: Int!, $after: String, $query: String) {{
+  products(first: $first, after: $after, query: $query) {{
+    pageInfo {{ hasNextPage endCursor }}
+    edges {{ node {{ {PRODUCT_FIELDS} }} }}
+  }}
+}}
+"""
+
+PRODUCT_CREATE = f"""
+mutation ProductCreate($product: ProductCreateInput!) {{
+  productCreate(product: $product) {{ product {{ {PRODUCT_FIELDS} }} userErrors {{ field message }} }}
+}}
+"""
+
+PRODUCT_UPDATE = f"""
+mutation ProductUpdate($product: ProductUpdateInput!) {{
+  productUpdate(product: $product) {{ product {{ {PRODUCT_FIELDS} }} userErrors {{ field message }} }}
+}}
+"""
+
+VARIANTS_BULK_CREATE = f"""
+mutation VariantsCreate(
+  $productId: ID!, $variants: [ProductVariantsBulkInput!]!, $strategy: ProductVariantsBulkCreateStrategy
+) {{
+  productVariantsBulkCreate(productId: $productId, variants: $variants, strategy: $strategy) {{
+    product {{ {PRODUCT_FIELDS} }} userErrors {{ field message }}
+  }}
+}}
+"""
+
+VARIANTS_BULK_UPDATE = f"""
+mutation VariantsUpdate($productId: ID!, $variants: [ProductVariantsBulkInput!]!) {{
+  productVariantsBulkUpdate(productId: $productId, variants: $variants) {{
+    product {{ {PRODUCT_FIELDS} }} userErrors {{ field message }}
+  }}
+}}
+"""
+
+# The idempotency key makes a retried request (lost acknowledgement) a no-op at Shopify.
+INVENTORY_SET_QUANTITIES = """
+mutation InventorySet($input: InventorySetQuantitiesInput!, $key: String!) {
+  inventorySetQuantities(input: $input) @idempotent(key: $key) {
+    inventoryAdjustmentGroup { id }
+    userErrors { field message code }
+  }
+}
+"""
+
+LOCATIONS_PAGE = """
+query LocationsPage($first: Int!, $after: String) {
+  locations(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { id name isActive address { countryCode } } }
+  }
+}
+"""
+
+INVENTORY_LEVELS_PAGE = """
+query LocationLevels($id: ID!, $first: Int!, $after: String) {
+  location(id: $id) {
+    inventoryLevels(first: $first, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges { node { item { id } location { id } quantities(names: ["available", "on_hand"]) { name quantity } } }
+    }
+  }
+}
+"""
+
+PAYOUTS_PAGE = """
+query PayoutsPage($first: Int!, $after: String, $query: String) {
+  shopifyPaymentsAccount {
+    payouts(first: $first, after: $after, query: $query) {
+      pageInfo { hasNextPage endCursor }
+      edges { node {
+        id status issuedAt net { amount currencyCode }
+        summary { chargesGross { amount currencyCode } chargesFee { amount currencyCode }
+                  refundsFeeGross { amount currencyCode } adjustmentsGross { amount currencyCode } }
+      } }
+    }
+  }
+}
+"""
+
+BALANCE_TRANSACTIONS_PAGE = """
+query BalanceTransactions($first: Int!, $after: String, $query: String) {
+  shopifyPaymentsAccount {
+    balanceTransactions(first: $first, after: $after, query: $query) {
+      pageInfo { hasNextPage endCursor }
+      edges { node {
+        id type test transactionDate sourceId sourceType sourceOrderTransactionId
+        amount { amount currencyCode } fee { amount currencyCode } net { amount currencyCode }
+        associatedOrder { id name }
+        associatedPayout { id }
+      } }
+    }
+  }
+}
+"""
+
+WEBHOOK_SUBSCRIBE = """
+mutation WebhookSubscribe($topic: WebhookSubscriptionTopic!, $sub: WebhookSubscriptionInput!) {
+  webhookSubscriptionCreate(topic: $topic, webhookSubscription: $sub) {
+    webhookSubscription { id topic uri }
+    userErrors { field message }
+  }
+}
+"""
+
+BULK_RUN = """
+mutation BulkRun($query: String!) {
+  bulkOperationRunQuery(query: $query) {
+    bulkOperation { id status }
+    userErrors { field message }
+  }
+}
+"""
+
+BULK_CURRENT = """
+query BulkCurrent { currentBulkOperation { id status errorCode objectCount url } }
+"""
+
+BULK_NODE = """
+query BulkNode($id: ID!) { node(id: $id) { ... on BulkOperation { id status errorCode objectCount url } } }
+"""
+
+# Bulk queries take no page sizes; nested connections come back as their own JSONL lines with
+# ``__parentId``. ``__typename`` tells the reassembler which connection a child line belongs to.
+BULK_ORDERS_TEMPLATE = """
+{{
+  orders{query_arg} {{
+    edges {{ node {{
+      id name createdAt updatedAt cancelledAt test displayFinancialStatus displayFulfillmentStatus
+      currencyCode presentmentCurrencyCode email phone tags note taxesIncluded
+      customer {{ {customer} }}
+      billingAddress {{ {address} }}
+      shippingAddress {{ {address} }}
+      transactions {{ {transaction} }}
+      totalPriceSet {{ {money} }} totalTaxSet {{ {money} }} subtotalPriceSet {{ {money} }}
+      totalShippingPriceSet {{ {money} }} totalDiscountsSet {{ {money} }}
+      lineItems {{ edges {{ node {{ __typename {line_item} }} }} }}
+      shippingLines {{ edges {{ node {{ __typename id title code
+        originalPriceSet {{ {money} }} discountedPriceSet {{ {money} }} {tax_lines} {allocations} }} }} }}
+    }} }}
+  }}
+}}
+"""
+
+
+def bulk_orders_query(search: str | None) -> str:
+    query_arg = f"(query: {_graphql_string(search)})" if search else ""
+    return BULK_ORDERS_TEMPLATE.format(
+        query_arg=query_arg,
+        customer=CUSTOMER_FIELDS,
+        address=ADDRESS,
+        transaction=TRANSACTION_FIELDS,
+        money=MONEY_BAG,
+        line_item=LINE_ITEM_FIELDS,
+        tax_lines=TAX_LINES,
+        allocations=DISCOUNT_ALLOCATIONS,
+    )
+
+
+def _graphql_string(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

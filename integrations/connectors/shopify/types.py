@@ -1,0 +1,341 @@
+"""Typed records the Shopify connector hands to the rest of the product.
+
+Ids are Shopify GIDs (``gid://shopify/Order/1001``). Amounts are ``Decimal``. Enum-like values
+(financial status, transaction kind, balance-transaction type) stay raw strings: Shopify adds
+values over time and an unknown value must survive, not vanish (see product-peers-facts, 4.12).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyBag:
+    """The same amount in the shop's currency and in the buyer's (presentment) currency."""
+
+    shop: Money
+    presentment: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Shop:
+    name: str
+    currency_code: str
+    iana_timezone: str
+    myshopify_domain: str = ""
+    email: str = ""
+    presentment_currencies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    address1: str = ""
+    address2: str = ""
+    city: str = ""
+    zip: str = ""
+    province_code: str = ""
+    country_code: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: str
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+    tax_exempt: bool = False
+    default_address: Address | None = None
+    tags: tuple[str, ...] = ()
+    updated_at: dt.datetime | None = None
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class TaxLine:
+    title: str
+    rate: Decimal
+    price: MoneyBag
+
+
+@dataclass(frozen=True, slots=True)
+class DiscountApplication:
+    index: int
+    kind: str  # DiscountCodeApplication / AutomaticDiscountApplication / ManualDiscountApplication
+    title: str  # the code for a discount code
+    target_type: str  # LINE_ITEM / SHIPPING_LINE
+    allocation_method: str
+    value_amount: Money | None = None
+    value_percentage: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DiscountAllocation:
+    amount: MoneyBag
+    application_index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LineItem:
+    id: str
+    title: str
+    sku: str
+    barcode: str
+    quantity: int
+    unit_price: MoneyBag
+    is_gift_card: bool = False
+    taxable: bool = True
+    tax_code: str = ""  # the variant's product tax code / class, if the shop sets one
+    variant_id: str = ""
+    discount_allocations: tuple[DiscountAllocation, ...] = ()
+    tax_lines: tuple[TaxLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ShippingLine:
+    id: str
+    title: str
+    code: str
+    price: MoneyBag
+    discounted_price: MoneyBag | None = None
+    tax_lines: tuple[TaxLine, ...] = ()
+    discount_allocations: tuple[DiscountAllocation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    id: str
+    kind: str  # SALE / CAPTURE / AUTHORIZATION / REFUND / VOID ...
+    status: str  # SUCCESS / PENDING / FAILURE ...
+    gateway: str  # shopify_payments, gift_card, manual ...
+    amount: MoneyBag
+    created_at: dt.datetime | None = None
+    parent_id: str = ""
+    test: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RefundLineItem:
+    line_item_id: str
+    sku: str
+    quantity: int
+    restock_type: str  # RETURN / CANCEL / NO_RESTOCK / LEGACY_RESTOCK
+    subtotal: MoneyBag
+    total_tax: MoneyBag
+
+
+@dataclass(frozen=True, slots=True)
+class RefundShippingLine:
+    shipping_line_id: str
+    subtotal: MoneyBag
+    tax: MoneyBag
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    id: str
+    created_at: dt.datetime
+    note: str
+    total_refunded: MoneyBag
+    line_items: tuple[RefundLineItem, ...] = ()
+    shipping_lines: tuple[RefundShippingLine, ...] = ()
+    transactions: tuple[Transaction, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    id: str
+    name: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    test: bool
+    financial_status: str
+    fulfillment_status: str
+    currency: str  # the shop's currency
+    presentment_currency: str
+    email: str
+    phone: str
+    customer: Customer | None
+    billing_address: Address | None
+    shipping_address: Address | None
+    line_items: tuple[LineItem, ...]
+    shipping_lines: tuple[ShippingLine, ...]
+    discount_applications: tuple[DiscountApplication, ...]
+    transactions: tuple[Transaction, ...]
+    refunds: tuple[Refund, ...]
+    total_price: MoneyBag
+    total_tax: MoneyBag
+    subtotal: MoneyBag
+    total_shipping: MoneyBag
+    total_discounts: MoneyBag
+    taxes_included: bool = True
+    cancelled_at: dt.datetime | None = None
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def legacy_id(self) -> str:
+        return gid_tail(self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class ProductVariant:
+    id: str
+    sku: str
+    barcode: str
+    price: Decimal
+    inventory_item_id: str
+    title: str = ""
+    compare_at_price: Decimal | None = None
+    taxable: bool = True
+    tax_code: str = ""
+    weight: Decimal | None = None
+    weight_unit: str = ""
+    inventory_quantity: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    id: str
+    title: str
+    status: str
+    handle: str = ""
+    vendor: str = ""
+    product_type: str = ""
+    tags: tuple[str, ...] = ()
+    updated_at: dt.datetime | None = None
+    variants: tuple[ProductVariant, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class VariantInput:
+    """A variant to create (no ``id``) or update (with ``id``). ``None`` fields are left alone."""
+
+    id: str | None = None
+    sku: str | None = None
+    barcode: str | None = None
+    price: Decimal | None = None
+    compare_at_price: Decimal | None = None
+    weight: Decimal | None = None
+    weight_unit: str = "KILOGRAMS"
+    taxable: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProductInput:
+    """A product to create or update. On update only the set fields change."""
+
+    id: str | None = None
+    title: str | None = None
+    status: str | None = None  # ACTIVE / DRAFT / ARCHIVED
+    vendor: str | None = None
+    product_type: str | None = None
+    tags: tuple[str, ...] | None = None
+    variants: tuple[VariantInput, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    id: str
+    name: str
+    is_active: bool = True
+    country_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryLevel:
+    inventory_item_id: str
+    location_id: str
+    available: int
+    on_hand: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryChange:
+    """Set the ``available`` quantity of one item at one location to ``quantity``."""
+
+    inventory_item_id: str
+    location_id: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Payout:
+    id: str
+    status: str  # SCHEDULED / IN_TRANSIT / PAID / FAILED / CANCELED
+    issued_at: dt.datetime
+    net: Money
+    gross: Money | None = None
+    fees: Money | None = None
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def legacy_id(self) -> str:
+        return gid_tail(self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceTransaction:
+    id: str
+    type: str  # raw Shopify value: CHARGE / REFUND / ADJUSTMENT / ... (unknown values kept)
+    amount: Money
+    fee: Money
+    net: Money
+    transaction_date: dt.datetime
+    source_id: str = ""
+    source_type: str = ""
+    source_order_transaction_id: str = ""
+    order_id: str = ""
+    order_name: str = ""
+    payout_id: str = ""
+    test: bool = False
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookSubscription:
+    id: str
+    topic: str
+    callback_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class BulkOperation:
+    id: str
+    status: str
+    url: str = ""
+    object_count: int = 0
+    error_code: str = ""
+
+
+@dataclass(slots=True)
+class ClientStats:
+    """Counters for benchmarks and SyncRun.api_requests."""
+
+    requests: int = 0
+    cost_requested: int = 0
+    cost_used: int = 0
+    throttled: int = 0
+    waited_seconds: float = 0.0
+
+
+def gid_tail(gid: str) -> str:
+    """``gid://shopify/Order/1001`` -> ``1001`` (the REST / legacy id)."""
+    return gid.rsplit("/", 1)[-1] if gid else ""

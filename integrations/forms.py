@@ -1,0 +1,161 @@
+"""Merchant forms: input parsing and field validation only (rules live in the services)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from integrations.models import Integration
+
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+class SignupForm(forms.Form):
+    organisation_name = forms.CharField(label=_("Company name"), max_length=200)
+    email = forms.EmailField(label=_("Work e-mail"))
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(
+        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        elif data.get("password1"):
+            try:
+                password_validation.validate_password(data["password1"])
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class IntegrationCreateForm(forms.Form):
+    name = forms.CharField(label=_("Integration name"), max_length=200, initial=_("My shop → Business Central"))
+
+
+class FlowsForm(forms.Form):
+    PRODUCTS_DIRECTION = [("bc_to_shop", _("Business Central → shop")), ("both", _("Both ways"))]
+
+    orders_enabled = forms.BooleanField(label=_("Orders: shop → Business Central"), required=False)
+    refunds_enabled = forms.BooleanField(label=_("Refunds: shop → Business Central (credit memos)"), required=False)
+    customers_enabled = forms.BooleanField(label=_("Customers: shop → Business Central"), required=False)
+    products_enabled = forms.BooleanField(label=_("Products"), required=False)
+    products_direction = forms.ChoiceField(label=_("Products direction"), choices=PRODUCTS_DIRECTION, required=False)
+    stock_enabled = forms.BooleanField(label=_("Stock: Business Central → shop"), required=False)
+    payouts_enabled = forms.BooleanField(label=_("Payouts: payment provider → Business Central"), required=False)
+
+    def flows(self) -> dict[str, bool]:
+        data = dict(self.cleaned_data)
+        data["products_bidirectional"] = data.pop("products_direction", "") == "both"
+        return data
+
+
+class ShopConnectForm(forms.Form):
+    shop_domain = forms.CharField(label=_("Shop domain"), help_text=_("for example my-shop.myshopify.com"))
+    access_token = forms.CharField(
+        label=_("Admin API access token"), widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+    )
+
+
+class StripeConnectForm(forms.Form):
+    api_key = forms.CharField(
+        label=_("Stripe secret or restricted key"), widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+    )
+
+
+class CompanySelectForm(forms.Form):
+    environment = forms.CharField(widget=forms.HiddenInput)
+    company_id = forms.ChoiceField(label=_("Company"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, companies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company_id"].choices = [(c.id, c.name or c.display_name) for c in companies]
+
+
+def _blank(choices, label=None):
+    return [("", label or _("— choose —")), *choices]
+
+
+class SettingsForm(forms.Form):
+    """Built from live BC lists; the country rows follow the countries the merchant enters."""
+
+    customer_strategy = forms.ChoiceField(label=_("Customers"), choices=Integration.CustomerStrategy.choices)
+    document_type = forms.ChoiceField(label=_("Orders become"), choices=Integration.DocumentType.choices)
+    payment_journal_template = forms.CharField(label=_("Payment journal template"), max_length=10, initial="CASHRCPT")
+    payment_journal_batch = forms.ChoiceField(label=_("Payment journal batch"))
+    shipment_method = forms.ChoiceField(label=_("BC shipment method for shop shipping"), required=False)
+    freight_account = forms.ChoiceField(label=_("G/L account for freight charges"))
+    countries = forms.CharField(
+        label=_("Countries you sell to"),
+        help_text=_("Two-letter codes separated by commas, for example SE, NO, DE."),
+    )
+
+    def __init__(self, *args, choices, gateways, payout_pairs=(), countries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gateways = list(gateways)
+        self.payout_pairs = list(payout_pairs)
+        self.fields["payment_journal_batch"].choices = _blank(choices.payment_journals)
+        self.fields["shipment_method"].choices = _blank(choices.shipment_methods, _("— none —"))
+        self.fields["freight_account"].choices = _blank(choices.accounts)
+        for gateway in self.gateways:
+            self.fields[f"pm__{gateway}"] = forms.ChoiceField(
+                label=_("Payment method for “%(gateway)s”") % {"gateway": gateway},
+                choices=_blank(choices.payment_methods, _("— not used —")),
+                required=False,
+            )
+        if self.is_bound:
+            countries = _parse_countries(self.data.get("countries", ""))
+        for code in countries:
+            self.fields[f"vat__{code}"] = forms.ChoiceField(
+                label=_("VAT business posting group for %(country)s") % {"country": code},
+                choices=_blank(choices.tax_areas),
+                required=False,
+            )
+        for provider, currency in self.payout_pairs:
+            for kind, label, required in (
+                ("clearing", _("clearing account"), True),
+                ("fee", _("fee account"), True),
+                ("bank", _("bank account"), False),
+            ):
+                self.fields[f"payout__{provider}__{currency}__{kind}"] = forms.ChoiceField(
+                    label=f"{provider} {currency}: {label}", choices=_blank(choices.accounts), required=required
+                )
+
+    def clean_countries(self):
+        raw = self.cleaned_data["countries"]
+        codes = _parse_countries(raw)
+        bad = [c for c in re.split(r"[\s,;]+", raw.upper()) if c and not _COUNTRY.match(c)]
+        if bad or not codes:
+            raise forms.ValidationError(_("Use two-letter country codes, for example SE, NO, DE."))
+        return codes
+
+    def country_fields(self):
+        return [self[name] for name in self.fields if name.startswith("vat__")]
+
+    def gateway_fields(self):
+        return [self[name] for name in self.fields if name.startswith("pm__")]
+
+    def payout_fields(self):
+        return [self[name] for name in self.fields if name.startswith("payout__")]
+
+
+def _parse_countries(raw: str) -> list[str]:
+    seen: list[str] = []
+    for code in re.split(r"[\s,;]+", (raw or "").upper()):
+        if _COUNTRY.match(code) and code not in seen:
+            seen.append(code)
+    return seen
+
+
+class TestOrderForm(forms.Form):
+    order_name = forms.CharField(label=_("Order number in the shop"), help_text=_("for example #1001"), max_length=50)
+
+
+class GoLiveForm(forms.Form):
+    confirm_production = forms.BooleanField(
+        label=_("Yes, write to my Production books without a Sandbox test"), required=False
+    )

@@ -1,0 +1,32 @@
+"""Read-side of the integrations app. Every merchant read is scoped to the user's tenant."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from integrations.models import Integration, Tenant
+
+
+def tenant_for_user(*, user) -> Tenant | None:
+    if not user.is_authenticated:
+        return None
+    return Tenant.objects.filter(memberships__user=user).first()
+
+
+def integration_list_for_user(*, user) -> QuerySet[Integration]:
+    if not user.is_authenticated:
+        return Integration.objects.none()
+    return (
+        Integration.objects.filter(tenant__memberships__user=user)
+        .select_related("tenant", "bc_connection", "shop_connection")
+        .order_by("name", "pk")
+    )
+
+
+def integration_get_for_user(*, user, integration_id: int) -> Integration:
+    """The user's integration, or Http404 (never 403: another tenant's ids are not revealed)."""
+    integration = integration_list_for_user(user=user).filter(pk=integration_id).first()
+    if integration is None:
+        raise Http404("No such integration.")
+    return integration

@@ -1,0 +1,515 @@
+"""Merchant onboarding: sign-up, the Get Started wizard's steps and their validation.
+
+Wizard steps: 1 flows, 2 connect (Business Central, shop, payment provider), 3 settings,
+4 test with a real order, 5 go live. Each step's service validates and raises OnboardingError
+with a message that says what to do next.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from integrations.connectors.businesscentral import BCAuthError, BCError, BusinessCentralClient, entities
+from integrations.connectors.shopify import ShopifyAuthError, ShopifyClient, ShopifyError
+from integrations.connectors.stripe import StripeAuthError, StripeError, account_verify
+from integrations.crypto import Secret
+from integrations.models import (
+    BusinessCentralConnection,
+    CountryMapping,
+    Integration,
+    PaymentMethodMapping,
+    PaymentProviderConnection,
+    PayoutAccountMapping,
+    ShippingMethodMapping,
+    ShopConnection,
+    Tenant,
+    TenantMembership,
+)
+from integrations.services.bc_auth import bc_token_provider
+
+SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
+# Shop payment gateways offered for mapping in the wizard (more can be added in the admin).
+SHOP_GATEWAYS = ("shopify_payments", "stripe", "paypal", "manual")
+DEFAULT_SHIPPING_CODE = "default"
+
+
+class OnboardingError(Exception):
+    """A step cannot be completed; the message tells the merchant what to do."""
+
+
+class CompanyAlreadyConnected(OnboardingError):
+    pass
+
+
+class ConfirmationRequired(OnboardingError):
+    """Going live on Production without a successful Sandbox test needs an explicit yes."""
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def merchant_signup(*, email: str, password: str, organisation_name: str):
+    """A new merchant: the user, their organisation (tenant) and the owner membership."""
+    user_model = get_user_model()
+    email = user_model.objects.normalize_email(email).lower()
+    if user_model.objects.filter(username__iexact=email).exists():
+        raise OnboardingError(_("An account with this e-mail already exists. Log in instead."))
+    user = user_model.objects.create_user(username=email, email=email, password=password)
+    base = slugify(organisation_name)[:60] or "merchant"
+    slug, n = base, 1
+    while Tenant.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    tenant = Tenant.objects.create(name=organisation_name, slug=slug, contact_email=email)
+    TenantMembership.objects.create(tenant=tenant, user=user, role=TenantMembership.Role.OWNER)
+    return user
+
+
+def integration_create(*, tenant: Tenant, name: str) -> Integration:
+    integration = Integration(tenant=tenant, name=name)
+    integration.full_clean()
+    integration.save()
+    return integration
+
+
+# --- step 1: flows ------------------------------------------------------------------------------------
+
+FLOW_FIELDS = (
+    "orders_enabled",
+    "refunds_enabled",
+    "customers_enabled",
+    "products_enabled",
+    "products_bidirectional",
+    "stock_enabled",
+    "payouts_enabled",
+)
+
+
+def integration_flows_save(*, integration: Integration, flows: dict[str, bool]) -> Integration:
+    if not any(flows.get(name) for name in FLOW_FIELDS if name != "products_bidirectional"):
+        raise OnboardingError(_("Choose at least one flow to sync."))
+    for name in FLOW_FIELDS:
+        setattr(integration, name, bool(flows.get(name)))
+    if not integration.products_enabled:
+        integration.products_bidirectional = False
+    integration.save(update_fields=[*FLOW_FIELDS, "updated_at"])
+    return integration
+
+
+# --- step 2: Business Central environment and company -------------------------------------------------
+
+
+def _bc_client(connection: BusinessCentralConnection, *, environment: str = "", company_id: str = ""):
+    return BusinessCentralClient(
+        api_root=connection.api_root_override or settings.BC_API_ROOT,
+        tenant_id=connection.entra_tenant_id,
+        environment=environment,
+        company_id=company_id,
+        token_provider=bc_token_provider(connection=connection),
+    )
+
+
+def _signed_in_connection(integration: Integration) -> BusinessCentralConnection:
+    connection = BusinessCentralConnection.objects.filter(integration=integration).first()
+    if connection is None or not connection.token_cache:
+        raise OnboardingError(_("Sign in with Microsoft first."))
+    return connection
+
+
+def _bc_read(call):
+    try:
+        return call()
+    except BCAuthError as error:
+        raise OnboardingError(
+            _(
+                "Business Central refused this Microsoft account (%(error)s). Sign in with an account that has a "
+                "Business Central licence and permissions for customers, items, sales documents and payment "
+                "journals."
+            )
+            % {"error": error.code or error.status}
+        ) from None
+    except BCError as error:
+        raise OnboardingError(_("Business Central answered with an error: %(error)s") % {"error": error}) from None
+
+
+def bc_environments_list(*, integration: Integration) -> list:
+    connection = _signed_in_connection(integration)
+    environments = _bc_read(lambda: _bc_client(connection).list_environments())
+    # Sandbox first: the guide recommends testing there before Production.
+    return sorted(environments, key=lambda env: (env.type != "Sandbox", env.name))
+
+
+def bc_companies_list(*, integration: Integration, environment_name: str) -> list:
+    connection = _signed_in_connection(integration)
+    return _bc_read(lambda: _bc_client(connection, environment=environment_name).list_companies())
+
+
+def bc_company_select(*, integration: Integration, environment_name: str, company_id: str) -> BusinessCentralConnection:
+    connection = _signed_in_connection(integration)
+    environment = next((e for e in bc_environments_list(integration=integration) if e.name == environment_name), None)
+    if environment is None:
+        raise OnboardingError(_("The environment %(name)s was not found. Choose another.") % {"name": environment_name})
+    company = next(
+        (c for c in bc_companies_list(integration=integration, environment_name=environment_name) if c.id == company_id),
+        None,
+    )
+    if company is None:
+        raise OnboardingError(_("The company was not found in %(name)s. Choose another.") % {"name": environment_name})
+    if connection.company_id and connection.company_id != company_id and integration.went_live_at:
+        raise OnboardingError(_("This integration is live; connect another company as a new integration."))
+    _company_free_check(connection=connection, environment_name=environment_name, company_id=company_id)
+    connection.environment_name = environment.name
+    connection.environment_type = (
+        BusinessCentralConnection.EnvironmentType.PRODUCTION
+        if environment.type == "Production"
+        else BusinessCentralConnection.EnvironmentType.SANDBOX
+    )
+    connection.company_id = company.id
+    connection.company_name = company.name
+    try:
+        with transaction.atomic():
+            connection.save()
+    except IntegrityError:  # another integration took it between the check and the save
+        _company_free_check(connection=connection, environment_name=environment_name, company_id=company_id)
+        raise
+    return connection
+
+
+def _company_free_check(*, connection: BusinessCentralConnection, environment_name: str, company_id: str) -> None:
+    other = (
+        BusinessCentralConnection.objects.filter(
+            entra_tenant_id=connection.entra_tenant_id, environment_name=environment_name, company_id=company_id
+        )
+        .exclude(pk=connection.pk)
+        .select_related("integration")
+        .first()
+    )
+    if other is None:
+        return
+    same_merchant = other.integration.tenant_id == connection.integration.tenant_id
+    where = (
+        _("in your integration “%(name)s”") % {"name": other.integration.name}
+        if same_merchant
+        else _("in another Junipeer account")
+    )
+    raise CompanyAlreadyConnected(
+        _(
+            "This company is already connected %(where)s. One company belongs to one integration: choose another "
+            "company, or connect another company as a new integration."
+        )
+        % {"where": where}
+    )
+
+
+# --- step 2: shop and payment provider ------------------------------------------------------------------
+
+
+def shop_connect(*, integration: Integration, shop_domain: str, access_token: str) -> ShopConnection:
+    domain = shop_domain.strip().lower().removeprefix("https://").removeprefix("http://").strip("/")
+    if not SHOP_DOMAIN.match(domain):
+        raise OnboardingError(_("Enter the shop's myshopify.com domain, for example my-shop.myshopify.com."))
+    try:
+        shop = ShopifyClient(shop_domain=domain, access_token=access_token).shop_get()
+    except ShopifyAuthError:
+        raise OnboardingError(
+            _("Shopify refused the access token. Copy the Admin API access token of your custom app again.")
+        ) from None
+    except ShopifyError as error:
+        raise OnboardingError(_("Shopify could not be reached: %(error)s") % {"error": error}) from None
+    connection, _created = ShopConnection.objects.update_or_create(
+        integration=integration,
+        defaults={
+            "shop_domain": domain,
+            "access_token": Secret(access_token),
+            "shop_currency": shop.currency_code,
+            "verified_at": timezone.now(),
+            "last_error": "",
+        },
+    )
+    return connection
+
+
+def stripe_connect(*, integration: Integration, api_key: str) -> PaymentProviderConnection:
+    try:
+        account = account_verify(api_key.strip())
+    except StripeAuthError:
+        raise OnboardingError(_("Stripe refused the key. Use a secret or restricted key with read access.")) from None
+    except StripeError as error:
+        raise OnboardingError(_("Stripe could not be reached: %(error)s") % {"error": error}) from None
+    connection, _created = PaymentProviderConnection.objects.update_or_create(
+        integration=integration,
+        provider=PaymentProviderConnection.Provider.STRIPE,
+        defaults={
+            "account_id": account.id,
+            "api_key": Secret(api_key.strip()),
+            "currencies": list(account.currencies or [account.default_currency]),
+            "verified_at": timezone.now(),
+            "last_error": "",
+        },
+    )
+    return connection
+
+
+# --- step 3: settings ------------------------------------------------------------------------------------
+
+
+@dataclass
+class SetupChoices:
+    """Lists read live from the connected BC company, as (code, label) pairs for form choices."""
+
+    tax_areas: list[tuple[str, str]] = field(default_factory=list)
+    payment_methods: list[tuple[str, str]] = field(default_factory=list)
+    shipment_methods: list[tuple[str, str]] = field(default_factory=list)
+    payment_journals: list[tuple[str, str]] = field(default_factory=list)
+    accounts: list[tuple[str, str]] = field(default_factory=list)
+
+
+def bc_setup_choices(*, integration: Integration) -> SetupChoices:
+    connection = _signed_in_connection(integration)
+    if not connection.company_id:
+        raise OnboardingError(_("Choose the Business Central company first."))
+    client = _bc_client(connection, environment=connection.environment_name, company_id=connection.company_id)
+
+    def pairs(entity, key="code"):
+        return [(getattr(r, key), f"{getattr(r, key)} – {r.display_name}") for r in client.list_records(entity)]
+
+    return _bc_read(
+        lambda: SetupChoices(
+            tax_areas=pairs(entities.TAX_AREAS),
+            payment_methods=pairs(entities.PAYMENT_METHODS),
+            shipment_methods=pairs(entities.SHIPMENT_METHODS),
+            payment_journals=pairs(entities.CUSTOMER_PAYMENT_JOURNALS),
+            accounts=[
+                (a.number, f"{a.number} – {a.display_name}")
+                for a in client.list_records(entities.ACCOUNTS)
+                if a.account_type in ("", "Posting") and not a.blocked
+            ],
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PayoutAccounts:
+    provider: str
+    currency: str
+    clearing_account: str
+    fee_account: str
+    bank_account: str = ""
+
+
+def payout_currencies(*, integration: Integration) -> list[tuple[str, str]]:
+    """(provider, currency) pairs that need payout accounts when the payouts flow is on."""
+    if not integration.payouts_enabled:
+        return []
+    pairs = []
+    shop = ShopConnection.objects.filter(integration=integration).first()
+    if shop and shop.shop_currency:
+        pairs.append((PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS.value, shop.shop_currency))
+    for provider in integration.payment_providers.filter(provider=PaymentProviderConnection.Provider.STRIPE):
+        pairs.extend((provider.provider, currency) for currency in provider.currencies)
+    return pairs
+
+
+@transaction.atomic
+def integration_settings_save(
+    *,
+    integration: Integration,
+    customer_strategy: str,
+    document_type: str,
+    payment_journal_template: str,
+    payment_journal_batch: str,
+    payment_methods: dict[str, str],
+    shipment_method: str,
+    freight_account: str,
+    countries: dict[str, str],
+    payout_accounts: Iterable[PayoutAccounts] = (),
+) -> Integration:
+    """Save the required settings; everything is replaced, so the form is the truth."""
+    if not any(payment_methods.values()):
+        raise OnboardingError(_("Map at least one payment method to a Business Central payment method."))
+    if not countries:
+        raise OnboardingError(_("Add every country you sell to, with its VAT business posting group."))
+    missing = sorted(code for code, group in countries.items() if not group)
+    if missing:
+        raise OnboardingError(
+            _("Choose a VAT business posting group for: %(countries)s.") % {"countries": ", ".join(missing)}
+        )
+    integration.customer_strategy = customer_strategy
+    integration.document_type = document_type
+    integration.payment_journal_template = payment_journal_template
+    integration.payment_journal_batch = payment_journal_batch
+    integration.full_clean()
+    integration.save()
+
+    integration.payment_method_mappings.exclude(shop_gateway__in=[g for g, c in payment_methods.items() if c]).delete()
+    for gateway, code in payment_methods.items():
+        if code:
+            PaymentMethodMapping.objects.update_or_create(
+                integration=integration, shop_gateway=gateway, defaults={"bc_payment_method_code": code}
+            )
+    ShippingMethodMapping.objects.update_or_create(
+        integration=integration,
+        shop_shipping_code=DEFAULT_SHIPPING_CODE,
+        defaults={
+            "bc_shipment_method_code": shipment_method,
+            "line_type": ShippingMethodMapping.LineType.ACCOUNT,
+            "line_number": freight_account,
+        },
+    )
+    integration.country_mappings.exclude(country_code__in=list(countries)).delete()
+    for code, group in countries.items():
+        CountryMapping.objects.update_or_create(
+            integration=integration, country_code=code, defaults={"vat_business_group": group}
+        )
+    for accounts in payout_accounts:
+        PayoutAccountMapping.objects.update_or_create(
+            integration=integration,
+            provider=accounts.provider,
+            currency=accounts.currency,
+            defaults={
+                "clearing_account": accounts.clearing_account,
+                "fee_account": accounts.fee_account,
+                "bank_account": accounts.bank_account,
+            },
+        )
+    return integration
+
+
+# --- step 4: test with a real order -------------------------------------------------------------------------
+
+
+def order_preview_available() -> bool:
+    try:
+        module = importlib.import_module("syncs.services.orders")
+    except ImportError:
+        return False
+    return hasattr(module, "order_preview")
+
+
+def integration_test_order(*, integration: Integration, order_name: str):
+    """Preview the BC document for one real shop order (dry run: nothing is written)."""
+    if not order_preview_available():
+        raise OnboardingError(_("The order flow is not installed, so a test order cannot be previewed yet."))
+    from syncs.services.orders import order_preview
+
+    preview = order_preview(integration=integration, order_name=order_name.strip())
+    connection = BusinessCentralConnection.objects.filter(integration=integration).first()
+    updates = ["updated_at"]
+    if connection and connection.environment_type == BusinessCentralConnection.EnvironmentType.SANDBOX:
+        integration.sandbox_test_passed_at = timezone.now()
+        updates.append("sandbox_test_passed_at")
+    if integration.status == Integration.Status.DRAFT:
+        integration.status = Integration.Status.TESTING
+        updates.append("status")
+    integration.save(update_fields=updates)
+    return preview
+
+
+# --- step 5: go live ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def integration_go_live(*, integration: Integration, confirm_production: bool = False) -> Integration:
+    state = wizard_state(integration=integration)
+    blocking = [step for step in state.steps[:3] if not step.done]
+    if blocking:
+        raise OnboardingError(_("Finish “%(step)s” first.") % {"step": blocking[0].title})
+    connection = integration.bc_connection
+    untested_production = (
+        connection.environment_type == BusinessCentralConnection.EnvironmentType.PRODUCTION
+        and integration.sandbox_test_passed_at is None
+    )
+    if untested_production and not confirm_production:
+        raise ConfirmationRequired(
+            _(
+                "You are going live on a Production environment without a successful test in a Sandbox. "
+                "Confirm that you want to write to your live books."
+            )
+        )
+    now = timezone.now()
+    integration.live_mode = True
+    integration.allow_writes = True
+    integration.status = Integration.Status.LIVE
+    integration.went_live_at = integration.went_live_at or now
+    # Only orders from now on: history is backfilled on purpose, not by accident.
+    integration.order_exclusion_date = integration.order_exclusion_date or now
+    integration.save()
+    return integration
+
+
+# --- wizard state ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WizardStep:
+    number: int
+    slug: str
+    title: str
+    done: bool
+    hint: str
+
+
+@dataclass(frozen=True)
+class WizardState:
+    steps: list[WizardStep]
+
+    @property
+    def current(self) -> WizardStep:
+        return next((step for step in self.steps if not step.done), self.steps[-1])
+
+
+def settings_missing(*, integration: Integration) -> list[str]:
+    missing = []
+    if not integration.payment_journal_batch:
+        missing.append(_("payment journal batch"))
+    if not integration.payment_method_mappings.exists():
+        missing.append(_("payment method mapping"))
+    if not integration.shipping_method_mappings.exists():
+        missing.append(_("shipping mapping"))
+    if not integration.country_mappings.exists():
+        missing.append(_("countries and VAT business posting groups"))
+    mapped = set(integration.payout_account_mappings.values_list("provider", "currency"))
+    if any(pair not in mapped for pair in payout_currencies(integration=integration)):
+        missing.append(_("payout accounts"))
+    return missing
+
+
+def wizard_state(*, integration: Integration) -> WizardState:
+    bc = BusinessCentralConnection.objects.filter(integration=integration).first()
+    shop = ShopConnection.objects.filter(integration=integration, verified_at__isnull=False).exists()
+    flows = any(getattr(integration, name) for name in FLOW_FIELDS)
+    bc_done = bool(bc and bc.is_connected)
+    missing = settings_missing(integration=integration)
+    tested = integration.status != Integration.Status.DRAFT or integration.sandbox_test_passed_at is not None
+    return WizardState(
+        steps=[
+            WizardStep(1, "flows", _("Choose flows"), flows, _("Choose what to sync and in which direction.")),
+            WizardStep(
+                2,
+                "connect",
+                _("Connect systems"),
+                bc_done and shop,
+                _("Sign in with Microsoft and choose a company, then connect your shop."),
+            ),
+            WizardStep(
+                3,
+                "settings",
+                _("Settings"),
+                bc_done and not missing,
+                _("Still needed: %(items)s.") % {"items": ", ".join(missing)} if missing else _("All set."),
+            ),
+            WizardStep(4, "test", _("Test with a real order"), tested, _("Preview one real order.")),
+            WizardStep(5, "live", _("Go live"), integration.live_mode, _("Switch on live mode.")),
+        ]
+    )

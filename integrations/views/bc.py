@@ -1,0 +1,113 @@
+"""Business Central: Microsoft sign-in, environment and company, disconnect."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from integrations.connectors.entra import EntraError
+from integrations.connectors.entra.exceptions import SignInExpired
+from integrations.forms import CompanySelectForm
+from integrations.selectors import integration_get_for_user
+from integrations.services.bc_auth import (
+    bc_disconnect,
+    bc_signin_complete,
+    bc_signin_pending_integration_id,
+    bc_signin_start,
+)
+from integrations.services.onboarding import (
+    CompanyAlreadyConnected,
+    OnboardingError,
+    bc_companies_list,
+    bc_company_select,
+    bc_environments_list,
+)
+
+
+def _redirect_uri() -> str:
+    # Fixed and registered in the Entra app: one callback for every integration.
+    return settings.SITE_URL.rstrip("/") + reverse("merchant:bc_callback")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bc_signin(request, integration_id: int):
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    try:
+        url = bc_signin_start(integration=integration, redirect_uri=_redirect_uri(), session=request.session)
+    except EntraError as error:
+        return _error_page(request, integration, error)
+    return redirect(url)
+
+
+@login_required
+def bc_callback(request):
+    integration_id = bc_signin_pending_integration_id(session=request.session)
+    if integration_id is None:
+        messages.warning(request, _("The Microsoft sign-in session expired. Start the sign-in again."))
+        return redirect("merchant:home")
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    try:
+        bc_signin_complete(integration=integration, request_params=request.GET.dict(), session=request.session)
+    except SignInExpired:
+        messages.warning(request, _("The Microsoft sign-in did not match this browser session, so it was restarted."))
+        return redirect("merchant:bc_signin", integration_id=integration.pk)
+    except EntraError as error:
+        return _error_page(request, integration, error)
+    messages.success(request, _("Signed in with Microsoft. Now choose the environment and company."))
+    return redirect("merchant:bc_company", integration_id=integration.pk)
+
+
+def _error_page(request, integration, error: EntraError):
+    return render(
+        request,
+        "merchant/bc_signin_error.html",
+        {"integration": integration, "error": error, "entry": error.entry},
+        status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bc_company(request, integration_id: int):
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    context = {"integration": integration, "environments": [], "companies": [], "form": None, "conflict": False}
+    try:
+        environments = bc_environments_list(integration=integration)
+        context["environments"] = environments
+        chosen = request.POST.get("environment") or request.GET.get("environment")
+        if chosen is None and environments:
+            chosen = environments[0].name
+        context["environment"] = chosen
+        if chosen:
+            companies = bc_companies_list(integration=integration, environment_name=chosen)
+            context["companies"] = companies
+            form = CompanySelectForm(request.POST or None, companies=companies, initial={"environment": chosen})
+            context["form"] = form
+            if request.method == "POST" and form.is_valid():
+                bc_company_select(
+                    integration=integration,
+                    environment_name=form.cleaned_data["environment"],
+                    company_id=form.cleaned_data["company_id"],
+                )
+                messages.success(request, _("Business Central is connected."))
+                return redirect("merchant:wizard_connect", integration_id=integration.pk)
+    except CompanyAlreadyConnected as error:
+        context.update(error=str(error), conflict=True)
+    except OnboardingError as error:
+        context["error"] = str(error)
+    return render(request, "merchant/bc_company.html", context, status=400 if context.get("error") else 200)
+
+
+@login_required
+@require_http_methods(["POST"])
+def bc_disconnect_view(request, integration_id: int):
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    bc_disconnect(integration=integration)
+    messages.success(request, _("Business Central is disconnected and syncs are paused."))
+    return redirect("merchant:integration_detail", integration_id=integration.pk)

@@ -1,0 +1,230 @@
+"""The Get Started wizard. Resumable: each page reads the stored state, so a merchant can leave
+and come back; each POST validates through one service and says what to do next."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from integrations.forms import (
+    FlowsForm,
+    GoLiveForm,
+    SettingsForm,
+    ShopConnectForm,
+    StripeConnectForm,
+    TestOrderForm,
+)
+from integrations.models import PaymentProviderConnection
+from integrations.selectors import integration_get_for_user
+from integrations.services import onboarding as svc
+
+STEP_URLS = {
+    "flows": "merchant:wizard_flows",
+    "connect": "merchant:wizard_connect",
+    "settings": "merchant:wizard_settings",
+    "test": "merchant:wizard_test",
+    "live": "merchant:wizard_live",
+}
+
+
+def _page(request, integration, template, step, status=200, **context):
+    state = svc.wizard_state(integration=integration)
+    return render(
+        request,
+        template,
+        {"integration": integration, "state": state, "step": step, **context},
+        status=status,
+    )
+
+
+@login_required
+def wizard(request, integration_id: int):
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    current = svc.wizard_state(integration=integration).current
+    return redirect(STEP_URLS[current.slug], integration_id=integration.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wizard_flows(request, integration_id: int):
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    initial = {name: getattr(integration, name) for name in svc.FLOW_FIELDS}
+    initial["products_direction"] = "both" if integration.products_bidirectional else "bc_to_shop"
+    form = FlowsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.integration_flows_save(integration=integration, flows=form.flows())
+        except svc.OnboardingError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("merchant:wizard_connect", integration_id=integration.pk)
+    return _page(request, integration, "merchant/wizard/flows.html", 1, form=form)
+
+
+@login_required
+def wizard_connect(request, integration_id: int):
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    return _page(request, integration, "merchant/wizard/connect.html", 2, **_connect_context(integration))
+
+
+def _connect_context(integration, **forms):
+    stripe = integration.payment_providers.filter(provider=PaymentProviderConnection.Provider.STRIPE).first()
+    shop = getattr(integration, "shop_connection", None)
+    return {
+        "bc": getattr(integration, "bc_connection", None),
+        "shop": shop,
+        "stripe": stripe,
+        "shop_form": forms.get("shop_form") or ShopConnectForm(initial={"shop_domain": shop.shop_domain if shop else ""}),
+        "stripe_form": forms.get("stripe_form") or StripeConnectForm(),
+    }
+
+
+@login_required
+@require_http_methods(["POST"])
+def shop_connect(request, integration_id: int):
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    form = ShopConnectForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.shop_connect(integration=integration, **form.cleaned_data)
+        except svc.OnboardingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The shop is connected."))
+            return redirect("merchant:wizard_connect", integration_id=integration.pk)
+    context = _connect_context(integration, shop_form=form)
+    return _page(request, integration, "merchant/wizard/connect.html", 2, status=400, **context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def stripe_connect(request, integration_id: int):
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    form = StripeConnectForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.stripe_connect(integration=integration, api_key=form.cleaned_data["api_key"])
+        except svc.OnboardingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Stripe is connected."))
+            return redirect("merchant:wizard_connect", integration_id=integration.pk)
+    context = _connect_context(integration, stripe_form=form)
+    return _page(request, integration, "merchant/wizard/connect.html", 2, status=400, **context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wizard_settings(request, integration_id: int):
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    try:
+        choices = svc.bc_setup_choices(integration=integration)
+    except svc.OnboardingError as error:
+        return _page(request, integration, "merchant/wizard/settings.html", 3, error=str(error), form=None)
+    countries = list(integration.country_mappings.values_list("country_code", "vat_business_group"))
+    payout_pairs = svc.payout_currencies(integration=integration)
+    initial = {
+        "customer_strategy": integration.customer_strategy,
+        "document_type": integration.document_type,
+        "payment_journal_template": integration.payment_journal_template or "CASHRCPT",
+        "payment_journal_batch": integration.payment_journal_batch,
+        "countries": ", ".join(code for code, _group in countries),
+        **{f"vat__{code}": group for code, group in countries},
+        **{f"pm__{m.shop_gateway}": m.bc_payment_method_code for m in integration.payment_method_mappings.all()},
+        **{
+            f"payout__{m.provider}__{m.currency}__{kind}": getattr(m, f"{kind}_account")
+            for m in integration.payout_account_mappings.all()
+            for kind in ("clearing", "fee", "bank")
+        },
+    }
+    shipping = integration.shipping_method_mappings.filter(shop_shipping_code=svc.DEFAULT_SHIPPING_CODE).first()
+    if shipping:
+        initial |= {"shipment_method": shipping.bc_shipment_method_code, "freight_account": shipping.line_number}
+    form = SettingsForm(
+        request.POST or None,
+        initial=initial,
+        choices=choices,
+        gateways=svc.SHOP_GATEWAYS,
+        payout_pairs=payout_pairs,
+        countries=[code for code, _group in countries],
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            svc.integration_settings_save(
+                integration=integration,
+                customer_strategy=data["customer_strategy"],
+                document_type=data["document_type"],
+                payment_journal_template=data["payment_journal_template"],
+                payment_journal_batch=data["payment_journal_batch"],
+                payment_methods={g: data.get(f"pm__{g}", "") for g in svc.SHOP_GATEWAYS},
+                shipment_method=data["shipment_method"],
+                freight_account=data["freight_account"],
+                countries={code: data.get(f"vat__{code}", "") for code in data["countries"]},
+                payout_accounts=[
+                    svc.PayoutAccounts(
+                        provider=p,
+                        currency=c,
+                        clearing_account=data[f"payout__{p}__{c}__clearing"],
+                        fee_account=data[f"payout__{p}__{c}__fee"],
+                        bank_account=data.get(f"payout__{p}__{c}__bank", ""),
+                    )
+                    for p, c in payout_pairs
+                ],
+            )
+        except svc.OnboardingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("merchant:wizard_test", integration_id=integration.pk)
+    status = 400 if form.is_bound else 200
+    return _page(request, integration, "merchant/wizard/settings.html", 3, status=status, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wizard_test(request, integration_id: int):
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    form = TestOrderForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            preview = svc.integration_test_order(integration=integration, order_name=form.cleaned_data["order_name"])
+        except svc.OnboardingError as error:
+            form.add_error(None, str(error))
+    return _page(
+        request,
+        integration,
+        "merchant/wizard/test.html",
+        4,
+        form=form,
+        preview=preview,
+        available=svc.order_preview_available(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wizard_live(request, integration_id: int):
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    form = GoLiveForm(request.POST or None)
+    needs_confirmation = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.integration_go_live(
+                integration=integration, confirm_production=form.cleaned_data["confirm_production"]
+            )
+        except svc.ConfirmationRequired as error:
+            needs_confirmation = True
+            form.add_error(None, str(error))
+        except svc.OnboardingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Live mode is on."))
+            return redirect("merchant:integration_detail", integration_id=integration.pk)
+    return _page(
+        request, integration, "merchant/wizard/live.html", 5, form=form, needs_confirmation=needs_confirmation
+    )

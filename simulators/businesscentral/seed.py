@@ -1,0 +1,309 @@
+"""A realistic Swedish sandbox: CRONUS Sverige AB (LCY SEK) with VAT groups for domestic, EU,
+export and OSS sales, number series, currencies with rates, G/L accounts and journal batches.
+
+VAT posting setup gaps (deliberate, realistic): EXPORT x LOW and OSS-DK x REDUCED/LOW do not
+exist (Denmark has no reduced rate), so an order for a 6 % book to Norway or Denmark fails
+exactly as it would in a real company that never set those combinations up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from .clock import SimClock
+from .numbering import NoSeries, NoSeriesLine
+from .store import EMPTY_GUID, CompanyStore, Environment, VatPostingSetup
+
+COMPANY_NAME = "CRONUS Sverige AB"
+SECOND_COMPANY_NAME = "My Company"
+_NAMESPACE = uuid.UUID("0b9c5b3e-8f7e-4a44-9d0c-5a3f1e2d7c61")
+
+COUNTRIES = {
+    "SE": "Sweden",
+    "DE": "Germany",
+    "FI": "Finland",
+    "DK": "Denmark",
+    "FR": "France",
+    "NL": "Netherlands",
+    "NO": "Norway",
+    "US": "United States",
+    "GB": "United Kingdom",
+}
+# (code, name, exchangeRateAmount, SEK for that amount)
+CURRENCIES = [("EUR", "Euro", 1, 11.45), ("USD", "US dollar", 1, 10.62), ("NOK", "Norwegian krone", 100, 97.5),
+              ("DKK", "Danish krone", 100, 153.5)]  # fmt: skip
+VAT_PRODUCT_GROUPS = {
+    "STANDARD": "Standard rate",
+    "REDUCED": "Reduced rate (food, hotels)",
+    "LOW": "Low rate (books, transport)",
+    "ZERO": "Zero rate (gift cards, exempt)",
+    "SERVICES": "Services",
+}
+# VAT business posting group -> {VAT product posting group: VAT %}; missing keys are the gaps.
+VAT_MATRIX: dict[str, dict[str, float]] = {
+    "DOMESTIC": {"STANDARD": 25, "REDUCED": 12, "LOW": 6, "ZERO": 0, "SERVICES": 25},
+    "EU": {"STANDARD": 0, "REDUCED": 0, "LOW": 0, "ZERO": 0, "SERVICES": 0},
+    "EXPORT": {"STANDARD": 0, "REDUCED": 0, "ZERO": 0, "SERVICES": 0},
+    "OSS-DE": {"STANDARD": 19, "REDUCED": 7, "LOW": 7, "ZERO": 0, "SERVICES": 19},
+    "OSS-FI": {"STANDARD": 25.5, "REDUCED": 14, "LOW": 10, "ZERO": 0, "SERVICES": 25.5},
+    "OSS-DK": {"STANDARD": 25, "ZERO": 0, "SERVICES": 25},
+    "OSS-FR": {"STANDARD": 20, "REDUCED": 5.5, "LOW": 5.5, "ZERO": 0, "SERVICES": 20},
+    "OSS-NL": {"STANDARD": 21, "REDUCED": 9, "LOW": 9, "ZERO": 0, "SERVICES": 21},
+}
+VAT_BUSINESS_GROUPS = {
+    "DOMESTIC": "Domestic customers (Sweden)",
+    "EU": "EU business customers (reverse charge)",
+    "EXPORT": "Customers outside the EU",
+    "OSS-DE": "OSS consumers Germany",
+    "OSS-FI": "OSS consumers Finland",
+    "OSS-DK": "OSS consumers Denmark",
+    "OSS-FR": "OSS consumers France",
+    "OSS-NL": "OSS consumers Netherlands",
+}
+_DOMESTIC_VAT_ACCOUNT = {25: "2611", 12: "2621", 6: "2631", 0: "2611"}
+# number, name, category, subCategory, VAT product group for document lines
+ACCOUNTS = [
+    ("1510", "Kundfordringar", "Assets", "Receivables", ""),
+    ("1580", "Clearing Stripe", "Assets", "Cash", ""),
+    ("1581", "Clearing Shopify Payments", "Assets", "Cash", ""),
+    ("1582", "Clearing Klarna", "Assets", "Cash", ""),
+    ("1583", "Clearing Adyen", "Assets", "Cash", ""),
+    ("1930", "Företagskonto", "Assets", "Cash", ""),
+    ("1940", "Valutakonto EUR", "Assets", "Cash", ""),
+    ("2611", "Utgående moms 25 %", "Liabilities", "Taxes", ""),
+    ("2614", "Utgående moms OSS", "Liabilities", "Taxes", ""),
+    ("2615", "Omvänd skattskyldighet EU", "Liabilities", "Taxes", ""),
+    ("2621", "Utgående moms 12 %", "Liabilities", "Taxes", ""),
+    ("2631", "Utgående moms 6 %", "Liabilities", "Taxes", ""),
+    ("3001", "Försäljning varor Sverige", "Income", "Income, Product Sales", "STANDARD"),
+    ("3041", "Försäljning tjänster", "Income", "Income, Services", "SERVICES"),
+    ("3105", "Försäljning export", "Income", "Income, Product Sales", "STANDARD"),
+    ("3106", "Försäljning OSS", "Income", "Income, Product Sales", "STANDARD"),
+    ("3108", "Försäljning EU", "Income", "Income, Product Sales", "STANDARD"),
+    ("3540", "Fraktintäkter", "Income", "Income, Other", "STANDARD"),
+    ("3740", "Öres- och kronutjämning", "Income", "Income, Other", "ZERO"),
+    ("3999", "Försäljning (spärrat konto)", "Income", "Income, Other", "STANDARD"),
+    ("6064", "Avgifter betalleverantörer", "Expense", "Other Expenses", "ZERO"),
+    ("6570", "Bankkostnader", "Expense", "Other Expenses", "ZERO"),
+]
+BLOCKED_ACCOUNTS = {"3999"}
+# number, name, VAT group, unit price (SEK), inventory, gtin, type, blocked
+ITEMS = [
+    ("1000", "Kaffemugg Juniper", "STANDARD", 149.0, 120, "7350012340001", "Inventory", False),
+    ("1001", "Tygpåse ekologisk", "STANDARD", 89.0, 300, "7350012340018", "Inventory", False),
+    ("1002", "Kokbok: Nordiskt kaffe", "LOW", 299.0, 40, "9789112340025", "Inventory", False),
+    ("1003", "Kaffebönor mörkrost 500 g", "REDUCED", 129.0, 500, "7350012340032", "Inventory", False),
+    ("1004", "Presentkort", "ZERO", 500.0, 0, "", "Non-Inventory", False),
+    ("1005", "Kaffekurs (online)", "SERVICES", 450.0, 0, "", "Service", False),
+    ("1006", "Termos 1 l", "STANDARD", 349.0, 25, "7350012340049", "Inventory", False),
+    ("1007", "Filterhållare keramik", "STANDARD", 199.0, 0, "7350012340056", "Inventory", False),
+    ("1008", "Kaffekvarn manuell", "STANDARD", 899.0, 12, "7350012340063", "Inventory", False),
+    ("1009", "Utgången mugg 2019", "STANDARD", 99.0, 3, "7350012340070", "Inventory", True),
+]
+# number, name, VAT bus group, country, currency ("" = LCY), email, blocked
+CUSTOMERS = [
+    ("10000", "Webbshop Sverige (samlingskund)", "DOMESTIC", "SE", "", "", " "),
+    ("10010", "Webshop Deutschland (Sammelkunde)", "OSS-DE", "DE", "EUR", "", " "),
+    ("10020", "Webshop Suomi (kerääjäasiakas)", "OSS-FI", "FI", "EUR", "", " "),
+    ("10030", "Webshop Danmark (samlekunde)", "OSS-DK", "DK", "DKK", "", " "),
+    ("10040", "Webshop France (client collectif)", "OSS-FR", "FR", "EUR", "", " "),
+    ("10050", "Webshop Nederland (verzamelklant)", "OSS-NL", "NL", "EUR", "", " "),
+    ("10060", "Webshop Norge (samlekunde)", "EXPORT", "NO", "NOK", "", " "),
+    ("20000", "Adatum Kaffe AB", "DOMESTIC", "SE", "", "inkop@adatum.example", " "),
+    ("20010", "Fabrikam Rösterei GmbH", "EU", "DE", "EUR", "einkauf@fabrikam.example", " "),
+    ("20020", "Contoso Coffee Inc.", "EXPORT", "US", "USD", "buying@contoso.example", " "),
+    ("20030", "Spärrad Kund AB", "DOMESTIC", "SE", "", "", "All"),
+]
+
+
+def _series(code: str, description: str, start: str, end: str, last: str = "", manual: bool = False) -> NoSeries:
+    line = NoSeriesLine(line_no=10000, starting_no=start, ending_no=end, last_no_used=last, warning_no="")
+    return NoSeries(code=code, description=description, manual_nos=manual, lines=[line])
+
+
+def _number_series() -> dict[str, NoSeries]:
+    series = [
+        _series("CUST", "Customers", "C00010", "C99990", "", manual=True),
+        _series("ITEM", "Items", "1100", "9999", "", manual=True),
+        _series("S-INV", "Sales Invoices", "102001", "102999", "102020"),
+        _series("S-INV+", "Posted Sales Invoices", "103001", "103999", "103015"),
+        _series("S-ORD", "Sales Orders", "101001", "101999", "101005"),
+        _series("S-CR", "Sales Credit Memos", "104001", "104999", "104002"),
+        _series("S-CR+", "Posted Sales Credit Memos", "109001", "109999", "109001"),
+        _series("GJNL-RCPT", "Cash Receipts Journal", "G02001", "G02999", "G02010"),
+        _series("GJNL-GEN", "General Journal", "G01001", "G01999", "G01003"),
+    ]
+    return {s.code: s for s in series}
+
+
+SERIES_FOR = {
+    "customers": "CUST",
+    "items": "ITEM",
+    "salesInvoices": "S-INV",
+    "postedSalesInvoices": "S-INV+",
+    "salesOrders": "S-ORD",
+    "salesCreditMemos": "S-CR",
+    "postedSalesCreditMemos": "S-CR+",
+    "customerPayments": "GJNL-RCPT",
+    "journals": "GJNL-GEN",
+}
+
+
+def _vat_account(bus: str, percent: float) -> str:
+    if bus == "DOMESTIC":
+        return _DOMESTIC_VAT_ACCOUNT.get(int(percent), "2611")
+    if bus == "EU":
+        return "2615"
+    return "2614" if bus.startswith("OSS-") else "2611"
+
+
+def build_company(environment: str, name: str, clock: SimClock) -> CompanyStore:
+    store = CompanyStore(
+        environment=environment,
+        name=name,
+        clock=clock,
+        company_id=str(uuid.uuid5(_NAMESPACE, f"{environment}/{name}")),
+    )
+    today = clock.today()
+    store.insert(
+        "companyInformation",
+        {
+            "displayName": name,
+            "addressLine1": "Kungsgatan 12",
+            "city": "Stockholm",
+            "country": "SE",
+            "postalCode": "111 43",
+            "phoneNumber": "+46 8 123 456 00",
+            "email": "info@cronus.example",
+            "website": "www.cronus.example",
+            "taxRegistrationNumber": "SE556677889901",
+            "currencyCode": "SEK",
+            "currentFiscalYearStartDate": f"{today.year}-01-01",
+            "industry": "Retail",
+        },
+    )
+    store.insert(
+        "generalLedgerSetup",
+        {"localCurrencyCode": "SEK", "localCurrencySymbol": "kr", "allowPostingFrom": "0001-01-01"},
+    )
+    for code, display in COUNTRIES.items():
+        store.insert("countriesRegions", {"code": code, "displayName": display, "addressFormat": "Post Code+City"})
+    for code, display, amount, sek in CURRENCIES:
+        currency = store.insert(
+            "currencies",
+            {"code": code, "displayName": display, "symbol": code, "amountDecimalPlaces": "2:2",
+             "amountRoundingPrecision": 0.01},
+        )  # fmt: skip
+        for days_ago, drift in ((60, 0.98), (3, 1.0)):
+            store.insert(
+                "currencyExchangeRates",
+                {
+                    "currencyCode": code,
+                    "startingDate": (today - dt.timedelta(days=days_ago)).isoformat(),
+                    "exchangeRateAmount": amount,
+                    "relationalCurrencyCode": "",
+                    "relationalExchangeRateAmount": round(sek * drift, 4),
+                    "_currencyId": currency["id"],
+                },
+            )
+    for code, display in [("BANK", "Bank transfer"), ("CARD", "Card payment"), ("KLARNA", "Klarna"),
+                          ("STRIPE", "Stripe"), ("SHOPIFY", "Shopify Payments"), ("CASH", "Cash")]:  # fmt: skip
+        store.insert("paymentMethods", {"code": code, "displayName": display})
+    for code, display, formula in [("0 DAYS", "Immediately", "0D"), ("14 DAYS", "Net 14 days", "14D"),
+                                   ("30 DAYS", "Net 30 days", "30D")]:  # fmt: skip
+        store.insert("paymentTerms", {"code": code, "displayName": display, "dueDateCalculation": formula})
+    for code, display in [("PNORD", "PostNord"), ("DHL", "DHL Express"), ("UPS", "UPS"), ("PICKUP", "Pick-up")]:
+        store.insert("shipmentMethods", {"code": code, "displayName": display})
+    for code, display in VAT_BUSINESS_GROUPS.items():
+        store.insert("taxAreas", {"code": code, "displayName": display, "taxType": "VAT"})
+    for code, display in VAT_PRODUCT_GROUPS.items():
+        store.insert("taxGroups", {"code": code, "displayName": display, "taxType": "VAT"})
+    for bus, row in VAT_MATRIX.items():
+        for prod, percent in row.items():
+            store.vat_setup[(bus, prod)] = VatPostingSetup(
+                bus=bus,
+                prod=prod,
+                vat_percent=percent,
+                sales_vat_account=_vat_account(bus, percent),
+                vat_identifier=f"VAT{percent:g}".replace(".", "_"),
+                calculation_type="Reverse Charge VAT" if bus == "EU" else "Normal VAT",
+                description=f"{bus} / {prod}",
+            )
+    for number, display, category, sub, tax_code in ACCOUNTS:
+        store.insert(
+            "accounts",
+            {"number": number, "displayName": display, "category": category, "subCategory": sub,
+             "blocked": number in BLOCKED_ACCOUNTS, "accountType": "Posting", "directPosting": True,
+             "_taxCode": tax_code},
+        )  # fmt: skip
+    for number, display, gl, currency in [("BANK1", "Företagskonto SEK", "1930", ""),
+                                          ("BANK2", "Valutakonto EUR", "1940", "EUR")]:  # fmt: skip
+        store.insert(
+            "bankAccounts",
+            {"number": number, "displayName": display, "bankAccountNumber": f"5000-{number[-1]}00000",
+             "blocked": False, "currencyCode": currency, "iban": f"SE45 5000 0000 0583 9825 746{number[-1]}"},
+        )  # fmt: skip
+        store.posting.bank_by_bank_account[number] = gl
+    store.posting.receivables = "1510"
+    store.posting.default_sales = "3001"
+    store.posting.sales_by_vat_bus = {"DOMESTIC": "3001", "EU": "3108", "EXPORT": "3105"}
+    store.posting.sales_by_vat_bus.update({bus: "3106" for bus in VAT_MATRIX if bus.startswith("OSS-")})
+    store.number_series = _number_series()
+    store.series_for = dict(SERIES_FOR)
+    _seed_master_data(store)
+    return store
+
+
+def _seed_master_data(store: CompanyStore) -> None:
+    groups = {row["code"]: row for row in store.rows("taxGroups")}
+    areas = {row["code"]: row for row in store.rows("taxAreas")}
+    currencies = {row["code"]: row for row in store.rows("currencies")}
+    terms = store.find("paymentTerms", code="14 DAYS")
+    for number, display, group, price, stock, gtin, kind, blocked in ITEMS:
+        item = store.insert(
+            "items",
+            {"number": number, "displayName": display, "type": kind, "blocked": blocked, "gtin": gtin,
+             "inventory": stock, "unitPrice": price, "unitCost": round(price * 0.45, 2),
+             "taxGroupId": groups[group]["id"], "taxGroupCode": group, "baseUnitOfMeasureCode": "PCS",
+             "generalProductPostingGroupCode": "RETAIL", "inventoryPostingGroupCode": "RESALE"},
+        )  # fmt: skip
+        if number == "1000":
+            for code, description in (("RED", "Röd"), ("BLUE", "Blå")):
+                store.insert(
+                    "itemVariants",
+                    {"itemId": item["id"], "itemNumber": number, "code": code, "description": description},
+                )
+    for number, display, bus, country, currency, email, blocked in CUSTOMERS:
+        store.insert(
+            "customers",
+            {"number": number, "displayName": display, "type": "Company", "country": country, "email": email,
+             "taxAreaId": areas[bus]["id"], "taxAreaDisplayName": areas[bus]["displayName"],
+             "currencyCode": currency, "currencyId": currencies[currency]["id"] if currency else EMPTY_GUID,
+             "paymentTermsId": terms["id"], "blocked": blocked, "taxLiable": True},
+        )  # fmt: skip
+    for code, display in (("MAIN", "Huvudlager"), ("STHLM", "Butik Stockholm")):
+        store.insert("locations", {"code": code, "displayName": display, "city": "Stockholm", "country": "SE"})
+    for code, display, account in (("SHOPIFY", "Shopify Payments", "1581"), ("STRIPE", "Stripe", "1580"),
+                                   ("BANK", "Bankinbetalningar", "1930")):  # fmt: skip
+        balancing = store.account(account)
+        store.insert(
+            "customerPaymentJournals",
+            {"code": code, "displayName": display, "balancingAccountId": balancing["id"],
+             "balancingAccountNumber": account, "_series": "GJNL-RCPT"},
+        )  # fmt: skip
+    store.insert(
+        "journals",
+        {"code": "GENERAL", "displayName": "Allmän journal", "templateDisplayName": "GENERAL",
+         "balancingAccountId": EMPTY_GUID, "_series": "GJNL-GEN"},
+    )  # fmt: skip
+
+
+def seed_environments(clock: SimClock) -> dict[str, Environment]:
+    sandbox = Environment(name="sandbox", type="Sandbox")
+    production = Environment(name="production", type="Production")
+    for environment, names in ((sandbox, (COMPANY_NAME, SECOND_COMPANY_NAME)), (production, (COMPANY_NAME,))):
+        for name in names:
+            company = build_company(environment.name, name, clock)
+            environment.companies[company.id] = company
+    return {sandbox.name: sandbox, production.name: production}

@@ -1,0 +1,290 @@
+"""Support's read-only screens over the large sync tables.
+
+Every changelist here names its joins (``list_select_related``), skips the unfiltered COUNT
+(``show_full_result_count``) and facets, and filters through indexed columns; filters on
+unbounded values (integration, error code) are text boxes, not option lists built by a query.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
+
+from integrations.admin import InputFilter, IntegrationIdFilter, ProjectPermissionsMixin, integration_link
+from syncs.models import (
+    FailedSyncRun,
+    FlowLease,
+    Payout,
+    PayoutTransaction,
+    RecordLink,
+    SyncCursor,
+    SyncLogEntry,
+    SyncRun,
+    WebhookEvent,
+)
+from syncs.services.dispatch import flow_enqueue, record_links_retry, record_links_unlink
+
+
+class ReadOnlyAdminMixin:
+    """Logs and staged data: viewable, never added, edited or deleted by hand."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*(f.name for f in self.model._meta.fields), *self.readonly_fields]
+
+
+class LargeTableAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    list_per_page = 50
+    # Exact matches on indexed columns; a term also matches with a leading "#" (shop order names).
+    exact_search_fields: tuple[str, ...] = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term or not self.exact_search_fields:
+            return super().get_search_results(request, queryset, search_term)
+        terms = {term, f"#{term.lstrip('#')}"}
+        exact = Q()
+        for field in self.exact_search_fields:
+            exact |= Q(**{f"{field}__in": terms})
+        if self.search_fields:
+            contains, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+            return queryset.filter(exact) | contains, may_have_duplicates
+        return queryset.filter(exact), False
+
+
+class ErrorCodeFilter(InputFilter):
+    title = "error code"
+    parameter_name = "error_code"
+    field = "error_code"
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").strip().upper()
+        return queryset.filter(**{self.field: value}) if value else queryset
+
+
+class LastErrorCodeFilter(ErrorCodeFilter):
+    field = "last_error_code"
+
+
+def _run_link(run_id: int | None) -> str:
+    if run_id is None:
+        return "-"
+    return format_html('<a href="{}">#{}</a>', reverse("admin:syncs_syncrun_change", args=[run_id]), run_id)
+
+
+@admin.register(RecordLink)
+class RecordLinkAdmin(ProjectPermissionsMixin, LargeTableAdmin):
+    list_display = [
+        "id",
+        "integration_ref",
+        "entity_type",
+        "source_reference",
+        "source_id",
+        "target_number",
+        "state",
+        "attempts",
+        "last_error_code",
+        "updated_at",
+    ]
+    list_select_related = ["integration"]
+    list_filter = [IntegrationIdFilter, "entity_type", "state", LastErrorCodeFilter, "updated_at"]
+    search_fields = []
+    exact_search_fields = ("source_reference", "target_number", "source_id")
+    search_help_text = "Exact shop reference (#1001), BC document number or source id."
+    actions = ["retry_records", "unlink_records"]
+
+    @admin.display(description="integration", ordering="integration_id")
+    def integration_ref(self, obj) -> str:
+        return integration_link(obj.integration_id)
+
+    @admin.action(permissions=["run_sync"], description="Retry selected records")
+    def retry_records(self, request, queryset) -> None:
+        runs = record_links_retry(record_link_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"Queued {len(runs)} retry run(s).")
+
+    @admin.action(permissions=["run_sync"], description="Unlink selected records from Business Central")
+    def unlink_records(self, request, queryset) -> None:
+        count = record_links_unlink(
+            record_link_ids=list(queryset.values_list("pk", flat=True)), actor=request.user.get_username()
+        )
+        self.message_user(request, f"Unlinked {count} record(s); the next sync looks them up in BC again.")
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(ProjectPermissionsMixin, LargeTableAdmin):
+    list_display = [
+        "id",
+        "integration_ref",
+        "flow",
+        "trigger",
+        "status",
+        "records_seen",
+        "records_created",
+        "records_updated",
+        "records_failed",
+        "api_requests",
+        "error_code",
+        "created_at",
+        "duration",
+    ]
+    list_select_related = ["integration"]
+    list_filter = [IntegrationIdFilter, "flow", "status", "created_at"]
+    actions = ["rerun"]
+
+    @admin.display(description="integration", ordering="integration_id")
+    def integration_ref(self, obj) -> str:
+        return integration_link(obj.integration_id)
+
+    @admin.display(description="seconds")
+    def duration(self, obj) -> str:
+        seconds = obj.duration_seconds
+        return "-" if seconds is None else f"{seconds:.1f}"
+
+    @admin.action(permissions=["run_sync"], description="Run the selected runs' flows again")
+    def rerun(self, request, queryset) -> None:
+        rows = queryset.values_list("integration_id", "flow", "parameters")
+        for integration_id, flow, parameters in rows:
+            flow_enqueue(
+                integration_id=integration_id,
+                flow=flow,
+                trigger=SyncRun.Trigger.MANUAL,
+                parameters={**(parameters or {}), "requested_by": request.user.get_username()},
+            )
+        self.message_user(request, f"Queued {len(rows)} run(s).")
+
+
+@admin.register(FailedSyncRun)
+class FailedSyncRunAdmin(SyncRunAdmin):
+    list_filter = [IntegrationIdFilter, "flow", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status__in=[SyncRun.Status.FAILED, SyncRun.Status.PARTIAL])
+
+
+@admin.register(SyncLogEntry)
+class SyncLogEntryAdmin(LargeTableAdmin):
+    list_display = ["created_at", "level", "integration_ref", "flow", "error_code", "short_message", "run_ref", "record"]
+    list_select_related = ["record_link"]
+    list_filter = [IntegrationIdFilter, "flow", "level", ErrorCodeFilter]
+    date_hierarchy = "created_at"
+    search_fields = ["message"]
+    exact_search_fields = ("record_link__source_reference", "record_link__target_number")
+    search_help_text = "Exact shop reference or BC number of the record, or words in the message."
+
+    @admin.display(description="integration", ordering="integration_id")
+    def integration_ref(self, obj) -> str:
+        return integration_link(obj.integration_id)
+
+    @admin.display(description="message")
+    def short_message(self, obj) -> str:
+        return obj.message if len(obj.message) <= 140 else f"{obj.message[:139]}…"
+
+    @admin.display(description="run")
+    def run_ref(self, obj) -> str:
+        return _run_link(obj.run_id)
+
+    @admin.display(description="record")
+    def record(self, obj) -> str:
+        link = obj.record_link
+        if link is None:
+            return "-"
+        url = reverse("admin:syncs_recordlink_change", args=[link.pk])
+        return format_html('<a href="{}">{}</a>', url, link.source_reference or link.source_id)
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(LargeTableAdmin):
+    list_display = ["received_at", "integration_ref", "source_system", "topic", "webhook_id", "state", "processed_at"]
+    list_select_related = ["integration"]
+    list_filter = [IntegrationIdFilter, "state", "received_at"]
+    ordering = ["-received_at"]
+
+    @admin.display(description="integration", ordering="integration_id")
+    def integration_ref(self, obj) -> str:
+        return integration_link(obj.integration_id)
+
+
+class PayoutTransactionInline(admin.TabularInline):
+    model = PayoutTransaction
+    extra = 0
+    can_delete = False
+    fields = [
+        "provider_transaction_id",
+        "raw_type",
+        "mapped_type",
+        "amount",
+        "fee",
+        "net",
+        "currency",
+        "order_reference",
+        "match_state",
+        "bc_document_number",
+        "error_code",
+        "error_message",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Payout)
+class PayoutAdmin(LargeTableAdmin):
+    list_display = [
+        "provider_payout_id",
+        "integration_ref",
+        "provider",
+        "status",
+        "currency",
+        "amount",
+        "fees",
+        "arrival_date",
+        "booking_state",
+        "last_error_code",
+    ]
+    list_select_related = ["integration"]
+    list_filter = [IntegrationIdFilter, "status", "booking_state", "arrival_date"]
+    exact_search_fields = ("provider_payout_id",)
+    search_help_text = "Exact payout id (po_...)."
+    inlines = [PayoutTransactionInline]
+
+    @admin.display(description="integration", ordering="integration_id")
+    def integration_ref(self, obj) -> str:
+        return integration_link(obj.integration_id)
+
+
+@admin.register(FlowLease)
+class FlowLeaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["integration", "flow", "holder", "expires_at"]
+    list_select_related = ["integration", "integration__tenant"]
+    list_filter = [IntegrationIdFilter, "flow"]
+
+
+@admin.register(SyncCursor)
+class SyncCursorAdmin(admin.ModelAdmin):
+    """Editable on purpose: moving a cursor back makes the next run backfill from there."""
+
+    list_display = ["integration", "flow", "last_loaded_at", "position", "updated_at"]
+    list_select_related = ["integration", "integration__tenant"]
+    list_filter = [IntegrationIdFilter, "flow"]
+    fields = ["integration", "flow", "last_loaded_at", "position", "updated_at"]
+    readonly_fields = ["integration", "flow", "updated_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+

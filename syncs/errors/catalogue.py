@@ -1,0 +1,777 @@
+"""Every error the product reports, as data. `manage.py error_codes_doc` renders docs/error-codes.md.
+
+Add an entry here before using a new code anywhere: a test scans the source tree and fails on any
+code that is not in this list. Never reuse or renumber a code; retire it by leaving it in place.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from integrations.connectors.entra.errors import AUTH_ERRORS
+from syncs.errors.types import Category, ErrorEntry, Severity
+
+BC, SHOP, SIGNIN, MAPPING, PAYOUT, SYSTEM = (
+    Category.BC,
+    Category.SHOP,
+    Category.SIGNIN,
+    Category.MAPPING,
+    Category.PAYOUT,
+    Category.SYSTEM,
+)
+INFO, WARNING, ERROR, CRITICAL = Severity.INFO, Severity.WARNING, Severity.ERROR, Severity.CRITICAL
+
+_BC_ENTRIES = (
+    # --- 0xx: API, connection, permissions --------------------------------------------------------
+    ErrorEntry(
+        code="BC-001",
+        category=BC,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("Business Central environment not available"),
+        message=_("The Business Central environment {environment} was not found or is not active (status: {status})."),
+        cause=_(
+            "The environment the integration is connected to was deleted, renamed, is being upgraded or "
+            "is not active in the Business Central admin center."
+        ),
+        remedy=_(
+            "Check the environment in the Business Central admin center. If it was renamed or replaced, "
+            "reconnect Business Central and pick the right environment."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-002",
+        category=BC,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("Business Central rejected the sign-in"),
+        message=_("Business Central rejected the access token: {vendor_message}"),
+        cause=_("The token is not valid for Business Central, or the signed-in user has lost access."),
+        remedy=_("Reconnect Business Central with an account that has access to the environment and company."),
+        vendor_codes=("Authentication_InvalidCredentials",),
+    ),
+    ErrorEntry(
+        code="BC-003",
+        category=BC,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("Business Central company not reachable"),
+        message=_("The company {company} could not be reached in Business Central."),
+        cause=_("The company was deleted or renamed, or the signed-in user has no access to it."),
+        remedy=_("Open the company in Business Central with the same account; reconnect and pick it again."),
+        vendor_codes=("Internal_CompanyNotFound",),
+    ),
+    ErrorEntry(
+        code="BC-004",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Missing permission in Business Central"),
+        message=_("The Business Central user lacks a permission: {permission} on {object}."),
+        cause=_(
+            "The account used by the integration is not allowed to read or write a table the flows need "
+            "(customers, items, sales orders, sales invoices, payment journals)."
+        ),
+        remedy=_(
+            "In Business Central, open Users, select the integration's user and assign a permission set "
+            "that gives read and write access to customers, items, sales documents and payment journals "
+            "(for example D365 BUS FULL ACCESS)."
+        ),
+        vendor_codes=("Authorization_NotAuthorized",),
+    ),
+    ErrorEntry(
+        code="BC-005",
+        category=BC,
+        severity=WARNING,
+        retryable=True,
+        title=_("Record changed in Business Central at the same time"),
+        message=_("Another user changed the record in Business Central while it was being updated."),
+        cause=_("Someone edited the same record in Business Central between our read and our write."),
+        remedy=_("Nothing to do: the record is read again and the update retried."),
+        vendor_codes=("Request_EntityChanged",),
+    ),
+    ErrorEntry(
+        code="BC-006",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Record not found in Business Central"),
+        message=_("Business Central could not find {record}."),
+        cause=_("A record the integration refers to (by code, number or id) does not exist in the company."),
+        remedy=_("Create the record in Business Central, or correct the mapping that refers to it, then retry."),
+        vendor_codes=("Internal_RecordNotFound", "BadRequest_ResourceNotFound", "BadRequest_NotFound"),
+    ),
+    ErrorEntry(
+        code="BC-007",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Reference to a value that does not exist"),
+        message=_("The field {field} refers to a value that does not exist in {related_table}."),
+        cause=_("A code sent to Business Central (payment terms, payment method, shipment method, ...) is unknown."),
+        remedy=_("Create the value in Business Central or change the mapping to an existing one, then retry."),
+        vendor_codes=("Internal_InvalidTableRelation",),
+    ),
+    ErrorEntry(
+        code="BC-008",
+        category=BC,
+        severity=WARNING,
+        retryable=True,
+        title=_("Business Central is throttling requests"),
+        message=_("Business Central asked us to slow down (too many requests)."),
+        cause=_("The per-user limit of Business Central (6,000 requests per 5 minutes, 5 at a time) was reached."),
+        remedy=_("Nothing to do: the request is retried after a pause. Frequent throttling: lower sync frequency."),
+    ),
+    ErrorEntry(
+        code="BC-009",
+        category=BC,
+        severity=WARNING,
+        retryable=True,
+        title=_("Business Central temporarily unavailable"),
+        message=_("Business Central did not answer in time or is temporarily unavailable (HTTP {status})."),
+        cause=_("Maintenance, an upgrade, or an overloaded environment."),
+        remedy=_("Nothing to do: the request is retried automatically. If it persists, check the BC admin center."),
+        vendor_codes=("Internal_TenantUnavailable", "Internal_ServerError"),
+    ),
+    ErrorEntry(
+        code="BC-010",
+        category=BC,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("Business Central not connected"),
+        message=_("The integration has no Business Central connection (environment and company)."),
+        cause=_("Business Central was never connected, or the connection was removed."),
+        remedy=_("Open the Get Started wizard and connect Business Central."),
+    ),
+    ErrorEntry(
+        code="BC-099",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Business Central rejected the request"),
+        message=_("Business Central returned {vendor_code}: {vendor_message}"),
+        cause=_("Business Central refused the data for a reason the integration does not recognise specifically."),
+        remedy=_("Read Business Central's message above; correct the data or setup in Business Central, then retry."),
+    ),
+    # --- 1xx: VAT ----------------------------------------------------------------------------------
+    ErrorEntry(
+        code="BC-101",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("VAT posting setup missing"),
+        message=_(
+            "VAT Posting Setup has no line for VAT Bus. Posting Group {vat_bus_group} and "
+            "VAT Prod. Posting Group {vat_prod_group}."
+        ),
+        cause=_(
+            "Business Central finds the VAT rate from the combination of the customer's VAT business posting "
+            "group and the item's VAT product posting group. This combination does not exist."
+        ),
+        remedy=_(
+            "In Business Central, open VAT Posting Setup and add a line for the combination, with the VAT % "
+            "and the sales VAT account. Then retry."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-102",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("VAT posting setup blocked"),
+        message=_(
+            "The VAT Posting Setup for VAT Bus. Posting Group {vat_bus_group} and "
+            "VAT Prod. Posting Group {vat_prod_group} is blocked."
+        ),
+        cause=_("The VAT Posting Setup line exists but is marked Blocked."),
+        remedy=_("In VAT Posting Setup, clear Blocked on the line (or change the mapping to a valid group)."),
+    ),
+    # --- 2xx: number series ------------------------------------------------------------------------
+    ErrorEntry(
+        code="BC-201",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Number series exhausted"),
+        message=_("The number series {series_code} has no numbers left."),
+        cause=_("Every number of the series has been used, or no series line is valid on the document date."),
+        remedy=_("In No. Series, open the series' lines and raise the Ending No. or add a new line. Then retry."),
+    ),
+    ErrorEntry(
+        code="BC-202",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Number beyond the end of the series"),
+        message=_("The number series {series_code} cannot assign numbers greater than {last_number}."),
+        cause=_("The next number would pass the Ending No. of the series line."),
+        remedy=_("Raise the Ending No. of the series line, or add a new line with a new range. Then retry."),
+    ),
+    ErrorEntry(
+        code="BC-203",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Manual numbers not allowed"),
+        message=_("The number series {series_code} does not allow manual numbers."),
+        cause=_(
+            "The integration sends its own document or customer number (manual numbering), but Manual Nos. is "
+            "off for the series in Business Central."
+        ),
+        remedy=_(
+            "Either turn on Manual Nos. for the series in No. Series, or switch the integration's numbering "
+            "to the Business Central number series."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-204",
+        category=BC,
+        severity=WARNING,
+        retryable=False,
+        title=_("Number series almost exhausted"),
+        message=_("The number series {series_code} has only {remaining} numbers left."),
+        cause=_("The series will run out soon; documents will then fail to be created."),
+        remedy=_("Raise the Ending No. of the series line or add a new line before it runs out."),
+    ),
+    ErrorEntry(
+        code="BC-205",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Records numbered ahead of the number series"),
+        message=_(
+            "{entity} {numbers} already exist inside the number series {series_code} after its last used "
+            "number {last_used}."
+        ),
+        cause=_(
+            "Records were numbered by hand inside the range of the series. When the series reaches those "
+            "numbers, creating a record fails because the number is taken."
+        ),
+        remedy=_(
+            "Move the series' Last No. Used past these numbers, or renumber the records, or use a separate "
+            "series for manually numbered records."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-206",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Manual numbering does not match Business Central"),
+        message=_("The integration uses manual numbers for {entity} but Manual Nos. is off for series {series_code}."),
+        cause=_("The integration's numbering setting and the series' Manual Nos. setting disagree."),
+        remedy=_("Turn on Manual Nos. for the series, or set the integration's numbering to the BC number series."),
+    ),
+    ErrorEntry(
+        code="BC-207",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Number series not set up"),
+        message=_("No number series is set up for {entity} (series {series_code})."),
+        cause=_("The setup page does not name a series for this document type, or the series has no lines."),
+        remedy=_("Set the series in Sales & Receivables Setup (or General Journal Batches) and give it a line."),
+    ),
+    # --- 3xx: currencies ---------------------------------------------------------------------------
+    ErrorEntry(
+        code="BC-301",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Exchange rate missing"),
+        message=_("Business Central has no exchange rate for {currency} on or before {date}."),
+        cause=_("The currency exists, but no exchange rate starts on or before the document date."),
+        remedy=_(
+            "Open Currencies, select the currency and add an exchange rate (or turn on the automatic "
+            "exchange rate update service). Then retry."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-302",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Currency not set up in Business Central"),
+        message=_("The currency {currency} does not exist in Business Central."),
+        cause=_("The shop sells in a currency that is not set up in Business Central."),
+        remedy=_("Open Currencies in Business Central and add the currency with its exchange rates."),
+    ),
+    ErrorEntry(
+        code="BC-303",
+        category=BC,
+        severity=WARNING,
+        retryable=False,
+        title=_("Exchange rate out of date"),
+        message=_("The latest exchange rate for {currency} starts on {starting_date}, {age_days} days ago."),
+        cause=_("Exchange rates have not been updated recently; documents are converted with an old rate."),
+        remedy=_("Update the exchange rates or turn on the automatic exchange rate update service."),
+    ),
+    ErrorEntry(
+        code="BC-304",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Local currency does not match"),
+        message=_("Business Central's local currency is {bc_currency} but the integration expects {expected}."),
+        cause=_("General Ledger Setup's LCY Code differs from the integration's base currency."),
+        remedy=_("Correct the base currency of the integration, or LCY Code in General Ledger Setup."),
+    ),
+    # --- 4xx: master data --------------------------------------------------------------------------
+    ErrorEntry(
+        code="BC-401",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Customer blocked"),
+        message=_("Customer {customer_number} is blocked ({blocked}) in Business Central."),
+        cause=_("The customer card has Blocked set, so no documents can be created or posted for it."),
+        remedy=_("Clear Blocked on the customer card (or map the order to another customer), then retry."),
+    ),
+    ErrorEntry(
+        code="BC-402",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Item blocked"),
+        message=_("Item {item_number} is blocked in Business Central."),
+        cause=_("The item card has Blocked selected."),
+        remedy=_("Clear Blocked on the item card, then retry."),
+    ),
+    ErrorEntry(
+        code="BC-403",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Item blocked for sales"),
+        message=_("Item {item_number} cannot be sold: Sales Blocked is selected on the item card."),
+        cause=_("The item is blocked for sales documents only."),
+        remedy=_("Clear Sales Blocked on the item card, then retry."),
+    ),
+    ErrorEntry(
+        code="BC-404",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Posting group missing"),
+        message=_("{field} must have a value in {table} {number}."),
+        cause=_("A customer or item has no posting group, so Business Central cannot know which accounts to use."),
+        remedy=_("Fill in the posting group on the card (or on the template used to create it), then retry."),
+    ),
+    ErrorEntry(
+        code="BC-405",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Dimension value required"),
+        message=_("Business Central requires a value for dimension {dimension_code} on {record}."),
+        cause=_("A default dimension rule (Code Mandatory) requires a dimension value the document does not have."),
+        remedy=_(
+            "Give the customer, item or G/L account a default dimension value, or relax the rule "
+            "(Value Posting) in Default Dimensions, then retry."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-406",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Dimension blocked or not allowed"),
+        message=_("A dimension rule in Business Central rejected the document: {vendor_message}"),
+        cause=_("A dimension or dimension value is blocked, or a Same Code / No Code rule is not met."),
+        remedy=_("Unblock the dimension value or correct the default dimensions named in the message, then retry."),
+    ),
+    # --- 5xx: payment journals ---------------------------------------------------------------------
+    ErrorEntry(
+        code="BC-501",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Payment journal batch not found"),
+        message=_("The payment journal template {template} / batch {batch} does not exist in Business Central."),
+        cause=_("The journal template or batch named in the integration's settings is missing."),
+        remedy=_(
+            "Create the batch under the template in Business Central (Cash Receipt Journals, Batch Name), or "
+            "correct the names in the integration's settings."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-502",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Payment journal batch has no balancing account"),
+        message=_("The payment journal batch {batch} has no balancing account."),
+        cause=_("Payment lines need an account to balance against; the batch does not name one."),
+        remedy=_("Open the journal batch and set Bal. Account Type and Bal. Account No."),
+    ),
+    # --- 6xx: environment and published pages ------------------------------------------------------
+    ErrorEntry(
+        code="BC-601",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Business Central pages not published as web services"),
+        message=_("The page {page_id} ({service_name}) is not published as an OData V4 web service."),
+        cause=_(
+            "Preflight reads VAT Posting Setup (page 472), No. Series (page 456) and No. Series Lines (page 457), "
+            "which the standard API does not expose. They are not published by default."
+        ),
+        remedy=_(
+            "In Business Central, search for Web Services, choose New, set Object Type to Page, Object ID to "
+            "the page number (472, 456 or 457), Service Name to VATPostingSetup, NoSeries or NoSeriesLines, "
+            "and select Published. Repeat for each page."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-602",
+        category=BC,
+        severity=WARNING,
+        retryable=False,
+        title=_("Production without a sandbox test"),
+        message=_("The integration is connected to Production environment {environment} but was never tested."),
+        cause=_("No test order was synced successfully against a Sandbox environment first."),
+        remedy=_(
+            "Create a Sandbox environment (free, in the Business Central admin center), connect it and run "
+            "the test step of the Get Started wizard before going live on Production."
+        ),
+    ),
+)
+
+_SHOP_ENTRIES = (
+    ErrorEntry(
+        code="SHOP-001",
+        category=SHOP,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("Shop access token invalid or revoked"),
+        message=_("The shop {shop} rejected our access token."),
+        cause=_("The app was uninstalled or its access was revoked in the shop's admin."),
+        remedy=_("Reconnect the shop from the integration's settings (install the app again)."),
+    ),
+    ErrorEntry(
+        code="SHOP-002",
+        category=SHOP,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("Shop not found"),
+        message=_("The shop {shop} does not exist or is closed."),
+        cause=_("The shop domain is wrong, the shop was closed, or its plan is paused."),
+        remedy=_("Check the shop domain in the integration's settings and that the shop is open."),
+    ),
+    ErrorEntry(
+        code="SHOP-003",
+        category=SHOP,
+        severity=WARNING,
+        retryable=True,
+        title=_("Shop API throttled"),
+        message=_("The shop asked us to slow down (rate limit)."),
+        cause=_("The shop's API rate limit was reached."),
+        remedy=_("Nothing to do: the request is retried after a pause."),
+    ),
+    ErrorEntry(
+        code="SHOP-004",
+        category=SHOP,
+        severity=WARNING,
+        retryable=False,
+        title=_("Webhook signature invalid"),
+        message=_("A webhook for {shop} had an invalid signature and was ignored."),
+        cause=_("The webhook was not sent by the shop, or the webhook secret changed."),
+        remedy=_("If this repeats, reconnect the shop so the webhook secret is renewed."),
+    ),
+    ErrorEntry(
+        code="SHOP-005",
+        category=SHOP,
+        severity=WARNING,
+        retryable=True,
+        title=_("Shop API temporarily unavailable"),
+        message=_("The shop's API is temporarily unavailable (HTTP {status})."),
+        cause=_("An outage or maintenance at the shop platform."),
+        remedy=_("Nothing to do: the request is retried automatically."),
+    ),
+    ErrorEntry(
+        code="SHOP-099",
+        category=SHOP,
+        severity=ERROR,
+        retryable=False,
+        title=_("Shop rejected the request"),
+        message=_("The shop returned an error: {vendor_message}"),
+        cause=_("The shop platform refused the request for a reason the integration does not recognise."),
+        remedy=_("Read the shop's message; correct the data in the shop, then retry."),
+    ),
+    ErrorEntry(
+        code="SHOP-401",
+        category=SHOP,
+        severity=ERROR,
+        retryable=True,
+        title=_("Shop rejected a product"),
+        message=_("The shop refused the product for item {item}: {vendor_message}"),
+        cause=_("The shop's validation refused a value from Business Central (SKU, barcode, price, title)."),
+        remedy=_("Correct the item in Business Central (or the product in the shop), then retry the record."),
+    ),
+    ErrorEntry(
+        code="SHOP-402",
+        category=SHOP,
+        severity=ERROR,
+        retryable=True,
+        title=_("Shop rejected a stock update"),
+        message=_("The shop refused the stock of item {item}: {vendor_message}"),
+        cause=_(
+            "The shop refused this one quantity (an unknown or untracked inventory item, a bundle, a removed "
+            "location). The other items of the batch were updated."
+        ),
+        remedy=_("Check the product's inventory tracking and location in the shop, then retry the record."),
+    ),
+)
+
+
+def _signin_entries() -> tuple[ErrorEntry, ...]:
+    """Sign-in codes are owned by the Entra connector (one list); here they become catalogue entries."""
+    return tuple(
+        ErrorEntry(
+            code=auth.code,
+            category=SIGNIN,
+            severity=Severity(auth.severity),
+            retryable=auth.retryable,
+            title=auth.title,
+            message=auth.title,
+            cause=auth.cause,
+            remedy=auth.remedy,
+            vendor_codes=tuple(f"AADSTS{number}" for number in auth.aadsts),
+        )
+        for auth in AUTH_ERRORS
+    )
+
+
+_SIGNIN_ENTRIES = _signin_entries()
+
+
+def _map(code, severity, title, message, cause, remedy) -> ErrorEntry:
+    return ErrorEntry(
+        code=code,
+        category=MAPPING,
+        severity=severity,
+        retryable=False,
+        title=title,
+        message=message,
+        cause=cause,
+        remedy=remedy,
+    )
+
+
+# MAP-0xx: order, customer and refund mapping; MAP-4xx: stock and products.
+_MAPPING_ENTRIES = (
+    _map(
+        "MAP-001",
+        ERROR,
+        _("SKU not found in Business Central"),
+        _("No Business Central item matches SKU {sku} ({title})."),
+        _("The SKU of an order line matches no item number (or GTIN), and no fallback G/L account is set."),
+        _(
+            "Create the item in Business Central, correct the SKU in the shop, or set a fallback G/L account "
+            "for unmapped SKUs in the integration's settings. Then retry."
+        ),
+    ),
+    _map(
+        "MAP-002",
+        ERROR,
+        _("Country not mapped to a VAT business posting group"),
+        _("The country {country} has no VAT business posting group mapped."),
+        _("Orders ship to a country that has no country mapping (needed for OSS VAT)."),
+        _("Add a country mapping with the VAT business posting group for the country, then retry."),
+    ),
+    _map(
+        "MAP-003",
+        ERROR,
+        _("Collective customer missing"),
+        _("No collective customer is set for country {country}."),
+        _("The customer strategy is one collective customer per country, and this country has none."),
+        _("Set the collective customer number on the country mapping, then retry."),
+    ),
+    _map(
+        "MAP-004",
+        ERROR,
+        _("Shipping method not mapped"),
+        _("The shipping method {code} is not mapped."),
+        _("Orders use a shipping method with no mapping to a freight line."),
+        _("Add a shipping method mapping (freight item or G/L account), then retry."),
+    ),
+    _map(
+        "MAP-005",
+        ERROR,
+        _("Gift card account missing"),
+        _("The order line {title} is a gift card, but no gift card G/L account is set."),
+        _("Gift cards sold are a liability, booked to a G/L account the integration's settings must name."),
+        _("Set the gift card G/L account in the integration's settings, then retry."),
+    ),
+    _map(
+        "MAP-006",
+        ERROR,
+        _("Order has no country"),
+        _("Order {order} has no billing or shipping country."),
+        _("The VAT business posting group and the customer are chosen by country, and the order has none."),
+        _("Add an address to the order in the shop, then retry."),
+    ),
+    _map(
+        "MAP-007",
+        ERROR,
+        _("Totals do not match"),
+        _("The Business Central total of order {order} differs from the shop total beyond rounding."),
+        _("Prices, discounts or VAT were calculated differently in Business Central than in the shop."),
+        _("Compare VAT rates and price settings (prices incl. VAT) of the items and customer, then retry."),
+    ),
+    _map(
+        "MAP-008",
+        WARNING,
+        _("Order edited after sync"),
+        _("Order {order} was changed in the shop after it was synced to Business Central."),
+        _("The order was edited (lines, amounts, address) after the document was created."),
+        _("Review the differences and correct the Business Central document by hand if needed."),
+    ),
+    _map(
+        "MAP-009",
+        ERROR,
+        _("Refund without a synced invoice"),
+        _("The refund of order {order} cannot be booked: the order's invoice is not in Business Central."),
+        _("A credit memo is applied to the order's posted invoice, which was not synced (or failed)."),
+        _("Sync the order first (retry it in the entities view), then retry the refund."),
+    ),
+    _map(
+        "MAP-010",
+        ERROR,
+        _("Customer without e-mail or phone"),
+        _("Order {order} has no e-mail or phone to match or create the customer."),
+        _("The customer strategy matches customers by e-mail, then phone, and the order has neither."),
+        _("Add contact details to the order, or use the collective customer strategy."),
+    ),
+    _map(
+        "MAP-011",
+        INFO,
+        _("Order has nothing to invoice"),
+        _("Order {order} has no lines to invoice."),
+        _("Every line of the order was removed or has a zero amount."),
+        _("Nothing to do unless the order should have lines; then correct it in the shop."),
+    ),
+    _map(
+        "MAP-012",
+        ERROR,
+        _("Refund account missing"),
+        _("The refund of order {order} has an amount that needs a G/L account, but none is set."),
+        _("Refunds of shipping or adjustments without an item are booked to a G/L account."),
+        _("Set the account in the integration's settings, then retry the refund."),
+    ),
+    _map(
+        "MAP-013",
+        ERROR,
+        _("Payment method not mapped"),
+        _("The payment method {gateway} has no Business Central payment method mapped."),
+        _("Orders were paid with a payment method that has no mapping."),
+        _("Add a payment method mapping for it in the integration's settings, then retry."),
+    ),
+    _map(
+        "MAP-014",
+        ERROR,
+        _("Tax class not mapped"),
+        _("The product tax class {tax_class} has no VAT product posting group mapped."),
+        _("An order line uses a tax class without a mapping."),
+        _("Add a tax class mapping to a VAT product posting group, then retry."),
+    ),
+    _map(
+        "MAP-401",
+        ERROR,
+        _("Item has no GTIN"),
+        _("Item {item} has no GTIN, and the SKU rule matches products by GTIN."),
+        _("With the GTIN SKU rule, every item pushed to the shop needs a GTIN in Business Central."),
+        _("Fill in the GTIN on the item card in Business Central, or change the SKU rule, then retry."),
+    ),
+    _map(
+        "MAP-402",
+        ERROR,
+        _("No shop location for stock"),
+        _("No shop location is mapped to receive stock levels."),
+        _("Stock levels are written to a shop location, and the integration has no location mapping."),
+        _("Add a location mapping (BC location, or empty for total inventory, to the shop location)."),
+    ),
+)
+
+_PAYOUT_ENTRIES = (
+    ErrorEntry(
+        code="PAY-001",
+        category=PAYOUT,
+        severity=ERROR,
+        retryable=False,
+        title=_("No invoice found for payout transaction"),
+        message=_("No invoice found for reference {reference} (searched {field})."),
+        cause=_(
+            "The payout's charge refers to an order whose invoice was not found by that reference, usually "
+            "because the order was not synced or the reference field differs."
+        ),
+        remedy=_("Sync the order first, or check that orders and payouts use the same reference field."),
+    ),
+    ErrorEntry(
+        code="PAY-002",
+        category=PAYOUT,
+        severity=ERROR,
+        retryable=False,
+        title=_("Payout currency differs from invoice currency"),
+        message=_("The payout is in {payout_currency} but invoice {invoice} is in {invoice_currency}."),
+        cause=_("Orders are invoiced in the customer's currency while the provider pays out in another currency."),
+        remedy=_("Align the integration's currency handling (shop vs presentment currency) with the payout currency."),
+    ),
+    ErrorEntry(
+        code="PAY-003",
+        category=PAYOUT,
+        severity=ERROR,
+        retryable=False,
+        title=_("Payout accounts not mapped"),
+        message=_("No payout accounts are mapped for {provider} in {currency}."),
+        cause=_("The clearing, fee and bank accounts for this provider and currency are not set."),
+        remedy=_("Add a payout account mapping for the provider and currency in the integration's settings."),
+    ),
+    ErrorEntry(
+        code="PAY-004",
+        category=PAYOUT,
+        severity=WARNING,
+        retryable=False,
+        title=_("Unknown payout transaction type"),
+        message=_("The payout transaction type {raw_type} is not recognised and was not booked."),
+        cause=_("The provider reported a transaction type the integration does not know how to book."),
+        remedy=_("Book the transaction by hand in Business Central and tell support the type."),
+    ),
+    ErrorEntry(
+        code="PAY-005",
+        category=PAYOUT,
+        severity=ERROR,
+        retryable=False,
+        title=_("Clearing account not zero after payout"),
+        message=_("After payout {payout} the clearing account {account} is off by {difference}."),
+        cause=_("Some transactions of the payout were not booked, or amounts differ from the invoices."),
+        remedy=_("Open the payout report, book the unmatched lines, and correct differences in Business Central."),
+    ),
+)
+
+_SYSTEM_ENTRIES = (
+    ErrorEntry(
+        code="SYS-001",
+        category=SYSTEM,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("Unexpected internal error"),
+        message=_("An unexpected error occurred: {vendor_message}"),
+        cause=_("A fault in the integration itself."),
+        remedy=_("Support has been notified through the logs; retry later or contact support with this code."),
+    ),
+    ErrorEntry(
+        code="SYS-002",
+        category=SYSTEM,
+        severity=WARNING,
+        retryable=True,
+        title=_("Network error"),
+        message=_("A connection to {system} failed or timed out."),
+        cause=_("A network problem between the integration and the other system."),
+        remedy=_("Nothing to do: the request is retried automatically."),
+    ),
+)
+
+ENTRIES: tuple[ErrorEntry, ...] = (
+    _BC_ENTRIES + _SHOP_ENTRIES + _SIGNIN_ENTRIES + _MAPPING_ENTRIES + _PAYOUT_ENTRIES + _SYSTEM_ENTRIES
+)

@@ -1,0 +1,58 @@
+"""Products flow (BC -> shop, and shop-only products -> BC when both ways is on)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from integrations.models import Flow, Integration
+from syncs.flows import register_flow
+from syncs.models import RecordLink, SyncRun
+from syncs.services.products import products_sync
+
+
+def flow_clients(integration: Integration) -> tuple[Any, Any]:
+    """The BC and shop clients of an integration (tests and benchmarks replace this)."""
+    from integrations.connectors.businesscentral import client_for_connection
+    from integrations.connectors.shopify.client import ShopifyClient
+    from integrations.services.bc_auth import bc_token_provider
+
+    connection = integration.bc_connection
+    bc = client_for_connection(connection, token_provider=bc_token_provider(connection=connection))
+    shop_connection = integration.shop_connection
+    shop = ShopifyClient(shop_domain=shop_connection.shop_domain, access_token=shop_connection.access_token)
+    return bc, shop
+
+
+def add_client_stats(run: SyncRun, bc: Any, shop: Any) -> None:
+    run.api_requests += getattr(bc.stats, "requests", 0) + getattr(shop.stats, "requests", 0)
+    run.api_operations += getattr(bc.stats, "operations", 0)
+
+
+def _retry_item_ids(run: SyncRun) -> list[str] | None:
+    ids = (run.parameters or {}).get("record_link_ids")
+    if not ids:
+        return None
+    rows = RecordLink.objects.filter(pk__in=ids).values_list("source_id", "details")
+    # A variant link retries its item.
+    return sorted({(details or {}).get("item_id", source_id) for source_id, details in rows})
+
+
+@register_flow(Flow.PRODUCTS)
+def products_run(run: SyncRun) -> None:
+    bc, shop = flow_clients(run.integration)
+    try:
+        result = products_sync(
+            integration=run.integration,
+            bc_client=bc,
+            shop_client=shop,
+            run=run,
+            full=bool((run.parameters or {}).get("full")),
+            item_ids=_retry_item_ids(run),
+        )
+    finally:
+        add_client_stats(run, bc, shop)
+    run.records_seen += result.seen
+    run.records_created += result.created + result.bc_items_created
+    run.records_updated += result.updated + result.shop_products_linked
+    run.records_skipped += result.unchanged
+    run.records_failed += result.failed

@@ -1,0 +1,28 @@
+"""Stock flow (BC -> shop inventory levels, changed quantities only)."""
+
+from __future__ import annotations
+
+from integrations.models import Flow
+from syncs.flows import register_flow
+from syncs.flows import products
+from syncs.models import SyncRun
+from syncs.services.stock import stock_push
+
+
+@register_flow(Flow.STOCK)
+def stock_run(run: SyncRun) -> None:
+    bc, shop = products.flow_clients(run.integration)
+    try:
+        result = stock_push(
+            integration=run.integration,
+            bc_client=bc,
+            shop_client=shop,
+            run=run,
+            full=bool((run.parameters or {}).get("full")),
+        )
+    finally:
+        products.add_client_stats(run, bc, shop)
+    run.records_seen += result.seen
+    run.records_updated += result.pushed
+    run.records_skipped += result.unchanged + result.not_linked
+    run.records_failed += result.failed

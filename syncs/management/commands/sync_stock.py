@@ -1,0 +1,11 @@
+"""Run the stock flow for one integration now: ``manage.py sync_stock <integration id> [--full]``."""
+
+from __future__ import annotations
+
+from integrations.models import Flow
+from syncs.management.commands.sync_products import Command as SyncProductsCommand
+
+
+class Command(SyncProductsCommand):
+    help = "Push changed BC stock quantities to the shop for one integration (everything with --full)."
+    flow = Flow.STOCK

@@ -1,0 +1,76 @@
+"""Customer strategy: one collective customer per country, or match by e-mail then phone."""
+
+from __future__ import annotations
+
+import re
+
+from integrations.connectors.shopify.types import Address, Order
+from integrations.models import Integration
+
+from . import codes
+from .settings import MappingSettings
+from .types import CustomerDraft, CustomerPlan, Problem
+
+_NON_DIGITS = re.compile(r"\D+")
+
+
+def email_normalize(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def phone_normalize(phone: str) -> str:
+    """Digits only, with a leading + kept: '+46 (0)70-123 45 67' and '+46701234567' must match."""
+    phone = (phone or "").strip()
+    digits = _NON_DIGITS.sub("", phone)
+    return f"+{digits}" if phone.startswith("+") and digits else digits
+
+
+def order_country(order: Order) -> str:
+    """Where the goods go decides VAT (OSS); billing and the customer's address are fallbacks."""
+    for address in (order.shipping_address, order.billing_address, order.customer and order.customer.default_address):
+        if address and address.country_code:
+            return address.country_code.upper()
+    return ""
+
+
+def _name(order: Order, address: Address | None) -> str:
+    if address and (address.company or address.first_name or address.last_name):
+        return address.company or f"{address.first_name} {address.last_name}".strip()
+    if order.customer and order.customer.display_name:
+        return order.customer.display_name
+    return email_normalize(order.email) or order.name
+
+
+def customer_plan(*, order: Order, settings: MappingSettings) -> CustomerPlan | Problem:
+    """Decide how the order's customer is found in BC (no network: the flow does the lookups)."""
+    country = order_country(order)
+    if not country:
+        return Problem(codes.ORDER_NO_COUNTRY, {"order": order.name})
+    defaults = settings.country(country)
+    if defaults is None:
+        return Problem(codes.COUNTRY_NOT_MAPPED, {"country": country})
+    email = email_normalize(order.email or (order.customer.email if order.customer else ""))
+    phone = phone_normalize(order.phone or (order.customer.phone if order.customer else ""))
+    if settings.customer_strategy == Integration.CustomerStrategy.COLLECTIVE_PER_COUNTRY or not (email or phone):
+        if defaults.collective_customer_number:
+            return CustomerPlan(number=defaults.collective_customer_number)
+        if settings.customer_strategy == Integration.CustomerStrategy.COLLECTIVE_PER_COUNTRY:
+            return Problem(codes.NO_COLLECTIVE_CUSTOMER, {"country": country})
+        return Problem(codes.CUSTOMER_NO_CONTACT, {"order": order.name})
+    address = order.billing_address or order.shipping_address
+    draft = CustomerDraft(
+        display_name=_name(order, address),
+        email=email,
+        phone=phone,
+        country=country,
+        address_line1=address.address1 if address else "",
+        address_line2=address.address2 if address else "",
+        city=address.city if address else "",
+        postal_code=address.zip if address else "",
+        vat_business_group=defaults.vat_business_group,
+        currency_code=defaults.currency_code,
+        payment_terms_code=defaults.payment_terms_code,
+        payment_method_code=defaults.payment_method_code,
+    )
+    source_id = order.customer.id if order.customer else f"email:{email or phone}"
+    return CustomerPlan(email=email, phone=phone, source_id=source_id, draft=draft)

@@ -1,0 +1,24 @@
+"""Preflight checks: pure functions ``(facts, snapshot) -> list[CheckResult]``, one module per topic."""
+
+from syncs.preflight.checks import connection, currencies, environment, mappings, number_series, payment_journal, vat
+
+# Run order = display order. Connection first: when BC is unreachable the BC checks are skipped.
+BC_CHECKS = (
+    number_series.check_available,
+    number_series.check_overlap,
+    number_series.check_manual_numbering,
+    vat.check_vat_posting_setup,
+    currencies.check_currencies_exist,
+    currencies.check_exchange_rates,
+    currencies.check_local_currency,
+    payment_journal.check_journal_batch,
+    payment_journal.check_balancing_account,
+)
+LOCAL_CHECKS = (
+    payment_journal.check_payout_accounts,
+    mappings.check_payment_methods,
+    mappings.check_shipping_methods,
+    mappings.check_countries,
+    environment.check_sandbox_tested,
+)
+CONNECTION_CHECKS = (connection.check_connection,)

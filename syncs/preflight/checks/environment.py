@@ -1,0 +1,17 @@
+"""Sandbox first: a Production integration that never passed a Sandbox test is flagged."""
+
+from __future__ import annotations
+
+from syncs.preflight.types import BCSnapshot, CheckResult, IntegrationFacts, Status
+
+
+def check_sandbox_tested(facts: IntegrationFacts, snap: BCSnapshot) -> list[CheckResult]:
+    name = "environment.sandbox_tested"
+    environment_type = snap.environment_type or facts.environment_type
+    if environment_type == "Production" and facts.sandbox_test_passed_at is None:
+        return [
+            CheckResult.problem(name, Status.WARN, "BC-602", [snap.environment_name], environment=snap.environment_name)
+        ]
+    if environment_type == "Production":
+        return [CheckResult.ok(name, f"Sandbox test passed on {facts.sandbox_test_passed_at:%Y-%m-%d}.")]
+    return [CheckResult.ok(name, f"Connected to a {environment_type or 'Sandbox'} environment.")]

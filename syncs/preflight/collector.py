@@ -1,0 +1,173 @@
+"""Read everything the checks need from BC in one pass, through the BC client only.
+
+Each section is read on its own: one failure (a page not published, a missing permission) is
+recorded in ``snapshot.errors`` and the other sections are still read.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from integrations.connectors.businesscentral import BatchOperation, BCError, PageNotPublished, entities
+from syncs.errors import classify_exception
+from syncs.preflight.types import BCSnapshot, JournalBatch, PermissionProbe, Series, SeriesLine
+
+logger = logging.getLogger(__name__)
+
+# Entities the flows read and write, with a minimal body for the rolled-back write probe.
+PROBED_ENTITIES = ("customers", "items", "salesOrders", "salesInvoices", "customerPaymentJournals")
+PROBE_NAME = "Preflight probe (rolled back)"
+# An entity set that does not exist: the last operation of the probe fails on purpose, and with
+# "Isolation: snapshot" BC then rolls back every write of the batch.
+ROLLBACK_TRIGGER = "preflightRollbackTrigger"
+
+
+def bc_snapshot_collect(*, client: Any, environment_name: str, environment_type: str, company_name: str) -> BCSnapshot:
+    snap = BCSnapshot(environment_name=environment_name, environment_type=environment_type, company_name=company_name)
+    try:
+        environments = client.list_environments()
+    except BCError as exc:
+        result = classify_exception(exc)
+        snap.errors["token" if result.entry.code == "BC-002" else "environment"] = result
+        if result.entry.code == "BC-002":
+            return snap
+    else:
+        match = next((env for env in environments if env.name == environment_name), None)
+        snap.environment_status = match.status if match else None
+        if match:
+            snap.environment_type = match.type or environment_type
+    gl_setup = _section(snap, "company", lambda: client.general_ledger_setup())
+    if gl_setup is None:
+        return snap
+    snap.company_reachable = True
+    snap.local_currency = gl_setup.local_currency_code
+    _section(snap, "permissions", lambda: _probe_permissions(snap, client))
+    currencies = _section(snap, "currencies", lambda: client.list_records(entities.CURRENCIES))
+    if currencies is not None:
+        snap.currencies = {c.code.upper() for c in currencies}
+    rates = _section(snap, "exchange_rates", lambda: client.list_records(entities.CURRENCY_EXCHANGE_RATES)) or []
+    for rate in rates:
+        code = rate.currency_code.upper()
+        if rate.starting_date and (code not in snap.latest_rates or rate.starting_date > snap.latest_rates[code]):
+            snap.latest_rates[code] = rate.starting_date
+    _read_pages(snap, client)
+    _read_numbers(snap, client)
+    _read_journals(snap, client)
+    items = _section(snap, "items", lambda: client.list_records(entities.ITEMS, select=["number", "taxGroupCode"]))
+    snap.item_vat_groups = {item.number: item.tax_group_code for item in items or []}
+    return snap
+
+
+def _section(snap: BCSnapshot, name: str, read):
+    try:
+        return read()
+    except BCError as exc:
+        snap.errors[name] = classify_exception(exc)
+        logger.info("Preflight could not read %s: %s", name, exc)
+        return None
+
+
+def _read_pages(snap: BCSnapshot, client: Any) -> None:
+    try:
+        rows = client.vat_posting_setup()
+    except PageNotPublished:
+        snap.unpublished_pages.add(entities.VAT_POSTING_SETUP_PAGE)
+    else:
+        snap.vat_setup = {(r.vat_bus_posting_group, r.vat_prod_posting_group): r.blocked for r in rows}
+    series, lines = None, None
+    try:
+        series = client.no_series()
+    except PageNotPublished:
+        snap.unpublished_pages.add(entities.NO_SERIES_PAGE)
+    try:
+        lines = client.no_series_lines()
+    except PageNotPublished:
+        snap.unpublished_pages.add(entities.NO_SERIES_LINES_PAGE)
+    if series is None or lines is None:
+        return
+    by_code: dict[str, list[SeriesLine]] = {}
+    for line in sorted(lines, key=lambda line: (line.series_code, line.line_no)):
+        by_code.setdefault(line.series_code, []).append(
+            SeriesLine(
+                starting_no=line.starting_no,
+                ending_no=line.ending_no,
+                last_no_used=line.last_no_used,
+                warning_no=line.warning_no,
+                increment_by=line.increment_by_no or 1,
+                open=line.open,
+                starting_date=line.starting_date,
+            )
+        )
+    snap.number_series = {
+        s.code: Series(code=s.code, manual_nos=s.manual_nos, lines=tuple(by_code.get(s.code, ()))) for s in series
+    }
+
+
+def _read_numbers(snap: BCSnapshot, client: Any) -> None:
+    """Record numbers per purpose: they show which series BC uses and whether records sit ahead of it."""
+    numbers = snap.numbers_by_purpose
+    customers = _section(snap, "customers", lambda: client.list_records(entities.CUSTOMERS, select=["number"]))
+    numbers["customers"] = [c.number for c in customers or []]
+    for entity, draft, posted in (
+        (entities.SALES_INVOICES, "salesInvoices", "postedSalesInvoices"),
+        (entities.SALES_CREDIT_MEMOS, "salesCreditMemos", "postedSalesCreditMemos"),
+    ):
+        rows = _section(snap, entity.name, lambda e=entity: client.list_records(e, select=["number", "status"]))
+        numbers[draft] = [r.number for r in rows or [] if r.status == "Draft"]
+        numbers[posted] = [r.number for r in rows or [] if r.status != "Draft"]
+    orders = _section(snap, "salesOrders", lambda: client.list_records(entities.SALES_ORDERS, select=["number"]))
+    numbers["salesOrders"] = [o.number for o in orders or []]
+
+
+def _read_journals(snap: BCSnapshot, client: Any) -> None:
+    batches = []
+    for entity in (entities.CUSTOMER_PAYMENT_JOURNALS, entities.JOURNALS):
+        rows = _section(snap, entity.name, lambda e=entity: client.list_records(e))
+        if rows is None:
+            continue
+        for row in rows:
+            template = getattr(row, "template_display_name", "") or ""
+            account = row.balancing_account_number
+            batches.append(JournalBatch(code=row.code, template=template, balancing_account=account))
+    snap.journal_batches = batches
+
+
+def _probe_permissions(snap: BCSnapshot, client: Any) -> None:
+    """Read one row of each entity and create one, in one atomic $batch that ends in a failure."""
+    customer = next(client.iter_records(entities.CUSTOMERS, select=["number"], page_size=1), None)
+    bodies = {
+        "customers": {"displayName": PROBE_NAME},
+        "items": {"displayName": PROBE_NAME},
+        "customerPaymentJournals": {"code": "PFPROBE", "displayName": PROBE_NAME},
+    }
+    if customer is not None:
+        bodies["salesOrders"] = {"customerNumber": customer.number}
+        bodies["salesInvoices"] = {"customerNumber": customer.number}
+    company_path = client.entity_path(entities.CUSTOMERS).rsplit("/", 1)[0]
+    operations = [BatchOperation("GET", f"{company_path}/{name}?$top=1", id=f"read-{name}") for name in PROBED_ENTITIES]
+    operations += [
+        BatchOperation("POST", f"{company_path}/{name}", body=body, id=f"write-{name}") for name, body in bodies.items()
+    ]
+    operations.append(BatchOperation("POST", f"{company_path}/{ROLLBACK_TRIGGER}", body={}, id="rollback"))
+    results = {r.id: r for r in client.batch(operations, isolation_snapshot=True)}
+    rollback = results.get("rollback")
+    if rollback is not None and rollback.ok:  # pragma: no cover - BC never accepts an unknown entity set
+        raise BCError("The permission probe was not rolled back.")
+    for name in PROBED_ENTITIES:
+        read, write = results.get(f"read-{name}"), results.get(f"write-{name}")
+        snap.permissions.append(
+            PermissionProbe(
+                entity=name,
+                can_read=not _denied(read),
+                can_write=not _denied(write),
+                message=str(write.error) if write is not None and write.error else "",
+            )
+        )
+
+
+def _denied(result) -> bool:
+    """Only a permission error counts: a write refused for its data still shows the right to write."""
+    if result is None or result.ok or result.error is None:
+        return False
+    return classify_exception(result.error).entry.code == "BC-004"

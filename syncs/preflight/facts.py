@@ -1,0 +1,71 @@
+"""The product's side of the preflight: settings, mappings and what recent orders used (selectors)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.utils import timezone
+
+from integrations.connectors.shopify import mappers as shop_mappers
+from integrations.models import Integration
+from syncs.models import EntityType, RecordLink, SourceSystem
+from syncs.preflight.types import IntegrationFacts
+
+logger = logging.getLogger(__name__)
+
+
+def preflight_facts_get(*, integration: Integration, now: dt.datetime | None = None) -> IntegrationFacts:
+    connection = getattr(integration, "bc_connection", None)
+    facts = IntegrationFacts(
+        base_currency=integration.base_currency,
+        environment_type=connection.environment_type if connection else "",
+        sandbox_test_passed_at=integration.sandbox_test_passed_at,
+        invoice_manual_numbering=integration.invoice_numbering == Integration.Numbering.SHOP_NUMBER,
+        customer_manual_numbering=integration.customer_numbering == Integration.Numbering.SHOP_NUMBER,
+        payment_journal_template=integration.payment_journal_template,
+        payment_journal_batch=integration.payment_journal_batch,
+        payouts_enabled=integration.payouts_enabled,
+        country_vat_groups={m.country_code.upper(): m.vat_business_group for m in integration.country_mappings.all()},
+        tax_class_vat_groups={m.vat_product_group for m in integration.tax_class_mappings.all()},
+        shipping_vat_groups={m.vat_product_group for m in integration.shipping_method_mappings.all()},
+        mapped_payment_methods={m.shop_gateway for m in integration.payment_method_mappings.all()},
+        mapped_shipping_methods={m.shop_shipping_code for m in integration.shipping_method_mappings.all()},
+        payout_accounts={(m.provider, m.currency.upper()) for m in integration.payout_account_mappings.all()},
+        providers={p.provider: {c.upper() for c in p.currencies or []} for p in integration.payment_providers.all()},
+    )
+    shop = getattr(integration, "shop_connection", None)
+    if shop and shop.shop_currency:
+        facts.shop_currencies.add(shop.shop_currency.upper())
+    for currencies in facts.providers.values():
+        facts.shop_currencies |= currencies
+    _add_recent_orders(facts, integration=integration, now=now or timezone.now())
+    return facts
+
+
+def _add_recent_orders(facts: IntegrationFacts, *, integration: Integration, now: dt.datetime) -> None:
+    days = getattr(settings, "PREFLIGHT_ORDER_LOOKBACK_DAYS", 90)
+    raws = (
+        RecordLink.objects.filter(
+            integration=integration,
+            entity_type=EntityType.ORDER,
+            source_system=SourceSystem.SHOPIFY,
+            updated_at__gte=now - dt.timedelta(days=days),
+        )
+        .exclude(raw_source=None)
+        .values_list("raw_source", flat=True)
+    )
+    for raw in raws.iterator(chunk_size=500):
+        try:
+            order = shop_mappers.order(raw)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            logger.info("Preflight skipped an order payload it could not read")
+            continue
+        address = order.shipping_address or order.billing_address
+        if address and address.country_code:
+            facts.order_countries.add(address.country_code.upper())
+        facts.order_currencies |= {c.upper() for c in (order.currency, order.presentment_currency) if c}
+        facts.order_payment_methods |= {t.gateway for t in order.transactions if t.gateway}
+        facts.order_shipping_methods |= {line.code or line.title for line in order.shipping_lines}
+        facts.order_skus |= {line.sku for line in order.line_items if line.sku}

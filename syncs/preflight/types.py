@@ -1,0 +1,120 @@
+"""Typed inputs and outputs of the preflight checks (pure data: checks are functions over these)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from syncs.errors import ClassifiedError, get_error
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One named check's verdict: the message names the exact objects; ``error_code`` is the remedy."""
+
+    name: str
+    status: Status
+    message: str
+    objects: list = field(default_factory=list)
+    error_code: str = ""
+
+    @classmethod
+    def ok(cls, name: str, message: str, objects: list | None = None) -> CheckResult:
+        return cls(name, Status.PASS, message, objects or [])
+
+    @classmethod
+    def problem(cls, name: str, status: Status, code: str, objects: list, **params) -> CheckResult:
+        """A warning or failure whose message is the catalogue entry rendered with ``params``."""
+        return cls(name, status, get_error(code).render(**params), objects, code)
+
+
+@dataclass(frozen=True)
+class PermissionProbe:
+    entity: str
+    can_read: bool
+    can_write: bool
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class SeriesLine:
+    starting_no: str
+    ending_no: str
+    last_no_used: str
+    warning_no: str = ""
+    increment_by: int = 1
+    open: bool = True
+    starting_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Series:
+    code: str
+    manual_nos: bool
+    lines: tuple[SeriesLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class JournalBatch:
+    code: str
+    template: str
+    balancing_account: str
+
+
+@dataclass
+class BCSnapshot:
+    """What one collector read from BC. ``None`` = could not be read (see ``errors``)."""
+
+    environment_name: str = ""
+    environment_type: str = ""
+    environment_status: str | None = None  # None: not found in the admin center
+    company_name: str = ""
+    company_reachable: bool = False
+    permissions: list[PermissionProbe] = field(default_factory=list)
+    local_currency: str | None = None
+    currencies: set[str] | None = None
+    latest_rates: dict[str, dt.date] = field(default_factory=dict)
+    vat_setup: dict[tuple[str, str], bool] | None = None  # (bus, prod) -> blocked
+    number_series: dict[str, Series] | None = None
+    # purpose ("customers", "postedSalesInvoices", ...) -> record numbers seen in BC
+    numbers_by_purpose: dict[str, list[str]] = field(default_factory=dict)
+    journal_batches: list[JournalBatch] | None = None
+    item_vat_groups: dict[str, str] = field(default_factory=dict)  # item number -> VAT prod. group
+    unpublished_pages: set[str] = field(default_factory=set)
+    # section -> what went wrong reading it (connection errors make the dependent checks fail, not crash)
+    errors: dict[str, ClassifiedError] = field(default_factory=dict)
+
+
+@dataclass
+class IntegrationFacts:
+    """What the product knows on its side: settings, mappings and the last 90 days of orders."""
+
+    base_currency: str
+    environment_type: str = ""
+    sandbox_test_passed_at: dt.datetime | None = None
+    invoice_manual_numbering: bool = False
+    customer_manual_numbering: bool = False
+    payment_journal_template: str = ""
+    payment_journal_batch: str = ""
+    payouts_enabled: bool = False
+    country_vat_groups: dict[str, str] = field(default_factory=dict)  # country -> VAT bus. group
+    tax_class_vat_groups: set[str] = field(default_factory=set)
+    shipping_vat_groups: set[str] = field(default_factory=set)
+    mapped_payment_methods: set[str] = field(default_factory=set)
+    mapped_shipping_methods: set[str] = field(default_factory=set)
+    payout_accounts: set[tuple[str, str]] = field(default_factory=set)  # (provider, currency)
+    providers: dict[str, set[str]] = field(default_factory=dict)  # provider -> currencies
+    # seen in recent orders
+    order_countries: set[str] = field(default_factory=set)
+    order_currencies: set[str] = field(default_factory=set)
+    order_payment_methods: set[str] = field(default_factory=set)
+    order_shipping_methods: set[str] = field(default_factory=set)
+    order_skus: set[str] = field(default_factory=set)
+    shop_currencies: set[str] = field(default_factory=set)

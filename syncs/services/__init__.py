@@ -1,0 +1,1 @@
+"""Services of the syncs app, split by sub-domain; import from the submodules."""

@@ -1,0 +1,178 @@
+"""Find or create the BC customers of a page of orders (match by e-mail, then phone).
+
+Per page: one query for known customer links, one filtered BC read per 40 e-mails (then phones)
+for the rest, and one $batch creating the customers nobody matched, from the country's defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from integrations.connectors.businesscentral import BCError, entities, odata
+from integrations.models import Flow, Integration
+from syncs.errors import ClassifiedError, classify_exception
+from syncs.mapping.customers import email_normalize, phone_normalize
+from syncs.mapping.types import CustomerPlan
+from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
+from syncs.services.runs import sync_log
+
+LOOKUP_CHUNK = 40
+
+
+@dataclass
+class CustomerCache:
+    """Per run: customer numbers by source id, and BC code -> id tables for new customers."""
+
+    numbers: dict[str, str] = field(default_factory=dict)
+    code_ids: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def ids_for(self, client, entity) -> dict[str, str]:
+        if entity.name not in self.code_ids:
+            self.code_ids[entity.name] = {row.code: row.id for row in client.iter_records(entity)}
+        return self.code_ids[entity.name]
+
+
+def _match(*, client, plans: list[CustomerPlan], bc_field: str, value_of) -> dict[str, str]:
+    """source id -> customer number for plans whose value equals BC's field."""
+    wanted: dict[str, list[CustomerPlan]] = {}
+    for plan in plans:
+        if value := value_of(plan):
+            wanted.setdefault(value, []).append(plan)
+    matched: dict[str, str] = {}
+    values = sorted(wanted)
+    for start in range(0, len(values), LOOKUP_CHUNK):
+        group = values[start : start + LOOKUP_CHUNK]
+        for customer in client.iter_records(
+            entities.CUSTOMERS, filter=odata.any_of(bc_field, group), select=["id", "number", "email", "phoneNumber"]
+        ):
+            raw = customer.email if bc_field == "email" else customer.phone_number
+            key = email_normalize(raw) if bc_field == "email" else phone_normalize(raw)
+            for plan in wanted.get(key, []):
+                matched.setdefault(plan.source_id, customer.number)
+    return matched
+
+
+def _create_payload(*, client, plan: CustomerPlan, cache: CustomerCache) -> dict:
+    draft = plan.draft
+    ids = {
+        "taxAreaId": cache.ids_for(client, entities.TAX_AREAS).get(draft.vat_business_group, ""),
+        "paymentTermsId": cache.ids_for(client, entities.PAYMENT_TERMS).get(draft.payment_terms_code, "")
+        if draft.payment_terms_code
+        else "",
+        "paymentMethodId": cache.ids_for(client, entities.PAYMENT_METHODS).get(draft.payment_method_code, "")
+        if draft.payment_method_code
+        else "",
+    }
+    return draft.to_payload(ids=ids)
+
+
+def _create(*, client, plans: list[CustomerPlan], cache: CustomerCache) -> dict[str, str | ClassifiedError]:
+    outcome: dict[str, str | ClassifiedError] = {}
+    operations = [
+        client.batch_create(entities.CUSTOMERS, _create_payload(client=client, plan=p, cache=cache)) for p in plans
+    ]
+    try:
+        results = client.batch(operations)
+    except BCError as exc:
+        error = classify_exception(exc)
+        return {plan.source_id: error for plan in plans}
+    for plan, result in zip(plans, results, strict=True):
+        if result.ok:
+            outcome[plan.source_id] = result.record(entities.CUSTOMERS.record).number
+        else:
+            outcome[plan.source_id] = classify_exception(result.error or BCError("Customer not created"))
+    return outcome
+
+
+def _links_store(*, integration: Integration, plans: dict[str, CustomerPlan], numbers: dict[str, str]) -> None:
+    if not numbers:
+        return
+    existing = set(
+        RecordLink.objects.filter(
+            integration=integration,
+            entity_type=EntityType.CUSTOMER,
+            source_system=SourceSystem.SHOPIFY,
+            source_id__in=list(numbers),
+        ).values_list("source_id", flat=True)
+    )
+    now = timezone.now()
+    RecordLink.objects.bulk_create(
+        [
+            RecordLink(
+                integration=integration,
+                entity_type=EntityType.CUSTOMER,
+                source_system=SourceSystem.SHOPIFY,
+                source_id=source_id,
+                source_reference=(plans[source_id].email or plans[source_id].phone)[:100],
+                target_number=number,
+                state=RecordLink.State.SYNCED,
+                synced_at=now,
+            )
+            for source_id, number in numbers.items()
+            if source_id not in existing
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def customers_resolve(
+    *,
+    integration: Integration,
+    client,
+    plans: list[CustomerPlan],
+    cache: CustomerCache,
+    run: SyncRun | None = None,
+    create: bool = True,
+) -> dict[str, str | ClassifiedError]:
+    """source id -> BC customer number (or the coded error why there is none)."""
+    by_source = {plan.source_id: plan for plan in plans if plan.source_id not in cache.numbers}
+    outcome: dict[str, str | ClassifiedError] = {}
+    if by_source:
+        links = RecordLink.objects.filter(
+            integration=integration,
+            entity_type=EntityType.CUSTOMER,
+            source_system=SourceSystem.SHOPIFY,
+            source_id__in=list(by_source),
+            state=RecordLink.State.SYNCED,
+        ).exclude(target_number="")
+        for source_id, number in links.values_list("source_id", "target_number"):
+            cache.numbers[source_id] = number
+        rest = [plan for source_id, plan in by_source.items() if source_id not in cache.numbers]
+        try:
+            found = _match(client=client, plans=rest, bc_field="email", value_of=lambda p: p.email)
+            rest = [plan for plan in rest if plan.source_id not in found]
+            found |= _match(client=client, plans=rest, bc_field="phoneNumber", value_of=lambda p: p.phone)
+        except BCError as exc:
+            error = classify_exception(exc)
+            return {plan.source_id: error for plan in plans} | {
+                p.source_id: cache.numbers[p.source_id] for p in plans if p.source_id in cache.numbers
+            }
+        rest = [plan for plan in rest if plan.source_id not in found]
+        # Two orders of one new buyer in a page create one customer.
+        unique_rest = list({(plan.email or plan.phone): plan for plan in rest}.values())
+        created = _create(client=client, plans=unique_rest, cache=cache) if create and unique_rest else {}
+        by_contact = {(plan.email or plan.phone): created.get(plan.source_id) for plan in unique_rest}
+        for plan in rest:
+            value = by_contact.get(plan.email or plan.phone)
+            if isinstance(value, str):
+                found[plan.source_id] = value
+            elif value is not None:
+                outcome[plan.source_id] = value
+        if created and run is not None:
+            count = sum(isinstance(v, str) for v in created.values())
+            sync_log(
+                run=run,
+                integration_id=integration.pk,
+                flow=Flow.CUSTOMERS,
+                level=SyncLogEntry.Level.INFO,
+                message=f"{count} new customer(s) created in Business Central.",
+            )
+        cache.numbers.update(found)
+        if create:  # a preview writes nothing, not even links
+            _links_store(integration=integration, plans=by_source, numbers=found)
+    for plan in plans:
+        if plan.source_id in cache.numbers:
+            outcome[plan.source_id] = cache.numbers[plan.source_id]
+    return outcome

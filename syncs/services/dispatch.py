@@ -1,0 +1,111 @@
+"""Enqueue flow runs and support's record operations (retry, unlink). Everything returns at once:
+the work itself happens in a django-q worker (``syncs.tasks.flow_run_task``)."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django_q.tasks import async_task
+
+from integrations.models import Flow
+from syncs.models import EntityType, RecordLink, SyncLogEntry, SyncRun
+from syncs.services.runs import sync_log, sync_run_create
+
+# Which records each flow writes, so a retry of failed records knows which run to start.
+FLOW_ENTITY_TYPES: dict[str, tuple[str, ...]] = {
+    Flow.ORDERS: (EntityType.ORDER,),
+    Flow.REFUNDS: (EntityType.REFUND,),
+    Flow.CUSTOMERS: (EntityType.CUSTOMER,),
+    Flow.PRODUCTS: (EntityType.ITEM,),
+    Flow.STOCK: (EntityType.STOCK,),
+    Flow.PAYOUTS: (EntityType.PAYOUT, EntityType.PAYMENT),
+}
+ENTITY_TYPE_FLOWS = {entity: flow for flow, entities in FLOW_ENTITY_TYPES.items() for entity in entities}
+# A retry run names its records only when few were picked; otherwise it takes every pending one.
+MAX_RETRY_IDS = 1000
+
+
+def _run_enqueue(*, run_id: int, flow: str) -> None:
+    task_id = async_task("syncs.tasks.flow_run_task", run_id, group=f"sync-{flow}")
+    SyncRun.objects.filter(pk=run_id, task_id="").update(task_id=task_id or "")
+
+
+def flow_enqueue(*, integration_id: int, flow: str, trigger: str, parameters: dict[str, Any] | None = None) -> SyncRun:
+    """Create a queued run and hand it to a worker once the surrounding transaction commits."""
+    run = sync_run_create(integration_id=integration_id, flow=flow, trigger=trigger, parameters=parameters)
+    # After commit: a worker (or Redis) must never see a run id that does not exist yet.
+    transaction.on_commit(partial(_run_enqueue, run_id=run.pk, flow=flow))
+    return run
+
+
+@transaction.atomic
+def records_retry_failed(*, integration_id: int, flow: str | None = None) -> list[SyncRun]:
+    """Failed records -> pending, and one retry run per flow that had any."""
+    runs = []
+    for each_flow in [flow] if flow else list(FLOW_ENTITY_TYPES):
+        entity_types = FLOW_ENTITY_TYPES[each_flow]
+        failed = RecordLink.objects.filter(
+            integration_id=integration_id, entity_type__in=entity_types, state=RecordLink.State.FAILED
+        )
+        if failed.update(state=RecordLink.State.PENDING):
+            parameters = {"retry": True, "entity_types": list(entity_types)}
+            runs.append(
+                flow_enqueue(
+                    integration_id=integration_id, flow=each_flow, trigger=SyncRun.Trigger.RETRY, parameters=parameters
+                )
+            )
+    return runs
+
+
+def _links_by_flow(record_link_ids: list[int]) -> dict[tuple[int, str], list[int]]:
+    groups: dict[tuple[int, str], list[int]] = {}
+    rows = RecordLink.objects.filter(pk__in=record_link_ids).values_list("pk", "integration_id", "entity_type")
+    for pk, integration_id, entity_type in rows.order_by("pk"):
+        groups.setdefault((integration_id, ENTITY_TYPE_FLOWS[entity_type]), []).append(pk)
+    return groups
+
+
+@transaction.atomic
+def record_links_retry(*, record_link_ids: list[int]) -> list[SyncRun]:
+    """Picked records -> pending, and one retry run per (integration, flow) naming them."""
+    runs = []
+    for (integration_id, flow), ids in _links_by_flow(record_link_ids).items():
+        RecordLink.objects.filter(pk__in=ids).update(state=RecordLink.State.PENDING)
+        parameters: dict[str, Any] = {"retry": True, "entity_types": list(FLOW_ENTITY_TYPES[flow])}
+        if len(ids) <= MAX_RETRY_IDS:
+            parameters["record_link_ids"] = ids
+        runs.append(
+            flow_enqueue(integration_id=integration_id, flow=flow, trigger=SyncRun.Trigger.RETRY, parameters=parameters)
+        )
+    return runs
+
+
+@transaction.atomic
+def record_links_unlink(*, record_link_ids: list[int], actor: str) -> int:
+    """Forget the BC side of the picked records; the next sync looks them up in BC again.
+
+    The rows stay (their history matters); the flow's lookup by external document number keeps a
+    document that does exist in BC from being created twice.
+    """
+    unlinked = 0
+    for (integration_id, flow), ids in _links_by_flow(record_link_ids).items():
+        unlinked += RecordLink.objects.filter(pk__in=ids).update(
+            target_id="",
+            target_number="",
+            target_etag="",
+            payload_digest="",
+            raw_target=None,
+            state=RecordLink.State.PENDING,
+            last_error_code="",
+            last_error_message="",
+        )
+        sync_log(
+            integration_id=integration_id,
+            flow=flow,
+            level=SyncLogEntry.Level.WARNING,
+            message=f"{len(ids)} record(s) unlinked from Business Central by {actor}.",
+            details={"record_link_ids": ids[:MAX_RETRY_IDS], "actor": actor},
+        )
+    return unlinked

@@ -1,0 +1,227 @@
+"""Write BC sales documents exactly once, in $batch requests.
+
+For every job: look the externalDocumentNumber up (what exists is linked, never created again),
+create what is missing by deep insert, compare BC's total with the shop's, then post (or ship
+and invoice). A create whose outcome is unknown (503 mid-batch, a dropped response, throttling)
+is never repeated blindly: the next round looks the number up again first. One job's failure
+never touches another's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from integrations.connectors.businesscentral import (
+    BCAmbiguousWriteError,
+    BCError,
+    BCServerError,
+    BCThrottled,
+    BCTransportError,
+    entities,
+)
+from integrations.connectors.businesscentral.records import SalesDocument
+from syncs.errors import ClassifiedError, ProductError, classify_exception
+from syncs.mapping import codes
+from syncs.mapping.currency import total_tolerance
+from syncs.mapping.types import DocumentDraft, DocumentKind
+
+ENTITY_BY_KIND = {
+    DocumentKind.INVOICE: entities.SALES_INVOICES,
+    DocumentKind.ORDER: entities.SALES_ORDERS,
+    DocumentKind.CREDIT_MEMO: entities.SALES_CREDIT_MEMOS,
+}
+ACTION_BY_KIND = {
+    DocumentKind.INVOICE: "post",
+    DocumentKind.ORDER: "shipAndInvoice",
+    DocumentKind.CREDIT_MEMO: "post",
+}
+DRAFT = "Draft"
+MAX_ROUNDS = 3
+# Statuses of an operation whose outcome is unknown: it may have been applied.
+_UNCERTAIN = {0, 408, 429, 500, 502, 503, 504}
+_UNCERTAIN_ERRORS = (BCAmbiguousWriteError, BCTransportError, BCServerError, BCThrottled)
+
+Checkpoint = Callable[[str, list["DocumentJob"]], None]
+
+
+@dataclass
+class DocumentJob:
+    key: str  # the RecordLink's source id
+    draft: DocumentDraft
+    document: SalesDocument | None = None
+    invoice: SalesDocument | None = None  # sales orders: the posted invoice after shipAndInvoice
+    created: bool = False
+    error: ClassifiedError | None = None
+    total_mismatch: dict | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return self.error is not None or (self.document is not None and not self.needs_action)
+
+    @property
+    def needs_action(self) -> bool:
+        if self.document is None or self.error is not None:
+            return False
+        if self.draft.kind == DocumentKind.ORDER:
+            return self.draft.ship_and_invoice and self.invoice is None
+        return self.draft.post and self.document.status == DRAFT
+
+    @property
+    def final(self) -> SalesDocument | None:
+        return self.invoice or self.document
+
+
+def _uncertain(status: int) -> bool:
+    return status in _UNCERTAIN
+
+
+def _fail(job: DocumentJob, exc: BaseException) -> None:
+    job.error = classify_exception(exc)
+
+
+def _lookup(*, client, jobs: list[DocumentJob]) -> None:
+    """Link every job whose externalDocumentNumber already exists in BC."""
+    by_kind: dict[DocumentKind, list[DocumentJob]] = {}
+    for job in jobs:
+        by_kind.setdefault(job.draft.kind, []).append(job)
+    for kind, group in by_kind.items():
+        numbers = [job.draft.external_document_number for job in group]
+        found = client.find_by_external_document_numbers(ENTITY_BY_KIND[kind], numbers)
+        invoices = {}
+        if kind == DocumentKind.ORDER:
+            # A shipped-and-invoiced order is gone; its posted invoice carries the number on.
+            invoices = client.find_by_external_document_numbers(entities.SALES_INVOICES, numbers)
+        for job in group:
+            number = job.draft.external_document_number
+            matches = found.get(number) or []
+            if matches:
+                job.document = matches[0]
+                if len(matches) > 1:
+                    job.notes.append(f"{len(matches)} documents in BC carry {number}; linked the first.")
+            if invoices.get(number):
+                job.invoice = invoices[number][0]
+                job.document = job.document or job.invoice
+
+
+def _create(*, client, jobs: list[DocumentJob]) -> None:
+    operations = [client.batch_create(ENTITY_BY_KIND[job.draft.kind], job.draft.to_payload()) for job in jobs]
+    try:
+        results = client.batch(operations)
+    except BCError as exc:
+        if not isinstance(exc, _UNCERTAIN_ERRORS) and not _uncertain(exc.status or 0):
+            for job in jobs:
+                _fail(job, exc)
+        return  # unknown outcome: the next round looks the numbers up again
+    for job, result in zip(jobs, results, strict=True):
+        if result.ok:
+            job.document = result.record(ENTITY_BY_KIND[job.draft.kind].record)
+            job.created = True
+        elif not _uncertain(result.status):
+            _fail(job, result.error or BCError("Unknown error", status=result.status))
+
+
+def _total_check(job: DocumentJob) -> None:
+    """BC computed VAT itself: its total must equal the shop's within the currency's rounding."""
+    document = job.document
+    if document is None or job.error is not None or job.total_mismatch is not None:
+        return
+    currency = job.draft.currency_code or "LCY"
+    expected = job.draft.expected_total
+    actual = document.total_amount_including_tax
+    tolerance = total_tolerance(currency=job.draft.currency_code or "SEK", line_count=len(job.draft.lines))
+    if abs(actual - expected) <= tolerance:
+        return
+    job.total_mismatch = {
+        "bc_total": str(actual),
+        "shop_total": str(expected),
+        "difference": str(actual - expected),
+        "currency": currency,
+    }
+    if job.needs_action:
+        # Never post a document whose amounts disagree with the shop: it stays a draft to fix.
+        job.error = classify_exception(
+            ProductError(codes.TOTAL_MISMATCH, order=job.draft.external_document_number, **job.total_mismatch)
+        )
+
+
+def _act(*, client, jobs: list[DocumentJob]) -> None:
+    operations = [
+        client.batch_action(ENTITY_BY_KIND[job.draft.kind], job.document.id, ACTION_BY_KIND[job.draft.kind])
+        for job in jobs
+    ]
+    try:
+        results = client.batch(operations)
+    except BCError:
+        results = []
+    failures = {}
+    for job, result in zip(jobs, results, strict=False):
+        if not result.ok and not _uncertain(result.status):
+            failures[job.key] = result.error
+    _reread(client=client, jobs=jobs)
+    for job in jobs:
+        # A business refusal stays final unless the re-read shows the action took effect anyway.
+        if job.needs_action and job.key in failures:
+            _fail(job, failures[job.key] or BCError("Action failed"))
+
+
+def _reread(*, client, jobs: list[DocumentJob]) -> None:
+    """Fetch the documents again: posting changes the number and the status."""
+    operations = [client.batch_get(ENTITY_BY_KIND[job.draft.kind], id=job.document.id) for job in jobs]
+    try:
+        results = client.batch(operations)
+    except BCError:
+        return
+    gone = []
+    for job, result in zip(jobs, results, strict=True):
+        if result.ok:
+            job.document = result.record(ENTITY_BY_KIND[job.draft.kind].record)
+        elif result.status == 404 and job.draft.kind == DocumentKind.ORDER:
+            gone.append(job)
+    if gone:
+        found = client.find_by_external_document_numbers(
+            entities.SALES_INVOICES, [job.draft.external_document_number for job in gone]
+        )
+        for job in gone:
+            matches = found.get(job.draft.external_document_number)
+            if matches:
+                job.invoice = matches[0]
+
+
+def documents_write(*, client, jobs: Iterable[DocumentJob], checkpoint: Checkpoint | None = None) -> list[DocumentJob]:
+    """Create, check and post; returns the jobs with their outcome (document, invoice or error)."""
+    jobs = list(jobs)
+    last_error: BaseException | None = None
+    for _round in range(MAX_ROUNDS):
+        todo = [job for job in jobs if job.document is None and job.error is None]
+        if not todo:
+            break
+        try:
+            _lookup(client=client, jobs=todo)
+        except BCError as exc:
+            last_error = exc
+            continue
+        missing = [job for job in todo if job.document is None]
+        if missing:
+            _create(client=client, jobs=missing)
+            if checkpoint:
+                checkpoint("created", jobs)
+    for job in jobs:
+        if job.document is None and job.error is None:
+            _fail(job, last_error or BCError("Business Central did not confirm the document.", status=503))
+        _total_check(job)
+    for _round in range(MAX_ROUNDS):
+        todo = [job for job in jobs if job.needs_action]
+        if not todo:
+            break
+        _act(client=client, jobs=todo)
+    for job in jobs:
+        if job.needs_action:
+            _fail(job, BCError("Business Central did not confirm the posting.", status=503))
+    return jobs
+
+
+def document_total(document: SalesDocument | None) -> Decimal | None:
+    return document.total_amount_including_tax if document is not None else None

@@ -1,0 +1,567 @@
+"""Orders from the shop into Business Central: one correct BC document per order, exactly once.
+
+A page of orders costs a constant number of database queries and a handful of $batch requests:
+links are read and written in bulk, items and customers are looked up per page (and cached for
+the run), documents are created, checked and posted 100 operations per request.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from django.db.models import F
+from django.utils import timezone
+
+from integrations.connectors.businesscentral import BCError, client_for_connection, entities, odata
+from integrations.connectors.shopify import ShopifyClient
+from integrations.connectors.shopify.types import Order
+from integrations.models import Flow, Integration
+from syncs.errors import ClassifiedError, ProductError, classify_exception
+from syncs.mapping import codes
+from syncs.mapping.currency import order_currency
+from syncs.mapping.customers import customer_plan, order_country
+from syncs.mapping.digest import fingerprint_diff, fingerprint_digest, order_fingerprint
+from syncs.mapping.lines import ItemRef, order_item_keys
+from syncs.mapping.orders import order_document_build, order_is_fulfilled
+from syncs.mapping.settings import MappingSettings, mapping_settings_load
+from syncs.mapping.types import DocumentKind, MappingError, Problem
+from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
+from syncs.services.customers import CustomerCache, customers_resolve
+from syncs.services.documents import Checkpoint, DocumentJob, documents_write
+from syncs.services.runs import sync_log
+
+PAGE_SIZE = 100
+LOOKUP_CHUNK = 40
+PAID_STATUSES = {"PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED", "REFUNDED"}
+
+
+# --- clients ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class FlowClients:
+    bc: Any
+    shop: Any
+
+
+def flow_clients_build(*, integration: Integration) -> FlowClients:
+    """The BC and shop clients of an integration (tests replace this one function)."""
+    from integrations.services.bc_auth import bc_token_provider
+
+    connection = integration.bc_connection
+    shop = integration.shop_connection
+    return FlowClients(
+        bc=client_for_connection(connection, token_provider=bc_token_provider(connection=connection)),
+        shop=ShopifyClient(shop_domain=shop.shop_domain, access_token=shop.access_token),
+    )
+
+
+# --- per-run context -------------------------------------------------------------------------------
+
+
+@dataclass
+class OrdersContext:
+    integration: Integration
+    client: Any
+    settings: MappingSettings
+    run: SyncRun | None = None
+    checkpoint: Checkpoint | None = None
+    items: dict[str, ItemRef | None] = field(default_factory=dict)
+    customers: CustomerCache = field(default_factory=CustomerCache)
+
+    @property
+    def items_found(self) -> dict[str, ItemRef]:
+        return {key: ref for key, ref in self.items.items() if ref is not None}
+
+
+@dataclass
+class OrdersSyncResult:
+    seen: int = 0
+    created: int = 0
+    linked: int = 0
+    skipped: int = 0
+    failed: int = 0
+    conflicts: int = 0
+    states: dict[str, str] = field(default_factory=dict)  # order name -> link state
+
+    def add(self, other: OrdersSyncResult) -> None:
+        for name in ("seen", "created", "linked", "skipped", "failed", "conflicts"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.states.update(other.states)
+
+
+def orders_context(
+    *, integration: Integration, client, run: SyncRun | None = None, checkpoint: Checkpoint | None = None
+) -> OrdersContext:
+    return OrdersContext(
+        integration=integration,
+        client=client,
+        settings=mapping_settings_load(integration=integration),
+        run=run,
+        checkpoint=checkpoint,
+    )
+
+
+# --- filters ---------------------------------------------------------------------------------------
+
+
+def order_skip_reason(*, order: Order, integration: Integration) -> str:
+    """Why an order is not synced ("" = it is). The exclusion date is a hard cutoff."""
+    if integration.order_exclusion_date and order.created_at < integration.order_exclusion_date:
+        return "created before the order exclusion date"
+    if order.test and not integration.sync_test_orders:
+        return "test order"
+    if order.cancelled_at:
+        return "cancelled"
+    if order.financial_status.upper() not in PAID_STATUSES and not integration.sync_unpaid_orders:
+        return f"not paid ({order.financial_status.lower()})"
+    return ""
+
+
+# --- lookups ---------------------------------------------------------------------------------------
+
+
+def _chunks(values: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def items_resolve(*, ctx: OrdersContext, keys: Iterable[str]) -> dict[str, ItemRef]:
+    """BC items for SKU keys, one filtered read per 40 keys, remembered for the run."""
+    wanted = sorted({key for key in keys if key and key not in ctx.items})
+    bc_field = "gtin" if ctx.settings.sku_rule == Integration.SkuRule.GTIN else "number"
+    for group in _chunks(wanted, LOOKUP_CHUNK):
+        for key in group:
+            ctx.items[key] = None
+        for item in ctx.client.iter_records(
+            entities.ITEMS,
+            filter=odata.any_of(bc_field, group),
+            select=["id", "number", "gtin", "taxGroupCode", "blocked"],
+        ):
+            key = item.gtin if bc_field == "gtin" else item.number
+            ctx.items[key] = ItemRef(number=item.number, id=item.id, tax_group_code=item.tax_group_code)
+    return ctx.items_found
+
+
+# --- links -----------------------------------------------------------------------------------------
+
+
+def _links_for(*, integration: Integration, entity_type: str, source_ids: list[str]) -> dict[str, RecordLink]:
+    rows = RecordLink.objects.filter(
+        integration=integration, entity_type=entity_type, source_system=SourceSystem.SHOPIFY, source_id__in=source_ids
+    )
+    return {link.source_id: link for link in rows}
+
+
+def links_ensure(*, integration: Integration, entity_type: str, references: dict[str, str]) -> dict[str, RecordLink]:
+    """Existing links plus a pending link for every new source id (unique per source record)."""
+    links = _links_for(integration=integration, entity_type=entity_type, source_ids=list(references))
+    new = [
+        RecordLink(
+            integration=integration,
+            entity_type=entity_type,
+            source_system=SourceSystem.SHOPIFY,
+            source_id=source_id,
+            source_reference=reference[:100],
+        )
+        for source_id, reference in references.items()
+        if source_id not in links
+    ]
+    if new:
+        RecordLink.objects.bulk_create(new, ignore_conflicts=True)
+        links = _links_for(integration=integration, entity_type=entity_type, source_ids=list(references))
+    return links
+
+
+def _error_text(error: ClassifiedError, extra: dict | None = None) -> str:
+    text = error.message
+    if extra and "bc_total" in extra:
+        text += f" Business Central: {extra['bc_total']} {extra['currency']}, shop: {extra['shop_total']}."
+    if error.vendor_message and error.vendor_message not in text:
+        text += f" Business Central said: {error.vendor_message}"
+    return text
+
+
+def link_fail(
+    *, ctx: OrdersContext, link: RecordLink, error: ClassifiedError, flow: str, extra: dict | None = None
+) -> None:
+    """Mark the link failed (in memory; saved in bulk) and write the run's log entry."""
+    link.state = RecordLink.State.FAILED
+    link.last_error_code = error.code
+    link.last_error_message = _error_text(error, extra)
+    sync_log(
+        run=ctx.run,
+        integration_id=ctx.integration.pk,
+        flow=flow,
+        level=SyncLogEntry.Level.ERROR,
+        message=f"{link.source_reference or link.source_id}: {link.last_error_message}",
+        error_code=error.code,
+        record_link=link,
+        details={
+            "vendor_code": error.vendor_code,
+            "vendor_message": error.vendor_message,
+            "remedy": str(error.entry.remedy),
+            **error.details,
+            **(extra or {}),
+        },
+    )
+
+
+def problems_error(problems: list[Problem]) -> ClassifiedError:
+    """The first problem is the link's code; the message lists every problem."""
+    errors = [classify_exception(ProductError(problem.code, **problem.params)) for problem in problems]
+    first = errors[0]
+    if len(errors) == 1:
+        return first
+    message = " ".join(dict.fromkeys(error.message for error in errors))
+    return ClassifiedError(entry=first.entry, message=message, details={"problems": [p.code for p in problems]})
+
+
+LINK_FIELDS = [
+    "state",
+    "target_id",
+    "target_number",
+    "target_etag",
+    "payload_digest",
+    "last_error_code",
+    "last_error_message",
+    "raw_source",
+    "raw_target",
+    "details",
+    "synced_at",
+    "updated_at",
+]
+
+
+def jsonable(value: Any) -> Any:
+    """Vendor JSON parsed with Decimals -> what a JSONField stores."""
+    return json.loads(json.dumps(value, default=str)) if value else None
+
+
+def links_save(links: Iterable[RecordLink]) -> None:
+    links = list(links)
+    now = timezone.now()
+    for link in links:
+        link.updated_at = now
+    if links:
+        RecordLink.objects.bulk_update(links, LINK_FIELDS, batch_size=200)
+
+
+def job_apply(*, ctx: OrdersContext, job: DocumentJob, link: RecordLink, flow: str, details: dict) -> str:
+    """Store a written document's outcome on its link; returns "created", "linked" or "failed"."""
+    final = job.final
+    if final is not None:
+        link.target_id = final.id
+        link.target_number = final.number
+        link.target_etag = final.etag
+        link.raw_target = jsonable(final.raw)
+    link.details = {
+        **link.details,
+        **details,
+        "document_kind": str(job.draft.kind),
+        "customer_number": job.draft.customer_number,
+        "shop_total": str(job.draft.expected_total),
+        "bc_total": str(final.total_amount_including_tax) if final is not None else "",
+        "status": final.status if final is not None else "",
+        "invoice_id": job.invoice.id if job.invoice else (final.id if job.draft.kind != DocumentKind.ORDER else ""),
+    }
+    for note in job.notes:
+        sync_log(
+            run=ctx.run,
+            integration_id=ctx.integration.pk,
+            flow=flow,
+            level=SyncLogEntry.Level.WARNING,
+            message=f"{link.source_reference}: {note}",
+            record_link=link,
+        )
+    if job.error is not None:
+        link_fail(ctx=ctx, link=link, error=job.error, flow=flow, extra=job.total_mismatch)
+        return "failed"
+    link.state = RecordLink.State.SYNCED
+    link.synced_at = timezone.now()
+    link.last_error_code = ""
+    link.last_error_message = ""
+    if job.total_mismatch:
+        # Already posted (found that way): keep it linked, but visible with both figures.
+        error = classify_exception(
+            ProductError(codes.TOTAL_MISMATCH, order=job.draft.external_document_number, **job.total_mismatch)
+        )
+        link_fail(ctx=ctx, link=link, error=error, flow=flow, extra=job.total_mismatch)
+        link.state = RecordLink.State.SYNCED
+    return "created" if job.created else "linked"
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+
+def _conflict(*, ctx: OrdersContext, link: RecordLink, fingerprint: dict, digest: str) -> bool:
+    """An order edited after sync: flag it with a field diff, change nothing in BC."""
+    if link.details.get("conflict_digest") == digest:
+        return False
+    diff = fingerprint_diff(link.details.get("fingerprint") or {}, fingerprint)
+    link.state = RecordLink.State.CONFLICT
+    link.details = {**link.details, "conflict_digest": digest, "diff": diff}
+    error = classify_exception(ProductError(codes.ORDER_CONFLICT, order=link.source_reference))
+    link.last_error_code = error.code
+    link.last_error_message = error.message
+    sync_log(
+        run=ctx.run,
+        integration_id=ctx.integration.pk,
+        flow=Flow.ORDERS,
+        level=SyncLogEntry.Level.WARNING,
+        message=f"{link.source_reference}: {error.message}",
+        error_code=error.code,
+        record_link=link,
+        details={"diff": diff, "remedy": str(error.entry.remedy)},
+    )
+    return True
+
+
+def _order_job(*, ctx: OrdersContext, order: Order, customer_numbers: dict[str, str | ClassifiedError]):
+    plan = customer_plan(order=order, settings=ctx.settings)
+    if isinstance(plan, Problem):
+        return problems_error([plan])
+    customer = plan.number or customer_numbers.get(plan.source_id)
+    if isinstance(customer, ClassifiedError):
+        return customer
+    try:
+        draft = order_document_build(
+            order=order, settings=ctx.settings, items=ctx.items_found, customer_number=customer or ""
+        )
+    except MappingError as exc:
+        return problems_error(exc.problems)
+    return DocumentJob(key=order.id, draft=draft)
+
+
+def orders_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncResult:
+    result = OrdersSyncResult(seen=len(orders))
+    candidates = []
+    for order in orders:
+        reason = order_skip_reason(order=order, integration=ctx.integration)
+        if reason:
+            result.skipped += 1
+            result.states[order.name] = f"skipped: {reason}"
+        else:
+            candidates.append(order)
+    links = _links_for(
+        integration=ctx.integration, entity_type=EntityType.ORDER, source_ids=[order.id for order in candidates]
+    )
+    changed: list[RecordLink] = []
+    fingerprints: dict[str, tuple[dict, str]] = {}
+    to_write: list[Order] = []
+    for order in candidates:
+        fingerprint = order_fingerprint(order)
+        digest = fingerprint_digest(fingerprint)
+        fingerprints[order.id] = (fingerprint, digest)
+        link = links.get(order.id)
+        if link is None or not link.target_id or link.state not in (RecordLink.State.SYNCED, RecordLink.State.CONFLICT):
+            to_write.append(order)
+            continue
+        if link.payload_digest != digest:
+            if _conflict(ctx=ctx, link=link, fingerprint=fingerprint, digest=digest):
+                changed.append(link)
+                result.conflicts += 1
+            result.states[order.name] = RecordLink.State.CONFLICT
+            continue
+        awaiting_invoice = link.details.get("document_kind") == DocumentKind.ORDER and not link.details.get(
+            "invoice_id"
+        )
+        if awaiting_invoice and order_is_fulfilled(order):
+            to_write.append(order)  # the sales order now ships and invoices
+            continue
+        result.skipped += 1
+        result.states[order.name] = link.state
+
+    # Lookups for the whole page: items, then customers.
+    items_resolve(ctx=ctx, keys=set().union(*(order_item_keys(o, sku_rule=ctx.settings.sku_rule) for o in to_write)))
+    plans = [customer_plan(order=order, settings=ctx.settings) for order in to_write]
+    customer_numbers = customers_resolve(
+        integration=ctx.integration,
+        client=ctx.client,
+        plans=[plan for plan in plans if not isinstance(plan, Problem) and not plan.is_fixed],
+        cache=ctx.customers,
+        run=ctx.run,
+    )
+
+    links = links_ensure(
+        integration=ctx.integration,
+        entity_type=EntityType.ORDER,
+        references={order.id: order.name for order in to_write},
+    ) | {link.source_id: link for link in changed}
+    RecordLink.objects.filter(pk__in=[links[order.id].pk for order in to_write]).update(attempts=F("attempts") + 1)
+
+    jobs: list[DocumentJob] = []
+    by_id = {order.id: order for order in to_write}
+    for order in to_write:
+        link = links[order.id]
+        link.raw_source = jsonable(order.raw)
+        outcome = _order_job(ctx=ctx, order=order, customer_numbers=customer_numbers)
+        if isinstance(outcome, ClassifiedError):
+            link_fail(ctx=ctx, link=link, error=outcome, flow=Flow.ORDERS)
+            result.failed += 1
+            result.states[order.name] = RecordLink.State.FAILED
+            continue
+        jobs.append(outcome)
+
+    try:
+        documents_write(client=ctx.client, jobs=jobs, checkpoint=ctx.checkpoint)
+    finally:
+        # Whatever happened (even a crash after creating), persist what is known.
+        for job in jobs:
+            order = by_id[job.key]
+            link = links[order.id]
+            fingerprint, digest = fingerprints[order.id]
+            currency = order_currency(order=order, mode=ctx.settings.currency_mode)
+            details = {
+                "currency_mode": ctx.settings.currency_mode,
+                "currency": currency,
+                "fingerprint": fingerprint,
+            }
+            if job.document is None and job.error is None:
+                continue  # interrupted before BC answered: stays pending for the next run
+            outcome = job_apply(ctx=ctx, job=job, link=link, flow=Flow.ORDERS, details=details)
+            link.payload_digest = digest
+            result.states[order.name] = link.state
+            if outcome == "failed":
+                result.failed += 1
+            elif outcome == "created":
+                result.created += 1
+            else:
+                result.linked += 1
+        links_save(links.values())
+    return result
+
+
+def orders_sync(
+    *,
+    integration: Integration,
+    orders: Iterable[Order],
+    client,
+    run: SyncRun | None = None,
+    checkpoint: Checkpoint | None = None,
+    page_size: int = PAGE_SIZE,
+    on_page: Callable[[OrdersSyncResult], None] | None = None,
+) -> OrdersSyncResult:
+    """Sync orders page by page (streamed: never more than one page in memory)."""
+    ctx = orders_context(integration=integration, client=client, run=run, checkpoint=checkpoint)
+    total = OrdersSyncResult()
+    iterator = iter(orders)
+    while page := list(islice(iterator, page_size)):
+        page_result = orders_page_sync(ctx=ctx, orders=page)
+        total.add(page_result)
+        if on_page:
+            on_page(page_result)
+    return total
+
+
+# --- preview (the onboarding wizard's "test with a real order") -------------------------------------
+
+
+@dataclass
+class OrderPreview:
+    order_name: str
+    found: bool = True
+    document_type: str = ""
+    customer: dict = field(default_factory=dict)
+    currency: str = ""
+    lines: list[dict] = field(default_factory=list)
+    shop_total: str = ""
+    net_total: str = ""
+    vat_business_group: str = ""
+    existing_document: str = ""
+    skip_reason: str = ""
+    errors: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.found and not self.errors
+
+
+def _error_dict(error: ClassifiedError) -> dict:
+    return {
+        "code": error.code,
+        "title": str(error.entry.title),
+        "message": error.message,
+        "remedy": str(error.entry.remedy),
+        "vendor_message": error.vendor_message,
+    }
+
+
+def order_preview(*, integration: Integration, order_name: str, clients: FlowClients | None = None) -> OrderPreview:
+    """The BC document the order would become (customer, lines, VAT groups, totals), or the exact
+    errors. Reads from the shop and BC; writes nothing anywhere."""
+    clients = clients or flow_clients_build(integration=integration)
+    preview = OrderPreview(order_name=order_name)
+    try:
+        orders = clients.shop.orders_by_names([order_name])
+    except Exception as exc:  # a shop failure is shown to the merchant, coded
+        preview.errors.append(_error_dict(classify_exception(exc)))
+        return preview
+    if not orders:
+        preview.found = False
+        return preview
+    order = orders[0]
+    ctx = orders_context(integration=integration, client=clients.bc)
+    preview.skip_reason = order_skip_reason(order=order, integration=integration)
+    try:
+        items_resolve(ctx=ctx, keys=order_item_keys(order, sku_rule=ctx.settings.sku_rule))
+        plan = customer_plan(order=order, settings=ctx.settings)
+        customer_number = ""
+        if isinstance(plan, Problem):
+            preview.errors.append(_error_dict(problems_error([plan])))
+        elif plan.is_fixed:
+            customer_number = plan.number
+            preview.customer = {"number": plan.number, "strategy": "collective"}
+        else:
+            existing = customers_resolve(
+                integration=integration, client=clients.bc, plans=[plan], cache=ctx.customers, create=False
+            ).get(plan.source_id)
+            customer_number = existing if isinstance(existing, str) else ""
+            preview.customer = (
+                {"number": customer_number, "strategy": "matched"}
+                if customer_number
+                else {"strategy": "would create", **plan.draft.to_payload()}
+            )
+        draft = order_document_build(
+            order=order, settings=ctx.settings, items=ctx.items_found, customer_number=customer_number or "(new)"
+        )
+        found = clients.bc.find_by_external_document_numbers(
+            entities.SALES_INVOICES if draft.kind == DocumentKind.INVOICE else entities.SALES_ORDERS, [order.name]
+        )
+        if found.get(order.name):
+            preview.existing_document = found[order.name][0].number
+    except MappingError as exc:
+        preview.errors += [_error_dict(problems_error([problem])) for problem in exc.problems]
+        return preview
+    except BCError as exc:
+        preview.errors.append(_error_dict(classify_exception(exc)))
+        return preview
+    country = ctx.settings.country(order_country(order))
+    preview.vat_business_group = country.vat_business_group if country else ""
+    preview.document_type = ctx.settings.document_type
+    preview.currency = draft.currency_code or ctx.settings.base_currency
+    preview.shop_total = str(draft.expected_total)
+    preview.net_total = str(draft.expected_net)
+    preview.lines = [
+        {
+            "type": line.line_type,
+            "number": line.number,
+            "description": line.description,
+            "quantity": str(line.quantity),
+            "unit_price_excl_vat": str(line.unit_price),
+            "discount": str(line.discount_amount),
+            "vat_product_group": line.tax_code or _item_tax_group(ctx, line.sku),
+            "net_amount": str(line.net_amount),
+        }
+        for line in draft.lines
+    ]
+    return preview
+
+
+def _item_tax_group(ctx: OrdersContext, key: str) -> str:
+    ref = ctx.items.get(key)
+    return ref.tax_group_code if ref else ""

@@ -1,0 +1,181 @@
+"""SyncRun lifecycle and the run log: the bookkeeping every flow shares.
+
+Status writes use ``.filter(pk=).update()`` so a worker never overwrites fields it did not change
+(a concurrently stored task id, for one).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from integrations.models import Flow, Integration
+from syncs.errors.product_error import ProductError
+from syncs.flows import flow_handler_get
+from syncs.models import RecordLink, SyncLogEntry, SyncRun
+from syncs.services.locks import FlowLeaseLost, FlowLocked, flow_lock
+
+logger = logging.getLogger(__name__)
+
+# Codes from the catalogue (syncs/errors). A skipped run is not an error: it carries no code.
+ERROR_UNEXPECTED = "SYS-001"
+
+COUNT_FIELDS = (
+    "records_seen",
+    "records_created",
+    "records_updated",
+    "records_skipped",
+    "records_failed",
+    "api_requests",
+    "api_operations",
+)
+# Triggers that still run while an integration is paused: a person asked for them explicitly.
+EXPLICIT_TRIGGERS = {SyncRun.Trigger.MANUAL, SyncRun.Trigger.RETRY, SyncRun.Trigger.COMMAND}
+_LOG_LEVELS = {SyncLogEntry.Level.INFO: logging.INFO, SyncLogEntry.Level.WARNING: logging.WARNING}
+_MAX_ERROR_MESSAGE = 2000
+
+
+def sync_run_create(
+    *, integration_id: int, flow: str, trigger: str, parameters: dict[str, Any] | None = None
+) -> SyncRun:
+    if flow not in Flow.values:
+        raise ValueError(f"Unknown flow {flow!r}; expected one of {', '.join(Flow.values)}.")
+    return SyncRun.objects.create(
+        integration_id=integration_id, flow=flow, trigger=trigger, parameters=parameters or {}
+    )
+
+
+def sync_run_start(*, run_id: int) -> bool:
+    """Queued -> running. False when the run is not queued (a redelivered task, say)."""
+    return bool(
+        SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.QUEUED).update(
+            status=SyncRun.Status.RUNNING, started_at=timezone.now()
+        )
+    )
+
+
+def sync_run_finish(
+    *,
+    run_id: int,
+    status: str,
+    error_code: str = "",
+    error_message: str = "",
+    records_seen: int | None = None,
+    records_created: int | None = None,
+    records_updated: int | None = None,
+    records_skipped: int | None = None,
+    records_failed: int | None = None,
+    api_requests: int | None = None,
+    api_operations: int | None = None,
+) -> None:
+    """Record the outcome. Counts left as None keep their stored value."""
+    counts = {
+        "records_seen": records_seen,
+        "records_created": records_created,
+        "records_updated": records_updated,
+        "records_skipped": records_skipped,
+        "records_failed": records_failed,
+        "api_requests": api_requests,
+        "api_operations": api_operations,
+    }
+    SyncRun.objects.filter(pk=run_id).update(
+        status=status,
+        finished_at=timezone.now(),
+        error_code=error_code,
+        error_message=error_message[:_MAX_ERROR_MESSAGE],
+        **{name: value for name, value in counts.items() if value is not None},
+    )
+
+
+def sync_log(
+    *,
+    run: SyncRun | None = None,
+    integration_id: int,
+    flow: str,
+    level: str,
+    message: str,
+    error_code: str = "",
+    record_link: RecordLink | None = None,
+    details: dict[str, Any] | None = None,
+) -> SyncLogEntry:
+    entry = SyncLogEntry.objects.create(
+        run=run,
+        integration_id=integration_id,
+        flow=flow,
+        level=level,
+        message=message,
+        error_code=error_code,
+        record_link=record_link,
+        details=details or {},
+    )
+    logger.log(
+        _LOG_LEVELS.get(level, logging.ERROR),
+        "integration=%s flow=%s run=%s code=%s %s",
+        integration_id,
+        flow,
+        run.pk if run else "-",
+        error_code or "-",
+        message,
+    )
+    return entry
+
+
+def _counts(run: SyncRun) -> dict[str, int]:
+    return {name: getattr(run, name) for name in COUNT_FIELDS}
+
+
+def _run_fail(*, run: SyncRun, status: str, error_code: str, message: str) -> None:
+    sync_run_finish(run_id=run.pk, status=status, error_code=error_code, error_message=message, **_counts(run))
+    level = SyncLogEntry.Level.WARNING if status == SyncRun.Status.SKIPPED else SyncLogEntry.Level.ERROR
+    sync_log(
+        run=run, integration_id=run.integration_id, flow=run.flow, level=level, message=message, error_code=error_code
+    )
+
+
+def sync_run_execute(*, run_id: int) -> None:
+    """Run one queued SyncRun through its registered flow handler, under the flow's lease."""
+    run = SyncRun.objects.select_related("integration").get(pk=run_id)
+    if run.status != SyncRun.Status.QUEUED:
+        logger.warning("Run %s is %s, not queued; not running it again.", run.pk, run.status)
+        return
+    handler = flow_handler_get(run.flow)
+    if handler is None:
+        message = f"No handler registered for flow '{run.flow}'."
+        _run_fail(run=run, status=SyncRun.Status.FAILED, error_code=ERROR_UNEXPECTED, message=message)
+        return
+    paused = run.integration.status in (Integration.Status.PAUSED, Integration.Status.DISABLED)
+    if paused and run.trigger not in EXPLICIT_TRIGGERS:
+        message = f"Integration is {run.integration.get_status_display().lower()}; scheduled runs are skipped."
+        _run_fail(run=run, status=SyncRun.Status.SKIPPED, error_code="", message=message)
+        return
+
+    # The lease outlives a worker killed by the task timeout by at most one TTL.
+    ttl = int(settings.Q_CLUSTER.get("timeout") or 600)
+    try:
+        with flow_lock(integration_id=run.integration_id, flow=run.flow, holder=f"run:{run.pk}", ttl_seconds=ttl) as lease:
+            if not sync_run_start(run_id=run.pk):
+                return
+            run.status = SyncRun.Status.RUNNING
+            run.lease = lease
+            try:
+                handler(run)
+            except FlowLeaseLost as exc:
+                _run_fail(run=run, status=SyncRun.Status.FAILED, error_code=ERROR_UNEXPECTED, message=str(exc))
+                return
+            except Exception as exc:
+                # Flows raise coded ProductErrors; anything else is a bug worth a traceback.
+                if isinstance(exc, ProductError):
+                    error_code, message = exc.code, str(exc.message)
+                else:
+                    logger.exception("Run %s of flow %s failed", run.pk, run.flow)
+                    error_code, message = ERROR_UNEXPECTED, str(exc) or type(exc).__name__
+                _run_fail(run=run, status=SyncRun.Status.FAILED, error_code=error_code, message=message)
+                return
+    except FlowLocked as exc:
+        _run_fail(run=run, status=SyncRun.Status.SKIPPED, error_code="", message=str(exc))
+        return
+    status = SyncRun.Status.PARTIAL if run.records_failed else SyncRun.Status.SUCCEEDED
+    sync_run_finish(run_id=run.pk, status=status, **_counts(run))

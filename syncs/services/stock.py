@@ -1,0 +1,272 @@
+"""BC stock -> shop inventory levels, pushing only what changed.
+
+The shop is never read: the last quantity we pushed for each (item, shop location) sits on a
+RecordLink (entity type ``stock``), so a run reads BC's quantities (a few pages with ``$select``),
+compares, and pushes only the differences. Pushes go in batches with a content-derived
+idempotency key; a batch the shop rejects is split until the one bad item is isolated, so one
+failing item never blocks the others. A failed link stays ``failed`` and is pushed again on the
+next run (it is not ``synced``), which is the retry.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from integrations.connectors.businesscentral import entities
+from integrations.connectors.shopify.exceptions import ShopifyUserError
+from integrations.connectors.shopify.types import InventoryChange
+from integrations.models import Flow, Integration, LocationMapping
+from syncs.errors import ProductError
+from syncs.mapping.products import shop_quantity, stock_batch_key, stock_link_source_id
+from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
+from syncs.services.runs import sync_log
+
+logger = logging.getLogger(__name__)
+
+# inventorySetQuantities accepts up to 250 quantities per call.
+STOCK_BATCH_SIZE = 250
+CODE_NO_LOCATION = "MAP-402"
+CODE_ITEM_REJECTED = "SHOP-402"
+
+
+@dataclass
+class StockChange:
+    item_id: str
+    item_number: str
+    inventory_item_id: str
+    location_id: str
+    quantity: int
+    link: RecordLink | None = None
+
+    @property
+    def source_id(self) -> str:
+        return stock_link_source_id(item_id=self.item_id, location_id=self.location_id)
+
+    @property
+    def wire(self) -> tuple[str, str, int]:
+        return (self.inventory_item_id, self.location_id, self.quantity)
+
+
+@dataclass
+class StockPushResult:
+    seen: int = 0
+    pushed: int = 0
+    unchanged: int = 0
+    not_linked: int = 0
+    failed: int = 0
+    batches: int = 0
+    failed_item_ids: list[str] = field(default_factory=list)
+
+
+def bc_item_quantities(*, bc_client: Any) -> Iterator[tuple[str, Any]]:
+    """(item id, inventory) of every BC item: only two fields, so 20,000 items a page."""
+    for item in bc_client.iter_records(entities.ITEMS, select=("id", "inventory")):
+        yield str(item.id), item.inventory
+
+
+def _rejected_indexes(exc: ShopifyUserError, *, size: int) -> set[int]:
+    """Batch positions named by userErrors' field path (["input", "quantities", "3", ...])."""
+    found = set()
+    for error in exc.user_errors:
+        path = [str(part) for part in error.get("field") or ()]
+        if "quantities" in path:
+            position = path.index("quantities") + 1
+            if position < len(path) and path[position].isdigit() and int(path[position]) < size:
+                found.add(int(path[position]))
+    return found
+
+
+def _rejection_message(exc: ShopifyUserError, *, index: int) -> str:
+    for error in exc.user_errors:
+        path = [str(part) for part in error.get("field") or ()]
+        if "quantities" in path and str(index) in path:
+            return error.get("message") or str(exc)
+    return str(exc)
+
+
+def stock_location_get(*, integration: Integration) -> str:
+    """The shop location that receives an item's total BC inventory.
+
+    BC API v2.0 exposes one inventory figure per item, not per location, so one mapping is used:
+    the one without a BC location code, else the first one.
+    """
+    mappings = list(LocationMapping.objects.filter(integration=integration).order_by("bc_location_code", "pk"))
+    if not mappings:
+        raise ProductError(CODE_NO_LOCATION)
+    return mappings[0].shop_location_id
+
+
+def _linked_inventory_items(*, integration: Integration) -> dict[str, tuple[str, str]]:
+    """BC item id -> (shop inventory item id, item number), from the products flow's links."""
+    rows = RecordLink.objects.filter(
+        integration=integration,
+        entity_type=EntityType.ITEM,
+        source_system=SourceSystem.BUSINESS_CENTRAL,
+        state=RecordLink.State.SYNCED,
+    ).values_list("source_id", "source_reference", "details")
+    linked: dict[str, tuple[str, str]] = {}
+    for source_id, reference, details in rows.iterator(chunk_size=2000):
+        inventory_item_id = (details or {}).get("inventory_item_id")
+        if inventory_item_id:
+            linked[source_id] = (inventory_item_id, reference)
+    return linked
+
+
+def stock_changes(
+    *, integration: Integration, quantities: Iterable[tuple[str, Any]], location_id: str, full: bool = False
+) -> tuple[list[StockChange], StockPushResult]:
+    """Compare BC quantities with the last pushed ones; return what must be pushed."""
+    result = StockPushResult()
+    linked = _linked_inventory_items(integration=integration)
+    links = {
+        link.source_id: link
+        for link in RecordLink.objects.filter(
+            integration=integration, entity_type=EntityType.STOCK, source_system=SourceSystem.BUSINESS_CENTRAL
+        ).only("id", "source_id", "state", "details", "attempts")
+    }
+    changes: list[StockChange] = []
+    for item_id, bc_quantity in quantities:
+        result.seen += 1
+        target = linked.get(item_id)
+        if target is None:
+            result.not_linked += 1  # no shop product yet: the products flow creates it first
+            continue
+        inventory_item_id, number = target
+        change = StockChange(item_id, number, inventory_item_id, location_id, shop_quantity(bc_quantity))
+        change.link = links.get(change.source_id)
+        last = change.link.details.get("quantity") if change.link else None
+        if not full and change.link and change.link.state == RecordLink.State.SYNCED and last == change.quantity:
+            result.unchanged += 1
+            continue
+        changes.append(change)
+    return changes, result
+
+
+def _record_pushed(*, integration: Integration, changes: list[StockChange]) -> None:
+    now = timezone.now()
+    new, existing = [], []
+    for change in changes:
+        details = {"quantity": change.quantity, "location_id": change.location_id}
+        if change.link is None:
+            new.append(
+                RecordLink(
+                    integration=integration,
+                    entity_type=EntityType.STOCK,
+                    source_system=SourceSystem.BUSINESS_CENTRAL,
+                    source_id=change.source_id,
+                    source_reference=change.item_number,
+                    target_id=change.inventory_item_id,
+                    state=RecordLink.State.SYNCED,
+                    details=details,
+                    attempts=1,
+                    synced_at=now,
+                )
+            )
+            continue
+        link = change.link
+        link.details, link.state, link.synced_at, link.updated_at = details, RecordLink.State.SYNCED, now, now
+        link.target_id = change.inventory_item_id
+        link.last_error_code, link.last_error_message = "", ""
+        link.attempts = 0
+        existing.append(link)
+    RecordLink.objects.bulk_create(new, batch_size=1000)
+    fields = ["details", "state", "synced_at", "updated_at", "target_id", "last_error_code", "last_error_message"]
+    RecordLink.objects.bulk_update(existing, [*fields, "attempts"], batch_size=1000)
+
+
+def _record_failed(
+    *, integration: Integration, run: SyncRun | None, change: StockChange, code: str, message: str
+) -> None:
+    link, _ = RecordLink.objects.get_or_create(
+        integration=integration,
+        entity_type=EntityType.STOCK,
+        source_system=SourceSystem.BUSINESS_CENTRAL,
+        source_id=change.source_id,
+        defaults={"source_reference": change.item_number, "target_id": change.inventory_item_id},
+    )
+    # "quantity" keeps the last pushed value; the wanted one is kept beside it for support.
+    link.details = {**(link.details or {}), "wanted_quantity": change.quantity, "location_id": change.location_id}
+    link.state = RecordLink.State.FAILED
+    link.last_error_code, link.last_error_message = code, message[:2000]
+    link.attempts += 1
+    link.save(update_fields=["details", "state", "last_error_code", "last_error_message", "attempts", "updated_at"])
+    sync_log(
+        run=run,
+        integration_id=integration.pk,
+        flow=Flow.STOCK,
+        level=SyncLogEntry.Level.ERROR,
+        message=f"Stock of item {change.item_number} was not updated: {message}",
+        error_code=code,
+        record_link=link,
+        details={"quantity": change.quantity, "location_id": change.location_id},
+    )
+
+
+def _push(
+    *,
+    integration: Integration,
+    run: SyncRun | None,
+    shop_client: Any,
+    batch: list[StockChange],
+    result: StockPushResult,
+) -> None:
+    """Push one batch; on a rejection isolate the bad items and push the rest."""
+    key = stock_batch_key(change.wire for change in batch)
+    result.batches += 1
+    try:
+        shop_client.inventory_set_quantities([InventoryChange(*change.wire) for change in batch], idempotency_key=key)
+    except ShopifyUserError as exc:
+        bad = _rejected_indexes(exc, size=len(batch))
+        if len(batch) == 1 or bad:
+            rejected = [batch[i] for i in sorted(bad)] if bad else batch
+            for change in rejected:
+                vendor = _rejection_message(exc, index=batch.index(change))
+                error = ProductError(CODE_ITEM_REJECTED, item=change.item_number, vendor_message=vendor)
+                _record_failed(integration=integration, run=run, change=change, code=error.code, message=error.message)
+                result.failed += 1
+                result.failed_item_ids.append(change.item_id)
+            rest = [change for change in batch if change not in rejected]
+            if rest:
+                _push(integration=integration, run=run, shop_client=shop_client, batch=rest, result=result)
+            return
+        middle = len(batch) // 2
+        for half in (batch[:middle], batch[middle:]):
+            _push(integration=integration, run=run, shop_client=shop_client, batch=half, result=result)
+        return
+    _record_pushed(integration=integration, changes=batch)
+    result.pushed += len(batch)
+
+
+def stock_push(
+    *,
+    integration: Integration,
+    bc_client: Any,
+    shop_client: Any,
+    run: SyncRun | None = None,
+    full: bool = False,
+    batch_size: int = STOCK_BATCH_SIZE,
+) -> StockPushResult:
+    """Push changed BC quantities to the shop (``full`` re-pushes every linked item)."""
+    location_id = stock_location_get(integration=integration)
+    quantities = bc_item_quantities(bc_client=bc_client)
+    changes, result = stock_changes(integration=integration, quantities=quantities, location_id=location_id, full=full)
+    for start in range(0, len(changes), batch_size):
+        batch = changes[start : start + batch_size]
+        _push(integration=integration, run=run, shop_client=shop_client, batch=batch, result=result)
+        if run is not None and getattr(run, "lease", None) is not None:
+            run.lease.renew()
+    logger.info(
+        "stock integration=%s seen=%s pushed=%s unchanged=%s failed=%s batches=%s",
+        integration.pk,
+        result.seen,
+        result.pushed,
+        result.unchanged,
+        result.failed,
+        result.batches,
+    )
+    return result

@@ -1,0 +1,31 @@
+"""django-q tasks: thin entry points that take ids and call one service."""
+
+
+def flow_run_task(run_id: int) -> None:
+    from syncs.services.runs import sync_run_execute
+
+    sync_run_execute(run_id=run_id)
+
+
+def webhook_event_process_task(event_id: int) -> None:
+    from syncs.webhooks import webhook_event_process
+
+    webhook_event_process(event_id=event_id)
+
+
+def scheduled_flow_task(integration_id: int, flow: str) -> int | None:
+    from syncs.services.schedules import scheduled_flow_enqueue
+
+    return scheduled_flow_enqueue(integration_id=integration_id, flow=flow)
+
+
+def error_digest_task() -> int:
+    from syncs.services.notifications import error_digest_send
+
+    return error_digest_send()
+
+
+def prune_logs_task(days: int = 90) -> int:
+    from syncs.services.retention import sync_logs_prune
+
+    return sync_logs_prune(days=days)

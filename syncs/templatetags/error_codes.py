@@ -1,0 +1,25 @@
+"""Link any error code shown in a page to its entry in the reference: ``{{ code|error_link }}``."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+from syncs.errors import find_error
+
+register = template.Library()
+
+
+@register.filter
+def error_help_url(code: str) -> str:
+    entry = find_error(code or "")
+    return entry.help_url if entry else ""
+
+
+@register.filter
+def error_link(code: str) -> str:
+    """The code as a link to its help page, with the entry's title as tooltip; unknown codes stay plain text."""
+    entry = find_error(code or "")
+    if entry is None:
+        return code or ""
+    return format_html('<a href="{}" title="{}" class="error-code">{}</a>', entry.help_url, entry.title, entry.code)

@@ -1,0 +1,76 @@
+"""Saving an integration with all its inlines in the admin never touches the stored secrets."""
+
+from django.forms import CheckboxInput
+from django.urls import reverse
+
+from integrations.models import BusinessCentralConnection, PaymentProviderConnection, ShopConnection
+from tests.factories import BC_TOKEN_CACHE, PROVIDER_API_KEY, SHOP_ACCESS_TOKEN, SHOP_WEBHOOK_SECRET
+
+
+def _form_fields(form, data):
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None:
+            continue
+        key = form.add_prefix(name)
+        if isinstance(field.widget, CheckboxInput):
+            if value:
+                data[key] = "on"
+        elif isinstance(value, list | tuple):
+            data[key] = [field.prepare_value(v) for v in value]
+        else:
+            data[key] = field.prepare_value(value)
+
+
+def post_data_from(response) -> dict:
+    """The data a browser would submit for the change form as rendered."""
+    data: dict = {}
+    _form_fields(response.context["adminform"].form, data)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        _form_fields(formset.management_form, data)
+        for form in formset.forms:
+            _form_fields(form, data)
+    return data
+
+
+def test_saving_the_change_form_keeps_every_secret(client, world, superuser):
+    client.force_login(superuser)
+    url = reverse("admin:integrations_integration_change", args=[world.pk])
+    data = post_data_from(client.get(url))
+    data["name"] = "Renamed shop"
+    data["shop_connection-0-shop_currency"] = "EUR"
+    data["payment_providers-0-account_id"] = "acct_changed"
+    data["bc_connection-0-api_root_override"] = "https://bc.example.com/BC/api"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+
+    world.refresh_from_db()
+    shop = ShopConnection.objects.get(integration=world)
+    provider = PaymentProviderConnection.objects.get(integration=world)
+    bc = BusinessCentralConnection.objects.get(integration=world)
+    assert (world.name, shop.shop_currency, provider.account_id) == ("Renamed shop", "EUR", "acct_changed")
+    assert bc.api_root_override == "https://bc.example.com/BC/api"
+    assert (shop.access_token.reveal(), shop.webhook_secret.reveal()) == (SHOP_ACCESS_TOKEN, SHOP_WEBHOOK_SECRET)
+    assert provider.api_key.reveal() == PROVIDER_API_KEY
+    assert bc.token_cache.reveal() == BC_TOKEN_CACHE
+
+
+def test_a_connection_added_in_the_admin_shows_not_stored(client, world, superuser):
+    ShopConnection.objects.filter(integration=world).delete()
+    client.force_login(superuser)
+    url = reverse("admin:integrations_integration_change", args=[world.pk])
+    data = post_data_from(client.get(url))
+    data.update(
+        {
+            "shop_connection-TOTAL_FORMS": "1",
+            "shop_connection-0-platform": "shopify",
+            "shop_connection-0-shop_domain": "new-shop.myshopify.com",
+            "shop_connection-0-integration": str(world.pk),
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    shop = ShopConnection.objects.get(integration=world)
+    assert shop.shop_domain == "new-shop.myshopify.com" and not shop.access_token
+    content = client.get(url).content.decode()
+    assert "not stored" in content

@@ -1,0 +1,82 @@
+"""The orders service against the BC simulator: exactly one correct document per order."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from integrations.connectors.businesscentral import entities
+from integrations.models import Integration
+from syncs.mapping import codes
+from syncs.models import EntityType, RecordLink, SyncLogEntry
+from syncs.services.orders import orders_sync
+
+from . import builders as b
+
+
+def se_order(name="#2001", sku="1000", price="149.00", tax_amount="29.80", **kw):
+    return b.order(name=name, lines=[b.line(sku=sku, price=price, tax_amount=tax_amount)], total="198.00", **kw)
+
+
+@pytest.fixture
+def run_sync(bc_integration, bc_client):
+    def run(orders, **kw):
+        bc_integration.refresh_from_db()
+        return orders_sync(integration=bc_integration, orders=orders, client=bc_client, **kw)
+
+    return run
+
+
+def link_of(order) -> RecordLink:
+    return RecordLink.objects.get(entity_type=EntityType.ORDER, source_id=order.id)
+
+
+def test_domestic_order_becomes_one_posted_invoice_with_the_shops_total(run_sync, bc_client):
+    order = se_order()
+    result = run_sync([order])
+
+    assert (result.created, result.failed) == (1, 0)
+    link = link_of(order)
+    assert link.state == RecordLink.State.SYNCED
+    assert Decimal(link.details["bc_total"]) == Decimal("198.00")
+    assert link.details["currency_mode"] == Integration.CurrencyMode.SHOP
+    (invoice,) = bc_client.find_by_external_document_numbers(entities.SALES_INVOICES, ["#2001"])["#2001"]
+    assert invoice.status == "Open"
+    assert invoice.number == link.target_number
+    assert invoice.customer_number == "10000"
+
+
+def test_rerun_links_and_never_creates_twice(run_sync, sim_bc):
+    order = se_order()
+    run_sync([order])
+    again = run_sync([order])
+
+    assert (again.created, again.skipped) == (0, 1)
+    assert RecordLink.objects.filter(entity_type=EntityType.ORDER).count() == 1
+
+
+def test_unmapped_sku_fails_only_that_order_with_its_code(run_sync):
+    good, bad = se_order(name="#2001"), se_order(name="#2002", sku="NOPE-9")
+    result = run_sync([good, bad])
+
+    assert (result.created, result.failed) == (1, 1)
+    link = link_of(bad)
+    assert (link.state, link.last_error_code, link.target_id) == (RecordLink.State.FAILED, codes.UNMAPPED_SKU, "")
+    assert "NOPE-9" in link.last_error_message
+    entry = SyncLogEntry.objects.get(record_link=link)
+    assert entry.error_code == codes.UNMAPPED_SKU
+    assert entry.details["remedy"]
+
+
+def test_edited_order_is_a_conflict_with_a_diff_and_bc_is_untouched(run_sync):
+    order = se_order()
+    run_sync([order])
+    edited = b.order(name="#2001", lines=[b.line(sku="1000", price="149.00", tax_amount="29.80", quantity=2)])
+    result = run_sync([edited])
+
+    assert (result.conflicts, result.created) == (1, 0)
+    link = link_of(order)
+    assert link.state == RecordLink.State.CONFLICT
+    assert link.last_error_code == codes.ORDER_CONFLICT
+    assert [change["field"] for change in link.details["diff"]] == ["line 1000", "total_price"]
