@@ -6,6 +6,7 @@ decrypted) and show only whether a value is stored.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 
 from django.contrib import admin, messages
@@ -95,11 +96,10 @@ class ProjectPermissionsMixin:
         return request.user.has_perm("integrations.send_reconnect_link")
 
 
-def integration_link(integration_id: int | None) -> str:
-    if integration_id is None:
-        return "-"
-    url = reverse("admin:integrations_integration_change", args=[integration_id])
-    return format_html('<a href="{}">#{}</a>', url, integration_id)
+def integration_link(integration) -> str:
+    """Link to the integration's page; the caller selects the integration row (one join)."""
+    url = reverse("admin:integrations_integration_change", args=[integration.pk])
+    return format_html('<a href="{}">{} (#{})</a>', url, integration.name, integration.pk)
 
 
 # --- Tenant ------------------------------------------------------------------------------------
@@ -257,6 +257,20 @@ def _sync_now_action(flow: Flow):
     return action
 
 
+def _preflight_enqueue_get():
+    """The preflight package's ``preflight_enqueue(*, integration_id, trigger)``; None when not installed.
+
+    Looked up at call time: a missing package is a message, a broken one raises as usual.
+    """
+    if importlib.util.find_spec("syncs.preflight") is None:
+        return None
+    package = importlib.import_module("syncs.preflight")
+    enqueue = getattr(package, "preflight_enqueue", None)
+    if enqueue is None and importlib.util.find_spec("syncs.preflight.services") is not None:
+        enqueue = getattr(importlib.import_module("syncs.preflight.services"), "preflight_enqueue", None)
+    return enqueue
+
+
 SYNC_NOW_FLOWS = (Flow.ORDERS, Flow.CUSTOMERS, Flow.PRODUCTS, Flow.STOCK, Flow.PAYOUTS)
 
 FIELD_GROUPS = (
@@ -342,7 +356,9 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         # Fields added to the model later still show, under "Other".
-        listed = {name for _, rows in FIELD_GROUPS for row in rows for name in (row if isinstance(row, tuple) else [row])}
+        listed = {
+            name for _, rows in FIELD_GROUPS for row in rows for name in (row if isinstance(row, tuple) else [row])
+        }
         other = [f.name for f in self.model._meta.fields if f.editable and not f.primary_key and f.name not in listed]
         fieldsets = [(title, {"fields": fields}) for title, fields in FIELD_GROUPS]
         if other:
@@ -405,15 +421,13 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
 
     @admin.action(permissions=["run_preflight"], description="Run preflight checks")
     def run_preflight(self, request, queryset) -> None:
-        # The preflight package is optional here; a missing one is a message, a broken one an error.
-        if importlib.util.find_spec("syncs.preflight") is None:
+        preflight_enqueue = _preflight_enqueue_get()
+        if preflight_enqueue is None:
             self.message_user(request, "Preflight checks are not available in this installation.", messages.WARNING)
             return
-        from syncs.preflight import preflight_enqueue
-
         ids = list(queryset.values_list("pk", flat=True))
         for integration_id in ids:
-            preflight_enqueue(integration_id=integration_id, trigger=SyncRun.Trigger.MANUAL)
+            preflight_enqueue(integration_id=integration_id, trigger="manual")
         self.message_user(request, f"Queued preflight checks for {len(ids)} integration(s).")
 
     @admin.action(permissions=["pause_integration"], description="Pause")

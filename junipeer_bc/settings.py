@@ -191,3 +191,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Preflight (BC health check) ------------------------------------------------------------------------
+PREFLIGHT_SERIES_WARN_REMAINING = env.int("PREFLIGHT_SERIES_WARN_REMAINING", default=100)
+PREFLIGHT_EXCHANGE_RATE_MAX_AGE_DAYS = env.int("PREFLIGHT_EXCHANGE_RATE_MAX_AGE_DAYS", default=14)
+PREFLIGHT_ORDER_LOOKBACK_DAYS = env.int("PREFLIGHT_ORDER_LOOKBACK_DAYS", default=90)

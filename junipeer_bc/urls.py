@@ -6,5 +6,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("hooks/", include("syncs.webhook_urls")),
     path("help/", include("syncs.help_urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("integrations.urls")),
 ]

@@ -70,6 +70,7 @@ class WSGIAdapter(BaseAdapter):
         response.reason = captured["status"].split(" ", 1)[1] if " " in captured["status"] else ""
         response.headers = CaseInsensitiveDict(captured["headers"])
         response._content = content
+        response.raw = io.BytesIO(content)  # so stream=True / iter_lines() work as over a socket
         response.url = request.url
         response.request = request
         response.encoding = "utf-8"

@@ -65,6 +65,7 @@ class RecordLink(models.Model):
             models.Index(fields=["integration", "entity_type", "state"], name="link_integration_type_state"),
             models.Index(fields=["state", "updated_at"], name="link_state_updated"),
             models.Index(fields=["source_reference"], name="link_source_reference"),
+            models.Index(fields=["source_id"], name="link_source_id"),
             models.Index(fields=["target_number"], name="link_target_number"),
             models.Index(fields=["last_error_code"], name="link_error_code"),
             # Admin changelist filters, ordered like the list.
@@ -267,6 +268,10 @@ class Payout(models.Model):
     last_error_code = models.CharField(max_length=20, blank=True)
     last_error_message = models.TextField(blank=True)
     raw = models.JSONField(null=True, blank=True)
+    # Line tag -> BC journal line id of every line written for this payout: a line posted (and so
+    # gone from the journal) is still known as booked, so it is never written twice.
+    booked_lines = models.JSONField(default=dict, blank=True)
+    booked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

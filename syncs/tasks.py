@@ -29,3 +29,16 @@ def prune_logs_task(days: int = 90) -> int:
     from syncs.services.retention import sync_logs_prune
 
     return sync_logs_prune(days=days)
+
+
+def preflight_run_task(integration_id: int, trigger: str = "schedule") -> int:
+    from syncs.preflight.services import preflight_run
+
+    return preflight_run(integration_id=integration_id, trigger=trigger).pk
+
+
+def preflight_all_task(trigger: str = "schedule") -> int:
+    """Daily: one preflight per integration that is live or being tested."""
+    from syncs.preflight.services import preflight_enqueue_all
+
+    return preflight_enqueue_all(trigger=trigger)

@@ -32,6 +32,8 @@ from syncs.models import (
     FlowLease,
     Payout,
     PayoutTransaction,
+    PreflightCheckResult,
+    PreflightRun,
     RecordLink,
     SourceSystem,
     SyncCursor,
@@ -291,3 +293,21 @@ class PayoutTransactionFactory(factory.django.DjangoModelFactory):
     currency = "SEK"
     order_reference = "#1001"
     source_reference = factory.Sequence(lambda n: f"ch_{n:010d}")
+
+
+class PreflightRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PreflightRun
+
+    integration = factory.SubFactory(IntegrationFactory)
+    trigger = PreflightRun.Trigger.MANUAL
+    status = PreflightRun.Status.PASSED
+
+
+class PreflightCheckResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PreflightCheckResult
+
+    run = factory.SubFactory(PreflightRunFactory)
+    check_name = factory.Sequence(lambda n: f"check_{n}")
+    status = PreflightCheckResult.Status.PASSED

@@ -65,6 +65,8 @@ def bc_signin_complete(
     client = EntraClient()
     result = client.flow_complete(flow=pending["flow"], params=request_params)
     with transaction.atomic():
+        # Fresh, locked rows: a background refresh may have changed the status meanwhile.
+        integration = Integration.objects.select_for_update().get(pk=integration.pk)
         connection, _ = BusinessCentralConnection.objects.select_for_update().get_or_create(integration=integration)
         if connection.company_id and connection.entra_tenant_id not in ("", result.tenant_id):
             raise entra_exc.WrongOrganisation()

@@ -31,9 +31,7 @@ def integration_resume(*, integration_id: int) -> bool:
     if integration is None:
         return False
     status = Integration.Status.LIVE if integration.went_live_at else Integration.Status.TESTING
-    return bool(
-        Integration.objects.filter(pk=integration_id, status=Integration.Status.PAUSED).update(status=status)
-    )
+    return bool(Integration.objects.filter(pk=integration_id, status=Integration.Status.PAUSED).update(status=status))
 
 
 def _reconnect_url(*, integration_id: int) -> str:
@@ -50,9 +48,7 @@ def integration_reconnect_link_send(*, integration_id: int) -> list[str]:
     """E-mail the tenant's contact and owners a link to sign in to Business Central again."""
     integration = Integration.objects.select_related("tenant").get(pk=integration_id)
     owners = TenantMembership.objects.filter(tenant=integration.tenant, role=TenantMembership.Role.OWNER)
-    recipients = sorted(
-        {integration.tenant.contact_email, *owners.values_list("user__email", flat=True)} - {""}
-    )
+    recipients = sorted({integration.tenant.contact_email, *owners.values_list("user__email", flat=True)} - {""})
     if not recipients:
         raise IntegrationActionError(f"{integration}: the merchant has no contact e-mail or owner to send to.")
     url = _reconnect_url(integration_id=integration_id)
@@ -60,7 +56,7 @@ def integration_reconnect_link_send(*, integration_id: int) -> list[str]:
         subject=f"Reconnect Business Central for {integration.name}",
         message=(
             f"Hello,\n\nThe connection between {integration.name} and Microsoft Dynamics 365 Business Central "
-            f"needs you to sign in again. Open this link and choose \"Reconnect Business Central\":\n\n{url}\n\n"
+            f'needs you to sign in again. Open this link and choose "Reconnect Business Central":\n\n{url}\n\n'
             "Until then, orders and payouts wait and are synced as soon as the connection is back.\n"
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from integrations.connectors.businesscentral import BCAuthError, BCError, BusinessCentralClient, entities
+from integrations.connectors.entra import EntraError
 from integrations.connectors.shopify import ShopifyAuthError, ShopifyClient, ShopifyError
 from integrations.connectors.stripe import StripeAuthError, StripeError, account_verify
 from integrations.crypto import Secret
@@ -130,6 +131,8 @@ def _signed_in_connection(integration: Integration) -> BusinessCentralConnection
 def _bc_read(call):
     try:
         return call()
+    except EntraError as error:  # the token provider: the sign-in itself failed (already recorded)
+        raise OnboardingError(f"{error.code}: {error.entry.title}. {error.entry.remedy}") from None
     except BCAuthError as error:
         raise OnboardingError(
             _(
@@ -160,10 +163,8 @@ def bc_company_select(*, integration: Integration, environment_name: str, compan
     environment = next((e for e in bc_environments_list(integration=integration) if e.name == environment_name), None)
     if environment is None:
         raise OnboardingError(_("The environment %(name)s was not found. Choose another.") % {"name": environment_name})
-    company = next(
-        (c for c in bc_companies_list(integration=integration, environment_name=environment_name) if c.id == company_id),
-        None,
-    )
+    companies = bc_companies_list(integration=integration, environment_name=environment_name)
+    company = next((c for c in companies if c.id == company_id), None)
     if company is None:
         raise OnboardingError(_("The company was not found in %(name)s. Choose another.") % {"name": environment_name})
     if connection.company_id and connection.company_id != company_id and integration.went_live_at:
@@ -404,6 +405,8 @@ def integration_test_order(*, integration: Integration, order_name: str):
     from syncs.services.orders import order_preview
 
     preview = order_preview(integration=integration, order_name=order_name.strip())
+    if not getattr(preview, "ok", True):
+        return preview  # shown with its errors; not a passed test
     connection = BusinessCentralConnection.objects.filter(integration=integration).first()
     updates = ["updated_at"]
     if connection and connection.environment_type == BusinessCentralConnection.EnvironmentType.SANDBOX:

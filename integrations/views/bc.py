@@ -27,6 +27,7 @@ from integrations.services.onboarding import (
     bc_company_select,
     bc_environments_list,
 )
+from integrations.views.common import _posted
 
 
 def _redirect_uri() -> str:
@@ -87,7 +88,7 @@ def bc_company(request, integration_id: int):
         if chosen:
             companies = bc_companies_list(integration=integration, environment_name=chosen)
             context["companies"] = companies
-            form = CompanySelectForm(request.POST or None, companies=companies, initial={"environment": chosen})
+            form = CompanySelectForm(_posted(request), companies=companies, initial={"environment": chosen})
             context["form"] = form
             if request.method == "POST" and form.is_valid():
                 bc_company_select(

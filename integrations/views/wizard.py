@@ -20,6 +20,7 @@ from integrations.forms import (
 from integrations.models import PaymentProviderConnection
 from integrations.selectors import integration_get_for_user
 from integrations.services import onboarding as svc
+from integrations.views.common import _posted
 
 STEP_URLS = {
     "flows": "merchant:wizard_flows",
@@ -53,7 +54,7 @@ def wizard_flows(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
     initial = {name: getattr(integration, name) for name in svc.FLOW_FIELDS}
     initial["products_direction"] = "both" if integration.products_bidirectional else "bc_to_shop"
-    form = FlowsForm(request.POST or None, initial=initial)
+    form = FlowsForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             svc.integration_flows_save(integration=integration, flows=form.flows())
@@ -73,11 +74,12 @@ def wizard_connect(request, integration_id: int):
 def _connect_context(integration, **forms):
     stripe = integration.payment_providers.filter(provider=PaymentProviderConnection.Provider.STRIPE).first()
     shop = getattr(integration, "shop_connection", None)
+    shop_form = forms.get("shop_form") or ShopConnectForm(initial={"shop_domain": getattr(shop, "shop_domain", "")})
     return {
         "bc": getattr(integration, "bc_connection", None),
         "shop": shop,
         "stripe": stripe,
-        "shop_form": forms.get("shop_form") or ShopConnectForm(initial={"shop_domain": shop.shop_domain if shop else ""}),
+        "shop_form": shop_form,
         "stripe_form": forms.get("stripe_form") or StripeConnectForm(),
     }
 
@@ -144,7 +146,7 @@ def wizard_settings(request, integration_id: int):
     if shipping:
         initial |= {"shipment_method": shipping.bc_shipment_method_code, "freight_account": shipping.line_number}
     form = SettingsForm(
-        request.POST or None,
+        _posted(request),
         initial=initial,
         choices=choices,
         gateways=svc.SHOP_GATEWAYS,
@@ -188,7 +190,7 @@ def wizard_settings(request, integration_id: int):
 @require_http_methods(["GET", "POST"])
 def wizard_test(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
-    form = TestOrderForm(request.POST or None)
+    form = TestOrderForm(_posted(request))
     preview = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -210,13 +212,11 @@ def wizard_test(request, integration_id: int):
 @require_http_methods(["GET", "POST"])
 def wizard_live(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
-    form = GoLiveForm(request.POST or None)
+    form = GoLiveForm(_posted(request))
     needs_confirmation = False
     if request.method == "POST" and form.is_valid():
         try:
-            svc.integration_go_live(
-                integration=integration, confirm_production=form.cleaned_data["confirm_production"]
-            )
+            svc.integration_go_live(integration=integration, confirm_production=form.cleaned_data["confirm_production"])
         except svc.ConfirmationRequired as error:
             needs_confirmation = True
             form.add_error(None, str(error))
@@ -225,6 +225,4 @@ def wizard_live(request, integration_id: int):
         else:
             messages.success(request, _("Live mode is on."))
             return redirect("merchant:integration_detail", integration_id=integration.pk)
-    return _page(
-        request, integration, "merchant/wizard/live.html", 5, form=form, needs_confirmation=needs_confirmation
-    )
+    return _page(request, integration, "merchant/wizard/live.html", 5, form=form, needs_confirmation=needs_confirmation)

@@ -34,7 +34,11 @@ def environment_record(environment: Environment, tenant_id: str, api_host: str) 
         "hardDeletedPendingOn": None,
         "deleteReason": None,
         "appSourceAppsUpdateCadence": "Default",
-        "versionDetails": {"version": "26.0.30643.32481", "gracePeriodStartDate": None, "enforcedUpdatePeriodStartDate": None},
+        "versionDetails": {
+            "version": "26.0.30643.32481",
+            "gracePeriodStartDate": None,
+            "enforcedUpdatePeriodStartDate": None,
+        },
     }
 
 

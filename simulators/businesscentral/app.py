@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
@@ -120,7 +121,9 @@ class BusinessCentralSimulator:
                     with self._data_lock:
                         response = self._dispatch(environ, method, path, body)
         except BCError as error:
-            response = ApiResponse(error.status, envelope(error.code, error.message), {"Content-Type": "application/json"})
+            response = ApiResponse(
+                error.status, envelope(error.code, error.message), {"Content-Type": "application/json"}
+            )
             if error.status == 429 and self.throttle.retry_after_seconds:
                 response.headers["Retry-After"] = str(self.throttle.retry_after_seconds)
         if principal is not None:
@@ -229,10 +232,8 @@ def _drop_response(environ: dict, start_response) -> list[bytes]:
     500 with an empty body is the closest a WSGI app can get."""
     raw = getattr(getattr(environ.get("wsgi.input"), "raw", None), "_sock", None)
     if isinstance(raw, socket.socket):
-        try:
+        with contextlib.suppress(OSError):
             raw.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         start_response("500 Internal Server Error", [("Content-Length", "0"), ("Connection", "close")])
         return []
     start_response("500 Internal Server Error", [("Content-Length", "0")])

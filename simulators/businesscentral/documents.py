@@ -11,8 +11,7 @@ from decimal import Decimal
 from .amounts import dec, money
 from .entities import DOCUMENT_LINES, LINE_DOCUMENTS, SPECS
 from .errors import BCError, dialog
-from .ledger import as_date, check_posting_date, exchange_rate, lcy_factor, post_gl, vat_setup
-from .numbering import next_number
+from .ledger import as_date, exchange_rate, vat_setup
 from .resources import assign_number, check_body, check_enum, resolve, resolve_currency
 from .store import EMPTY_GUID, CompanyStore
 
@@ -104,8 +103,9 @@ def document_create(store: CompanyStore, entity_set: str, values: dict, parent: 
         if "currencyCode" in values or "currencyId" in values:
             values["currencyCode"], values["currencyId"] = resolve_currency(store, values)
         else:
-            values["currencyCode"], values["currencyId"] = customer.get("currencyCode", ""), customer.get(
-                "currencyId", EMPTY_GUID
+            values["currencyCode"], values["currencyId"] = (
+                customer.get("currencyCode", ""),
+                customer.get("currencyId", EMPTY_GUID),
             )
         today = store.clock.today()
         date_field = DOCUMENT_DATE[entity_set]

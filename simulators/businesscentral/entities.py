@@ -78,10 +78,18 @@ SPECS: dict[str, EntitySpec] = {
         EntitySpec(
             "companies",
             "company",
-            (
-                "id systemVersion timestamp name displayName businessProfileId systemCreatedAt "
-                "systemCreatedBy systemModifiedAt systemModifiedBy"
-            ).split(),
+            [
+                "id",
+                "systemVersion",
+                "timestamp",
+                "name",
+                "displayName",
+                "businessProfileId",
+                "systemCreatedAt",
+                "systemCreatedBy",
+                "systemModifiedAt",
+                "systemModifiedBy",
+            ],
             frozenset(),
             **_READ_ONLY,
         ),

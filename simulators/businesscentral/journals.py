@@ -113,7 +113,8 @@ def _resolve_payment_refs(store: CompanyStore, values: dict) -> None:
             )
             if by_number is None:
                 raise dialog(
-                    'The "appliesToInvoiceNumber" should be the number of an Open, Paid, Corrective, or Canceled Invoice.'
+                    'The "appliesToInvoiceNumber" should be the number of an Open, Paid, Corrective, '
+                    "or Canceled Invoice."
                 )
         if by_id and by_number and by_id["id"] != by_number["id"]:
             raise dialog("The Applies To Invoice values do not match to the same Invoice.")
@@ -162,7 +163,9 @@ def _resolve_journal_line_refs(store: CompanyStore, values: dict) -> None:
     values.setdefault("balanceAccountType", "G/L Account")
     check_enum("balanceAccountType", values["balanceAccountType"], ACCOUNT_TYPES)
     bal_table = {"G/L Account": "accounts", "Bank Account": "bankAccounts"}.get(values["balanceAccountType"])
-    if bal_table and (values.get("balancingAccountId") not in (None, "", EMPTY_GUID) or values.get("balancingAccountNumber")):
+    if bal_table and (
+        values.get("balancingAccountId") not in (None, "", EMPTY_GUID) or values.get("balancingAccountNumber")
+    ):
         account = resolve(
             store,
             values,

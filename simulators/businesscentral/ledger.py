@@ -63,7 +63,8 @@ def vat_setup(store: CompanyStore, bus: str, prod: str) -> VatPostingSetup:
         )
     if setup.blocked:
         raise dialog(
-            f"Setup is blocked in VAT Posting Setup for VAT Bus. Posting Group {bus} and VAT Prod. Posting Group {prod}."
+            f"Setup is blocked in VAT Posting Setup for VAT Bus. Posting Group {bus} "
+            f"and VAT Prod. Posting Group {prod}."
         )
     return setup
 

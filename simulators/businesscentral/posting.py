@@ -65,7 +65,12 @@ def _move_stock(store: CompanyStore, lines: list[dict], document_number: str, si
             quantity = float(line["quantity"]) * sign
             item["inventory"] = round(float(item["inventory"]) + quantity, 5)
             store.item_ledger.append(
-                {"itemNumber": item["number"], "entryType": "Sale", "documentNumber": document_number, "quantity": quantity}
+                {
+                    "itemNumber": item["number"],
+                    "entryType": "Sale",
+                    "documentNumber": document_number,
+                    "quantity": quantity,
+                }
             )
             store.touch(item)
 

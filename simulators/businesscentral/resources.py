@@ -214,7 +214,6 @@ def _customer_references(store: CompanyStore, values: dict, record: dict) -> Non
             label="Tax Area",
         )
         values["taxAreaDisplayName"] = area["displayName"] if area else ""
-        values["_vatBus"] = area["code"] if area else ""
     if "currencyId" in values or "currencyCode" in values:
         values["currencyCode"], values["currencyId"] = resolve_currency(store, values)
     for id_field, table, label in (

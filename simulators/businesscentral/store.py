@@ -181,13 +181,20 @@ class CompanyStore:
             "postedSalesCreditMemos": "salesCreditMemos",
         }.get(purpose)
         if target == "customers":
-            self.insert("customers", {"number": number, "displayName": f"Manually numbered {number}", "type": "Company"})
+            self.insert(
+                "customers", {"number": number, "displayName": f"Manually numbered {number}", "type": "Company"}
+            )
         elif target:
             customer = self.rows("customers")[0]
             status = "Open" if purpose.startswith("posted") else "Draft"
             self.insert(
                 target,
-                {"number": number, "customerId": customer["id"], "customerNumber": customer["number"], "status": status},
+                {
+                    "number": number,
+                    "customerId": customer["id"],
+                    "customerNumber": customer["number"],
+                    "status": status,
+                },
             )
         return number
 

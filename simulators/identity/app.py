@@ -90,6 +90,11 @@ class IdentitySimulator(Directory):
                 return None  # BC answers 401: the user has no Business Central licence
         return principal
 
+    def bc_token_validator(self, token: str) -> str | None:
+        """``token_validator`` for BusinessCentralSimulator: the principal's name, or None."""
+        principal = self.validate_access_token(token)
+        return (principal.username or principal.app_id) if principal else None
+
     def sign_in(self, auth_uri: str, *, username: str, password: str | None = None, action: str = "accept") -> str:
         """Do what a person does on the sign-in page; return the URL the browser is sent back to."""
         parts = urlsplit(auth_uri)
@@ -136,7 +141,7 @@ class IdentitySimulator(Directory):
                 self.token_requests.append({"grant_type": form.get("grant_type"), "error_code": exc.code})
             return _json(start_response, exc.status, exc.body())
 
-    # === discovery ==============================================================================================
+    # === discovery ================================================================================
     def _check_tenant(self, tenant: str) -> None:
         if tenant not in _ALIASES and tenant not in {self.tenant_id, CONSUMERS_TENANT_ID}:
             raise EntraError("invalid_tenant", 90002, f"Tenant '{tenant}' not found.")
@@ -158,7 +163,7 @@ class IdentitySimulator(Directory):
             "tenant_region_scope": "EU",
         }
 
-    # === authorize ===============================================================================================
+    # === authorize ================================================================================
     def _authorize(self, start_response, tenant, method, query, form):
         params = query if method == "GET" else {k: v for k, v in form.items() if not k.startswith("_")}
         client = self.clients.get(params.get("client_id", ""))
@@ -207,8 +212,12 @@ class IdentitySimulator(Directory):
         if tenant not in _ALIASES and tenant != user.tenant_id:
             return fail("invalid_request", 50020, f"User account '{user.username}' does not exist in tenant.")
         if self.errors.mfa_required:
-            return fail("interaction_required", 50076, "Due to a configuration change made by your administrator, "
-                        "or because you moved to a new location, you must use multi-factor authentication.")
+            return fail(
+                "interaction_required",
+                50076,
+                "Due to a configuration change made by your administrator, "
+                "or because you moved to a new location, you must use multi-factor authentication.",
+            )
         if not self.has_consent(tenant_id=user.tenant_id, client_id=client.client_id):
             if self.errors.consent_blocked:
                 return fail(
@@ -232,7 +241,7 @@ class IdentitySimulator(Directory):
             }
         return back(code=code, session_state=str(uuid.uuid4()))
 
-    # === token ======================================================================================================
+    # === token ====================================================================================
     def _token(self, tenant: str, form: dict, environ) -> dict:
         client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
         auth = environ.get("HTTP_AUTHORIZATION", "")
@@ -373,7 +382,7 @@ class IdentitySimulator(Directory):
             "client_info": client_info(uid=user.oid, utid=user.tenant_id),
         }
 
-    # === admin consent ===================================================================================================
+    # === admin consent ============================================================================
     def _admin_consent(self, start_response, tenant, method, query, form):
         params = query if method == "GET" else {k: v for k, v in form.items() if not k.startswith("_")}
         client = self.clients.get(params.get("client_id", ""))
@@ -397,7 +406,7 @@ class IdentitySimulator(Directory):
         return _html(start_response, 200, "<!doctype html><title>Done</title><h1>Permissions granted</h1>")
 
 
-# === helpers ===================================================================================================
+# === helpers ======================================================================================
 def _mfa_error() -> EntraError:
     return EntraError(
         "interaction_required",

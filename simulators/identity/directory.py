@@ -14,8 +14,8 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-# The Contoso tenant: the BC simulator's environments belong to it.
-CONTOSO_TENANT_ID = "5b7b1a63-6c1b-4a3f-9d59-0c2b6f1e7a11"
+# The Contoso tenant: the same id as the BC simulator's fixed tenant, whose environments belong to it.
+CONTOSO_TENANT_ID = "7f3c2d1e-4b5a-4c69-9d8e-0a1b2c3d4e5f"
 # Microsoft's fixed tenant id for personal (consumer) accounts.
 CONSUMERS_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad"
 DEFAULT_PASSWORD = "Passw0rd!"

@@ -39,7 +39,7 @@ def _is_connection(type_name: str) -> bool:
 
 def _fields(selection_set: SelectionSetNode | None, fragments: dict) -> list[FieldNode]:
     out: list[FieldNode] = []
-    for selection in (selection_set.selections if selection_set else ()):
+    for selection in selection_set.selections if selection_set else ():
         if isinstance(selection, FieldNode):
             out.append(selection)
         elif isinstance(selection, InlineFragmentNode):
@@ -98,9 +98,7 @@ def requested_cost(
     return walk(operation.selection_set, root.name, top=True)
 
 
-def actual_cost(
-    schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: dict, data: dict | None
-) -> int:
+def actual_cost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: dict, data: dict | None) -> int:
     is_mutation = operation.operation == OperationType.MUTATION
     root = schema.mutation_type if is_mutation else schema.query_type
 

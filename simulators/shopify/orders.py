@@ -188,7 +188,9 @@ def build_order(store: Store, spec: OrderSpec) -> dict:
             {
                 "__typename": "LineItem",
                 "id": store.new_id("LineItem"),
-                "name": f"{product['title']} - {variant['title']}" if variant["title"] != "Default Title" else product["title"],
+                "name": f"{product['title']} - {variant['title']}"
+                if variant["title"] != "Default Title"
+                else product["title"],
                 "title": product["title"],
                 "sku": variant.get("sku") or None,
                 "quantity": quantity,
@@ -318,8 +320,12 @@ def build_order(store: Store, spec: OrderSpec) -> dict:
         "_vat_rate": rate_info[0],
     }
     if order["billingAddress"] is None and spec.email:
-        order["billingAddress"] = {"__typename": "MailingAddress", "id": store.new_id("MailingAddress"),
-                                   "countryCodeV2": country, "country": country}
+        order["billingAddress"] = {
+            "__typename": "MailingAddress",
+            "id": store.new_id("MailingAddress"),
+            "countryCodeV2": country,
+            "country": country,
+        }
     for refund in spec.refunds:
         refund_create(store, order, refund, created_at=spec.created_at + dt.timedelta(days=refund.days_after))
     store.orders[order_id] = order

@@ -85,7 +85,7 @@ CUSTOMER_FIELDS = {
     "created_at": lambda c: c["createdAt"],
     "email": lambda c: c.get("email"),
     "phone": lambda c: c.get("phone"),
-    "country": lambda c: ((c.get("defaultAddress") or {}).get("countryCodeV2") or ""),
+    "country": lambda c: (c.get("defaultAddress") or {}).get("countryCodeV2") or "",
     "id": lambda c: str(_legacy(c["id"])),
 }
 PRODUCT_FIELDS = {
@@ -132,7 +132,9 @@ class RootLists:
             matches = search.matcher(query, fields)
             attribute = SORT_FIELDS.get(sort_key or "ID")
             items = [record for record in records if matches(record)]
-            items.sort(key=lambda r: ((r.get(attribute) or "") if attribute else "", _legacy(r["id"])), reverse=bool(reverse))
+            items.sort(
+                key=lambda r: ((r.get(attribute) or "") if attribute else "", _legacy(r["id"])), reverse=bool(reverse)
+            )
             self._cache[key] = (items, {item["id"]: index for index, item in enumerate(items)})
         return self._cache[key]
 

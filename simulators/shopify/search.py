@@ -7,6 +7,7 @@ Filters the simulator does not know are ignored, as Shopify ignores unknown filt
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -49,8 +50,19 @@ def _compare(actual, op: str, wanted: str) -> bool:
     actual = str(actual)
     if op == "=":
         return actual.lower() == wanted.lower()
-    # ISO timestamps and dates compare correctly as strings; a date bound means its midnight.
-    return {">": actual > wanted, ">=": actual >= wanted, "<": actual < wanted, "<=": actual <= wanted}[op]
+    left, right = _instant(actual), _instant(wanted)
+    if left is None or right is None:
+        left, right = actual, wanted
+    return {">": left > right, ">=": left >= right, "<": left < right, "<=": left <= right}[op]
+
+
+def _instant(value: str) -> dt.datetime | None:
+    """ISO date or timestamp (``Z`` or an offset) as an aware datetime; a bare date is its midnight UTC."""
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def matcher(query: str | None, fields: dict[str, Callable[[dict], object]]) -> Callable[[dict], bool]:

@@ -7,22 +7,22 @@ rule matches without setup; the barcodes are the items' GTINs for the GTIN rule.
 authors: seed these items with exactly these numbers and GTINs.
 
     SKU     GTIN            Title                          Price SEK (incl. VAT)  Tax code
-    1896-S  7310000000017   ATHENS Desk                    8990.00                VAT25
-    1900-S  7310000000024   PARIS Guest Chair, black       1590.00                VAT25
-    1906-S  7310000000031   ATHENS Mobile Pedestal         3490.00                VAT25
-    1908-S  7310000000048   LONDON Swivel Chair, blue      2490.00                VAT25
-    1920-S  7310000000055   ANTWERP Conference Table       6990.00                VAT25
-    1928-S  7310000000062   AMSTERDAM Lamp                  599.00                VAT25
-    1936-S  7310000000079   BERLIN Guest Chair, yellow     1590.00                VAT25
-    1953-W  7310000000086   GUESTS Guest Section 1        12990.00                VAT25
-    1960-S  7310000000093   ROME Guest Chair, green        1590.00                VAT25
-    1964-S  7310000000109   TOKYO Guest Chair, blue        1590.00                VAT25
-    1968-S  7310000000116   MEXICO Swivel Chair, black     2490.00                VAT25
-    1972-S  7310000000123   MUNICH Swivel Chair, yellow    2490.00                VAT25
-    1980-S  7310000000130   MOSCOW Swivel Chair, red       2490.00                VAT25
-    1988-S  7310000000147   SEOUL Guest Chair, red         1590.00                VAT25
-    1996-S  7310000000154   ATLANTA Whiteboard, base       4990.00                VAT25
-    2000-S  7310000000161   SYDNEY Swivel Chair, green     2490.00                VAT25
+    1896-S  7310000000010   ATHENS Desk                    8990.00                VAT25
+    1900-S  7310000000027   PARIS Guest Chair, black       1590.00                VAT25
+    1906-S  7310000000034   ATHENS Mobile Pedestal         3490.00                VAT25
+    1908-S  7310000000041   LONDON Swivel Chair, blue      2490.00                VAT25
+    1920-S  7310000000058   ANTWERP Conference Table       6990.00                VAT25
+    1928-S  7310000000065   AMSTERDAM Lamp                  599.00                VAT25
+    1936-S  7310000000072   BERLIN Guest Chair, yellow     1590.00                VAT25
+    1953-W  7310000000089   GUESTS Guest Section 1        12990.00                VAT25
+    1960-S  7310000000096   ROME Guest Chair, green        1590.00                VAT25
+    1964-S  7310000000102   TOKYO Guest Chair, blue        1590.00                VAT25
+    1968-S  7310000000119   MEXICO Swivel Chair, black     2490.00                VAT25
+    1972-S  7310000000126   MUNICH Swivel Chair, yellow    2490.00                VAT25
+    1980-S  7310000000133   MOSCOW Swivel Chair, red       2490.00                VAT25
+    1988-S  7310000000140   SEOUL Guest Chair, red         1590.00                VAT25
+    1996-S  7310000000157   ATLANTA Whiteboard, base       4990.00                VAT25
+    2000-S  7310000000164   SYDNEY Swivel Chair, green     2490.00                VAT25
     (none)  (none)          Gift card                       500.00                (gift card, no VAT)
 
 Locations: "Stockholm Warehouse" (SE) and "Malmö Store" (SE), every item stocked at both.
@@ -217,8 +217,9 @@ def _seed_products(store: Store, rng: random.Random) -> None:
         for location_id in store.locations:
             inventory_set(store, variant["inventoryItem"]["id"], location_id, rng.randint(0, 40))
     gift = product_new(store, title="Gift card", created=created, productType="Gift card", vendor="Demo Shop")
-    variant_create(store, gift, sku="", barcode="", price="500.00", weight=0.0, taxable=False, taxCode=None,
-                   _giftCard=True)
+    variant_create(
+        store, gift, sku="", barcode="", price="500.00", weight=0.0, taxable=False, taxCode=None, _giftCard=True
+    )
 
 
 def _seed_customers(store: Store) -> dict[str, dict]:
@@ -271,8 +272,14 @@ def _spec(number: int, created: dt.datetime, customer: dict | None, country: str
     currency = CURRENCY_BY_COUNTRY[country]
     shipping = kwargs.pop("shipping", SHIPPING["SE" if country == "SE" else "EU"])
     return OrderSpec(
-        number=number, created_at=created, country=country, currency=currency, lines=lines,
-        customer=customer, shipping=shipping, **kwargs,
+        number=number,
+        created_at=created,
+        country=country,
+        currency=currency,
+        lines=lines,
+        customer=customer,
+        shipping=shipping,
+        **kwargs,
     )
 
 
@@ -281,45 +288,113 @@ def _seed_orders(store: Store, c: dict[str, dict], rng: random.Random) -> None:
     day = lambda n, h=0: SEED_START + dt.timedelta(days=n, hours=h)  # noqa: E731 - local shorthand
     specs = [
         _spec(1001, day(0), c["anna"], "SE", [(v["1896-S"], 1)]),
-        _spec(1002, day(1), c["erik"], "SE", [(v["1900-S"], 2), (v["1928-S"], 1), (v["1996-S"], 1)],
-              discount=WELCOME10),
+        _spec(
+            1002, day(1), c["erik"], "SE", [(v["1900-S"], 2), (v["1928-S"], 1), (v["1996-S"], 1)], discount=WELCOME10
+        ),
         _spec(1003, day(2), c["jonas"], "DE", [(v["1908-S"], 1), (v["1928-S"], 2)]),
         _spec(1004, day(3), c["aino"], "FI", [(v["1920-S"], 1)], payments=[("klarna", None)]),
         _spec(1005, day(4), c["mette"], "DK", [(v["1936-S"], 2)]),
-        _spec(1006, day(5), c["camille"], "FR", [(v["1960-S"], 1)],
-              discount=Discount("AutomaticDiscountApplication", "Spring sale", amount=Decimal("10.00"))),
+        _spec(
+            1006,
+            day(5),
+            c["camille"],
+            "FR",
+            [(v["1960-S"], 1)],
+            discount=Discount("AutomaticDiscountApplication", "Spring sale", amount=Decimal("10.00")),
+        ),
         _spec(1007, day(6), c["daan"], "NL", [(v["1964-S"], 1), (v["1968-S"], 1)], payments=[("paypal", None)]),
         _spec(1008, day(7), c["maria"], "SE", [(v["GIFT"], 1), (v["1928-S"], 1)]),
-        _spec(1009, day(8), c["anna"], "SE", [(v["1906-S"], 1)],
-              payments=[("gift_card", Decimal("500.00")), ("shopify_payments", None)]),
-        _spec(1010, day(9), c["lars"], "SE", [(v["1953-W"], 1)], payments=[("manual", None)], unpaid=True,
-              fulfilled=False, note="Invoice 30 days"),
+        _spec(
+            1009,
+            day(8),
+            c["anna"],
+            "SE",
+            [(v["1906-S"], 1)],
+            payments=[("gift_card", Decimal("500.00")), ("shopify_payments", None)],
+        ),
+        _spec(
+            1010,
+            day(9),
+            c["lars"],
+            "SE",
+            [(v["1953-W"], 1)],
+            payments=[("manual", None)],
+            unpaid=True,
+            fulfilled=False,
+            note="Invoice 30 days",
+        ),
         _spec(1011, day(10), c["erik"], "SE", [(v["1900-S"], 1)], payments=[("bogus", None)], test=True),
-        _spec(1012, day(11), c["maria"], "SE", [(v["1972-S"], 2)],
-              refunds=[RefundSpec(lines=[(0, 1, "RETURN")], note="Wrong colour")]),
-        _spec(1013, day(12), c["lena"], "DE", [(v["1980-S"], 1)],
-              refunds=[RefundSpec(lines=[(0, 1, "NO_RESTOCK")], shipping=True, note="Damaged in transit")]),
-        _spec(1014, day(13), c["erik"], "SE", [(v["1988-S"], 1), (v["2000-S"], 1)],
-              refunds=[RefundSpec(shipping=True, note="Late delivery: shipping refunded")]),
-        OrderSpec(number=1015, created_at=day(14), country="SE", currency="SEK", lines=[(v["1928-S"], 3)],
-                  email="guest.buyer@example.com", shipping=SHIPPING["SE"]),
-        _spec(1016, day(15), c["anna"], "SE", [(v["1996-S"], 1)],
-              discount=Discount("ManualDiscountApplication", "Customer service", amount=Decimal("200.00"))),
+        _spec(
+            1012,
+            day(11),
+            c["maria"],
+            "SE",
+            [(v["1972-S"], 2)],
+            refunds=[RefundSpec(lines=[(0, 1, "RETURN")], note="Wrong colour")],
+        ),
+        _spec(
+            1013,
+            day(12),
+            c["lena"],
+            "DE",
+            [(v["1980-S"], 1)],
+            refunds=[RefundSpec(lines=[(0, 1, "NO_RESTOCK")], shipping=True, note="Damaged in transit")],
+        ),
+        _spec(
+            1014,
+            day(13),
+            c["erik"],
+            "SE",
+            [(v["1988-S"], 1), (v["2000-S"], 1)],
+            refunds=[RefundSpec(shipping=True, note="Late delivery: shipping refunded")],
+        ),
+        OrderSpec(
+            number=1015,
+            created_at=day(14),
+            country="SE",
+            currency="SEK",
+            lines=[(v["1928-S"], 3)],
+            email="guest.buyer@example.com",
+            shipping=SHIPPING["SE"],
+        ),
+        _spec(
+            1016,
+            day(15),
+            c["anna"],
+            "SE",
+            [(v["1996-S"], 1)],
+            discount=Discount("ManualDiscountApplication", "Customer service", amount=Decimal("200.00")),
+        ),
         _spec(1017, day(16), c["mette"], "DK", [(v["1908-S"], 1)], discount=FREESHIP),
-        _spec(1018, day(17), c["aino"], "FI", [(v["1900-S"], 1), (v["1936-S"], 1)],
-              payments=[("gift_card", Decimal("50.00")), ("shopify_payments", None)]),
+        _spec(
+            1018,
+            day(17),
+            c["aino"],
+            "FI",
+            [(v["1900-S"], 1), (v["1936-S"], 1)],
+            payments=[("gift_card", Decimal("50.00")), ("shopify_payments", None)],
+        ),
         _spec(1019, day(18), c["lars"], "SE", [(v["1920-S"], 1)], cancelled=True, fulfilled=False),
     ]
     for spec in specs:
         build_order(store, spec)
     customers = list(c.values())
     for offset, number in enumerate(range(1020, 1031)):
-        build_order(store, random_order_spec(store, rng, number=number, created_at=day(19 + offset, 3),
-                                             customers=customers, fulfilled=number < 1028))
+        build_order(
+            store,
+            random_order_spec(
+                store, rng, number=number, created_at=day(19 + offset, 3), customers=customers, fulfilled=number < 1028
+            ),
+        )
 
 
 def random_order_spec(
-    store: Store, rng: random.Random, *, number: int, created_at: dt.datetime, customers: list[dict],
+    store: Store,
+    rng: random.Random,
+    *,
+    number: int,
+    created_at: dt.datetime,
+    customers: list[dict],
     fulfilled: bool = True,
 ) -> OrderSpec:
     """A plausible paid order: 1-4 lines, domestic (60 %) or EU, sometimes WELCOME10."""
@@ -328,7 +403,11 @@ def random_order_spec(
     country = customer["defaultAddress"]["countryCodeV2"]
     lines = [(variant, rng.randint(1, 3)) for variant in rng.sample(variants, rng.randint(1, 4))]
     return _spec(
-        number, created_at, customer, country, lines,
+        number,
+        created_at,
+        customer,
+        country,
+        lines,
         discount=WELCOME10 if rng.random() < 0.2 else None,
         payments=[(rng.choice(["shopify_payments", "shopify_payments", "shopify_payments", "klarna"]), None)],
         fulfilled=fulfilled,
@@ -352,8 +431,17 @@ def generate_orders(store: Store, n: int, *, seed: int = 0) -> list[str]:
 # --- Shopify Payments ------------------------------------------------------------------------------------
 
 
-def _bt(store: Store, *, type_: str, amount: Decimal, fee: Decimal, date: str, order: dict | None,
-        tx: dict | None, source_type: str) -> dict:
+def _bt(
+    store: Store,
+    *,
+    type_: str,
+    amount: Decimal,
+    fee: Decimal,
+    date: str,
+    order: dict | None,
+    tx: dict | None,
+    source_type: str,
+) -> dict:
     tx_legacy = int(tx["id"].rsplit("/", 1)[-1]) if tx else None
     return {
         "__typename": "ShopifyPaymentsBalanceTransaction",
@@ -384,23 +472,69 @@ def _seed_payouts(store: Store) -> None:
                 continue
             amount = Decimal(tx["amountSet"]["shopMoney"]["amount"])
             if tx["kind"] in ("SALE", "CAPTURE"):
-                bt = _bt(store, type_="CHARGE", amount=amount, fee=q2(amount * FEE_RATE + FEE_FIXED),
-                         date=tx["createdAt"], order=order, tx=tx, source_type="CHARGE")
+                bt = _bt(
+                    store,
+                    type_="CHARGE",
+                    amount=amount,
+                    fee=q2(amount * FEE_RATE + FEE_FIXED),
+                    date=tx["createdAt"],
+                    order=order,
+                    tx=tx,
+                    source_type="CHARGE",
+                )
             elif tx["kind"] == "REFUND":
-                bt = _bt(store, type_="REFUND", amount=-amount, fee=Decimal("0"), date=tx["createdAt"],
-                         order=order, tx=tx, source_type="REFUND")
+                bt = _bt(
+                    store,
+                    type_="REFUND",
+                    amount=-amount,
+                    fee=Decimal("0"),
+                    date=tx["createdAt"],
+                    order=order,
+                    tx=tx,
+                    source_type="REFUND",
+                )
             else:
                 continue
             entries.append((int(tx["createdAt"][8:10]), bt))
-    entries.append((15, _bt(store, type_="ADJUSTMENT", amount=Decimal("-150.00"), fee=Decimal("0"),
-                            date="2025-03-15T12:00:00Z", order=None, tx=None, source_type="ADJUSTMENT")))
-    entries.append((5, _bt(store, type_="RESERVED_FUNDS", amount=Decimal("-200.00"), fee=Decimal("0"),
-                           date="2025-03-05T12:00:00Z", order=None, tx=None, source_type="RESERVED_FUNDS")))
+    entries.append(
+        (
+            15,
+            _bt(
+                store,
+                type_="ADJUSTMENT",
+                amount=Decimal("-150.00"),
+                fee=Decimal("0"),
+                date="2025-03-15T12:00:00Z",
+                order=None,
+                tx=None,
+                source_type="ADJUSTMENT",
+            ),
+        )
+    )
+    entries.append(
+        (
+            5,
+            _bt(
+                store,
+                type_="RESERVED_FUNDS",
+                amount=Decimal("-200.00"),
+                fee=Decimal("0"),
+                date="2025-03-05T12:00:00Z",
+                order=None,
+                tx=None,
+                source_type="RESERVED_FUNDS",
+            ),
+        )
+    )
     for number, (first, last) in enumerate(windows):
         in_window = [bt for day, bt in entries if first <= day <= last and bt["transactionDate"].startswith("2025-03")]
         status = "IN_TRANSIT" if number == len(windows) - 1 else "PAID"
-        payout_create(store, in_window, issued_at=f"2025-03-{min(last, 30) + 1:02d}T06:00:00Z"
-                      if last < 31 else "2025-03-31T23:00:00Z", status=status)
+        payout_create(
+            store,
+            in_window,
+            issued_at=f"2025-03-{min(last, 30) + 1:02d}T06:00:00Z" if last < 31 else "2025-03-31T23:00:00Z",
+            status=status,
+        )
 
 
 def payout_create(store: Store, balance_transactions: list[dict], *, issued_at: str, status: str) -> dict:

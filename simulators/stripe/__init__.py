@@ -1,5 +1,5 @@
-"""Stripe API simulator (account and balance; payouts come later)."""
+"""Stripe API simulator (account, balance, payouts and balance transactions)."""
 
-from simulators.stripe.app import StripeSimulator
+from simulators.stripe.app import SimAccount, StripeSimulator
 
-__all__ = ["StripeSimulator"]
+__all__ = ["SimAccount", "StripeSimulator"]

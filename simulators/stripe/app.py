@@ -1,9 +1,25 @@
-"""A small fake of the Stripe REST API: GET /v1/account and GET /v1/balance with Bearer keys."""
+"""A small fake of the Stripe REST API with Bearer keys.
+
+GET /v1/account, /v1/balance, /v1/payouts (+ /{id}), /v1/balance_transactions (``payout`` filter,
+``expand[]=data.source``, ``data.source.charge``, ``data.source.payment_intent``), cursor paging with ``limit`` /
+``starting_after`` / ``has_more``, newest first as Stripe lists. Test helpers build charges,
+refunds, adjustments and payouts (see ``SimAccount``); amounts are in minor units like Stripe's.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
+from itertools import count
+from urllib.parse import parse_qs
+
+_ids = count(1)
+_clock = count(1_742_000_000, 60)  # created timestamps: strictly increasing
+
+
+def _id(prefix: str) -> str:
+    return f"{prefix}_1Sim{next(_ids):020d}"
 
 
 @dataclass
@@ -12,6 +28,114 @@ class SimAccount:
     country: str = "SE"
     default_currency: str = "sek"
     balances: dict[str, int] = field(default_factory=lambda: {"sek": 125_000, "eur": 4_200})
+    charges: dict[str, dict] = field(default_factory=dict)
+    refunds: dict[str, dict] = field(default_factory=dict)
+    payment_intents: dict[str, dict] = field(default_factory=dict)
+    balance_transactions: dict[str, dict] = field(default_factory=dict)
+    payouts: dict[str, dict] = field(default_factory=dict)
+
+    # --- helpers for tests and the demo -----------------------------------------------------------
+
+    def _txn(self, *, type_: str, amount: int, fee: int, currency: str, source: str | None) -> dict:
+        txn = {
+            "id": _id("txn"),
+            "object": "balance_transaction",
+            "type": type_,
+            "reporting_category": type_,
+            "amount": amount,
+            "fee": fee,
+            "net": amount - fee,
+            "currency": currency,
+            "source": source,
+            "status": "available",
+            "created": next(_clock),
+            "_payout": None,
+        }
+        self.balance_transactions[txn["id"]] = txn
+        return txn
+
+    def charge_create(
+        self,
+        *,
+        amount: int,
+        currency: str = "sek",
+        fee: int = 0,
+        metadata: dict | None = None,
+        description: str | None = None,
+        payment_intent_description: str | None = None,
+    ) -> dict:
+        intent = {
+            "id": _id("pi"),
+            "object": "payment_intent",
+            "amount": amount,
+            "currency": currency,
+            "description": payment_intent_description,
+        }
+        self.payment_intents[intent["id"]] = intent
+        charge = {
+            "id": _id("ch"),
+            "object": "charge",
+            "amount": amount,
+            "currency": currency,
+            "description": description,
+            "metadata": dict(metadata or {}),
+            "payment_intent": intent["id"],
+            "paid": True,
+            "status": "succeeded",
+        }
+        self.charges[charge["id"]] = charge
+        charge["balance_transaction"] = self._txn(
+            type_="charge", amount=amount, fee=fee, currency=currency, source=charge["id"]
+        )["id"]
+        return charge
+
+    def refund_create(self, *, charge_id: str, amount: int, metadata: dict | None = None) -> dict:
+        charge = self.charges[charge_id]
+        refund = {
+            "id": _id("re"),
+            "object": "refund",
+            "amount": amount,
+            "currency": charge["currency"],
+            "charge": charge_id,
+            "metadata": dict(metadata or {}),
+            "status": "succeeded",
+        }
+        self.refunds[refund["id"]] = refund
+        refund["balance_transaction"] = self._txn(
+            type_="refund", amount=-amount, fee=0, currency=charge["currency"], source=refund["id"]
+        )["id"]
+        return refund
+
+    def balance_transaction_create(self, *, type_: str, amount: int, fee: int = 0, currency: str = "sek") -> dict:
+        """Any other money movement (adjustment, stripe_fee, or a type the product may not know)."""
+        return self._txn(type_=type_, amount=amount, fee=fee, currency=currency, source=None)
+
+    def payout_create(self, *, currency: str = "sek", status: str = "paid") -> dict:
+        """Sweep every not-yet-paid-out transaction in ``currency`` into one payout."""
+        swept = [
+            txn
+            for txn in self.balance_transactions.values()
+            if txn["_payout"] is None and txn["currency"] == currency and txn["type"] != "payout"
+        ]
+        net = sum(txn["net"] for txn in swept)
+        created = next(_clock)
+        payout = {
+            "id": _id("po"),
+            "object": "payout",
+            "amount": net,
+            "currency": currency,
+            "status": status,
+            "arrival_date": created + 86_400,
+            "created": created,
+            "method": "standard",
+            "type": "bank_account",
+        }
+        own = self._txn(type_="payout", amount=-net, fee=0, currency=currency, source=payout["id"])
+        payout["balance_transaction"] = own["id"]
+        for txn in [*swept, own]:
+            txn["_payout"] = payout["id"]
+        self.payouts[payout["id"]] = payout
+        return payout
 
 
 class StripeSimulator:
@@ -21,6 +145,10 @@ class StripeSimulator:
         self.accounts: dict[str, SimAccount] = {self.VALID_KEY: SimAccount()}
         self.requests: list[str] = []
 
+    @property
+    def account(self) -> SimAccount:
+        return self.accounts[self.VALID_KEY]
+
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         self.requests.append(f"{environ['REQUEST_METHOD']} {path}")
@@ -28,29 +156,90 @@ class StripeSimulator:
         account = self.accounts.get(auth.removeprefix("Bearer ").strip())
         if account is None:
             return _json(start_response, 401, _error("invalid_request_error", "Invalid API Key provided."))
-        if environ["REQUEST_METHOD"] == "GET" and path == "/v1/account":
-            return _json(
-                start_response,
-                200,
-                {
-                    "id": account.id,
-                    "object": "account",
-                    "country": account.country,
-                    "default_currency": account.default_currency,
-                    "charges_enabled": True,
-                    "payouts_enabled": True,
-                },
-            )
-        if environ["REQUEST_METHOD"] == "GET" and path == "/v1/balance":
-            money = [{"amount": amount, "currency": cur, "source_types": {"card": amount}} for cur, amount in
-                     account.balances.items()]
-            return _json(
-                start_response,
-                200,
-                {"object": "balance", "available": money, "pending": [dict(m, amount=0) for m in money],
-                 "livemode": False},
-            )
+        if environ["REQUEST_METHOD"] != "GET":
+            return _json(start_response, 404, _error("invalid_request_error", f"Unrecognized request URL ({path})."))
+        query = {key: values[-1] for key, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        expand = {value for key, value in query.items() if key.startswith("expand[")}
+        if path == "/v1/account":
+            return _json(start_response, 200, _account(account))
+        if path == "/v1/balance":
+            return _json(start_response, 200, _balance(account))
+        if path == "/v1/payouts":
+            rows = list(account.payouts.values())
+            if "created[gte]" in query:
+                rows = [row for row in rows if row["created"] >= int(query["created[gte]"])]
+            return _json(start_response, 200, _page(rows, query, "/v1/payouts"))
+        if match := re.fullmatch(r"/v1/payouts/([\w]+)", path):
+            payout = account.payouts.get(match.group(1))
+            if payout is None:
+                return _json(start_response, 404, _error("invalid_request_error", "No such payout."))
+            return _json(start_response, 200, payout)
+        if path == "/v1/balance_transactions":
+            rows = list(account.balance_transactions.values())
+            if "payout" in query:
+                rows = [row for row in rows if row["_payout"] == query["payout"]]
+            page = _page(rows, query, "/v1/balance_transactions")
+            page["data"] = [_expanded(account, row, expand) for row in page["data"]]
+            return _json(start_response, 200, page)
         return _json(start_response, 404, _error("invalid_request_error", f"Unrecognized request URL ({path})."))
+
+
+def _account(account: SimAccount) -> dict:
+    return {
+        "id": account.id,
+        "object": "account",
+        "country": account.country,
+        "default_currency": account.default_currency,
+        "charges_enabled": True,
+        "payouts_enabled": True,
+    }
+
+
+def _balance(account: SimAccount) -> dict:
+    money = [
+        {"amount": amount, "currency": cur, "source_types": {"card": amount}} for cur, amount in account.balances.items()
+    ]
+    return {
+        "object": "balance",
+        "available": money,
+        "pending": [dict(m, amount=0) for m in money],
+        "livemode": False,
+    }
+
+
+def _public(row: dict) -> dict:
+    return {key: value for key, value in row.items() if not key.startswith("_")}
+
+
+def _page(rows: list[dict], query: dict, url: str) -> dict:
+    rows = sorted(rows, key=lambda row: (row["created"], row["id"]), reverse=True)  # newest first
+    if query.get("starting_after"):
+        ids = [row["id"] for row in rows]
+        cut = ids.index(query["starting_after"]) + 1 if query["starting_after"] in ids else len(rows)
+        rows = rows[cut:]
+    limit = max(1, min(int(query.get("limit") or 10), 100))
+    return {
+        "object": "list",
+        "url": url,
+        "has_more": len(rows) > limit,
+        "data": [_public(row) for row in rows[:limit]],
+    }
+
+
+def _expanded(account: SimAccount, txn: dict, expand: set[str]) -> dict:
+    if "data.source" not in expand or not txn.get("source"):
+        return txn
+    source_id = txn["source"]
+    source = account.charges.get(source_id) or account.refunds.get(source_id) or account.payouts.get(source_id)
+    if source is None:
+        return txn
+    source = _public(dict(source))
+    wants_intent = "data.source.payment_intent" in expand
+    if wants_intent and source.get("object") == "charge" and source.get("payment_intent") in account.payment_intents:
+        source["payment_intent"] = dict(account.payment_intents[source["payment_intent"]])
+    if source.get("object") == "refund" and "data.source.charge" in expand:
+        source["charge"] = _public(dict(account.charges[source["charge"]]))
+    return {**txn, "source": source}
 
 
 def _error(kind: str, message: str) -> dict:
@@ -60,6 +249,8 @@ def _error(kind: str, message: str) -> dict:
 def _json(start_response, status: int, body: dict):
     data = json.dumps(body).encode()
     reason = {200: "OK", 401: "Unauthorized", 404: "Not Found"}[status]
-    start_response(f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(data))),
-                                          ("Request-Id", "req_sim")])
+    start_response(
+        f"{status} {reason}",
+        [("Content-Type", "application/json"), ("Content-Length", str(len(data))), ("Request-Id", "req_sim")],
+    )
     return [data]

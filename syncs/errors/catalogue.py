@@ -747,6 +747,48 @@ _PAYOUT_ENTRIES = (
         cause=_("Some transactions of the payout were not booked, or amounts differ from the invoices."),
         remedy=_("Open the payout report, book the unmatched lines, and correct differences in Business Central."),
     ),
+    ErrorEntry(
+        code="PAY-006",
+        category=PAYOUT,
+        severity=ERROR,
+        retryable=False,
+        title=_("Payment journal does not balance against the clearing account"),
+        message=_(
+            "The customer payment journal {batch} balances against {journal_account}, but the clearing account "
+            "for {provider} in {currency} is {clearing_account}."
+        ),
+        cause=_(
+            "Customer payment lines take their balancing account from the journal batch, so the batch must "
+            "balance against the provider's clearing account."
+        ),
+        remedy=_(
+            "Set the batch's Bal. Account No. to the clearing account in Business Central, or map the clearing "
+            "account to the batch's balancing account."
+        ),
+    ),
+    ErrorEntry(
+        code="PAY-007",
+        category=PAYOUT,
+        severity=ERROR,
+        retryable=False,
+        title=_("Payout not in the local currency"),
+        message=_("Payout {payout} is in {currency}; only payouts in the local currency {lcy} are booked."),
+        cause=_(
+            "Fee and transfer lines are general journal lines, which the Business Central API books in the local "
+            "currency only."
+        ),
+        remedy=_("Book this payout by hand in Business Central, or pay out in the local currency."),
+    ),
+    ErrorEntry(
+        code="PAY-008",
+        category=PAYOUT,
+        severity=WARNING,
+        retryable=False,
+        title=_("Payout totals do not add up"),
+        message=_("The transactions of payout {payout} add up to {total}, but the provider paid out {net}."),
+        cause=_("The provider reported transactions that do not sum to the payout, or some were not received."),
+        remedy=_("Re-fetch the payout; if the difference stays, compare it with the provider's payout report."),
+    ),
 )
 
 _SYSTEM_ENTRIES = (

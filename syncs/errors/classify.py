@@ -194,7 +194,8 @@ def classify_shop_error(*, status: int | None, message: str, shop: str = "") -> 
 def _is_network_error(exc: BaseException) -> bool:
     # requests/urllib3 connection and timeout errors, without importing requests here.
     names = {cls.__name__ for cls in type(exc).__mro__}
-    return bool(names & {"ConnectionError", "Timeout", "ConnectTimeout", "ReadTimeout", "TimeoutError"})
+    network = {"ConnectionError", "Timeout", "ConnectTimeout", "ReadTimeout", "TimeoutError", "BCTransportError"}
+    return bool(names & network)
 
 
 def classify_exception(exc: BaseException) -> ClassifiedError:
@@ -222,6 +223,10 @@ def classify_exception(exc: BaseException) -> ClassifiedError:
             codes=list(getattr(exc, "error_codes", None) or []),
         )
     vendor_code = getattr(exc, "code", None)
+    if _is_network_error(exc) and status is None:
+        system = "Business Central" if "businesscentral" in module else "the remote system"
+        details = {"system": system}
+        return _classified("SYS-002", details=details, vendor_code=type(exc).__name__, vendor_message=message)
     if isinstance(vendor_code, str) and (status is not None or "connectors.businesscentral" in module):
         return classify_bc_error(code=vendor_code, message=message, status=status)
     if _is_network_error(exc):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from integrations.models import Flow
-from syncs.flows import register_flow
-from syncs.flows import products
+from syncs.flows import products, register_flow
 from syncs.models import SyncRun
 from syncs.services.stock import stock_push
 

@@ -37,11 +37,11 @@ def bc_snapshot_collect(*, client: Any, environment_name: str, environment_type:
         snap.environment_status = match.status if match else None
         if match:
             snap.environment_type = match.type or environment_type
-    gl_setup = _section(snap, "company", lambda: client.general_ledger_setup())
-    if gl_setup is None:
+    local_currency = _section(snap, "company", lambda: _local_currency(client))
+    if local_currency is None:
         return snap
     snap.company_reachable = True
-    snap.local_currency = gl_setup.local_currency_code
+    snap.local_currency = local_currency
     _section(snap, "permissions", lambda: _probe_permissions(snap, client))
     currencies = _section(snap, "currencies", lambda: client.list_records(entities.CURRENCIES))
     if currencies is not None:
@@ -59,10 +59,18 @@ def bc_snapshot_collect(*, client: Any, environment_name: str, environment_type:
     return snap
 
 
+def _local_currency(client: Any) -> str:
+    try:
+        return client.general_ledger_setup().local_currency_code
+    except (ValueError, TypeError):
+        # A setup field in a shape the client cannot parse: companyInformation carries the LCY too.
+        return client.company_information().currency_code
+
+
 def _section(snap: BCSnapshot, name: str, read):
     try:
         return read()
-    except BCError as exc:
+    except (BCError, ValueError, TypeError, KeyError) as exc:
         snap.errors[name] = classify_exception(exc)
         logger.info("Preflight could not read %s: %s", name, exc)
         return None

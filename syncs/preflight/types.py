@@ -30,7 +30,7 @@ class CheckResult:
         return cls(name, Status.PASS, message, objects or [])
 
     @classmethod
-    def problem(cls, name: str, status: Status, code: str, objects: list, **params) -> CheckResult:
+    def problem(cls, name: str, status: Status, code: str, objects: list, /, **params) -> CheckResult:
         """A warning or failure whose message is the catalogue entry rendered with ``params``."""
         return cls(name, status, get_error(code).render(**params), objects, code)
 

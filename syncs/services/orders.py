@@ -87,11 +87,15 @@ class OrdersSyncResult:
     failed: int = 0
     conflicts: int = 0
     states: dict[str, str] = field(default_factory=dict)  # order name -> link state
+    refunds: OrdersSyncResult | None = None
 
     def add(self, other: OrdersSyncResult) -> None:
         for name in ("seen", "created", "linked", "skipped", "failed", "conflicts"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.states.update(other.states)
+        if other.refunds is not None:
+            self.refunds = self.refunds or OrdersSyncResult()
+            self.refunds.add(other.refunds)
 
 
 def orders_context(
@@ -376,22 +380,33 @@ def orders_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncRe
         result.skipped += 1
         result.states[order.name] = link.state
 
-    # Lookups for the whole page: items, then customers.
-    items_resolve(ctx=ctx, keys=set().union(*(order_item_keys(o, sku_rule=ctx.settings.sku_rule) for o in to_write)))
-    plans = [customer_plan(order=order, settings=ctx.settings) for order in to_write]
-    customer_numbers = customers_resolve(
-        integration=ctx.integration,
-        client=ctx.client,
-        plans=[plan for plan in plans if not isinstance(plan, Problem) and not plan.is_fixed],
-        cache=ctx.customers,
-        run=ctx.run,
-    )
-
     links = links_ensure(
         integration=ctx.integration,
         entity_type=EntityType.ORDER,
         references={order.id: order.name for order in to_write},
     ) | {link.source_id: link for link in changed}
+    try:
+        # Lookups for the whole page: items, then customers.
+        keys = set().union(*(order_item_keys(o, sku_rule=ctx.settings.sku_rule) for o in to_write))
+        items_resolve(ctx=ctx, keys=keys)
+        plans = [customer_plan(order=order, settings=ctx.settings) for order in to_write]
+        customer_numbers = customers_resolve(
+            integration=ctx.integration,
+            client=ctx.client,
+            plans=[plan for plan in plans if not isinstance(plan, Problem) and not plan.is_fixed],
+            cache=ctx.customers,
+            run=ctx.run,
+        )
+    except BCError as exc:
+        # BC unreachable for the page's reads: every order of the page fails with the same
+        # (usually retryable) code; nothing was written.
+        error = classify_exception(exc)
+        for order in to_write:
+            link_fail(ctx=ctx, link=links[order.id], error=error, flow=Flow.ORDERS)
+            result.states[order.name] = RecordLink.State.FAILED
+        result.failed += len(to_write)
+        links_save(links.values())
+        return result
     RecordLink.objects.filter(pk__in=[links[order.id].pk for order in to_write]).update(attempts=F("attempts") + 1)
 
     jobs: list[DocumentJob] = []
@@ -407,10 +422,7 @@ def orders_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncRe
             continue
         jobs.append(outcome)
 
-    try:
-        documents_write(client=ctx.client, jobs=jobs, checkpoint=ctx.checkpoint)
-    finally:
-        # Whatever happened (even a crash after creating), persist what is known.
+    def _record() -> None:
         for job in jobs:
             order = by_id[job.key]
             link = links[order.id]
@@ -433,6 +445,15 @@ def orders_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncRe
             else:
                 result.linked += 1
         links_save(links.values())
+
+    # A Python error still records what BC answered; a killed worker records nothing, and the
+    # next run's lookup by external document number links what it had created.
+    try:
+        documents_write(client=ctx.client, jobs=jobs, checkpoint=ctx.checkpoint)
+    except Exception:
+        _record()
+        raise
+    _record()
     return result
 
 
@@ -445,13 +466,20 @@ def orders_sync(
     checkpoint: Checkpoint | None = None,
     page_size: int = PAGE_SIZE,
     on_page: Callable[[OrdersSyncResult], None] | None = None,
+    with_refunds: bool | None = None,
 ) -> OrdersSyncResult:
-    """Sync orders page by page (streamed: never more than one page in memory)."""
+    """Sync orders page by page (streamed: never more than one page in memory); then the
+    refunds of the same orders (their invoices now exist), unless refunds are switched off."""
+    from syncs.services.refunds import refunds_page_sync
+
     ctx = orders_context(integration=integration, client=client, run=run, checkpoint=checkpoint)
+    with_refunds = integration.refunds_enabled if with_refunds is None else with_refunds
     total = OrdersSyncResult()
     iterator = iter(orders)
     while page := list(islice(iterator, page_size)):
         page_result = orders_page_sync(ctx=ctx, orders=page)
+        if with_refunds:
+            page_result.refunds = refunds_page_sync(ctx=ctx, orders=page)
         total.add(page_result)
         if on_page:
             on_page(page_result)

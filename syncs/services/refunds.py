@@ -91,9 +91,8 @@ def refunds_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncR
             result.failed += 1
             continue
         jobs.append(DocumentJob(key=refund.id, draft=draft))
-    try:
-        documents_write(client=ctx.client, jobs=jobs, checkpoint=ctx.checkpoint)
-    finally:
+
+    def _record() -> None:
         for job in jobs:
             if job.document is None and job.error is None:
                 continue
@@ -111,4 +110,13 @@ def refunds_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncR
             else:
                 result.linked += 1
         links_save(links[r.id] for _, r in todo)
+
+    # A Python error still records what BC answered; a killed worker records nothing, and the
+    # next run's lookup by external document number links what it had created.
+    try:
+        documents_write(client=ctx.client, jobs=jobs, checkpoint=ctx.checkpoint)
+    except Exception:
+        _record()
+        raise
+    _record()
     return result

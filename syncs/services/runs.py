@@ -141,7 +141,14 @@ def sync_run_execute(*, run_id: int) -> None:
     if run.status != SyncRun.Status.QUEUED:
         logger.warning("Run %s is %s, not queued; not running it again.", run.pk, run.status)
         return
-    handler = flow_handler_get(run.flow)
+    try:
+        handler = flow_handler_get(run.flow)
+    except Exception as exc:
+        # A flow module that fails to import must fail the run, not leave it queued forever.
+        logger.exception("Flow handlers could not be loaded")
+        message = f"Flow handlers could not be loaded: {type(exc).__name__}: {exc}"
+        _run_fail(run=run, status=SyncRun.Status.FAILED, error_code=ERROR_UNEXPECTED, message=message)
+        return
     if handler is None:
         message = f"No handler registered for flow '{run.flow}'."
         _run_fail(run=run, status=SyncRun.Status.FAILED, error_code=ERROR_UNEXPECTED, message=message)
@@ -155,7 +162,9 @@ def sync_run_execute(*, run_id: int) -> None:
     # The lease outlives a worker killed by the task timeout by at most one TTL.
     ttl = int(settings.Q_CLUSTER.get("timeout") or 600)
     try:
-        with flow_lock(integration_id=run.integration_id, flow=run.flow, holder=f"run:{run.pk}", ttl_seconds=ttl) as lease:
+        with flow_lock(
+            integration_id=run.integration_id, flow=run.flow, holder=f"run:{run.pk}", ttl_seconds=ttl
+        ) as lease:
             if not sync_run_start(run_id=run.pk):
                 return
             run.status = SyncRun.Status.RUNNING

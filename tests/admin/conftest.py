@@ -35,6 +35,7 @@ def world(db):
     f.FlowLeaseFactory(integration=integration)
     f.WebhookEventFactory(integration=integration)
     f.PayoutTransactionFactory(payout=f.PayoutFactory(integration=integration))
+    f.PreflightCheckResultFactory(run=f.PreflightRunFactory(integration=integration))
     return integration
 
 

@@ -112,6 +112,16 @@ def test_run_preflight_says_so_when_preflight_is_not_installed(client, world, op
     assert "Preflight checks are not available in this installation." in messages_of(response)
 
 
+def test_run_preflight_enqueues_through_the_preflight_service(client, world, operator, monkeypatch):
+    services = pytest.importorskip("syncs.preflight.services")
+    calls = []
+    monkeypatch.setattr(services, "preflight_enqueue", lambda **kwargs: calls.append(kwargs))
+    client.force_login(operator)
+    response = post_action(client, CHANGELIST, "run_preflight", [world.pk])
+    assert calls == [{"integration_id": world.pk, "trigger": "manual"}]
+    assert "Queued preflight checks for 1 integration(s)." in messages_of(response)
+
+
 def test_record_link_retry_and_unlink(client, world, operator):
     client.force_login(operator)
     link = RecordLink.objects.get(integration=world)

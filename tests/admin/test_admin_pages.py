@@ -7,9 +7,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from integrations.services.secrets import encrypted_fields
+from tests import factories
 from tests.factories import FACTORY_SECRETS
 
 FERNET_PREFIX = "gAAAAA"  # every Fernet token starts with version byte 0x80 and a zero-led timestamp
@@ -58,19 +60,19 @@ def test_every_registered_page_renders_without_secrets(client, world, superuser)
     assert len(ciphertexts) == 4  # the world really stores encrypted secrets
     request = admin_request(superuser)
     for model, model_admin in project_admins():
-        info = (model._meta.app_label, model._meta.model_name)
-        changelist = client.get(reverse("admin:%s_%s_changelist" % info))
+        info = f"{model._meta.app_label}_{model._meta.model_name}"
+        changelist = client.get(reverse(f"admin:{info}_changelist"))
         assert changelist.status_code == 200, model
         assert_no_secret(changelist, ciphertexts)
 
         obj = model_admin.get_queryset(request).first()
         assert obj is not None, f"no object for {model._meta.label}: add one to the world fixture"
-        change = client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+        change = client.get(reverse(f"admin:{info}_change", args=[obj.pk]))
         assert change.status_code == 200, model
         assert_no_secret(change, ciphertexts)
 
         if model_admin.has_add_permission(request):
-            add = client.get(reverse("admin:%s_%s_add" % info))
+            add = client.get(reverse(f"admin:{info}_add"))
             assert add.status_code == 200, model
             assert_no_secret(add, ciphertexts)
 
@@ -88,11 +90,41 @@ def test_connection_inlines_say_stored_instead_of_showing_secrets(client, world,
 def test_read_only_support_sees_every_page_but_no_actions_or_delete(client, world, read_only_user):
     client.force_login(read_only_user)
     for model, _ in project_admins():
-        info = (model._meta.app_label, model._meta.model_name)
-        response = client.get(reverse("admin:%s_%s_changelist" % info))
+        info = f"{model._meta.app_label}_{model._meta.model_name}"
+        response = client.get(reverse(f"admin:{info}_changelist"))
         assert response.status_code == 200, model
         assert 'name="action"' not in response.content.decode(), model
     change = client.get(reverse("admin:integrations_integration_change", args=[world.pk]))
     assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
     delete = client.get(reverse("admin:integrations_integration_delete", args=[world.pk]))
     assert delete.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("url_name", "factory"),
+    [
+        ("admin:syncs_synclogentry_changelist", "SyncLogEntryFactory"),
+        ("admin:syncs_recordlink_changelist", "RecordLinkFactory"),
+        ("admin:syncs_syncrun_changelist", "SyncRunFactory"),
+        ("admin:syncs_webhookevent_changelist", "WebhookEventFactory"),
+        ("admin:syncs_payout_changelist", "PayoutFactory"),
+    ],
+)
+def test_large_changelists_run_a_constant_number_of_queries(client, superuser, url_name, factory):
+    make = getattr(factories, factory)
+    client.force_login(superuser)
+    make()
+    client.get(reverse(url_name))  # warm up session and content types
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(url_name)).status_code == 200
+        return len(captured.captured_queries)
+
+    few = queries()
+    for _ in range(5):
+        integration = factories.IntegrationFactory()
+        # Log entries point at a record: the record column must not cost a query per row.
+        extra = {"record_link": factories.RecordLinkFactory(integration=integration)} if "Log" in factory else {}
+        make(integration=integration, **extra)
+    assert queries() == few

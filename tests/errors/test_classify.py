@@ -187,7 +187,7 @@ def test_anything_else_is_a_generic_internal_error():
 @pytest.mark.parametrize(
     ("error", "description", "expected"),
     [
-        ("invalid_grant", "AADSTS65001: The user or administrator has not consented to use the application", "AUTH-001"),
+        ("invalid_grant", "AADSTS65001: The user or administrator has not consented", "AUTH-001"),
         ("access_denied", "The user has denied access", "AUTH-002"),
         ("invalid_grant", "AADSTS50076: Due to a configuration change made by your administrator", "AUTH-003"),
         ("invalid_request", "AADSTS50020: User account from identity provider does not exist in tenant", "AUTH-004"),
@@ -210,3 +210,18 @@ def test_exception_carrying_our_code_keeps_it():
     result = classify_exception(exc)
     assert result.entry.code == "AUTH-001"
     assert result.vendor_code == "AADSTS65001"
+
+
+def test_bc_client_exceptions_are_classified():
+    from integrations.connectors.businesscentral import BCThrottled, BCTimeout, BCValidationError
+
+    timeout = classify_exception(BCTimeout("read timed out"))
+    assert (timeout.entry.code, timeout.details["system"]) == ("SYS-002", "Business Central")
+    assert classify_exception(BCThrottled("slow down", status=429)).entry.code == "BC-008"
+    vat = BCValidationError(
+        "The VAT Posting Setup does not exist. Identification fields and values: "
+        "VAT Bus. Posting Group='EU',VAT Prod. Posting Group='LOW'",
+        code="Internal_RecordNotFound",
+        status=404,
+    )
+    assert classify_exception(vat).details == {"vat_bus_group": "EU", "vat_prod_group": "LOW"}

@@ -75,3 +75,40 @@ def bc_integration(db, sim_bc) -> Integration:
         vat_product_group="STANDARD",
     )
     return integration
+
+
+class FakeShop:
+    """The shop client surface the order flows use, over a list of order records."""
+
+    def __init__(self, orders=()):
+        self.orders = {order.name: order for order in orders}
+        self.calls: list[tuple] = []
+
+    def orders_iter(self, *, updated_since=None, created_since=None, query=None):
+        self.calls.append(("orders_iter", updated_since, created_since, query))
+        for order in self.orders.values():
+            if updated_since and order.updated_at < updated_since:
+                continue
+            if created_since and order.created_at < created_since:
+                continue
+            yield order
+
+    def orders_by_names(self, names):
+        self.calls.append(("orders_by_names", tuple(names)))
+        return [self.orders[name] for name in names if name in self.orders]
+
+    def order_get(self, order_id):
+        return next(order for order in self.orders.values() if order.id == order_id)
+
+
+@pytest.fixture
+def fake_shop(monkeypatch, bc_client):
+    from syncs.services import orders as orders_service
+
+    shop = FakeShop()
+    monkeypatch.setattr(
+        orders_service,
+        "flow_clients_build",
+        lambda *, integration: orders_service.FlowClients(bc=bc_client, shop=shop),
+    )
+    return shop

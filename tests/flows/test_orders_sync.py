@@ -80,3 +80,24 @@ def test_edited_order_is_a_conflict_with_a_diff_and_bc_is_untouched(run_sync):
     assert link.state == RecordLink.State.CONFLICT
     assert link.last_error_code == codes.ORDER_CONFLICT
     assert [change["field"] for change in link.details["diff"]] == ["line 1000", "total_price"]
+
+
+def test_refund_becomes_a_posted_credit_memo_applied_to_the_invoice(run_sync, bc_client):
+    order = se_order()
+    run_sync([order])
+    invoice_link = link_of(order)
+    refund = b.refund(line_items=[b.refund_line(sku="1000", subtotal="149.00", tax_amount="29.80")], total="149.00")
+    refunded = b.order(
+        name="#2001", lines=[b.line(sku="1000", price="149.00", tax_amount="29.80")], total="198.00", refunds=[refund]
+    )
+    result = run_sync([refunded])
+
+    assert (result.refunds.created, result.refunds.failed) == (1, 0)
+    link = RecordLink.objects.get(entity_type=EntityType.REFUND)
+    assert link.state == RecordLink.State.SYNCED
+    (memo,) = bc_client.find_by_external_document_numbers(entities.SALES_CREDIT_MEMOS, ["#2001-R501"])["#2001-R501"]
+    assert memo.invoice_id == invoice_link.target_id
+    assert memo.total_amount_including_tax == Decimal("149.00")
+    assert memo.status in ("Open", "Paid")  # posted; applied to the invoice
+    # Rerun: nothing new.
+    assert run_sync([refunded]).refunds.created == 0

@@ -11,7 +11,10 @@ def test_missing_or_unknown_token_is_rejected_with_bc_envelope(bc_server):
     for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic dXNlcjpwYXNz"}):
         response = requests.get(f"{bc_server.url}/companies", headers=headers, timeout=10)
         assert response.status_code == 401
-        assert error_of(response) == ("Authentication_InvalidCredentials", "The server has rejected the client credentials.")
+        assert error_of(response) == (
+            "Authentication_InvalidCredentials",
+            "The server has rejected the client credentials.",
+        )
     assert bc_server.sim.request_count == 0
 
 
@@ -38,8 +41,8 @@ def test_companies_listed_per_environment(bc, bc_server):
 
 
 def test_unknown_routes_are_404_not_found(bc, bc_server):
-    for url in (f"{bc.company_url}/unicorns", f"{bc_server.base_url}/v2.0/{bc.sim.tenant_id}/nosuchenv/api/v2.0/companies",
-                f"{bc_server.base_url}/something/else"):  # fmt: skip
+    unknown_environment = f"{bc_server.base_url}/v2.0/{bc.sim.tenant_id}/nosuchenv/api/v2.0/companies"
+    for url in (f"{bc.company_url}/unicorns", unknown_environment, f"{bc_server.base_url}/something/else"):
         response = bc.get(url)
         assert response.status_code == 404
         code, message = error_of(response)
@@ -119,7 +122,9 @@ def test_customer_create_numbering_and_validation(bc):
     assert created.headers["ETag"] == created.json()["@odata.etag"]
     missing_name = bc.post("customers", json={"email": "a@b.example"})
     assert error_of(missing_name) == ("Application_DialogException", 'A "displayName" must be provided.')
-    bad_terms = bc.post("customers", json={"displayName": "X", "paymentTermsId": "11111111-1111-1111-1111-111111111111"})
+    bad_terms = bc.post(
+        "customers", json={"displayName": "X", "paymentTermsId": "11111111-1111-1111-1111-111111111111"}
+    )
     assert error_of(bad_terms)[1] == 'The "paymentTermsId" does not match to a Payment Terms.'
     unknown_field = bc.post("customers", json={"displayName": "X", "colour": "red"})
     assert unknown_field.status_code == 400 and "colour" in error_of(unknown_field)[1]

@@ -14,27 +14,33 @@ from tests.factories import IntegrationFactory
 @pytest.mark.django_db
 def test_second_taker_is_refused_while_the_lease_is_held():
     integration = IntegrationFactory()
-    with flow_lock(integration_id=integration.pk, flow=Flow.ORDERS, holder="run:1", ttl_seconds=60):
-        with pytest.raises(FlowLocked):
-            with flow_lock(integration_id=integration.pk, flow=Flow.ORDERS, holder="run:2", ttl_seconds=60):
-                pass  # pragma: no cover
+    with (
+        flow_lock(integration_id=integration.pk, flow=Flow.ORDERS, holder="run:1", ttl_seconds=60),
+        pytest.raises(FlowLocked),
+        flow_lock(integration_id=integration.pk, flow=Flow.ORDERS, holder="run:2", ttl_seconds=60),
+    ):
+        pass  # pragma: no cover
 
 
 @pytest.mark.django_db
 def test_other_flows_and_integrations_are_independent():
     integration, other = IntegrationFactory(), IntegrationFactory()
-    with flow_lock(integration_id=integration.pk, flow=Flow.ORDERS, holder="a", ttl_seconds=60):
-        with flow_lock(integration_id=integration.pk, flow=Flow.STOCK, holder="b", ttl_seconds=60):
-            with flow_lock(integration_id=other.pk, flow=Flow.ORDERS, holder="c", ttl_seconds=60):
-                assert FlowLease.objects.exclude(holder="").count() == 3
+    with (
+        flow_lock(integration_id=integration.pk, flow=Flow.ORDERS, holder="a", ttl_seconds=60),
+        flow_lock(integration_id=integration.pk, flow=Flow.STOCK, holder="b", ttl_seconds=60),
+        flow_lock(integration_id=other.pk, flow=Flow.ORDERS, holder="c", ttl_seconds=60),
+    ):
+        assert FlowLease.objects.exclude(holder="").count() == 3
 
 
 @pytest.mark.django_db
 def test_release_frees_the_lease_even_when_the_block_raises():
     integration = IntegrationFactory()
-    with pytest.raises(RuntimeError):
-        with flow_lock(integration_id=integration.pk, flow=Flow.ORDERS, holder="run:1", ttl_seconds=60):
-            raise RuntimeError("boom")
+    with (
+        pytest.raises(RuntimeError),
+        flow_lock(integration_id=integration.pk, flow=Flow.ORDERS, holder="run:1", ttl_seconds=60),
+    ):
+        raise RuntimeError("boom")
     lease = FlowLease.objects.get(integration=integration, flow=Flow.ORDERS)
     assert lease.holder == "" and lease.expires_at is None
     with flow_lock(integration_id=integration.pk, flow=Flow.ORDERS, holder="run:2", ttl_seconds=60) as handle:

@@ -70,6 +70,33 @@ def test_execute_without_a_registered_handler_fails_the_run_clearly(handlers):
     assert SyncLogEntry.objects.get(run=run).level == SyncLogEntry.Level.ERROR
 
 
+def test_execute_fails_the_run_when_flow_modules_cannot_be_loaded(monkeypatch):
+    def broken_discovery():
+        raise ImportError("cannot import name 'x' from 'syncs.flows.orders'")
+
+    monkeypatch.setattr(flows, "flows_autodiscover", broken_discovery)
+    run = SyncRunFactory()
+    sync_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.error_code) == ("failed", "SYS-001")
+    assert run.error_message.startswith("Flow handlers could not be loaded: ImportError")
+
+
+def test_register_flow_refuses_a_second_handler_for_a_flow(handlers):
+    flows.register_flow("orders")(lambda run: None)
+    with pytest.raises(ValueError, match="already has a handler"):
+
+        @flows.register_flow("orders")
+        def other_orders(run):  # pragma: no cover
+            pass
+
+
+def test_autodiscovery_finds_flow_modules():
+    flows.flows_autodiscover()
+    assert flows.flow_handler_get("no-such-flow") is None
+    assert set(flows.FLOW_HANDLERS) <= set(Flow.values)
+
+
 def test_execute_runs_the_handler_under_the_lease_and_stores_counts(handlers):
     seen = {}
 

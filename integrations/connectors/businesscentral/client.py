@@ -383,6 +383,8 @@ class BusinessCentralClient:
             for rows in self.iter_pages(url, params=query_params(filter=filter)):
                 yield from rows
         except BCNotFound as exc:
+            if exc.code not in ("", "BadRequest_NotFound"):  # e.g. Internal_CompanyNotFound: not about the page
+                raise
             raise PageNotPublished(page, code=exc.code, correlation_id=exc.correlation_id) from None
 
     def vat_posting_setup(self) -> list[VatPostingSetupRow]:

@@ -132,6 +132,8 @@ def error_class_for(*, status: int | None, code: str) -> type[BCError]:
 def error_from_envelope(*, status: int | None, body: Any, fallback_message: str = "") -> BCError:
     """Build the typed exception for an error response (a BC envelope or anything else)."""
     error = body.get("error") if isinstance(body, dict) else None
+    if error is None and isinstance(body, dict) and "code" in body:
+        error = body  # the admin center API answers {"code", "message"} without the "error" wrapper
     if isinstance(error, dict):
         code = str(error.get("code") or "")
         raw_message = str(error.get("message") or "")

@@ -408,6 +408,12 @@ class NoSeries:
     description: str = field(default="", metadata={"json": "Description"})
     default_nos: bool = field(default=False, metadata={"json": "Default_Nos"})
     manual_nos: bool = field(default=False, metadata={"json": "Manual_Nos"})
+    date_order: bool = field(default=False, metadata={"json": "Date_Order"})
+    # The page shows the series' current line; NoSeriesLine has every line.
+    start_no: str = field(default="", metadata={"json": "StartNo"})
+    end_no: str = field(default="", metadata={"json": "EndNo"})
+    last_no_used: str = field(default="", metadata={"json": "LastNoUsed"})
+    last_date_used: date | None = field(default=None, metadata={"json": "LastDateUsed"})
     raw: dict[str, Any] = _raw()
 
 
@@ -420,6 +426,7 @@ class NoSeriesLine:
     ending_no: str = field(default="", metadata={"json": "Ending_No"})
     warning_no: str = field(default="", metadata={"json": "Warning_No"})
     last_no_used: str = field(default="", metadata={"json": "Last_No_Used"})
+    last_date_used: date | None = field(default=None, metadata={"json": "Last_Date_Used"})
     increment_by_no: int = field(default=1, metadata={"json": "Increment_by_No"})
     open: bool = field(default=True, metadata={"json": "Open"})
     raw: dict[str, Any] = _raw()

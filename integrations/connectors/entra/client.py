@@ -150,9 +150,7 @@ class EntraClient:
         account = next((a for a in self.app.get_accounts() if a.get("home_account_id") == home_account_id), None)
         if account is None:
             raise exc.ReauthRequired("No signed-in account is stored for this connection.")
-        result = self._call(
-            self.app.acquire_token_silent_with_error, self.scopes, account, force_refresh=force_refresh
-        )
+        result = self._call(self.app.acquire_token_silent_with_error, self.scopes, account, force_refresh=force_refresh)
         if not result:
             raise exc.ReauthRequired("No usable token is stored for this connection.")
         if "error" in result:

@@ -25,10 +25,14 @@ class AuthErrorCode:
 CONSENT_REQUIRED = AuthErrorCode(
     "AUTH-001",
     _("Your IT administrator must approve Junipeer"),
-    _("Microsoft Entra ID has no consent for Junipeer in your organisation (AADSTS65001): the tenant does not "
-      "allow users to consent to third-party applications."),
-    _("Ask your IT administrator to open the admin-consent link and approve Junipeer for the organisation, "
-      "or to allow user consent for third-party apps. Then sign in again."),
+    _(
+        "Microsoft Entra ID has no consent for Junipeer in your organisation (AADSTS65001): the tenant does not "
+        "allow users to consent to third-party applications."
+    ),
+    _(
+        "Ask your IT administrator to open the admin-consent link and approve Junipeer for the organisation, "
+        "or to allow user consent for third-party apps. Then sign in again."
+    ),
     (65001,),
 )
 ACCESS_DENIED = AuthErrorCode(
@@ -42,25 +46,33 @@ ACCESS_DENIED = AuthErrorCode(
 MFA_REQUIRED = AuthErrorCode(
     "AUTH-003",
     _("Multi-factor authentication or conditional access blocked the sign-in"),
-    _("A conditional access policy in your organisation requires multi-factor authentication or blocks this "
-      "sign-in (AADSTS50076, 50079 or 53003)."),
-    _("Sign in again interactively and complete multi-factor authentication. If it is still blocked, ask your IT "
-      "administrator to allow Junipeer in the conditional access policy."),
+    _(
+        "A conditional access policy in your organisation requires multi-factor authentication or blocks this "
+        "sign-in (AADSTS50076, 50079 or 53003)."
+    ),
+    _(
+        "Sign in again interactively and complete multi-factor authentication. If it is still blocked, ask your IT "
+        "administrator to allow Junipeer in the conditional access policy."
+    ),
     (50076, 50079, 53003, 50158),
 )
 WRONG_ACCOUNT_TYPE = AuthErrorCode(
     "AUTH-004",
     _("A personal Microsoft account cannot connect Business Central"),
-    _("The account used is a personal Microsoft account (Outlook, Hotmail, Live), or does not belong to a work "
-      "organisation (AADSTS50020 or 9002331). Business Central needs a work or school account."),
+    _(
+        "The account used is a personal Microsoft account (Outlook, Hotmail, Live), or does not belong to a work "
+        "organisation (AADSTS50020 or 9002331). Business Central needs a work or school account."
+    ),
     _("Sign in with the work account you use for Business Central."),
     (50020, 9002331, 500200),
 )
 REAUTH_REQUIRED = AuthErrorCode(
     "AUTH-005",
     _("The connection to Business Central has expired"),
-    _("Microsoft no longer accepts the stored refresh token: it expired after 90 days without use, was revoked, "
-      "or was replaced (AADSTS700082, 70008, 70043 or another invalid_grant). Syncs are paused."),
+    _(
+        "Microsoft no longer accepts the stored refresh token: it expired after 90 days without use, was revoked, "
+        "or was replaced (AADSTS700082, 70008, 70043 or another invalid_grant). Syncs are paused."
+    ),
     _("Reconnect Business Central: sign in with Microsoft again from the integration page."),
     (700082, 70008, 70043, 70000, 50173),
 )
@@ -73,16 +85,22 @@ INTERACTION_REQUIRED = AuthErrorCode(
 WRONG_ORGANISATION = AuthErrorCode(
     "AUTH-007",
     _("Signed in to another organisation"),
-    _("The account belongs to a different Microsoft organisation than the Business Central company this "
-      "integration is connected to."),
-    _("Sign in with an account of the organisation that owns the connected company, or connect the other "
-      "company as a new integration."),
+    _(
+        "The account belongs to a different Microsoft organisation than the Business Central company this "
+        "integration is connected to."
+    ),
+    _(
+        "Sign in with an account of the organisation that owns the connected company, or connect the other "
+        "company as a new integration."
+    ),
 )
 SIGNIN_EXPIRED = AuthErrorCode(
     "AUTH-008",
     _("The sign-in session expired"),
-    _("The answer from Microsoft did not match a sign-in started in this browser (state missing or different), "
-      "for example after a long pause, a second tab or a browser restart."),
+    _(
+        "The answer from Microsoft did not match a sign-in started in this browser (state missing or different), "
+        "for example after a long pause, a second tab or a browser restart."
+    ),
     _("Start the Microsoft sign-in again."),
     severity="warning",
 )

@@ -36,6 +36,9 @@ BULK_FINISHED = {"COMPLETED", "FAILED", "CANCELED", "EXPIRED"}
 # Shopify accepts at most 250 quantities per inventorySetQuantities call.
 INVENTORY_BATCH = 250
 NAMES_PER_QUERY = 25
+# Page sizes that keep each page's requested cost under Shopify's 1,000-point query limit.
+PAGE_SIZES = {"orders": 3, "products": 10}
+DEFAULT_PAGE_SIZE = 50
 
 
 class ShopifyClient:
@@ -48,7 +51,7 @@ class ShopifyClient:
         api_root: str | None = None,
         session: requests.Session | None = None,
         timeout: tuple[float, float] = (5.0, 60.0),
-        page_size: int = 10,
+        page_size: int | None = None,
         max_throttle_retries: int = 5,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -101,7 +104,10 @@ class ShopifyClient:
         headers = {"X-Shopify-Access-Token": self._token, "Content-Type": "application/json"}
         try:
             response = self._session.post(
-                self.endpoint, json={"query": query, "variables": variables or {}}, headers=headers, timeout=self._timeout
+                self.endpoint,
+                json={"query": query, "variables": variables or {}},
+                headers=headers,
+                timeout=self._timeout,
             )
         except requests.RequestException as exc:
             raise ShopifyError(f"Shopify could not be reached ({type(exc).__name__}).") from exc
@@ -136,15 +142,16 @@ class ShopifyClient:
 
     def _wait(self, seconds: float) -> None:
         if seconds > 0:
-            logger.info("Shopify cost bucket low for %s: waiting %.2fs", self.shop_domain, seconds)
+            logger.debug("Shopify cost bucket low for %s: waiting %.2fs", self.shop_domain, seconds)
             self.stats.waited_seconds += seconds
             self._sleep(seconds)
 
     def paginate(self, query: str, path: tuple[str, ...], variables: dict | None = None) -> Iterator[dict]:
         """Yield the nodes of the connection at ``path``, following pageInfo cursors."""
+        first = self.page_size or PAGE_SIZES.get(path[-1], DEFAULT_PAGE_SIZE)
         after = None
         while True:
-            data = self.execute(query, {**(variables or {}), "first": self.page_size, "after": after})
+            data = self.execute(query, {**(variables or {}), "first": first, "after": after})
             connection = _dig(data, path)
             if connection is None:
                 raise ShopifyNotFound(f"Shopify returned no {'.'.join(path)}.")

@@ -31,7 +31,7 @@ amountSet {{ {MONEY_BAG} }}
 
 # How many nested rows one order page asks for. An order with more line items is completed with
 # ORDER_LINE_ITEMS_PAGE; the other nested lists are far below these limits in practice.
-LINE_ITEMS_FIRST = 20
+LINE_ITEMS_FIRST = 10
 ORDER_FIELDS = f"""
 id name createdAt updatedAt cancelledAt test displayFinancialStatus displayFulfillmentStatus
 currencyCode presentmentCurrencyCode email phone tags note taxesIncluded
@@ -60,7 +60,7 @@ transactions(first: 10) {{ {TRANSACTION_FIELDS} }}
 refunds(first: 5) {{
   id createdAt note
   totalRefundedSet {{ {MONEY_BAG} }}
-  refundLineItems(first: 10) {{
+  refundLineItems(first: 5) {{
     edges {{ node {{ quantity restockType lineItem {{ id sku }}
       subtotalSet {{ {MONEY_BAG} }} totalTaxSet {{ {MONEY_BAG} }} }} }}
   }}
@@ -118,7 +118,7 @@ inventoryItem { id measurement { weight { unit value } } }
 
 PRODUCT_FIELDS = f"""
 id title handle status vendor productType tags updatedAt
-variants(first: 50) {{ edges {{ node {{ {VARIANT_FIELDS} }} }} }}
+variants(first: 20) {{ edges {{ node {{ {VARIANT_FIELDS} }} }} }}
 """
 
 PRODUCTS_PAGE = f"""

@@ -136,14 +136,14 @@ class RefundLineItem:
     sku: str
     quantity: int
     restock_type: str  # RETURN / CANCEL / NO_RESTOCK / LEGACY_RESTOCK
-    subtotal: MoneyBag
-    total_tax: MoneyBag
+    subtotal: MoneyBag  # price x quantity: includes VAT when the order's taxes_included
+    total_tax: MoneyBag  # the VAT part
 
 
 @dataclass(frozen=True, slots=True)
 class RefundShippingLine:
     shipping_line_id: str
-    subtotal: MoneyBag
+    subtotal: MoneyBag  # before tax (Shopify's subtotalAmountSet), whatever taxes_included says
     tax: MoneyBag
 
 

@@ -88,7 +88,9 @@ def _not_published(name: str, snap: BCSnapshot) -> CheckResult | None:
     missing = missing or ["NoSeries", "NoSeriesLines"]
     pages = {"NoSeries": "456", "NoSeriesLines": "457"}
     problems = [
-        CheckResult.problem(name, Status.FAIL, "BC-601", [f"page {pages[p]}"], page_id=pages[p], service_name=p)
+        CheckResult.problem(
+            name, Status.FAIL, "BC-601", [{"page": pages[p], "service_name": p}], page_id=pages[p], service_name=p
+        )
         for p in missing
     ]
     return combine(name, problems, "")

@@ -23,7 +23,12 @@ def check_vat_posting_setup(facts: IntegrationFacts, snap: BCSnapshot) -> list[C
     if snap.vat_setup is None or "VATPostingSetup" in snap.unpublished_pages:
         return [
             CheckResult.problem(
-                NAME, Status.FAIL, "BC-601", ["page 472"], page_id="472", service_name="VATPostingSetup"
+                NAME,
+                Status.FAIL,
+                "BC-601",
+                [{"page": "472", "service_name": "VATPostingSetup"}],
+                page_id="472",
+                service_name="VATPostingSetup",
             )
         ]
     problems = []

@@ -3,22 +3,15 @@ import random
 import pytest
 
 from integrations.connectors.businesscentral import BusinessCentralClient, RetryPolicy
-from tests.connectors.businesscentral.fakes import COMPANY_ID, ROOT, TENANT, TOKEN, ScriptedBC, mounted_session
-
-
-class FakeClock:
-    """Time that only moves when the client sleeps: retry tests never wait."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.connectors.businesscentral.fakes import (
+    COMPANY_ID,
+    ROOT,
+    TENANT,
+    TOKEN,
+    FakeClock,
+    ScriptedBC,
+    mounted_session,
+)
 
 
 @pytest.fixture

@@ -87,3 +87,18 @@ def mounted_session(app) -> requests.Session:
     session = requests.Session()
     session.mount(ROOT, WSGIAdapter(app))
     return session
+
+
+class FakeClock:
+    """Time that only moves when the client sleeps: retry tests never wait."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds

@@ -451,3 +451,16 @@ def test_default_session_uses_the_ca_bundle_setting(settings):
     assert client._transport.session.verify == "/etc/ssl/private-ca.pem"
     assert client._transport.session.trust_env is True
     assert client._transport.timeout == (settings.BC_HTTP_CONNECT_TIMEOUT, settings.BC_HTTP_READ_TIMEOUT)
+
+
+def test_unknown_company_on_an_odatav4_page_is_not_reported_as_unpublished(fake_bc, client):
+    fake_bc.on(
+        "GET",
+        r".*/ODataV4/.*",
+        Reply(404, envelope("Internal_CompanyNotFound", "Cannot open company 'CRONUS Sverige AB'.")),
+    )
+
+    with pytest.raises(BCNotFound) as caught:
+        client.no_series_lines()
+    assert not isinstance(caught.value, PageNotPublished)
+    assert caught.value.code == "Internal_CompanyNotFound"

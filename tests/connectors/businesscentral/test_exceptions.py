@@ -71,3 +71,10 @@ def test_non_json_error_body_uses_the_http_reason():
     assert isinstance(error, BCServerError)
     assert error.message == "Bad Gateway"
     assert error.code == ""
+
+
+def test_admin_center_error_without_the_error_wrapper():
+    body = {"code": "applicationTypeDoesNotExist", "message": "Application type 'X' does not exist."}
+    error = error_from_envelope(status=404, body=body)
+    assert isinstance(error, BCNotFound)
+    assert (error.code, error.message) == ("applicationTypeDoesNotExist", "Application type 'X' does not exist.")

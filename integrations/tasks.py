@@ -1,0 +1,11 @@
+"""django-q2 tasks of the integrations app: thin wrappers that call one service."""
+
+from __future__ import annotations
+
+
+def bc_tokens_refresh_task() -> dict:
+    """Hourly: refresh Business Central tokens that expire soon or were idle for a week."""
+    from integrations.services.bc_auth import bc_tokens_refresh_all
+
+    summary = bc_tokens_refresh_all()
+    return {"refreshed": summary.refreshed, "skipped": summary.skipped, "failed": summary.failed}

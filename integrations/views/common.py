@@ -1,0 +1,8 @@
+"""Small helpers shared by the merchant views."""
+
+from __future__ import annotations
+
+
+def _posted(request):
+    # `request.POST or None` would treat an empty POST as unbound and skip validation.
+    return request.POST if request.method == "POST" else None

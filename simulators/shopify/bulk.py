@@ -1,0 +1,134 @@
+"""Bulk query operations: validated at submission, RUNNING for ``sim.bulk_polls`` polls, then run
+over the whole store and written as JSONL that the simulator serves at ``/bulk/<id>.jsonl``.
+
+JSONL follows Shopify: one line per node of the top-level connection; the nodes of a nested
+connection get their own lines with ``__parentId``, right after their parent.
+"""
+
+from __future__ import annotations
+
+import json
+
+from graphql import GraphQLError, OperationType, execute_sync, parse, validate
+
+from simulators.shopify.clock import iso
+
+
+def submit(store, sim, query: str, base_url: str) -> tuple[dict | None, list[dict]]:
+    try:
+        document = parse(query)
+    except GraphQLError as exc:
+        return None, [{"field": ["query"], "message": f"Invalid bulk query: {exc.message}", "code": "INVALID"}]
+    errors = validate(sim.schema, document)
+    if errors:
+        return None, [
+            {"field": ["query"], "message": f"Invalid bulk query: {e.message}", "code": "INVALID"} for e in errors
+        ]
+    operations = [d for d in document.definitions if getattr(d, "operation", None) is not None]
+    if len(operations) != 1 or operations[0].operation != OperationType.QUERY:
+        return None, [
+            {"field": ["query"], "message": "Bulk queries must contain exactly one query.", "code": "INVALID"}
+        ]
+    running = [op for op in store.bulk_operations.values() if op["status"] in ("CREATED", "RUNNING")]
+    if running:
+        message = f"A bulk query operation for this app and shop is already in progress: {running[0]['id']}."
+        return None, [{"field": None, "message": message, "code": "OPERATION_IN_PROGRESS"}]
+    op_id = store.new_id("BulkOperation")
+    operation = {
+        "__typename": "BulkOperation",
+        "id": op_id,
+        "status": "RUNNING",
+        "errorCode": None,
+        "createdAt": store.now_iso(),
+        "completedAt": None,
+        "objectCount": 0,
+        "rootObjectCount": 0,
+        "fileSize": None,
+        "url": None,
+        "partialDataUrl": None,
+        "query": query,
+        "type": "QUERY",
+        "_document": document,
+        "_polls_left": sim.bulk_polls,
+        "_base_url": base_url,
+    }
+    store.bulk_operations[op_id] = operation
+    return operation, []
+
+
+def current(store, sim, info):
+    if not store.bulk_operations:
+        return None
+    return poll(store, sim, list(store.bulk_operations.values())[-1], info)
+
+
+def poll(store, sim, node, info):
+    """Reading a running operation moves it forward; the last poll runs it and writes the file."""
+    if node is None or node.get("__typename") != "BulkOperation" or node["status"] != "RUNNING":
+        return node
+    if node["_polls_left"] > 0:
+        node["_polls_left"] -= 1
+        return node
+    _run(store, sim, node)
+    return node
+
+
+def _run(store, sim, operation: dict) -> None:
+    result = execute_sync(sim.schema, operation["_document"], context_value={"bulk": True, "sim": sim})
+    if result.errors:
+        operation.update(status="FAILED", errorCode="INTERNAL_SERVER_ERROR", completedAt=store.now_iso())
+        return
+    lines: list[str] = []
+    roots = 0
+    for value in (result.data or {}).values():
+        for node in _nodes(value):
+            roots += 1
+            _flatten(node, None, lines)
+    body = ("\n".join(lines) + "\n").encode() if lines else b""
+    number = operation["id"].rsplit("/", 1)[-1]
+    if body:
+        store.bulk_files[number] = body
+    operation.update(
+        status="COMPLETED",
+        completedAt=iso(store.clock.now()),
+        objectCount=len(lines),
+        rootObjectCount=roots,
+        fileSize=len(body),
+        url=f"{operation['_base_url']}/bulk/{number}.jsonl" if body else None,
+    )
+
+
+def _is_connection(value) -> bool:
+    return isinstance(value, dict) and (isinstance(value.get("edges"), list) or isinstance(value.get("nodes"), list))
+
+
+def _nodes(value) -> list:
+    if not isinstance(value, dict):
+        return []
+    if "edges" in value:
+        return [edge["node"] for edge in value["edges"]]
+    return list(value.get("nodes") or [])
+
+
+def _flatten(node: dict, parent_id: str | None, lines: list[str]) -> None:
+    children: list[dict] = []
+
+    def strip(value):
+        if isinstance(value, dict):
+            out = {}
+            for key, item in value.items():
+                if _is_connection(item):
+                    children.extend(_nodes(item))
+                else:
+                    out[key] = strip(item)
+            return out
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    own = strip(node)
+    if parent_id is not None:
+        own["__parentId"] = parent_id
+    lines.append(json.dumps(own, separators=(",", ":")))
+    for child in children:
+        _flatten(child, node.get("id"), lines)

@@ -1,0 +1,57 @@
+"""The orders flow: discover orders (sweep, webhook, retry, backfill) and sync them into BC."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from integrations.models import Flow
+from syncs.flows import register_flow
+from syncs.models import SyncLogEntry, SyncRun
+from syncs.services import orders as orders_service
+from syncs.services.discovery import cursor_save, is_sweep, orders_discover
+from syncs.services.runs import sync_log
+
+
+def run_counts_add(*, run: SyncRun, result, client) -> None:
+    run.records_seen += result.seen
+    run.records_created += result.created
+    run.records_updated += result.linked
+    run.records_skipped += result.skipped
+    run.records_failed += result.failed
+    run.api_requests = client.stats.requests
+    run.api_operations = client.stats.operations
+
+
+def _dry_run(run: SyncRun) -> bool:
+    if run.integration.allow_writes:
+        return False
+    sync_log(
+        run=run,
+        integration_id=run.integration_id,
+        flow=run.flow,
+        level=SyncLogEntry.Level.WARNING,
+        message="Writes to Business Central are off until go-live; use the order preview to see what would be written.",
+    )
+    return True
+
+
+@register_flow(Flow.ORDERS)
+def orders_run(run: SyncRun) -> None:
+    integration = run.integration
+    if _dry_run(run):
+        return
+    clients = orders_service.flow_clients_build(integration=integration)
+    started = timezone.now()  # taken before the fetch: the cursor never skips an order
+    orders = orders_discover(integration=integration, shop_client=clients.shop, parameters=run.parameters or {})
+
+    def page_done(page) -> None:
+        run_counts_add(run=run, result=page, client=clients.bc)
+        if page.refunds:
+            run_counts_add(run=run, result=page.refunds, client=clients.bc)
+        lease = getattr(run, "lease", None)
+        if lease is not None:
+            lease.renew()
+
+    orders_service.orders_sync(integration=integration, orders=orders, client=clients.bc, run=run, on_page=page_done)
+    if is_sweep(run.parameters or {}):
+        cursor_save(integration=integration, loaded_at=started)

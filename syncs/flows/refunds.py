@@ -1,0 +1,39 @@
+"""The refunds flow: credit memos for the refunds of named orders (a refunds/create webhook).
+
+The orders flow books the refunds of every order it sweeps; this handler serves webhooks and
+retries of refund links without waiting for the next sweep.
+"""
+
+from __future__ import annotations
+
+from integrations.models import Flow
+from syncs.flows import register_flow
+from syncs.flows.orders import _dry_run, run_counts_add
+from syncs.models import EntityType, RecordLink, SyncRun
+from syncs.services import orders as orders_service
+from syncs.services.discovery import orders_discover
+from syncs.services.refunds import refunds_page_sync
+
+
+def _order_names_for_refund_retry(run: SyncRun) -> list[str]:
+    links = RecordLink.objects.filter(integration_id=run.integration_id, entity_type=EntityType.REFUND)
+    ids = (run.parameters or {}).get("record_link_ids")
+    links = links.filter(pk__in=ids) if ids else links.filter(state=RecordLink.State.PENDING)
+    # A refund's reference is "<order name>-R<id>".
+    return sorted({ref.rsplit("-R", 1)[0] for ref in links.values_list("source_reference", flat=True) if ref})
+
+
+@register_flow(Flow.REFUNDS)
+def refunds_run(run: SyncRun) -> None:
+    integration = run.integration
+    if _dry_run(run):
+        return
+    clients = orders_service.flow_clients_build(integration=integration)
+    parameters = dict(run.parameters or {})
+    if parameters.get("retry"):
+        parameters = {"order_names": _order_names_for_refund_retry(run)}
+    ctx = orders_service.orders_context(integration=integration, client=clients.bc, run=run)
+    orders = list(orders_discover(integration=integration, shop_client=clients.shop, parameters=parameters))
+    for start in range(0, len(orders), orders_service.PAGE_SIZE):
+        result = refunds_page_sync(ctx=ctx, orders=orders[start : start + orders_service.PAGE_SIZE])
+        run_counts_add(run=run, result=result, client=clients.bc)

@@ -1,0 +1,37 @@
+"""Retry failed records: ``manage.py retry_failed <integration id> [--flow orders] [--queue]``.
+
+Failed links go back to pending and one retry run per flow picks them up; a retried order is
+looked up in BC before anything is created, so it creates its document once.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from integrations.models import Flow
+from syncs.models import SyncRun
+from syncs.services.dispatch import records_retry_failed
+from syncs.services.runs import sync_run_execute
+
+from .sync import run_report
+
+
+class Command(BaseCommand):
+    help = "Retry every failed record of an integration (optionally of one flow)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("integration_id", type=int)
+        parser.add_argument("--flow", choices=Flow.values, default=None)
+        parser.add_argument("--queue", action="store_true", help="Leave the runs to the workers.")
+
+    def handle(self, *args, integration_id: int, flow: str | None, queue: bool, **options):
+        runs = records_retry_failed(integration_id=integration_id, flow=flow)
+        if not runs:
+            self.stdout.write("Nothing to retry.")
+            return
+        for run in runs:
+            if not queue:
+                # Eager task settings may already have run it; execute skips a run that is not queued.
+                sync_run_execute(run_id=run.pk)
+            run = SyncRun.objects.get(pk=run.pk)
+            self.stdout.write(run_report(run) if not queue else f"Queued {run.flow} retry run #{run.pk}.")

@@ -1,0 +1,66 @@
+"""The interface every payment provider implements (one module per provider).
+
+A provider turns its vendor's payouts into ``ProviderPayout`` / ``ProviderTransaction`` records.
+It never drops a transaction: a type it does not know is returned with ``mapped_type="unknown"``
+and its raw type, so staging keeps it and the report shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from syncs.models import Payout, PayoutTransaction
+
+MappedType = PayoutTransaction.MappedType
+PayoutStatus = Payout.Status
+
+
+@dataclass(frozen=True)
+class ProviderTransaction:
+    id: str
+    raw_type: str
+    mapped_type: str  # a PayoutTransaction.MappedType value
+    amount: Decimal  # gross, signed as the provider reports it (refunds negative)
+    fee: Decimal
+    net: Decimal
+    currency: str
+    order_reference: str = ""  # the shop order name the money belongs to, "" when none
+    source_reference: str = ""  # the charge / refund id at the provider
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ProviderPayout:
+    id: str
+    status: str  # a Payout.Status value
+    currency: str
+    amount: Decimal  # net paid out
+    arrival_date: dt.date | None
+    gross: Decimal | None = None
+    fees: Decimal | None = None
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+class PayoutProvider:
+    """Subclass per provider and register it with ``@register_provider``."""
+
+    name: ClassVar[str] = ""
+
+    @classmethod
+    def for_connection(cls, connection: Any, *, client: Any = None) -> PayoutProvider:
+        """Build from a PaymentProviderConnection; ``client`` replaces the vendor client (tests)."""
+        raise NotImplementedError
+
+    def payouts_since(self, since: dt.datetime | None) -> Iterator[ProviderPayout]:
+        raise NotImplementedError
+
+    def payout_transactions(self, payout: ProviderPayout) -> list[ProviderTransaction]:
+        raise NotImplementedError
+
+    def order_reference(self, raw_transaction: Any) -> str:
+        """The shop order name a transaction paid (or refunded); "" when it names none."""
+        raise NotImplementedError

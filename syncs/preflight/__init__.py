@@ -1,0 +1,5 @@
+"""Preflight: a health check of an integration's Business Central setup (design.md section 6).
+
+run = preflight_run(integration_id=..., trigger="manual")
+if preflight_blocking_failures(run): ...
+"""

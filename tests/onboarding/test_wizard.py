@@ -1,0 +1,250 @@
+"""The Get Started wizard, step by step, with every system behind a simulator."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from integrations.models import BusinessCentralConnection, Integration, PaymentProviderConnection, ShopConnection
+from integrations.services import onboarding
+from tests.fixtures.shopify import ACCESS_TOKEN, SHOP_DOMAIN
+
+
+def url(name, integration):
+    return reverse(f"merchant:{name}", args=[integration.pk])
+
+
+@pytest.fixture
+def shop(settings, shopify_server):
+    settings.SHOPIFY_API_ROOT = shopify_server.url
+    return shopify_server
+
+
+class TestSignupAndHome:
+    def test_signup_creates_tenant_owner_and_logs_in(self, client, db):
+        response = client.post(
+            reverse("merchant:signup"),
+            {"organisation_name": "Nordic Socks AB", "email": "Anna@Socks.example", "password1": "Sock-drawer-42",
+             "password2": "Sock-drawer-42"},
+        )
+
+        assert response.status_code == 302
+        home = client.get(reverse("merchant:home"))
+        assert "Nordic Socks AB" in home.content.decode()
+        assert home.context["tenant"].memberships.get().role == "owner"
+
+    def test_signup_refuses_an_existing_email(self, client, merchant):
+        response = client.post(
+            reverse("merchant:signup"),
+            {"organisation_name": "X", "email": "owner@shop.example", "password1": "Sock-drawer-42",
+             "password2": "Sock-drawer-42"},
+        )
+
+        assert response.status_code == 200 and "already exists" in response.content.decode()
+
+    def test_pages_need_login(self, client, integration):
+        response = client.get(url("wizard_flows", integration))
+
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+    def test_new_integration_starts_the_wizard(self, merchant_client):
+        response = merchant_client.post(reverse("merchant:integration_new"), {"name": "Webshop"})
+
+        integration = Integration.objects.get(name="Webshop")
+        assert response["Location"] == url("wizard_flows", integration)
+
+
+class TestFlowsStep:
+    def test_saves_flows_and_direction(self, merchant_client, integration):
+        response = merchant_client.post(
+            url("wizard_flows", integration),
+            {"orders_enabled": "on", "products_enabled": "on", "products_direction": "both", "payouts_enabled": "on"},
+        )
+
+        assert response["Location"] == url("wizard_connect", integration)
+        integration.refresh_from_db()
+        assert integration.orders_enabled and integration.products_bidirectional and integration.payouts_enabled
+        assert not integration.refunds_enabled and not integration.stock_enabled
+
+    def test_requires_one_flow(self, merchant_client, integration):
+        response = merchant_client.post(url("wizard_flows", integration), {})
+
+        assert response.status_code == 200 and "at least one flow" in response.content.decode()
+
+
+class TestConnectStep:
+    def test_shop_is_verified_with_a_real_call(self, merchant_client, integration, shop):
+        response = merchant_client.post(
+            url("shop_connect", integration), {"shop_domain": f"https://{SHOP_DOMAIN}/", "access_token": ACCESS_TOKEN}
+        )
+
+        assert response.status_code == 302
+        connection = ShopConnection.objects.get(integration=integration)
+        assert connection.shop_domain == SHOP_DOMAIN and connection.verified_at and connection.shop_currency
+        assert connection.access_token.reveal() == ACCESS_TOKEN
+        page = merchant_client.get(url("wizard_connect", integration)).content.decode()
+        assert f"Connected: {SHOP_DOMAIN}" in page and ACCESS_TOKEN not in page
+
+    def test_wrong_shop_token_is_explained(self, merchant_client, integration, shop):
+        response = merchant_client.post(
+            url("shop_connect", integration), {"shop_domain": SHOP_DOMAIN, "access_token": "shpat_wrong"}
+        )
+
+        assert response.status_code == 400 and "refused the access token" in response.content.decode()
+        assert not ShopConnection.objects.filter(integration=integration).exists()
+
+    def test_shop_domain_is_validated(self, merchant_client, integration):
+        response = merchant_client.post(
+            url("shop_connect", integration), {"shop_domain": "example.com", "access_token": "x"}
+        )
+
+        assert response.status_code == 400 and "myshopify.com" in response.content.decode()
+
+    def test_stripe_key_is_verified(self, merchant_client, integration, stripe_server):
+        response = merchant_client.post(url("stripe_connect", integration), {"api_key": stripe_server.VALID_KEY})
+
+        assert response.status_code == 302
+        provider = PaymentProviderConnection.objects.get(integration=integration)
+        assert provider.account_id == "acct_1SimJunipeer00001" and provider.currencies == ["EUR", "SEK"]
+        assert "GET /v1/account" in stripe_server.requests
+
+    def test_wrong_stripe_key(self, merchant_client, integration, stripe_server):
+        response = merchant_client.post(url("stripe_connect", integration), {"api_key": "sk_test_nope"})
+
+        assert response.status_code == 400 and "Stripe refused the key" in response.content.decode()
+
+
+class TestSettingsStep:
+    def test_choices_come_from_bc_and_every_country_needs_a_vat_group(self, merchant_client, integration,
+                                                                      bc_connected, bc_world):
+        page = merchant_client.get(url("wizard_settings", integration))
+        form = page.context["form"]
+        batch = form.fields["payment_journal_batch"].choices[1][0]
+        method = form.fields["pm__shopify_payments"].choices[1][0]
+        account = form.fields["freight_account"].choices[1][0]
+        tax_area = [c for c, _label in form.fields["freight_account"].choices][0]
+        assert batch and method and account
+        base = {
+            "customer_strategy": "collective_per_country",
+            "document_type": "invoice_posted",
+            "payment_journal_template": "CASHRCPT",
+            "payment_journal_batch": batch,
+            "pm__shopify_payments": method,
+            "freight_account": account,
+            "countries": "SE, NO",
+        }
+
+        first = merchant_client.post(url("wizard_settings", integration), base)
+
+        assert first.status_code == 400
+        assert "vat__NO" in first.context["form"].fields  # the new country got its own field
+        assert "Choose a VAT business posting group for: NO, SE" in first.content.decode()
+        tax_area = first.context["form"].fields["vat__SE"].choices[1][0]
+
+        second = merchant_client.post(url("wizard_settings", integration), base | {"vat__SE": tax_area,
+                                                                                   "vat__NO": tax_area})
+
+        assert second.status_code == 302
+        integration.refresh_from_db()
+        assert onboarding.settings_missing(integration=integration) == []
+        assert set(integration.country_mappings.values_list("country_code", flat=True)) == {"SE", "NO"}
+
+    def test_without_a_company_the_step_says_what_to_do(self, merchant_client, integration):
+        response = merchant_client.get(url("wizard_settings", integration))
+
+        assert "Sign in with Microsoft first" in response.content.decode()
+
+    def test_payout_accounts_required_per_provider_currency(self, integration, bc_connected, stripe_server):
+        integration.payouts_enabled = True
+        integration.save()
+        onboarding.stripe_connect(integration=integration, api_key=stripe_server.VALID_KEY)
+
+        assert onboarding.payout_currencies(integration=integration) == [("stripe", "EUR"), ("stripe", "SEK")]
+        assert "payout accounts" in onboarding.settings_missing(integration=integration)
+
+
+class TestTestAndGoLive:
+    @pytest.fixture
+    def ready(self, integration, bc_connected, shop, merchant_client):
+        merchant_client.post(url("shop_connect", integration), {"shop_domain": SHOP_DOMAIN,
+                                                                 "access_token": ACCESS_TOKEN})
+        integration.payment_journal_batch = "BANK"
+        integration.save()
+        integration.payment_method_mappings.create(shop_gateway="shopify_payments", bc_payment_method_code="KORT")
+        integration.shipping_method_mappings.create(shop_shipping_code="default", line_number="3010")
+        integration.country_mappings.create(country_code="SE", vat_business_group="INRIKES")
+        return integration
+
+    def test_go_live_on_a_sandbox(self, merchant_client, ready):
+        response = merchant_client.post(url("wizard_live", ready), {})
+
+        assert response.status_code == 302
+        ready.refresh_from_db()
+        assert ready.live_mode and ready.allow_writes and ready.status == Integration.Status.LIVE
+        assert ready.order_exclusion_date is not None
+
+    def test_production_without_sandbox_test_asks_for_confirmation(self, merchant_client, ready):
+        BusinessCentralConnection.objects.filter(integration=ready).update(environment_type="Production")
+
+        first = merchant_client.post(url("wizard_live", ready), {})
+        ready.refresh_from_db()
+        assert first.status_code == 200 and not ready.live_mode
+        assert "without a successful test in a Sandbox" in first.content.decode()
+        assert 'name="confirm_production"' in first.content.decode()
+
+        merchant_client.post(url("wizard_live", ready), {"confirm_production": "on"})
+        ready.refresh_from_db()
+        assert ready.live_mode
+
+    def test_production_after_a_sandbox_test_needs_no_confirmation(self, ready):
+        from django.utils import timezone
+
+        ready.sandbox_test_passed_at = timezone.now()
+        ready.save()
+        BusinessCentralConnection.objects.filter(integration=ready).update(environment_type="Production")
+
+        assert onboarding.integration_go_live(integration=ready).live_mode
+
+    def test_go_live_refuses_an_unfinished_setup(self, merchant_client, integration):
+        response = merchant_client.post(url("wizard_live", integration), {})
+
+        integration.refresh_from_db()
+        assert "Finish" in response.content.decode() and not integration.live_mode
+
+    def test_test_order_preview_on_sandbox_marks_the_sandbox_test(self, merchant_client, ready, monkeypatch):
+        from syncs.services import orders
+
+        calls = []
+
+        def fake_preview(*, integration, order_name):
+            calls.append(order_name)
+            return orders.OrderPreview(order_name=order_name, document_type="invoice", currency="SEK")
+
+        monkeypatch.setattr(orders, "order_preview", fake_preview)
+
+        response = merchant_client.post(url("wizard_test", ready), {"order_name": " #1001 "})
+
+        assert calls == ["#1001"]
+        assert "This order can be synced" in response.content.decode()
+        ready.refresh_from_db()
+        assert ready.sandbox_test_passed_at is not None and ready.status == Integration.Status.TESTING
+
+    def test_failed_preview_is_not_a_passed_test(self, merchant_client, ready, monkeypatch):
+        from syncs.services import orders
+
+        monkeypatch.setattr(
+            orders, "order_preview", lambda *, integration, order_name: orders.OrderPreview(order_name, found=False)
+        )
+
+        response = merchant_client.post(url("wizard_test", ready), {"order_name": "#404"})
+
+        assert "No order with this number" in response.content.decode()
+        ready.refresh_from_db()
+        assert ready.sandbox_test_passed_at is None
+
+    def test_without_the_order_flow_the_step_says_so(self, merchant_client, integration, monkeypatch):
+        monkeypatch.setattr(onboarding, "order_preview_available", lambda: False)
+
+        response = merchant_client.get(url("wizard_test", integration))
+
+        assert "order flow is not installed" in response.content.decode()

@@ -1,0 +1,194 @@
+"""Each misconfiguration seeded in the BC simulator is reported by exactly the right check."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+
+from integrations.models import BusinessCentralConnection, Integration
+from syncs.errors import get_error
+from syncs.models import PreflightRun
+from syncs.preflight.services import preflight_blocking_failures, preflight_run
+from tests.preflight.conftest import add_order, make_client
+
+
+def run_preflight(integration, bc_client) -> PreflightRun:
+    return preflight_run(integration_id=integration.pk, trigger=PreflightRun.Trigger.MANUAL, client=bc_client)
+
+
+def problems(run: PreflightRun) -> dict[str, tuple[str, str, str, list]]:
+    failing = run.results.exclude(status="pass")
+    return {r.check_name: (r.status, r.error_code, r.message, r.objects_json) for r in failing}
+
+
+def test_healthy_company_passes_clean(integration, bc_client, sim):
+    run = run_preflight(integration, bc_client)
+
+    assert problems(run) == {}
+    assert run.status == PreflightRun.Status.PASSED
+    assert run.failed_count == 0 and run.warning_count == 0
+    names = set(run.results.values_list("check_name", flat=True))
+    assert {"connection.permissions", "vat.posting_setup", "number_series.available", "currencies.exist"} <= names
+    assert preflight_blocking_failures(run) == []
+
+
+def test_permission_probe_leaves_nothing_behind(integration, bc_client, company):
+    before = {name: len(company.rows(name)) for name in ("customers", "items", "salesOrders", "salesInvoices")}
+    before_journals = len(company.rows("customerPaymentJournals"))
+
+    run = run_preflight(integration, bc_client)
+
+    assert run.results.get(check_name="connection.permissions").status == "pass"
+    assert {name: len(company.rows(name)) for name in before} == before
+    assert len(company.rows("customerPaymentJournals")) == before_journals
+
+
+def _missing_vat(company, integration):
+    company.remove_vat_posting_setup("OSS-DE", "REDUCED")
+
+
+def _blocked_vat(company, integration):
+    company.block_vat_posting_setup("DOMESTIC", "LOW")
+
+
+def _exhausted(company, integration):
+    company.exhaust_number_series("S-INV+")
+
+
+def _overlap(company, integration):
+    company.add_record_ahead_of_series("S-INV+", ahead=3)
+
+
+def _missing_currency(company, integration):
+    company.remove_currency("EUR")
+
+
+def _stale_rate(company, integration):
+    company.age_exchange_rates("EUR", days=40)
+
+
+def _wrong_lcy(company, integration):
+    company.change_lcy("EUR")
+
+
+def _missing_batch(company, integration):
+    company.delete_journal_batch("SHOPIFY")
+
+
+def _no_balancing(company, integration):
+    company.clear_balancing_account("SHOPIFY")
+
+
+def _unpublished_vat(company, integration):
+    company.unpublish_odatav4_pages("VATPostingSetup")
+
+
+def _unpublished_series(company, integration):
+    company.unpublish_odatav4_pages("NoSeries", "NoSeriesLines")
+
+
+def _unmapped_payment(company, integration):
+    add_order(integration, 1003, gateway="klarna")
+
+
+def _manual_numbering(company, integration):
+    Integration.objects.filter(pk=integration.pk).update(invoice_numbering=Integration.Numbering.SHOP_NUMBER)
+
+
+@pytest.mark.parametrize(
+    ("misconfigure", "check", "status", "code", "named"),
+    [
+        (_missing_vat, "vat.posting_setup", "fail", "BC-101", ["OSS-DE", "REDUCED"]),
+        (_blocked_vat, "vat.posting_setup", "fail", "BC-102", ["DOMESTIC", "LOW"]),
+        (_exhausted, "number_series.available", "fail", "BC-201", ["S-INV+"]),
+        (_overlap, "number_series.overlap", "fail", "BC-205", ["S-INV+", "103018"]),
+        (_missing_currency, "currencies.exist", "fail", "BC-302", ["EUR"]),
+        (_stale_rate, "currencies.exchange_rates", "warn", "BC-303", ["EUR"]),
+        (_missing_batch, "payment_journal.batch", "fail", "BC-501", ["SHOPIFY"]),
+        (_no_balancing, "payment_journal.balancing_account", "fail", "BC-502", ["SHOPIFY"]),
+        (_unpublished_vat, "vat.posting_setup", "fail", "BC-601", ["472", "VATPostingSetup"]),
+        (_unmapped_payment, "mappings.payment_methods", "fail", "MAP-013", ["klarna"]),
+        (_manual_numbering, "number_series.manual", "fail", "BC-206", ["S-INV"]),
+    ],
+)
+def test_misconfiguration_is_reported_by_exactly_one_check(
+    integration, bc_client, company, misconfigure, check, status, code, named
+):
+    misconfigure(company, integration)
+
+    found = problems(run_preflight(integration, bc_client))
+
+    assert list(found) == [check]
+    got_status, got_code, message, objects = found[check]
+    assert (got_status, got_code) == (status, code)
+    for word in named:
+        assert word in message
+        assert word in str(objects)
+
+
+def test_unpublished_series_pages_explain_how_to_publish(integration, bc_client, company):
+    _unpublished_series(company, integration)
+
+    found = problems(run_preflight(integration, bc_client))
+
+    assert set(found) == {"number_series.available", "number_series.overlap", "number_series.manual"}
+    status, code, message, _objects = found["number_series.available"]
+    assert (status, code) == ("fail", "BC-601")
+    assert "456" in message and "457" in message
+    assert "Web Services" in str(get_error("BC-601").remedy)
+
+
+def test_wrong_local_currency(integration, bc_client, company):
+    _wrong_lcy(company, integration)
+
+    found = problems(run_preflight(integration, bc_client))
+
+    status, code, message, _ = found["currencies.local_currency"]
+    assert (status, code) == ("fail", "BC-304")
+    assert "EUR" in message and "SEK" in message
+
+
+def test_production_without_sandbox_test_is_flagged(integration, sim, company):
+    BusinessCentralConnection.objects.filter(integration=integration).update(
+        environment_name="production", environment_type="Production", company_id=sim.company_id("production")
+    )
+    integration.refresh_from_db()
+
+    found = problems(run_preflight(integration, make_client(sim, integration)))
+
+    assert list(found) == ["environment.sandbox_tested"]
+    status, code, message, objects = found["environment.sandbox_tested"]
+    assert (status, code, objects) == ("warn", "BC-602", ["production"])
+
+    Integration.objects.filter(pk=integration.pk).update(sandbox_test_passed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert problems(run_preflight(integration, make_client(sim, integration))) == {}
+
+
+def test_new_failure_emails_owners_once(integration, bc_client, company, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run_preflight(integration, bc_client)
+    assert mail.outbox == []
+
+    _missing_vat(company, integration)
+    with django_capture_on_commit_callbacks(execute=True):
+        failed = run_preflight(integration, bc_client)
+    assert failed.status == PreflightRun.Status.FAILED
+    assert [m.to for m in mail.outbox] == [["owner@shop.example"]]
+    assert "OSS-DE" in mail.outbox[0].body and "/help/errors/BC-101/" in mail.outbox[0].body
+    assert [r.check_name for r in preflight_blocking_failures(failed)] == ["vat.posting_setup"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_preflight(integration, bc_client)
+    assert len(mail.outbox) == 1  # still failing: not new
+
+
+def test_unreachable_bc_fails_connection_and_skips_bc_checks(integration, sim):
+    sim.accepted_tokens.clear()
+
+    run = run_preflight(integration, make_client(sim, integration))
+
+    found = problems(run)
+    assert found["connection.token"][:2] == ("fail", "BC-002")
+    assert "vat.posting_setup" not in set(run.results.values_list("check_name", flat=True))
