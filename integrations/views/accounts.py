@@ -8,12 +8,12 @@ from django.views.decorators.http import require_http_methods
 
 from integrations.forms import SignupForm
 from integrations.services.onboarding import OnboardingError, merchant_signup
-from integrations.views.common import _posted
+from integrations.views.common import posted_data
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    form = SignupForm(_posted(request))
+    form = SignupForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             user = merchant_signup(

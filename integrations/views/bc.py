@@ -27,7 +27,7 @@ from integrations.services.onboarding import (
     bc_company_select,
     bc_environments_list,
 )
-from integrations.views.common import _posted
+from integrations.views.common import posted_data
 
 
 def _redirect_uri() -> str:
@@ -88,7 +88,7 @@ def bc_company(request, integration_id: int):
         if chosen:
             companies = bc_companies_list(integration=integration, environment_name=chosen)
             context["companies"] = companies
-            form = CompanySelectForm(_posted(request), companies=companies, initial={"environment": chosen})
+            form = CompanySelectForm(posted_data(request), companies=companies, initial={"environment": chosen})
             context["form"] = form
             if request.method == "POST" and form.is_valid():
                 bc_company_select(

@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 
-def _posted(request):
+def posted_data(request):
     # `request.POST or None` would treat an empty POST as unbound and skip validation.
     return request.POST if request.method == "POST" else None

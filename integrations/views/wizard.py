@@ -20,7 +20,7 @@ from integrations.forms import (
 from integrations.models import PaymentProviderConnection
 from integrations.selectors import integration_get_for_user
 from integrations.services import onboarding as svc
-from integrations.views.common import _posted
+from integrations.views.common import posted_data
 
 STEP_URLS = {
     "flows": "merchant:wizard_flows",
@@ -54,7 +54,7 @@ def wizard_flows(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
     initial = {name: getattr(integration, name) for name in svc.FLOW_FIELDS}
     initial["products_direction"] = "both" if integration.products_bidirectional else "bc_to_shop"
-    form = FlowsForm(_posted(request), initial=initial)
+    form = FlowsForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             svc.integration_flows_save(integration=integration, flows=form.flows())
@@ -146,7 +146,7 @@ def wizard_settings(request, integration_id: int):
     if shipping:
         initial |= {"shipment_method": shipping.bc_shipment_method_code, "freight_account": shipping.line_number}
     form = SettingsForm(
-        _posted(request),
+        posted_data(request),
         initial=initial,
         choices=choices,
         gateways=svc.SHOP_GATEWAYS,
@@ -190,7 +190,7 @@ def wizard_settings(request, integration_id: int):
 @require_http_methods(["GET", "POST"])
 def wizard_test(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
-    form = TestOrderForm(_posted(request))
+    form = TestOrderForm(posted_data(request))
     preview = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,7 +212,7 @@ def wizard_test(request, integration_id: int):
 @require_http_methods(["GET", "POST"])
 def wizard_live(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
-    form = GoLiveForm(_posted(request))
+    form = GoLiveForm(posted_data(request))
     needs_confirmation = False
     if request.method == "POST" and form.is_valid():
         try:

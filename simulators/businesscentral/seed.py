@@ -4,6 +4,10 @@ export and OSS sales, number series, currencies with rates, G/L accounts and jou
 VAT posting setup gaps (deliberate, realistic): EXPORT x LOW and OSS-DK x REDUCED/LOW do not
 exist (Denmark has no reduced rate), so an order for a 6 % book to Norway or Denmark fails
 exactly as it would in a real company that never set those combinations up.
+
+Items: 1000-1009 (a coffee range) and the Shopify simulator's catalogue (CRONUS furniture,
+1896-S..2000-S) with the same numbers, GTINs, shelf prices (incl. VAT) and stock, so both the
+"SKU = item number" and the "SKU = GTIN" rules match the demo shop without any setup.
 """
 
 from __future__ import annotations
@@ -74,6 +78,7 @@ ACCOUNTS = [
     ("2611", "Utgående moms 25 %", "Liabilities", "Taxes", ""),
     ("2614", "Utgående moms OSS", "Liabilities", "Taxes", ""),
     ("2615", "Omvänd skattskyldighet EU", "Liabilities", "Taxes", ""),
+    ("2420", "Presentkort (ej inlösta)", "Liabilities", "Current Liabilities", "ZERO"),
     ("2621", "Utgående moms 12 %", "Liabilities", "Taxes", ""),
     ("2631", "Utgående moms 6 %", "Liabilities", "Taxes", ""),
     ("3001", "Försäljning varor Sverige", "Income", "Income, Product Sales", "STANDARD"),
@@ -101,6 +106,27 @@ ITEMS = [
     ("1008", "Kaffekvarn manuell", "STANDARD", 899.0, 12, "7350012340063", "Inventory", False),
     ("1009", "Utgången mugg 2019", "STANDARD", 99.0, 3, "7350012340070", "Inventory", True),
 ]
+# The Shopify simulator's catalogue (simulators/shopify/seed.py): number = SKU, gtin = barcode,
+# unit price = the shop's shelf price with "Price Includes VAT" on, inventory = the shop's total.
+# number, name, VAT group, unit price incl. VAT (SEK), inventory, gtin
+SHOP_CATALOGUE_ITEMS = [
+    ("1896-S", "ATHENS Desk", "STANDARD", 8990.0, 47, "7310000000010"),
+    ("1900-S", "PARIS Guest Chair, black", "STANDARD", 1590.0, 18, "7310000000027"),
+    ("1906-S", "ATHENS Mobile Pedestal", "STANDARD", 3490.0, 29, "7310000000034"),
+    ("1908-S", "LONDON Swivel Chair, blue", "STANDARD", 2490.0, 14, "7310000000041"),
+    ("1920-S", "ANTWERP Conference Table", "STANDARD", 6990.0, 39, "7310000000058"),
+    ("1928-S", "AMSTERDAM Lamp", "STANDARD", 599.0, 64, "7310000000065"),
+    ("1936-S", "BERLIN Guest Chair, yellow", "STANDARD", 1590.0, 3, "7310000000072"),
+    ("1953-W", "GUESTS Guest Section 1", "STANDARD", 12990.0, 18, "7310000000089"),
+    ("1960-S", "ROME Guest Chair, green", "STANDARD", 1590.0, 46, "7310000000096"),
+    ("1964-S", "TOKYO Guest Chair, blue", "STANDARD", 1590.0, 39, "7310000000102"),
+    ("1968-S", "MEXICO Swivel Chair, black", "STANDARD", 2490.0, 47, "7310000000119"),
+    ("1972-S", "MUNICH Swivel Chair, yellow", "STANDARD", 2490.0, 60, "7310000000126"),
+    ("1980-S", "MOSCOW Swivel Chair, red", "STANDARD", 2490.0, 42, "7310000000133"),
+    ("1988-S", "SEOUL Guest Chair, red", "STANDARD", 1590.0, 54, "7310000000140"),
+    ("1996-S", "ATLANTA Whiteboard, base", "STANDARD", 4990.0, 10, "7310000000157"),
+    ("2000-S", "SYDNEY Swivel Chair, green", "STANDARD", 2490.0, 48, "7310000000164"),
+]
 # number, name, VAT bus group, country, currency ("" = LCY), email, blocked
 CUSTOMERS = [
     ("10000", "Webbshop Sverige (samlingskund)", "DOMESTIC", "SE", "", "", " "),
@@ -126,11 +152,12 @@ def _number_series() -> dict[str, NoSeries]:
     series = [
         _series("CUST", "Customers", "C00010", "C99990", "", manual=True),
         _series("ITEM", "Items", "1100", "9999", "", manual=True),
-        _series("S-INV", "Sales Invoices", "102001", "102999", "102020"),
-        _series("S-INV+", "Posted Sales Invoices", "103001", "103999", "103015"),
-        _series("S-ORD", "Sales Orders", "101001", "101999", "101005"),
-        _series("S-CR", "Sales Credit Memos", "104001", "104999", "104002"),
-        _series("S-CR+", "Posted Sales Credit Memos", "109001", "109999", "109001"),
+        # Eight digits: room for about 100,000 documents per series (a web shop's year or two).
+        _series("S-INV", "Sales Invoices", "10200001", "10299999", "10200020"),
+        _series("S-INV+", "Posted Sales Invoices", "10300001", "10399999", "10300015"),
+        _series("S-ORD", "Sales Orders", "10100001", "10199999", "10100005"),
+        _series("S-CR", "Sales Credit Memos", "10400001", "10499999", "10400002"),
+        _series("S-CR+", "Posted Sales Credit Memos", "10900001", "10999999", "10900001"),
         _series("GJNL-RCPT", "Cash Receipts Journal", "G02001", "G02999", "G02010"),
         _series("GJNL-GEN", "General Journal", "G01001", "G01999", "G01003"),
     ]
@@ -260,13 +287,15 @@ def _seed_master_data(store: CompanyStore) -> None:
     areas = {row["code"]: row for row in store.rows("taxAreas")}
     currencies = {row["code"]: row for row in store.rows("currencies")}
     terms = store.find("paymentTerms", code="14 DAYS")
-    for number, display, group, price, stock, gtin, kind, blocked in ITEMS:
+    catalogue = [(*row, "Inventory", False, True) for row in SHOP_CATALOGUE_ITEMS]
+    for number, display, group, price, stock, gtin, kind, blocked, *incl_vat in [*ITEMS, *catalogue]:
         item = store.insert(
             "items",
             {"number": number, "displayName": display, "type": kind, "blocked": blocked, "gtin": gtin,
              "inventory": stock, "unitPrice": price, "unitCost": round(price * 0.45, 2),
-             "taxGroupId": groups[group]["id"], "taxGroupCode": group, "baseUnitOfMeasureCode": "PCS",
-             "generalProductPostingGroupCode": "RETAIL", "inventoryPostingGroupCode": "RESALE"},
+             "priceIncludesTax": bool(incl_vat), "taxGroupId": groups[group]["id"], "taxGroupCode": group,
+             "baseUnitOfMeasureCode": "PCS", "generalProductPostingGroupCode": "RETAIL",
+             "inventoryPostingGroupCode": "RESALE"},
         )  # fmt: skip
         if number == "1000":
             for code, description in (("RED", "Röd"), ("BLUE", "Blå")):

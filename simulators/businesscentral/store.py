@@ -60,6 +60,8 @@ class CompanyStore:
         self.series_for: dict[str, str] = {}  # purpose ("customers", "postedSalesInvoices", ...) -> series code
         self.posting = PostingAccounts()
         self.published_pages: set[str] = set(ODATAV4_PAGES)
+        # (entity set, "Read"/"Insert"/"Modify"/"Delete") the caller's permission sets lack.
+        self.denied_permissions: set[tuple[str, str]] = set()
         self.item_ledger: list[dict] = []
         self._sequence = 0
         self._writes = 0
@@ -246,6 +248,11 @@ class CompanyStore:
 
     def publish_odatav4_pages(self, *pages: str) -> None:
         self.published_pages |= set(pages or ODATAV4_PAGES)
+
+    def deny_permission(self, entity_set: str, *permissions: str) -> None:
+        """Make the API user lack TableData permissions on an entity set (default: all writes)."""
+        for permission in permissions or ("Insert", "Modify", "Delete"):
+            self.denied_permissions.add((entity_set, permission))
 
     def block_customer(self, number: str, blocked: str = "All") -> None:
         customer = self.find("customers", number=number)

@@ -171,6 +171,8 @@ def variant_create(store: Store, product: dict, *, sku: str, barcode: str, price
         "inventoryItem": item,
         "product": product,
         "updatedAt": product["updatedAt"],
+        # As Shopify: a variant has one value per product option ("Title: Default Title" by default).
+        "selectedOptions": [{"name": o["name"], "value": o["values"][0]} for o in product.get("options") or ()],
         **extra,
     }
     item["_variant"] = variant
@@ -191,11 +193,37 @@ def product_new(store: Store, *, title: str, created: str, **fields) -> dict:
         "tags": [],
         "createdAt": created,
         "updatedAt": created,
+        "descriptionHtml": "",
         "variants": [],
         **fields,
     }
+    if "options" not in fields:
+        product["options"] = [option_new(store, name=DEFAULT_OPTION, values=[DEFAULT_OPTION_VALUE], position=1)]
     store.products[product["id"]] = product
     return product
+
+
+DEFAULT_OPTION, DEFAULT_OPTION_VALUE = "Title", "Default Title"
+
+
+def option_new(store: Store, *, name: str, values: list[str], position: int) -> dict:
+    option = {
+        "__typename": "ProductOption",
+        "id": store.new_id("ProductOption"),
+        "name": name,
+        "position": position,
+        "values": [],
+        "optionValues": [],
+    }
+    for value in values:
+        option_value_add(store, option, value)
+    return option
+
+
+def option_value_add(store: Store, option: dict, value: str) -> None:
+    if value not in option["values"]:
+        option["values"].append(value)
+        option["optionValues"].append({"id": store.new_id("ProductOptionValue"), "name": value, "hasVariants": True})
 
 
 def inventory_set(store: Store, item_id: str, location_id: str, available: int) -> None:
@@ -204,9 +232,9 @@ def inventory_set(store: Store, item_id: str, location_id: str, available: int) 
     level["_quantities"]["on_hand"] = available + level["_quantities"]["committed"]
     variant = store.inventory_items[item_id].get("_variant")
     if variant is not None:
-        variant["inventoryQuantity"] = sum(
-            lvl["_quantities"]["available"] for (item, _), lvl in store.inventory_levels.items() if item == item_id
-        )
+        # Per location, not over every level: benchmarks set quantities on tens of thousands of items.
+        levels = (store.inventory_levels.get((item_id, location_id)) for location_id in store.locations)
+        variant["inventoryQuantity"] = sum(level["_quantities"]["available"] for level in levels if level)
 
 
 def _seed_products(store: Store, rng: random.Random) -> None:

@@ -31,6 +31,8 @@ ID_BASES = {
     "BulkOperation": 3_300_000_000,
     "WebhookSubscription": 1_400_000_000,
     "InventoryAdjustmentGroup": 19_000_000_000,
+    "ProductOption": 10_500_000_000,
+    "ProductOptionValue": 3_900_000_000,
 }
 
 

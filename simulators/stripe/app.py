@@ -197,7 +197,8 @@ def _account(account: SimAccount) -> dict:
 
 def _balance(account: SimAccount) -> dict:
     money = [
-        {"amount": amount, "currency": cur, "source_types": {"card": amount}} for cur, amount in account.balances.items()
+        {"amount": amount, "currency": cur, "source_types": {"card": amount}}
+        for cur, amount in account.balances.items()
     ]
     return {
         "object": "balance",

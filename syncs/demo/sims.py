@@ -42,6 +42,12 @@ class DemoSimulators:
         for server in self.servers:
             server.stop()
 
+    def shop_invoices_in_bc(self) -> int:
+        """Sales invoices in the sandbox company that came from shop orders (external no. "#...")."""
+        store = self.bc.company("sandbox")
+        numbers = (str(row.get("externalDocumentNumber") or "") for row in store.rows("salesInvoices"))
+        return sum(1 for number in numbers if number.startswith("#"))
+
     # --- shop activity ---------------------------------------------------------------------------
     def orders_trickle_start(self, *, every_seconds: float) -> None:
         """A new paid order in the shop every few seconds, so synced invoices keep appearing."""

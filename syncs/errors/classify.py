@@ -77,6 +77,11 @@ _BC_MESSAGE_RULES: tuple[_Rule, ...] = (
         "BC-004",
         r"You do not have the following permissions on (?P<object>.+?):\s*(?P<permission>\w+)",
     ),
+    # BC 20+ wording: "... prevented the action. (TableData Customer Insert: Base Application)"
+    _rule(
+        "BC-004",
+        r"current permissions prevented the action\.\s*\((?P<object>TableData .+?) (?P<permission>Read|Insert|Modify|Delete|Execute)\b",
+    ),
     _rule(
         "BC-007",
         r"The field (?P<field>.+?) of table .+? contains a value that cannot be found in the related table "

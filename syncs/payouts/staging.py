@@ -92,9 +92,7 @@ def transactions_stage(*, payout: Payout, transactions: list[ProviderTransaction
             state = PayoutTransaction.MatchState.UNMATCHED
             if txn.mapped_type in (MappedType.PAYOUT, MappedType.FEE):
                 state = PayoutTransaction.MatchState.NOT_APPLICABLE  # booked in the payout's own lines
-            PayoutTransaction.objects.create(
-                payout=payout, provider_transaction_id=txn.id, match_state=state, **values
-            )
+            PayoutTransaction.objects.create(payout=payout, provider_transaction_id=txn.id, match_state=state, **values)
         elif row.match_state != PayoutTransaction.MatchState.BOOKED:
             for name, value in values.items():
                 setattr(row, name, value)

@@ -75,8 +75,9 @@ class TestEnvironmentAndCompany:
         assert "already connected" in body and "as a new integration" in body
         assert not BusinessCentralConnection.objects.get(integration=second).company_id
 
-    def test_another_merchants_company_is_refused_without_naming_their_integration(self, signed_in, identity_server,
-                                                                                    client):
+    def test_another_merchants_company_is_refused_without_naming_their_integration(
+        self, signed_in, identity_server, client
+    ):
         company = sandbox_company(signed_in)
         bc_company_select(integration=signed_in, environment_name="sandbox", company_id=company.id)
         other_user = merchant_signup(email="x@other.example", password="Other-pass-123", organisation_name="Other")
@@ -89,8 +90,9 @@ class TestEnvironmentAndCompany:
 
         assert "Shop → BC" not in str(caught.value) and "another Junipeer account" in str(caught.value)
 
-    def test_user_without_bc_licence_gets_a_clear_message(self, merchant_client, integration, identity_server,
-                                                          bc_world):
+    def test_user_without_bc_licence_gets_a_clear_message(
+        self, merchant_client, integration, identity_server, bc_world
+    ):
         microsoft_sign_in(merchant_client, identity_server.sim, integration, username="clerk@contoso.example")
 
         response = merchant_client.get(reverse("merchant:bc_company", args=[integration.pk]))

@@ -14,8 +14,9 @@ from tests.onboarding.conftest import microsoft_sign_in, query
 
 
 class TestSignIn:
-    def test_success_stores_tenant_principal_and_encrypted_cache(self, merchant_client, integration, identity_server,
-                                                                 entra_settings):
+    def test_success_stores_tenant_principal_and_encrypted_cache(
+        self, merchant_client, integration, identity_server, entra_settings
+    ):
         response = microsoft_sign_in(merchant_client, identity_server.sim, integration)
 
         assert response.status_code == 302
@@ -26,8 +27,9 @@ class TestSignIn:
         assert connection.home_account_id.endswith(f".{CONTOSO_TENANT_ID}")
         assert json.loads(connection.token_cache.reveal())["RefreshToken"]
         with connection_db.cursor() as cursor:
-            cursor.execute(f"SELECT token_cache FROM {BusinessCentralConnection._meta.db_table} WHERE id = %s",
-                           [connection.pk])
+            cursor.execute(
+                f"SELECT token_cache FROM {BusinessCentralConnection._meta.db_table} WHERE id = %s", [connection.pk]
+            )
             assert "RefreshToken" not in cursor.fetchone()[0]  # ciphertext at rest
         assert SESSION_KEY not in merchant_client.session
 
@@ -35,7 +37,9 @@ class TestSignIn:
         start = merchant_client.get(reverse("merchant:bc_signin", args=[integration.pk]))
         params = query(start["Location"])
 
-        assert start["Location"].startswith(entra_settings.ENTRA_AUTHORITY_HOST + "/organizations/oauth2/v2.0/authorize")
+        assert start["Location"].startswith(
+            entra_settings.ENTRA_AUTHORITY_HOST + "/organizations/oauth2/v2.0/authorize"
+        )
         assert params["client_id"] == DEFAULT_CLIENT_ID
         assert params["code_challenge_method"] == "S256" and params["code_challenge"]
         assert params["state"] and params["nonce"]
@@ -75,8 +79,9 @@ class TestSignIn:
         link = f"{identity_server.url}/organizations/adminconsent?client_id={DEFAULT_CLIENT_ID}"
         assert link in body.replace("&amp;", "&")
 
-    def test_after_admin_consent_the_same_sign_in_succeeds(self, merchant_client, integration, identity_server,
-                                                           entra_settings):
+    def test_after_admin_consent_the_same_sign_in_succeeds(
+        self, merchant_client, integration, identity_server, entra_settings
+    ):
         identity_server.sim.errors.consent_blocked = True
         identity_server.sim.grant_admin_consent(tenant_id=CONTOSO_TENANT_ID, client_id=DEFAULT_CLIENT_ID)
 
@@ -100,17 +105,23 @@ class TestSignIn:
         assert "AUTH-002" in body and "Sign in with Microsoft again" in body
 
     def test_personal_account_is_refused(self, merchant_client, integration, identity_server, entra_settings):
-        response = microsoft_sign_in(merchant_client, identity_server.sim, integration, username="someone@outlook.example")
+        response = microsoft_sign_in(
+            merchant_client, identity_server.sim, integration, username="someone@outlook.example"
+        )
 
         assert response.status_code == 400
         assert "AUTH-004" in response.content.decode()
         assert not BusinessCentralConnection.objects.filter(integration=integration).exists()
 
-    def test_reconnect_to_another_organisation_is_refused(self, merchant_client, integration, identity_server,
-                                                          entra_settings):
+    def test_reconnect_to_another_organisation_is_refused(
+        self, merchant_client, integration, identity_server, entra_settings
+    ):
         BusinessCentralConnection.objects.create(
-            integration=integration, entra_tenant_id="00000000-0000-0000-0000-000000000001",
-            environment_name="production", company_id="c-1", company_name="Other",
+            integration=integration,
+            entra_tenant_id="00000000-0000-0000-0000-000000000001",
+            environment_name="production",
+            company_id="c-1",
+            company_name="Other",
         )
 
         response = microsoft_sign_in(merchant_client, identity_server.sim, integration)

@@ -95,8 +95,9 @@ class TestRefreshRace:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 class TestConcurrentRefresh:
-    def test_two_threads_refreshing_at_once_keep_a_valid_refresh_token(self, integration, identity_server,
-                                                                       entra_settings):
+    def test_two_threads_refreshing_at_once_keep_a_valid_refresh_token(
+        self, integration, identity_server, entra_settings
+    ):
         if db_connection.vendor == "sqlite":
             pytest.skip("SQLite's shared in-memory test database cannot wait on a row lock; runs on PostgreSQL.")
         connection = sign_in(integration, identity_server.sim)
@@ -127,8 +128,9 @@ class TestConcurrentRefresh:
 
 
 class TestReauth:
-    def test_expired_refresh_token_sets_needs_reauth_stores_error_and_emails(self, connected, identity_server,
-                                                                            integration):
+    def test_expired_refresh_token_sets_needs_reauth_stores_error_and_emails(
+        self, connected, identity_server, integration
+    ):
         integration.status = Integration.Status.LIVE
         integration.save()
         identity_server.sim.errors.refresh_token_expired = True

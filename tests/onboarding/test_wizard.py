@@ -24,8 +24,12 @@ class TestSignupAndHome:
     def test_signup_creates_tenant_owner_and_logs_in(self, client, db):
         response = client.post(
             reverse("merchant:signup"),
-            {"organisation_name": "Nordic Socks AB", "email": "Anna@Socks.example", "password1": "Sock-drawer-42",
-             "password2": "Sock-drawer-42"},
+            {
+                "organisation_name": "Nordic Socks AB",
+                "email": "Anna@Socks.example",
+                "password1": "Sock-drawer-42",
+                "password2": "Sock-drawer-42",
+            },
         )
 
         assert response.status_code == 302
@@ -36,8 +40,12 @@ class TestSignupAndHome:
     def test_signup_refuses_an_existing_email(self, client, merchant):
         response = client.post(
             reverse("merchant:signup"),
-            {"organisation_name": "X", "email": "owner@shop.example", "password1": "Sock-drawer-42",
-             "password2": "Sock-drawer-42"},
+            {
+                "organisation_name": "X",
+                "email": "owner@shop.example",
+                "password1": "Sock-drawer-42",
+                "password2": "Sock-drawer-42",
+            },
         )
 
         assert response.status_code == 200 and "already exists" in response.content.decode()
@@ -115,8 +123,9 @@ class TestConnectStep:
 
 
 class TestSettingsStep:
-    def test_choices_come_from_bc_and_every_country_needs_a_vat_group(self, merchant_client, integration,
-                                                                      bc_connected, bc_world):
+    def test_choices_come_from_bc_and_every_country_needs_a_vat_group(
+        self, merchant_client, integration, bc_connected, bc_world
+    ):
         page = merchant_client.get(url("wizard_settings", integration))
         form = page.context["form"]
         batch = form.fields["payment_journal_batch"].choices[1][0]
@@ -141,8 +150,9 @@ class TestSettingsStep:
         assert "Choose a VAT business posting group for: NO, SE" in first.content.decode()
         tax_area = first.context["form"].fields["vat__SE"].choices[1][0]
 
-        second = merchant_client.post(url("wizard_settings", integration), base | {"vat__SE": tax_area,
-                                                                                   "vat__NO": tax_area})
+        second = merchant_client.post(
+            url("wizard_settings", integration), base | {"vat__SE": tax_area, "vat__NO": tax_area}
+        )
 
         assert second.status_code == 302
         integration.refresh_from_db()
@@ -166,8 +176,9 @@ class TestSettingsStep:
 class TestTestAndGoLive:
     @pytest.fixture
     def ready(self, integration, bc_connected, shop, merchant_client):
-        merchant_client.post(url("shop_connect", integration), {"shop_domain": SHOP_DOMAIN,
-                                                                 "access_token": ACCESS_TOKEN})
+        merchant_client.post(
+            url("shop_connect", integration), {"shop_domain": SHOP_DOMAIN, "access_token": ACCESS_TOKEN}
+        )
         integration.payment_journal_batch = "BANK"
         integration.save()
         integration.payment_method_mappings.create(shop_gateway="shopify_payments", bc_payment_method_code="KORT")

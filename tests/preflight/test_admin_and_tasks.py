@@ -41,3 +41,14 @@ def test_run_again_action_needs_the_permission(db, client, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, data)
     assert PreflightRun.objects.filter(integration=integration).count() == 2
+
+
+def test_daily_task_runs_live_and_testing_integrations_only(db, django_capture_on_commit_callbacks):
+    from integrations.models import Integration
+    from syncs.tasks import preflight_all_task
+
+    live = IntegrationFactory(status=Integration.Status.LIVE)
+    IntegrationFactory(status=Integration.Status.DRAFT)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert preflight_all_task() == 1
+    assert list(PreflightRun.objects.values_list("integration_id", "trigger")) == [(live.pk, "schedule")]

@@ -93,6 +93,10 @@ def _unmapped_payment(company, integration):
     add_order(integration, 1003, gateway="klarna")
 
 
+def _no_invoice_write_permission(company, integration):
+    company.deny_permission("salesInvoices", "Insert")
+
+
 def _manual_numbering(company, integration):
     Integration.objects.filter(pk=integration.pk).update(invoice_numbering=Integration.Numbering.SHOP_NUMBER)
 
@@ -111,6 +115,7 @@ def _manual_numbering(company, integration):
         (_unpublished_vat, "vat.posting_setup", "fail", "BC-601", ["472", "VATPostingSetup"]),
         (_unmapped_payment, "mappings.payment_methods", "fail", "MAP-013", ["klarna"]),
         (_manual_numbering, "number_series.manual", "fail", "BC-206", ["S-INV"]),
+        (_no_invoice_write_permission, "connection.permissions", "fail", "BC-004", ["salesInvoices"]),
     ],
 )
 def test_misconfiguration_is_reported_by_exactly_one_check(

@@ -50,13 +50,13 @@ def _unwrap_optional(annotation: Any) -> Any:
 
 
 def _parse_datetime(value: str) -> datetime | None:
-    if value.startswith("0001-01-01"):
+    if not value or value.startswith("0001-01-01"):
         return None  # BC's "blank" datetime
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def _parse_date(value: str) -> date | None:
-    if value.startswith("0001-01-01"):
+    if not value or value.startswith("0001-01-01"):
         return None  # BC's "blank" date
     return date.fromisoformat(value[:10])
 

@@ -37,7 +37,7 @@ BULK_FINISHED = {"COMPLETED", "FAILED", "CANCELED", "EXPIRED"}
 INVENTORY_BATCH = 250
 NAMES_PER_QUERY = 25
 # Page sizes that keep each page's requested cost under Shopify's 1,000-point query limit.
-PAGE_SIZES = {"orders": 3, "products": 10}
+PAGE_SIZES = {"orders": 3, "products": 8}
 DEFAULT_PAGE_SIZE = 50
 
 
@@ -228,8 +228,23 @@ class ShopifyClient:
         for node in self.paginate(queries.PRODUCTS_PAGE, ("products",), {"query": search}):
             yield mappers.product(node)
 
+    def product_get(self, product_id: str) -> t.Product:
+        gid = product_id if product_id.startswith("gid://") else f"gid://shopify/Product/{product_id}"
+        node = self.execute(queries.PRODUCT_GET, {"id": gid}).get("product")
+        if node is None:
+            raise ShopifyNotFound(f"Product {gid} not found.")
+        return mappers.product(node)
+
     def product_create(self, product: t.ProductInput) -> t.Product:
-        data = self.execute(queries.PRODUCT_CREATE, {"product": _product_input(product)})["productCreate"]
+        """Create the product; its variants replace the standalone one Shopify makes with it."""
+        fields = _product_input(product)
+        fields.pop("id", None)
+        if product.options:
+            fields["productOptions"] = [
+                {"name": option.name, "values": [{"name": value} for value in option.values]}
+                for option in product.options
+            ]
+        data = self.execute(queries.PRODUCT_CREATE, {"product": fields})["productCreate"]
         _raise_user_errors(data, "productCreate")
         created = data["product"]
         if product.variants:
@@ -436,6 +451,7 @@ def _product_input(product: t.ProductInput) -> dict:
         "vendor": product.vendor,
         "productType": product.product_type,
         "tags": list(product.tags) if product.tags is not None else None,
+        "descriptionHtml": product.description_html,
     }
     return {k: v for k, v in fields.items() if v is not None}
 
@@ -453,5 +469,6 @@ def _variant_input(variant: t.VariantInput) -> dict:
         "barcode": variant.barcode,
         "taxable": variant.taxable,
         "inventoryItem": inventory_item or None,
+        "optionValues": [{"optionName": o.name, "name": o.value} for o in variant.option_values] or None,
     }
     return {k: v for k, v in fields.items() if v is not None}

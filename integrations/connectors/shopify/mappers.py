@@ -224,6 +224,10 @@ def variant(data: dict) -> t.ProductVariant:
         weight=_decimal(weight["value"]) if weight.get("value") is not None else None,
         weight_unit=weight.get("unit") or "",
         inventory_quantity=data.get("inventoryQuantity"),
+        selected_options=tuple(
+            t.SelectedOption(name=option.get("name") or "", value=option.get("value") or "")
+            for option in data.get("selectedOptions") or ()
+        ),
     )
 
 
@@ -238,6 +242,11 @@ def product(data: dict) -> t.Product:
         tags=tuple(data.get("tags") or ()),
         updated_at=parse_datetime(data.get("updatedAt")),
         variants=tuple(variant(node) for node in nodes(data.get("variants"))),
+        description_html=data.get("descriptionHtml") or "",
+        options=tuple(
+            t.ProductOption(name=option.get("name") or "", values=tuple(option.get("values") or ()))
+            for option in data.get("options") or ()
+        ),
     )
 
 

@@ -113,12 +113,18 @@ query CustomersPage($first: Int!, $after: String, $query: String) {{
 
 VARIANT_FIELDS = """
 id title sku barcode price compareAtPrice taxable taxCode inventoryQuantity
+selectedOptions { name value }
 inventoryItem { id measurement { weight { unit value } } }
 """
 
 PRODUCT_FIELDS = f"""
-id title handle status vendor productType tags updatedAt
+id title handle status vendor productType tags updatedAt descriptionHtml
+options {{ name values }}
 variants(first: 20) {{ edges {{ node {{ {VARIANT_FIELDS} }} }} }}
+"""
+
+PRODUCT_GET = f"""
+query ProductGet($id: ID!) {{ product(id: $id) {{ {PRODUCT_FIELDS} }} }}
 """
 
 PRODUCTS_PAGE = f"""

@@ -196,6 +196,22 @@ class Order:
 
 
 @dataclass(frozen=True, slots=True)
+class SelectedOption:
+    """One option value of a variant: ``SelectedOption("Color", "Red")``."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProductOption:
+    """A product option and its values, in display order (``ProductOption("Color", ("Red", "Blue"))``)."""
+
+    name: str
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ProductVariant:
     id: str
     sku: str
@@ -209,6 +225,7 @@ class ProductVariant:
     weight: Decimal | None = None
     weight_unit: str = ""
     inventory_quantity: int | None = None
+    selected_options: tuple[SelectedOption, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +239,8 @@ class Product:
     tags: tuple[str, ...] = ()
     updated_at: dt.datetime | None = None
     variants: tuple[ProductVariant, ...] = ()
+    description_html: str = ""
+    options: tuple[ProductOption, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,11 +255,18 @@ class VariantInput:
     weight: Decimal | None = None
     weight_unit: str = "KILOGRAMS"
     taxable: bool | None = None
+    # Required by Shopify once a product has options: one value per option, unique per variant.
+    option_values: tuple[SelectedOption, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class ProductInput:
-    """A product to create or update. On update only the set fields change."""
+    """A product to create or update. On update only the set fields change.
+
+    ``options`` is used on create only (Shopify's ``productOptions``): a product with several
+    variants needs them, each variant naming its values in ``VariantInput.option_values``. Values
+    added later arrive with the new variants' ``option_values``.
+    """
 
     id: str | None = None
     title: str | None = None
@@ -248,6 +274,8 @@ class ProductInput:
     vendor: str | None = None
     product_type: str | None = None
     tags: tuple[str, ...] | None = None
+    description_html: str | None = None
+    options: tuple[ProductOption, ...] = ()
     variants: tuple[VariantInput, ...] = ()
 
 

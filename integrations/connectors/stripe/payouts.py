@@ -19,7 +19,7 @@ from integrations.connectors.stripe.client import StripeAuthError, StripeError, 
 
 # Stripe's zero-decimal currencies: their amounts are already in major units.
 ZERO_DECIMAL = frozenset(
-    "bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split()
+    ["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"]
 )
 PAGE_SIZE = 100
 
@@ -76,7 +76,11 @@ def payouts_iter(api_key: str, *, created_since: dt.datetime | None = None) -> I
 
 
 def payout_balance_transactions(api_key: str, payout_id: str) -> list[StripeBalanceTransaction]:
-    params = {"payout": payout_id, "limit": PAGE_SIZE, "expand": ["data.source", "data.source.charge", "data.source.payment_intent"]}
+    params = {
+        "payout": payout_id,
+        "limit": PAGE_SIZE,
+        "expand": ["data.source", "data.source.charge", "data.source.payment_intent"],
+    }
     with _errors():
         pages = stripe_client(api_key).v1.balance_transactions.list(params=params).auto_paging_iter()
         return [_balance_transaction(txn.to_dict()) for txn in pages]

@@ -15,9 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         summary = bc_tokens_refresh_all()
-        self.stdout.write(
-            self.style.SUCCESS(f"Refreshed {summary.refreshed}, skipped {summary.skipped} (not due).")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Refreshed {summary.refreshed}, skipped {summary.skipped} (not due)."))
         for connection_id, code in summary.failed:
             self.stdout.write(self.style.WARNING(f"Connection {connection_id}: {code} (merchant asked to reconnect)"))
         if summary.failed:

@@ -1,7 +1,7 @@
 """Registry of payout providers: provider name -> class. Adding Klarna or Adyen is one module here.
 
-    provider = provider_build(connection=connection)
-    for payout in provider.payouts_since(since): ...
+provider = provider_build(connection=connection)
+for payout in provider.payouts_since(since): ...
 """
 
 from __future__ import annotations
@@ -39,4 +39,11 @@ def provider_build(*, connection, client: Any = None) -> PayoutProvider:
     return cls.for_connection(connection, client=client)
 
 
-__all__ = ["PROVIDERS", "PayoutProvider", "ProviderPayout", "ProviderTransaction", "provider_build", "register_provider"]
+__all__ = [
+    "PROVIDERS",
+    "PayoutProvider",
+    "ProviderPayout",
+    "ProviderTransaction",
+    "provider_build",
+    "register_provider",
+]

@@ -18,7 +18,12 @@ from integrations.connectors.businesscentral import (
     entities,
     odata,
 )
-from integrations.connectors.businesscentral.payloads import NewSalesInvoice, NewSalesLine
+from integrations.connectors.businesscentral.payloads import (
+    NewCustomerPayment,
+    NewSalesInvoice,
+    NewSalesLine,
+    NewSalesOrder,
+)
 from tests.connectors.businesscentral.fakes import FakeClock
 
 COMPANY = "CRONUS Sverige AB"
@@ -275,3 +280,44 @@ def test_bad_token_is_an_auth_error_without_the_token(sim_client):
         client.list_companies()
     assert caught.value.code == "Authentication_InvalidCredentials"
     assert "not-the-right-token" not in str(caught.value)
+
+
+def test_sales_order_ship_and_invoice(client):
+    order = client.create_sales_order(
+        NewSalesOrder(
+            customer_number="10000",
+            external_document_number="SHOP-ORDER-1",
+            lines=[NewSalesLine(line_type="Item", line_object_number="1001", quantity=Decimal(1))],
+        )
+    )
+
+    client.ship_and_invoice_sales_order(order.id)
+
+    (posted,) = client.list_records(entities.SALES_INVOICES, filter=odata.eq("orderId", odata.guid(order.id)))
+    assert posted.order_number == order.number
+    assert posted.status == "Open"
+
+
+def test_customer_payment_applied_and_journal_posted(client):
+    draft = client.create_sales_invoice(invoice(external="SHOP-PAID"))
+    client.post_sales_invoice(draft.id)
+    posted = client.get_record(entities.SALES_INVOICES, draft.id)
+    (journal,) = client.list_records(entities.CUSTOMER_PAYMENT_JOURNALS, filter=odata.eq("code", "STRIPE"))
+
+    payment = client.create_customer_payment(
+        journal_id=journal.id,
+        payment=NewCustomerPayment(
+            customer_number="10000",
+            amount=posted.total_amount_including_tax,
+            applies_to_invoice_id=posted.id,
+            external_document_number="po_123",
+            posting_date=dt.date.today(),
+        ),
+    )
+    client.post_journal(journal.id)
+
+    assert payment.journal_id == journal.id
+    assert client.get_record(entities.SALES_INVOICES, draft.id).status == "Paid"
+    with pytest.raises(BCValidationError) as empty:
+        client.post_journal(journal.id)
+    assert empty.value.message == "There is nothing to post."

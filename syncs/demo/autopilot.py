@@ -1,0 +1,114 @@
+"""Connect the demo merchant's integration end to end and go live, as a merchant would in the wizard.
+
+Every step calls the same onboarding service the wizard's views call, over HTTP to the simulators,
+so a newcomer who skips the wizard sees exactly what a finished wizard produces. The one thing a
+person does by hand, the Microsoft sign-in page, is done by ``sign_in`` (given by the caller).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from urllib.parse import parse_qsl, urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+
+from integrations.models import Flow, Integration, PaymentProviderConnection, ShippingMethodMapping
+from syncs.demo.config import SHOP_ACCESS_TOKEN, SHOP_DOMAIN, STRIPE_SECRET_KEY
+
+logger = logging.getLogger(__name__)
+
+ENVIRONMENT = "sandbox"
+COMPANY_NAME = "CRONUS Sverige AB"
+# From the BC simulator's seed: VAT business posting group, collective customer and currency per
+# country the shop sells to.
+COUNTRIES = {
+    "SE": ("DOMESTIC", "10000", ""),
+    "DE": ("OSS-DE", "10010", "EUR"),
+    "FI": ("OSS-FI", "10020", "EUR"),
+    "DK": ("OSS-DK", "10030", "DKK"),
+    "FR": ("OSS-FR", "10040", "EUR"),
+    "NL": ("OSS-NL", "10050", "EUR"),
+}
+# The shop's shipping rates (Shopify simulator seed) -> BC shipment method, freight on G/L 3540.
+SHIPPING_METHODS = {"postnord-standard": "PNORD", "dhl-express": "DHL"}
+FREIGHT_ACCOUNT = "3540"
+PAYMENT_METHODS = {"shopify_payments": "SHOPIFY", "stripe": "STRIPE", "paypal": "CARD", "manual": "BANK"}
+# provider -> (clearing, fee, bank) G/L accounts of the seed.
+PAYOUT_ACCOUNTS = {
+    PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS.value: ("1581", "6064", "1930"),
+    PaymentProviderConnection.Provider.STRIPE.value: ("1580", "6064", "1930"),
+}
+TEST_ORDER = "#1001"
+
+
+def demo_autopilot(*, integration_id: int, sign_in: Callable[[str], str]) -> Integration:
+    """``sign_in(auth_uri) -> redirect URL`` signs in on Microsoft's page. Idempotent: live stays live."""
+    from integrations.services import onboarding
+    from integrations.services.bc_auth import bc_signin_complete, bc_signin_start
+    from syncs.flows import flow_handler_get
+
+    integration = Integration.objects.get(pk=integration_id)
+    if integration.status == Integration.Status.LIVE:
+        return integration
+
+    session: dict = {}
+    redirect_uri = settings.SITE_URL.rstrip("/") + reverse("merchant:bc_callback")
+    auth_uri = bc_signin_start(integration=integration, redirect_uri=redirect_uri, session=session)
+    answer = dict(parse_qsl(urlsplit(sign_in(auth_uri)).query))
+    bc_signin_complete(integration=integration, request_params=answer, session=session)
+
+    companies = onboarding.bc_companies_list(integration=integration, environment_name=ENVIRONMENT)
+    company = next(c for c in companies if c.name == COMPANY_NAME)
+    onboarding.bc_company_select(integration=integration, environment_name=ENVIRONMENT, company_id=company.id)
+    onboarding.shop_connect(integration=integration, shop_domain=SHOP_DOMAIN, access_token=SHOP_ACCESS_TOKEN)
+    onboarding.stripe_connect(integration=integration, api_key=STRIPE_SECRET_KEY)
+
+    # Payouts only when a payouts flow is installed; otherwise their schedule would fail every tick.
+    payouts = flow_handler_get(Flow.PAYOUTS) is not None
+    onboarding.integration_flows_save(
+        integration=integration,
+        flows={"orders_enabled": True, "refunds_enabled": True, "customers_enabled": True, "payouts_enabled": payouts},
+    )
+    integration.refresh_from_db()
+    payout_accounts = [
+        onboarding.PayoutAccounts(provider, currency, *PAYOUT_ACCOUNTS[provider])
+        for provider, currency in onboarding.payout_currencies(integration=integration)
+        if provider in PAYOUT_ACCOUNTS
+    ]
+    onboarding.integration_settings_save(
+        integration=integration,
+        customer_strategy=Integration.CustomerStrategy.COLLECTIVE_PER_COUNTRY,
+        document_type=Integration.DocumentType.INVOICE_POSTED,
+        payment_journal_template="CASHRCPT",
+        payment_journal_batch="SHOPIFY",
+        payment_methods=PAYMENT_METHODS,
+        shipment_method="PNORD",
+        freight_account=FREIGHT_ACCOUNT,
+        countries={code: group for code, (group, _customer, _currency) in COUNTRIES.items()},
+        payout_accounts=payout_accounts,
+    )
+    # The wizard maps one default rate; the shop's named rates are added as support would in the admin.
+    for shop_code, bc_code in SHIPPING_METHODS.items():
+        ShippingMethodMapping.objects.update_or_create(
+            integration=integration,
+            shop_shipping_code=shop_code,
+            defaults={
+                "bc_shipment_method_code": bc_code,
+                "line_type": ShippingMethodMapping.LineType.ACCOUNT,
+                "line_number": FREIGHT_ACCOUNT,
+                "vat_product_group": "STANDARD",
+            },
+        )
+    for mapping in integration.country_mappings.all():
+        _group, customer, currency = COUNTRIES[mapping.country_code]
+        mapping.collective_customer_number, mapping.currency_code = customer, currency
+        mapping.save(update_fields=["collective_customer_number", "currency_code"])
+
+    try:
+        onboarding.integration_test_order(integration=integration, order_name=TEST_ORDER)
+    except Exception:  # the preview is a courtesy here: going live does not depend on it
+        logger.exception("The demo's test order preview failed")
+    integration.refresh_from_db()
+    return onboarding.integration_go_live(integration=integration)

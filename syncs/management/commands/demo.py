@@ -1,0 +1,209 @@
+"""`manage.py demo`: the product against the simulators, on a laptop, in one command.
+
+The simulators (BC, Entra ID over TLS, Shopify, Stripe) run as loopback HTTP servers in threads of
+this process; the web server (`runserver --noreload`) and the worker (`qcluster`) are child
+processes that reach them over HTTP. The command first re-executes itself with the demo's
+environment (its own SQLite file under var/, a demo encryption key, every API root pointed at a
+simulator), so this process, the web server and the worker share exactly the same settings.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from syncs.demo.config import (
+    DEFAULT_PORTS,
+    DEMO_MARKER,
+    MERCHANT_PASSWORD,
+    MERCHANT_USERNAME,
+    MICROSOFT_PASSWORD,
+    MICROSOFT_USERNAME,
+    SHOP_ACCESS_TOKEN,
+    SHOP_DOMAIN,
+    STRIPE_SECRET_KEY,
+    SUPPORT_PASSWORD,
+    SUPPORT_USERNAME,
+    DemoConfig,
+    demo_environment,
+)
+
+SCHEDULES_REFRESH_SECONDS = 30
+CHECK_TIMEOUT_SECONDS = 90
+
+
+class Command(BaseCommand):
+    help = "Run the product against the simulators: seeded data, web server and worker (Ctrl-C stops it)."
+    requires_system_checks = []  # nothing may open the database before the demo's own is in place
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, help=f"web server port (default {DEFAULT_PORTS['port']}; 0 = any)")
+        for name in ("bc", "identity", "shopify", "stripe"):
+            parser.add_argument(
+                f"--{name}-port", type=int, help=f"{name} simulator port (default {DEFAULT_PORTS[f'{name}_port']})"
+            )
+        parser.add_argument("--var-dir", help="folder for the demo's database, key and certificate (default var/)")
+        parser.add_argument("--keep", action="store_true", help="reuse the demo database instead of recreating it")
+        parser.add_argument("--no-worker", action="store_true", help="do not start the django-q worker")
+        parser.add_argument(
+            "--autopilot", action="store_true", help="connect the demo merchant's integration and go live"
+        )
+        parser.add_argument(
+            "--order-every", type=float, default=45.0, help="seconds between new shop orders (0 = none)"
+        )
+        parser.add_argument(
+            "--check", action="store_true", help="start everything, verify each endpoint answers, print OK, exit"
+        )
+        parser.add_argument(
+            "--print-env", action="store_true", help="print the demo's environment (to run other commands on it)"
+        )
+
+    def handle(self, *args, **options):
+        config = DemoConfig.from_options(options)
+        environment = demo_environment(config)
+        if options["print_env"]:
+            for name, value in environment.items():
+                if name != DEMO_MARKER:
+                    self.stdout.write(f"export {name}='{value}'")
+            return
+        if os.environ.get(DEMO_MARKER) != str(config.var_dir):
+            self._reexec(config, environment, options)
+        self._run(config, options)
+
+    # --- stage 1: the demo's files and environment, then this command again inside it -------------
+    def _reexec(self, config: DemoConfig, environment: dict[str, str], options: dict) -> None:
+        config.var_dir.mkdir(parents=True, exist_ok=True)
+        if not options["keep"]:
+            # A fresh database every start, so it agrees with the fresh in-memory simulators.
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{config.database}{suffix}").unlink(missing_ok=True)
+        argv = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "demo", *self._argv(config, options)]
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(sys.executable, argv, {**os.environ, **environment})  # noqa: S606 - this command again
+
+    @staticmethod
+    def _argv(config: DemoConfig, options: dict) -> list[str]:
+        argv = [f"--var-dir={config.var_dir}", f"--order-every={options['order_every']}"]
+        argv += [f"--{name.replace('_', '-')}={getattr(config, name)}" for name in DEFAULT_PORTS]
+        argv += [f"--{flag.replace('_', '-')}" for flag in ("keep", "no_worker", "autopilot", "check") if options[flag]]
+        return argv
+
+    # --- stage 2: inside the demo environment ----------------------------------------------------
+    def _run(self, config: DemoConfig, options: dict) -> None:
+        from syncs.demo.autopilot import demo_autopilot
+        from syncs.demo.processes import Children, DemoChildDied, endpoints_wait
+        from syncs.demo.seed import demo_seed
+        from syncs.demo.sims import simulators_start
+        from syncs.services.schedules import schedules_sync
+
+        try:
+            sims = simulators_start(config)
+        except OSError as error:
+            raise CommandError(f"A simulator could not start ({error}). Is another demo running? Try --bc-port.")
+        children = Children(env={**os.environ})
+        try:
+            self.stdout.write("Preparing the demo database ...")
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("createcachetable", verbosity=0)
+            seeded = demo_seed()
+            if options["autopilot"]:
+                self.stdout.write("Autopilot: connecting the demo integration and going live ...")
+
+                def sign_in(auth_uri: str) -> str:
+                    return sims.identity.sign_in(auth_uri, username=MICROSOFT_USERNAME)
+
+                demo_autopilot(integration_id=seeded.integration_id, sign_in=sign_in)
+            schedules_sync()
+            children.start("web server", "runserver", "--noreload", f"127.0.0.1:{config.port}")
+            if not options["no_worker"]:
+                children.start("worker", "qcluster")
+            if options["check"]:
+                self._check(config, children, sims, seeded.integration_id, options)
+                return
+            sims.orders_trickle_start(every_seconds=options["order_every"])
+            endpoints_wait(config, children, timeout_seconds=CHECK_TIMEOUT_SECONDS)
+            self._banner(config, options)
+            self._supervise(children, schedules_sync)
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping the demo ...")
+        except DemoChildDied as died:
+            raise CommandError(f"{died} The demo stopped; its output above says why.") from None
+        finally:
+            children.stop()
+            sims.stop()
+
+    def _check(self, config: DemoConfig, children, sims, integration_id: int, options: dict) -> None:
+        from syncs.demo.processes import endpoints_wait, worker_check
+
+        results = endpoints_wait(config, children, timeout_seconds=CHECK_TIMEOUT_SECONDS)
+        failed = [(endpoint, status) for endpoint, status in results if status not in endpoint.expect]
+        for endpoint, status in results:
+            self.stdout.write(f"  {endpoint.name:<28} {status or 'no answer'}  {endpoint.url}")
+        if failed:
+            names = ", ".join(endpoint.name for endpoint, _ in failed)
+            raise CommandError(f"Demo check failed: {names} did not answer as expected.")
+        if not options["no_worker"]:
+            if options["autopilot"]:
+                sims.shopify.generate_orders(1, seed=1)  # one order after go-live: the worker must book it
+            status = worker_check(
+                integration_id=integration_id, children=children, timeout_seconds=CHECK_TIMEOUT_SECONDS
+            )
+            self.stdout.write(f"  {'worker (one orders run)':<28} {status}")
+            if status in ("queued", "running"):
+                raise CommandError("Demo check failed: the worker did not finish a run.")
+            if options["autopilot"]:
+                invoices = sims.shop_invoices_in_bc()
+                self.stdout.write(f"  {'BC invoices from shop orders':<28} {invoices}")
+                if not invoices:
+                    raise CommandError("Demo check failed: the live integration booked no invoice in BC.")
+        self._banner(config, options)
+        self.stdout.write(self.style.SUCCESS("OK"))
+
+    def _supervise(self, children, schedules_sync) -> None:
+        # New integrations (and changed settings) get their schedules without a restart.
+        next_refresh = time.monotonic() + SCHEDULES_REFRESH_SECONDS
+        while True:
+            children.raise_if_dead()
+            if time.monotonic() >= next_refresh:
+                schedules_sync()
+                next_refresh = time.monotonic() + SCHEDULES_REFRESH_SECONDS
+            time.sleep(1)
+
+    def _banner(self, config: DemoConfig, options: dict) -> None:
+        api_version = settings.SHOPIFY_API_VERSION
+        lines = [
+            "",
+            "Junipeer BC demo is running (Ctrl-C stops everything).",
+            "",
+            f"  Product (merchant)       {config.site_url}/",
+            f"  Admin (support)          {config.site_url}/admin/",
+            f"  BC simulator (read-only) {config.bc_url}/_sim/",
+            f"  Identity simulator       {config.identity_url}/organizations/v2.0/.well-known/openid-configuration",
+            f"  Shopify simulator        {config.shopify_url}/{SHOP_DOMAIN}/admin/api/{api_version}/graphql.json",
+            f"  Stripe simulator         {config.stripe_url}/v1/account",
+            "",
+            f"  Merchant login           {MERCHANT_USERNAME} / {MERCHANT_PASSWORD}",
+            f"  Support login (admin)    {SUPPORT_USERNAME} / {SUPPORT_PASSWORD}",
+            "",
+            "  In the Get Started wizard:",
+            f"    Microsoft sign-in      {MICROSOFT_USERNAME} / {MICROSOFT_PASSWORD}",
+            "    BC environment         sandbox, company CRONUS Sverige AB",
+            f"    Shopify shop domain    {SHOP_DOMAIN}",
+            f"    Shopify access token   {SHOP_ACCESS_TOKEN}",
+            f"    Stripe secret key      {STRIPE_SECRET_KEY}",
+            "",
+            f"  Database {config.database} (recreated on every start; --keep reuses it)",
+        ]
+        if options["autopilot"]:
+            lines.append("  Autopilot: the demo integration is live; invoices appear in the BC simulator.")
+        if options["order_every"] > 0 and not options["check"]:
+            every = options["order_every"]
+            lines.append(f"  The shop gets a new order every {every:g} s; schedules tick every minute.")
+        self.stdout.write("\n".join(lines) + "\n")

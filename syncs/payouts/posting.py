@@ -1,0 +1,232 @@
+"""The journal lines of one payout, written to BC with $batch, never twice.
+
+For payout P (net N), every line balancing against the provider's clearing account C:
+  charge   customer payment, amount = the charge, applied to the posted invoice it paid
+  refund   customer payment with the (negative) refund amount, naming the credit memo
+  adjustment  general journal line on the fee G/L account, amount = -adjustment
+  fees     one general journal line on the fee G/L account, amount = the payout's fees
+  transfer (optional) general journal line on the bank account, amount = N
+so C moves by exactly zero once every transaction is booked. Customer payments take their balancing
+account from the customer payment journal batch (the API has no per-line field), so that batch must
+balance against C. Every line carries externalDocumentNumber = the payout reference and ends its
+description with a tag ``[<tag>]``: lines already in the journal or recorded in ``Payout.booked_lines``
+are skipped, so a rerun adds nothing and a half-written payout resumes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from integrations.connectors.businesscentral import entities, odata
+from integrations.connectors.businesscentral.payloads import NewCustomerPayment, NewJournalLine
+from integrations.models import PayoutAccountMapping
+from syncs.errors import ProductError
+from syncs.models import Payout, PayoutTransaction
+
+MappedType = PayoutTransaction.MappedType
+MatchState = PayoutTransaction.MatchState
+GENERAL_TEMPLATE = "GENERAL"
+FEES_TAG = "fees"
+TRANSFER_TAG = "transfer"
+_TAG_RE = re.compile(r"\[([^\[\]]+)\]\s*$")
+DESCRIPTION_MAX = 100  # BC Description is Text[100]
+EXTERNAL_MAX = 35  # BC External Document No. is Code[35]
+
+
+@dataclass(frozen=True)
+class PlannedLine:
+    tag: str
+    kind: str  # "payment" (customerPayments) or "journal" (journalLines)
+    amount: Decimal
+    description: str
+    transaction_id: int | None = None
+    customer_number: str = ""
+    applies_to_invoice_id: str = ""
+    applies_to_invoice_number: str = ""
+    account_type: str = ""
+    account_number: str = ""
+    balancing_account_number: str = ""  # the clearing account (journal lines only; see module doc)
+
+
+@dataclass(frozen=True)
+class Journals:
+    payment_id: str
+    payment_code: str
+    general_id: str = ""
+    general_code: str = ""
+
+
+def payout_reference(payout: Payout) -> str:
+    """The payout id as BC's externalDocumentNumber: a Shopify GID's numeric tail, a Stripe po_ id."""
+    return payout.provider_payout_id.rsplit("/", 1)[-1][:EXTERNAL_MAX]
+
+
+def transaction_tag(row: PayoutTransaction) -> str:
+    return row.provider_transaction_id.rsplit("/", 1)[-1]
+
+
+def tag_of(description: str) -> str:
+    match = _TAG_RE.search(description or "")
+    return match.group(1) if match else ""
+
+
+def _describe(text: str, tag: str) -> str:
+    suffix = f" [{tag}]"
+    return text[: DESCRIPTION_MAX - len(suffix)] + suffix
+
+
+def lines_plan(
+    *,
+    payout: Payout,
+    rows: list[PayoutTransaction],
+    facts: dict[int, dict],
+    accounts: PayoutAccountMapping,
+    book_transfer: bool,
+) -> list[PlannedLine]:
+    """Every line the payout needs (already-booked ones included; the writer skips those)."""
+    reference = payout_reference(payout)
+    label = payout.get_provider_display() if hasattr(payout, "get_provider_display") else payout.provider
+    lines: list[PlannedLine] = []
+    for row in rows:
+        fact = facts.get(row.pk)
+        tag = transaction_tag(row)
+        if row.mapped_type == MappedType.CHARGE and fact:
+            lines.append(
+                PlannedLine(
+                    tag=tag,
+                    kind="payment",
+                    amount=row.amount,
+                    description=_describe(f"{label} {reference} payment {row.order_reference}", tag),
+                    transaction_id=row.pk,
+                    customer_number=fact["customer_number"],
+                    applies_to_invoice_id=fact["invoice_id"],
+                    applies_to_invoice_number=fact["invoice_number"],
+                )
+            )
+        elif row.mapped_type == MappedType.REFUND and fact:
+            memo = fact.get("credit_memo_number") or fact["invoice_number"]
+            lines.append(
+                PlannedLine(
+                    tag=tag,
+                    kind="payment",
+                    amount=row.amount,
+                    description=_describe(f"{label} {reference} refund {row.order_reference} {memo}", tag),
+                    transaction_id=row.pk,
+                    customer_number=fact["customer_number"],
+                )
+            )
+        elif row.mapped_type == MappedType.ADJUSTMENT and row.amount:
+            lines.append(
+                PlannedLine(
+                    tag=tag,
+                    kind="journal",
+                    amount=-row.amount,
+                    description=_describe(f"{label} {reference} {row.raw_type.lower()}", tag),
+                    transaction_id=row.pk,
+                    account_type="G/L Account",
+                    account_number=accounts.fee_account,
+                    balancing_account_number=accounts.clearing_account,
+                )
+            )
+    if payout.fees:
+        lines.append(
+            PlannedLine(
+                tag=FEES_TAG,
+                kind="journal",
+                amount=payout.fees,
+                description=_describe(f"{label} {reference} fees", FEES_TAG),
+                account_type="G/L Account",
+                account_number=accounts.fee_account,
+                balancing_account_number=accounts.clearing_account,
+            )
+        )
+    if book_transfer and payout.amount:
+        if not accounts.bank_account:
+            raise ProductError("PAY-003", provider=payout.provider, currency=payout.currency)
+        lines.append(
+            PlannedLine(
+                tag=TRANSFER_TAG,
+                kind="journal",
+                amount=payout.amount,
+                description=_describe(f"{label} {reference} transfer to bank", TRANSFER_TAG),
+                account_type="Bank Account",
+                account_number=accounts.bank_account,
+                balancing_account_number=accounts.clearing_account,
+            )
+        )
+    return lines
+
+
+def journals_resolve(*, bc_client, integration, clearing_account: str, provider: str, currency: str) -> Journals:
+    """The customer payment journal and the general journal batch named in the integration's settings."""
+    code = integration.payment_journal_batch
+    template = integration.payment_journal_template or "-"
+    if not code:
+        raise ProductError("BC-501", template=template, batch="-")
+    payment = next(
+        iter(bc_client.iter_records(entities.CUSTOMER_PAYMENT_JOURNALS, filter=odata.eq("code", code))), None
+    )
+    if payment is None:
+        raise ProductError("BC-501", template=template, batch=code)
+    if payment.balancing_account_number != clearing_account:
+        raise ProductError(
+            "PAY-006",
+            batch=code,
+            journal_account=payment.balancing_account_number or "-",
+            provider=provider,
+            currency=currency,
+            clearing_account=clearing_account,
+        )
+    general = next(iter(bc_client.iter_records(entities.JOURNALS, filter=odata.eq("code", code))), None)
+    return Journals(
+        payment_id=payment.id,
+        payment_code=code,
+        general_id=general.id if general else "",
+        general_code=general.code if general else "",
+    )
+
+
+def lines_existing(*, bc_client, journals: Journals, reference: str) -> dict[str, str]:
+    """Tag -> line id of this payout's lines still in the journals (written, not yet posted)."""
+    found: dict[str, str] = {}
+    filter_ = odata.eq("externalDocumentNumber", reference)
+    sources = [(entities.CUSTOMER_PAYMENTS, (entities.CUSTOMER_PAYMENT_JOURNALS, journals.payment_id))]
+    if journals.general_id:
+        sources.append((entities.JOURNAL_LINES, (entities.JOURNALS, journals.general_id)))
+    for entity, parent in sources:
+        for line in bc_client.iter_records(entity, filter=filter_, parent=parent):
+            tag = tag_of(line.description)
+            if tag:
+                found[tag] = line.id
+    return found
+
+
+def line_operation(*, bc_client, line: PlannedLine, journals: Journals, reference: str, posting_date):
+    if line.kind == "payment":
+        payload = NewCustomerPayment(
+            customer_number=line.customer_number or None,
+            posting_date=posting_date,
+            external_document_number=reference,
+            amount=line.amount,
+            applies_to_invoice_id=line.applies_to_invoice_id or None,
+            applies_to_invoice_number=line.applies_to_invoice_number or None,
+            description=line.description,
+        )
+        return bc_client.batch_create(
+            entities.CUSTOMER_PAYMENTS, payload, parent=(entities.CUSTOMER_PAYMENT_JOURNALS, journals.payment_id)
+        )
+    if not journals.general_id:
+        raise ProductError("BC-501", template=GENERAL_TEMPLATE, batch=journals.payment_code)
+    payload = NewJournalLine(
+        account_type=line.account_type,
+        account_number=line.account_number,
+        posting_date=posting_date,
+        external_document_number=reference,
+        amount=line.amount,
+        description=line.description,
+        balance_account_type="G/L Account",
+        balancing_account_number=line.balancing_account_number,
+    )
+    return bc_client.batch_create(entities.JOURNAL_LINES, payload, parent=(entities.JOURNALS, journals.general_id))

@@ -1,0 +1,259 @@
+"""Entry points for payouts: stage from a provider, book one payout, re-book after a fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from integrations.connectors.businesscentral import BCError
+from integrations.models import Integration, PayoutAccountMapping
+from syncs.errors import ProductError, classify_exception
+from syncs.models import Payout, PayoutTransaction
+from syncs.payouts.matching import payout_match
+from syncs.payouts.posting import (
+    PlannedLine,
+    journals_resolve,
+    line_operation,
+    lines_existing,
+    lines_plan,
+    payout_reference,
+    transaction_tag,
+)
+from syncs.payouts.providers.base import PayoutProvider
+from syncs.payouts.staging import payouts_stage
+
+MappedType = PayoutTransaction.MappedType
+MatchState = PayoutTransaction.MatchState
+BookingState = Payout.BookingState
+BOOKABLE = (MappedType.CHARGE, MappedType.REFUND, MappedType.ADJUSTMENT)
+
+
+@dataclass
+class BookResult:
+    written: int = 0
+    already: int = 0
+    failed: int = 0
+    unmatched: int = 0
+    posted: bool = False
+    error_code: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not (self.failed or self.unmatched or self.error_code)
+
+
+@dataclass
+class PayoutsSyncResult:
+    seen: int = 0
+    booked: int = 0
+    incomplete: int = 0
+    failed: int = 0
+    lines_written: int = 0
+
+
+def _payout_fail(*, payout: Payout, error: BaseException) -> BookResult:
+    classified = classify_exception(error)
+    payout.booking_state = BookingState.FAILED
+    payout.last_error_code = classified.code
+    payout.last_error_message = classified.message
+    payout.save(update_fields=["booking_state", "last_error_code", "last_error_message", "updated_at"])
+    return BookResult(error_code=classified.code, errors=[classified.message])
+
+
+def payout_accounts_get(*, payout: Payout) -> PayoutAccountMapping:
+    accounts = PayoutAccountMapping.objects.filter(
+        integration_id=payout.integration_id, provider=payout.provider, currency=payout.currency
+    ).first()
+    if accounts is None:
+        raise ProductError("PAY-003", provider=payout.provider, currency=payout.currency)
+    return accounts
+
+
+def _mark_unknown(rows: list[PayoutTransaction]) -> int:
+    """Unknown types stay staged with their raw type and are reported; they are never booked."""
+    unknown = [row for row in rows if row.mapped_type == MappedType.UNKNOWN]
+    for row in unknown:
+        error = classify_exception(ProductError("PAY-004", raw_type=row.raw_type))
+        row.match_state, row.error_code, row.error_message = MatchState.UNMATCHED, error.code, error.message
+    PayoutTransaction.objects.bulk_update(unknown, ["match_state", "error_code", "error_message"])
+    return len(unknown)
+
+
+def payout_book(*, payout: Payout, bc_client) -> BookResult:
+    """Match and write the payout's missing journal lines; post them when the integration says so.
+
+    Safe to call again at any time: lines already written (in the journal, or recorded as booked
+    once posted) are never written twice.
+    """
+    integration = payout.integration
+    if payout.status != Payout.Status.PAID or payout.booking_state == BookingState.POSTED:
+        return BookResult()
+    lcy = integration.base_currency.upper()
+    try:
+        if payout.currency.upper() != lcy:
+            raise ProductError("PAY-007", payout=payout_reference(payout), currency=payout.currency, lcy=lcy)
+        accounts = payout_accounts_get(payout=payout)
+        journals = journals_resolve(
+            bc_client=bc_client,
+            integration=integration,
+            clearing_account=accounts.clearing_account,
+            provider=payout.provider,
+            currency=payout.currency,
+        )
+        match = payout_match(payout=payout, bc_client=bc_client, lcy=lcy)
+        rows = list(payout.transactions.all())
+        planned = lines_plan(
+            payout=payout,
+            rows=rows,
+            facts=match.facts,
+            accounts=accounts,
+            book_transfer=integration.book_payout_transfer,
+        )
+        reference = payout_reference(payout)
+        in_journal = lines_existing(bc_client=bc_client, journals=journals, reference=reference)
+    except (ProductError, BCError) as error:
+        return _payout_fail(payout=payout, error=error)
+
+    result = BookResult(unmatched=_mark_unknown(rows))
+    booked = {**(payout.booked_lines or {}), **in_journal}  # BC may hold lines we never heard back about
+    todo = [line for line in planned if line.tag not in booked]
+    result.already = len(planned) - len(todo)
+    line_errors: dict[str, str] = {}
+    if todo:
+        operations = [
+            line_operation(
+                bc_client=bc_client,
+                line=line,
+                journals=journals,
+                reference=reference,
+                posting_date=payout.arrival_date,
+            )
+            for line in todo
+        ]
+        for line, outcome in zip(todo, bc_client.batch(operations), strict=True):
+            if outcome.ok:
+                booked[line.tag] = (outcome.body or {}).get("id", "")
+                in_journal[line.tag] = booked[line.tag]
+                result.written += 1
+            else:
+                error = classify_exception(outcome.error or BCError("Business Central rejected the line."))
+                line_errors[line.tag] = f"{error.code}|{error.message}"
+                result.failed += 1
+    _rows_update(rows=rows, booked=booked, line_errors=line_errors)
+    result.unmatched += sum(
+        1 for row in rows if row.mapped_type in BOOKABLE and row.match_state == MatchState.UNMATCHED and row.amount
+    )
+    if integration.post_payment_journal:
+        result.posted = _journals_post(
+            bc_client=bc_client, journals=journals, planned=planned, in_journal=in_journal, result=result
+        )
+    _payout_state_save(payout=payout, booked=booked, result=result, rows=rows, line_errors=line_errors)
+    return result
+
+
+def _rows_update(*, rows: list[PayoutTransaction], booked: dict[str, str], line_errors: dict[str, str]) -> None:
+    changed = []
+    for row in rows:
+        tag = transaction_tag(row)
+        if row.mapped_type not in BOOKABLE:
+            continue
+        if tag in booked:
+            row.match_state, row.bc_line_id = MatchState.BOOKED, booked[tag] or row.bc_line_id
+            row.error_code = row.error_message = ""
+            changed.append(row)
+        elif tag in line_errors:
+            row.error_code, row.error_message = line_errors[tag].split("|", 1)
+            changed.append(row)
+    PayoutTransaction.objects.bulk_update(changed, ["match_state", "bc_line_id", "error_code", "error_message"])
+
+
+def _journals_post(*, bc_client, journals, planned: list[PlannedLine], in_journal: dict, result: BookResult) -> bool:
+    """Post the batches that hold lines of this payout; none left there means they were posted."""
+    kinds = {line.kind for line in planned if line.tag in in_journal}
+    targets = [journals.payment_id] if "payment" in kinds else []
+    if "journal" in kinds:
+        targets.append(journals.general_id)
+    try:
+        for journal_id in targets:
+            bc_client.post_journal(journal_id)
+    except BCError as error:
+        classified = classify_exception(error)
+        result.errors.append(f"{classified.code}: {classified.message}")
+        result.error_code = classified.code
+        return False
+    return True
+
+
+def _payout_state_save(
+    *, payout: Payout, booked: dict, result: BookResult, rows: list[PayoutTransaction], line_errors: dict
+) -> None:
+    payout.booked_lines = booked
+    complete = result.complete
+    if complete:
+        payout.booking_state = BookingState.POSTED if result.posted else BookingState.BOOKED
+        payout.booked_at = payout.booked_at or timezone.now()
+        payout.last_error_code = payout.last_error_message = ""
+    else:
+        payout.booking_state = BookingState.PARTIAL if booked else BookingState.NEW
+        first = next((row for row in rows if row.error_code), None)
+        if result.error_code:
+            payout.last_error_code, payout.last_error_message = result.error_code, "; ".join(result.errors)
+        elif first is not None:
+            payout.last_error_code, payout.last_error_message = first.error_code, first.error_message
+        elif line_errors:
+            code, message = next(iter(line_errors.values())).split("|", 1)
+            payout.last_error_code, payout.last_error_message = code, message
+    payout.save()
+
+
+def payouts_sync(
+    *,
+    integration: Integration,
+    provider: PayoutProvider,
+    bc_client,
+    since: dt.datetime | None,
+) -> PayoutsSyncResult:
+    """Stage the provider's payouts since ``since`` and book every paid one not yet booked."""
+    stage, to_book = payouts_stage(integration=integration, provider=provider, since=since)
+    result = PayoutsSyncResult(seen=stage.seen)
+    for payout in to_book:
+        _tally(result, payout_book(payout=payout, bc_client=bc_client))
+    return result
+
+
+def payouts_rebook(*, integration: Integration, payout_ids: list[int], bc_client) -> PayoutsSyncResult:
+    """Match and book the given payouts again (after a mapping or an order was fixed)."""
+    result = PayoutsSyncResult()
+    for payout in Payout.objects.filter(integration=integration, pk__in=payout_ids).order_by("pk"):
+        result.seen += 1
+        _tally(result, payout_book(payout=payout, bc_client=bc_client))
+    return result
+
+
+def _tally(result: PayoutsSyncResult, booked: BookResult) -> None:
+    result.lines_written += booked.written
+    if booked.error_code and not booked.written:
+        result.failed += 1
+    elif booked.complete:
+        result.booked += 1
+    else:
+        result.incomplete += 1
+
+
+# A payout is listed when created but booked only once paid, days later: read back generously.
+CURSOR_OVERLAP = dt.timedelta(days=14)
+FIRST_RUN_WINDOW = dt.timedelta(days=30)
+
+
+def payouts_since(*, integration: Integration, now: dt.datetime | None = None) -> dt.datetime:
+    from integrations.models import Flow
+    from syncs.models import SyncCursor
+
+    now = now or timezone.now()
+    cursor = SyncCursor.objects.filter(integration=integration, flow=Flow.PAYOUTS).first()
+    if cursor and cursor.last_loaded_at:
+        return cursor.last_loaded_at - CURSOR_OVERLAP
+    return max(filter(None, [integration.order_exclusion_date, now - FIRST_RUN_WINDOW]))

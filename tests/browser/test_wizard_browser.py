@@ -1,0 +1,115 @@
+"""Headless Chromium from sign-up through the wizard to a connected BC sandbox company.
+
+Runs against the live Django server and the identity, Business Central and Shopify simulators.
+A screenshot per step goes to test-artifacts/wizard/.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from simulators.businesscentral import BusinessCentralSimulator
+from simulators.server import serve
+from tests.fixtures.shopify import ACCESS_TOKEN, SHOP_DOMAIN
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "wizard"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing (apt-get install chromium)"),
+]
+
+
+@pytest.fixture
+def world(live_server, settings, entra_settings, identity_server, shopify_server, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; Django's ORM is used outside it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.SITE_URL = live_server.url
+    settings.SHOPIFY_API_ROOT = shopify_server.url
+    bc = BusinessCentralSimulator(accepted_tokens={}, token_validator=identity_server.sim.bc_token_validator)
+    running = serve(bc, host="127.0.0.1")
+    settings.BC_API_ROOT = running.url
+    try:
+        yield live_server.url
+    finally:
+        running.stop()
+
+
+def test_signup_to_connected_sandbox_company(world, transactional_db):
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shots = iter(range(1, 100))
+
+    def shot(page, name):
+        page.screenshot(path=str(ARTIFACTS / f"{next(shots):02d}-{name}.png"), full_page=True)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        context = browser.new_context(ignore_https_errors=True)  # the simulator's loopback certificate
+        page = context.new_page()
+        try:
+            page.goto(f"{world}/signup/")
+            page.get_by_label("Company name").fill("Nordic Socks AB")
+            page.get_by_label("Work e-mail").fill("anna@socks.example")
+            page.get_by_label("Password", exact=True).fill("Sock-drawer-42")
+            page.get_by_label("Password again").fill("Sock-drawer-42")
+            shot(page, "signup")
+            page.get_by_role("button", name="Sign up").click()
+
+            expect(page.get_by_role("heading", name="Nordic Socks AB")).to_be_visible()
+            shot(page, "home")
+            page.get_by_role("button", name="Get started").click()
+
+            expect(page.get_by_role("heading", name="1. Choose flows and their direction")).to_be_visible()
+            page.get_by_label("Payouts: payment provider → Business Central").check()
+            shot(page, "flows")
+            page.get_by_role("button", name="Save and continue").click()
+
+            expect(page.get_by_role("heading", name="2. Connect systems")).to_be_visible()
+            shot(page, "connect")
+            page.get_by_role("link", name="Sign in with Microsoft").click()
+
+            expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+            page.get_by_label("Email").fill("admin@contoso.example")
+            page.get_by_label("Password").fill("Passw0rd!")
+            shot(page, "microsoft-sign-in")
+            page.get_by_role("button", name="Sign in and accept").click()
+
+            expect(page.get_by_role("heading", name="Choose environment and company")).to_be_visible()
+            expect(page.get_by_text("Signed in with Microsoft")).to_be_visible()
+            page.get_by_label("CRONUS Sverige AB").first.check()
+            shot(page, "environment-and-company")
+            page.get_by_role("button", name="Connect this company").click()
+
+            expect(page.locator("#bc-status")).to_contain_text("Connected: CRONUS Sverige AB · sandbox (Sandbox)")
+            page.get_by_label("Shop domain").fill(SHOP_DOMAIN)
+            page.get_by_label("Admin API access token").fill(ACCESS_TOKEN)
+            page.get_by_role("button", name="Connect and verify").first.click()
+
+            expect(page.locator("#shop-status")).to_contain_text(f"Connected: {SHOP_DOMAIN}")
+            shot(page, "connected")
+            page.get_by_role("link", name="Continue to settings").click()
+            expect(page.get_by_role("heading", name="3. Settings")).to_be_visible()
+            expect(page.get_by_label("Payment journal batch")).to_be_visible()
+            shot(page, "settings")
+        finally:
+            context.close()
+            browser.close()
+
+    from integrations.models import BusinessCentralConnection
+
+    connection = BusinessCentralConnection.objects.get(integration__tenant__name="Nordic Socks AB")
+    assert connection.environment_type == "Sandbox" and connection.company_name.startswith("CRONUS")
