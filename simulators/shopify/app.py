@@ -22,6 +22,7 @@ from simulators.shopify import schema as schema_module
 from simulators.shopify import seed as seeding
 from simulators.shopify.bucket import CostBucket
 from simulators.shopify.clock import SimClock
+from simulators.shopify.faults import Faults
 from simulators.shopify.store import Store
 from simulators.shopify.webhooks import WebhookSender
 
@@ -48,6 +49,7 @@ class ShopifySimulator:
         self.store = Store(shop_domain=shop_domain, clock=self.clock)
         self.bucket = CostBucket(clock=self.clock, maximum=bucket_size, restore_rate=restore_rate)
         self.bulk_polls = bulk_polls  # polls that still see RUNNING before a bulk operation completes
+        self.faults = Faults()  # per-record userErrors, off by default (see faults.py)
         self.schema = schema_module.build(self.store, self)
         self.webhooks = WebhookSender(self)
         self.stats = self.store.stats

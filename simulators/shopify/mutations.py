@@ -42,12 +42,19 @@ def _idempotency_key(info) -> str | None:
 
 
 def install(schema: GraphQLSchema, store, sim) -> None:
-    from simulators.shopify.seed import inventory_set, product_new, variant_create
+    from simulators.shopify.seed import (
+        DEFAULT_OPTION_VALUE,
+        inventory_set,
+        option_new,
+        option_value_add,
+        product_new,
+        variant_create,
+    )
 
     fields = schema.mutation_type.fields
 
     def product_fields(product: dict, data: dict) -> None:
-        for key in ("title", "status", "vendor", "productType", "tags", "handle"):
+        for key in ("title", "status", "vendor", "productType", "tags", "handle", "descriptionHtml"):
             if data.get(key) is not None:
                 product[key] = list(data[key]) if key == "tags" else data[key]
         product["updatedAt"] = store.now_iso()
@@ -55,10 +62,27 @@ def install(schema: GraphQLSchema, store, sim) -> None:
     def product_create(_s, _i, product):
         if not (product.get("title") or "").strip():
             return {"product": None, "userErrors": [_error(["title"], "Title can't be blank")]}
-        created = product_new(store, title=product["title"], created=store.now_iso(), vendor="", productType="")
+        wanted = product.get("productOptions") or []
+        for n, option in enumerate(wanted):
+            if not (option.get("name") or "").strip() or not option.get("values"):
+                return {
+                    "product": None,
+                    "userErrors": [_error(["productOptions", str(n)], "Each option needs a name and values.")],
+                }
+        extra = {}
+        if wanted:
+            extra["options"] = [
+                option_new(store, name=o["name"], values=[v.get("name") or "" for v in o["values"]], position=n + 1)
+                for n, o in enumerate(wanted)
+            ]
+        created = product_new(
+            store, title=product["title"], created=store.now_iso(), vendor="", productType="", **extra
+        )
         product_fields(created, product)
-        # As Shopify: a new product has one standalone "Default Title" variant.
-        variant_create(store, created, sku="", barcode="", price="0.00", weight=0.0)
+        # As Shopify: a new product has one standalone variant with the first value of each option
+        # ("Default Title" without options), which REMOVE_STANDALONE_VARIANT later replaces.
+        variant = variant_create(store, created, sku="", barcode="", price="0.00", weight=0.0, _standalone=True)
+        variant["title"] = " / ".join(o["value"] for o in variant["selectedOptions"]) or DEFAULT_OPTION_VALUE
         store.touch()
         return {"product": created, "userErrors": []}
 
@@ -71,6 +95,50 @@ def install(schema: GraphQLSchema, store, sim) -> None:
         product_fields(existing, product)
         store.touch()
         return {"product": existing, "userErrors": []}
+
+    def selected_options(product: dict, data: dict, n: int, current: dict | None = None):
+        """(option name, value) pairs for a variant from its optionValues, or a userError."""
+        where = ["variants", str(n), "optionValues"]
+        options = product["options"]
+        given = {}
+        for value in data.get("optionValues") or ():
+            name = value.get("optionName") or next(
+                (o["name"] for o in options if value.get("optionId") and o["id"] == value["optionId"]), None
+            )
+            if not any(o["name"] == name for o in options):
+                return None, _error(where, f"Option '{name}' does not exist.")
+            if not (value.get("name") or "").strip():
+                return None, _error(where, "Option value name can't be blank.")
+            given[name] = value["name"]
+        pairs = []
+        for option in options:
+            if option["name"] in given:
+                pairs.append((option["name"], given[option["name"]]))
+            elif current is not None:
+                pairs.append(
+                    (
+                        option["name"],
+                        next(s["value"] for s in current["selectedOptions"] if s["name"] == option["name"]),
+                    )
+                )
+            elif not given:  # no optionValues at all: the option's first value ("Default Title")
+                pairs.append((option["name"], option["values"][0]))
+            else:
+                return None, _error(where, f"Option values for {option['name']} are required.")
+        return pairs, None
+
+    def refused_sku(data: dict, n: int) -> dict | None:
+        rejection = sim.faults.sku_rejection((data.get("inventoryItem") or {}).get("sku"))
+        if rejection is None:
+            return None
+        return _error(["variants", str(n), "inventoryItem", "sku"], rejection.message)
+
+    def set_options(product: dict, variant: dict, pairs) -> None:
+        by_name = {option["name"]: option for option in product["options"]}
+        for name, value in pairs:
+            option_value_add(store, by_name[name], value)
+        variant["selectedOptions"] = [{"name": name, "value": value} for name, value in pairs]
+        variant["title"] = " / ".join(value for _, value in pairs) or DEFAULT_OPTION_VALUE
 
     def apply_variant(variant: dict, data: dict) -> None:
         for key in ("price", "compareAtPrice", "barcode", "taxable", "taxCode"):
@@ -87,33 +155,44 @@ def install(schema: GraphQLSchema, store, sim) -> None:
             item["measurement"]["weight"] = {"unit": weight["unit"], "value": float(weight["value"])}
         variant["updatedAt"] = variant["product"]["updatedAt"] = store.now_iso()
 
+    def refused(errors: list[dict]) -> dict:
+        return {"product": None, "productVariants": None, "userErrors": errors}
+
     def variants_create(_s, _i, productId, variants, strategy=None):  # noqa: N803 - GraphQL argument names
         product = store.products.get(productId)
         if product is None:
-            return {
-                "product": None,
-                "productVariants": None,
-                "userErrors": [_error(["productId"], "Product does not exist")],
-            }
+            return refused([_error(["productId"], "Product does not exist")])
+        standalone = None
         if strategy == "REMOVE_STANDALONE_VARIANT" and len(product["variants"]) == 1:
-            standalone = product["variants"][0]
-            if standalone["title"] == "Default Title" and not standalone.get("sku"):
-                product["variants"].clear()
-                store.variants.pop(standalone["id"], None)
-                store.inventory_items.pop(standalone["inventoryItem"]["id"], None)
-        created = []
-        for data in variants:
+            only = product["variants"][0]
+            if only.get("_standalone") or (only["title"] == DEFAULT_OPTION_VALUE and not only.get("sku")):
+                standalone = only
+        # Validate every row first: a refused row refuses the whole call, as in Shopify.
+        taken = {tuple(o["value"] for o in v["selectedOptions"]) for v in product["variants"] if v is not standalone}
+        planned = []
+        for n, data in enumerate(variants):
             if data.get("id"):
-                return {
-                    "product": None,
-                    "productVariants": None,
-                    "userErrors": [_error(["variants", "0", "id"], "New variants must not have an id")],
-                }
+                return refused([_error(["variants", str(n), "id"], "New variants must not have an id")])
+            error = refused_sku(data, n)
+            pairs, option_error = selected_options(product, data, n)
+            if error or option_error:
+                return refused([error or option_error])
+            combination = tuple(value for _, value in pairs)
+            if combination in taken:
+                where = ["variants", str(n), "optionValues"]
+                return refused([_error(where, f"The variant '{' / '.join(combination)}' already exists.")])
+            taken.add(combination)
+            planned.append((data, pairs))
+        if standalone is not None:
+            product["variants"].remove(standalone)
+            store.variants.pop(standalone["id"], None)
+            store.inventory_items.pop(standalone["inventoryItem"]["id"], None)
+        created = []
+        for data, pairs in planned:
             variant = variant_create(
                 store, product, sku="", barcode="", price=str(data.get("price") or "0.00"), weight=0.0
             )
-            if len(product["variants"]) > 1:
-                variant["title"] = f"Variant {len(product['variants'])}"
+            set_options(product, variant, pairs)
             apply_variant(variant, data)
             for location_id in store.locations:
                 inventory_set(store, variant["inventoryItem"]["id"], location_id, 0)
@@ -124,11 +203,7 @@ def install(schema: GraphQLSchema, store, sim) -> None:
     def variants_update(_s, _i, productId, variants):  # noqa: N803
         product = store.products.get(productId)
         if product is None:
-            return {
-                "product": None,
-                "productVariants": None,
-                "userErrors": [_error(["productId"], "Product does not exist")],
-            }
+            return refused([_error(["productId"], "Product does not exist")])
         own = {variant["id"]: variant for variant in product["variants"]}
         errors = [
             _error(["variants", str(n), "id"], "Product variant does not exist")
@@ -136,9 +211,24 @@ def install(schema: GraphQLSchema, store, sim) -> None:
             if data.get("id") not in own
         ]
         if errors:
-            return {"product": None, "productVariants": None, "userErrors": errors}
-        for data in variants:
-            apply_variant(own[data["id"]], data)
+            return refused(errors)
+        combinations = {v["id"]: tuple(o["value"] for o in v["selectedOptions"]) for v in product["variants"]}
+        planned = []
+        for n, data in enumerate(variants):
+            error = refused_sku(data, n)
+            pairs, option_error = selected_options(product, data, n, current=own[data["id"]])
+            if error or option_error:
+                return refused([error or option_error])
+            combinations[data["id"]] = tuple(value for _, value in pairs)
+            planned.append((data, pairs))
+        if len(set(combinations.values())) < len(combinations):
+            return refused([_error(["variants", "0", "optionValues"], "Two variants would have the same options.")])
+        for data, pairs in planned:
+            variant = own[data["id"]]
+            variant.pop("_standalone", None)
+            if data.get("optionValues"):
+                set_options(product, variant, pairs)
+            apply_variant(variant, data)
         store.touch()
         return {"product": product, "productVariants": [own[d["id"]] for d in variants], "userErrors": []}
 
@@ -170,6 +260,9 @@ def install(schema: GraphQLSchema, store, sim) -> None:
                 errors.append(
                     _error([*where, "locationId"], "The specified location could not be found.", "INVALID_LOCATION")
                 )
+            elif rejection := sim.faults.inventory_rejection(row["inventoryItemId"]):
+                field = [*where, "inventoryItemId"] if rejection.positioned else None
+                errors.append(_error(field, rejection.message, rejection.code))
             elif store.inventory_level(row["inventoryItemId"], row["locationId"]) is None:
                 errors.append(
                     _error(

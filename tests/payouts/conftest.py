@@ -96,10 +96,13 @@ def general_journal_create(client, code: str) -> None:
     client.create_record(entities.JOURNALS, {"code": code, "displayName": f"{code} payouts"})
 
 
-def invoices_create(client, orders: dict[str, Decimal], *, customer: str = "10000") -> dict[str, object]:
+def invoices_create(
+    client, orders: dict[str, Decimal], *, customer: str = "10000", tax_code: str = "STANDARD"
+) -> dict[str, object]:
     """Posted invoices (deep insert + post, by $batch) for order name -> net line amount; returns them by name.
 
-    Lines are G/L account 3001 with VAT (25 %), so the invoice total is the amount * 1.25.
+    Lines are G/L account 3001; with the default STANDARD VAT (25 %) the total is the amount * 1.25,
+    with ``tax_code="ZERO"`` it is the amount.
     """
     creates = [
         client.batch_create(
@@ -113,7 +116,7 @@ def invoices_create(client, orders: dict[str, Decimal], *, customer: str = "1000
                         line_object_number="3001",
                         quantity=Decimal(1),
                         unit_price=amount,
-                        tax_code="STANDARD",
+                        tax_code=tax_code,
                     )
                 ],
             ),

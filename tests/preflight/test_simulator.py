@@ -107,7 +107,7 @@ def _manual_numbering(company, integration):
         (_missing_vat, "vat.posting_setup", "fail", "BC-101", ["OSS-DE", "REDUCED"]),
         (_blocked_vat, "vat.posting_setup", "fail", "BC-102", ["DOMESTIC", "LOW"]),
         (_exhausted, "number_series.available", "fail", "BC-201", ["S-INV+"]),
-        (_overlap, "number_series.overlap", "fail", "BC-205", ["S-INV+", "103018"]),
+        (_overlap, "number_series.overlap", "fail", "BC-205", ["S-INV+", "10300018"]),
         (_missing_currency, "currencies.exist", "fail", "BC-302", ["EUR"]),
         (_stale_rate, "currencies.exchange_rates", "warn", "BC-303", ["EUR"]),
         (_missing_batch, "payment_journal.batch", "fail", "BC-501", ["SHOPIFY"]),

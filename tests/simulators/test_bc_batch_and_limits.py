@@ -103,9 +103,9 @@ def test_odatav4_pages_published_and_unpublished(bc, bc_server):
         ("STANDARD", 25.5), ("REDUCED", 14), ("LOW", 10), ("ZERO", 0), ("SERVICES", 25.5),
     }  # fmt: skip
     series = bc.get(f"{base}/NoSeries?$filter=Code eq 'S-INV'").json()["value"][0]
-    assert (series["LastNoUsed"], series["EndNo"], series["Manual_Nos"]) == ("102020", "102999", False)
+    assert (series["LastNoUsed"], series["EndNo"], series["Manual_Nos"]) == ("10200020", "10299999", False)
     lines = bc.get(f"{base}/NoSeriesLines?$filter=Series_Code eq 'S-INV%2B'").json()["value"]
-    assert lines[0]["Last_No_Used"] == "103015"
+    assert lines[0]["Last_No_Used"] == "10300015"
     bc.sim.company().unpublish_odatav4_pages("VATPostingSetup")
     hidden = bc.get(f"{base}/VATPostingSetup")
     assert hidden.status_code == 404

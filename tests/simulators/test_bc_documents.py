@@ -27,7 +27,7 @@ def test_deep_insert_computes_line_vat_and_totals(bc):
     ])  # fmt: skip
     assert response.status_code == 201
     invoice = response.json()
-    assert invoice["status"] == "Draft" and invoice["number"] == "102021"
+    assert invoice["status"] == "Draft" and invoice["number"] == "10200021"
     assert "salesInvoiceLines" not in invoice
     assert (invoice["totalAmountExcludingTax"], invoice["totalTaxAmount"], invoice["totalAmountIncludingTax"]) == (
         746.0, 139.0, 885.0,  # 447 + 250 + 49; VAT 111.75 + 15 + 12.25
@@ -102,7 +102,7 @@ def test_number_series_exhausted_manual_and_ahead(bc):
     company.number_series["S-INV"].manual_nos = True
     assert _invoice(bc, number="SHOP-1001").json()["number"] == "SHOP-1001"
     ahead = company.add_record_ahead_of_series("S-INV", ahead=1)
-    assert ahead == "102021"
+    assert ahead == "10200021"
     collision = _invoice(bc)
     assert error_of(collision)[0] == "Internal_EntityWithSameKeyExists"
     company.exhaust_number_series("S-INV")
@@ -134,8 +134,8 @@ def test_posting_keeps_id_moves_number_and_books_gl(bc):
     invoice = _invoice(bc).json()  # 3 x 149 = 447 + 111.75 VAT
     assert bc.post(f"salesInvoices({invoice['id']})/Microsoft.NAV.post").status_code == 204
     posted = bc.get(f"salesInvoices({invoice['id']})").json()
-    assert (posted["number"], posted["status"], posted["remainingAmount"]) == ("103016", "Open", 558.75)
-    assert _gl(bc, "103016") == {("1510", 558.75, 0), ("3001", 0, 447.0), ("2611", 0, 111.75)}
+    assert (posted["number"], posted["status"], posted["remainingAmount"]) == ("10300016", "Open", 558.75)
+    assert _gl(bc, "10300016") == {("1510", 558.75, 0), ("3001", 0, 447.0), ("2611", 0, 111.75)}
     assert bc.get("items?$filter=number eq '1000'").json()["value"][0]["inventory"] == stock_before - 3
     customer = bc.get("customers?$filter=number eq '10000'").json()["value"][0]
     assert customer["balanceDue"] == 558.75
@@ -150,13 +150,13 @@ def test_foreign_currency_invoice_posts_in_lcy(bc):
     invoice = _invoice(bc, customer="10010", lines=[{"lineObjectNumber": "1000", "quantity": 1, "unitPrice": 100}])
     bc.post(f"salesInvoices({invoice.json()['id']})/Microsoft.NAV.post")
     # 100 EUR + 19 % at 11.45 SEK/EUR
-    assert _gl(bc, "103016") == {("1510", 1362.55, 0), ("3106", 0, 1145.0), ("2614", 0, 217.55)}
+    assert _gl(bc, "10300016") == {("1510", 1362.55, 0), ("3106", 0, 1145.0), ("2614", 0, 217.55)}
 
 
 def test_ship_and_invoice_creates_posted_invoice(bc):
     order = bc.post("salesOrders", json={"customerNumber": "20000", "salesOrderLines": [
         {"lineObjectNumber": "1001", "quantity": 2}]}).json()  # fmt: skip
-    assert order["number"] == "101006"
+    assert order["number"] == "10100006"
     assert bc.post(f"salesOrders({order['id']})/Microsoft.NAV.shipAndInvoice").status_code == 204
     invoices = bc.get(f"salesInvoices?$filter=orderNumber eq '{order['number']}'").json()["value"]
     assert len(invoices) == 1
@@ -171,14 +171,14 @@ def test_credit_memo_applies_to_invoice_and_payment_makes_it_paid(bc):
     bc.post(f"salesInvoices({invoice['id']})/Microsoft.NAV.post")
     memo = bc.post("salesCreditMemos", json={"customerNumber": "10000", "invoiceId": invoice["id"],
         "salesCreditMemoLines": [{"lineObjectNumber": "1000", "quantity": 1}]}).json()  # fmt: skip
-    assert memo["invoiceNumber"] == "103016"
+    assert memo["invoiceNumber"] == "10300016"
     assert bc.post(f"salesCreditMemos({memo['id']})/Microsoft.NAV.post").status_code == 204
-    assert bc.get(f"salesCreditMemos({memo['id']})").json()["number"] == "109002"
+    assert bc.get(f"salesCreditMemos({memo['id']})").json()["number"] == "10900002"
     assert bc.get(f"salesInvoices({invoice['id']})").json()["remainingAmount"] == 558.75 - 186.25
 
     journal = bc.get("customerPaymentJournals?$filter=code eq 'STRIPE'").json()["value"][0]
     payment = bc.post(f"customerPaymentJournals({journal['id']})/customerPayments", json={
-        "appliesToInvoiceNumber": "103016", "amount": 372.5, "externalDocumentNumber": "po_123"}).json()  # fmt: skip
+        "appliesToInvoiceNumber": "10300016", "amount": 372.5, "externalDocumentNumber": "po_123"}).json()  # fmt: skip
     assert (payment["customerNumber"], payment["appliesToInvoiceId"], payment["documentNumber"]) == (
         "10000", invoice["id"], "G02011",
     )  # fmt: skip

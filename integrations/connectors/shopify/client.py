@@ -248,7 +248,11 @@ class ShopifyClient:
         _raise_user_errors(data, "productCreate")
         created = data["product"]
         if product.variants:
-            created = self._variants_create(created["id"], product.variants, strategy="REMOVE_STANDALONE_VARIANT")
+            try:
+                created = self._variants_create(created["id"], product.variants, strategy="REMOVE_STANDALONE_VARIANT")
+            except ShopifyUserError as exc:
+                exc.product_id = created["id"]
+                raise
         return mappers.product(created)
 
     def product_update(self, product: t.ProductInput) -> t.Product:

@@ -27,6 +27,9 @@ class ShopifyNotFound(ShopifyError):
 class ShopifyUserError(ShopifyError):
     """A mutation answered with ``userErrors`` (validation of the input, not transport)."""
 
-    def __init__(self, message: str, *, user_errors: list[dict]) -> None:
+    def __init__(self, message: str, *, user_errors: list[dict], product_id: str = "") -> None:
         super().__init__(message, errors=user_errors)
         self.user_errors = user_errors
+        # Set when a product create was half applied (product made, variants refused): update it
+        # rather than create another one.
+        self.product_id = product_id

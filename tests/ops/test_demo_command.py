@@ -1,0 +1,102 @@
+"""`manage.py demo`: the newcomer's first command, checked end to end in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from syncs.demo.config import (
+    MERCHANT_PASSWORD,
+    MERCHANT_USERNAME,
+    SHOP_ACCESS_TOKEN,
+    SHOP_DOMAIN,
+    STRIPE_SECRET_KEY,
+    SUPPORT_PASSWORD,
+    SUPPORT_USERNAME,
+    DemoConfig,
+    demo_environment,
+)
+
+PORT_OPTIONS = ["--port=0", "--bc-port=0", "--identity-port=0", "--shopify-port=0", "--stripe-port=0"]
+
+
+def run_demo(var_dir: Path, *options: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "JBC_"))}
+    env["DJANGO_DEBUG"] = "1"
+    return subprocess.run(
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "demo", f"--var-dir={var_dir}", *PORT_OPTIONS, *options],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+
+@pytest.mark.slow
+def test_demo_check_starts_everything_goes_live_and_books_an_invoice(tmp_path):
+    result = run_demo(tmp_path, "--check", "--autopilot")
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    out = result.stdout
+    assert out.rstrip().endswith("OK")
+    for credential in (MERCHANT_USERNAME, MERCHANT_PASSWORD, SUPPORT_USERNAME, SUPPORT_PASSWORD):
+        assert credential in out
+    for wizard_value in (SHOP_DOMAIN, SHOP_ACCESS_TOKEN, STRIPE_SECRET_KEY, "admin@contoso.example"):
+        assert wizard_value in out
+    assert "BC invoices from shop orders 1" in " ".join(out.split())
+    # The demo wrote its own database and key under the var dir, never the project's.
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
+        assert db.execute("select status, allow_writes from integrations_integration").fetchall() == [("live", 1)]
+        assert db.execute("select count(*) from auth_user where is_superuser").fetchone() == (1,)
+    assert (tmp_path / "demo-field-encryption.key").read_text().strip()
+
+
+@pytest.mark.slow
+def test_demo_check_recreates_the_database_unless_kept(tmp_path):
+    first = run_demo(tmp_path, "--check", "--no-worker")
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
+    key = (tmp_path / "demo-field-encryption.key").read_text()
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
+        db.execute("insert into integrations_tenant (name, slug, contact_email, created_at, updated_at) "
+                   "values ('Marker', 'marker', '', '2025-01-01', '2025-01-01')")
+
+    kept = run_demo(tmp_path, "--check", "--no-worker", "--keep")
+    assert kept.returncode == 0, kept.stdout[-2000:] + kept.stderr[-2000:]
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
+        assert db.execute("select count(*) from integrations_tenant where slug = 'marker'").fetchone() == (1,)
+
+    fresh = run_demo(tmp_path, "--check", "--no-worker")
+    assert fresh.returncode == 0, fresh.stdout[-2000:] + fresh.stderr[-2000:]
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
+        assert db.execute("select count(*) from integrations_tenant where slug = 'marker'").fetchone() == (0,)
+    # The key survives restarts, so a kept database stays readable.
+    assert (tmp_path / "demo-field-encryption.key").read_text() == key
+
+
+def test_print_env_points_every_system_at_the_simulators(tmp_path, capsys):
+    call_command("demo", "--print-env", f"--var-dir={tmp_path}", "--port=8123", "--bc-port=8124")
+
+    out = capsys.readouterr().out
+    assert f"export SQLITE_PATH='{tmp_path / 'demo.sqlite3'}'" in out
+    assert "export BC_API_ROOT='http://127.0.0.1:8124'" in out
+    assert "export SITE_URL='http://127.0.0.1:8123'" in out
+    assert "export REDIS_URL=''" in out
+    assert "JBC_DEMO" not in out  # the marker would stop a later demo from preparing its files
+
+
+def test_demo_environment_keeps_one_key_across_starts(tmp_path):
+    config = DemoConfig.from_options({"var_dir": str(tmp_path), "port": 8000})
+
+    first = demo_environment(config)
+    second = demo_environment(config)
+
+    assert first["FIELD_ENCRYPTION_KEYS"] == second["FIELD_ENCRYPTION_KEYS"]
+    assert first["DATABASE_URL"] == f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    assert first["ENTRA_AUTHORITY_HOST"].startswith("https://localhost:")
