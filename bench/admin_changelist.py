@@ -60,7 +60,8 @@ def _seed(rows: int) -> None:
                 SELECT ({id_array})[1 + (mod(g, {len(ids)}))],
                        (ARRAY['orders','refunds','customers','products','stock','payouts'])[1 + (mod(g, 6))],
                        CASE WHEN mod(g, 10) = 0 THEN 'error' WHEN mod(g, 10) = 1 THEN 'warning' ELSE 'info' END,
-                       CASE WHEN mod(g, 10) = 0 THEN (ARRAY['MAP-001','BC-VAT-001','BC-NOS-001'])[1 + (mod(g, 3))] ELSE '' END,
+                       CASE WHEN mod(g, 10) = 0 THEN (ARRAY['MAP-001','BC-101','BC-201'])[1 + (mod(g, 3))]
+                            ELSE '' END,
                        'Order #' || g || ' synced to BC invoice PS-INV' || g,
                        '{{}}'::jsonb,
                        now() - (g || ' seconds')::interval
@@ -78,7 +79,8 @@ def _seed(rows: int) -> None:
                     source_reference, target_id, target_number, target_etag, state, payload_digest,
                     last_error_code, last_error_message, attempts, details, created_at, updated_at)
                 SELECT ({id_array})[1 + (mod(g, {len(ids)}))], 'order', 'shopify', 'gid://shopify/Order/' || g,
-                       '#' || g, md5(g::text), 'PS-INV' || g, '', CASE WHEN mod(g, 50) = 0 THEN 'failed' ELSE 'synced' END,
+                       '#' || g, md5(g::text), 'PS-INV' || g, '',
+                       CASE WHEN mod(g, 50) = 0 THEN 'failed' ELSE 'synced' END,
                        md5(g::text), CASE WHEN mod(g, 50) = 0 THEN 'MAP-001' ELSE '' END, '', 1, '{{}}'::jsonb,
                        now() - (g || ' seconds')::interval, now() - (g || ' seconds')::interval
                 FROM generate_series(%s, %s) AS g
@@ -137,7 +139,7 @@ def main() -> None:
     pages = [
         ("sync logs", "/admin/syncs/synclogentry/"),
         ("sync logs, level=error", "/admin/syncs/synclogentry/?level__exact=error"),
-        ("sync logs, error code", "/admin/syncs/synclogentry/?error_code=BC-VAT-001"),
+        ("sync logs, error code", "/admin/syncs/synclogentry/?error_code=BC-101"),
         ("sync logs, integration", "/admin/syncs/synclogentry/?integration=5"),
         ("sync logs, page 200", "/admin/syncs/synclogentry/?p=200"),
         ("record links", "/admin/syncs/recordlink/"),

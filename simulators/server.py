@@ -50,7 +50,9 @@ def serve(app, *, host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | 
     actual_port = server.server_address[1]
     scheme = "https" if tls else "http"
     url_host = "localhost" if tls else host
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"simulator:{actual_port}", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"simulator:{actual_port}", daemon=True
+    )
     thread.start()
     return RunningServer(
         url=f"{scheme}://{url_host}:{actual_port}", host=host, port=actual_port, _server=server, _thread=thread

@@ -13,9 +13,9 @@ import importlib.util
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connection
-from django.utils.functional import cached_property
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from integrations.admin import InputFilter, IntegrationIdFilter, ProjectPermissionsMixin, integration_link

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from itertools import count
 from urllib.parse import parse_qs
 
 _ids = count(1)
-_clock = count(1_742_000_000, 60)  # created timestamps: strictly increasing
+# created timestamps: strictly increasing, starting a day before the simulator was imported
+_clock = count(int(time.time()) - 86_400)
 
 
 def _id(prefix: str) -> str:

@@ -80,7 +80,8 @@ _BC_MESSAGE_RULES: tuple[_Rule, ...] = (
     # BC 20+ wording: "... prevented the action. (TableData Customer Insert: Base Application)"
     _rule(
         "BC-004",
-        r"current permissions prevented the action\.\s*\((?P<object>TableData .+?) (?P<permission>Read|Insert|Modify|Delete|Execute)\b",
+        r"current permissions prevented the action\.\s*\((?P<object>TableData .+?) "
+        r"(?P<permission>Read|Insert|Modify|Delete|Execute)\b",
     ),
     _rule(
         "BC-007",

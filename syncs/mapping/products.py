@@ -7,6 +7,7 @@ specs, digests and keys, so every rule below is testable on its own.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -19,6 +20,9 @@ SKU_RULE_GTIN = "gtin"
 # Item number + variant code, as Microsoft's own connector does; the RecordLink, not the SKU
 # text, is what resolves a shop variant back to (item, variant) when numbers contain "-".
 VARIANT_SKU_SEPARATOR = "-"
+
+# BC item variants have a code but no option dimension: the shop option is named this.
+VARIANT_OPTION_NAME = "Variant"
 
 STATUS_ACTIVE = "ACTIVE"
 STATUS_DRAFT = "DRAFT"
@@ -131,6 +135,13 @@ def product_spec(
         ),
         variants=specs,
     )
+
+
+def description_html(text: str) -> str:
+    """BC's plain text as the shop's HTML description: escaped, one paragraph, line breaks kept."""
+    if not text:
+        return ""
+    return "<p>" + html.escape(text).replace("\n", "<br>") + "</p>"
 
 
 def _canonical(value: Any) -> Any:

@@ -52,8 +52,7 @@ def error_digest_send(*, since: dt.datetime | None = None, until: dt.datetime | 
             continue
         counts = by_tenant[tenant.pk]
         lines = [
-            f"  {integration}: {code} x {count}"
-            for (integration, code), count in counts.most_common(MAX_CODES_LISTED)
+            f"  {integration}: {code} x {count}" for (integration, code), count in counts.most_common(MAX_CODES_LISTED)
         ]
         total = sum(counts.values())
         body = (

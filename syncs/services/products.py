@@ -25,13 +25,15 @@ from django.utils.dateparse import parse_datetime
 
 from integrations.connectors.businesscentral import entities, odata
 from integrations.connectors.shopify.exceptions import ShopifyAuthError, ShopifyError, ShopifyUserError
-from integrations.connectors.shopify.types import Product, ProductInput, VariantInput
+from integrations.connectors.shopify.types import Product, ProductInput, ProductOption, SelectedOption, VariantInput
 from integrations.models import Flow, Integration
 from syncs.errors import ProductError, classify_exception
 from syncs.mapping.products import (
+    VARIANT_OPTION_NAME,
     ItemTemplate,
     MissingSku,
     ProductSpec,
+    description_html,
     item_payload_from_product,
     product_digest,
     product_spec,
@@ -91,14 +93,25 @@ def _item_links(*, integration: Integration, source_ids: Iterable[str]) -> dict[
 
 
 def _variant_ids_by_key(*, spec: ProductSpec, product: Product) -> dict[str, Any]:
-    by_sku = {variant.sku: variant for variant in product.variants}
-    found = {}
+    """Shop variant per spec variant: by SKU, else by option value, else one variant each side."""
+    by_sku = {variant.sku: variant for variant in product.variants if variant.sku}
+    by_option = {
+        option.value: variant
+        for variant in product.variants
+        for option in variant.selected_options
+        if option.name == VARIANT_OPTION_NAME
+    }
+    found: dict[str, Any] = {}
+    used: set[str] = set()
     for wanted in spec.variants:
         variant = by_sku.get(wanted.sku)
+        if variant is None and wanted.option:
+            variant = by_option.get(wanted.option)
         if variant is None and len(spec.variants) == 1 and len(product.variants) == 1:
             variant = product.variants[0]  # one variant each side: the same thing, SKU being changed
-        if variant is not None:
+        if variant is not None and variant.id not in used:
             found[wanted.key] = variant
+            used.add(variant.id)
     return found
 
 
@@ -167,7 +180,14 @@ def _links_save(
 
 
 def _link_failed(
-    *, integration: Integration, run: SyncRun | None, item: Any, code: str, message: str, flow: str = Flow.PRODUCTS
+    *,
+    integration: Integration,
+    run: SyncRun | None,
+    item: Any,
+    code: str,
+    message: str,
+    flow: str = Flow.PRODUCTS,
+    product_id: str = "",
 ) -> None:
     link, _ = RecordLink.objects.get_or_create(
         integration=integration,
@@ -179,7 +199,13 @@ def _link_failed(
     link.state = RecordLink.State.FAILED
     link.last_error_code, link.last_error_message = code, message[:2000]
     link.attempts += 1
-    link.save(update_fields=["state", "last_error_code", "last_error_message", "attempts", "updated_at"])
+    fields = ["state", "last_error_code", "last_error_message", "attempts", "updated_at"]
+    if product_id and not link.target_id:
+        # The product exists in the shop without its variants: the retry completes it, never a second one.
+        link.target_id = product_id
+        link.details = {**(link.details or {}), "product_id": product_id}
+        fields += ["target_id", "details"]
+    link.save(update_fields=fields)
     sync_log(
         run=run,
         integration_id=integration.pk,
@@ -194,27 +220,34 @@ def _link_failed(
 # --- Shop writes ----------------------------------------------------------------------------------
 
 
-def _supports(cls: type, name: str) -> bool:
-    return name in getattr(cls, "__dataclass_fields__", {})
-
-
 def _product_input(*, spec: ProductSpec, product_id: str | None, variant_ids: dict[str, str]) -> ProductInput:
+    """The shop write for a spec. Several BC variants need a product option: one value per variant."""
     variants = []
     for wanted in spec.variants:
-        values: dict[str, Any] = {
-            "id": variant_ids.get(wanted.key),
-            "sku": wanted.sku,
-            "barcode": wanted.barcode,
-            "price": wanted.price,
-            "weight": wanted.weight,
-        }
-        variants.append(VariantInput(**values))
-    values = {"id": product_id, "title": spec.title, "status": spec.status, "variants": tuple(variants)}
-    # The connector's ProductInput gains a description field in time; until then the text is kept
-    # in the digest so it is pushed the moment it can be.
-    if _supports(ProductInput, "description_html"):
-        values["description_html"] = spec.description
-    return ProductInput(**values)
+        variant_id = variant_ids.get(wanted.key)
+        # Option values go with new variants (the option gains the value); existing ones keep theirs.
+        options = (SelectedOption(VARIANT_OPTION_NAME, wanted.option),) if wanted.option and not variant_id else ()
+        variants.append(
+            VariantInput(
+                id=variant_id,
+                sku=wanted.sku,
+                barcode=wanted.barcode,
+                price=wanted.price,
+                weight=wanted.weight,
+                option_values=options,
+            )
+        )
+    options = ()
+    if spec.has_options and not product_id:
+        options = (ProductOption(VARIANT_OPTION_NAME, tuple(v.option for v in spec.variants)),)
+    return ProductInput(
+        id=product_id,
+        title=spec.title,
+        status=spec.status,
+        description_html=description_html(spec.description),
+        options=options,
+        variants=tuple(variants),
+    )
 
 
 def _shop_product_by_sku(*, shop_client: Any, sku: str) -> Product | None:
@@ -257,11 +290,19 @@ def product_push(
         if existing is not None:
             product_id = existing.id
             variant_ids = {key: variant.id for key, variant in _variant_ids_by_key(spec=spec, product=existing).items()}
+    elif any(wanted.key not in variant_ids for wanted in spec.variants):
+        # Relinked by hand, or a create that stopped half way: read the product once and match its
+        # variants, so none is duplicated. A new BC variant simply stays unmatched and is created.
+        existing = shop_client.product_get(product_id)
+        matched = _variant_ids_by_key(spec=spec, product=existing)
+        variant_ids = {**{key: variant.id for key, variant in matched.items()}, **variant_ids}
     payload = _product_input(spec=spec, product_id=product_id, variant_ids=variant_ids)
     try:
         product = shop_client.product_update(payload) if product_id else shop_client.product_create(payload)
     except ShopifyUserError as exc:
-        raise ProductError(CODE_PRODUCT_REJECTED, item=item.number, vendor_message=str(exc))
+        raise ProductError(
+            CODE_PRODUCT_REJECTED, item=item.number, vendor_message=str(exc), product_id=exc.product_id
+        ) from exc
     link = _links_save(integration=integration, item=item, spec=spec, digest=digest, product=product)
     return ("updated" if product_id else "created"), link
 

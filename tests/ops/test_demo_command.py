@@ -30,8 +30,9 @@ PORT_OPTIONS = ["--port=0", "--bc-port=0", "--identity-port=0", "--shopify-port=
 def run_demo(var_dir: Path, *options: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "JBC_"))}
     env["DJANGO_DEBUG"] = "1"
+    manage = str(Path(settings.BASE_DIR) / "manage.py")
     return subprocess.run(
-        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "demo", f"--var-dir={var_dir}", *PORT_OPTIONS, *options],
+        [sys.executable, manage, "demo", f"--var-dir={var_dir}", *PORT_OPTIONS, *options],
         env=env,
         capture_output=True,
         text=True,
@@ -64,8 +65,10 @@ def test_demo_check_recreates_the_database_unless_kept(tmp_path):
     assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
     key = (tmp_path / "demo-field-encryption.key").read_text()
     with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
-        db.execute("insert into integrations_tenant (name, slug, contact_email, created_at, updated_at) "
-                   "values ('Marker', 'marker', '', '2025-01-01', '2025-01-01')")
+        db.execute(
+            "insert into integrations_tenant (name, slug, contact_email, created_at, updated_at) "
+            "values ('Marker', 'marker', '', '2025-01-01', '2025-01-01')"
+        )
 
     kept = run_demo(tmp_path, "--check", "--no-worker", "--keep")
     assert kept.returncode == 0, kept.stdout[-2000:] + kept.stderr[-2000:]

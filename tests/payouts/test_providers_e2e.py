@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from syncs.flows import payouts as payouts_flow
 from syncs.models import Payout, PayoutTransaction
 from syncs.payouts.providers import provider_build
 from syncs.payouts.reconciliation import payout_report
-from tests.factories import PaymentProviderConnectionFactory, SyncRunFactory
+from tests.factories import PaymentProviderConnectionFactory, SyncCursorFactory, SyncRunFactory
 from tests.payouts.conftest import (
     SHOPIFY_CLEARING,
     bc_client_for,
@@ -72,7 +73,7 @@ def test_a_stripe_payout_is_booked_end_to_end_and_an_unknown_type_is_kept(
     staged = Payout.objects.get()
     assert (staged.provider_payout_id, staged.amount, staged.fees) == (
         payout["id"],
-        Decimal("292.65"),
+        Decimal("288.65"),
         Decimal("10.75"),
     )
     rows = {row.raw_type: row for row in staged.transactions.all()}
@@ -123,6 +124,10 @@ def test_shopify_payments_payouts_are_booked_and_posted_end_to_end(
         integration=shop_integration, provider=PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS
     )
     provider = provider_build(connection=connection, client=shopify_client)
+    # The seeded payouts are from March 2025: move the cursor back to backfill them.
+    SyncCursorFactory(
+        integration=shop_integration, flow=Flow.PAYOUTS, last_loaded_at=dt.datetime(2025, 3, 15, tzinfo=dt.UTC)
+    )
 
     _run(shop_integration, monkeypatch, client, [provider])
 

@@ -19,7 +19,7 @@ def test_digest_groups_errors_per_tenant_and_goes_to_owners():
     quiet = IntegrationFactory(name="Quiet shop")
     for _ in range(3):
         SyncLogEntryFactory(integration=integration_a, level=SyncLogEntry.Level.ERROR, error_code="MAP-001")
-    SyncLogEntryFactory(integration=integration_a, level=SyncLogEntry.Level.ERROR, error_code="BC-VAT-001")
+    SyncLogEntryFactory(integration=integration_a, level=SyncLogEntry.Level.ERROR, error_code="BC-101")
     SyncLogEntryFactory(integration=integration_a, level=SyncLogEntry.Level.INFO, error_code="")
     SyncLogEntryFactory(integration=quiet, level=SyncLogEntry.Level.WARNING)
 
@@ -31,7 +31,7 @@ def test_digest_groups_errors_per_tenant_and_goes_to_owners():
     assert message.to == [owner.email]
     assert "4 error(s)" in message.subject + message.body
     assert "Shop A: MAP-001 x 3" in message.body
-    assert "Shop A: BC-VAT-001 x 1" in message.body
+    assert "Shop A: BC-101 x 1" in message.body
     assert "/help/errors/" in message.body
 
 
