@@ -1,11 +1,17 @@
-"""Benchmark (not a test): stock delta vs full re-push, 50,000 items, 1% changed.
+"""Benchmark (not a test): stock delta vs full re-push, 50,000 items, 1% changed, over HTTP.
 
     .venv/bin/python bench/stock_delta.py [--items 50000] [--changed 0.01]
 
-Runs on a throwaway SQLite database. The two systems are the connector-boundary stand-ins of the
-flow tests (request counters, 250-quantity mutations, idempotency keys), seeded directly, so the
-figures count the requests the product makes and the time the product spends. Prints progress,
-then requests and seconds of the delta run beside a full re-push in the same run, and the ratios.
+Both simulators run as HTTP servers on loopback and are seeded directly (50,000 BC items; as many
+shop products, each with its inventory item, linked to its BC item as the products flow would).
+The product's own clients and ``stock_push`` run unchanged on a throwaway SQLite database.
+
+An initial push sets the last pushed quantities; then ``--changed`` of the items get a new BC
+quantity, and one run pushes the delta and a second run re-pushes everything (``full``). Printed:
+HTTP requests (BC and shop), wall seconds, the quantities the shop received (counted in the
+simulator) and the ratio. The shop's cost-bucket waits run on the simulator's clock and are
+printed apart: against a real shop they add wall time (Shopify restores 50 points a second on a
+standard plan).
 """
 
 from __future__ import annotations
@@ -22,6 +28,55 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "junipeer_bc.settings_test")
 os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp(prefix="bench-")) / "bench.sqlite3")
 
+SHOP_DOMAIN = "bench-shop.myshopify.com"
+SHOP_TOKEN = "shpat_bench"
+BC_TOKEN = "test-token"
+
+
+def _progress(done: int, total: int, label: str) -> None:
+    if done % 10_000 == 0 or done == total:
+        print(f"  {label}: {done:,} / {total:,}", flush=True)
+
+
+def _seed_bc(sim, count: int) -> list[dict]:
+    company = sim.company()
+    company.tables["items"].clear()
+    company.tables["itemVariants"].clear()
+    items = []
+    for n in range(count):
+        items.append(
+            company.insert(
+                "items",
+                {
+                    "number": f"B{n:06d}",
+                    "displayName": f"Bench item {n}",
+                    "type": "Inventory",
+                    "blocked": False,
+                    "inventory": (n % 50) - 2,  # a few negative: pushed as 0
+                    "unitPrice": 100,
+                },
+            )
+        )
+        _progress(n + 1, count, "BC items")
+    return items
+
+
+def _seed_shop(sim, items: list[dict]) -> dict[str, str]:
+    """One product per BC item; returns BC item id -> shop inventory item id."""
+    from simulators.shopify.seed import inventory_set, product_new, variant_create
+
+    store = sim.store
+    location_id = next(iter(store.locations))
+    inventory_items = {}
+    for n, item in enumerate(items):
+        product = product_new(store, title=item["displayName"], created=store.now_iso())
+        variant = variant_create(store, product, sku=item["number"], barcode="", price="100.00", weight=0.0)
+        inventory_set(store, variant["inventoryItem"]["id"], location_id, 0)
+        inventory_items[item["id"]] = variant["inventoryItem"]["id"]
+        _progress(n + 1, len(items), "shop products")
+    store.touch()
+    return inventory_items
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -36,74 +91,97 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
 
+    from integrations.connectors.businesscentral.client import BusinessCentralClient
+    from integrations.connectors.shopify import ShopifyClient
+    from integrations.models import LocationMapping
+    from simulators.businesscentral import BusinessCentralSimulator
+    from simulators.server import serve
+    from simulators.shopify import ShopifySimulator
     from syncs.models import EntityType, RecordLink, SourceSystem
     from syncs.services.stock import stock_push
-    from tests.factories import IntegrationFactory, LocationMappingFactory
-    from tests.flows.catalogue_fakes import FakeBC, FakeShop
+    from tests.factories import IntegrationFactory
+
+    bc_sim = BusinessCentralSimulator()
+    shop_sim = ShopifySimulator(shop_domain=SHOP_DOMAIN, access_token=SHOP_TOKEN, seed=42)
+    print(f"Seeding {args.items:,} items in both simulators ...", flush=True)
+    items = _seed_bc(bc_sim, args.items)
+    inventory_items = _seed_shop(shop_sim, items)
 
     integration = IntegrationFactory(stock_enabled=True)
-    LocationMappingFactory(integration=integration, bc_location_code="", shop_location_id="gid://shopify/Location/1")
-    bc, shop = FakeBC(), FakeShop()
-
-    print(f"Seeding {args.items:,} BC items and their product links ...", flush=True)
-    links = []
-    for n in range(args.items):
-        item = bc.add_item(f"I{n:06d}", inventory=n % 50)
-        details = {"product_id": f"gid://shopify/Product/{n}", "inventory_item_id": f"gid://shopify/InventoryItem/{n}"}
-        links.append(
+    LocationMapping.objects.create(
+        integration=integration, bc_location_code="", shop_location_id=next(iter(shop_sim.store.locations))
+    )
+    print("Linking items to their products ...", flush=True)
+    RecordLink.objects.bulk_create(
+        (
             RecordLink(
                 integration=integration,
                 entity_type=EntityType.ITEM,
                 source_system=SourceSystem.BUSINESS_CENTRAL,
-                source_id=item.id,
-                source_reference=item.number,
-                target_id=details["product_id"],
+                source_id=item["id"],
+                source_reference=item["number"],
+                target_id=f"product-of-{item['id']}",
                 state=RecordLink.State.SYNCED,
-                details=details,
+                details={"inventory_item_id": inventory_items[item["id"]]},
             )
+            for item in items
+        ),
+        batch_size=2000,
+    )
+
+    with serve(bc_sim) as bc_server, serve(shop_sim) as shop_server:
+        bc = BusinessCentralClient(
+            api_root=bc_server.url,
+            tenant_id=bc_sim.tenant_id,
+            environment="sandbox",
+            company_id=bc_sim.company_id(),
+            token_provider=lambda: BC_TOKEN,
         )
-        if (n + 1) % 10_000 == 0:
-            print(f"  {n + 1:,}", flush=True)
-    RecordLink.objects.bulk_create(links, batch_size=2000)
-
-    # BC reads cost one request per page of 20,000 rows (BC's page size cap).
-    original_iter = bc.iter_records
-
-    def paged(entity, **options):
-        rows = list(original_iter(entity, **options))
-        bc.requests += max(0, (len(rows) - 1) // 20_000)
-        yield from rows
-
-    bc.iter_records = paged
-
-    def measure(label: str, **options):
-        bc_before, shop_before = bc.requests, shop.requests
-        started = time.perf_counter()
-        result = stock_push(integration=integration, bc_client=bc, shop_client=shop, **options)
-        seconds = time.perf_counter() - started
-        requests = (bc.requests - bc_before) + (shop.requests - shop_before)
-        print(
-            f"{label:<14} pushed {result.pushed:>6,}  unchanged {result.unchanged:>6,}  "
-            f"requests {requests:>4} (BC {bc.requests - bc_before}, shop {shop.requests - shop_before})  "
-            f"{seconds:6.2f} s",
-            flush=True,
+        shop = ShopifyClient(
+            shop_domain=SHOP_DOMAIN,
+            access_token=SHOP_TOKEN,
+            api_root=shop_server.url,
+            sleep=shop_sim.clock.advance,
+            clock=shop_sim.clock.timestamp,
         )
-        return requests, seconds
 
-    print("Initial push (establishes the last pushed quantities) ...", flush=True)
-    measure("initial")
+        def applied() -> int:
+            return sum(len(group["changes"]) for group in shop_sim.store.adjustment_groups.values())
 
-    changed = int(args.items * args.changed)
-    print(f"Changing {changed:,} quantities in BC ...", flush=True)
-    for item in list(bc.items.values())[:: max(1, args.items // max(changed, 1))][:changed]:
-        bc.set_inventory(item, item.inventory + 7)
+        def measure(label: str, **options) -> tuple[int, float]:
+            bc_before, shop_before = bc.stats.requests, shop.stats.requests
+            waited_before, applied_before = shop.stats.waited_seconds, applied()
+            print(f"{label} ...", flush=True)
+            started = time.perf_counter()
+            result = stock_push(integration=integration, bc_client=bc, shop_client=shop, **options)
+            seconds = time.perf_counter() - started
+            bc_requests, shop_requests = bc.stats.requests - bc_before, shop.stats.requests - shop_before
+            print(
+                f"  pushed {result.pushed:,}, unchanged {result.unchanged:,}, failed {result.failed:,}; "
+                f"shop received {applied() - applied_before:,} quantities\n"
+                f"  HTTP requests {bc_requests + shop_requests:,} (BC {bc_requests:,}, shop {shop_requests:,}); "
+                f"{seconds:.2f} s wall; shop throttle waits {shop.stats.waited_seconds - waited_before:.1f} s",
+                flush=True,
+            )
+            return bc_requests + shop_requests, seconds
 
-    delta_requests, delta_seconds = measure("delta run")
-    full_requests, full_seconds = measure("full re-push", full=True)
+        measure("Initial push (sets the last pushed quantities)")
+
+        changed = max(1, int(args.items * args.changed))
+        step = max(1, args.items // changed)
+        company = bc_sim.company()
+        for item in items[::step][:changed]:
+            company.get("items", item["id"])["inventory"] += 7  # an item journal: no new lastModifiedDateTime
+        print(f"Changed {changed:,} quantities in BC.", flush=True)
+
+        delta_requests, delta_seconds = measure("Delta run")
+        full_requests, full_seconds = measure("Full re-push", full=True)
+
     print(
-        f"\nDelta vs full: {delta_requests} vs {full_requests} requests "
-        f"({full_requests / max(delta_requests, 1):.1f}x fewer), "
-        f"{delta_seconds:.2f} s vs {full_seconds:.2f} s ({full_seconds / max(delta_seconds, 1e-9):.1f}x faster)."
+        f"\n{args.items:,} items, {changed:,} changed. Delta vs full re-push: "
+        f"{delta_requests:,} vs {full_requests:,} HTTP requests ({full_requests / max(delta_requests, 1):.0f}x fewer), "
+        f"{delta_seconds:.2f} s vs {full_seconds:.2f} s ({full_seconds / max(delta_seconds, 1e-9):.1f}x faster).",
+        flush=True,
     )
 
 

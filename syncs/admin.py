@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from integrations.admin import InputFilter, IntegrationIdFilter, ProjectPermissionsMixin, integration_link
+from syncs.admin_display import json_pretty, record_link_history
 from syncs.models import (
     FailedSyncRun,
     FlowLease,
@@ -134,10 +135,31 @@ class RecordLinkAdmin(ProjectPermissionsMixin, LargeTableAdmin):
     exact_search_fields = ("source_reference", "target_number", "source_id")
     search_help_text = "Exact shop reference (#1001), BC document number or source id."
     actions = ["retry_records", "unlink_records"]
+    # Detail page: raw payloads pretty-printed and the record's own log lines as its history.
+    readonly_fields = ["raw_source_pretty", "raw_target_pretty", "history"]
+    fieldsets = [
+        (None, {"fields": ["integration", "entity_type", "source_system", "source_id", "source_reference", "state"]}),
+        ("Business Central", {"fields": ["target_id", "target_number", "target_etag", "synced_at"]}),
+        ("Last attempt", {"fields": ["attempts", "last_error_code", "last_error_message", "payload_digest"]}),
+        ("History", {"fields": ["history"]}),
+        ("Raw data", {"fields": ["raw_source_pretty", "raw_target_pretty", "details", "created_at", "updated_at"]}),
+    ]
 
     @admin.display(description="integration", ordering="integration_id")
     def integration_ref(self, obj) -> str:
         return integration_link(obj.integration)
+
+    @admin.display(description="source payload (raw)")
+    def raw_source_pretty(self, obj) -> str:
+        return json_pretty(obj.raw_source)
+
+    @admin.display(description="Business Central response (raw)")
+    def raw_target_pretty(self, obj) -> str:
+        return json_pretty(obj.raw_target)
+
+    @admin.display(description="log entries of this record")
+    def history(self, obj) -> str:
+        return record_link_history(obj.pk)
 
     @admin.action(permissions=["run_sync"], description="Retry selected records")
     def retry_records(self, request, queryset) -> None:
@@ -333,3 +355,4 @@ from syncs.preflight import admin as _preflight_admin  # noqa: E402, F401
 # Admin modules of sub-packages are not autodiscovered: load the ones present.
 if importlib.util.find_spec("syncs.preflight.admin") is not None:
     importlib.import_module("syncs.preflight.admin")
+importlib.import_module("syncs.payouts.admin")  # re-registers Payout with the reconciliation additions

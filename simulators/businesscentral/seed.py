@@ -34,6 +34,7 @@ COUNTRIES = {
     "US": "United States",
     "GB": "United Kingdom",
 }
+HISTORIC_RATES_START = dt.date(2025, 1, 1)
 # (code, name, exchangeRateAmount, SEK for that amount)
 CURRENCIES = [("EUR", "Euro", 1, 11.45), ("USD", "US dollar", 1, 10.62), ("NOK", "Norwegian krone", 100, 97.5),
               ("DKK", "Danish krone", 100, 153.5)]  # fmt: skip
@@ -222,12 +223,15 @@ def build_company(environment: str, name: str, clock: SimClock) -> CompanyStore:
             {"code": code, "displayName": display, "symbol": code, "amountDecimalPlaces": "2:2",
              "amountRoundingPrecision": 0.01},
         )  # fmt: skip
-        for days_ago, drift in ((60, 0.98), (3, 1.0)):
+        # A rate from the start of 2025 (the demo shop's orders are from March 2025), then two recent ones.
+        starts = [(HISTORIC_RATES_START, 0.96)] if today - dt.timedelta(days=60) > HISTORIC_RATES_START else []
+        starts += [(today - dt.timedelta(days=60), 0.98), (today - dt.timedelta(days=3), 1.0)]
+        for starting_date, drift in starts:
             store.insert(
                 "currencyExchangeRates",
                 {
                     "currencyCode": code,
-                    "startingDate": (today - dt.timedelta(days=days_ago)).isoformat(),
+                    "startingDate": starting_date.isoformat(),
                     "exchangeRateAmount": amount,
                     "relationalCurrencyCode": "",
                     "relationalExchangeRateAmount": round(sek * drift, 4),

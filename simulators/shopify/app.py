@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 
-from graphql import GraphQLError, execute_sync, get_operation_ast, parse, validate
+from graphql import GraphQLError, OperationType, execute_sync, get_operation_ast, parse, validate
 
 from simulators.shopify import cost
 from simulators.shopify import schema as schema_module
@@ -122,6 +122,11 @@ class ShopifySimulator:
                 operation_name=operation_name,
                 context_value={"bulk": False, "base_url": base_url, "sim": self},
             )
+        if operation.operation == OperationType.MUTATION:
+            # Writes by root field ("mutation:productUpdate"), so tests can count what a sync wrote.
+            for selection in operation.selection_set.selections:
+                self.stats[f"mutation:{getattr(selection, 'name', None) and selection.name.value}"] += 1
+                self.stats["mutations"] += 1
         actual = cost.actual_cost(self.schema, operation, fragments, result.data)
         self.bucket.refund(max(0, requested - actual))
         body: dict = {"data": result.data}

@@ -177,8 +177,6 @@ class DocumentDraft:
         }
         if self.number:
             payload["number"] = self.number
-        if self.currency_code:
-            payload["currencyCode"] = self.currency_code
         if self.email and self.kind != DocumentKind.CREDIT_MEMO:
             payload["email"] = self.email[:80]
         if self.applies_to_invoice_id:
@@ -194,4 +192,8 @@ class DocumentDraft:
                     "shipToCountry": self.ship_to.country,
                 }
             )
-        return {key: value for key, value in payload.items() if value not in ("", None)}
+        payload = {key: value for key, value in payload.items() if value not in ("", None)}
+        # Always sent, blank for LCY: left out, BC takes the customer's currency, and an SEK
+        # order for a collective customer kept in EUR would be booked as euros.
+        payload["currencyCode"] = self.currency_code
+        return payload

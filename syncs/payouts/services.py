@@ -257,3 +257,17 @@ def payouts_since(*, integration: Integration, now: dt.datetime | None = None) -
     if cursor and cursor.last_loaded_at:
         return cursor.last_loaded_at - CURSOR_OVERLAP
     return max(filter(None, [integration.order_exclusion_date, now - FIRST_RUN_WINDOW]))
+
+
+def payouts_retry(*, payout_ids: list[int], trigger: str = "retry") -> list:
+    """Queue one payouts run per integration that re-matches and books the given payouts."""
+    from integrations.models import Flow
+    from syncs.services.dispatch import flow_enqueue
+
+    by_integration: dict[int, list[int]] = {}
+    for payout_id, integration_id in Payout.objects.filter(pk__in=payout_ids).values_list("pk", "integration_id"):
+        by_integration.setdefault(integration_id, []).append(payout_id)
+    return [
+        flow_enqueue(integration_id=integration_id, flow=Flow.PAYOUTS, trigger=trigger, parameters={"payout_ids": ids})
+        for integration_id, ids in sorted(by_integration.items())
+    ]

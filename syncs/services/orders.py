@@ -255,6 +255,15 @@ def links_save(links: Iterable[RecordLink]) -> None:
         RecordLink.objects.bulk_update(links, LINK_FIELDS, batch_size=200)
 
 
+def _invoice_id(job: DocumentJob) -> str:
+    """The posted invoice a refund applies to ("" while a sales order is not invoiced, or on failure)."""
+    if job.invoice is not None:
+        return job.invoice.id
+    if job.final is None or job.draft.kind == DocumentKind.ORDER:
+        return ""
+    return job.final.id
+
+
 def job_apply(*, ctx: OrdersContext, job: DocumentJob, link: RecordLink, flow: str, details: dict) -> str:
     """Store a written document's outcome on its link; returns "created", "linked" or "failed"."""
     final = job.final
@@ -271,7 +280,7 @@ def job_apply(*, ctx: OrdersContext, job: DocumentJob, link: RecordLink, flow: s
         "shop_total": str(job.draft.expected_total),
         "bc_total": str(final.total_amount_including_tax) if final is not None else "",
         "status": final.status if final is not None else "",
-        "invoice_id": job.invoice.id if job.invoice else (final.id if job.draft.kind != DocumentKind.ORDER else ""),
+        "invoice_id": _invoice_id(job),
     }
     for note in job.notes:
         sync_log(

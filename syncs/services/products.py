@@ -72,6 +72,12 @@ def bc_items_iter(*, bc_client: Any, modified_since=None) -> Iterator[Any]:
     yield from bc_client.iter_records(entities.ITEMS, filter=flt, expand="itemVariants")
 
 
+def bc_variant_item_ids(*, bc_client: Any, modified_since) -> set[str]:
+    """Items whose variants changed: adding a variant in BC does not touch the item's timestamp."""
+    flt = odata.gt("lastModifiedDateTime", modified_since)
+    return {str(v.item_id) for v in bc_client.iter_records(entities.ITEM_VARIANTS, filter=flt, select=("id", "itemId"))}
+
+
 def bc_items_by_ids(*, bc_client: Any, item_ids: Iterable[str]) -> Iterator[Any]:
     ids = sorted(set(item_ids))
     for start in range(0, len(ids), ITEM_IDS_PER_FILTER):
@@ -300,9 +306,7 @@ def product_push(
     try:
         product = shop_client.product_update(payload) if product_id else shop_client.product_create(payload)
     except ShopifyUserError as exc:
-        raise ProductError(
-            CODE_PRODUCT_REJECTED, item=item.number, vendor_message=str(exc), product_id=exc.product_id
-        ) from exc
+        raise ProductError(CODE_PRODUCT_REJECTED, item=item.number, vendor_message=str(exc)) from exc
     link = _links_save(integration=integration, item=item, spec=spec, digest=digest, product=product)
     return ("updated" if product_id else "created"), link
 
@@ -432,7 +436,10 @@ def products_sync(
             )
             .exclude(details__has_key="item_id")  # variant links follow their item
             .values_list("source_id", flat=True)
-        ) - {str(item.id) for item in items}
+        )
+        if since is not None:
+            waiting |= bc_variant_item_ids(bc_client=bc_client, modified_since=since)
+        waiting -= {str(item.id) for item in items}
         if waiting:
             items += list(bc_items_by_ids(bc_client=bc_client, item_ids=waiting))
 
@@ -447,7 +454,14 @@ def products_sync(
             raise  # the whole shop is unreachable: fail the run, not each item
         except (ProductError, ShopifyError) as exc:
             classified = classify_exception(exc)
-            _link_failed(integration=integration, run=run, item=item, code=classified.code, message=classified.message)
+            _link_failed(
+                integration=integration,
+                run=run,
+                item=item,
+                code=classified.code,
+                message=classified.message,
+                product_id=getattr(exc.__cause__, "product_id", "") or getattr(exc, "product_id", ""),
+            )
             result.failed += 1
             result.failed_item_ids.append(str(item.id))
             continue

@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 # inventorySetQuantities accepts up to 250 quantities per call.
 STOCK_BATCH_SIZE = 250
+# BC online's largest page (odata.maxpagesize): 50,000 items are three requests.
+BC_PAGE_SIZE = 20_000
 CODE_NO_LOCATION = "MAP-402"
 CODE_ITEM_REJECTED = "SHOP-402"
 
@@ -65,7 +67,7 @@ class StockPushResult:
 
 def bc_item_quantities(*, bc_client: Any) -> Iterator[tuple[str, Any]]:
     """(item id, inventory) of every BC item: only two fields, so 20,000 items a page."""
-    for item in bc_client.iter_records(entities.ITEMS, select=("id", "inventory")):
+    for item in bc_client.iter_records(entities.ITEMS, select=("id", "inventory"), page_size=BC_PAGE_SIZE):
         yield str(item.id), item.inventory
 
 
@@ -127,7 +129,7 @@ def stock_changes(
         link.source_id: link
         for link in RecordLink.objects.filter(
             integration=integration, entity_type=EntityType.STOCK, source_system=SourceSystem.BUSINESS_CENTRAL
-        ).only("id", "source_id", "state", "details", "attempts")
+        ).only("id", "source_id", "state", "details", "attempts", "target_id")
     }
     changes: list[StockChange] = []
     for item_id, bc_quantity in quantities:
@@ -149,9 +151,18 @@ def stock_changes(
 
 def _record_pushed(*, integration: Integration, changes: list[StockChange]) -> None:
     now = timezone.now()
-    new, existing = [], []
+    new, existing, confirmed = [], [], []
     for change in changes:
         details = {"quantity": change.quantity, "location_id": change.location_id}
+        link = change.link
+        if (
+            link is not None
+            and link.state == RecordLink.State.SYNCED
+            and link.details == details
+            and link.target_id == change.inventory_item_id
+        ):
+            confirmed.append(link.pk)  # a full re-push of an unchanged quantity: only the time moves
+            continue
         if change.link is None:
             new.append(
                 RecordLink(
@@ -177,6 +188,8 @@ def _record_pushed(*, integration: Integration, changes: list[StockChange]) -> N
     RecordLink.objects.bulk_create(new, batch_size=1000)
     fields = ["details", "state", "synced_at", "updated_at", "target_id", "last_error_code", "last_error_message"]
     RecordLink.objects.bulk_update(existing, [*fields, "attempts"], batch_size=1000)
+    for start in range(0, len(confirmed), 1000):
+        RecordLink.objects.filter(pk__in=confirmed[start : start + 1000]).update(synced_at=now, updated_at=now)
 
 
 def _record_failed(

@@ -10,6 +10,7 @@ import pytest
 from syncs.mapping.products import (
     ItemTemplate,
     MissingSku,
+    description_html,
     item_payload_from_product,
     product_digest,
     product_spec,
@@ -125,3 +126,15 @@ def test_item_payload_from_shop_product_uses_template_and_sku_rule():
         "taxGroupCode": "VAT25",
         "baseUnitOfMeasureCode": "PCS",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("", ""),
+        ("Brass, 40 W", "<p>Brass, 40 W</p>"),
+        ("<b>Oak</b> & steel\nFlat", "<p>&lt;b&gt;Oak&lt;/b&gt; &amp; steel<br>Flat</p>"),
+    ],
+)
+def test_description_is_escaped_plain_text_in_one_paragraph(text, html):
+    assert description_html(text) == html

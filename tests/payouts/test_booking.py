@@ -189,3 +189,48 @@ def test_only_paid_payouts_are_booked(integration, bc_client):
     assert Payout.objects.get().booking_state == Payout.BookingState.NEW
     assert provider.transaction_calls == 0
     assert _lines(bc_client) == ([], [])
+
+
+def test_a_payout_outside_the_local_currency_stops_with_a_clear_error(integration, bc_client):
+    payout, txns = _payout()
+    foreign = ProviderPayout(
+        id="po_eur", status=PayoutStatus.PAID, currency="EUR", amount=payout.amount, arrival_date=None
+    )
+
+    _sync(integration, bc_client, FakeProvider([(foreign, txns)]))
+
+    staged = Payout.objects.get()
+    assert (staged.booking_state, staged.last_error_code) == (Payout.BookingState.FAILED, "PAY-007")
+    assert _lines(bc_client) == ([], [])
+
+
+def test_a_journal_not_balancing_against_the_clearing_account_stops_the_payout(integration, bc_client):
+    integration.payout_account_mappings.update(clearing_account="1583")
+
+    _sync(integration, bc_client, FakeProvider([_payout()]))
+
+    staged = Payout.objects.get()
+    assert staged.last_error_code == "PAY-006"
+    assert "1580" in staged.last_error_message and "1583" in staged.last_error_message
+    assert _lines(bc_client) == ([], [])
+
+
+def test_the_flow_rebooks_named_payouts_without_fetching(world, monkeypatch):
+    from integrations.models import Flow
+    from syncs.flows import payouts as payouts_flow
+    from tests.factories import SyncRunFactory
+
+    integration, client, provider, _ = world
+    _sync(integration, client, provider)
+    invoices_create(client, {UNMATCHED: ORDERS[UNMATCHED]})
+    monkeypatch.setattr(payouts_flow, "flow_clients", lambda _integration: (client, [provider]))
+    calls = provider.transaction_calls
+    run = SyncRunFactory(
+        integration=integration, flow=Flow.PAYOUTS, parameters={"payout_ids": [Payout.objects.get().pk]}
+    )
+
+    payouts_flow.payouts_run(run)
+
+    assert provider.transaction_calls == calls
+    assert run.records_created == 1
+    assert Payout.objects.get().booking_state == Payout.BookingState.BOOKED

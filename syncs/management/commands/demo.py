@@ -10,6 +10,7 @@ simulator), so this process, the web server and the worker share exactly the sam
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -36,6 +37,10 @@ from syncs.demo.config import (
 
 SCHEDULES_REFRESH_SECONDS = 30
 CHECK_TIMEOUT_SECONDS = 90
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -103,6 +108,10 @@ class Command(BaseCommand):
         from syncs.demo.sims import simulators_start
         from syncs.services.schedules import schedules_sync
 
+        # Ctrl-C and SIGTERM both end in the same clean stop (SIGINT may arrive ignored when started in
+        # the background, and a bare SIGTERM would orphan the children in their own sessions).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             sims = simulators_start(config)
         except OSError as error:

@@ -1,0 +1,113 @@
+"""Reconciliation pages: merchant (tenant-scoped), CSV, retry, and the admin report and re-match action."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from integrations.models import Flow
+from syncs.models import Payout, PayoutTransaction, SyncRun
+from tests.factories import (
+    IntegrationFactory,
+    PayoutFactory,
+    PayoutTransactionFactory,
+    SuperUserFactory,
+    TenantFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def payout():
+    tenant = TenantFactory(with_owner=True)
+    integration = IntegrationFactory(tenant=tenant)
+    payout = PayoutFactory(integration=integration, amount=Decimal("67.00"), fees=Decimal("3.00"))
+    PayoutTransactionFactory(
+        payout=payout,
+        amount=Decimal("100.00"),
+        fee=Decimal("3.00"),
+        net=Decimal("97.00"),
+        order_reference="#1001",
+        match_state=PayoutTransaction.MatchState.BOOKED,
+        bc_document_number="103016",
+    )
+    PayoutTransactionFactory(
+        payout=payout,
+        raw_type="refund",
+        mapped_type=PayoutTransaction.MappedType.REFUND,
+        amount=Decimal("-30.00"),
+        fee=Decimal("0"),
+        net=Decimal("-30.00"),
+        order_reference="#1002",
+        error_code="PAY-001",
+        error_message="No invoice found for reference #1002 (searched externalDocumentNumber).",
+    )
+    return payout
+
+
+def _owner(payout):
+    return payout.integration.tenant.memberships.get().user
+
+
+def test_the_merchant_sees_the_report_of_their_payout(client, payout):
+    client.force_login(_owner(payout))
+
+    response = client.get(reverse("payouts:detail", args=[payout.integration_id, payout.pk]))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "103016" in body and "PAY-001" in body and "#1002" in body
+    assert 'data-check="totals">passed' in body
+    listing = client.get(reverse("payouts:list", args=[payout.integration_id]))
+    assert payout.provider_payout_id in listing.content.decode()
+
+
+def test_another_tenant_gets_404(client, payout):
+    other = TenantFactory(with_owner=True)
+    client.force_login(other.memberships.get().user)
+
+    for name in ("detail", "csv"):
+        assert client.get(reverse(f"payouts:{name}", args=[payout.integration_id, payout.pk])).status_code == 404
+    assert client.post(reverse("payouts:retry", args=[payout.integration_id, payout.pk])).status_code == 404
+    assert not SyncRun.objects.exists()
+
+
+def test_csv_export_lists_every_transaction(client, payout):
+    client.force_login(_owner(payout))
+
+    response = client.get(reverse("payouts:csv", args=[payout.integration_id, payout.pk]))
+
+    lines = response.content.decode().strip().splitlines()
+    assert response["Content-Type"].startswith("text/csv")
+    assert lines[0].startswith("provider,payout,transaction")
+    assert len(lines) == 3 and "PAY-001" in lines[2]
+
+
+def test_retry_queues_a_payouts_run_for_that_payout(client, payout):
+    client.force_login(_owner(payout))
+
+    response = client.post(reverse("payouts:retry", args=[payout.integration_id, payout.pk]))
+
+    assert response.status_code == 302
+    run = SyncRun.objects.get()
+    assert (run.flow, run.parameters) == (Flow.PAYOUTS, {"payout_ids": [payout.pk]})
+
+
+def test_admin_report_and_rematch_action(client, payout):
+    client.force_login(SuperUserFactory())
+
+    report = client.get(reverse("admin:syncs_payout_report", args=[payout.pk]))
+    changelist = client.get(reverse("admin:syncs_payout_changelist"), {"booking_state": "new"})
+    response = client.post(
+        reverse("admin:syncs_payout_changelist"),
+        {"action": "rematch", "_selected_action": [payout.pk]},
+    )
+
+    assert report.status_code == 200 and "PAY-001" in report.content.decode()
+    assert changelist.status_code == 200 and payout.provider_payout_id in changelist.content.decode()
+    assert response.status_code == 302
+    assert SyncRun.objects.get().parameters == {"payout_ids": [payout.pk]}
+    assert Payout.objects.get().booking_state == Payout.BookingState.NEW  # the action only queues
