@@ -32,6 +32,7 @@ from syncs.models import (
     WebhookEvent,
 )
 from syncs.services.dispatch import flow_enqueue, record_links_retry, record_links_unlink
+from syncs.templatetags.error_codes import error_link
 
 
 class ReadOnlyAdminMixin:
@@ -81,6 +82,15 @@ class LargeTableAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # Exact matches on indexed columns; a term also matches with a leading "#" (shop order names).
     exact_search_fields: tuple[str, ...] = ()
 
+    # Every error code shown links to its entry in the reference (cause and remedy).
+    @admin.display(description="error code", ordering="error_code")
+    def error_code_link(self, obj) -> str:
+        return error_link(obj.error_code)
+
+    @admin.display(description="last error code", ordering="last_error_code")
+    def last_error_code_link(self, obj) -> str:
+        return error_link(obj.last_error_code)
+
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if not term or not self.exact_search_fields:
@@ -126,7 +136,7 @@ class RecordLinkAdmin(ProjectPermissionsMixin, LargeTableAdmin):
         "target_number",
         "state",
         "attempts",
-        "last_error_code",
+        "last_error_code_link",
         "updated_at",
     ]
     list_select_related = ["integration"]
@@ -187,7 +197,7 @@ class SyncRunAdmin(ProjectPermissionsMixin, LargeTableAdmin):
         "records_updated",
         "records_failed",
         "api_requests",
-        "error_code",
+        "error_code_link",
         "created_at",
         "duration",
     ]
@@ -232,7 +242,7 @@ class SyncLogEntryAdmin(LargeTableAdmin):
         "level",
         "integration_ref",
         "flow",
-        "error_code",
+        "error_code_link",
         "short_message",
         "run_ref",
         "record",
@@ -292,10 +302,14 @@ class PayoutTransactionInline(admin.TabularInline):
         "order_reference",
         "match_state",
         "bc_document_number",
-        "error_code",
+        "error_code_link",
         "error_message",
     ]
     readonly_fields = fields
+
+    @admin.display(description="error code")
+    def error_code_link(self, obj) -> str:
+        return error_link(obj.error_code)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -316,7 +330,7 @@ class PayoutAdmin(LargeTableAdmin):
         "fees",
         "arrival_date",
         "booking_state",
-        "last_error_code",
+        "last_error_code_link",
     ]
     list_select_related = ["integration"]
     list_filter = [IntegrationIdFilter, "status", "booking_state", "arrival_date"]

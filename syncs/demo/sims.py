@@ -100,11 +100,11 @@ def simulators_start(config: DemoConfig) -> DemoSimulators:
     return sims
 
 
-def bc_items_for_shop_catalogue(bc) -> int:
-    """Create the shop's SKUs as items of the sandbox company (the BC seed has its own catalogue)."""
+def bc_items_for_shop_catalogue(bc, *, environment: str = "sandbox") -> int:
+    """Create the shop's SKUs as items of the company (the BC seed has its own catalogue)."""
     from simulators.shopify.seed import CATALOGUE, gtin
 
-    store = bc.company("sandbox")
+    store = bc.company(environment)
     tax_group = store.find("taxGroups", code=SHOP_CATALOGUE_TAX_GROUP)
     created = 0
     for index, (sku, title, price, _weight) in enumerate(CATALOGUE, start=1):

@@ -1,0 +1,353 @@
+"""Benchmark (not a test): orders from the Shopify simulator into the BC simulator with BC's
+limits and latency on: the product's orders sync beside a naive one-request-per-entity sync.
+
+    .venv/bin/python -m bench.orders_sync [--orders 10000] [--naive-orders 1000] [--scale 20]
+
+Both simulators run in a child process (served over loopback HTTP), so the figures for memory
+are the product's own process. BC has its limits on (6,000 requests per 5 minutes per user,
+5 requests at once) and simulated latency: 120 ms per request plus 15 ms per operation (a $batch
+of 100 pays 120 ms + 100 x 15 ms), roughly what BC online answers a small API call in. The BC
+clock runs ``--scale`` times faster than wall time, so latency sleeps are short; every "BC time"
+figure is read from the simulator's clock. The throttle window slides on that clock too.
+
+The Shopify simulator generates the orders (``sim.generate_orders``: 1-4 lines, 60 % Swedish,
+the rest EU with OSS VAT, some with a discount code); its cost throttle is opened wide, as the
+shop side is not what is measured. Customers are the seeded collective customers per country
+and every SKU is a seeded BC item: the steady state of design section 8.
+
+Product: ``orders_sync`` as the flow runs it (pages of 100: items and documents looked up in bulk,
+created, checked and posted in $batch requests of 100 operations), on a throwaway SQLite database.
+Naive: the same mapping, one order at a time, one request per entity: look the order up, read
+the customer, create the invoice with its lines (deep insert), post it. It writes into the second
+seeded company, so both start from the same state.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SHOP_DOMAIN = "bench-shop.myshopify.com"
+SHOP_TOKEN = "shpat_bench"
+BC_TOKEN = "test-token"
+PER_REQUEST = 0.120  # BC seconds per HTTP request
+PER_OPERATION = 0.015  # BC seconds per operation (each one inside a $batch)
+PRODUCT_COMPANY = "CRONUS Sverige AB"
+NAIVE_COMPANY = "My Company"
+COUNTRIES = {  # country -> (VAT business posting group, collective customer, customer currency)
+    "SE": ("DOMESTIC", "10000", ""),
+    "DE": ("OSS-DE", "10010", "EUR"),
+    "FI": ("OSS-FI", "10020", "EUR"),
+    "DK": ("OSS-DK", "10030", "DKK"),
+    "FR": ("OSS-FR", "10040", "EUR"),
+    "NL": ("OSS-NL", "10050", "EUR"),
+}
+
+
+# --- the simulators' process ----------------------------------------------------------------------
+
+
+def _simulators(conn, *, orders: int, scale: float) -> None:
+    """Serve both simulators until told to stop; answer counter requests over ``conn``."""
+    from simulators.businesscentral import BusinessCentralSimulator
+    from simulators.server import serve
+    from simulators.shopify import ShopifySimulator
+
+    bc = BusinessCentralSimulator()
+    shop = ShopifySimulator(shop_domain=SHOP_DOMAIN, access_token=SHOP_TOKEN, seed=42)
+    shop.set_throttle(maximum=1e12, restore_rate=1e12)
+    first_created = shop.clock.now()
+    shop.generate_orders(orders, seed=7)
+    bc.throttle.configure(enabled=True, requests_per_window=6000, window_seconds=300, max_concurrent=5)
+    bc.latency.configure(per_request=PER_REQUEST, per_operation=PER_OPERATION)
+    bc.clock.scale = scale
+    with serve(bc) as bc_server, serve(shop) as shop_server:
+        conn.send(
+            {
+                "bc_url": bc_server.url,
+                "shop_url": shop_server.url,
+                "tenant_id": bc.tenant_id,
+                "companies": {name: bc.company_id("sandbox", name) for name in (PRODUCT_COMPANY, NAIVE_COMPANY)},
+                "first_created": first_created.isoformat(),
+            }
+        )
+        while (command := conn.recv()) != "stop":
+            if command == "counters":
+                conn.send(
+                    {
+                        "requests": bc.request_count,
+                        "operations": bc.operation_count,
+                        "bc_seconds": bc.clock.timestamp(),
+                        "throttled": bc.throttle.rejected,
+                        "documents": {
+                            name: len(bc.company("sandbox", name).rows("salesInvoices"))
+                            for name in (PRODUCT_COMPANY, NAIVE_COMPANY)
+                        },
+                    }
+                )
+
+
+# --- measuring ------------------------------------------------------------------------------------
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+@dataclass
+class Figures:
+    label: str
+    orders: int
+    synced: int
+    bc_seconds: float
+    wall_seconds: float
+    requests: int
+    operations: int
+    queries: int
+    throttled: int
+    rss_before: float
+    rss_peak: float
+
+    @property
+    def per_minute(self) -> float:
+        return self.synced / self.bc_seconds * 60 if self.bc_seconds else 0.0
+
+    def report(self) -> str:
+        n = max(self.synced, 1)
+        return (
+            f"{self.label}: {self.synced:,} of {self.orders:,} orders as posted invoices\n"
+            f"  {self.per_minute:,.0f} orders per minute (BC time: {self.bc_seconds / 60:,.1f} min; "
+            f"wall {self.wall_seconds:,.0f} s)\n"
+            f"  BC HTTP requests per order {self.requests / n:.3f} ({self.requests:,}); "
+            f"BC operations per order {self.operations / n:.2f} ({self.operations:,}); 429s {self.throttled:,}\n"
+            f"  database queries per order {self.queries / n:.2f} ({self.queries:,})\n"
+            f"  memory: {self.rss_before:,.0f} MB before, peak {self.rss_peak:,.0f} MB"
+        )
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+class Progress:
+    def __init__(self, label: str, total: int, every: int) -> None:
+        self.label, self.total, self.every = label, total, every
+        self.done, self.next_at, self.started = 0, every, time.perf_counter()
+
+    def add(self, count: int) -> None:
+        self.done += count
+        if self.done >= self.next_at or self.done >= self.total:
+            rate = self.done / max(time.perf_counter() - self.started, 1e-9)
+            print(f"  {self.label}: {self.done:,} / {self.total:,} ({rate:,.0f} per wall second)", flush=True)
+            self.next_at += self.every
+
+
+# --- the naive sync (bench only: never in the product) ----------------------------------------------
+
+
+def naive_sync(*, client, orders, settings, progress: Progress) -> int:
+    """One order at a time, one request per entity; returns the number of posted invoices."""
+    from integrations.connectors.businesscentral import BCError, entities, odata
+    from syncs.mapping.customers import order_country
+    from syncs.mapping.lines import ItemRef, order_item_keys
+    from syncs.mapping.orders import order_document_build
+
+    posted = 0
+    for order in orders:
+        progress.add(1)
+        if client.find_by_external_document_numbers(entities.SALES_INVOICES, [order.name]).get(order.name):
+            continue
+        number = settings.country(order_country(order)).collective_customer_number
+        (customer,) = client.list_records(entities.CUSTOMERS, filter=odata.eq("number", number), top=1)
+        # Trusts that every SKU is an item number: BC refuses the insert otherwise.
+        items = {key: ItemRef(number=key) for key in order_item_keys(order, sku_rule=settings.sku_rule)}
+        draft = order_document_build(order=order, settings=settings, items=items, customer_number=customer.number)
+        try:
+            invoice = client.create_record(entities.SALES_INVOICES, draft.to_payload())
+            client.invoke_action(entities.SALES_INVOICES, invoice.id, "post")
+        except BCError as exc:
+            print(f"  {order.name}: {exc}", flush=True)
+            continue
+        posted += 1
+    return posted
+
+
+# --- setup ---------------------------------------------------------------------------------------
+
+
+def _integration(*, info: dict, company: str):
+    from integrations.models import Integration, ShippingMethodMapping
+    from tests.factories import (
+        BusinessCentralConnectionFactory,
+        CountryMappingFactory,
+        IntegrationFactory,
+        ShippingMethodMappingFactory,
+        ShopConnectionFactory,
+    )
+
+    integration = IntegrationFactory(
+        status=Integration.Status.LIVE, allow_writes=True, base_currency="SEK", gift_card_gl_account="2420"
+    )
+    BusinessCentralConnectionFactory(
+        integration=integration,
+        entra_tenant_id=info["tenant_id"],
+        environment_name="sandbox",
+        company_id=info["companies"][company],
+        company_name=company,
+        api_root_override=info["bc_url"],
+    )
+    ShopConnectionFactory(integration=integration, shop_domain=SHOP_DOMAIN, access_token=SHOP_TOKEN)
+    for country, (group, customer, currency) in COUNTRIES.items():
+        CountryMappingFactory(
+            integration=integration,
+            country_code=country,
+            vat_business_group=group,
+            collective_customer_number=customer,
+            currency_code=currency,
+        )
+    for code in ("postnord-standard", "dhl-express"):
+        ShippingMethodMappingFactory(
+            integration=integration,
+            shop_shipping_code=code,
+            bc_shipment_method_code="",
+            line_type=ShippingMethodMapping.LineType.ACCOUNT,
+            line_number="3540",
+            vat_product_group="STANDARD",
+        )
+    return integration
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=10_000, help="orders the product syncs")
+    parser.add_argument("--naive-orders", type=int, default=1_000, help="orders the naive sync does")
+    parser.add_argument("--scale", type=float, default=20.0, help="BC seconds per wall second")
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "junipeer_bc.settings_test")
+    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp(prefix="bench-")) / "bench.sqlite3")
+
+    import multiprocessing
+
+    print(f"Generating {args.orders:,} orders in the Shopify simulator ...", flush=True)
+    ours, theirs = multiprocessing.Pipe()
+    # Forked before Django or any thread starts; the child only ever imports the simulators.
+    child = multiprocessing.get_context("fork").Process(
+        target=_simulators, args=(theirs,), kwargs={"orders": args.orders, "scale": args.scale}, daemon=True
+    )
+    child.start()
+    info = ours.recv()
+
+    def counters() -> dict:
+        ours.send("counters")
+        return ours.recv()
+
+    import datetime as dt
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+
+    from integrations.connectors.businesscentral import client_for_connection
+    from integrations.connectors.shopify import ShopifyClient
+    from integrations.models import Flow
+    from syncs.mapping.settings import mapping_settings_load
+    from syncs.models import SyncRun
+    from syncs.services.orders import orders_sync
+    from syncs.services.runs import sync_run_create
+
+    first_created = dt.datetime.fromisoformat(info["first_created"])
+    shop = ShopifyClient(shop_domain=SHOP_DOMAIN, access_token=SHOP_TOKEN, api_root=info["shop_url"])
+
+    def measure(label: str, total: int, company: str, run) -> Figures:
+        integration = _integration(info=info, company=company)
+        bc = client_for_connection(integration.bc_connection, token_provider=lambda: BC_TOKEN)
+        queries = QueryCounter()
+        before, rss_before = counters(), _rss_mb()
+        print(f"{label} ...", flush=True)
+        started = time.perf_counter()
+        with connection.execute_wrapper(queries):
+            synced = run(integration=integration, bc=bc, total=total)
+        wall = time.perf_counter() - started
+        after = counters()
+        return Figures(
+            label=label,
+            orders=total,
+            synced=synced,
+            bc_seconds=after["bc_seconds"] - before["bc_seconds"],
+            wall_seconds=wall,
+            requests=after["requests"] - before["requests"],
+            operations=after["operations"] - before["operations"],
+            queries=queries.count,
+            throttled=after["throttled"] - before["throttled"],
+            rss_before=rss_before,
+            rss_peak=_peak_rss_mb(),
+        )
+
+    def product(*, integration, bc, total) -> int:
+        progress = Progress("product", total, every=1_000)
+        run = sync_run_create(integration_id=integration.pk, flow=Flow.ORDERS, trigger=SyncRun.Trigger.MANUAL)
+        result = orders_sync(
+            integration=integration,
+            orders=shop.orders_iter(created_since=first_created),
+            client=bc,
+            run=run,
+            on_page=lambda page: progress.add(page.seen),
+        )
+        if result.failed:
+            print(f"  failed: {result.failed:,}", flush=True)
+        return result.created + result.linked
+
+    def naive(*, integration, bc, total) -> int:
+        def first_orders():
+            for n, order in enumerate(shop.orders_iter(created_since=first_created)):
+                if n >= total:
+                    return
+                yield order
+
+        progress = Progress("naive", total, every=max(total // 10, 1))
+        settings = mapping_settings_load(integration=integration)
+        return naive_sync(client=bc, orders=first_orders(), settings=settings, progress=progress)
+
+    ours_figures = measure("Product", args.orders, PRODUCT_COMPANY, product)
+    print(ours_figures.report(), flush=True)
+    naive_figures = measure("Naive", min(args.naive_orders, args.orders), NAIVE_COMPANY, naive)
+    print(naive_figures.report(), flush=True)
+    ours.send("stop")
+    child.join(timeout=10)
+
+    print(
+        f"\nBC latency {PER_REQUEST * 1000:.0f} ms/request + {PER_OPERATION * 1000:.0f} ms/operation, "
+        f"limits 6,000 requests / 5 min and 5 at once, BC clock x{args.scale:g}.\n"
+        f"Product vs naive: {ours_figures.per_minute / max(naive_figures.per_minute, 1e-9):.1f}x the orders per "
+        f"minute, {naive_figures.requests / max(naive_figures.synced, 1) / max(ours_figures.requests / max(ours_figures.synced, 1), 1e-9):.0f}x "
+        "fewer BC requests per order.",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
