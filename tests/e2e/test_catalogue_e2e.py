@@ -241,6 +241,23 @@ def test_an_existing_shop_product_with_the_sku_is_linked_not_duplicated(integrat
     assert existing["title"] == "AMSTERDAM Lamp (BC)"  # BC wins
 
 
+def test_the_seeded_catalogues_link_by_sku_and_only_bc_only_items_become_products(
+    integration, sim_bc, bc_client, shop, sim
+):
+    bc_items = {row["number"]: row for row in sim_bc.company().rows("items")}
+    shop_products = {v["sku"]: v["product"]["id"] for v in sim.store.variants.values() if v.get("sku")}
+    shared = set(bc_items) & set(shop_products)
+    count = len(sim.store.products)
+
+    result = products(integration, bc_client, shop)
+
+    assert shared, "the BC and shop simulators are seeded with a common catalogue"
+    assert (result.failed, result.updated, result.created) == (0, len(shared), len(bc_items) - len(shared))
+    assert len(sim.store.products) == count + len(bc_items) - len(shared)
+    for number in shared:
+        assert item_link(integration, bc_items[number]["id"]).target_id == shop_products[number]
+
+
 def test_one_refused_product_fails_alone_is_logged_and_completed_by_the_retry(integration, bc, bc_client, shop, sim):
     good = add_item(bc_client, "7000-S")
     bad = add_item(bc_client, "7001-S", displayName="Refused stool")

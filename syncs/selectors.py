@@ -1,0 +1,211 @@
+"""Read side of syncs for the merchant monitoring pages: records, runs and the health check.
+
+Every read takes an integration the caller already scoped to the user's tenant
+(``integration_get_for_user``), or the user and ids and answers Http404 for anything outside it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from integrations.models import Integration
+from integrations.selectors import integration_get_for_user
+from syncs.errors import ErrorEntry, find_error
+from syncs.models import PreflightCheckResult, PreflightRun, RecordLink, SyncLogEntry, SyncRun
+
+RECORDS_PER_PAGE = 50
+RUNS_PER_PAGE = 50
+RECORD_LOG_LIMIT = 100
+PREFLIGHT_HISTORY = 10
+
+# The raw payloads are large JSON documents: lists never load them.
+_HEAVY_LINK_FIELDS = ("raw_source", "raw_target", "details")
+
+PREFLIGHT_CHECK_LABELS = {
+    "connection.token": _("Sign-in to Business Central"),
+    "connection.environment": _("Business Central environment"),
+    "connection.company": _("Company"),
+    "connection.permissions": _("Permissions of the integration user"),
+    "environment.sandbox_tested": _("Tested in a sandbox"),
+    "currencies.exist": _("Currencies"),
+    "currencies.exchange_rates": _("Exchange rates"),
+    "currencies.local_currency": _("Local currency"),
+    "number_series.available": _("Number series available"),
+    "number_series.overlap": _("Number series overlap"),
+    "number_series.manual": _("Manual numbers in number series"),
+    "vat.posting_setup": _("VAT posting setup"),
+    "mappings.payment_methods": _("Payment method mappings"),
+    "mappings.shipping_methods": _("Shipping method mappings"),
+    "mappings.countries": _("Country mappings"),
+    "payment_journal.batch": _("Payment journal batch"),
+    "payment_journal.balancing_account": _("Balancing account of the payment journal"),
+    "payment_journal.payout_accounts": _("Payout accounts"),
+}
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+def record_link_list(
+    *, integration: Integration, entity_type: str = "", state: str = "", search: str = ""
+) -> QuerySet[RecordLink]:
+    """The integration's records, newest change first, narrowed by entity type, state and a reference.
+
+    ``search`` matches the shop reference (with or without its "#"), the BC document number or the
+    shop's own id.
+    """
+    links = RecordLink.objects.filter(integration=integration).defer(*_HEAVY_LINK_FIELDS)
+    if entity_type:
+        links = links.filter(entity_type=entity_type)
+    if state:
+        links = links.filter(state=state)
+    search = search.strip()
+    if search:
+        links = links.filter(
+            Q(source_reference__icontains=search)
+            | Q(target_number__icontains=search)
+            | Q(source_id=search)
+            | Q(source_reference=f"#{search.lstrip('#')}")
+        )
+    return links.order_by("-updated_at", "-pk")
+
+
+def record_link_page(
+    *,
+    integration: Integration,
+    entity_type: str = "",
+    state: str = "",
+    search: str = "",
+    page_number: int | str | None = 1,
+    per_page: int = RECORDS_PER_PAGE,
+) -> Page:
+    """One page of ``record_link_list``; each row carries ``error_entry`` (its catalogue entry or None)."""
+    links = record_link_list(integration=integration, entity_type=entity_type, state=state, search=search)
+    page = Paginator(links, per_page).get_page(page_number)
+    page.object_list = list(page.object_list)
+    for link in page.object_list:
+        link.error_entry = find_error(link.last_error_code) if link.last_error_code else None
+    return page
+
+
+def record_link_counts(*, integration: Integration) -> dict[str, dict[str, int]]:
+    """Counts by entity type and by state, in one query: ``{"entity_types": {...}, "states": {...}}``."""
+    rows = (
+        RecordLink.objects.filter(integration=integration)
+        .order_by()
+        .values("entity_type", "state")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[str, dict[str, int]] = {"entity_types": {}, "states": {}}
+    for row in rows:
+        counts["entity_types"][row["entity_type"]] = counts["entity_types"].get(row["entity_type"], 0) + row["n"]
+        counts["states"][row["state"]] = counts["states"].get(row["state"], 0) + row["n"]
+    return counts
+
+
+def record_link_get_for_user(*, user, integration_id: int, record_link_id: int) -> RecordLink:
+    """The record of one of the user's integrations, or Http404 (another tenant's ids are not revealed)."""
+    integration = integration_get_for_user(user=user, integration_id=integration_id)
+    link = RecordLink.objects.filter(integration=integration, pk=record_link_id).first()
+    if link is None:
+        raise Http404("No such record.")
+    link.integration = integration
+    return link
+
+
+@dataclass
+class RecordLinkDetail:
+    link: RecordLink
+    error_entry: ErrorEntry | None
+    vendor_code: str
+    vendor_message: str
+    log_entries: list[SyncLogEntry]
+    diff: list[dict[str, Any]] = field(default_factory=list)
+    raw_source: str = ""
+    raw_target: str = ""
+
+
+def _pretty_json(value: Any) -> str:
+    return "" if value in (None, "", {}, []) else json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+def record_link_detail_get(*, user, integration_id: int, record_link_id: int) -> RecordLinkDetail:
+    """The record with its last error, its log history (newest first), its conflict diff and payloads."""
+    link = record_link_get_for_user(user=user, integration_id=integration_id, record_link_id=record_link_id)
+    log_entries = list(
+        SyncLogEntry.objects.filter(integration_id=link.integration_id, record_link=link).order_by(
+            "-created_at", "-pk"
+        )[:RECORD_LOG_LIMIT]
+    )
+    for entry in log_entries:
+        entry.error_entry = find_error(entry.error_code) if entry.error_code else None
+    # BC's own words come with the newest log entry that carries them.
+    vendor = next((e.details for e in log_entries if e.details.get("vendor_message")), {})
+    diff = ((link.details or {}).get("diff") or []) if link.state == RecordLink.State.CONFLICT else []
+    return RecordLinkDetail(
+        link=link,
+        error_entry=find_error(link.last_error_code) if link.last_error_code else None,
+        vendor_code=str(vendor.get("vendor_code") or ""),
+        vendor_message=str(vendor.get("vendor_message") or ""),
+        log_entries=log_entries,
+        diff=list(diff),
+        raw_source=_pretty_json(link.raw_source),
+        raw_target=_pretty_json(link.raw_target),
+    )
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+
+def sync_run_list(*, integration: Integration, flow: str = "", status: str = "") -> QuerySet[SyncRun]:
+    runs = SyncRun.objects.filter(integration=integration).defer("parameters")
+    if flow:
+        runs = runs.filter(flow=flow)
+    if status:
+        runs = runs.filter(status=status)
+    return runs.order_by("-created_at", "-pk")
+
+
+def sync_run_page(
+    *,
+    integration: Integration,
+    flow: str = "",
+    status: str = "",
+    page_number: int | str | None = 1,
+    per_page: int = RUNS_PER_PAGE,
+) -> Page:
+    page = Paginator(sync_run_list(integration=integration, flow=flow, status=status), per_page).get_page(page_number)
+    page.object_list = list(page.object_list)
+    return page
+
+
+# --- health check ----------------------------------------------------------------------------
+
+
+@dataclass
+class PreflightOverview:
+    latest: PreflightRun | None
+    results: list[PreflightCheckResult]
+    history: list[PreflightRun]
+
+
+def preflight_overview_get(*, integration: Integration, history: int = PREFLIGHT_HISTORY) -> PreflightOverview:
+    """The newest health check with its results (failures first), and the runs before it."""
+    runs = list(PreflightRun.objects.filter(integration=integration).order_by("-started_at", "-pk")[: history + 1])
+    latest = runs[0] if runs else None
+    results: list[PreflightCheckResult] = []
+    if latest is not None:
+        order = {PreflightCheckResult.Status.FAILED: 0, PreflightCheckResult.Status.WARNING: 1}
+        results = sorted(latest.results.order_by("pk"), key=lambda r: order.get(r.status, 2))
+        for result in results:
+            result.label = PREFLIGHT_CHECK_LABELS.get(result.check_name, result.check_name)
+            result.error_entry = find_error(result.error_code) if result.error_code else None
+    return PreflightOverview(latest=latest, results=results, history=runs[1:])
+
