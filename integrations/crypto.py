@@ -46,6 +46,17 @@ class Secret:
         return hash(self._value)
 
 
+def reveal(value: Secret | str | None) -> str:
+    """The plaintext of an encrypted field's value.
+
+    A value loaded from the database is a Secret; one assigned in this process (a new instance)
+    is still the plain string it was given.
+    """
+    if value is None:
+        return ""
+    return value.reveal() if isinstance(value, Secret) else str(value)
+
+
 class SecretDecryptionError(Exception):
     """Stored ciphertext cannot be decrypted with any configured key."""
 

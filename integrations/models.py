@@ -276,6 +276,9 @@ class PaymentMethodMapping(models.Model):
 
 
 class ShippingMethodMapping(models.Model):
+    # A row with this shop code maps every shipping method that has no row of its own.
+    CATCH_ALL = "*"
+
     class LineType(models.TextChoices):
         ITEM = "Item", _("Item")
         ACCOUNT = "Account", _("G/L account")

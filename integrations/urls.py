@@ -3,6 +3,7 @@
 from django.urls import path
 
 from integrations.views import accounts, bc, merchant, wizard
+from syncs import merchant_urls as monitoring_urls
 
 app_name = "merchant"
 
@@ -26,4 +27,6 @@ urlpatterns = [
     path("integrations/<int:integration_id>/setup/settings/", wizard.wizard_settings, name="wizard_settings"),
     path("integrations/<int:integration_id>/setup/test/", wizard.wizard_test, name="wizard_test"),
     path("integrations/<int:integration_id>/setup/live/", wizard.wizard_live, name="wizard_live"),
+    # Monitoring: records, runs, health check (syncs/merchant_urls.py)
+    *monitoring_urls.urlpatterns,
 ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from integrations.models import Integration
 from integrations.selectors import integration_get_for_user
 from syncs.errors import ErrorEntry, find_error
-from syncs.models import PreflightCheckResult, PreflightRun, RecordLink, SyncLogEntry, SyncRun
+from syncs.models import EntityType, PreflightCheckResult, PreflightRun, RecordLink, SyncLogEntry, SyncRun
 
 RECORDS_PER_PAGE = 50
 RUNS_PER_PAGE = 50
@@ -95,26 +95,47 @@ def record_link_page(
     return page
 
 
-def record_link_counts(*, integration: Integration) -> dict[str, dict[str, int]]:
-    """Counts by entity type and by state, in one query: ``{"entity_types": {...}, "states": {...}}``."""
+@dataclass
+class RecordLinkCounts:
+    by_type: list[tuple[str, str, int]]  # (entity type, label, count) for the types that have records
+    by_state: dict[str, int]
+    failed: int  # failed records of ``entity_type`` (all types when none is given)
+
+
+def record_link_counts(*, integration: Integration, entity_type: str = "") -> RecordLinkCounts:
+    """How many records the integration has per entity type and per state, in one query."""
     rows = (
         RecordLink.objects.filter(integration=integration)
         .order_by()
         .values("entity_type", "state")
         .annotate(n=Count("pk"))
     )
-    counts: dict[str, dict[str, int]] = {"entity_types": {}, "states": {}}
+    by_type: dict[str, int] = {}
+    by_state: dict[str, int] = {}
+    failed = 0
     for row in rows:
-        counts["entity_types"][row["entity_type"]] = counts["entity_types"].get(row["entity_type"], 0) + row["n"]
-        counts["states"][row["state"]] = counts["states"].get(row["state"], 0) + row["n"]
-    return counts
+        if row["state"] == RecordLink.State.FAILED and row["entity_type"] == (entity_type or row["entity_type"]):
+            failed += row["n"]
+        by_type[row["entity_type"]] = by_type.get(row["entity_type"], 0) + row["n"]
+        by_state[row["state"]] = by_state.get(row["state"], 0) + row["n"]
+    return RecordLinkCounts(
+        by_type=[(value, label, by_type[value]) for value, label in EntityType.choices if value in by_type],
+        by_state=by_state,
+        failed=failed,
+    )
 
 
-def record_link_get_for_user(*, user, integration_id: int, record_link_id: int) -> RecordLink:
-    """The record of one of the user's integrations, or Http404 (another tenant's ids are not revealed)."""
+def record_link_get_for_user(*, user, record_link_id: int) -> RecordLink:
+    """A record of one of the user's integrations, or Http404 (another tenant's ids are not revealed).
+
+    The record's integration is checked with ``integration_get_for_user``, the one tenant gate.
+    """
+    integration_id = RecordLink.objects.filter(pk=record_link_id).values_list("integration_id", flat=True).first()
+    if integration_id is None:
+        raise Http404("No such record.")
     integration = integration_get_for_user(user=user, integration_id=integration_id)
     link = RecordLink.objects.filter(integration=integration, pk=record_link_id).first()
-    if link is None:
+    if link is None:  # deleted meanwhile
         raise Http404("No such record.")
     link.integration = integration
     return link
@@ -136,9 +157,9 @@ def _pretty_json(value: Any) -> str:
     return "" if value in (None, "", {}, []) else json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
 
 
-def record_link_detail_get(*, user, integration_id: int, record_link_id: int) -> RecordLinkDetail:
+def record_link_detail_get(*, user, record_link_id: int) -> RecordLinkDetail:
     """The record with its last error, its log history (newest first), its conflict diff and payloads."""
-    link = record_link_get_for_user(user=user, integration_id=integration_id, record_link_id=record_link_id)
+    link = record_link_get_for_user(user=user, record_link_id=record_link_id)
     log_entries = list(
         SyncLogEntry.objects.filter(integration_id=link.integration_id, record_link=link).order_by(
             "-created_at", "-pk"
@@ -189,6 +210,15 @@ def sync_run_page(
 # --- health check ----------------------------------------------------------------------------
 
 
+def _object_label(obj: Any) -> str:
+    """A BC object a check names, as one line: "CUST" or "page: 30, service_name: Items"."""
+    if isinstance(obj, dict):
+        return ", ".join(f"{key}: {value}" for key, value in obj.items())
+    if isinstance(obj, list | tuple):
+        return " / ".join(str(part) for part in obj)
+    return str(obj)
+
+
 @dataclass
 class PreflightOverview:
     latest: PreflightRun | None
@@ -207,5 +237,5 @@ def preflight_overview_get(*, integration: Integration, history: int = PREFLIGHT
         for result in results:
             result.label = PREFLIGHT_CHECK_LABELS.get(result.check_name, result.check_name)
             result.error_entry = find_error(result.error_code) if result.error_code else None
+            result.object_labels = [_object_label(obj) for obj in result.objects_json or []]
     return PreflightOverview(latest=latest, results=results, history=runs[1:])
-

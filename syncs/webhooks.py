@@ -20,6 +20,7 @@ from django_q.tasks import async_task
 
 from integrations.connectors.shopify import webhook_verify
 from integrations.connectors.shopify.webhooks import DEFAULT_MAX_BYTES
+from integrations.crypto import reveal
 from integrations.models import Flow, Integration, ShopConnection
 from syncs.models import SourceSystem, SyncRun, WebhookEvent
 
@@ -47,7 +48,7 @@ def shopify_webhook(request: HttpRequest, integration_id: int) -> HttpResponse:
     if connection is None:
         return HttpResponse(status=404)
     shop_header = request.headers.get("X-Shopify-Shop-Domain", "")
-    secret = connection.webhook_secret.reveal() if connection.webhook_secret else ""
+    secret = reveal(connection.webhook_secret)
     verified = webhook_verify(
         raw_body=raw_body,
         hmac_header=request.headers.get("X-Shopify-Hmac-Sha256", ""),

@@ -43,9 +43,7 @@ def test_only_connectors_import_vendor_libraries():
 
 def test_the_product_never_imports_the_simulators():
     offenders = [
-        rel
-        for path, rel in _product_files()
-        if "simulators" in _imports(path) and not rel.startswith(DEMO_MODULES)
+        rel for path, rel in _product_files() if "simulators" in _imports(path) and not rel.startswith(DEMO_MODULES)
     ]
     assert offenders == []
 

@@ -215,8 +215,10 @@ def test_compiled_catalogue_is_current(catalogue):
         if not entry.translated or entry.fuzzy:
             continue
         if entry.msgid_plural is not None:
-            got = compiled.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 1) if entry.msgctxt else (
-                compiled.ngettext(entry.msgid, entry.msgid_plural, 1)
+            got = (
+                compiled.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 1)
+                if entry.msgctxt
+                else (compiled.ngettext(entry.msgid, entry.msgid_plural, 1))
             )
             want = entry.msgstr[0]
         else:
@@ -262,7 +264,9 @@ def _python_messages(path: Path):
             function = node.func.attr
         else:
             continue
-        texts = [arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None for arg in node.args]
+        texts = [
+            arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None for arg in node.args
+        ]
         if function in _SINGULAR and texts[:1] and texts[0]:
             yield (None, texts[0]), f"{path.relative_to(ROOT)}:{node.lineno}"
         elif function in _PLURAL and texts[:1] and texts[0]:
@@ -271,9 +275,7 @@ def _python_messages(path: Path):
             yield (texts[0], texts[1]), f"{path.relative_to(ROOT)}:{node.lineno}"
 
 
-_TRANSLATE_TAG = re.compile(
-    r"""{%\s*trans(?:late)?\s+(?P<q>["'])(?P<text>.*?)(?P=q)(?P<rest>[^%]*?)%}""", re.DOTALL
-)
+_TRANSLATE_TAG = re.compile(r"""{%\s*trans(?:late)?\s+(?P<q>["'])(?P<text>.*?)(?P=q)(?P<rest>[^%]*?)%}""", re.DOTALL)
 _BLOCK_TAG = re.compile(
     r"{%\s*blocktrans(?:late)?\b(?P<args>.*?)%}(?P<body>.*?){%\s*endblocktrans(?:late)?\s*%}", re.DOTALL
 )
@@ -308,7 +310,11 @@ def test_every_marked_string_has_swedish(catalogue):
     found += list(m for path in _source_files(".html", ".txt") for m in _template_messages(path))
     assert len(found) > 400, "the source scan found too few strings; is ROOT right?"
     missing = sorted(
-        {f"{where}: {key[1]!r}" for key, where in found if key not in known or not known[key].translated or known[key].fuzzy}
+        {
+            f"{where}: {key[1]!r}"
+            for key, where in found
+            if key not in known or not known[key].translated or known[key].fuzzy
+        }
     )
     assert not missing, (
         "Marked for translation but without Swedish in locale/sv/LC_MESSAGES/django.po. Run makemessages, "

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from integrations.connectors.entra import exceptions as entra_exc
 from integrations.connectors.entra.client import AccessToken, EntraClient
-from integrations.crypto import Secret
+from integrations.crypto import Secret, reveal
 from integrations.models import BusinessCentralConnection, Integration
 from integrations.services.lifecycle import IntegrationActionError, integration_reconnect_link_send
 
@@ -108,7 +108,7 @@ def bc_access_token_acquire(*, connection_id: int, force_refresh: bool = False) 
         if not connection.token_cache:
             failure = entra_exc.ReauthRequired("Business Central is not connected (no stored sign-in).")
         else:
-            client = EntraClient(token_cache=connection.token_cache.reveal())
+            client = EntraClient(token_cache=reveal(connection.token_cache))
             try:
                 token = client.token_acquire(home_account_id=connection.home_account_id, force_refresh=force_refresh)
             except entra_exc.EntraError as error:

@@ -41,7 +41,8 @@ from integrations.services.bc_auth import bc_token_provider
 SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
 # Shop payment gateways offered for mapping in the wizard (more can be added in the admin).
 SHOP_GATEWAYS = ("shopify_payments", "stripe", "paypal", "manual")
-DEFAULT_SHIPPING_CODE = "default"
+# The wizard's one shipping row covers every method (more specific rows can be added in the admin).
+DEFAULT_SHIPPING_CODE = ShippingMethodMapping.CATCH_ALL
 
 
 class OnboardingError(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from integrations.models import Integration
+from integrations.models import Integration, ShippingMethodMapping
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class MappingSettings:
 
     def shipping_rule(self, code: str, title: str = "") -> ShippingRule | None:
         # Shopify shipping codes are free text; match the code first, then the title.
-        return self.shipping.get(code) or self.shipping.get(title) or self.shipping.get("*")
+        return self.shipping.get(code) or self.shipping.get(title) or self.shipping.get(ShippingMethodMapping.CATCH_ALL)
 
 
 def mapping_settings_load(*, integration: Integration) -> MappingSettings:

@@ -182,7 +182,7 @@ class TestTestAndGoLive:
         integration.payment_journal_batch = "BANK"
         integration.save()
         integration.payment_method_mappings.create(shop_gateway="shopify_payments", bc_payment_method_code="KORT")
-        integration.shipping_method_mappings.create(shop_shipping_code="default", line_number="3010")
+        integration.shipping_method_mappings.create(shop_shipping_code="*", line_number="3010")
         integration.country_mappings.create(country_code="SE", vat_business_group="INRIKES")
         return integration
 

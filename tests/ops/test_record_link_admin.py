@@ -35,7 +35,7 @@ def test_detail_page_pretty_prints_payloads_and_lists_the_history(client, link):
     page = client.get(reverse("admin:syncs_recordlink_change", args=[link.pk])).content.decode()
 
     # Indented JSON (escaped) in a <pre>, not a one-line repr.
-    assert '\n      &quot;sku&quot;: &quot;1896-S&quot;\n' in page
+    assert "\n      &quot;sku&quot;: &quot;1896-S&quot;\n" in page
     assert "Internal_RecordNotFound" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     assert "first try" in page and "BC-301" in page

@@ -39,3 +39,18 @@ def test_a_refused_key_raises_the_connectors_auth_error_without_the_key(stripe_s
     with pytest.raises(StripeAuthError) as caught:
         list(payouts_iter("sk_test_wrong_key_000"))
     assert "sk_test_wrong_key_000" not in str(caught.value)
+
+
+@pytest.mark.django_db
+def test_the_provider_uses_the_decrypted_key_of_the_connection(stripe_sim):
+    from syncs.payouts.providers.stripe import StripeProvider
+    from tests.factories import PaymentProviderConnectionFactory
+
+    stripe_sim.account.charge_create(amount=2500, fee=75, metadata={"order_name": "#9001"})
+    payout = stripe_sim.account.payout_create()
+    connection = PaymentProviderConnectionFactory(provider="stripe", api_key=StripeSimulator.VALID_KEY)
+    connection.refresh_from_db()  # loaded back from the database: the key is a Secret now
+
+    provider = StripeProvider.for_connection(connection)
+
+    assert [p.id for p in provider.payouts_since(None)] == [payout["id"]]

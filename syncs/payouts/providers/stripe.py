@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from integrations.crypto import reveal
 from syncs.payouts.providers import register_provider
 from syncs.payouts.providers.base import MappedType, PayoutProvider, PayoutStatus, ProviderPayout, ProviderTransaction
 
@@ -61,7 +62,7 @@ class StripeProvider(PayoutProvider):
 
     @classmethod
     def for_connection(cls, connection: Any, *, client: Any = None) -> StripeProvider:
-        return cls(client or _ConnectorClient(str(connection.api_key)))
+        return cls(client or _ConnectorClient(reveal(connection.api_key)))
 
     def payouts_since(self, since: dt.datetime | None) -> Iterator[ProviderPayout]:
         for payout in self.client.payouts_iter(created_since=since):

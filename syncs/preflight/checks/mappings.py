@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from integrations.models import ShippingMethodMapping
 from syncs.preflight.checks._util import combine, listing
 from syncs.preflight.types import BCSnapshot, CheckResult, IntegrationFacts, Status
 
@@ -20,9 +21,10 @@ def check_payment_methods(facts: IntegrationFacts, snap: BCSnapshot) -> list[Che
 
 
 def check_shipping_methods(facts: IntegrationFacts, snap: BCSnapshot) -> list[CheckResult]:  # noqa: ARG001
-    return _unmapped(
-        "mappings.shipping_methods", facts.order_shipping_methods, facts.mapped_shipping_methods, "MAP-004", "code"
-    )
+    mapped = facts.mapped_shipping_methods
+    if ShippingMethodMapping.CATCH_ALL in mapped:
+        mapped = mapped | facts.order_shipping_methods  # the catch-all row covers every method
+    return _unmapped("mappings.shipping_methods", facts.order_shipping_methods, mapped, "MAP-004", "code")
 
 
 def check_countries(facts: IntegrationFacts, snap: BCSnapshot) -> list[CheckResult]:  # noqa: ARG001
