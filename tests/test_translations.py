@@ -267,9 +267,7 @@ def _python_messages(path: Path):
         texts = [
             arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None for arg in node.args
         ]
-        if function in _SINGULAR and texts[:1] and texts[0]:
-            yield (None, texts[0]), f"{path.relative_to(ROOT)}:{node.lineno}"
-        elif function in _PLURAL and texts[:1] and texts[0]:
+        if function in _SINGULAR and texts[:1] and texts[0] or function in _PLURAL and texts[:1] and texts[0]:
             yield (None, texts[0]), f"{path.relative_to(ROOT)}:{node.lineno}"
         elif function in _CONTEXT | _CONTEXT_PLURAL and len(texts) >= 2 and texts[0] and texts[1]:
             yield (texts[0], texts[1]), f"{path.relative_to(ROOT)}:{node.lineno}"
