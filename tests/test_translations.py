@@ -125,10 +125,10 @@ def parse_po(text: str) -> list[Entry]:
             target = ("msgstr", 0)
             entry.msgstr[0] = _unquote(rest)
         elif keyword in ("msgid", "msgid_plural", "msgctxt"):
-            if keyword == "msgctxt" or (keyword == "msgid" and entry.msgstr):
-                if entry.msgid or entry.msgstr:  # an entry without blank line before it
-                    flush()
-                    entry = Entry(line=number, obsolete=obsolete)
+            # An entry without a blank line before it.
+            if (keyword == "msgctxt" or (keyword == "msgid" and entry.msgstr)) and (entry.msgid or entry.msgstr):
+                flush()
+                entry = Entry(line=number, obsolete=obsolete)
             target = (keyword, 0)
             setattr(entry, keyword, _unquote(rest))
         else:
@@ -240,9 +240,9 @@ _CONTEXT_PLURAL = {"npgettext", "npgettext_lazy"}
 def _source_files(*suffixes: str):
     for path in ROOT.rglob("*"):
         relative = path.relative_to(ROOT)
-        if path.suffix in suffixes and path.is_file():
-            if not any(part in IGNORED_DIRS or part.startswith(".") for part in relative.parts[:-1]):
-                yield path
+        hidden = any(part in IGNORED_DIRS or part.startswith(".") for part in relative.parts[:-1])
+        if path.suffix in suffixes and path.is_file() and not hidden:
+            yield path
 
 
 def _python_messages(path: Path):
