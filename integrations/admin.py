@@ -10,7 +10,7 @@ import importlib
 import importlib.util
 
 from django.contrib import admin, messages
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, URLField
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -165,6 +165,8 @@ def _stored_display(field: str, label: str):
 
 class BusinessCentralConnectionInline(SecretFreeInlineMixin, admin.StackedInline):
     model = BusinessCentralConnection
+    # An on-premises API root typed without a scheme is https (BC only speaks TLS).
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
     secret_fields = ("token_cache",)
     extra = 0
     fields = [

@@ -55,6 +55,9 @@ class CompanyStore:
         self.id = company_id or str(uuid.uuid4())
         self.clock = clock
         self.tables: dict[str, dict[str, dict]] = {name: {} for name in SPECS if name != "companies"}
+        # Lines by their document (entity set -> documentId -> id -> record): a company with
+        # thousands of documents must not scan every line to price or post one document.
+        self.by_document: dict[str, dict[str, dict[str, dict]]] = {}
         self.vat_setup: dict[tuple[str, str], VatPostingSetup] = {}
         self.number_series: dict[str, NoSeries] = {}
         self.series_for: dict[str, str] = {}  # purpose ("customers", "postedSalesInvoices", ...) -> series code
@@ -74,21 +77,29 @@ class CompanyStore:
         return self.tables[entity_set]
 
     def rows(self, entity_set: str) -> list[dict]:
-        return sorted(self.tables[entity_set].values(), key=lambda record: record["_seq"])
+        # Tables keep insertion order, which is _seq order (insert moves a re-inserted id to the end).
+        return list(self.tables[entity_set].values())
 
     def get(self, entity_set: str, record_id: str | None) -> dict | None:
         if not record_id:
             return None
         return self.tables[entity_set].get(str(record_id).lower())
 
+    def _candidates(self, entity_set: str, criteria: dict) -> list[dict]:
+        if "documentId" in criteria and entity_set in self.by_document:
+            return list(self.by_document[entity_set].get(criteria["documentId"], {}).values())
+        return self.rows(entity_set)
+
     def find(self, entity_set: str, **criteria) -> dict | None:
-        for record in self.rows(entity_set):
+        for record in self._candidates(entity_set, criteria):
             if all(record.get(key) == value for key, value in criteria.items()):
                 return record
         return None
 
     def filter(self, entity_set: str, **criteria) -> list[dict]:
-        return [r for r in self.rows(entity_set) if all(r.get(k) == v for k, v in criteria.items())]
+        return [
+            r for r in self._candidates(entity_set, criteria) if all(r.get(k) == v for k, v in criteria.items())
+        ]
 
     def insert(self, entity_set: str, record: dict) -> dict:
         spec = SPECS[entity_set]
@@ -100,7 +111,10 @@ class CompanyStore:
         self._sequence += 1
         full["_seq"] = self._sequence
         self.touch(full)
+        self.delete(entity_set, full["id"])
         self.tables[entity_set][full["id"]] = full
+        if "documentId" in spec.fields:
+            self.by_document.setdefault(entity_set, {}).setdefault(full["documentId"], {})[full["id"]] = full
         return full
 
     def touch(self, record: dict) -> None:
@@ -113,7 +127,9 @@ class CompanyStore:
             record["lastModifiedDateTime"] = now_iso(self.clock.now())
 
     def delete(self, entity_set: str, record_id: str) -> None:
-        self.tables[entity_set].pop(record_id, None)
+        record = self.tables[entity_set].pop(record_id, None)
+        if record is not None and entity_set in self.by_document:
+            self.by_document[entity_set].get(record.get("documentId"), {}).pop(record_id, None)
 
     def next_entry_number(self) -> int:
         self._entry_number += 1
@@ -138,7 +154,7 @@ class CompanyStore:
 
     # -- batch isolation ---------------------------------------------------------------------
 
-    _STATE = ("tables", "vat_setup", "number_series", "series_for", "posting", "published_pages", "item_ledger")
+    _STATE = ("tables", "by_document", "vat_setup", "number_series", "series_for", "posting", "published_pages", "item_ledger")
     _COUNTERS = ("_sequence", "_writes", "_entry_number")
 
     def snapshot(self) -> dict:
