@@ -42,3 +42,10 @@ def preflight_all_task(trigger: str = "schedule") -> int:
     from syncs.preflight.services import preflight_enqueue_all
 
     return preflight_enqueue_all(trigger=trigger)
+
+
+def schedules_sync_task() -> str:
+    from syncs.services.schedules import schedules_sync
+
+    result = schedules_sync()
+    return f"{result.created} created, {result.updated} updated, {result.deleted} deleted"

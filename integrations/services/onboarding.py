@@ -423,8 +423,43 @@ def integration_test_order(*, integration: Integration, order_name: str):
 # --- step 5: go live ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def integration_go_live(*, integration: Integration, confirm_production: bool = False) -> Integration:
+class PreflightBlocked(OnboardingError):
+    """The health check found problems that would make syncs fail; the merchant fixes them first."""
+
+    def __init__(self, message: str, *, preflight_run_id: int, failures: list) -> None:
+        super().__init__(message)
+        self.preflight_run_id = preflight_run_id
+        self.failures = failures
+
+
+def _preflight_gate(*, integration: Integration, bc_client=None) -> None:
+    # The preflight writes its own run row (history), so it runs outside the go-live transaction.
+    from syncs.preflight.services import preflight_blocking_failures, preflight_run
+
+    run = preflight_run(integration_id=integration.pk, trigger="wizard", client=bc_client)
+    failures = preflight_blocking_failures(run)
+    if failures:
+        raise PreflightBlocked(
+            _("The health check found %(count)s problem(s) in Business Central. Fix them, then go live.")
+            % {"count": len(failures)},
+            preflight_run_id=run.pk,
+            failures=failures,
+        )
+
+
+def integration_go_live(*, integration: Integration, confirm_production: bool = False, bc_client=None) -> Integration:
+    """Run the preflight (blocking on failures), then switch live mode on and schedule the flows."""
+    _go_live_preconditions(integration=integration, confirm_production=confirm_production)
+    _preflight_gate(integration=integration, bc_client=bc_client)
+    integration = _go_live_switch(integration=integration)
+
+    from syncs.services.schedules import schedules_sync
+
+    transaction.on_commit(schedules_sync)
+    return integration
+
+
+def _go_live_preconditions(*, integration: Integration, confirm_production: bool) -> None:
     state = wizard_state(integration=integration)
     blocking = [step for step in state.steps[:3] if not step.done]
     if blocking:
@@ -441,6 +476,10 @@ def integration_go_live(*, integration: Integration, confirm_production: bool = 
                 "Confirm that you want to write to your live books."
             )
         )
+
+
+@transaction.atomic
+def _go_live_switch(*, integration: Integration) -> Integration:
     now = timezone.now()
     integration.live_mode = True
     integration.allow_writes = True

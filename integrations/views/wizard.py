@@ -214,15 +214,27 @@ def wizard_live(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
     form = GoLiveForm(posted_data(request))
     needs_confirmation = False
+    preflight_failures: list = []
     if request.method == "POST" and form.is_valid():
         try:
             svc.integration_go_live(integration=integration, confirm_production=form.cleaned_data["confirm_production"])
         except svc.ConfirmationRequired as error:
             needs_confirmation = True
             form.add_error(None, str(error))
+        except svc.PreflightBlocked as error:
+            preflight_failures = error.failures
+            form.add_error(None, str(error))
         except svc.OnboardingError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Live mode is on."))
             return redirect("merchant:integration_detail", integration_id=integration.pk)
-    return _page(request, integration, "merchant/wizard/live.html", 5, form=form, needs_confirmation=needs_confirmation)
+    return _page(
+        request,
+        integration,
+        "merchant/wizard/live.html",
+        5,
+        form=form,
+        needs_confirmation=needs_confirmation,
+        preflight_failures=preflight_failures,
+    )

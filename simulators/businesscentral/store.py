@@ -97,9 +97,7 @@ class CompanyStore:
         return None
 
     def filter(self, entity_set: str, **criteria) -> list[dict]:
-        return [
-            r for r in self._candidates(entity_set, criteria) if all(r.get(k) == v for k, v in criteria.items())
-        ]
+        return [r for r in self._candidates(entity_set, criteria) if all(r.get(k) == v for k, v in criteria.items())]
 
     def insert(self, entity_set: str, record: dict) -> dict:
         spec = SPECS[entity_set]
@@ -154,7 +152,16 @@ class CompanyStore:
 
     # -- batch isolation ---------------------------------------------------------------------
 
-    _STATE = ("tables", "by_document", "vat_setup", "number_series", "series_for", "posting", "published_pages", "item_ledger")
+    _STATE = (
+        "tables",
+        "by_document",
+        "vat_setup",
+        "number_series",
+        "series_for",
+        "posting",
+        "published_pages",
+        "item_ledger",
+    )
     _COUNTERS = ("_sequence", "_writes", "_entry_number")
 
     def snapshot(self) -> dict:

@@ -153,9 +153,18 @@ def sync_run_execute(*, run_id: int) -> None:
         message = f"No handler registered for flow '{run.flow}'."
         _run_fail(run=run, status=SyncRun.Status.FAILED, error_code=ERROR_UNEXPECTED, message=message)
         return
-    paused = run.integration.status in (Integration.Status.PAUSED, Integration.Status.DISABLED)
-    if paused and run.trigger not in EXPLICIT_TRIGGERS:
-        message = f"Integration is {run.integration.get_status_display().lower()}; scheduled runs are skipped."
+    # Paused, disabled or waiting for a new sign-in: automatic runs wait (the sweep from the saved
+    # cursor catches up once the integration runs again, so nothing is lost).
+    held = run.integration.status in (
+        Integration.Status.PAUSED,
+        Integration.Status.DISABLED,
+        Integration.Status.NEEDS_REAUTH,
+    )
+    if held and run.trigger not in EXPLICIT_TRIGGERS:
+        message = (
+            f"Integration is {run.integration.get_status_display().lower()}; "
+            f"{run.get_trigger_display().lower()} runs wait until it runs again."
+        )
         _run_fail(run=run, status=SyncRun.Status.SKIPPED, error_code="", message=message)
         return
 

@@ -1,7 +1,8 @@
 """django-q2 schedules, derived from the integrations' settings.
 
 `schedules_sync()` is the single source of truth (run by `manage.py setup_schedules` on every
-deploy and after settings change): one schedule per integration and enabled flow, plus the
+deploy, on go-live, and every five minutes by its own schedule so settings changed in the admin
+take effect): one schedule per integration and enabled flow, plus the
 housekeeping schedules. django-q2's Schedule.name is not unique, so rows are matched by name here.
 Missed slots are not replayed (Q_CLUSTER catch_up=False).
 """
@@ -33,6 +34,8 @@ HOUSEKEEPING: dict[str, tuple[str, str, int | None]] = {
     f"{SCHEDULE_PREFIX}preflight-daily": ("syncs.tasks.preflight_all_task", Schedule.DAILY, None),
     f"{SCHEDULE_PREFIX}error-digest-daily": ("syncs.tasks.error_digest_task", Schedule.DAILY, None),
     f"{SCHEDULE_PREFIX}prune-logs-daily": ("syncs.tasks.prune_logs_task", Schedule.DAILY, None),
+    # Settings changed in the admin (a flow switched on, a new interval) take effect within minutes.
+    f"{SCHEDULE_PREFIX}schedules-sync": ("syncs.tasks.schedules_sync_task", Schedule.MINUTES, 5),
 }
 
 

@@ -23,3 +23,10 @@ def error_link(code: str) -> str:
     if entry is None:
         return code or ""
     return format_html('<a href="{}" title="{}" class="error-code">{}</a>', entry.help_url, entry.title, entry.code)
+
+
+@register.filter
+def error_remedy(code: str) -> str:
+    """The catalogue's remedy for a code (empty for an unknown code)."""
+    entry = find_error(code or "")
+    return str(entry.remedy) if entry else ""

@@ -194,6 +194,28 @@ class TestTestAndGoLive:
         assert ready.live_mode and ready.allow_writes and ready.status == Integration.Status.LIVE
         assert ready.order_exclusion_date is not None
 
+    def test_go_live_runs_the_preflight_and_a_failure_blocks_it(self, merchant_client, ready, bc_world):
+        from syncs.models import PreflightRun
+
+        bc_world.company("sandbox", "CRONUS Sverige AB").delete_journal_batch("BANK")
+
+        response = merchant_client.post(url("wizard_live", ready), {})
+
+        ready.refresh_from_db()
+        page = response.content.decode()
+        assert response.status_code == 200 and not ready.live_mode and not ready.allow_writes
+        assert "health check found" in page and "BANK" in page and "BC-501" in page
+        run = PreflightRun.objects.get(integration=ready)
+        assert run.trigger == PreflightRun.Trigger.WIZARD and run.status == PreflightRun.Status.FAILED
+
+    def test_going_live_schedules_the_flows(self, merchant_client, ready, django_capture_on_commit_callbacks):
+        from django_q.models import Schedule
+
+        with django_capture_on_commit_callbacks(execute=True):
+            merchant_client.post(url("wizard_live", ready), {})
+
+        assert Schedule.objects.filter(name=f"jbc:integration-{ready.pk}-orders").exists()
+
     def test_production_without_sandbox_test_asks_for_confirmation(self, merchant_client, ready):
         BusinessCentralConnection.objects.filter(integration=ready).update(environment_type="Production")
 

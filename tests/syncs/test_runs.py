@@ -183,6 +183,20 @@ def test_scheduled_runs_skip_a_paused_integration_but_manual_runs_do_not(handler
     assert [r.pk for r in called] == [manual.pk]
 
 
+@pytest.mark.parametrize("status", [Integration.Status.NEEDS_REAUTH, Integration.Status.DISABLED])
+@pytest.mark.parametrize("trigger", [SyncRun.Trigger.SCHEDULE, SyncRun.Trigger.WEBHOOK])
+def test_automatic_runs_wait_while_the_integration_cannot_run(handlers, status, trigger):
+    called = []
+    handlers[Flow.ORDERS] = called.append
+    integration = IntegrationFactory(status=status)
+    run = SyncRunFactory(integration=integration, trigger=trigger)
+    sync_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert called == []
+    assert run.status == SyncRun.Status.SKIPPED
+    assert integration.get_status_display().lower() in run.error_message
+
+
 def test_flow_enqueue_queues_after_commit_and_the_task_runs_it(handlers, django_capture_on_commit_callbacks):
     handlers[Flow.CUSTOMERS] = lambda run: None
     integration = IntegrationFactory()

@@ -86,3 +86,14 @@ def test_a_tick_enqueues_only_for_live_integrations_with_the_flow_on(
     assert runs.count() == (1 if expect_run else 0)
     if expect_run:
         assert runs.get().trigger == SyncRun.Trigger.SCHEDULE
+
+
+def test_every_scheduled_function_exists():
+    # A schedule naming a function that does not exist fails only at run time, in a worker.
+    import importlib
+
+    IntegrationFactory(orders_enabled=True, stock_enabled=True, products_enabled=True, payouts_enabled=True)
+    schedules_sync()
+    for func in set(Schedule.objects.values_list("func", flat=True)):
+        module, name = func.rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(module), name)), func
