@@ -145,19 +145,24 @@ def bc_token_provider(*, connection: BusinessCentralConnection) -> Callable[[], 
 
 def _auth_failure_record(*, connection_id: int, error: entra_exc.EntraError) -> None:
     connection = BusinessCentralConnection.objects.select_related("integration").get(pk=connection_id)
+    previous_code = connection.last_auth_error_code
     BusinessCentralConnection.objects.filter(pk=connection_id).update(
         last_auth_error_code=error.code, last_auth_error=str(error)[:2000], updated_at=timezone.now()
     )
     if not error.needs_reauth:
         return
-    # Only the transition e-mails, so a paused integration is not mailed on every attempt.
+    # A pause set by support stays a pause (reconnecting must not silently resume it); the merchant
+    # still hears about the sign-in once. Only the transition e-mails, never every attempt.
     changed = (
         Integration.objects.filter(pk=connection.integration_id)
-        .exclude(status__in=(Integration.Status.NEEDS_REAUTH, Integration.Status.DISABLED))
+        .exclude(
+            status__in=(Integration.Status.NEEDS_REAUTH, Integration.Status.DISABLED, Integration.Status.PAUSED)
+        )
         .update(status=Integration.Status.NEEDS_REAUTH, updated_at=timezone.now())
     )
+    paused_and_new = connection.integration.status == Integration.Status.PAUSED and previous_code != error.code
     logger.warning("BC connection %s needs re-authorisation: %s", connection_id, error.code)
-    if changed:
+    if changed or paused_and_new:
         try:
             integration_reconnect_link_send(integration_id=connection.integration_id)
         except IntegrationActionError:

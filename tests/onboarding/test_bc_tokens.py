@@ -156,6 +156,22 @@ class TestReauth:
 
         assert len(mail.outbox) == 1
 
+    def test_a_paused_integration_stays_paused_and_is_mailed_once(self, connected, identity_server, integration):
+        integration.status = Integration.Status.PAUSED
+        integration.went_live_at = timezone.now()
+        integration.save()
+        identity_server.sim.errors.refresh_token_expired = True
+
+        for _ in range(2):
+            with pytest.raises(ReauthRequired):
+                bc_access_token_acquire(connection_id=connected.pk, force_refresh=True)
+
+        integration.refresh_from_db()
+        connected.refresh_from_db()
+        assert integration.status == Integration.Status.PAUSED
+        assert connected.last_auth_error_code == "AUTH-005"
+        assert len(mail.outbox) == 1
+
     def test_idle_for_90_days_is_invalid_grant(self, connected, identity_server):
         identity_server.sim.advance(91 * 24 * 3600)
 
