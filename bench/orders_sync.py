@@ -1,7 +1,7 @@
 """Benchmark (not a test): orders from the Shopify simulator into the BC simulator with BC's
 limits and latency on: the product's orders sync beside a naive one-request-per-entity sync.
 
-    .venv/bin/python -m bench.orders_sync [--orders 10000] [--naive-orders 1000] [--scale 20]
+    .venv/bin/python -m bench.orders_sync [--orders 10000] [--naive-orders 2000] [--scale 20]
 
 Both simulators run in a child process (served over loopback HTTP), so the figures for memory
 are the product's own process. BC has its limits on (6,000 requests per 5 minutes per user,

@@ -10,8 +10,11 @@ import importlib
 import importlib.util
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper, Q, URLField
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from integrations.models import (
@@ -297,13 +300,17 @@ FIELD_GROUPS = (
             "customer_strategy",
             "sku_rule",
             "currency_mode",
-            ("fallback_gl_account", "gift_card_gl_account", "discount_gl_account"),
+            ("fallback_gl_account", "gift_card_gl_account"),
             "blocked_item_product_status",
         ],
     ),
     (
         "Payouts",
-        [("payment_journal_template", "payment_journal_batch"), ("post_payment_journal", "book_payout_transfer")],
+        [
+            ("payment_journal_template", "payment_journal_batch"),
+            ("post_payment_journal", "book_payout_transfer"),
+            "rounding_gl_account",
+        ],
     ),
     ("Milestones", [("sandbox_test_passed_at", "went_live_at"), ("created_at", "updated_at"), "activity"]),
 )
@@ -354,7 +361,56 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
         "pause",
         "resume",
         "send_reconnect_link",
+        "backfill_orders",
     ]
+
+    def get_urls(self):
+        custom = [
+            path(
+                "<int:integration_id>/backfill-orders/",
+                self.admin_site.admin_view(self.backfill_orders_view),
+                name="integrations_integration_backfill_orders",
+            )
+        ]
+        return custom + super().get_urls()  # before the defaults, which match almost anything
+
+    @admin.action(permissions=["run_sync"], description="Backfill orders…")
+    def backfill_orders(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Pick exactly one integration to backfill.", messages.WARNING)
+            return None
+        return redirect("admin:integrations_integration_backfill_orders", integration_id=queryset.get().pk)
+
+    def backfill_orders_view(self, request, integration_id: int):
+        from syncs.admin_forms import BackfillOrdersForm
+        from syncs.services.discovery import backfill_parameters
+
+        integration = get_object_or_404(Integration, pk=integration_id)
+        if not self.has_run_sync_permission(request):
+            raise PermissionDenied
+        form = BackfillOrdersForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            parameters = backfill_parameters(
+                created_from=form.cleaned_data["created_from"],
+                created_to=form.cleaned_data["created_to"],
+                numbers=form.cleaned_data["numbers"],
+            )
+            parameters["requested_by"] = request.user.get_username()
+            run = flow_enqueue(
+                integration_id=integration.pk, flow=Flow.ORDERS, trigger=SyncRun.Trigger.MANUAL, parameters=parameters
+            )
+            self.message_user(
+                request, f"Backfill queued as run #{run.pk}; documents that exist in BC are linked, not copied."
+            )
+            return redirect("admin:integrations_integration_change", integration.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Backfill orders: {integration}",
+            "form": form,
+            "integration": integration,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/backfill_orders.html", context)
 
     def get_fieldsets(self, request, obj=None):
         # Fields added to the model later still show, under "Other".

@@ -135,13 +135,20 @@ class Integration(TimeStampedModel):
         max_length=20, blank=True, help_text=_("G/L account for unmapped SKUs; empty = unmapped SKU is an error.")
     )
     gift_card_gl_account = models.CharField(max_length=20, blank=True)
-    discount_gl_account = models.CharField(max_length=20, blank=True)
     refund_gl_account = models.CharField(
         max_length=20, blank=True, help_text=_("G/L account for non-restock refund lines and amount-only refunds")
     )
     payment_journal_template = models.CharField(max_length=10, blank=True)
     payment_journal_batch = models.CharField(max_length=10, blank=True)
     post_payment_journal = models.BooleanField(default=False)
+    rounding_gl_account = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Payouts: G/L account for the rounding difference when a charge differs from its invoice by no more "
+            "than the currency's rounding (BC adds VAT per line). Needed only when such a difference occurs."
+        ),
+    )
     book_payout_transfer = models.BooleanField(default=False)
     blocked_item_product_status = models.CharField(
         max_length=10, choices=[("draft", _("Draft")), ("archived", _("Archived"))], default="draft"
@@ -306,7 +313,6 @@ class CountryMapping(models.Model):
     country_code = models.CharField(max_length=2)
     vat_business_group = models.CharField(max_length=20, help_text=_("BC taxArea code"))
     collective_customer_number = models.CharField(max_length=20, blank=True)
-    customer_template = models.CharField(max_length=20, blank=True)
     currency_code = models.CharField(max_length=3, blank=True)
     payment_terms_code = models.CharField(max_length=10, blank=True)
     payment_method_code = models.CharField(max_length=10, blank=True)

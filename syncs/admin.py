@@ -11,16 +11,20 @@ import importlib
 import importlib.util
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from integrations.admin import InputFilter, IntegrationIdFilter, ProjectPermissionsMixin, integration_link
 from syncs.admin_display import json_pretty, record_link_history
 from syncs.models import (
+    EntityType,
     FailedSyncRun,
     FlowLease,
     Payout,
@@ -146,10 +150,10 @@ class RecordLinkAdmin(ProjectPermissionsMixin, LargeTableAdmin):
     search_help_text = "Exact shop reference (#1001), BC document number or source id."
     actions = ["retry_records", "unlink_records"]
     # Detail page: raw payloads pretty-printed and the record's own log lines as its history.
-    readonly_fields = ["raw_source_pretty", "raw_target_pretty", "history"]
+    readonly_fields = ["raw_source_pretty", "raw_target_pretty", "history", "relink"]
     fieldsets = [
         (None, {"fields": ["integration", "entity_type", "source_system", "source_id", "source_reference", "state"]}),
-        ("Business Central", {"fields": ["target_id", "target_number", "target_etag", "synced_at"]}),
+        ("Business Central", {"fields": ["target_id", "target_number", "target_etag", "synced_at", "relink"]}),
         ("Last attempt", {"fields": ["attempts", "last_error_code", "last_error_message", "payload_digest"]}),
         ("History", {"fields": ["history"]}),
         ("Raw data", {"fields": ["raw_source_pretty", "raw_target_pretty", "details", "created_at", "updated_at"]}),
@@ -170,6 +174,45 @@ class RecordLinkAdmin(ProjectPermissionsMixin, LargeTableAdmin):
     @admin.display(description="log entries of this record")
     def history(self, obj) -> str:
         return record_link_history(obj.pk)
+
+    @admin.display(description="shop product")
+    def relink(self, obj) -> str:
+        if obj.entity_type != EntityType.ITEM:
+            return "-"
+        url = reverse("admin:syncs_recordlink_relink", args=[obj.pk])
+        return format_html('<a href="{}">Relink to another shop product…</a>', url)
+
+    def get_urls(self):
+        custom = [
+            path(
+                "<int:link_id>/relink/",
+                self.admin_site.admin_view(self.relink_view),
+                name="syncs_recordlink_relink",
+            )
+        ]
+        return custom + super().get_urls()
+
+    def relink_view(self, request, link_id: int):
+        from syncs.admin_forms import ItemRelinkForm
+        from syncs.services.products import item_relink
+
+        link = get_object_or_404(RecordLink, pk=link_id, entity_type=EntityType.ITEM)
+        if not self.has_run_sync_permission(request):
+            raise PermissionDenied
+        form = ItemRelinkForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                item_relink(link_id=link.pk, **form.cleaned_data)
+            self.message_user(request, "Relinked; the next products run pushes the item onto that product.")
+            return redirect("admin:syncs_recordlink_change", link.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Relink item to a shop product",
+            "form": form,
+            "link": link,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/item_relink.html", context)
 
     @admin.action(permissions=["run_sync"], description="Retry selected records")
     def retry_records(self, request, queryset) -> None:

@@ -676,6 +676,34 @@ _MAPPING_ENTRIES = (
         _("Add a tax class mapping to a VAT product posting group, then retry."),
     ),
     _map(
+        "MAP-015",
+        ERROR,
+        _("Shipment method not found in Business Central"),
+        _("The shipment method {code} of the shipping method mapping does not exist in Business Central."),
+        _("A shipping method mapping names a Business Central shipment method code that BC does not have."),
+        _(
+            "Create the shipment method in Business Central, or correct (or clear) the BC shipment method code "
+            "on the shipping method mapping, then retry."
+        ),
+    ),
+    _map(
+        "MAP-016",
+        WARNING,
+        _("Credit memo not applied to a draft invoice"),
+        _(
+            "The invoice of order {order} was still a draft, so credit memo {credit_memo} was left as a draft "
+            "without an applies-to invoice."
+        ),
+        _(
+            "Orders are left as draft invoices for the accountant to post, and the order was refunded before "
+            "its invoice was posted. A credit memo can only be applied to a posted invoice."
+        ),
+        _(
+            "Post the invoice in Business Central, then open the draft credit memo, set Applies-to Doc. Type "
+            "Invoice and the invoice's number, and post it."
+        ),
+    ),
+    _map(
         "MAP-401",
         ERROR,
         _("Item has no GTIN"),
@@ -788,6 +816,22 @@ _PAYOUT_ENTRIES = (
         message=_("The transactions of payout {payout} add up to {total}, but the provider paid out {net}."),
         cause=_("The provider reported transactions that do not sum to the payout, or some were not received."),
         remedy=_("Re-fetch the payout; if the difference stays, compare it with the provider's payout report."),
+    ),
+    ErrorEntry(
+        code="PAY-009",
+        category=PAYOUT,
+        severity=ERROR,
+        retryable=False,
+        title=_("Payment rounding account missing"),
+        message=_(
+            "The charge for {reference} ({amount}) differs from the open amount of invoice {invoice} ({remaining}) "
+            "by {difference}, and no payment rounding G/L account is set."
+        ),
+        cause=_(
+            "Lines go to Business Central excluding VAT, so its total can differ from the shop's by a cent. The "
+            "difference is booked on a payment rounding account so the invoice is closed exactly."
+        ),
+        remedy=_("Set the payment rounding G/L account in the integration's settings, then retry the payout."),
     ),
 )
 

@@ -6,9 +6,12 @@ from typing import Any
 
 from django.utils import timezone
 
+from integrations.connectors.businesscentral import BCError
 from integrations.models import Flow, Integration
+from syncs.errors import ProductError, classify_exception
 from syncs.flows import register_flow
-from syncs.models import SyncLogEntry, SyncRun
+from syncs.models import EntityType, Payout, RecordLink, SyncLogEntry, SyncRun
+from syncs.payouts.mark_paid import MARK_PAID, payment_link_retry
 from syncs.payouts.providers import provider_build
 from syncs.payouts.services import PayoutsSyncResult, payouts_rebook, payouts_since, payouts_sync
 from syncs.services.discovery import cursor_save
@@ -33,6 +36,67 @@ def _count(run: SyncRun, result: PayoutsSyncResult) -> None:
     run.records_failed += result.failed
 
 
+def _retry_targets(run: SyncRun) -> tuple[list[int], list[RecordLink]]:
+    """What a retry re-books: payouts named directly, the payouts of picked (or pending) payout and
+    payment records, and "mark as paid" payments, which belong to an order rather than a payout."""
+    integration = run.integration
+    parameters = run.parameters or {}
+    payout_ids = set(parameters.get("payout_ids") or [])
+    if not parameters.get("retry") and not parameters.get("record_link_ids"):
+        return sorted(payout_ids), []
+    links = RecordLink.objects.filter(
+        integration=integration, entity_type__in=[EntityType.PAYOUT, EntityType.PAYMENT]
+    ).order_by("pk")
+    ids = parameters.get("record_link_ids")
+    links = links.filter(pk__in=ids) if ids else links.filter(state=RecordLink.State.PENDING)
+    mark_paid: list[RecordLink] = []
+    references: set[str] = set()
+    for link in links:
+        details = link.details or {}
+        if details.get("kind") == MARK_PAID:
+            mark_paid.append(link)
+        elif details.get("payout_id"):
+            payout_ids.add(int(details["payout_id"]))
+        else:
+            references.add(link.source_id)
+    if references:
+        payout_ids |= set(
+            Payout.objects.filter(integration=integration, provider_payout_id__in=references).values_list(
+                "pk", flat=True
+            )
+        )
+    if not ids:  # "retry all failed": payouts whose booking failed or stopped half-way too
+        payout_ids |= set(
+            Payout.objects.filter(
+                integration=integration,
+                status=Payout.Status.PAID,
+                booking_state__in=[Payout.BookingState.FAILED, Payout.BookingState.PARTIAL],
+            ).values_list("pk", flat=True)
+        )
+    return sorted(payout_ids), mark_paid
+
+
+def _mark_paid_retry(*, run: SyncRun, links: list[RecordLink], bc) -> None:
+    for link in links:
+        run.records_seen += 1
+        try:
+            payment_link_retry(link=link, bc_client=bc)
+        except (BCError, ProductError) as exc:
+            error = classify_exception(exc)
+            run.records_failed += 1
+            sync_log(
+                run=run,
+                integration_id=run.integration_id,
+                flow=run.flow,
+                level=SyncLogEntry.Level.ERROR,
+                message=f"{link.source_reference}: marking the invoice paid failed: {error.message}",
+                error_code=error.code,
+                record_link=link,
+            )
+        else:
+            run.records_created += 1
+
+
 @register_flow(Flow.PAYOUTS)
 def payouts_run(run: SyncRun) -> None:
     integration = run.integration
@@ -46,9 +110,13 @@ def payouts_run(run: SyncRun) -> None:
         )
         return
     bc, providers = flow_clients(integration)
-    payout_ids = (run.parameters or {}).get("payout_ids")
-    if payout_ids:  # a retry or re-match of named payouts: no provider fetch
-        _count(run, payouts_rebook(integration=integration, payout_ids=payout_ids, bc_client=bc))
+    parameters = run.parameters or {}
+    if parameters.get("payout_ids") or parameters.get("retry") or parameters.get("record_link_ids"):
+        # A retry or re-match: the named payouts (or those of the picked records), no provider fetch.
+        payout_ids, mark_paid = _retry_targets(run)
+        if payout_ids:
+            _count(run, payouts_rebook(integration=integration, payout_ids=payout_ids, bc_client=bc))
+        _mark_paid_retry(run=run, links=mark_paid, bc=bc)
     else:
         started = timezone.now()  # taken before the fetch: the cursor never skips a payout
         since = payouts_since(integration=integration, now=started)

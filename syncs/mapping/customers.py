@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from integrations.connectors.shopify.types import Address, Order
+from integrations.connectors.shopify.types import Address, Customer, Order, gid_tail
 from integrations.models import Integration
 
 from . import codes
@@ -58,8 +58,39 @@ def customer_plan(*, order: Order, settings: MappingSettings) -> CustomerPlan | 
             return Problem(codes.NO_COLLECTIVE_CUSTOMER, {"country": country})
         return Problem(codes.CUSTOMER_NO_CONTACT, {"order": order.name})
     address = order.billing_address or order.shipping_address
-    draft = CustomerDraft(
-        display_name=_name(order, address),
+    draft = _draft(
+        name=_name(order, address),
+        email=email,
+        phone=phone,
+        country=country,
+        address=address,
+        settings=settings,
+        customer=order.customer,
+    )
+    source_id = order.customer.id if order.customer else f"email:{email or phone}"
+    return CustomerPlan(email=email, phone=phone, source_id=source_id, draft=draft)
+
+
+def customer_number_manual(*, customer: Customer | None, settings: MappingSettings) -> str:
+    """The shop's numeric customer id as the BC customer number, when numbering says so."""
+    if customer is None or settings.customer_numbering != Integration.Numbering.SHOP_NUMBER:
+        return ""
+    return gid_tail(customer.id)[:20]
+
+
+def _draft(
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    country: str,
+    address: Address | None,
+    settings: MappingSettings,
+    customer: Customer | None,
+) -> CustomerDraft:
+    defaults = settings.country(country)
+    return CustomerDraft(
+        display_name=name,
         email=email,
         phone=phone,
         country=country,
@@ -71,6 +102,24 @@ def customer_plan(*, order: Order, settings: MappingSettings) -> CustomerPlan | 
         currency_code=defaults.currency_code,
         payment_terms_code=defaults.payment_terms_code,
         payment_method_code=defaults.payment_method_code,
+        number=customer_number_manual(customer=customer, settings=settings),
     )
-    source_id = order.customer.id if order.customer else f"email:{email or phone}"
-    return CustomerPlan(email=email, phone=phone, source_id=source_id, draft=draft)
+
+
+def shop_customer_plan(*, customer: Customer, settings: MappingSettings) -> CustomerPlan | Problem:
+    """A shop customer (the customers flow) -> how its BC customer is matched or created."""
+    address = customer.default_address
+    country = (address.country_code if address else "").upper()
+    reference = customer.email or customer.display_name or gid_tail(customer.id)
+    if not country:
+        return Problem(codes.ORDER_NO_COUNTRY, {"order": reference})
+    if settings.country(country) is None:
+        return Problem(codes.COUNTRY_NOT_MAPPED, {"country": country})
+    email, phone = email_normalize(customer.email), phone_normalize(customer.phone)
+    if not (email or phone):
+        return Problem(codes.CUSTOMER_NO_CONTACT, {"order": reference})
+    name = (address.company if address else "") or customer.display_name or email or phone
+    draft = _draft(
+        name=name, email=email, phone=phone, country=country, address=address, settings=settings, customer=customer
+    )
+    return CustomerPlan(email=email, phone=phone, source_id=customer.id, draft=draft)

@@ -28,6 +28,7 @@ class InvoiceSnapshot:
     customer_number: str
     currency_mode: str
     currency: str  # the document currency (ISO code, LCY included)
+    invoice_posted: bool = True  # False: a draft invoice ("left as draft"), which nothing can apply to
 
 
 def refund_external_number(order: Order, refund: Refund) -> str:
@@ -121,8 +122,10 @@ def refund_document_build(
         expected_total=money_pick(refund.total_refunded, mode),
         currency_mode=mode,
         customer_number=snapshot.customer_number,
-        applies_to_invoice_id=snapshot.invoice_id,
-        post=True,
+        # BC applies a credit memo to a posted invoice only. While the invoice is a draft the credit
+        # memo stays a draft too, unapplied: the accountant posts the invoice, then applies and posts it.
+        applies_to_invoice_id=snapshot.invoice_id if snapshot.invoice_posted else "",
+        post=snapshot.invoice_posted,
     )
 
 

@@ -12,7 +12,6 @@ class CountryDefaults:
     country_code: str
     vat_business_group: str
     collective_customer_number: str = ""
-    customer_template: str = ""
     currency_code: str = ""
     payment_terms_code: str = ""
     payment_method_code: str = ""
@@ -43,6 +42,7 @@ class MappingSettings:
     shipping: dict[str, ShippingRule] = field(default_factory=dict)
     tax_classes: dict[str, str] = field(default_factory=dict)  # shop tax class -> VAT product group
     payment_methods: dict[str, str] = field(default_factory=dict)  # gateway -> BC payment method code
+    mark_paid_gateways: frozenset[str] = frozenset()  # gateways whose invoices are paid at sync time
 
     def country(self, code: str) -> CountryDefaults | None:
         return self.countries.get((code or "").upper())
@@ -59,7 +59,6 @@ def mapping_settings_load(*, integration: Integration) -> MappingSettings:
             country_code=row.country_code.upper(),
             vat_business_group=row.vat_business_group,
             collective_customer_number=row.collective_customer_number,
-            customer_template=row.customer_template,
             currency_code=row.currency_code,
             payment_terms_code=row.payment_terms_code,
             payment_method_code=row.payment_method_code,
@@ -76,6 +75,7 @@ def mapping_settings_load(*, integration: Integration) -> MappingSettings:
         )
         for row in integration.shipping_method_mappings.all()
     }
+    payment_mappings = list(integration.payment_method_mappings.all())
     return MappingSettings(
         customer_strategy=integration.customer_strategy,
         document_type=integration.document_type,
@@ -90,7 +90,6 @@ def mapping_settings_load(*, integration: Integration) -> MappingSettings:
         countries=countries,
         shipping=shipping,
         tax_classes={row.shop_tax_class: row.vat_product_group for row in integration.tax_class_mappings.all()},
-        payment_methods={
-            row.shop_gateway: row.bc_payment_method_code for row in integration.payment_method_mappings.all()
-        },
+        payment_methods={row.shop_gateway: row.bc_payment_method_code for row in payment_mappings},
+        mark_paid_gateways=frozenset(row.shop_gateway for row in payment_mappings if row.mark_as_paid),
     )

@@ -159,6 +159,7 @@ class DocumentDraft:
     phone: str = ""
     ship_to: Address | None = None
     shipment_method_code: str = ""
+    shipment_method_id: str = ""  # the code resolved to BC's shipmentMethods id by the flow
     applies_to_invoice_id: str = ""  # credit memos
     post: bool = True  # invoice/credit memo: post after creating
     ship_and_invoice: bool = False  # sales order: fulfilled -> shipAndInvoice
@@ -181,6 +182,8 @@ class DocumentDraft:
             payload["email"] = self.email[:80]
         if self.applies_to_invoice_id:
             payload["invoiceId"] = self.applies_to_invoice_id
+        if self.shipment_method_id and self.kind != DocumentKind.CREDIT_MEMO:
+            payload["shipmentMethodId"] = self.shipment_method_id
         if self.ship_to and self.kind != DocumentKind.CREDIT_MEMO:
             payload.update(
                 {

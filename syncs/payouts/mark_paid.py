@@ -14,12 +14,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from integrations.connectors.businesscentral import entities, odata
+from integrations.connectors.businesscentral import BCError, entities, odata
 from integrations.connectors.businesscentral.payloads import NewCustomerPayment
 from integrations.models import Integration, PaymentMethodMapping
-from syncs.errors import ProductError
+from syncs.errors import ProductError, classify_exception
 from syncs.models import EntityType, RecordLink, SourceSystem
 from syncs.payouts.posting import tag_of
+
+MARK_PAID = "mark_paid"  # RecordLink.details["kind"] of a payment written by "mark as paid"
 
 
 def _mapping(integration: Integration, gateway: str) -> PaymentMethodMapping | None:
@@ -36,7 +38,11 @@ def order_payment_mark_paid(
     amount: Decimal,
     posting_date: dt.date | None = None,
 ) -> RecordLink | None:
-    """Pay the posted invoice of ``order_name`` when its gateway is "mark as paid"; None when it is not."""
+    """Pay the posted invoice of ``order_name`` when its gateway is "mark as paid"; None when it is not.
+
+    A failure marks the payment link failed with its code (what a retry needs is kept in its
+    details) and is raised again; the payouts flow's retry of the link calls this once more.
+    """
     if _mapping(integration, gateway) is None or not amount:
         return None
     link, _ = RecordLink.objects.get_or_create(
@@ -48,6 +54,74 @@ def order_payment_mark_paid(
     )
     if link.state == RecordLink.State.SYNCED:
         return link
+    link.details = {
+        **(link.details or {}),
+        "kind": MARK_PAID,
+        "gateway": gateway,
+        "invoice_id": invoice_id,
+        "amount": str(amount),
+        "posting_date": posting_date.isoformat() if posting_date else "",
+    }
+    try:
+        line = _payment_write(
+            integration=integration,
+            bc_client=bc_client,
+            order_name=order_name,
+            gateway=gateway,
+            invoice_id=invoice_id,
+            amount=amount,
+            posting_date=posting_date,
+        )
+    except (BCError, ProductError) as exc:
+        error = classify_exception(exc)
+        link.state = RecordLink.State.FAILED
+        link.last_error_code = error.code
+        link.last_error_message = error.message
+        link.save()
+        raise
+    link.target_id = line.id
+    link.target_number = line.applies_to_invoice_number
+    link.state = RecordLink.State.SYNCED
+    link.synced_at = timezone.now()
+    link.last_error_code = link.last_error_message = ""
+    link.save()
+    return link
+
+
+def payment_link_retry(*, link: RecordLink, bc_client) -> RecordLink | None:
+    """Write a failed "mark as paid" payment again from what its link remembers.
+
+    A link that holds a written payment line (picked for a retry although it had succeeded) is
+    only set back to synced: the line may be posted already, gone from the journal.
+    """
+    details = link.details or {}
+    if link.target_id:
+        link.state = RecordLink.State.SYNCED
+        link.last_error_code = link.last_error_message = ""
+        link.save(update_fields=["state", "last_error_code", "last_error_message", "updated_at"])
+        return link
+    posting_date = details.get("posting_date")
+    return order_payment_mark_paid(
+        integration=link.integration,
+        bc_client=bc_client,
+        order_name=link.source_id,
+        gateway=details.get("gateway", ""),
+        invoice_id=details.get("invoice_id", ""),
+        amount=Decimal(details.get("amount") or "0"),
+        posting_date=dt.date.fromisoformat(posting_date) if posting_date else None,
+    )
+
+
+def _payment_write(
+    *,
+    integration: Integration,
+    bc_client,
+    order_name: str,
+    gateway: str,
+    invoice_id: str,
+    amount: Decimal,
+    posting_date: dt.date | None,
+):
     code = integration.payment_journal_batch
     journal = next(
         iter(bc_client.iter_records(entities.CUSTOMER_PAYMENT_JOURNALS, filter=odata.eq("code", code or "-"))), None
@@ -78,9 +152,4 @@ def order_payment_mark_paid(
         )
     if integration.post_payment_journal:
         bc_client.post_journal(journal.id)
-    link.target_id = line.id
-    link.target_number = line.applies_to_invoice_number
-    link.state = RecordLink.State.SYNCED
-    link.synced_at = timezone.now()
-    link.save()
-    return link
+    return line

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from integrations.connectors.businesscentral import entities, odata
 from syncs.errors import ProductError, classify_exception
+from syncs.mapping.currency import currency_precision
 from syncs.models import EntityType, Payout, PayoutTransaction, RecordLink
 
 MatchState = PayoutTransaction.MatchState
@@ -30,6 +31,7 @@ class InvoiceRef:
     customer_number: str
     currency: str
     status: str
+    remaining: Decimal | None = None  # open amount; None when BC did not say
 
 
 @dataclass
@@ -52,6 +54,7 @@ def _ref(invoice, lcy: str) -> InvoiceRef:
         customer_number=invoice.customer_number,
         currency=(invoice.currency_code or lcy).upper(),
         status=invoice.status,
+        remaining=getattr(invoice, "remaining_amount", None),
     )
 
 
@@ -133,11 +136,25 @@ def payout_match(*, payout: Payout, bc_client, lcy: str) -> MatchResult:
                     "PAY-002", payout_currency=row.currency, invoice=invoice.number, invoice_currency=invoice.currency
                 ),
             )
+        elif (rounding := _rounding(row, invoice)) and not payout.integration.rounding_gl_account:
+            _fail(
+                row,
+                ProductError(
+                    "PAY-009",
+                    reference=row.order_reference,
+                    amount=row.amount,
+                    invoice=invoice.number,
+                    remaining=invoice.remaining,
+                    difference=rounding,
+                ),
+            )
         else:
             row.match_state = MatchState.MATCHED
             row.error_code = row.error_message = ""
             row.bc_document_number = invoice.number
             result.facts[row.pk] = _bc_facts(row, invoice, memos)
+            if rounding:
+                result.facts[row.pk] |= {"applied": invoice.remaining, "rounding": rounding}
         if row.match_state == MatchState.MATCHED:
             result.matched += 1
         else:
@@ -145,6 +162,17 @@ def payout_match(*, payout: Payout, bc_client, lcy: str) -> MatchResult:
             result.errors[row.provider_transaction_id] = row.error_code
     PayoutTransaction.objects.bulk_update(rows, ["match_state", "error_code", "error_message", "bc_document_number"])
     return result
+
+
+def _rounding(row: PayoutTransaction, invoice: InvoiceRef) -> Decimal:
+    """charge - open amount, when the two differ by no more than the currency's rounding (BC adds VAT
+    per net line, so its total can be a cent off the shop's); otherwise 0: the charge is applied as is."""
+    if row.mapped_type != MappedType.CHARGE or invoice.remaining is None or invoice.status != "Open":
+        return Decimal("0")
+    difference = row.amount - invoice.remaining
+    if abs(difference) <= currency_precision(row.currency):
+        return difference
+    return Decimal("0")
 
 
 def _bc_facts(row: PayoutTransaction, invoice: InvoiceRef, memos: dict[str, list[str]]) -> dict:

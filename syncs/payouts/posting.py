@@ -1,7 +1,10 @@
 """The journal lines of one payout, written to BC with $batch, never twice.
 
 For payout P (net N), every line balancing against the provider's clearing account C:
-  charge   customer payment, amount = the charge, applied to the posted invoice it paid
+  charge   customer payment, amount = the charge, applied to the posted invoice it paid; when the
+           charge and the invoice's open amount differ by no more than the currency's rounding,
+           the payment is the open amount and the difference is a general journal line on the
+           payment rounding G/L account (tag ``rounding:<transaction>``)
   refund   customer payment with the (negative) refund amount, naming the credit memo
   adjustment  general journal line on the fee G/L account, amount = -adjustment
   fees     one general journal line on the fee G/L account, amount = the payout's fees
@@ -30,6 +33,7 @@ MatchState = PayoutTransaction.MatchState
 GENERAL_TEMPLATE = "GENERAL"
 FEES_TAG = "fees"
 TRANSFER_TAG = "transfer"
+ROUNDING_TAG = "rounding"
 _TAG_RE = re.compile(r"\[([^\[\]]+)\]\s*$")
 DESCRIPTION_MAX = 100  # BC Description is Text[100]
 EXTERNAL_MAX = 35  # BC External Document No. is Code[35]
@@ -84,6 +88,7 @@ def lines_plan(
     facts: dict[int, dict],
     accounts: PayoutAccountMapping,
     book_transfer: bool,
+    rounding_account: str = "",
 ) -> list[PlannedLine]:
     """Every line the payout needs (already-booked ones included; the writer skips those)."""
     reference = payout_reference(payout)
@@ -93,11 +98,12 @@ def lines_plan(
         fact = facts.get(row.pk)
         tag = transaction_tag(row)
         if row.mapped_type == MappedType.CHARGE and fact:
+            rounding = Decimal(str(fact.get("rounding") or 0))
             lines.append(
                 PlannedLine(
                     tag=tag,
                     kind="payment",
-                    amount=row.amount,
+                    amount=row.amount - rounding,  # the invoice's open amount exactly
                     description=_describe(f"{label} {reference} payment {row.order_reference}", tag),
                     transaction_id=row.pk,
                     customer_number=fact["customer_number"],
@@ -105,6 +111,20 @@ def lines_plan(
                     applies_to_invoice_number=fact["invoice_number"],
                 )
             )
+            if rounding:
+                rounding_tag = f"{ROUNDING_TAG}:{tag}"
+                lines.append(
+                    PlannedLine(
+                        tag=rounding_tag,
+                        kind="journal",
+                        amount=-rounding,  # the clearing account still takes the whole charge
+                        description=_describe(f"{label} {reference} rounding {row.order_reference}", rounding_tag),
+                        transaction_id=row.pk,
+                        account_type="G/L Account",
+                        account_number=rounding_account,
+                        balancing_account_number=accounts.clearing_account,
+                    )
+                )
         elif row.mapped_type == MappedType.REFUND and fact:
             memo = fact.get("credit_memo_number") or fact["invoice_number"]
             lines.append(

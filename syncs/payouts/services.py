@@ -111,6 +111,7 @@ def payout_book(*, payout: Payout, bc_client) -> BookResult:
             facts=match.facts,
             accounts=accounts,
             book_transfer=integration.book_payout_transfer,
+            rounding_account=integration.rounding_gl_account,
         )
         reference = payout_reference(payout)
         in_journal = lines_existing(bc_client=bc_client, journals=journals, reference=reference)
@@ -142,7 +143,7 @@ def payout_book(*, payout: Payout, bc_client) -> BookResult:
                 error = classify_exception(outcome.error or BCError("Business Central rejected the line."))
                 line_errors[line.tag] = f"{error.code}|{error.message}"
                 result.failed += 1
-    _rows_update(rows=rows, booked=booked, line_errors=line_errors)
+    _rows_update(rows=rows, booked=booked, line_errors=line_errors, planned=planned)
     result.unmatched += sum(
         1 for row in rows if row.mapped_type in BOOKABLE and row.match_state == MatchState.UNMATCHED and row.amount
     )
@@ -154,18 +155,25 @@ def payout_book(*, payout: Payout, bc_client) -> BookResult:
     return result
 
 
-def _rows_update(*, rows: list[PayoutTransaction], booked: dict[str, str], line_errors: dict[str, str]) -> None:
+def _rows_update(
+    *, rows: list[PayoutTransaction], booked: dict[str, str], line_errors: dict[str, str], planned: list[PlannedLine]
+) -> None:
+    # A charge with a rounding line is booked once both its lines are.
+    extra_tags: dict[int, list[str]] = {}
+    for line in planned:
+        if line.transaction_id is not None:
+            extra_tags.setdefault(line.transaction_id, []).append(line.tag)
     changed = []
     for row in rows:
         tag = transaction_tag(row)
         if row.mapped_type not in BOOKABLE:
             continue
-        if tag in booked:
+        if tag in booked and all(other in booked for other in extra_tags.get(row.pk, [])):
             row.match_state, row.bc_line_id = MatchState.BOOKED, booked[tag] or row.bc_line_id
             row.error_code = row.error_message = ""
             changed.append(row)
-        elif tag in line_errors:
-            row.error_code, row.error_message = line_errors[tag].split("|", 1)
+        elif error := next((line_errors[t] for t in [tag, *extra_tags.get(row.pk, [])] if t in line_errors), None):
+            row.error_code, row.error_message = error.split("|", 1)
             changed.append(row)
     PayoutTransaction.objects.bulk_update(changed, ["match_state", "bc_line_id", "error_code", "error_message"])
 

@@ -27,6 +27,7 @@ class CustomerCache:
 
     numbers: dict[str, str] = field(default_factory=dict)
     code_ids: dict[str, dict[str, str]] = field(default_factory=dict)
+    created: set[str] = field(default_factory=set)  # source ids whose customer this run created
 
     def ids_for(self, client, entity) -> dict[str, str]:
         if entity.name not in self.code_ids:
@@ -89,15 +90,24 @@ def _create(*, client, plans: list[CustomerPlan], cache: CustomerCache) -> dict[
 def _links_store(*, integration: Integration, plans: dict[str, CustomerPlan], numbers: dict[str, str]) -> None:
     if not numbers:
         return
-    existing = set(
-        RecordLink.objects.filter(
-            integration=integration,
-            entity_type=EntityType.CUSTOMER,
-            source_system=SourceSystem.SHOPIFY,
-            source_id__in=list(numbers),
-        ).values_list("source_id", flat=True)
+    rows = RecordLink.objects.filter(
+        integration=integration,
+        entity_type=EntityType.CUSTOMER,
+        source_system=SourceSystem.SHOPIFY,
+        source_id__in=list(numbers),
     )
+    existing = {link.source_id: link for link in rows}
     now = timezone.now()
+    # A link left failed or pending by an earlier attempt becomes synced.
+    retried = [link for link in existing.values() if link.state != RecordLink.State.SYNCED]
+    for link in retried:
+        link.target_number = numbers[link.source_id]
+        link.state = RecordLink.State.SYNCED
+        link.synced_at = link.updated_at = now
+        link.last_error_code = link.last_error_message = ""
+    RecordLink.objects.bulk_update(
+        retried, ["target_number", "state", "synced_at", "updated_at", "last_error_code", "last_error_message"]
+    )
     RecordLink.objects.bulk_create(
         [
             RecordLink(
@@ -154,6 +164,7 @@ def customers_resolve(
         unique_rest = list({(plan.email or plan.phone): plan for plan in rest}.values())
         created = _create(client=client, plans=unique_rest, cache=cache) if create and unique_rest else {}
         by_contact = {(plan.email or plan.phone): created.get(plan.source_id) for plan in unique_rest}
+        cache.created |= {source_id for source_id, value in created.items() if isinstance(value, str)}
         for plan in rest:
             value = by_contact.get(plan.email or plan.phone)
             if isinstance(value, str):
@@ -176,3 +187,93 @@ def customers_resolve(
         if plan.source_id in cache.numbers:
             outcome[plan.source_id] = cache.numbers[plan.source_id]
     return outcome
+
+
+# --- the customers flow ------------------------------------------------------------------------------
+
+
+@dataclass
+class CustomersSyncResult:
+    seen: int = 0
+    created: int = 0
+    linked: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+def _link_fail(*, integration: Integration, run: SyncRun | None, plan_or_customer, error: ClassifiedError) -> None:
+    source_id, reference = plan_or_customer
+    link, _ = RecordLink.objects.get_or_create(
+        integration=integration,
+        entity_type=EntityType.CUSTOMER,
+        source_system=SourceSystem.SHOPIFY,
+        source_id=source_id,
+        defaults={"source_reference": reference[:100]},
+    )
+    link.state = RecordLink.State.FAILED
+    link.last_error_code = error.code
+    link.last_error_message = error.message
+    if error.vendor_message and error.vendor_message not in link.last_error_message:
+        link.last_error_message += f" Business Central said: {error.vendor_message}"
+    link.attempts += 1
+    link.save()
+    sync_log(
+        run=run,
+        integration_id=integration.pk,
+        flow=Flow.CUSTOMERS,
+        level=SyncLogEntry.Level.ERROR,
+        message=f"{reference}: {link.last_error_message}",
+        error_code=error.code,
+        record_link=link,
+        details={"vendor_code": error.vendor_code, "remedy": str(error.entry.remedy)},
+    )
+
+
+def customers_page_sync(
+    *, integration: Integration, client, customers: list, settings, cache: CustomerCache, run: SyncRun | None = None
+) -> CustomersSyncResult:
+    """One page of shop customers -> matched or created BC customers, a RecordLink each."""
+    from syncs.mapping.customers import shop_customer_plan
+    from syncs.services.orders import problems_error
+
+    result = CustomersSyncResult(seen=len(customers))
+    known = set(
+        RecordLink.objects.filter(
+            integration=integration,
+            entity_type=EntityType.CUSTOMER,
+            source_system=SourceSystem.SHOPIFY,
+            source_id__in=[customer.id for customer in customers],
+            state=RecordLink.State.SYNCED,
+        )
+        .exclude(target_number="")
+        .values_list("source_id", flat=True)
+    )
+    plans = []
+    for customer in customers:
+        if customer.id in known:
+            result.skipped += 1  # matched or created before; BC's customer card is the accountant's
+            continue
+        plan = shop_customer_plan(customer=customer, settings=settings)
+        reference = customer.email or customer.phone or customer.display_name or customer.id
+        if isinstance(plan, CustomerPlan):
+            plans.append(plan)
+        else:
+            _link_fail(integration=integration, run=run, plan_or_customer=(customer.id, reference),
+                       error=problems_error([plan]))  # fmt: skip
+            result.failed += 1
+    if not plans:
+        return result
+    outcome = customers_resolve(integration=integration, client=client, plans=plans, cache=cache, run=run)
+    for plan in plans:
+        value = outcome.get(plan.source_id)
+        if isinstance(value, str):
+            if plan.source_id in cache.created:
+                result.created += 1
+            else:
+                result.linked += 1
+        else:
+            error = value or classify_exception(BCError("Business Central did not return the customer."))
+            _link_fail(integration=integration, run=run, plan_or_customer=(plan.source_id, plan.email or plan.phone),
+                       error=error)  # fmt: skip
+            result.failed += 1
+    return result

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from itertools import islice
 from typing import Any
 
@@ -22,13 +23,13 @@ from integrations.connectors.shopify.types import Order
 from integrations.models import Flow, Integration
 from syncs.errors import ClassifiedError, ProductError, classify_exception
 from syncs.mapping import codes
-from syncs.mapping.currency import order_currency
+from syncs.mapping.currency import money_pick, order_currency, total_tolerance
 from syncs.mapping.customers import customer_plan, order_country
 from syncs.mapping.digest import fingerprint_diff, fingerprint_digest, order_fingerprint
 from syncs.mapping.lines import ItemRef, order_item_keys
 from syncs.mapping.orders import order_document_build, order_is_fulfilled
 from syncs.mapping.settings import MappingSettings, mapping_settings_load
-from syncs.mapping.types import DocumentKind, MappingError, Problem
+from syncs.mapping.types import DocumentDraft, DocumentKind, MappingError, Problem
 from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
 from syncs.services.customers import CustomerCache, customers_resolve
 from syncs.services.documents import Checkpoint, DocumentJob, documents_write
@@ -37,6 +38,7 @@ from syncs.services.runs import sync_log
 PAGE_SIZE = 100
 LOOKUP_CHUNK = 40
 PAID_STATUSES = {"PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED", "REFUNDED"}
+ZERO = Decimal("0")
 
 
 # --- clients ---------------------------------------------------------------------------------------
@@ -72,6 +74,7 @@ class OrdersContext:
     checkpoint: Checkpoint | None = None
     items: dict[str, ItemRef | None] = field(default_factory=dict)
     customers: CustomerCache = field(default_factory=CustomerCache)
+    shipment_methods: dict[str, str] | None = None  # BC code (upper case) -> id, read once per run
 
     @property
     def items_found(self) -> dict[str, ItemRef]:
@@ -139,16 +142,41 @@ def items_resolve(*, ctx: OrdersContext, keys: Iterable[str]) -> dict[str, ItemR
     wanted = sorted({key for key in keys if key and key not in ctx.items})
     bc_field = "gtin" if ctx.settings.sku_rule == Integration.SkuRule.GTIN else "number"
     for group in _chunks(wanted, LOOKUP_CHUNK):
-        for key in group:
-            ctx.items[key] = None
+        found: dict[str, ItemRef | None] = dict.fromkeys(group)
         for item in ctx.client.iter_records(
             entities.ITEMS,
             filter=odata.any_of(bc_field, group),
             select=["id", "number", "gtin", "taxGroupCode", "blocked"],
         ):
             key = item.gtin if bc_field == "gtin" else item.number
-            ctx.items[key] = ItemRef(number=item.number, id=item.id, tax_group_code=item.tax_group_code)
+            found[key] = ItemRef(number=item.number, id=item.id, tax_group_code=item.tax_group_code)
+        # Remembered only once read: a failed read must not leave the SKUs "not in BC" for the run.
+        ctx.items.update(found)
     return ctx.items_found
+
+
+def shipment_methods_resolve(*, ctx: OrdersContext) -> dict[str, str]:
+    """BC's shipment methods (code -> id), one list read per run, only when a mapping names a code."""
+    if ctx.shipment_methods is None:
+        if not any(rule.shipment_method_code for rule in ctx.settings.shipping.values()):
+            ctx.shipment_methods = {}
+        else:
+            ctx.shipment_methods = {
+                row.code.upper(): row.id
+                for row in ctx.client.iter_records(entities.SHIPMENT_METHODS, select=["id", "code"])
+            }
+    return ctx.shipment_methods
+
+
+def _with_shipment_method(*, ctx: OrdersContext, draft: DocumentDraft) -> DocumentDraft:
+    """The draft with its shipment method's BC id; an unknown code raises MappingError (MAP-015)."""
+    code = draft.shipment_method_code
+    if not code:
+        return draft
+    method_id = shipment_methods_resolve(ctx=ctx).get(code.upper())
+    if not method_id:
+        raise MappingError([Problem(codes.SHIPMENT_METHOD_UNKNOWN, {"code": code})])
+    return replace(draft, shipment_method_id=method_id)
 
 
 # --- links -----------------------------------------------------------------------------------------
@@ -345,6 +373,7 @@ def _order_job(*, ctx: OrdersContext, order: Order, customer_numbers: dict[str, 
         draft = order_document_build(
             order=order, settings=ctx.settings, items=ctx.items_found, customer_number=customer or ""
         )
+        draft = _with_shipment_method(ctx=ctx, draft=draft)
     except MappingError as exc:
         return problems_error(exc.problems)
     return DocumentJob(key=order.id, draft=draft)
@@ -398,6 +427,8 @@ def orders_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncRe
         # Lookups for the whole page: items, then customers.
         keys = set().union(*(order_item_keys(o, sku_rule=ctx.settings.sku_rule) for o in to_write))
         items_resolve(ctx=ctx, keys=keys)
+        if to_write:
+            shipment_methods_resolve(ctx=ctx)
         plans = [customer_plan(order=order, settings=ctx.settings) for order in to_write]
         customer_numbers = customers_resolve(
             integration=ctx.integration,
@@ -458,12 +489,91 @@ def orders_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncRe
     # A Python error still records what BC answered; a killed worker records nothing, and the
     # next run's lookup by external document number links what it had created.
     try:
-        documents_write(client=ctx.client, jobs=jobs, checkpoint=ctx.checkpoint)
+        documents_write(
+            client=ctx.client, jobs=jobs, base_currency=ctx.settings.base_currency, checkpoint=ctx.checkpoint
+        )
     except Exception:
         _record()
         raise
     _record()
+    orders_mark_paid(ctx=ctx, jobs=jobs, orders=by_id, links=links)
     return result
+
+
+# --- "mark as paid automatically" -------------------------------------------------------------------
+
+PAID_KINDS = {"SALE", "CAPTURE"}
+OPEN = "Open"
+
+
+def _mark_paid_payment(*, ctx: OrdersContext, order: Order) -> tuple[str, Decimal]:
+    """The order's "mark as paid" gateway and the amount it took (in the document's currency)."""
+    gateway, amount = "", ZERO
+    for transaction in order.transactions:
+        if (
+            transaction.gateway in ctx.settings.mark_paid_gateways
+            and transaction.kind.upper() in PAID_KINDS
+            and transaction.status.upper() == "SUCCESS"
+            and not transaction.test
+        ):
+            gateway = gateway or transaction.gateway
+            amount += money_pick(transaction.amount, ctx.settings.currency_mode)
+    return gateway, amount
+
+
+def orders_mark_paid(
+    *, ctx: OrdersContext, jobs: list[DocumentJob], orders: dict[str, Order], links: dict[str, RecordLink]
+) -> None:
+    """Pay the posted (open) invoice of each order paid through a "mark as paid" gateway.
+
+    One customer payment per order, applied to the invoice, never twice (the payment's own
+    RecordLink). The whole invoice is paid when the gateway took the order total within rounding
+    (BC's total may differ from the shop's by a cent per line). A failure is logged with its code
+    on the order's record and leaves the payment link failed for a retry; other orders go on.
+    """
+    if not ctx.settings.mark_paid_gateways:
+        return
+    from syncs.payouts.mark_paid import order_payment_mark_paid
+
+    for job in jobs:
+        invoice = job.invoice or (job.document if job.draft.kind == DocumentKind.INVOICE else None)
+        if job.error is not None or invoice is None or invoice.status != OPEN:
+            continue  # not posted (draft, failed) or paid already
+        order = orders[job.key]
+        gateway, amount = _mark_paid_payment(ctx=ctx, order=order)
+        if not gateway or amount <= 0:
+            continue
+        total = invoice.total_amount_including_tax
+        tolerance = total_tolerance(
+            currency=job.draft.currency_code or ctx.settings.base_currency, line_count=len(job.draft.lines)
+        )
+        if abs(amount - total) <= tolerance:
+            amount = getattr(invoice, "remaining_amount", None) or total
+        link = links[order.id]
+        try:
+            order_payment_mark_paid(
+                integration=ctx.integration,
+                bc_client=ctx.client,
+                order_name=order.name,
+                gateway=gateway,
+                invoice_id=invoice.id,
+                amount=amount,
+                posting_date=job.draft.document_date,
+            )
+        except (BCError, ProductError) as exc:
+            error = classify_exception(exc)
+            link.details = {**link.details, "payment_error_code": error.code}
+            RecordLink.objects.filter(pk=link.pk).update(details=link.details)
+            sync_log(
+                run=ctx.run,
+                integration_id=ctx.integration.pk,
+                flow=Flow.ORDERS,
+                level=SyncLogEntry.Level.ERROR,
+                message=f"{order.name}: the invoice was posted, but marking it paid failed: {error.message}",
+                error_code=error.code,
+                record_link=link,
+                details={"vendor_message": error.vendor_message, "remedy": str(error.entry.remedy)},
+            )
 
 
 def orders_sync(
@@ -566,6 +676,7 @@ def order_preview(*, integration: Integration, order_name: str, clients: FlowCli
         draft = order_document_build(
             order=order, settings=ctx.settings, items=ctx.items_found, customer_number=customer_number or "(new)"
         )
+        draft = _with_shipment_method(ctx=ctx, draft=draft)
         found = clients.bc.find_by_external_document_numbers(
             entities.SALES_INVOICES if draft.kind == DocumentKind.INVOICE else entities.SALES_ORDERS, [order.name]
         )

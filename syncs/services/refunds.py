@@ -1,21 +1,25 @@
 """Refunds -> BC credit memos applied to the order's posted invoice, exactly once each.
 
 The currency mode and customer come from the order's link (its snapshot), so a refund is in the
-invoice's currency even if the setting changed since.
+invoice's currency even if the setting changed since. An invoice synced as a draft ("left as
+draft") is read again: posted since, the credit memo applies to it; still a draft, the credit memo
+is left as a draft without the applies-to link and the refund carries the warning MAP-016.
 """
 
 from __future__ import annotations
 
 from django.db.models import F
 
+from integrations.connectors.businesscentral import BCError, entities, odata
 from integrations.connectors.shopify.types import Order
 from integrations.models import Flow
-from syncs.errors import ClassifiedError
+from syncs.errors import ClassifiedError, ProductError, classify_exception
+from syncs.mapping import codes
 from syncs.mapping.currency import money_pick
 from syncs.mapping.lines import order_item_keys
 from syncs.mapping.refunds import InvoiceSnapshot, refund_document_build, refund_external_number
-from syncs.mapping.types import MappingError
-from syncs.models import EntityType, RecordLink, SourceSystem
+from syncs.mapping.types import DocumentKind, MappingError
+from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry
 from syncs.services.documents import DocumentJob, documents_write
 from syncs.services.orders import (
     OrdersContext,
@@ -28,6 +32,10 @@ from syncs.services.orders import (
     links_save,
     problems_error,
 )
+from syncs.services.runs import sync_log
+
+DRAFT = "Draft"
+ID_CHUNK = 40
 
 
 def _snapshot(link: RecordLink | None) -> InvoiceSnapshot | None:
@@ -41,6 +49,51 @@ def _snapshot(link: RecordLink | None) -> InvoiceSnapshot | None:
         customer_number=details.get("customer_number", ""),
         currency_mode=details.get("currency_mode", "shop"),
         currency=details.get("currency", ""),
+        invoice_posted=not _is_draft_invoice(link),
+    )
+
+
+def _is_draft_invoice(link: RecordLink) -> bool:
+    details = link.details or {}
+    return details.get("document_kind") == DocumentKind.INVOICE and details.get("status") == DRAFT
+
+
+def _draft_invoices_refresh(*, ctx: OrdersContext, links: list[RecordLink]) -> None:
+    """Read the draft invoices of these order links again (one filtered read per 40): the
+    accountant may have posted them since. A posted invoice keeps its id; its status is stored."""
+    drafts = {link.details["invoice_id"]: link for link in links if _is_draft_invoice(link)}
+    ids = sorted(drafts)
+    changed = []
+    for start in range(0, len(ids), ID_CHUNK):
+        group = [odata.guid(value) for value in ids[start : start + ID_CHUNK]]
+        for invoice in ctx.client.iter_records(
+            entities.SALES_INVOICES, filter=odata.any_of("id", group), select=["id", "number", "status"]
+        ):
+            link = drafts.get(invoice.id)
+            if link is not None and invoice.status and invoice.status != DRAFT:
+                link.details = {**link.details, "status": invoice.status}
+                link.target_number = invoice.number or link.target_number
+                changed.append(link)
+    if changed:
+        RecordLink.objects.bulk_update(changed, ["details", "target_number"])
+
+
+def _draft_warning(*, ctx: OrdersContext, link: RecordLink, order: Order) -> None:
+    """The credit memo of a refunded draft invoice: left a draft, unapplied, with a visible warning."""
+    error = classify_exception(
+        ProductError(codes.REFUND_OF_DRAFT_INVOICE, order=order.name, credit_memo=link.target_number or "-")
+    )
+    link.last_error_code = error.code
+    link.last_error_message = error.message
+    sync_log(
+        run=ctx.run,
+        integration_id=ctx.integration.pk,
+        flow=Flow.REFUNDS,
+        level=SyncLogEntry.Level.WARNING,
+        message=f"{link.source_reference}: {error.message}",
+        error_code=error.code,
+        record_link=link,
+        details={"remedy": str(error.entry.remedy)},
     )
 
 
@@ -71,9 +124,22 @@ def refunds_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncR
     )
     todo = [(o, r) for o, r in pairs if links[r.id].state not in (RecordLink.State.SYNCED, RecordLink.State.SKIPPED)]
     result.skipped = len(pairs) - len(todo)
-    items_resolve(ctx=ctx, keys=set().union(*(order_item_keys(o, sku_rule=ctx.settings.sku_rule) for o, _ in todo)))
+    try:
+        # The page's reads: items, and the invoices synced as drafts. BC unreachable: every refund
+        # of the page fails with the same (usually retryable) code; nothing was written.
+        items_resolve(ctx=ctx, keys=set().union(*(order_item_keys(o, sku_rule=ctx.settings.sku_rule) for o, _ in todo)))
+        _draft_invoices_refresh(ctx=ctx, links=[order_links[o.id] for o, _ in todo if o.id in order_links])
+    except BCError as exc:
+        error = classify_exception(exc)
+        for _, refund in todo:
+            link_fail(ctx=ctx, link=links[refund.id], error=error, flow=Flow.REFUNDS)
+            result.states[links[refund.id].source_reference] = RecordLink.State.FAILED
+        result.failed += len(todo)
+        links_save(links[r.id] for _, r in todo)
+        return result
     RecordLink.objects.filter(pk__in=[links[r.id].pk for _, r in todo]).update(attempts=F("attempts") + 1)
     jobs: list[DocumentJob] = []
+    orders_by_refund = {refund.id: order for order, refund in todo}
     for order, refund in todo:
         link = links[refund.id]
         link.raw_source = jsonable({"order": order.name, "refund_id": refund.id, "note": refund.note})
@@ -102,6 +168,8 @@ def refunds_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncR
                 "applies_to_invoice_id": job.draft.applies_to_invoice_id,
             }
             outcome = job_apply(ctx=ctx, job=job, link=link, flow=Flow.REFUNDS, details=details)
+            if outcome != "failed" and not job.draft.post:
+                _draft_warning(ctx=ctx, link=link, order=orders_by_refund[job.key])
             result.states[link.source_reference] = link.state
             if outcome == "failed":
                 result.failed += 1
@@ -114,7 +182,9 @@ def refunds_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncR
     # A Python error still records what BC answered; a killed worker records nothing, and the
     # next run's lookup by external document number links what it had created.
     try:
-        documents_write(client=ctx.client, jobs=jobs, checkpoint=ctx.checkpoint)
+        documents_write(
+            client=ctx.client, jobs=jobs, base_currency=ctx.settings.base_currency, checkpoint=ctx.checkpoint
+        )
     except Exception:
         _record()
         raise

@@ -63,11 +63,11 @@ def e2e(bc_integration, bc_client, shopify_server, monkeypatch, settings):  # no
         collective_customer_number="10020",
         currency_code="EUR",
     )
-    for code in ("postnord-standard", "dhl-express"):
+    for code, method in (("postnord-standard", "PNORD"), ("dhl-express", "DHL")):
         ShippingMethodMappingFactory(
             integration=bc_integration,
             shop_shipping_code=code,
-            bc_shipment_method_code="",
+            bc_shipment_method_code=method,
             line_type=ShippingMethodMapping.LineType.ACCOUNT,
             line_number="3540",
             vat_product_group="STANDARD",

@@ -51,6 +51,7 @@ def test_domestic_b2c_webhook_to_posted_invoice(shop, sim_bc):
     (invoice,) = invoices_for(sim_bc, "#1001")
     # Posted: the first number after the seeded S-INV+ series' last used one.
     assert (invoice["status"], invoice["number"]) == ("Open", "10300016")
+    assert invoice["shipmentMethodId"] == company(sim_bc).find("shipmentMethods", code="PNORD")["id"]
     assert (link.target_id, link.target_number) == (invoice["id"], "10300016")
     assert invoice["customerNumber"] == "10000"
     assert invoice["currencyCode"] == ""  # LCY
@@ -241,9 +242,9 @@ def test_missing_vat_posting_setup_names_the_combination(shop, sim_bc):
 
 
 def test_lost_acknowledgement_links_the_committed_invoice_without_a_duplicate(shop, sim_bc):
-    # A new order's sync: read the items, look "#1001" up, then create it in a $batch. BC commits
-    # that third request but the answer never arrives.
-    sim_bc.faults.drop_response_after_commit(3)
+    # A new order's sync: read the items and shipment methods, look "#1001" up, then create it in a
+    # $batch. BC commits that fourth request but the answer never arrives.
+    sim_bc.faults.drop_response_after_commit(4)
 
     shop.deliver("#1001")
 
@@ -252,11 +253,12 @@ def test_lost_acknowledgement_links_the_committed_invoice_without_a_duplicate(sh
     # The lost create is followed by a lookup, which finds the invoice: then post and re-read only.
     assert calls == [
         ("GET", "items"),
+        ("GET", "shipmentMethods"),
         ("GET", "salesInvoices"),
         ("POST", "$batch"),  # create: committed, answer dropped
         ("GET", "salesInvoices"),
         ("POST", "$batch"),  # post
-        ("POST", "$batch"),  # re-read
+        ("GET", "salesInvoices"),  # re-read: one filtered GET for the page
     ]
     (invoice,) = invoices_for(sim_bc, "#1001")
     link = order_link("#1001")

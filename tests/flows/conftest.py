@@ -70,6 +70,7 @@ def bc_integration(db, sim_bc) -> Integration:
     ShippingMethodMappingFactory(
         integration=integration,
         shop_shipping_code="standard",
+        bc_shipment_method_code="PNORD",  # a seeded BC shipment method: documents carry its id
         line_type=ShippingMethodMapping.LineType.ACCOUNT,
         line_number="3540",
         vat_product_group="STANDARD",

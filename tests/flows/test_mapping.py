@@ -274,3 +274,14 @@ class TestRefund:
 def test_total_tolerance_is_one_rounding_unit_per_line():
     assert total_tolerance(currency="SEK", line_count=3) == Decimal("0.03")
     assert total_tolerance(currency="JPY", line_count=1) == Decimal("1")
+
+
+def test_settings_nothing_reads_are_gone():
+    """BC API v2.0 has no customer templates, and Shopify allocates every discount to lines."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from integrations.models import CountryMapping, Integration
+
+    for model, name in ((CountryMapping, "customer_template"), (Integration, "discount_gl_account")):
+        with pytest.raises(FieldDoesNotExist):
+            model._meta.get_field(name)

@@ -101,3 +101,101 @@ def test_refund_becomes_a_posted_credit_memo_applied_to_the_invoice(run_sync, bc
     assert memo.status in ("Open", "Paid")  # posted; applied to the invoice
     # Rerun: nothing new.
     assert run_sync([refunded]).refunds.created == 0
+
+
+def test_the_shipment_method_is_resolved_once_per_run_and_sent_as_its_id(run_sync, bc_integration, sim_bc):
+    from integrations.models import ShippingMethodMapping
+
+    ShippingMethodMapping.objects.filter(integration=bc_integration).update(bc_shipment_method_code="pnord")
+    pnord = sim_bc.company().find("shipmentMethods", code="PNORD")
+
+    result = run_sync([se_order(name="#2001"), se_order(name="#2002")], page_size=1)
+
+    assert (result.created, result.failed) == (2, 0)
+    invoices = [d for d in sim_bc.company().rows("salesInvoices") if d["externalDocumentNumber"] in ("#2001", "#2002")]
+    assert [d["shipmentMethodId"] for d in invoices] == [pnord["id"], pnord["id"]]
+    reads = [e for e in sim_bc.request_log if e.method == "GET" and e.path.endswith("/shipmentMethods")]
+    assert len(reads) == 1  # two pages, one read
+
+
+def test_an_unknown_shipment_method_fails_the_order_with_its_code(run_sync, bc_integration):
+    from integrations.models import ShippingMethodMapping
+
+    ShippingMethodMapping.objects.filter(integration=bc_integration).update(bc_shipment_method_code="NOSUCH")
+    order = se_order()
+
+    result = run_sync([order])
+
+    assert result.failed == 1
+    link = link_of(order)
+    assert (link.state, link.last_error_code) == (RecordLink.State.FAILED, codes.SHIPMENT_METHOD_UNKNOWN)
+    assert "NOSUCH" in link.last_error_message
+
+
+def _refunded(refund_id="501"):
+    refund = b.refund(
+        refund_id=refund_id,
+        line_items=[b.refund_line(sku="1000", subtotal="149.00", tax_amount="29.80")],
+        total="149.00",
+    )
+    return b.order(
+        name="#2001", lines=[b.line(sku="1000", price="149.00", tax_amount="29.80")], total="198.00", refunds=[refund]
+    )
+
+
+def test_a_refund_of_a_draft_invoice_is_a_draft_credit_memo_without_the_applies_to_link(
+    run_sync, bc_integration, bc_client
+):
+    Integration.objects.filter(pk=bc_integration.pk).update(document_type=Integration.DocumentType.INVOICE_DRAFT)
+    run_sync([se_order()])
+    assert link_of(se_order()).details["status"] == "Draft"
+
+    result = run_sync([_refunded()])
+
+    assert (result.refunds.created, result.refunds.failed) == (1, 0)
+    link = RecordLink.objects.get(entity_type=EntityType.REFUND)
+    assert (link.state, link.last_error_code) == (RecordLink.State.SYNCED, codes.REFUND_OF_DRAFT_INVOICE)
+    (memo,) = bc_client.find_by_external_document_numbers(entities.SALES_CREDIT_MEMOS, ["#2001-R501"])["#2001-R501"]
+    assert (memo.invoice_id or "").strip("0-") == "" and not memo.invoice_number
+    assert memo.status == "Draft"  # left for the accountant, like the invoice
+    entry = SyncLogEntry.objects.get(record_link=link, level=SyncLogEntry.Level.WARNING)
+    assert entry.error_code == codes.REFUND_OF_DRAFT_INVOICE
+
+
+def test_a_refund_after_the_accountant_posted_the_draft_invoice_is_applied_to_it(run_sync, bc_integration, bc_client):
+    Integration.objects.filter(pk=bc_integration.pk).update(document_type=Integration.DocumentType.INVOICE_DRAFT)
+    run_sync([se_order()])
+    invoice_link = link_of(se_order())
+    bc_client.post_sales_invoice(invoice_link.target_id)  # the accountant posts it in BC
+
+    result = run_sync([_refunded()])
+
+    assert (result.refunds.created, result.refunds.failed) == (1, 0)
+    (memo,) = bc_client.find_by_external_document_numbers(entities.SALES_CREDIT_MEMOS, ["#2001-R501"])["#2001-R501"]
+    assert memo.invoice_id == invoice_link.target_id and memo.status in ("Open", "Paid")
+    assert RecordLink.objects.get(entity_type=EntityType.REFUND).last_error_code == ""
+
+
+def test_the_total_tolerance_of_a_local_currency_document_follows_the_base_currency():
+    """A blank currency code is BC's LCY: a JPY company rounds to whole yen, not to SEK's öre."""
+    import datetime as dt
+
+    from integrations.connectors.businesscentral.records import SalesInvoice
+    from syncs.mapping.types import DocumentDraft, DocumentKind, DocumentLine
+    from syncs.services.documents import DocumentJob, _total_check
+
+    line = DocumentLine(line_type="Item", number="1000", description="x", quantity=Decimal(1), unit_price=Decimal(800))
+    draft = DocumentDraft(
+        kind=DocumentKind.INVOICE,
+        external_document_number="#2001",
+        document_date=dt.date(2026, 3, 2),
+        currency_code="",
+        lines=(line,),
+        expected_total=Decimal("1000"),
+        currency_mode="shop",
+    )
+    job = DocumentJob(key="1", draft=draft, document=SalesInvoice(id="i", total_amount_including_tax=Decimal("1001")))
+
+    _total_check(job, base_currency="JPY")
+
+    assert job.total_mismatch is None and job.error is None
