@@ -3,6 +3,10 @@ from django.urls import include, path
 
 from syncs.dashboard_views import support_dashboard_view
 
+admin.site.site_header = "Junipeer BC support"
+admin.site.site_title = "Junipeer BC support"
+admin.site.index_title = "Integrations, syncs and logs"
+
 urlpatterns = [
     # Before admin.site.urls, whose catch-all would swallow it.
     path("admin/dashboard/", support_dashboard_view, name="support_dashboard"),

@@ -598,4 +598,57 @@ def payout_create(store: Store, balance_transactions: list[dict], *, issued_at: 
     return payout
 
 
-__all__ = ["CATALOGUE", "RATES", "converted", "generate_orders", "gtin", "seed"]
+def payout_create_for_orders(
+    store: Store,
+    order_ids: list[str],
+    *,
+    fee_rate: Decimal = FEE_RATE,
+    fixed_fee: Decimal = FEE_FIXED,
+    status: str = "PAID",
+    issued_at: str | None = None,
+) -> dict | None:
+    """A Shopify Payments payout (issued now) of the orders' card sales and refunds not paid out yet.
+
+    One CHARGE per successful Shopify Payments sale or capture (fee ``amount * fee_rate + fixed_fee``)
+    and one REFUND per successful Shopify Payments refund, in the shop's currency, exactly shaped like
+    the seeded payouts. Returns None when the orders hold nothing to pay out (other gateways, test
+    orders, or everything already paid out).
+    """
+    paid_out = {bt["sourceOrderTransactionId"] for bt in store.balance_transactions.values() if bt["sourceId"]}
+    currency = store.shop.get("currencyCode", "SEK")
+    entries = []
+    for order_id in order_ids:
+        order = store.orders.get(order_id)
+        if order is None or order["test"]:
+            continue
+        for tx in order["transactions"]:
+            if tx["gateway"] != "shopify_payments" or tx["status"] != "SUCCESS":
+                continue
+            if int(tx["id"].rsplit("/", 1)[-1]) in paid_out or tx["kind"] not in ("SALE", "CAPTURE", "REFUND"):
+                continue
+            amount = Decimal(tx["amountSet"]["shopMoney"]["amount"])
+            charge = tx["kind"] != "REFUND"
+            entries.append(
+                _bt(
+                    store,
+                    type_="CHARGE" if charge else "REFUND",
+                    amount=amount if charge else -amount,
+                    fee=q2(amount * fee_rate + fixed_fee) if charge else Decimal("0"),
+                    date=tx["createdAt"],
+                    order=order,
+                    tx=tx,
+                    source_type="CHARGE" if charge else "REFUND",
+                )
+            )
+    if not entries:
+        return None
+    for bt in entries:  # the seed's helper writes SEK; the shop's currency is what Shopify pays out in
+        for key in ("amount", "fee", "net"):
+            bt[key] = money(Decimal(bt[key]["amount"]), currency)
+    payout = payout_create(store, entries, issued_at=issued_at or store.now_iso(), status=status)
+    for key in ("net",):
+        payout[key] = money(Decimal(payout[key]["amount"]), currency)
+    return payout
+
+
+__all__ = ["CATALOGUE", "RATES", "converted", "generate_orders", "gtin", "payout_create_for_orders", "seed"]
