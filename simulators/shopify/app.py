@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 from graphql import GraphQLError, OperationType, execute_sync, get_operation_ast, parse, validate
 
@@ -62,6 +63,20 @@ class ShopifySimulator:
     def generate_orders(self, n: int, *, seed: int = 0) -> list[str]:
         with self.store.lock:
             return seeding.generate_orders(self.store, n, seed=seed)
+
+    def payout_create_for_orders(
+        self,
+        order_ids: list[str],
+        *,
+        fee_rate: Decimal = seeding.FEE_RATE,
+        fixed_fee: Decimal = seeding.FEE_FIXED,
+        status: str = "PAID",
+    ) -> dict | None:
+        """A Shopify Payments payout of these orders' card payments, served like the seeded ones."""
+        with self.store.lock:
+            return seeding.payout_create_for_orders(
+                self.store, order_ids, fee_rate=fee_rate, fixed_fee=fixed_fee, status=status
+            )
 
     def set_throttle(self, *, maximum: float | None = None, restore_rate: float | None = None) -> None:
         self.bucket.configure(maximum=maximum, restore_rate=restore_rate)

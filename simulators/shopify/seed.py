@@ -610,12 +610,11 @@ def payout_create_for_orders(
     """A Shopify Payments payout (issued now) of the orders' card sales and refunds not paid out yet.
 
     One CHARGE per successful Shopify Payments sale or capture (fee ``amount * fee_rate + fixed_fee``)
-    and one REFUND per successful Shopify Payments refund, in the shop's currency, exactly shaped like
+    and one REFUND per successful Shopify Payments refund, in SEK (the shop's currency), shaped like
     the seeded payouts. Returns None when the orders hold nothing to pay out (other gateways, test
     orders, or everything already paid out).
     """
     paid_out = {bt["sourceOrderTransactionId"] for bt in store.balance_transactions.values() if bt["sourceId"]}
-    currency = store.shop.get("currencyCode", "SEK")
     entries = []
     for order_id in order_ids:
         order = store.orders.get(order_id)
@@ -642,13 +641,7 @@ def payout_create_for_orders(
             )
     if not entries:
         return None
-    for bt in entries:  # the seed's helper writes SEK; the shop's currency is what Shopify pays out in
-        for key in ("amount", "fee", "net"):
-            bt[key] = money(Decimal(bt[key]["amount"]), currency)
-    payout = payout_create(store, entries, issued_at=issued_at or store.now_iso(), status=status)
-    for key in ("net",):
-        payout[key] = money(Decimal(payout[key]["amount"]), currency)
-    return payout
+    return payout_create(store, entries, issued_at=issued_at or store.now_iso(), status=status)
 
 
 __all__ = ["CATALOGUE", "RATES", "converted", "generate_orders", "gtin", "payout_create_for_orders", "seed"]

@@ -13,9 +13,16 @@ from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from integrations.models import Flow, Integration, PaymentProviderConnection, ShippingMethodMapping
-from syncs.demo.config import SHOP_ACCESS_TOKEN, SHOP_DOMAIN, STRIPE_SECRET_KEY
+from syncs.demo.config import (
+    DEMO_INTERVAL_MINUTES,
+    PAYMENT_JOURNAL_BATCH,
+    SHOP_ACCESS_TOKEN,
+    SHOP_DOMAIN,
+    STRIPE_SECRET_KEY,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +41,15 @@ COUNTRIES = {
 # The shop's shipping rates (Shopify simulator seed) -> BC shipment method, freight on G/L 3540.
 SHIPPING_METHODS = {"postnord-standard": "PNORD", "dhl-express": "DHL"}
 FREIGHT_ACCOUNT = "3540"
+ROUNDING_ACCOUNT = "3740"  # Öres- och kronutjämning
 PAYMENT_METHODS = {"shopify_payments": "SHOPIFY", "stripe": "STRIPE", "paypal": "CARD", "manual": "BANK"}
-# provider -> (clearing, fee, bank) G/L accounts of the seed.
+# provider -> (clearing G/L account, fee G/L account, BC bank account; BANK1 posts to G/L 1930) of the
+# seed. Payouts are booked in the payment journal batch PAYMENT_JOURNAL_BATCH, which balances against
+# Shopify Payments' clearing account, and the general journal batch of the same name
+# (``sims.bc_payout_journal_ensure``).
 PAYOUT_ACCOUNTS = {
-    PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS.value: ("1581", "6064", "1930"),
-    PaymentProviderConnection.Provider.STRIPE.value: ("1580", "6064", "1930"),
+    PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS.value: ("1581", "6064", "BANK1"),
+    PaymentProviderConnection.Provider.STRIPE.value: ("1580", "6064", "BANK1"),
 }
 TEST_ORDER = "#1001"
 
@@ -64,6 +75,14 @@ def demo_autopilot(*, integration_id: int, sign_in: Callable[[str], str]) -> Int
     onboarding.bc_company_select(integration=integration, environment_name=ENVIRONMENT, company_id=company.id)
     onboarding.shop_connect(integration=integration, shop_domain=SHOP_DOMAIN, access_token=SHOP_ACCESS_TOKEN)
     onboarding.stripe_connect(integration=integration, api_key=STRIPE_SECRET_KEY)
+    # The wizard connects the shop but not its Shopify Payments account (support adds it in the admin,
+    # "Payment provider connections"): the payouts flow reads Shopify Payments payouts only with it.
+    shop_currency = integration.shop_connection.shop_currency or integration.base_currency
+    PaymentProviderConnection.objects.update_or_create(
+        integration=integration,
+        provider=PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS,
+        defaults={"currencies": [shop_currency], "verified_at": timezone.now()},
+    )
 
     # Payouts only when a payouts flow is installed; otherwise their schedule would fail every tick.
     payouts = flow_handler_get(Flow.PAYOUTS) is not None
@@ -82,13 +101,25 @@ def demo_autopilot(*, integration_id: int, sign_in: Callable[[str], str]) -> Int
         customer_strategy=Integration.CustomerStrategy.COLLECTIVE_PER_COUNTRY,
         document_type=Integration.DocumentType.INVOICE_POSTED,
         payment_journal_template="CASHRCPT",
-        payment_journal_batch="SHOPIFY",
+        payment_journal_batch=PAYMENT_JOURNAL_BATCH,
         payment_methods=PAYMENT_METHODS,
         shipment_method="PNORD",
         freight_account=FREIGHT_ACCOUNT,
         countries={code: group for code, (group, _customer, _currency) in COUNTRIES.items()},
         payout_accounts=payout_accounts,
     )
+    # Payouts are booked and posted at once, the transfer to the bank included, so an invoice turns Paid
+    # and the clearing account is back at zero within a payouts run (support sets these in the admin;
+    # the wizard does not ask).
+    payout_settings = {
+        "post_payment_journal": True,
+        "book_payout_transfer": True,
+        "payouts_interval_minutes": DEMO_INTERVAL_MINUTES,
+        "rounding_gl_account": ROUNDING_ACCOUNT,  # a charge a cent off its invoice (VAT rounded per line)
+    }
+    known = {f.name for f in Integration._meta.get_fields()}
+    Integration.objects.filter(pk=integration.pk).update(**{k: v for k, v in payout_settings.items() if k in known})
+    integration.refresh_from_db()
     # The wizard maps one default rate; the shop's named rates are added as support would in the admin.
     for shop_code, bc_code in SHIPPING_METHODS.items():
         ShippingMethodMapping.objects.update_or_create(

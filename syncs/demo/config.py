@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -29,6 +30,11 @@ ENTRA_CLIENT_SECRET = "demo-client-secret"
 STRIPE_SECRET_KEY = "sk_test_simulated_key_123"  # the Stripe simulator's account key
 # Flow schedules of the demo integration tick every minute (production default: 15 minutes).
 DEMO_INTERVAL_MINUTES = 1
+# The BC payment journal batch (and general journal batch) payouts are booked in.
+PAYMENT_JOURNAL_BATCH = "SHOPIFY"
+# The demo shop's Shopify Payments fee per card payment: 1.8 % + 1.80 SEK.
+PAYOUT_FEE_RATE = Decimal("0.018")
+PAYOUT_FIXED_FEE = Decimal("1.80")
 
 
 def free_port() -> int:

@@ -125,13 +125,14 @@ def endpoints_wait(
     return list(results.values())
 
 
-def worker_check(*, integration_id: int, children: Children, timeout_seconds: float) -> str:
-    """Hand the worker one orders run and wait for it to finish; returns the run's final status."""
+def worker_check(*, integration_id: int, children: Children, timeout_seconds: float, flow: str = "") -> str:
+    """Hand the worker one run of ``flow`` (default: orders) and wait for it to finish; returns the
+    run's final status."""
     from integrations.models import Flow
     from syncs.models import SyncRun
     from syncs.services.dispatch import flow_enqueue
 
-    run = flow_enqueue(integration_id=integration_id, flow=Flow.ORDERS, trigger=SyncRun.Trigger.MANUAL)
+    run = flow_enqueue(integration_id=integration_id, flow=flow or Flow.ORDERS, trigger=SyncRun.Trigger.MANUAL)
     deadline = time.monotonic() + timeout_seconds
     status = SyncRun.Status.QUEUED
     while time.monotonic() < deadline:

@@ -10,12 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from syncs.demo.config import (
     ENTRA_CLIENT_ID,
     ENTRA_CLIENT_SECRET,
+    PAYMENT_JOURNAL_BATCH,
+    PAYOUT_FEE_RATE,
+    PAYOUT_FIXED_FEE,
     SHOP_ACCESS_TOKEN,
     SHOP_DOMAIN,
     DemoConfig,
@@ -48,20 +52,61 @@ class DemoSimulators:
         numbers = (str(row.get("externalDocumentNumber") or "") for row in store.rows("salesInvoices"))
         return sum(1 for number in numbers if number.startswith("#"))
 
+    def invoice_status_in_bc(self, order_name: str) -> str:
+        """The status ("Open", "Paid", ...) of the sandbox invoice of a shop order; "" when there is none."""
+        store = self.bc.company("sandbox")
+        found = store.find("salesInvoices", externalDocumentNumber=order_name)
+        return str(found.get("status") or "") if found else ""
+
     # --- shop activity ---------------------------------------------------------------------------
-    def orders_trickle_start(self, *, every_seconds: float) -> None:
-        """A new paid order in the shop every few seconds, so synced invoices keep appearing."""
-        if every_seconds <= 0:
+    def payout_for_orders(self, order_ids: list[str]) -> dict | None:
+        """A paid Shopify Payments payout of the card payments of those orders the product can book.
+
+        Only orders paid with Shopify Payments in the shop's own currency (SEK): the payout is in SEK,
+        and the product books a charge only against an invoice in the payout's currency (PAY-002);
+        a real shop selling in EUR would need a Business Central set up to apply between currencies.
+        """
+        with self.shopify.store.lock:
+            orders = [self.shopify.store.orders.get(order_id) for order_id in order_ids]
+            currency = self.shopify.store.shop.get("currencyCode")
+            payable = [
+                order["id"]
+                for order in orders
+                if order is not None
+                and not order["test"]
+                and order["presentmentCurrencyCode"] == currency
+                and any(tx["gateway"] == "shopify_payments" for tx in order["transactions"])
+            ]
+        if not payable:
+            return None
+        return self.shopify.payout_create_for_orders(payable, fee_rate=PAYOUT_FEE_RATE, fixed_fee=PAYOUT_FIXED_FEE)
+
+    def shop_activity_start(self, *, order_every: float, payout_every: int, payout_delay: float) -> None:
+        """A new paid order in the shop every few seconds, so synced invoices keep appearing; every
+        ``payout_every`` orders a Shopify Payments payout of them, once each is ``payout_delay``
+        seconds old (the orders flow has booked its invoice by then, so the payout can be applied)."""
+        if order_every <= 0:
             return
 
         def loop() -> None:
-            while not self._stop.wait(every_seconds):
+            waiting: list[tuple[float, str]] = []  # (monotonic time created, order id) not yet paid out
+            while not self._stop.wait(order_every):
                 try:
-                    self.shopify.generate_orders(1, seed=int(dt.datetime.now(dt.UTC).timestamp()))
+                    order_ids = self.shopify.generate_orders(1, seed=int(dt.datetime.now(dt.UTC).timestamp()))
+                    waiting += [(time.monotonic(), order_id) for order_id in order_ids]
+                    if payout_every <= 0:
+                        continue
+                    ready = [order_id for created, order_id in waiting if time.monotonic() - created >= payout_delay]
+                    if len(ready) < payout_every:
+                        continue
+                    waiting = waiting[len(ready) :]
+                    payout = self.payout_for_orders(ready)
+                    if payout is not None:
+                        logger.info("Demo: Shopify Payments payout %s of %s orders", payout["id"], len(ready))
                 except Exception:  # a demo convenience must never take the demo down
-                    logger.exception("Could not add a demo order to the shop")
+                    logger.exception("Could not add a demo order or payout to the shop")
 
-        threading.Thread(target=loop, name="demo-orders", daemon=True).start()
+        threading.Thread(target=loop, name="demo-shop-activity", daemon=True).start()
 
 
 def simulators_start(config: DemoConfig) -> DemoSimulators:
@@ -84,6 +129,7 @@ def simulators_start(config: DemoConfig) -> DemoSimulators:
     )
     stripe = StripeSimulator()
     bc_items_for_shop_catalogue(bc)  # before serving: nobody else touches the store yet
+    bc_payout_journal_ensure(bc)
     sims = DemoSimulators(bc=bc, identity=identity, shopify=shopify, stripe=stripe)
     try:
         config.tls_dir.mkdir(parents=True, exist_ok=True)
@@ -130,4 +176,25 @@ def bc_items_for_shop_catalogue(bc, *, environment: str = "sandbox") -> int:
             },
         )
         created += 1
+    return created
+
+
+def bc_payout_journal_ensure(bc, *, environment: str = "sandbox", code: str = PAYMENT_JOURNAL_BATCH) -> bool:
+    """The general journal batch payout fees are booked in, named like the payment journal batch.
+
+    The BC seed has the customer payment journal (cash receipt) batch; an accountant adds the general
+    journal batch next to it (docs/accounting.md, "Payouts"). True when it was created.
+    """
+    from simulators.businesscentral.store import EMPTY_GUID
+
+    created = False
+    for company in bc.environments[environment].companies.values():
+        if company.find("journals", code=code) is not None:
+            continue
+        company.insert(
+            "journals",
+            {"code": code, "displayName": f"{code.title()} payouts", "templateDisplayName": "GENERAL",
+             "balancingAccountId": EMPTY_GUID, "_series": "GJNL-GEN"},
+        )  # fmt: skip
+        created = True
     return created

@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from integrations.models import Flow, Integration
 from syncs.errors.product_error import ProductError
@@ -161,10 +161,11 @@ def sync_run_execute(*, run_id: int) -> None:
         Integration.Status.NEEDS_REAUTH,
     )
     if held and run.trigger not in EXPLICIT_TRIGGERS:
-        message = (
-            f"Integration is {run.integration.get_status_display().lower()}; "
-            f"{run.get_trigger_display().lower()} runs wait until it runs again."
-        )
+        with translation.override("en"):  # the run log is support's record: one language
+            message = (
+                f"Integration is {run.integration.get_status_display().lower()}; "
+                f"{run.get_trigger_display().lower()} runs wait until it runs again."
+            )
         _run_fail(run=run, status=SyncRun.Status.SKIPPED, error_code="", message=message)
         return
 

@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from syncs.demo.config import (
     DEFAULT_PORTS,
+    DEMO_INTERVAL_MINUTES,
     DEMO_MARKER,
     MERCHANT_PASSWORD,
     MERCHANT_USERNAME,
@@ -37,6 +38,7 @@ from syncs.demo.config import (
 
 SCHEDULES_REFRESH_SECONDS = 30
 CHECK_TIMEOUT_SECONDS = 90
+CHECK_ORDER_SEED = 2  # generates a domestic (SEK) order paid with Shopify Payments
 
 
 def _interrupt(signum, frame):
@@ -61,6 +63,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--order-every", type=float, default=45.0, help="seconds between new shop orders (0 = none)"
+        )
+        parser.add_argument(
+            "--payout-every",
+            type=int,
+            default=4,
+            help="a Shopify Payments payout of every N new shop orders, paid out once booked (0 = none)",
         )
         parser.add_argument(
             "--check", action="store_true", help="start everything, verify each endpoint answers, print OK, exit"
@@ -95,7 +103,11 @@ class Command(BaseCommand):
 
     @staticmethod
     def _argv(config: DemoConfig, options: dict) -> list[str]:
-        argv = [f"--var-dir={config.var_dir}", f"--order-every={options['order_every']}"]
+        argv = [
+            f"--var-dir={config.var_dir}",
+            f"--order-every={options['order_every']}",
+            f"--payout-every={options['payout_every']}",
+        ]
         argv += [f"--{name.replace('_', '-')}={getattr(config, name)}" for name in DEFAULT_PORTS]
         argv += [f"--{flag.replace('_', '-')}" for flag in ("keep", "no_worker", "autopilot", "check") if options[flag]]
         return argv
@@ -136,7 +148,11 @@ class Command(BaseCommand):
             if options["check"]:
                 self._check(config, children, sims, seeded.integration_id, options)
                 return
-            sims.orders_trickle_start(every_seconds=options["order_every"])
+            sims.shop_activity_start(
+                order_every=options["order_every"],
+                payout_every=options["payout_every"],
+                payout_delay=DEMO_INTERVAL_MINUTES * 60,  # one orders run later the invoice is in BC
+            )
             endpoints_wait(config, children, timeout_seconds=CHECK_TIMEOUT_SECONDS)
             self._banner(config, options)
             self._supervise(children, schedules_sync)
@@ -159,8 +175,10 @@ class Command(BaseCommand):
             names = ", ".join(endpoint.name for endpoint, _ in failed)
             raise CommandError(f"Demo check failed: {names} did not answer as expected.")
         if not options["no_worker"]:
+            order_ids = []
             if options["autopilot"]:
-                sims.shopify.generate_orders(1, seed=1)  # one order after go-live: the worker must book it
+                # One order after go-live, paid with Shopify Payments in SEK: the worker must book it.
+                order_ids = sims.shopify.generate_orders(1, seed=CHECK_ORDER_SEED)
             status = worker_check(
                 integration_id=integration_id, children=children, timeout_seconds=CHECK_TIMEOUT_SECONDS
             )
@@ -172,8 +190,41 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {'BC invoices from shop orders':<28} {invoices}")
                 if not invoices:
                     raise CommandError("Demo check failed: the live integration booked no invoice in BC.")
+                self._check_payout(children, sims, integration_id, order_ids)
         self._banner(config, options)
         self.stdout.write(self.style.SUCCESS("OK"))
+
+    def _check_payout(self, children, sims, integration_id: int, order_ids: list[str]) -> None:
+        """A payout of the checked order, one payouts run: it must be booked and the invoice Paid."""
+        from integrations.models import Flow
+        from syncs.demo.processes import worker_check
+        from syncs.models import Payout
+
+        payout = sims.payout_for_orders(order_ids)
+        if payout is None:
+            raise CommandError("Demo check failed: the checked order has no Shopify Payments charge to pay out.")
+        status = worker_check(
+            integration_id=integration_id,
+            children=children,
+            timeout_seconds=CHECK_TIMEOUT_SECONDS,
+            flow=Flow.PAYOUTS,
+        )
+        self.stdout.write(f"  {'worker (one payouts run)':<28} {status}")
+        staged = Payout.objects.filter(integration_id=integration_id, provider_payout_id=payout["id"])
+        booked = staged.filter(booking_state__in=[Payout.BookingState.BOOKED, Payout.BookingState.POSTED]).first()
+        order_name = sims.shopify.store.orders[order_ids[0]]["name"]
+        invoice_status = sims.invoice_status_in_bc(order_name)
+        reconciled = int(booked is not None and invoice_status == "Paid")
+        self.stdout.write(f"  {'BC payout reconciled':<28} {reconciled}")
+        if not reconciled:
+            found = staged.first()
+            state = (
+                f"{found.booking_state} {found.last_error_code} {found.last_error_message}" if found else "not staged"
+            )
+            raise CommandError(
+                f"Demo check failed: payout {payout['id']} is {state.strip()}; the invoice of {order_name} is "
+                f"{invoice_status or 'missing'} in BC."
+            )
 
     def _supervise(self, children, schedules_sync) -> None:
         # New integrations (and changed settings) get their schedules without a restart.
@@ -215,4 +266,9 @@ class Command(BaseCommand):
         if options["order_every"] > 0 and not options["check"]:
             every = options["order_every"]
             lines.append(f"  The shop gets a new order every {every:g} s; schedules tick every minute.")
+            if options["payout_every"] > 0:
+                lines.append(
+                    f"  Every {options['payout_every']} orders Shopify Payments pays out their card payments (SEK);"
+                    " the Payouts page shows them reconciled."
+                )
         self.stdout.write("\n".join(lines) + "\n")
