@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from syncs.demo.config import (
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 # The Shopify simulator's catalogue (SKUs and GTINs, see its seed); the demo creates them as BC
 # items so "SKU is the BC item number" matches without setup.
 SHOP_CATALOGUE_TAX_GROUP = "STANDARD"
+ACTIVITY_TICK_SECONDS = 5.0
 
 
 @dataclass
@@ -58,13 +60,20 @@ class DemoSimulators:
         found = store.find("salesInvoices", externalDocumentNumber=order_name)
         return str(found.get("status") or "") if found else ""
 
+    def gl_balance_in_bc(self, account_number: str) -> Decimal:
+        """Debit minus credit of a sandbox G/L account (a clearing account is 0 once payouts are booked)."""
+        store = self.bc.company("sandbox")
+        entries = store.filter("generalLedgerEntries", accountNumber=account_number)
+        return sum((Decimal(str(e["debitAmount"])) - Decimal(str(e["creditAmount"])) for e in entries), Decimal(0))
+
     # --- shop activity ---------------------------------------------------------------------------
     def payout_for_orders(self, order_ids: list[str]) -> dict | None:
         """A paid Shopify Payments payout of the card payments of those orders the product can book.
 
-        Only orders paid with Shopify Payments in the shop's own currency (SEK): the payout is in SEK,
-        and the product books a charge only against an invoice in the payout's currency (PAY-002);
-        a real shop selling in EUR would need a Business Central set up to apply between currencies.
+        Only orders paid with Shopify Payments in the shop's own currency (SEK), so every charge closes
+        its invoice exactly: the payout is in SEK, and an order paid in EUR has either a EUR invoice
+        (PAY-002: no application between currencies) or a SEK invoice converted by BC, cents away from
+        Shopify's conversion, which would leave the invoice open.
         """
         with self.shopify.store.lock:
             orders = [self.shopify.store.orders.get(order_id) for order_id in order_ids]
@@ -90,13 +99,18 @@ class DemoSimulators:
 
         def loop() -> None:
             waiting: list[tuple[float, str]] = []  # (monotonic time created, order id) not yet paid out
-            while not self._stop.wait(order_every):
+            next_order = time.monotonic() + order_every
+            # Wake often enough that a payout follows as soon as its last order is old enough.
+            while not self._stop.wait(min(order_every, ACTIVITY_TICK_SECONDS)):
                 try:
-                    order_ids = self.shopify.generate_orders(1, seed=int(dt.datetime.now(dt.UTC).timestamp()))
-                    waiting += [(time.monotonic(), order_id) for order_id in order_ids]
+                    now = time.monotonic()
+                    if now >= next_order:
+                        next_order = now + order_every
+                        order_ids = self.shopify.generate_orders(1, seed=int(dt.datetime.now(dt.UTC).timestamp()))
+                        waiting += [(now, order_id) for order_id in order_ids]
                     if payout_every <= 0:
                         continue
-                    ready = [order_id for created, order_id in waiting if time.monotonic() - created >= payout_delay]
+                    ready = [order_id for created, order_id in waiting if now - created >= payout_delay]
                     if len(ready) < payout_every:
                         continue
                     waiting = waiting[len(ready) :]

@@ -6,15 +6,21 @@ import os
 import sqlite3
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from simulators.businesscentral import BusinessCentralSimulator
+from simulators.businesscentral.html_page import render
 from syncs.demo.config import (
     MERCHANT_PASSWORD,
     MERCHANT_USERNAME,
+    PAYMENT_JOURNAL_BATCH,
+    PAYOUT_FEE_RATE,
+    PAYOUT_FIXED_FEE,
     SHOP_ACCESS_TOKEN,
     SHOP_DOMAIN,
     STRIPE_SECRET_KEY,
@@ -23,6 +29,7 @@ from syncs.demo.config import (
     DemoConfig,
     demo_environment,
 )
+from syncs.demo.sims import DemoSimulators, bc_payout_journal_ensure
 
 PORT_OPTIONS = ["--port=0", "--bc-port=0", "--identity-port=0", "--shopify-port=0", "--stripe-port=0"]
 
@@ -41,7 +48,7 @@ def run_demo(var_dir: Path, *options: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-def test_demo_check_starts_everything_goes_live_and_books_an_invoice(tmp_path):
+def test_demo_check_starts_everything_goes_live_and_books_an_invoice_and_a_payout(tmp_path):
     result = run_demo(tmp_path, "--check", "--autopilot")
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -52,6 +59,8 @@ def test_demo_check_starts_everything_goes_live_and_books_an_invoice(tmp_path):
     for wizard_value in (SHOP_DOMAIN, SHOP_ACCESS_TOKEN, STRIPE_SECRET_KEY, "admin@contoso.example"):
         assert wizard_value in out
     assert "BC invoices from shop orders 1" in " ".join(out.split())
+    # A Shopify Payments payout of that order was booked and posted: invoice Paid, clearing account at 0.
+    assert "BC payout reconciled 1" in " ".join(out.split())
     # The demo wrote its own database and key under the var dir, never the project's.
     with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
         assert db.execute("select status, allow_writes from integrations_integration").fetchall() == [("live", 1)]
@@ -103,3 +112,44 @@ def test_demo_environment_keeps_one_key_across_starts(tmp_path):
     assert first["FIELD_ENCRYPTION_KEYS"] == second["FIELD_ENCRYPTION_KEYS"]
     assert first["DATABASE_URL"] == f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     assert first["ENTRA_AUTHORITY_HOST"].startswith("https://localhost:")
+
+
+def test_demo_payouts_are_served_like_shopify_payments_payouts(shopify_server, shopify_client):
+    sims = DemoSimulators(bc=None, identity=None, shopify=shopify_server.sim, stripe=None)
+    order_ids = shopify_server.sim.generate_orders(6, seed=7)
+    orders = [shopify_server.sim.store.orders[order_id] for order_id in order_ids]
+    # Only Shopify Payments orders in SEK: a charge of a EUR invoice could not be applied (PAY-002).
+    payable = {
+        order["name"]: Decimal(order["totalPriceSet"]["shopMoney"]["amount"])
+        for order in orders
+        if order["presentmentCurrencyCode"] == "SEK"
+        and any(tx["gateway"] == "shopify_payments" for tx in order["transactions"])
+    }
+    assert payable, "the seed should give at least one payable order"
+
+    created = sims.payout_for_orders(order_ids)
+
+    today = shopify_server.sim.clock.now().date()
+    [payout] = [p for p in shopify_client.payouts_iter(since=today) if p.id == created["id"]]
+    assert payout.status == "PAID"
+    transactions = shopify_client.payout_balance_transactions(payout.id)
+    assert {bt.order_name: bt.amount.amount for bt in transactions} == payable
+    assert {bt.type for bt in transactions} == {"CHARGE"}
+    for bt in transactions:
+        assert bt.fee.amount == (bt.amount.amount * PAYOUT_FEE_RATE + PAYOUT_FIXED_FEE).quantize(Decimal("0.01"))
+    assert payout.net.amount == sum(bt.net.amount for bt in transactions)
+    assert sims.payout_for_orders(order_ids) is None  # paid out once
+
+
+def test_bc_page_shows_invoices_journals_and_clearing_accounts():
+    bc = BusinessCentralSimulator(accepted_tokens={})
+    assert bc_payout_journal_ensure(bc) is True
+    assert bc_payout_journal_ensure(bc) is False  # idempotent
+    assert bc.company("sandbox").find("journals", code=PAYMENT_JOURNAL_BATCH) is not None
+
+    status, page = render(bc, f"/_sim/sandbox/{bc.company_id()}")
+
+    assert status == 200 and "<script" not in page
+    for heading in ("Sales invoices", "Payment journal lines", "Posted payment journal lines", "Clearing accounts"):
+        assert heading in page
+    assert "1581" in page and "Clearing Shopify Payments" in page

@@ -195,8 +195,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("OK"))
 
     def _check_payout(self, children, sims, integration_id: int, order_ids: list[str]) -> None:
-        """A payout of the checked order, one payouts run: it must be booked and the invoice Paid."""
-        from integrations.models import Flow
+        """A payout of the checked order and one payouts run: the payout must be booked, the invoice
+        Paid and the clearing account back at zero."""
+        from integrations.models import Flow, PaymentProviderConnection
+        from syncs.demo.autopilot import PAYOUT_ACCOUNTS
         from syncs.demo.processes import worker_check
         from syncs.models import Payout
 
@@ -214,7 +216,8 @@ class Command(BaseCommand):
         booked = staged.filter(booking_state__in=[Payout.BookingState.BOOKED, Payout.BookingState.POSTED]).first()
         order_name = sims.shopify.store.orders[order_ids[0]]["name"]
         invoice_status = sims.invoice_status_in_bc(order_name)
-        reconciled = int(booked is not None and invoice_status == "Paid")
+        clearing = sims.gl_balance_in_bc(PAYOUT_ACCOUNTS[PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS][0])
+        reconciled = int(booked is not None and invoice_status == "Paid" and clearing == 0)
         self.stdout.write(f"  {'BC payout reconciled':<28} {reconciled}")
         if not reconciled:
             found = staged.first()
@@ -223,7 +226,7 @@ class Command(BaseCommand):
             )
             raise CommandError(
                 f"Demo check failed: payout {payout['id']} is {state.strip()}; the invoice of {order_name} is "
-                f"{invoice_status or 'missing'} in BC."
+                f"{invoice_status or 'missing'} in BC; its clearing account holds {clearing}."
             )
 
     def _supervise(self, children, schedules_sync) -> None:
