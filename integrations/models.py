@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -146,7 +148,16 @@ class Integration(TimeStampedModel):
         blank=True,
         help_text=_(
             "Payouts: G/L account for the rounding difference when a charge differs from its invoice by no more "
-            "than the currency's rounding (BC adds VAT per line). Needed only when such a difference occurs."
+            "than the rounding tolerance (BC adds VAT per line). Needed only when such a difference occurs."
+        ),
+    )
+    payment_rounding_tolerance = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("0.05"),
+        help_text=_(
+            "Payouts: the largest difference between a charge and its invoice's open amount that is booked to the "
+            "rounding account (the invoice is closed); a larger difference is applied as is and leaves it open."
         ),
     )
     book_payout_transfer = models.BooleanField(default=False)

@@ -155,9 +155,7 @@ def _auth_failure_record(*, connection_id: int, error: entra_exc.EntraError) -> 
     # still hears about the sign-in once. Only the transition e-mails, never every attempt.
     changed = (
         Integration.objects.filter(pk=connection.integration_id)
-        .exclude(
-            status__in=(Integration.Status.NEEDS_REAUTH, Integration.Status.DISABLED, Integration.Status.PAUSED)
-        )
+        .exclude(status__in=(Integration.Status.NEEDS_REAUTH, Integration.Status.DISABLED, Integration.Status.PAUSED))
         .update(status=Integration.Status.NEEDS_REAUTH, updated_at=timezone.now())
     )
     paused_and_new = connection.integration.status == Integration.Status.PAUSED and previous_code != error.code

@@ -222,7 +222,8 @@ def shop_connect(*, integration: Integration, shop_domain: str, access_token: st
     if not SHOP_DOMAIN.match(domain):
         raise OnboardingError(_("Enter the shop's myshopify.com domain, for example my-shop.myshopify.com."))
     try:
-        shop = ShopifyClient(shop_domain=domain, access_token=access_token).shop_get()
+        client = ShopifyClient(shop_domain=domain, access_token=access_token)
+        shop = client.shop_get()
     except ShopifyAuthError:
         raise OnboardingError(
             _("Shopify refused the access token. Copy the Admin API access token of your custom app again.")
@@ -239,7 +240,25 @@ def shop_connect(*, integration: Integration, shop_domain: str, access_token: st
             "last_error": "",
         },
     )
+    _shopify_payments_connect(integration=integration, client=client)
     return connection
+
+
+def _shopify_payments_connect(*, integration: Integration, client: ShopifyClient) -> None:
+    """Shopify Payments comes with the shop: no key of its own, payouts are read through the shop."""
+    account = client.shopify_payments_account()
+    if account is None or not account.activated:
+        return
+    PaymentProviderConnection.objects.update_or_create(
+        integration=integration,
+        provider=PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS,
+        defaults={
+            "account_id": account.id,
+            "currencies": [account.default_currency],
+            "verified_at": timezone.now(),
+            "last_error": "",
+        },
+    )
 
 
 def stripe_connect(*, integration: Integration, api_key: str) -> PaymentProviderConnection:

@@ -169,12 +169,16 @@ def build(store, sim) -> GraphQLSchema:
     query["products"].resolve = root_list("products", lambda: store.products.values(), PRODUCT_FIELDS)
     query["location"].resolve = by_id(lambda: store.locations)
     query["locations"].resolve = root_list("locations", lambda: store.locations.values(), {})
-    query["shopifyPaymentsAccount"].resolve = lambda _s, _i: {
-        "__typename": "ShopifyPaymentsAccount",
-        "id": "gid://shopify/ShopifyPaymentsAccount/1",
-        "activated": True,
-        "defaultCurrency": store.shop.get("currencyCode", "SEK"),
-    }
+    query["shopifyPaymentsAccount"].resolve = lambda _s, _i: (
+        {
+            "__typename": "ShopifyPaymentsAccount",
+            "id": "gid://shopify/ShopifyPaymentsAccount/1",
+            "activated": True,
+            "defaultCurrency": store.shop.get("currencyCode", "SEK"),
+        }
+        if getattr(store, "shopify_payments_enabled", True)
+        else None  # a shop that takes payments elsewhere has no account
+    )
     account = schema.type_map["ShopifyPaymentsAccount"].fields
     account["payouts"].resolve = root_list("payouts", lambda: store.payouts.values(), PAYOUT_FIELDS)
     account["balanceTransactions"].resolve = root_list(

@@ -136,7 +136,9 @@ def payout_match(*, payout: Payout, bc_client, lcy: str) -> MatchResult:
                     "PAY-002", payout_currency=row.currency, invoice=invoice.number, invoice_currency=invoice.currency
                 ),
             )
-        elif (rounding := _rounding(row, invoice)) and not payout.integration.rounding_gl_account:
+        elif (rounding := _rounding(row, invoice, payout.integration.payment_rounding_tolerance)) and (
+            not payout.integration.rounding_gl_account
+        ):
             _fail(
                 row,
                 ProductError(
@@ -164,13 +166,14 @@ def payout_match(*, payout: Payout, bc_client, lcy: str) -> MatchResult:
     return result
 
 
-def _rounding(row: PayoutTransaction, invoice: InvoiceRef) -> Decimal:
-    """charge - open amount, when the two differ by no more than the currency's rounding (BC adds VAT
-    per net line, so its total can be a cent off the shop's); otherwise 0: the charge is applied as is."""
+def _rounding(row: PayoutTransaction, invoice: InvoiceRef, tolerance: Decimal | None = None) -> Decimal:
+    """charge - open amount, when the two differ by no more than the rounding tolerance (BC adds VAT
+    per net line and converts currencies per line, so its total can be a few cents off the shop's);
+    otherwise 0: the charge is applied as is. The tolerance is never below the currency's rounding."""
     if row.mapped_type != MappedType.CHARGE or invoice.remaining is None or invoice.status != "Open":
         return Decimal("0")
     difference = row.amount - invoice.remaining
-    if abs(difference) <= currency_precision(row.currency):
+    if abs(difference) <= max(currency_precision(row.currency), tolerance or Decimal("0")):
         return difference
     return Decimal("0")
 

@@ -93,6 +93,28 @@ class TestConnectStep:
         page = merchant_client.get(url("wizard_connect", integration)).content.decode()
         assert f"Connected: {SHOP_DOMAIN}" in page and ACCESS_TOKEN not in page
 
+    def test_shopify_payments_comes_with_the_shop(self, merchant_client, integration, shop):
+        merchant_client.post(
+            url("shop_connect", integration), {"shop_domain": SHOP_DOMAIN, "access_token": ACCESS_TOKEN}
+        )
+
+        provider = PaymentProviderConnection.objects.get(
+            integration=integration, provider=PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS
+        )
+        assert provider.verified_at and provider.currencies == ["SEK"] and not provider.api_key
+
+    def test_a_shop_without_shopify_payments_gets_no_provider(self, merchant_client, integration, shop):
+        shop.sim.store.shopify_payments_enabled = False
+        try:
+            merchant_client.post(
+                url("shop_connect", integration), {"shop_domain": SHOP_DOMAIN, "access_token": ACCESS_TOKEN}
+            )
+        finally:
+            shop.sim.store.shopify_payments_enabled = True
+
+        assert ShopConnection.objects.filter(integration=integration).exists()
+        assert not PaymentProviderConnection.objects.filter(integration=integration).exists()
+
     def test_wrong_shop_token_is_explained(self, merchant_client, integration, shop):
         response = merchant_client.post(
             url("shop_connect", integration), {"shop_domain": SHOP_DOMAIN, "access_token": "shpat_wrong"}

@@ -71,3 +71,35 @@ def test_without_a_rounding_account_the_charge_stops_with_a_clear_code(one_cent)
     assert "626.98" in row.error_message and "626.97" in row.error_message
     assert client.get_record(entities.SALES_INVOICES, invoice.id).status == "Open"  # nothing applied wrongly
     assert Payout.objects.get().last_error_code == "PAY-009"
+
+
+@pytest.mark.parametrize(
+    ("invoice_amount", "tolerance", "status", "remaining", "rounding"),
+    [
+        # 3 öre from per-line currency conversion, either way: the invoice is closed exactly.
+        (Decimal("626.95"), Decimal("0.05"), "Paid", Decimal("0"), Decimal("0.03")),
+        (Decimal("627.01"), Decimal("0.05"), "Paid", Decimal("0"), Decimal("-0.03")),
+        # 10 öre short: a real difference, left open for a person to look at ...
+        (Decimal("627.08"), Decimal("0.05"), "Open", Decimal("0.10"), Decimal("0")),
+        # ... unless the merchant allows that much.
+        (Decimal("627.08"), Decimal("0.10"), "Paid", Decimal("0"), Decimal("-0.10")),
+    ],
+)
+def test_the_rounding_tolerance_decides_what_is_closed(
+    integration, bc_client, invoice_amount, tolerance, status, remaining, rounding
+):
+    invoices = invoices_create(bc_client, {"#1004": invoice_amount}, tax_code="ZERO")
+    order_links_create(integration, invoices)
+    integration.post_payment_journal = True
+    integration.rounding_gl_account = ROUNDING_ACCOUNT
+    integration.payment_rounding_tolerance = tolerance
+    integration.save()
+
+    payouts_sync(integration=integration, provider=_provider(), bc_client=bc_client, since=None)
+
+    invoice = bc_client.get_record(entities.SALES_INVOICES, invoices["#1004"].id)
+    entries = bc_client.list_records(
+        entities.GENERAL_LEDGER_ENTRIES, filter=odata.eq("accountNumber", ROUNDING_ACCOUNT)
+    )
+    booked_rounding = sum((e.credit_amount - e.debit_amount for e in entries), Decimal("0"))
+    assert (invoice.status, invoice.remaining_amount, booked_rounding) == (status, remaining, rounding)

@@ -163,6 +163,20 @@ class ShopifyClient:
 
     # --- shop, orders, customers ------------------------------------------------------------------
 
+    def shopify_payments_account(self) -> t.ShopifyPaymentsAccount | None:
+        """The shop's Shopify Payments account; None when it has none or the token may not read it."""
+        try:
+            account = self.execute(queries.SHOPIFY_PAYMENTS_ACCOUNT).get("shopifyPaymentsAccount")
+        except ShopifyAuthError:
+            raise
+        except ShopifyError:
+            return None  # e.g. ACCESS_DENIED without the read_shopify_payments scope
+        if not account:
+            return None
+        return t.ShopifyPaymentsAccount(
+            id=account["id"], activated=bool(account.get("activated")), default_currency=account["defaultCurrency"]
+        )
+
     def shop_get(self) -> t.Shop:
         shop = self.execute(queries.SHOP)["shop"]
         return t.Shop(

@@ -78,6 +78,10 @@ totalDiscountsSet {{ {MONEY_BAG} }}
 
 SHOP = "query Shop { shop { name email myshopifyDomain currencyCode ianaTimezone enabledPresentmentCurrencies } }"
 
+# Separate from SHOP: without the read_shopify_payments scope this field is refused, and that must
+# not fail the shop check.
+SHOPIFY_PAYMENTS_ACCOUNT = "query PaymentsAccount { shopifyPaymentsAccount { id activated defaultCurrency } }"
+
 ORDERS_PAGE = f"""
 query OrdersPage($first: Int!, $after: String, $query: String) {{
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {{

@@ -37,6 +37,13 @@ class Shop:
 
 
 @dataclass(frozen=True, slots=True)
+class ShopifyPaymentsAccount:
+    id: str
+    activated: bool
+    default_currency: str
+
+
+@dataclass(frozen=True, slots=True)
 class Address:
     first_name: str = ""
     last_name: str = ""
