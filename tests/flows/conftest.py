@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import requests
 
-from integrations.connectors.businesscentral import RetryPolicy, client_for_connection
 from integrations.models import Integration, ShippingMethodMapping
 from simulators.businesscentral.app import FIXED_TENANT_ID, BusinessCentralSimulator
-from simulators.inprocess import WSGIAdapter
 from tests.factories import (
     BusinessCentralConnectionFactory,
     CountryMappingFactory,
@@ -16,6 +13,7 @@ from tests.factories import (
     ShippingMethodMappingFactory,
     ShopConnectionFactory,
 )
+from tests.fixtures.bc import bc_inprocess_client
 
 BC_ROOT = "http://bc.flows.test"
 
@@ -27,16 +25,7 @@ def sim_bc() -> BusinessCentralSimulator:
 
 @pytest.fixture
 def bc_client(sim_bc, bc_integration):
-    session = requests.Session()
-    session.trust_env = False
-    session.mount(BC_ROOT, WSGIAdapter(sim_bc))
-    return client_for_connection(
-        bc_integration.bc_connection,
-        token_provider=lambda: "test-token",
-        session=session,
-        sleep=lambda _seconds: None,
-        retry_policy=RetryPolicy(),
-    )
+    return bc_inprocess_client(sim_bc, bc_integration.bc_connection, api_root=BC_ROOT)
 
 
 @pytest.fixture

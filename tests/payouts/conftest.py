@@ -6,13 +6,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-import requests
 
-from integrations.connectors.businesscentral import RetryPolicy, client_for_connection, entities
+from integrations.connectors.businesscentral import entities
 from integrations.connectors.businesscentral.payloads import NewSalesInvoice, NewSalesLine
 from integrations.models import Integration, PaymentProviderConnection
 from simulators.businesscentral.app import FIXED_TENANT_ID, BusinessCentralSimulator
-from simulators.inprocess import WSGIAdapter
 from syncs.models import EntityType, RecordLink
 from syncs.payouts.providers.base import PayoutProvider, ProviderPayout, ProviderTransaction
 from tests.factories import (
@@ -21,6 +19,7 @@ from tests.factories import (
     PayoutAccountMappingFactory,
     RecordLinkFactory,
 )
+from tests.fixtures.bc import bc_inprocess_client
 
 BC_ROOT = "http://bc.payouts.test"
 STRIPE_CLEARING = "1580"
@@ -72,16 +71,7 @@ def integration(db, sim_bc) -> Integration:
 
 
 def bc_client_for(sim_bc, integration):
-    session = requests.Session()
-    session.trust_env = False
-    session.mount(BC_ROOT, WSGIAdapter(sim_bc))
-    return client_for_connection(
-        integration.bc_connection,
-        token_provider=lambda: "test-token",
-        session=session,
-        sleep=lambda _seconds: None,
-        retry_policy=RetryPolicy(),
-    )
+    return bc_inprocess_client(sim_bc, integration.bc_connection, api_root=BC_ROOT)
 
 
 @pytest.fixture

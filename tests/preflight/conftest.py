@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import pytest
-import requests
 from django.utils import timezone, translation
 
-from integrations.connectors.businesscentral import RetryPolicy, client_for_connection
 from integrations.models import Integration, PaymentProviderConnection
 from simulators.businesscentral.app import FIXED_TENANT_ID, BusinessCentralSimulator
-from simulators.inprocess import WSGIAdapter
 from syncs.models import EntityType, SourceSystem
 from tests.factories import (
     BusinessCentralConnectionFactory,
@@ -26,6 +23,7 @@ from tests.factories import (
     TenantMembershipFactory,
     UserFactory,
 )
+from tests.fixtures.bc import bc_inprocess_client
 
 BC_ROOT = "http://bc.preflight.test"
 COMPANY = "CRONUS Sverige AB"
@@ -109,16 +107,7 @@ def integration(db, sim, owner) -> Integration:
 
 
 def make_client(sim, integration):
-    session = requests.Session()
-    session.trust_env = False
-    session.mount(BC_ROOT, WSGIAdapter(sim))
-    return client_for_connection(
-        integration.bc_connection,
-        token_provider=lambda: "test-token",
-        session=session,
-        sleep=lambda _seconds: None,
-        retry_policy=RetryPolicy(),
-    )
+    return bc_inprocess_client(sim, integration.bc_connection, api_root=BC_ROOT)
 
 
 @pytest.fixture
