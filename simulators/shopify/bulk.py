@@ -3,13 +3,27 @@ over the whole store and written as JSONL that the simulator serves at ``/bulk/<
 
 JSONL follows Shopify: one line per node of the top-level connection; the nodes of a nested
 connection get their own lines with ``__parentId``, right after their parent.
+
+Shopify's restrictions on the query are enforced (``INVALID``): at most five connections, nested
+at most two deep, and no connection inside a list field (e.g. ``Order.refunds { refundLineItems }``).
 """
 
 from __future__ import annotations
 
 import json
 
-from graphql import GraphQLError, OperationType, execute_sync, parse, validate
+from graphql import (
+    FieldNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationType,
+    execute_sync,
+    get_named_type,
+    get_nullable_type,
+    is_list_type,
+    parse,
+    validate,
+)
 
 from simulators.shopify.clock import iso
 
@@ -29,6 +43,9 @@ def submit(store, sim, query: str, base_url: str) -> tuple[dict | None, list[dic
         return None, [
             {"field": ["query"], "message": "Bulk queries must contain exactly one query.", "code": "INVALID"}
         ]
+    problem = _restriction(sim.schema, operations[0])
+    if problem:
+        return None, [{"field": ["query"], "message": f"Invalid bulk query: {problem}", "code": "INVALID"}]
     running = [op for op in store.bulk_operations.values() if op["status"] in ("CREATED", "RUNNING")]
     if running:
         message = f"A bulk query operation for this app and shop is already in progress: {running[0]['id']}."
@@ -54,6 +71,51 @@ def submit(store, sim, query: str, base_url: str) -> tuple[dict | None, list[dic
     }
     store.bulk_operations[op_id] = operation
     return operation, []
+
+
+MAX_CONNECTIONS = 5
+MAX_CONNECTION_DEPTH = 2
+
+
+def _restriction(schema, operation) -> str:
+    """Shopify's limits on a bulk query's shape; an empty string when the query respects them."""
+    connections: list[str] = []
+    problems: list[str] = []
+
+    def walk(selection_set, parent_type, depth: int, in_list: bool) -> None:
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                walk(
+                    selection.selection_set,
+                    schema.get_type(condition.name.value) if condition else parent_type,
+                    depth,
+                    in_list,
+                )
+                continue
+            if not isinstance(selection, FieldNode) or not hasattr(parent_type, "fields"):
+                continue
+            field = parent_type.fields.get(selection.name.value)
+            if field is None:
+                continue
+            named = get_named_type(field.type)
+            if named.name.endswith("Connection"):
+                connections.append(selection.name.value)
+                if in_list:
+                    problems.append(f"the connection {selection.name.value} is inside a list field")
+                if depth + 1 > MAX_CONNECTION_DEPTH:
+                    problems.append(f"the connection {selection.name.value} is nested more than two levels deep")
+                walk(selection.selection_set, named, depth + 1, False)
+            else:
+                # A connection's own ``edges`` / ``nodes`` lists do not count as list fields.
+                plain_list = is_list_type(get_nullable_type(field.type)) and not parent_type.name.endswith("Connection")
+                listed = in_list or plain_list
+                walk(selection.selection_set, named, depth, listed)
+
+    walk(operation.selection_set, schema.query_type, 0, False)
+    if len(connections) > MAX_CONNECTIONS:
+        problems.append(f"it has {len(connections)} connections (at most {MAX_CONNECTIONS})")
+    return "; ".join(problems)
 
 
 def current(store, sim, info):

@@ -73,12 +73,25 @@ class FakeShop:
     def __init__(self, orders=()):
         self.orders = {order.name: order for order in orders}
         self.calls: list[tuple] = []
+        self.count: int | None = None  # what orders_count answers
 
     def orders_iter(self, *, updated_since=None, created_since=None, query=None):
         self.calls.append(("orders_iter", updated_since, created_since, query))
         for order in self.orders.values():
             if updated_since and order.updated_at < updated_since:
                 continue
+            if created_since and order.created_at < created_since:
+                continue
+            yield order
+
+    def orders_count(self, query=None, *, created_since=None, limit=None):
+        """None, as a shop that cannot count: a date-range backfill then reads in bulk."""
+        self.calls.append(("orders_count", query, created_since, limit))
+        return self.count
+
+    def bulk_orders(self, query=None, *, created_since=None, **_polling):
+        self.calls.append(("bulk_orders", query, created_since))
+        for order in self.orders.values():
             if created_since and order.created_at < created_since:
                 continue
             yield order

@@ -2,7 +2,8 @@
 
 Shopify writes each object of a nested connection as its own line with ``__parentId`` right after
 its parent, so one parent and its children are contiguous: records are yielded as soon as the next
-top-level line starts, and a 100,000-order backfill never sits in memory at once.
+top-level line starts, and a 100,000-order backfill never sits in memory at once. A child line is
+placed by its ``__typename`` (the bulk query selects it on every nested connection's nodes).
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from integrations.connectors.shopify.exceptions import ShopifyError
 CHILD_CONNECTIONS = {
     "LineItem": "lineItems",
     "ShippingLine": "shippingLines",
+    "DiscountCodeApplication": "discountApplications",
+    "AutomaticDiscountApplication": "discountApplications",
+    "ManualDiscountApplication": "discountApplications",
+    "ScriptDiscountApplication": "discountApplications",
     "ProductVariant": "variants",
 }
 
@@ -32,7 +37,8 @@ def reassemble(lines: Iterable[bytes | str]) -> Iterator[dict]:
                 yield current
             current = obj
             continue
-        key = CHILD_CONNECTIONS.get(obj.pop("__typename", ""))
+        # ``__typename`` stays on the record: a discount application's kind is its type name.
+        key = CHILD_CONNECTIONS.get(obj.get("__typename", ""))
         if current is None or key is None or parent_id != current.get("id"):
             raise ShopifyError("Bulk operation result has a child line the connector cannot place.")
         current.setdefault(key, []).append(obj)

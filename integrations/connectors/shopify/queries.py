@@ -29,51 +29,63 @@ id kind status gateway test createdAt parentTransaction {{ id }}
 amountSet {{ {MONEY_BAG} }}
 """
 
-# How many nested rows one order page asks for. An order with more line items is completed with
-# ORDER_LINE_ITEMS_PAGE; the other nested lists are far below these limits in practice.
-LINE_ITEMS_FIRST = 10
-ORDER_FIELDS = f"""
+SHIPPING_LINE_FIELDS = f"""
+id title code originalPriceSet {{ {MONEY_BAG} }} discountedPriceSet {{ {MONEY_BAG} }}
+{TAX_LINES} {DISCOUNT_ALLOCATIONS}
+"""
+
+DISCOUNT_APPLICATION_FIELDS = """
+__typename index allocationMethod targetType
+value { __typename ... on MoneyV2 { amount currencyCode } ... on PricingPercentageValue { percentage } }
+... on DiscountCodeApplication { code }
+... on AutomaticDiscountApplication { title }
+... on ManualDiscountApplication { title }
+"""
+
+# A refund's own connections. Shared by the paged order query and the bulk path's refund reads, so
+# both produce the same records.
+REFUND_FIELDS = f"""
+id createdAt note
+totalRefundedSet {{ {MONEY_BAG} }}
+refundLineItems(first: 5) {{
+  edges {{ node {{ quantity restockType lineItem {{ id sku }}
+    subtotalSet {{ {MONEY_BAG} }} totalTaxSet {{ {MONEY_BAG} }} }} }}
+}}
+refundShippingLines(first: 2) {{
+  edges {{ node {{ shippingLine {{ id }} subtotalAmountSet {{ {MONEY_BAG} }} taxAmountSet {{ {MONEY_BAG} }} }} }}
+}}
+transactions(first: 3) {{ edges {{ node {{ {TRANSACTION_FIELDS} }} }} }}
+"""
+REFUNDS_FIRST = 5
+
+# The order's own fields: everything but its connections and refunds.
+ORDER_SCALARS = f"""
 id name createdAt updatedAt cancelledAt test displayFinancialStatus displayFulfillmentStatus
 currencyCode presentmentCurrencyCode email phone tags note taxesIncluded
 customer {{ {CUSTOMER_FIELDS} }}
 billingAddress {{ {ADDRESS} }}
 shippingAddress {{ {ADDRESS} }}
-lineItems(first: {LINE_ITEMS_FIRST}) {{
-  pageInfo {{ hasNextPage endCursor }}
-  edges {{ node {{ {LINE_ITEM_FIELDS} }} }}
-}}
-shippingLines(first: 3) {{
-  edges {{ node {{ id title code
-    originalPriceSet {{ {MONEY_BAG} }} discountedPriceSet {{ {MONEY_BAG} }}
-    {TAX_LINES} {DISCOUNT_ALLOCATIONS} }} }}
-}}
-discountApplications(first: 5) {{
-  edges {{ node {{
-    __typename index allocationMethod targetType
-    value {{ __typename ... on MoneyV2 {{ amount currencyCode }} ... on PricingPercentageValue {{ percentage }} }}
-    ... on DiscountCodeApplication {{ code }}
-    ... on AutomaticDiscountApplication {{ title }}
-    ... on ManualDiscountApplication {{ title }}
-  }} }}
-}}
-transactions(first: 10) {{ {TRANSACTION_FIELDS} }}
-refunds(first: 5) {{
-  id createdAt note
-  totalRefundedSet {{ {MONEY_BAG} }}
-  refundLineItems(first: 5) {{
-    edges {{ node {{ quantity restockType lineItem {{ id sku }}
-      subtotalSet {{ {MONEY_BAG} }} totalTaxSet {{ {MONEY_BAG} }} }} }}
-  }}
-  refundShippingLines(first: 2) {{
-    edges {{ node {{ shippingLine {{ id }} subtotalAmountSet {{ {MONEY_BAG} }} taxAmountSet {{ {MONEY_BAG} }} }} }}
-  }}
-  transactions(first: 3) {{ edges {{ node {{ {TRANSACTION_FIELDS} }} }} }}
-}}
 totalPriceSet {{ {MONEY_BAG} }}
 totalTaxSet {{ {MONEY_BAG} }}
 subtotalPriceSet {{ {MONEY_BAG} }}
 totalShippingPriceSet {{ {MONEY_BAG} }}
 totalDiscountsSet {{ {MONEY_BAG} }}
+"""
+TRANSACTIONS_FIRST = 10
+
+# How many nested rows one order page asks for. An order with more line items is completed with
+# ORDER_LINE_ITEMS_PAGE; the other nested lists are far below these limits in practice.
+LINE_ITEMS_FIRST = 10
+ORDER_FIELDS = f"""
+{ORDER_SCALARS}
+lineItems(first: {LINE_ITEMS_FIRST}) {{
+  pageInfo {{ hasNextPage endCursor }}
+  edges {{ node {{ {LINE_ITEM_FIELDS} }} }}
+}}
+shippingLines(first: 3) {{ edges {{ node {{ {SHIPPING_LINE_FIELDS} }} }} }}
+discountApplications(first: 5) {{ edges {{ node {{ {DISCOUNT_APPLICATION_FIELDS} }} }} }}
+transactions(first: {TRANSACTIONS_FIRST}) {{ {TRANSACTION_FIELDS} }}
+refunds(first: {REFUNDS_FIRST}) {{ {REFUND_FIELDS} }}
 """
 
 SHOP = "query Shop { shop { name email myshopifyDomain currencyCode ianaTimezone enabledPresentmentCurrencies } }"
@@ -258,22 +270,20 @@ query BulkNode($id: ID!) { node(id: $id) { ... on BulkOperation { id status erro
 """
 
 # Bulk queries take no page sizes; nested connections come back as their own JSONL lines with
-# ``__parentId``. ``__typename`` tells the reassembler which connection a child line belongs to.
+# ``__parentId`` and ``__typename`` tells the reassembler which connection a child line belongs to.
+# Shopify allows at most five connections, two levels deep, and no connection inside a list: so the
+# refunds (a list whose line items, shipping lines and transactions are connections) come back as
+# ids only and are read afterwards with ORDER_REFUNDS, for the orders that have any.
 BULK_ORDERS_TEMPLATE = """
 {{
   orders{query_arg} {{
     edges {{ node {{
-      id name createdAt updatedAt cancelledAt test displayFinancialStatus displayFulfillmentStatus
-      currencyCode presentmentCurrencyCode email phone tags note taxesIncluded
-      customer {{ {customer} }}
-      billingAddress {{ {address} }}
-      shippingAddress {{ {address} }}
-      transactions {{ {transaction} }}
-      totalPriceSet {{ {money} }} totalTaxSet {{ {money} }} subtotalPriceSet {{ {money} }}
-      totalShippingPriceSet {{ {money} }} totalDiscountsSet {{ {money} }}
+      {order}
+      transactions(first: {transactions_first}) {{ {transaction} }}
+      refunds(first: {refunds_first}) {{ id }}
       lineItems {{ edges {{ node {{ __typename {line_item} }} }} }}
-      shippingLines {{ edges {{ node {{ __typename id title code
-        originalPriceSet {{ {money} }} discountedPriceSet {{ {money} }} {tax_lines} {allocations} }} }} }}
+      shippingLines {{ edges {{ node {{ __typename {shipping_line} }} }} }}
+      discountApplications {{ edges {{ node {{ {discount_application} }} }} }}
     }} }}
   }}
 }}
@@ -284,14 +294,34 @@ def bulk_orders_query(search: str | None) -> str:
     query_arg = f"(query: {_graphql_string(search)})" if search else ""
     return BULK_ORDERS_TEMPLATE.format(
         query_arg=query_arg,
-        customer=CUSTOMER_FIELDS,
-        address=ADDRESS,
+        order=ORDER_SCALARS,
+        transactions_first=TRANSACTIONS_FIRST,
         transaction=TRANSACTION_FIELDS,
-        money=MONEY_BAG,
+        refunds_first=REFUNDS_FIRST,
         line_item=LINE_ITEM_FIELDS,
-        tax_lines=TAX_LINES,
-        allocations=DISCOUNT_ALLOCATIONS,
+        shipping_line=SHIPPING_LINE_FIELDS,
+        discount_application=DISCOUNT_APPLICATION_FIELDS,
     )
+
+
+# The refunds of several orders in one request (one alias per order): the bulk path's complement.
+# One order's refunds request ~82 points, so ten fit well under the 1,000-point query limit.
+REFUNDS_ORDERS_PER_QUERY = 10
+
+
+def order_refunds_query(count: int) -> str:
+    variables = ", ".join(f"$o{i}: ID!" for i in range(count))
+    fields = " ".join(
+        f"o{i}: order(id: $o{i}) {{ id refunds(first: {REFUNDS_FIRST}) {{ {REFUND_FIELDS} }} }}" for i in range(count)
+    )
+    return f"query OrderRefunds({variables}) {{ {fields} }}"
+
+
+# A cheap estimate before choosing bulk or paged reads for a backfill (Shopify caps the count at
+# ``limit``; the precision then says AT_LEAST).
+ORDERS_COUNT = """
+query OrdersCount($query: String, $limit: Int) { ordersCount(query: $query, limit: $limit) { count precision } }
+"""
 
 
 def _graphql_string(value: str) -> str:

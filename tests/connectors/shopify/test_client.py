@@ -16,7 +16,9 @@ from integrations.connectors.shopify import (
     ShopifyUserError,
 )
 from integrations.connectors.shopify import types as t
-from simulators.shopify.orders import OrderSpec, build_order
+from integrations.connectors.shopify.bulk import reassemble
+from simulators.shopify.orders import OrderSpec, RefundSpec, build_order
+from simulators.shopify.seed import SHIPPING, WELCOME10
 from tests.fixtures.shopify import shopify_client_for
 
 
@@ -150,6 +152,81 @@ def test_bulk_operation_with_a_search_filter(shopify_client):
     orders = list(shopify_client.bulk_orders("name:#1001 OR name:#1002"))
 
     assert sorted(order.name for order in orders) == ["#1001", "#1002"]
+
+
+def test_bulk_orders_equal_the_paged_orders(shopify_client, shopify_server):
+    """The order flow cannot tell a bulk backfill from paged reads: the same Order records."""
+    sim = shopify_server.sim
+    sim.generate_orders(60, seed=3)
+    variants = [v for v in sim.store.variants.values() if v["sku"]]
+    build_order(  # more line items than a page holds, a discount, two refunds in euros
+        sim.store,
+        OrderSpec(
+            number=5001,
+            created_at=dt.datetime(2025, 3, 30, tzinfo=dt.UTC),
+            country="DE",
+            currency="EUR",
+            lines=[(variant, 1) for variant in variants[:14]],
+            email="big@example.com",
+            shipping=SHIPPING["EU"],
+            discount=WELCOME10,
+            refunds=[RefundSpec(lines=[(0, 1, "RETURN"), (3, 1, "NO_RESTOCK")]), RefundSpec(shipping=True)],
+        ),
+    )
+
+    paged = {order.id: order for order in shopify_client.orders_iter()}
+    requests_before = shopify_client.stats.requests
+    bulk = list(shopify_client.bulk_orders())
+
+    assert len(bulk) == len(paged) == 91
+    assert {order.id: order for order in bulk} == paged  # dataclass equality, field by field
+    # The comparison covers what the order flow maps.
+    assert {order.presentment_currency for order in bulk} >= {"SEK", "EUR", "DKK"}
+    assert any(order.discount_applications and order.line_items[0].discount_allocations for order in bulk)
+    assert any(line.discount_allocations for order in bulk for line in order.shipping_lines)  # FREESHIP
+    assert any(tx.gateway == "gift_card" for order in bulk for tx in order.transactions)
+    assert any(line.is_gift_card for order in bulk for line in order.line_items)
+    refunded = [order for order in bulk if order.refunds]
+    assert any(refund.line_items for order in refunded for refund in order.refunds)
+    assert any(refund.shipping_lines for order in refunded for refund in order.refunds)
+    (big,) = [order for order in bulk if order.name == "#5001"]
+    assert len(big.line_items) == 14 and len(big.refunds) == 2
+    # The operation, two polls, the file; then one request for the refunded orders of each buffer
+    # of 50 orders (up to ten orders' refunds per request), not one request per page of three.
+    assert shopify_client.stats.requests - requests_before == 4 + 2
+
+
+def test_bulk_orders_filter_by_creation_date(shopify_client):
+    since = dt.datetime(2025, 3, 25, tzinfo=dt.UTC)
+
+    orders = list(shopify_client.bulk_orders(created_since=since))
+
+    assert orders and all(order.created_at >= since for order in orders)
+    assert len(orders) < 30
+
+
+def test_bulk_result_is_reassembled_while_it_streams():
+    order_line = '{"id":"gid://shopify/Order/%d","name":"#%d"}'
+    child_line = '{"__typename":"LineItem","id":"gid://shopify/LineItem/%d","__parentId":"gid://shopify/Order/%d"}'
+    read = []
+
+    def lines():
+        for number in range(1, 1001):
+            for text in (order_line % (number, number), child_line % (number, number)):
+                read.append(text)
+                yield text.encode()
+
+    records = reassemble(lines())
+    first = next(records)
+
+    assert first["lineItems"] == [{"__typename": "LineItem", "id": "gid://shopify/LineItem/1"}]
+    assert len(read) == 3  # the next order's first line, not the whole file
+    assert sum(1 for _ in records) == 999
+
+
+def test_orders_count_is_none_when_the_shop_cannot_count(shopify_client):
+    # The simulator's schema has no ordersCount: the caller then assumes many orders.
+    assert shopify_client.orders_count("created_at:>='2025-03-01T00:00:00Z'", limit=250) is None
 
 
 def test_invalid_token_raises_auth_error_without_the_token(shopify_server):
