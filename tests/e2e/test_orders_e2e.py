@@ -12,13 +12,14 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 from integrations.connectors.businesscentral import entities
 from integrations.models import Flow, Integration
 from simulators.shopify.orders import OrderSpec, RefundSpec, build_order, refund_create
 from simulators.shopify.seed import SHIPPING, WELCOME10, product_new, variant_create
 from syncs.mapping import codes
-from syncs.models import EntityType, RecordLink, SyncLogEntry, WebhookEvent
+from syncs.models import EntityType, RecordLink, SyncLogEntry, SyncRun, WebhookEvent
 from syncs.services.dispatch import records_retry_failed
 
 
@@ -322,3 +323,17 @@ def test_sales_order_is_shipped_and_invoiced_at_fulfilment(shop, sim_bc, bc_inte
     assert (link.details["invoice_id"], link.target_number) == (invoice["id"], invoice["number"])
     shop.deliver("#2004", topic="orders/updated")  # again: nothing more
     assert len(invoices_for(sim_bc, "#2004")) == 1
+
+
+def test_date_range_backfill_reads_the_shop_with_one_bulk_operation(shop, sim_bc, bc_integration):
+    call_command("backfill_orders", str(bc_integration.pk), "--from", "2025-03-01", "--to", "2025-03-31")
+
+    run = SyncRun.objects.filter(integration=bc_integration, flow=Flow.ORDERS).latest("pk")
+    in_range = [o for o in shop.sim.store.orders.values() if "2025-03-01" <= o["createdAt"] <= "2025-03-31T23:59"]
+    assert [op["status"] for op in shop.sim.store.bulk_operations.values()] == ["COMPLETED"]
+    refunds = sum(len(o["refunds"]) for o in in_range)
+    assert run.records_seen == len(in_range) + refunds  # every order, then the refunds of the same orders
+    assert len(invoices_for(sim_bc, "#1001")) == 1
+    # A refunded euro order from the bulk file became its invoice and credit memo.
+    assert len(invoices_for(sim_bc, "#1013")) == 1
+    assert [m for m in company(sim_bc).rows("salesCreditMemos") if m["externalDocumentNumber"].startswith("#1013-R")]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import pytest
 import requests
 
 from integrations.connectors.shopify import webhook_verify
+from integrations.connectors.shopify.queries import bulk_orders_query
 from simulators.inprocess import WSGIAdapter
 from simulators.shopify import ShopifySimulator
 from simulators.shopify.search import parse
@@ -167,6 +169,48 @@ def test_bulk_operation_writes_jsonl_with_parent_ids():
     assert [line["sku"] for line in lines[1:]] == ["1900-S", "1928-S", "1996-S"]
     assert {line["__parentId"] for line in lines[1:]} == {lines[0]["id"]}
     assert done["objectCount"] == len(lines) == 4
+
+
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        (
+            "{ orders { edges { node { id refunds { id refundLineItems { edges { node { quantity } } } } } } } }",
+            "refundLineItems is inside a list field",
+        ),
+        (
+            "{ products { edges { node { id variants { edges { node { id inventoryItem { id "
+            "inventoryLevels { edges { node { id } } } } } } } } } } }",
+            "inventoryLevels is nested more than two levels deep",
+        ),
+        (
+            "{ orders { edges { node { id lineItems { edges { node { id } } } shippingLines { edges { node { id } } } "
+            "discountApplications { edges { node { index } } } a: lineItems { edges { node { sku } } } "
+            "b: shippingLines { edges { node { code } } } } } } }",
+            "6 connections (at most 5)",
+        ),
+    ],
+)
+def test_bulk_queries_beyond_shopifys_restrictions_are_refused(query, problem):
+    sim = ShopifySimulator(bulk_polls=1)
+    run = sim.graphql(
+        "mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } "
+        "userErrors { message code } } }",
+        {"q": query},
+    )["data"]["bulkOperationRunQuery"]
+
+    assert run["bulkOperation"] is None
+    assert run["userErrors"][0]["code"] == "INVALID" and problem in run["userErrors"][0]["message"]
+
+
+def test_the_connectors_bulk_orders_query_is_accepted():
+    sim = ShopifySimulator(bulk_polls=1)
+    run = sim.graphql(
+        "mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message } } }",
+        {"q": bulk_orders_query("created_at:>='2025-03-01T00:00:00Z'")},
+    )["data"]["bulkOperationRunQuery"]
+
+    assert run["userErrors"] == [] and run["bulkOperation"]["id"]
 
 
 def test_a_second_bulk_operation_while_one_runs_is_a_user_error():

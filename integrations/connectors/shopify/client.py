@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
@@ -458,8 +459,18 @@ class ShopifyClient:
         self.stats.requests += 1
         if response.status_code != 200:
             raise ShopifyError(f"Bulk result download answered HTTP {response.status_code}.")
-        with response:
-            yield from reassemble(response.iter_lines())
+        # Spooled to a temporary file first, then read line by line: memory stays one order deep,
+        # and a flow that takes minutes per page cannot leave the storage download idle until the
+        # storage side drops it.
+        with tempfile.TemporaryFile() as spool:
+            with response:
+                try:
+                    for chunk in response.iter_content(chunk_size=1 << 16):
+                        spool.write(chunk)
+                except requests.RequestException as exc:
+                    raise ShopifyError(f"Bulk result download failed ({type(exc).__name__}).") from exc
+            spool.seek(0)
+            yield from reassemble(spool)
 
 
 # --- helpers ----------------------------------------------------------------------------------------
