@@ -180,6 +180,10 @@ SHOPIFY_API_VERSION = env.str("SHOPIFY_API_VERSION", default="2025-07")
 # Empty = the real https://{shop}; a simulator root replaces the shop host.
 SHOPIFY_API_ROOT = env.str("SHOPIFY_API_ROOT", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+# Backfills by date with at least this many orders read through a Shopify bulk operation (0 = always).
+SHOPIFY_BULK_BACKFILL_MIN_ORDERS = env.int("SHOPIFY_BULK_BACKFILL_MIN_ORDERS", default=250)
+# The scheduled sweep re-reads this many minutes before its cursor (webhooks are hints; the sweep is the truth).
+ORDERS_SWEEP_OVERLAP_MINUTES = env.int("ORDERS_SWEEP_OVERLAP_MINUTES", default=10)
 
 # --- Logging ---------------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
