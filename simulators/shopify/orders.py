@@ -92,9 +92,11 @@ class Discount:
 @dataclass
 class RefundSpec:
     lines: list[tuple[int, int, str]] = field(default_factory=list)  # (line index, quantity, restockType)
-    shipping: bool = False
+    shipping: bool = False  # refund every shipping line
     note: str = ""
     days_after: int = 3
+    shipping_lines: tuple[int, ...] = ()  # or only these shipping lines (indexes), when ``shipping`` is off
+    transactions: int = 1  # refund transactions the amount is paid back in (split evenly, cents to the last)
 
 
 @dataclass
@@ -116,6 +118,10 @@ class OrderSpec:
     refunds: list[RefundSpec] = field(default_factory=list)
     tags: tuple[str, ...] = ()
     note: str = ""
+    # Further shipping lines after ``shipping``, and further discount applications after ``discount``
+    # (each discount is taken on the undiscounted amounts; the allocations add up).
+    extra_shipping: list[tuple[str, str, Decimal]] = field(default_factory=list)
+    extra_discounts: list[Discount] = field(default_factory=list)
 
 
 def _address(customer: dict | None, country: str) -> dict | None:
@@ -159,23 +165,25 @@ def build_order(store: Store, spec: OrderSpec) -> dict:
     created = iso(spec.created_at)
     order_id = store.new_id("Order")
 
-    application = None
-    if spec.discount:
-        d = spec.discount
+    discounts = [d for d in (spec.discount, *spec.extra_discounts) if d]
+    applications = []
+    for index, d in enumerate(discounts):
         value = (
             {"__typename": "PricingPercentageValue", "percentage": float(d.percentage)}
             if d.percentage is not None
             else money(d.amount, cur)
         )
-        application = {
-            "__typename": d.kind,
-            "index": 0,
-            "allocationMethod": "ACROSS",
-            "targetSelection": "ALL",
-            "targetType": d.target,
-            "value": value,
-            "code" if d.kind == "DiscountCodeApplication" else "title": d.title,
-        }
+        applications.append(
+            {
+                "__typename": d.kind,
+                "index": index,
+                "allocationMethod": "ACROSS",
+                "targetSelection": "ALL",
+                "targetType": d.target,
+                "value": value,
+                "code" if d.kind == "DiscountCodeApplication" else "title": d.title,
+            }
+        )
 
     # Lines.
     line_items, gross_amounts = [], []
@@ -205,24 +213,30 @@ def build_order(store: Store, spec: OrderSpec) -> dict:
                 "_unit": unit,
             }
         )
-    allocations = [ZERO] * len(line_items)
-    if application and spec.discount.target == "LINE_ITEM":
-        eligible = [i for i, line in enumerate(line_items) if not line["isGiftCard"]]
-        if spec.discount.percentage is not None:
+    # Per line: (application, allocated amount) for every line-item discount.
+    allocations: list[list[tuple[dict, Amount]]] = [[] for _ in line_items]
+    eligible = [i for i, line in enumerate(line_items) if not line["isGiftCard"]]
+    for d, application in zip(discounts, applications, strict=True):
+        if d.target != "LINE_ITEM":
+            continue
+        if d.percentage is not None:
             for i in eligible:
                 g = gross_amounts[i]
-                pct = spec.discount.percentage / 100
-                allocations[i] = Amount(g.p * pct, g.s * pct)
+                pct = d.percentage / 100
+                allocations[i].append((application, Amount(g.p * pct, g.s * pct)))
         else:
-            total = converted(spec.discount.amount, cur)
+            total = converted(d.amount, cur)
             for i, part in zip(eligible, _spread(total, [gross_amounts[i] for i in eligible]), strict=True):
-                allocations[i] = part
+                allocations[i].append((application, part))
     subtotal, total_tax, total_discounts = ZERO, ZERO, ZERO
-    for line, gross, alloc in zip(line_items, gross_amounts, allocations, strict=True):
+    for line, gross, line_allocations in zip(line_items, gross_amounts, allocations, strict=True):
+        alloc = sum((amount for _, amount in line_allocations), ZERO)
         net = gross - alloc
-        line["discountAllocations"] = (
-            [{"allocatedAmountSet": alloc.bag(cur), "discountApplication": application}] if alloc.p else []
-        )
+        line["discountAllocations"] = [
+            {"allocatedAmountSet": amount.bag(cur), "discountApplication": application}
+            for application, amount in line_allocations
+            if amount.p
+        ]
         line["discountedUnitPriceSet"] = Amount(net.p / line["quantity"], net.s / line["quantity"]).bag(cur)
         line["taxLines"], tax = _tax_lines(net, country, cur, taxable=line["taxable"])
         line["_net"], line["_tax"] = net, tax
@@ -230,13 +244,14 @@ def build_order(store: Store, spec: OrderSpec) -> dict:
 
     # Shipping.
     shipping_lines, total_shipping = [], ZERO
-    if spec.shipping:
-        code, title, price_sek = spec.shipping
+    for code, title, price_sek in [*([spec.shipping] if spec.shipping else []), *spec.extra_shipping]:
         price = converted(presentment_price(price_sek, cur), cur)
-        alloc = ZERO
-        if application and spec.discount.target == "SHIPPING_LINE":
-            pct = (spec.discount.percentage or Decimal("0")) / 100
-            alloc = Amount(price.p * pct, price.s * pct)
+        line_allocations = []
+        for d, application in zip(discounts, applications, strict=True):
+            if d.target == "SHIPPING_LINE":
+                pct = (d.percentage or Decimal("0")) / 100
+                line_allocations.append((application, Amount(price.p * pct, price.s * pct)))
+        alloc = sum((amount for _, amount in line_allocations), ZERO)
         net = price - alloc
         tax_lines, tax = _tax_lines(net, country, cur)
         shipping_lines.append(
@@ -248,9 +263,11 @@ def build_order(store: Store, spec: OrderSpec) -> dict:
                 "originalPriceSet": price.bag(cur),
                 "discountedPriceSet": net.bag(cur),
                 "taxLines": tax_lines,
-                "discountAllocations": (
-                    [{"allocatedAmountSet": alloc.bag(cur), "discountApplication": application}] if alloc.p else []
-                ),
+                "discountAllocations": [
+                    {"allocatedAmountSet": amount.bag(cur), "discountApplication": application}
+                    for application, amount in line_allocations
+                    if amount.p
+                ],
                 "_net": net,
                 "_tax": tax,
             }
@@ -298,10 +315,10 @@ def build_order(store: Store, spec: OrderSpec) -> dict:
         "phone": (spec.customer or {}).get("phone"),
         "customer": spec.customer,
         "billingAddress": _address(spec.customer, country),
-        "shippingAddress": _address(spec.customer, country) if spec.shipping else None,
+        "shippingAddress": _address(spec.customer, country) if shipping_lines else None,
         "lineItems": line_items,
         "shippingLines": shipping_lines,
-        "discountApplications": [application] if application else [],
+        "discountApplications": applications,
         "transactions": transactions,
         "refunds": [],
         "totalPriceSet": total.bag(cur),
@@ -379,23 +396,28 @@ def refund_create(store: Store, order: dict, spec: RefundSpec, *, created_at: dt
         )
         line["currentQuantity"] -= quantity
         total = total + subtotal
-    if spec.shipping:
-        for shipping_line in order["shippingLines"]:
-            tax = shipping_line["_tax"]
-            # As Shopify: the shipping refund's subtotal is before tax, taxAmountSet beside it.
-            refund_shipping.append(
-                {
-                    "id": store.new_id("RefundShippingLine"),
-                    "shippingLine": shipping_line,
-                    "subtotalAmountSet": (shipping_line["_net"] - tax).bag(cur),
-                    "taxAmountSet": tax.bag(cur),
-                }
-            )
-            total = total + shipping_line["_net"]
+    refunded_shipping = (
+        order["shippingLines"] if spec.shipping else [order["shippingLines"][i] for i in spec.shipping_lines]
+    )
+    for shipping_line in refunded_shipping:
+        tax = shipping_line["_tax"]
+        # As Shopify: the shipping refund's subtotal is before tax, taxAmountSet beside it.
+        refund_shipping.append(
+            {
+                "id": store.new_id("RefundShippingLine"),
+                "shippingLine": shipping_line,
+                "subtotalAmountSet": (shipping_line["_net"] - tax).bag(cur),
+                "taxAmountSet": tax.bag(cur),
+            }
+        )
+        total = total + shipping_line["_net"]
     parent = next((t for t in order["transactions"] if t["kind"] in ("SALE", "CAPTURE")), None)
     gateway = parent["gateway"] if parent else "manual"
-    refund_tx = _transaction(store, "REFUND", "SUCCESS", gateway, total, cur, created, order["test"])
-    refund_tx["parentTransaction"] = parent
+    refund_txs = []
+    for part in _spread(total, [Amount(Decimal("1"), Decimal("1"))] * max(1, spec.transactions)):
+        refund_tx = _transaction(store, "REFUND", "SUCCESS", gateway, part, cur, created, order["test"])
+        refund_tx["parentTransaction"] = parent
+        refund_txs.append(refund_tx)
     refund = {
         "__typename": "Refund",
         "id": store.new_id("Refund"),
@@ -404,12 +426,13 @@ def refund_create(store: Store, order: dict, spec: RefundSpec, *, created_at: dt
         "totalRefundedSet": total.bag(cur),
         "refundLineItems": refund_lines,
         "refundShippingLines": refund_shipping,
-        "transactions": [refund_tx],
+        "transactions": refund_txs,
         "_order": order,
     }
     order["refunds"].append(refund)
-    order["transactions"].append(refund_tx)
-    refunded = sum((r["transactions"][0]["_amount"] for r in order["refunds"]), ZERO)
+    order["transactions"].extend(refund_txs)
+    store.refunds[refund["id"]] = refund
+    refunded = sum((tx["_amount"] for r in order["refunds"] for tx in r["transactions"]), ZERO)
     order["totalRefundedSet"] = refunded.bag(cur)
     order["currentTotalPriceSet"] = (order["_total"] - refunded).bag(cur)
     order["displayFinancialStatus"] = "REFUNDED" if refunded.p >= order["_total"].p else "PARTIALLY_REFUNDED"

@@ -2,8 +2,9 @@
 
 Object fields use graphql-core's default resolver (dict keys). Every field returning a
 ``...Connection`` gets the connection resolver: the stored list sliced by first/after into
-edges/nodes/pageInfo. Root lists are filtered with Shopify's search syntax and sorted by sortKey.
-In a bulk operation (``context["bulk"]``) connections return every row.
+edges/nodes/pageInfo. A plain list field taking ``first`` (``Order.transactions``,
+``Order.refunds``) is truncated to it, as Shopify does. Root lists are filtered with Shopify's
+search syntax and sorted by sortKey. In a bulk operation (``context["bulk"]``) connections return every row.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from graphql import GraphQLSchema, build_schema, get_named_type
+from graphql import GraphQLSchema, build_schema, get_named_type, get_nullable_type, is_list_type
 
 from simulators.shopify import bulk, mutations, search
 
@@ -65,6 +66,15 @@ def connection(items: list, info, *, first=None, after=None, index_of: dict | No
 
 def _stored_connection(source, info, **args):
     return connection(source.get(info.field_name) or [], info, **args)
+
+
+def _stored_list(source, info, first=None, **_ignored):
+    """A plain list field with a ``first`` argument (``Order.transactions``, ``Order.refunds``):
+    as Shopify, ``first`` truncates the list; without it every row comes back."""
+    items = source.get(info.field_name)
+    if items is None or first is None:
+        return items
+    return items[: max(0, first)]
 
 
 # --- root lists: filter + sort, cached per store version -----------------------------------------------
@@ -153,15 +163,18 @@ def build(store, sim) -> GraphQLSchema:
     def by_id(table_fn):
         return lambda _source, _info, id: table_fn().get(id)  # noqa: A006
 
-    # Generic: every connection field reads a stored list.
+    # Generic: every connection field reads a stored list; a plain list field's ``first`` truncates it.
     for type_ in schema.type_map.values():
         for field in getattr(type_, "fields", {}).values() if hasattr(type_, "interfaces") else ():
             if get_named_type(field.type).name.endswith("Connection"):
                 field.resolve = _stored_connection
+            elif "first" in field.args and is_list_type(get_nullable_type(field.type)):
+                field.resolve = _stored_list
 
     query = schema.query_type.fields
     query["shop"].resolve = lambda _s, _i: store.shop
     query["order"].resolve = by_id(lambda: store.orders)
+    query["refund"].resolve = by_id(lambda: store.refunds)
     query["orders"].resolve = root_list("orders", lambda: store.orders.values(), ORDER_FIELDS)
     query["customer"].resolve = by_id(lambda: store.customers)
     query["customers"].resolve = root_list("customers", lambda: store.customers.values(), CUSTOMER_FIELDS)

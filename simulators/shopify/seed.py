@@ -456,6 +456,66 @@ def generate_orders(store: Store, n: int, *, seed: int = 0) -> list[str]:
     return ids
 
 
+LONG_LIST_SHIPPING = [
+    SHIPPING["SE"],
+    SHIPPING["EU"],
+    ("postnord-parcel", "PostNord Parcel", Decimal("79.00")),
+    ("budbee-home", "Budbee Home", Decimal("59.00")),
+    ("instabox", "Instabox", Decimal("39.00")),
+]
+LONG_LIST_DISCOUNTS = [
+    Discount("DiscountCodeApplication", "SAVE5", percentage=Decimal("5")),
+    Discount("AutomaticDiscountApplication", "Spring sale", amount=Decimal("100.00")),
+    Discount("ManualDiscountApplication", "Customer service", amount=Decimal("50.00")),
+    Discount("DiscountCodeApplication", "LOYAL2", percentage=Decimal("2")),
+    Discount("AutomaticDiscountApplication", "Bundle", percentage=Decimal("1")),
+    Discount("DiscountCodeApplication", "HALFSHIP", percentage=Decimal("50"), target="SHIPPING_LINE"),
+    Discount("ManualDiscountApplication", "Goodwill", percentage=Decimal("3")),
+]
+
+
+def order_with_long_lists(store: Store, *, number: int, created_at: dt.datetime | None = None) -> dict:
+    """An SE order whose nested lists all run past a paged read's first rows (connector tests).
+
+    14 line items (two of each of 14 SKUs), 5 shipping lines, 7 discount applications, and 12
+    transactions: two sales (gift card + card) and ten refund transactions over 7 refunds. The first
+    refund returns one unit of lines 0-8 (9 refund line items) and shipping lines 0-2 (3 refund
+    shipping lines), paid back in 4 transactions; the other six return one unit each.
+    """
+    created_at = created_at or store.clock.now()
+    variants = [variant for variant in store.variants.values() if variant.get("sku")][:14]
+    customer = next((c for c in store.customers.values() if c["firstName"] == "Anna"), None)
+    refunds = [
+        RefundSpec(
+            lines=[(index, 1, "RETURN") for index in range(9)],
+            shipping_lines=(0, 1, 2),
+            transactions=4,
+            note="Most of it came back",
+            days_after=1,
+        ),
+        *(RefundSpec(lines=[(index, 1, "NO_RESTOCK")], days_after=2 + index) for index in range(9, 14)),
+        RefundSpec(lines=[(0, 1, "RETURN")], days_after=8),
+    ]
+    return build_order(
+        store,
+        OrderSpec(
+            number=number,
+            created_at=created_at,
+            country="SE",
+            currency="SEK",
+            lines=[(variant, 2) for variant in variants],
+            customer=customer,
+            email="" if customer else "long.lists@example.com",
+            shipping=LONG_LIST_SHIPPING[0],
+            extra_shipping=LONG_LIST_SHIPPING[1:],
+            discount=LONG_LIST_DISCOUNTS[0],
+            extra_discounts=LONG_LIST_DISCOUNTS[1:],
+            payments=[("gift_card", Decimal("100.00")), ("shopify_payments", None)],
+            refunds=refunds,
+        ),
+    )
+
+
 # --- Shopify Payments ------------------------------------------------------------------------------------
 
 
@@ -644,4 +704,13 @@ def payout_create_for_orders(
     return payout_create(store, entries, issued_at=issued_at or store.now_iso(), status=status)
 
 
-__all__ = ["CATALOGUE", "RATES", "converted", "generate_orders", "gtin", "payout_create_for_orders", "seed"]
+__all__ = [
+    "CATALOGUE",
+    "RATES",
+    "converted",
+    "generate_orders",
+    "gtin",
+    "order_with_long_lists",
+    "payout_create_for_orders",
+    "seed",
+]

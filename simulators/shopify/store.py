@@ -43,6 +43,7 @@ class Store:
         self.shop_domain = shop_domain
         self.shop: dict = {}
         self.orders: dict[str, dict] = {}
+        self.refunds: dict[str, dict] = {}  # every order's refunds by id (they live on their order)
         self.customers: dict[str, dict] = {}
         self.products: dict[str, dict] = {}
         self.variants: dict[str, dict] = {}
@@ -74,6 +75,7 @@ class Store:
         type_name = gid.split("/")[-2] if gid.count("/") >= 3 else ""
         table = {
             "Order": self.orders,
+            "Refund": self.refunds,
             "Customer": self.customers,
             "Product": self.products,
             "ProductVariant": self.variants,

@@ -42,13 +42,20 @@ def orders_run(run: SyncRun) -> None:
         return
     clients = orders_service.flow_clients_build(integration=integration)
     started = timezone.now()  # taken before the fetch: the cursor never skips an order
-    orders = orders_discover(integration=integration, shop_client=clients.shop, parameters=run.parameters or {})
+    lease = getattr(run, "lease", None)
+    # A bulk backfill polls its operation before the first page arrives: the lease is renewed
+    # on every poll too, not only after each page.
+    orders = orders_discover(
+        integration=integration,
+        shop_client=clients.shop,
+        parameters=run.parameters or {},
+        on_poll=lease.renew if lease is not None else None,
+    )
 
     def page_done(page) -> None:
         run_counts_add(run=run, result=page, client=clients.bc)
         if page.refunds:
             run_counts_add(run=run, result=page.refunds, client=clients.bc)
-        lease = getattr(run, "lease", None)
         if lease is not None:
             lease.renew()
 

@@ -14,7 +14,7 @@ pages of 100. Sweeps, webhooks, retries and backfills by order number keep the p
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -76,8 +76,18 @@ def _names_from_links(*, integration: Integration, parameters: dict[str, Any]) -
     return list(links.exclude(source_reference="").values_list("source_reference", flat=True))
 
 
-def orders_discover(*, integration: Integration, shop_client, parameters: dict[str, Any]) -> Iterator[Order]:
-    """Stream the orders a run must look at (never a whole history in memory)."""
+def orders_discover(
+    *,
+    integration: Integration,
+    shop_client,
+    parameters: dict[str, Any],
+    on_poll: Callable[[], None] | None = None,
+) -> Iterator[Order]:
+    """Stream the orders a run must look at (never a whole history in memory).
+
+    ``on_poll`` is called while a bulk operation is polled (minutes, for a large backfill), so the
+    run can renew its lease before the first order arrives.
+    """
     if parameters.get("retry") or parameters.get("record_link_ids"):
         yield from shop_client.orders_by_names(_names_from_links(integration=integration, parameters=parameters))
         return
@@ -96,7 +106,7 @@ def orders_discover(*, integration: Integration, shop_client, parameters: dict[s
         created_to = _parse(parameters.get("created_to"))
         query = f"created_at:<='{created_to.isoformat()}'" if created_to else None
         if _bulk_worth_it(shop_client=shop_client, created_from=created_from, query=query):
-            yield from shop_client.bulk_orders(query, created_since=created_from)
+            yield from shop_client.bulk_orders(query, created_since=created_from, on_poll=on_poll)
         else:
             yield from shop_client.orders_iter(created_since=created_from, query=query)
         return

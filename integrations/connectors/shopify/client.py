@@ -204,14 +204,14 @@ class ShopifyClient:
             query or "",
         )
         for node in self.paginate(queries.ORDERS_PAGE, ("orders",), {"query": search}):
-            yield mappers.order(self._complete_line_items(node))
+            yield mappers.order(self._complete_order(node))
 
     def order_get(self, order_id: str) -> t.Order:
         gid = order_id if order_id.startswith("gid://") else f"gid://shopify/Order/{order_id}"
         node = self.execute(queries.ORDER_GET, {"id": gid}).get("order")
         if node is None:
             raise ShopifyNotFound(f"Order {gid} not found.")
-        return mappers.order(self._complete_line_items(node))
+        return mappers.order(self._complete_order(node))
 
     def orders_by_names(self, names: Iterable[str]) -> list[t.Order]:
         names = [n for n in names if n]
@@ -222,16 +222,33 @@ class ShopifyClient:
             found.extend(self.orders_iter(query=search))
         return found
 
-    def _complete_line_items(self, node: dict) -> dict:
-        """Fetch the rest of an order's line items when the page held only the first ones."""
-        connection = node.get("lineItems") or {}
+    def _complete_order(self, node: dict) -> dict:
+        """Page the rest of every capped nested connection of an order and of each of its refunds.
+
+        An order read asks for the first rows of each nested connection and its ``pageInfo``; a
+        connection with more rows is completed here, one small query per further page. Plain lists
+        (the order's transactions and refunds, and a bulk result's reassembled connections) hold
+        every row already and are left as they are.
+        """
+        for key, query in queries.ORDER_CONNECTION_PAGES.items():
+            self._complete_connection(node, key, query, root="order")
+        for refund in mappers.nodes(node.get("refunds")):
+            for key, query in queries.REFUND_CONNECTION_PAGES.items():
+                self._complete_connection(refund, key, query, root="refund")
+        return node
+
+    def _complete_connection(self, owner: dict, key: str, query: str, *, root: str) -> None:
+        connection = owner.get(key)
+        if not isinstance(connection, dict):
+            return
         page = connection.get("pageInfo") or {}
         while page.get("hasNextPage"):
-            data = self.execute(queries.ORDER_LINE_ITEMS_PAGE, {"id": node["id"], "after": page["endCursor"]})
-            more = data["order"]["lineItems"]
-            connection.setdefault("edges", []).extend(more.get("edges", []))
-            page = more.get("pageInfo") or {}
-        return node
+            data = self.execute(query, {"id": owner["id"], "after": page["endCursor"]})
+            more = (data.get(root) or {}).get(key)
+            if more is None:
+                raise ShopifyNotFound(f"{root.title()} {owner['id']} disappeared while its {key} were read.")
+            connection.setdefault("edges", []).extend(more.get("edges") or [])
+            page = connection["pageInfo"] = more.get("pageInfo") or {}
 
     def customers_iter(self, *, updated_since: dt.datetime | None = None, query: str | None = None):
         search = _search(f"updated_at:>='{_iso(updated_since)}'" if updated_since else "", query or "")
@@ -377,16 +394,21 @@ class ShopifyClient:
         created_since: dt.datetime | None = None,
         poll_interval: float = 2.0,
         max_polls: int = 3600,
+        on_poll: Callable[[], None] | None = None,
     ) -> Iterator[t.Order]:
         """Backfill orders with one bulk operation; ``query`` is an orders search string.
 
         Yields the same ``Order`` records as ``orders_iter``, streamed: the JSONL is read line by
         line and an order is yielded once its lines are complete. Bulk queries cannot nest the
         refunds' connections, so the refunds of the orders that have any are read with paged
-        requests, a few orders per request (``REFUNDS_ORDERS_PER_QUERY``).
+        requests, a few orders per request (``REFUNDS_ORDERS_PER_QUERY``), and a refund with more
+        rows than those requests ask for is completed as in ``orders_iter``. ``on_poll`` is called
+        on every poll while the operation runs (e.g. to renew the caller's lease).
         """
         search = _search(f"created_at:>='{_iso(created_since)}'" if created_since else "", query or "")
-        operation = self.bulk_run(queries.bulk_orders_query(search), poll_interval=poll_interval, max_polls=max_polls)
+        operation = self.bulk_run(
+            queries.bulk_orders_query(search), poll_interval=poll_interval, max_polls=max_polls, on_poll=on_poll
+        )
         pending: list[dict] = []
         for node in self.bulk_download(operation):
             pending.append(node)
@@ -406,7 +428,7 @@ class ShopifyClient:
             for i, node in enumerate(chunk):
                 node["refunds"] = (data.get(f"o{i}") or {}).get("refunds") or []
         for node in nodes:
-            yield mappers.order(node)
+            yield mappers.order(self._complete_order(node))
 
     def orders_count(
         self, query: str | None = None, *, created_since: dt.datetime | None = None, limit: int | None = None
@@ -426,7 +448,15 @@ class ShopifyClient:
         count = (data.get("ordersCount") or {}).get("count")
         return int(count) if count is not None else None
 
-    def bulk_run(self, bulk_query: str, *, poll_interval: float = 2.0, max_polls: int = 3600) -> t.BulkOperation:
+    def bulk_run(
+        self,
+        bulk_query: str,
+        *,
+        poll_interval: float = 2.0,
+        max_polls: int = 3600,
+        on_poll: Callable[[], None] | None = None,
+    ) -> t.BulkOperation:
+        """Start a bulk query and poll it until it ends; ``on_poll()`` runs after every poll."""
         data = self.execute(queries.BULK_RUN, {"query": bulk_query})["bulkOperationRunQuery"]
         _raise_user_errors(data, "bulkOperationRunQuery")
         op_id = data["bulkOperation"]["id"]
@@ -439,6 +469,8 @@ class ShopifyClient:
                 object_count=int(node.get("objectCount") or 0),
                 error_code=node.get("errorCode") or "",
             )
+            if on_poll is not None:
+                on_poll()
             if operation.status in BULK_FINISHED:
                 if operation.status != "COMPLETED":
                     raise ShopifyError(

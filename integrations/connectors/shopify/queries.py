@@ -42,21 +42,38 @@ value { __typename ... on MoneyV2 { amount currencyCode } ... on PricingPercenta
 ... on ManualDiscountApplication { title }
 """
 
+PAGE_INFO = "pageInfo { hasNextPage endCursor }"
+
+REFUND_LINE_ITEM_FIELDS = f"""
+quantity restockType lineItem {{ id sku }}
+subtotalSet {{ {MONEY_BAG} }} totalTaxSet {{ {MONEY_BAG} }}
+"""
+
+REFUND_SHIPPING_LINE_FIELDS = f"""
+shippingLine {{ id }} subtotalAmountSet {{ {MONEY_BAG} }} taxAmountSet {{ {MONEY_BAG} }}
+"""
+
+# How many rows of each nested connection one order (or refund) read asks for. Every capped
+# connection also asks for its pageInfo: when a list is longer, the client pages the rest with the
+# follow-up queries below (ORDER_CONNECTION_PAGES, REFUND_CONNECTION_PAGES), so nothing is dropped.
+LINE_ITEMS_FIRST = 10
+SHIPPING_LINES_FIRST = 3
+DISCOUNT_APPLICATIONS_FIRST = 5
+REFUND_LINE_ITEMS_FIRST = 5
+REFUND_SHIPPING_LINES_FIRST = 2
+REFUND_TRANSACTIONS_FIRST = 3
+
 # A refund's own connections. Shared by the paged order query and the bulk path's refund reads, so
-# both produce the same records.
+# both produce the same records (and both are completed the same way).
 REFUND_FIELDS = f"""
 id createdAt note
 totalRefundedSet {{ {MONEY_BAG} }}
-refundLineItems(first: 5) {{
-  edges {{ node {{ quantity restockType lineItem {{ id sku }}
-    subtotalSet {{ {MONEY_BAG} }} totalTaxSet {{ {MONEY_BAG} }} }} }}
+refundLineItems(first: {REFUND_LINE_ITEMS_FIRST}) {{ {PAGE_INFO} edges {{ node {{ {REFUND_LINE_ITEM_FIELDS} }} }} }}
+refundShippingLines(first: {REFUND_SHIPPING_LINES_FIRST}) {{
+  {PAGE_INFO} edges {{ node {{ {REFUND_SHIPPING_LINE_FIELDS} }} }}
 }}
-refundShippingLines(first: 2) {{
-  edges {{ node {{ shippingLine {{ id }} subtotalAmountSet {{ {MONEY_BAG} }} taxAmountSet {{ {MONEY_BAG} }} }} }}
-}}
-transactions(first: 3) {{ edges {{ node {{ {TRANSACTION_FIELDS} }} }} }}
+transactions(first: {REFUND_TRANSACTIONS_FIRST}) {{ {PAGE_INFO} edges {{ node {{ {TRANSACTION_FIELDS} }} }} }}
 """
-REFUNDS_FIRST = 5
 
 # The order's own fields: everything but its connections and refunds.
 ORDER_SCALARS = f"""
@@ -71,21 +88,18 @@ subtotalPriceSet {{ {MONEY_BAG} }}
 totalShippingPriceSet {{ {MONEY_BAG} }}
 totalDiscountsSet {{ {MONEY_BAG} }}
 """
-TRANSACTIONS_FIRST = 10
 
-# How many nested rows one order page asks for. An order with more line items is completed with
-# ORDER_LINE_ITEMS_PAGE; the other nested lists are far below these limits in practice.
-LINE_ITEMS_FIRST = 10
+# ``Order.transactions`` and ``Order.refunds`` are plain lists in the Admin API, not connections:
+# without ``first`` they hold every row (``first`` would only truncate them), so they take none.
 ORDER_FIELDS = f"""
 {ORDER_SCALARS}
-lineItems(first: {LINE_ITEMS_FIRST}) {{
-  pageInfo {{ hasNextPage endCursor }}
-  edges {{ node {{ {LINE_ITEM_FIELDS} }} }}
+lineItems(first: {LINE_ITEMS_FIRST}) {{ {PAGE_INFO} edges {{ node {{ {LINE_ITEM_FIELDS} }} }} }}
+shippingLines(first: {SHIPPING_LINES_FIRST}) {{ {PAGE_INFO} edges {{ node {{ {SHIPPING_LINE_FIELDS} }} }} }}
+discountApplications(first: {DISCOUNT_APPLICATIONS_FIRST}) {{
+  {PAGE_INFO} edges {{ node {{ {DISCOUNT_APPLICATION_FIELDS} }} }}
 }}
-shippingLines(first: 3) {{ edges {{ node {{ {SHIPPING_LINE_FIELDS} }} }} }}
-discountApplications(first: 5) {{ edges {{ node {{ {DISCOUNT_APPLICATION_FIELDS} }} }} }}
-transactions(first: {TRANSACTIONS_FIRST}) {{ {TRANSACTION_FIELDS} }}
-refunds(first: {REFUNDS_FIRST}) {{ {REFUND_FIELDS} }}
+transactions {{ {TRANSACTION_FIELDS} }}
+refunds {{ {REFUND_FIELDS} }}
 """
 
 SHOP = "query Shop { shop { name email myshopifyDomain currencyCode ianaTimezone enabledPresentmentCurrencies } }"
@@ -107,16 +121,35 @@ ORDER_GET = f"""
 query OrderGet($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} }} }}
 """
 
-ORDER_LINE_ITEMS_PAGE = f"""
-query OrderLineItems($id: ID!, $after: String) {{
-  order(id: $id) {{
-    lineItems(first: 50, after: $after) {{
-      pageInfo {{ hasNextPage endCursor }}
-      edges {{ node {{ {LINE_ITEM_FIELDS} }} }}
-    }}
+
+def _connection_page(name: str, root: str, connection: str, fields: str, first: int) -> str:
+    """The next page of one nested connection of one order or refund (``$id``, ``$after``)."""
+    return f"""
+query {name}($id: ID!, $after: String) {{
+  {root}(id: $id) {{
+    {connection}(first: {first}, after: $after) {{ {PAGE_INFO} edges {{ node {{ {fields} }} }} }}
   }}
 }}
 """
+
+
+# The rest of a capped nested connection, one connection per query. Page sizes keep each requested
+# cost under ~700 points (connections cost 2 + first x the node's cost).
+ORDER_LINE_ITEMS_PAGE = _connection_page("OrderLineItems", "order", "lineItems", LINE_ITEM_FIELDS, 50)
+ORDER_CONNECTION_PAGES = {
+    "lineItems": ORDER_LINE_ITEMS_PAGE,
+    "shippingLines": _connection_page("OrderShippingLines", "order", "shippingLines", SHIPPING_LINE_FIELDS, 25),
+    "discountApplications": _connection_page(
+        "OrderDiscountApplications", "order", "discountApplications", DISCOUNT_APPLICATION_FIELDS, 50
+    ),
+}
+REFUND_CONNECTION_PAGES = {
+    "refundLineItems": _connection_page("RefundLineItems", "refund", "refundLineItems", REFUND_LINE_ITEM_FIELDS, 50),
+    "refundShippingLines": _connection_page(
+        "RefundShippingLines", "refund", "refundShippingLines", REFUND_SHIPPING_LINE_FIELDS, 50
+    ),
+    "transactions": _connection_page("RefundTransactions", "refund", "transactions", TRANSACTION_FIELDS, 50),
+}
 
 CUSTOMERS_PAGE = f"""
 query CustomersPage($first: Int!, $after: String, $query: String) {{
@@ -273,14 +306,16 @@ query BulkNode($id: ID!) { node(id: $id) { ... on BulkOperation { id status erro
 # ``__parentId`` and ``__typename`` tells the reassembler which connection a child line belongs to.
 # Shopify allows at most five connections, two levels deep, and no connection inside a list: so the
 # refunds (a list whose line items, shipping lines and transactions are connections) come back as
-# ids only and are read afterwards with ORDER_REFUNDS, for the orders that have any.
+# ids only and are read afterwards with ``order_refunds_query``, for the orders that have any; their
+# connections are then completed like the paged path's. ``transactions`` and ``refunds`` are plain
+# lists (no ``first``: every row); the connections of a bulk query are never capped.
 BULK_ORDERS_TEMPLATE = """
 {{
   orders{query_arg} {{
     edges {{ node {{
       {order}
-      transactions(first: {transactions_first}) {{ {transaction} }}
-      refunds(first: {refunds_first}) {{ id }}
+      transactions {{ {transaction} }}
+      refunds {{ id }}
       lineItems {{ edges {{ node {{ __typename {line_item} }} }} }}
       shippingLines {{ edges {{ node {{ __typename {shipping_line} }} }} }}
       discountApplications {{ edges {{ node {{ {discount_application} }} }} }}
@@ -295,9 +330,7 @@ def bulk_orders_query(search: str | None) -> str:
     return BULK_ORDERS_TEMPLATE.format(
         query_arg=query_arg,
         order=ORDER_SCALARS,
-        transactions_first=TRANSACTIONS_FIRST,
         transaction=TRANSACTION_FIELDS,
-        refunds_first=REFUNDS_FIRST,
         line_item=LINE_ITEM_FIELDS,
         shipping_line=SHIPPING_LINE_FIELDS,
         discount_application=DISCOUNT_APPLICATION_FIELDS,
@@ -305,15 +338,14 @@ def bulk_orders_query(search: str | None) -> str:
 
 
 # The refunds of several orders in one request (one alias per order): the bulk path's complement.
-# One order's refunds request ~82 points, so ten fit well under the 1,000-point query limit.
+# One order's refunds request ~82 points, so ten fit well under the 1,000-point query limit. A
+# refund with more rows in a connection than REFUND_FIELDS asks for is completed afterwards.
 REFUNDS_ORDERS_PER_QUERY = 10
 
 
 def order_refunds_query(count: int) -> str:
     variables = ", ".join(f"$o{i}: ID!" for i in range(count))
-    fields = " ".join(
-        f"o{i}: order(id: $o{i}) {{ id refunds(first: {REFUNDS_FIRST}) {{ {REFUND_FIELDS} }} }}" for i in range(count)
-    )
+    fields = " ".join(f"o{i}: order(id: $o{i}) {{ id refunds {{ {REFUND_FIELDS} }} }}" for i in range(count))
     return f"query OrderRefunds({variables}) {{ {fields} }}"
 
 
