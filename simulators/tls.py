@@ -58,3 +58,21 @@ def make_loopback_certificate(directory: Path | None = None) -> LoopbackCertific
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return LoopbackCertificate(cert_file=cert_file, key_file=key_file)
+
+
+def loopback_certificate_reuse_or_make(directory: Path) -> LoopbackCertificate:
+    """The certificate already in ``directory`` while it is valid for another day, else a new one.
+
+    Reusing it lets a person accept the browser's warning once, not on every demo start.
+    """
+    directory = Path(directory)
+    existing = LoopbackCertificate(cert_file=directory / "loopback-cert.pem", key_file=directory / "loopback-key.pem")
+    if existing.cert_file.exists() and existing.key_file.exists():
+        try:
+            cert = x509.load_pem_x509_certificate(existing.cert_file.read_bytes())
+            if cert.not_valid_after_utc > dt.datetime.now(dt.UTC) + dt.timedelta(days=1):
+                existing.server_context()  # the key still matches
+                return existing
+        except (ValueError, ssl.SSLError):
+            pass
+    return make_loopback_certificate(directory)

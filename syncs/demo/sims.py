@@ -130,7 +130,7 @@ def simulators_start(config: DemoConfig) -> DemoSimulators:
     from simulators.shopify import ShopifySimulator
     from simulators.shopify.clock import SimClock as ShopClock
     from simulators.stripe.app import StripeSimulator
-    from simulators.tls import make_loopback_certificate
+    from simulators.tls import loopback_certificate_reuse_or_make
 
     identity = IdentitySimulator()
     callback = f"{config.site_url}/connect/microsoft/callback/"
@@ -147,7 +147,7 @@ def simulators_start(config: DemoConfig) -> DemoSimulators:
     sims = DemoSimulators(bc=bc, identity=identity, shopify=shopify, stripe=stripe)
     try:
         config.tls_dir.mkdir(parents=True, exist_ok=True)
-        certificate = make_loopback_certificate(config.tls_dir)
+        certificate = loopback_certificate_reuse_or_make(config.tls_dir)
         sims.servers.append(serve(bc, port=config.bc_port))
         identity_server = serve(identity, port=config.identity_port, tls=certificate.server_context())
         identity.base_url = identity_server.url

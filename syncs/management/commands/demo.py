@@ -257,6 +257,8 @@ class Command(BaseCommand):
             "",
             "  In the Get Started wizard:",
             f"    Microsoft sign-in      {MICROSOFT_USERNAME} / {MICROSOFT_PASSWORD}",
+            "                           (the sign-in simulator serves https on localhost with the demo's own",
+            "                           certificate: accept the browser's warning once; it is kept in var/)",
             "    BC environment         sandbox, company CRONUS Sverige AB",
             f"    Shopify shop domain    {SHOP_DOMAIN}",
             f"    Shopify access token   {SHOP_ACCESS_TOKEN}",
