@@ -33,6 +33,7 @@ class LoopbackCertificate:
 
 def make_loopback_certificate(directory: Path | None = None) -> LoopbackCertificate:
     directory = Path(directory or tempfile.mkdtemp(prefix="sim-tls-"))
+    directory.mkdir(parents=True, exist_ok=True)
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = dt.datetime.now(dt.UTC)
