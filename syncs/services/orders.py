@@ -627,6 +627,13 @@ class OrderPreview:
     def ok(self) -> bool:
         return self.found and not self.errors
 
+    @property
+    def document_type_label(self) -> str:
+        try:
+            return str(Integration.DocumentType(self.document_type).label)
+        except ValueError:
+            return self.document_type
+
 
 def _error_dict(error: ClassifiedError) -> dict:
     return {
