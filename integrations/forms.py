@@ -93,6 +93,12 @@ class SettingsForm(forms.Form):
         label=_("Countries you sell to"),
         help_text=_("Two-letter codes separated by commas, for example SE, NO, DE."),
     )
+    customer_search = forms.CharField(
+        label=_("Find a Business Central customer"),
+        help_text=_("Part of the customer's name or number; narrows the collective customer lists."),
+        max_length=100,
+        required=False,
+    )
 
     def __init__(self, *args, choices, gateways, payout_pairs=(), countries=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,11 +114,19 @@ class SettingsForm(forms.Form):
                 required=False,
             )
         if self.is_bound:
-            countries = _parse_countries(self.data.get("countries", ""))
+            countries = countries_parse(self.data.get("countries", ""))
+        self.customers_truncated = choices.customers_truncated
+        self.customers_limit = choices.customers_limit
         for code in countries:
             self.fields[f"vat__{code}"] = forms.ChoiceField(
                 label=_("VAT business posting group for %(country)s") % {"country": code},
                 choices=_blank(choices.tax_areas),
+                required=False,
+            )
+            # Required with the collective strategy (checked in clean(), which sees the chosen strategy).
+            self.fields[f"collective__{code}"] = forms.ChoiceField(
+                label=_("Collective customer for %(country)s") % {"country": code},
+                choices=_blank(choices.customers),
                 required=False,
             )
         for provider, currency in self.payout_pairs:
@@ -127,14 +141,34 @@ class SettingsForm(forms.Form):
 
     def clean_countries(self):
         raw = self.cleaned_data["countries"]
-        codes = _parse_countries(raw)
+        codes = countries_parse(raw)
         bad = [c for c in re.split(r"[\s,;]+", raw.upper()) if c and not _COUNTRY.match(c)]
         if bad or not codes:
             raise forms.ValidationError(_("Use two-letter country codes, for example SE, NO, DE."))
         return codes
 
+    def clean(self):
+        data = super().clean()
+        if data.get("customer_strategy") == Integration.CustomerStrategy.COLLECTIVE_PER_COUNTRY:
+            for code in data.get("countries") or []:
+                name = f"collective__{code}"
+                if name in self.fields and not data.get(name) and name not in self.errors:
+                    self.add_error(
+                        name,
+                        _("Choose the Business Central customer that orders to %(country)s are booked on.")
+                        % {"country": code},
+                    )
+        return data
+
     def country_fields(self):
         return [self[name] for name in self.fields if name.startswith("vat__")]
+
+    def collective_fields(self):
+        return [self[name] for name in self.fields if name.startswith("collective__")]
+
+    def collective_customers(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {code: data.get(f"collective__{code}", "") for code in data["countries"]}
 
     def gateway_fields(self):
         return [self[name] for name in self.fields if name.startswith("pm__")]
@@ -143,7 +177,7 @@ class SettingsForm(forms.Form):
         return [self[name] for name in self.fields if name.startswith("payout__")]
 
 
-def _parse_countries(raw: str) -> list[str]:
+def countries_parse(raw: str) -> list[str]:
     seen: list[str] = []
     for code in re.split(r"[\s,;]+", (raw or "").upper()):
         if _COUNTRY.match(code) and code not in seen:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from integrations.connectors.businesscentral import BCAuthError, BCError, BusinessCentralClient, entities
+from integrations.connectors.businesscentral import BCAuthError, BCError, BusinessCentralClient, entities, odata
 from integrations.connectors.entra import EntraError
 from integrations.connectors.shopify import ShopifyAuthError, ShopifyClient, ShopifyError
 from integrations.connectors.stripe import StripeAuthError, StripeError, account_verify
@@ -285,6 +286,11 @@ def stripe_connect(*, integration: Integration, api_key: str) -> PaymentProvider
 # --- step 3: settings ------------------------------------------------------------------------------------
 
 
+# The collective customer choice lists at most this many BC customers (sorted by name). A company
+# with more gets a search field instead of a list too long to scroll or to send to the browser.
+CUSTOMER_CHOICES_LIMIT = 500
+
+
 @dataclass
 class SetupChoices:
     """Lists read live from the connected BC company, as (code, label) pairs for form choices."""
@@ -294,9 +300,18 @@ class SetupChoices:
     shipment_methods: list[tuple[str, str]] = field(default_factory=list)
     payment_journals: list[tuple[str, str]] = field(default_factory=list)
     accounts: list[tuple[str, str]] = field(default_factory=list)
+    # Customers that are not blocked, "number – name" sorted by name (for the collective customers).
+    customers: list[tuple[str, str]] = field(default_factory=list)
+    # True when BC has more matching customers than CUSTOMER_CHOICES_LIMIT: the list is cut short.
+    customers_truncated: bool = False
+    customers_limit: int = CUSTOMER_CHOICES_LIMIT
 
 
-def bc_setup_choices(*, integration: Integration) -> SetupChoices:
+def bc_setup_choices(
+    *, integration: Integration, customer_search: str = "", customer_numbers: Iterable[str] = ()
+) -> SetupChoices:
+    """``customer_search`` narrows the customers to those whose name or number contains it;
+    ``customer_numbers`` (the chosen collective customers) are always listed if BC has them unblocked."""
     connection = _signed_in_connection(integration)
     if not connection.company_id:
         raise OnboardingError(_("Choose the Business Central company first."))
@@ -305,8 +320,9 @@ def bc_setup_choices(*, integration: Integration) -> SetupChoices:
     def pairs(entity, key="code"):
         return [(getattr(r, key), f"{getattr(r, key)} – {r.display_name}") for r in client.list_records(entity)]
 
-    return _bc_read(
-        lambda: SetupChoices(
+    def read() -> SetupChoices:
+        customers, truncated = _bc_customers(client, search=customer_search, numbers=customer_numbers)
+        return SetupChoices(
             tax_areas=pairs(entities.TAX_AREAS),
             payment_methods=pairs(entities.PAYMENT_METHODS),
             shipment_methods=pairs(entities.SHIPMENT_METHODS),
@@ -316,8 +332,48 @@ def bc_setup_choices(*, integration: Integration) -> SetupChoices:
                 for a in client.list_records(entities.ACCOUNTS)
                 if a.account_type in ("", "Posting") and not a.blocked
             ],
+            customers=customers,
+            customers_truncated=truncated,
         )
-    )
+
+    return _bc_read(read)
+
+
+_CUSTOMER_FIELDS = ["number", "displayName", "blocked"]
+
+
+def _bc_customers(client, *, search: str, numbers: Iterable[str]) -> tuple[list[tuple[str, str]], bool]:
+    """Unblocked customers sorted by name, at most CUSTOMER_CHOICES_LIMIT, plus the given numbers."""
+    search = (search or "").strip()
+    # BC refuses "or" across two fields, so a search reads the name matches and the number matches apart.
+    queries = [f"contains({name},{odata.literal(search)})" for name in ("displayName", "number")] if search else [None]
+    found: dict = {}
+    truncated = False
+    for query in queries:
+        rows = client.iter_records(
+            entities.CUSTOMERS,
+            filter=query,
+            select=_CUSTOMER_FIELDS,
+            orderby="displayName",
+            page_size=CUSTOMER_CHOICES_LIMIT + 1,
+        )
+        unblocked = islice((c for c in rows if not _customer_blocked(c)), CUSTOMER_CHOICES_LIMIT + 1)
+        found |= {c.number: c for c in unblocked}
+    ordered = sorted(found.values(), key=lambda c: (c.display_name.casefold(), c.number))
+    if len(ordered) > CUSTOMER_CHOICES_LIMIT:
+        truncated, ordered = True, ordered[:CUSTOMER_CHOICES_LIMIT]
+    listed = {c.number for c in ordered}
+    wanted = sorted({n for n in numbers if n} - listed)
+    if wanted:
+        extra = client.list_records(entities.CUSTOMERS, filter=odata.any_of("number", wanted), select=_CUSTOMER_FIELDS)
+        ordered += [c for c in extra if not _customer_blocked(c)]
+        ordered.sort(key=lambda c: (c.display_name.casefold(), c.number))
+    return [(c.number, f"{c.number} – {c.display_name}") for c in ordered], truncated
+
+
+def _customer_blocked(customer) -> bool:
+    # BC's Blocked is " " (not blocked), "Ship", "Invoice" or "All": any of these stops our documents.
+    return bool((customer.blocked or "").strip())
 
 
 @dataclass(frozen=True)
@@ -355,8 +411,12 @@ def integration_settings_save(
     freight_account: str,
     countries: dict[str, str],
     payout_accounts: Iterable[PayoutAccounts] = (),
+    collective_customers: Mapping[str, str] | None = None,
 ) -> Integration:
-    """Save the required settings; everything is replaced, so the form is the truth."""
+    """Save the required settings; everything is replaced, so the form is the truth.
+
+    ``collective_customers`` (country -> BC customer number) is required for every country with the
+    collective customer strategy; ``None`` leaves the stored collective customers as they are."""
     if not any(payment_methods.values()):
         raise OnboardingError(_("Map at least one payment method to a Business Central payment method."))
     if not countries:
@@ -366,6 +426,12 @@ def integration_settings_save(
         raise OnboardingError(
             _("Choose a VAT business posting group for: %(countries)s.") % {"countries": ", ".join(missing)}
         )
+    if collective_customers is not None and customer_strategy == Integration.CustomerStrategy.COLLECTIVE_PER_COUNTRY:
+        missing = sorted(code for code in countries if not collective_customers.get(code))
+        if missing:
+            raise OnboardingError(
+                _("Choose the collective customer for: %(countries)s.") % {"countries": ", ".join(missing)}
+            )
     integration.customer_strategy = customer_strategy
     integration.document_type = document_type
     integration.payment_journal_template = payment_journal_template
@@ -390,9 +456,10 @@ def integration_settings_save(
     )
     integration.country_mappings.exclude(country_code__in=list(countries)).delete()
     for code, group in countries.items():
-        CountryMapping.objects.update_or_create(
-            integration=integration, country_code=code, defaults={"vat_business_group": group}
-        )
+        defaults = {"vat_business_group": group}
+        if collective_customers is not None:
+            defaults["collective_customer_number"] = collective_customers.get(code, "")
+        CountryMapping.objects.update_or_create(integration=integration, country_code=code, defaults=defaults)
     for accounts in payout_accounts:
         PayoutAccountMapping.objects.update_or_create(
             integration=integration,
@@ -541,10 +608,22 @@ def settings_missing(*, integration: Integration) -> list[str]:
         missing.append(_("shipping mapping"))
     if not integration.country_mappings.exists():
         missing.append(_("countries and VAT business posting groups"))
+    without_customer = collective_customers_missing(integration=integration)
+    if without_customer:
+        missing.append(_("collective customer for %(countries)s") % {"countries": ", ".join(without_customer)})
     mapped = set(integration.payout_account_mappings.values_list("provider", "currency"))
     if any(pair not in mapped for pair in payout_currencies(integration=integration)):
         missing.append(_("payout accounts"))
     return missing
+
+
+def collective_customers_missing(*, integration: Integration) -> list[str]:
+    """Countries without a collective customer while the strategy needs one (every order would fail)."""
+    if integration.customer_strategy != Integration.CustomerStrategy.COLLECTIVE_PER_COUNTRY:
+        return []
+    return sorted(
+        integration.country_mappings.filter(collective_customer_number="").values_list("country_code", flat=True)
+    )
 
 
 def wizard_state(*, integration: Integration) -> WizardState:

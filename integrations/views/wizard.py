@@ -16,6 +16,7 @@ from integrations.forms import (
     ShopConnectForm,
     StripeConnectForm,
     TestOrderForm,
+    countries_parse,
 )
 from integrations.models import PaymentProviderConnection
 from integrations.selectors import integration_get_for_user
@@ -122,19 +123,29 @@ def stripe_connect(request, integration_id: int):
 @require_http_methods(["GET", "POST"])
 def wizard_settings(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    mappings = list(integration.country_mappings.order_by("pk"))
+    data = posted_data(request)
+    # The chosen collective customers stay in the lists even when a search or the size limit hides them.
+    chosen = {m.collective_customer_number for m in mappings}
+    if data is not None:
+        chosen |= {value for key, value in data.items() if key.startswith("collective__")}
     try:
-        choices = svc.bc_setup_choices(integration=integration)
+        choices = svc.bc_setup_choices(
+            integration=integration,
+            customer_search=(data or {}).get("customer_search", ""),
+            customer_numbers=chosen,
+        )
     except svc.OnboardingError as error:
         return _page(request, integration, "merchant/wizard/settings.html", 3, error=str(error), form=None)
-    countries = list(integration.country_mappings.values_list("country_code", "vat_business_group"))
     payout_pairs = svc.payout_currencies(integration=integration)
     initial = {
         "customer_strategy": integration.customer_strategy,
         "document_type": integration.document_type,
         "payment_journal_template": integration.payment_journal_template or "CASHRCPT",
         "payment_journal_batch": integration.payment_journal_batch,
-        "countries": ", ".join(code for code, _group in countries),
-        **{f"vat__{code}": group for code, group in countries},
+        "countries": ", ".join(m.country_code for m in mappings),
+        **{f"vat__{m.country_code}": m.vat_business_group for m in mappings},
+        **{f"collective__{m.country_code}": m.collective_customer_number for m in mappings},
         **{f"pm__{m.shop_gateway}": m.bc_payment_method_code for m in integration.payment_method_mappings.all()},
         **{
             f"payout__{m.provider}__{m.currency}__{kind}": getattr(m, f"{kind}_account")
@@ -145,14 +156,13 @@ def wizard_settings(request, integration_id: int):
     shipping = integration.shipping_method_mappings.filter(shop_shipping_code=svc.DEFAULT_SHIPPING_CODE).first()
     if shipping:
         initial |= {"shipment_method": shipping.bc_shipment_method_code, "freight_account": shipping.line_number}
-    form = SettingsForm(
-        posted_data(request),
-        initial=initial,
-        choices=choices,
-        gateways=svc.SHOP_GATEWAYS,
-        payout_pairs=payout_pairs,
-        countries=[code for code, _group in countries],
-    )
+    form_options = {"choices": choices, "gateways": svc.SHOP_GATEWAYS, "payout_pairs": payout_pairs}
+    if data is not None and "search_customers" in data:
+        # Only the customer lists change: show the entered values again, unsaved and without errors.
+        countries = countries_parse(data.get("countries", ""))
+        form = SettingsForm(initial=data.dict(), countries=countries, **form_options)
+        return _page(request, integration, "merchant/wizard/settings.html", 3, form=form)
+    form = SettingsForm(data, initial=initial, countries=[m.country_code for m in mappings], **form_options)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -166,6 +176,7 @@ def wizard_settings(request, integration_id: int):
                 shipment_method=data["shipment_method"],
                 freight_account=data["freight_account"],
                 countries={code: data.get(f"vat__{code}", "") for code in data["countries"]},
+                collective_customers=form.collective_customers(),
                 payout_accounts=[
                     svc.PayoutAccounts(
                         provider=p,

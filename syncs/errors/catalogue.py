@@ -585,7 +585,10 @@ _MAPPING_ENTRIES = (
         _("Collective customer missing"),
         _("No collective customer is set for country {country}."),
         _("The customer strategy is one collective customer per country, and this country has none."),
-        _("Set the collective customer number on the country mapping, then retry."),
+        _(
+            "Choose the country's collective customer in the integration's settings (Get Started, step 3 "
+            "Settings), then retry."
+        ),
     ),
     _map(
         "MAP-004",

@@ -115,8 +115,12 @@ def _read_pages(snap: BCSnapshot, client: Any) -> None:
 def _read_numbers(snap: BCSnapshot, client: Any) -> None:
     """Record numbers per purpose: they show which series BC uses and whether records sit ahead of it."""
     numbers = snap.numbers_by_purpose
-    customers = _section(snap, "customers", lambda: client.list_records(entities.CUSTOMERS, select=["number"]))
+    customers = _section(
+        snap, "customers", lambda: client.list_records(entities.CUSTOMERS, select=["number", "blocked"])
+    )
     numbers["customers"] = [c.number for c in customers or []]
+    if customers is not None:  # also shows whether the collective customers exist and are not blocked
+        snap.customers = {c.number: (c.blocked or "").strip() for c in customers}
     for entity, draft, posted in (
         (entities.SALES_INVOICES, "salesInvoices", "postedSalesInvoices"),
         (entities.SALES_CREDIT_MEMOS, "salesCreditMemos", "postedSalesCreditMemos"),

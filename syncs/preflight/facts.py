@@ -28,6 +28,10 @@ def preflight_facts_get(*, integration: Integration, now: dt.datetime | None = N
         payment_journal_batch=integration.payment_journal_batch,
         payouts_enabled=integration.payouts_enabled,
         country_vat_groups={m.country_code.upper(): m.vat_business_group for m in integration.country_mappings.all()},
+        collective_strategy=integration.customer_strategy == Integration.CustomerStrategy.COLLECTIVE_PER_COUNTRY,
+        collective_customers={
+            m.country_code.upper(): m.collective_customer_number for m in integration.country_mappings.all()
+        },
         tax_class_vat_groups={m.vat_product_group for m in integration.tax_class_mappings.all()},
         shipping_vat_groups={m.vat_product_group for m in integration.shipping_method_mappings.all()},
         mapped_payment_methods={m.shop_gateway for m in integration.payment_method_mappings.all()},

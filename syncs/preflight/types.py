@@ -87,6 +87,7 @@ class BCSnapshot:
     numbers_by_purpose: dict[str, list[str]] = field(default_factory=dict)
     journal_batches: list[JournalBatch] | None = None
     item_vat_groups: dict[str, str] = field(default_factory=dict)  # item number -> VAT prod. group
+    customers: dict[str, str] | None = None  # customer number -> Blocked ("" when not blocked)
     unpublished_pages: set[str] = field(default_factory=set)
     # section -> what went wrong reading it (connection errors make the dependent checks fail, not crash)
     errors: dict[str, ClassifiedError] = field(default_factory=dict)
@@ -105,6 +106,8 @@ class IntegrationFacts:
     payment_journal_batch: str = ""
     payouts_enabled: bool = False
     country_vat_groups: dict[str, str] = field(default_factory=dict)  # country -> VAT bus. group
+    collective_strategy: bool = False  # one collective customer per country
+    collective_customers: dict[str, str] = field(default_factory=dict)  # country -> customer number ("" = none)
     tax_class_vat_groups: set[str] = field(default_factory=set)
     shipping_vat_groups: set[str] = field(default_factory=set)
     mapped_payment_methods: set[str] = field(default_factory=set)

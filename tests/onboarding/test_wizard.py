@@ -163,6 +163,8 @@ class TestSettingsStep:
             "pm__shopify_payments": method,
             "freight_account": account,
             "countries": "SE, NO",
+            "collective__SE": "10000",
+            "collective__NO": "10060",
         }
 
         first = merchant_client.post(url("wizard_settings", integration), base)
@@ -173,13 +175,129 @@ class TestSettingsStep:
         tax_area = first.context["form"].fields["vat__SE"].choices[1][0]
 
         second = merchant_client.post(
-            url("wizard_settings", integration), base | {"vat__SE": tax_area, "vat__NO": tax_area}
+            url("wizard_settings", integration),
+            base | {"vat__SE": tax_area, "vat__NO": tax_area},
         )
 
         assert second.status_code == 302
         integration.refresh_from_db()
         assert onboarding.settings_missing(integration=integration) == []
         assert set(integration.country_mappings.values_list("country_code", flat=True)) == {"SE", "NO"}
+
+    def test_collective_customer_choices_come_from_bc(self, merchant_client, integration, bc_connected, bc_world):
+        integration.country_mappings.create(country_code="SE", vat_business_group="DOMESTIC")
+
+        page = merchant_client.get(url("wizard_settings", integration))
+
+        choices = page.context["form"].fields["collective__SE"].choices[1:]
+        names = [label.split(" – ", 1)[1] for _number, label in choices]
+        assert ("10000", "10000 – Webbshop Sverige (samlingskund)") in choices
+        assert ("10060", "10060 – Webshop Norge (samlekunde)") in choices
+        assert "20030" not in dict(choices)  # blocked in BC
+        assert names == sorted(names, key=str.casefold)
+        assert "Collective customer for SE" in page.content.decode()
+
+    def test_saving_stores_the_collective_customers(self, merchant_client, integration, bc_connected, bc_world):
+        response = merchant_client.post(
+            url("wizard_settings", integration),
+            self._settings(integration, merchant_client) | {"collective__SE": "10000", "collective__NO": "10060"},
+        )
+
+        assert response.status_code == 302
+        stored = dict(integration.country_mappings.values_list("country_code", "collective_customer_number"))
+        assert stored == {"SE": "10000", "NO": "10060"}
+        integration.refresh_from_db()
+        assert onboarding.settings_missing(integration=integration) == []
+
+    def test_collective_strategy_requires_one_per_country(self, merchant_client, integration, bc_connected, bc_world):
+        response = merchant_client.post(
+            url("wizard_settings", integration),
+            self._settings(integration, merchant_client) | {"collective__SE": "10000"},
+        )
+
+        assert response.status_code == 400
+        errors = response.context["form"].errors
+        assert "collective__NO" in errors and "collective__SE" not in errors
+        assert not integration.country_mappings.exists()
+
+    def test_a_customer_not_offered_by_bc_is_refused(self, merchant_client, integration, bc_connected, bc_world):
+        response = merchant_client.post(
+            url("wizard_settings", integration),
+            self._settings(integration, merchant_client) | {"collective__SE": "20030", "collective__NO": "10060"},
+        )
+
+        assert response.status_code == 400 and "collective__SE" in response.context["form"].errors
+
+    def test_match_by_email_does_not_require_them(self, merchant_client, integration, bc_connected, bc_world):
+        data = self._settings(integration, merchant_client) | {"customer_strategy": "match_email_phone"}
+
+        response = merchant_client.post(url("wizard_settings", integration), data | {"collective__NO": "10060"})
+
+        assert response.status_code == 302
+        stored = dict(integration.country_mappings.values_list("country_code", "collective_customer_number"))
+        assert stored == {"SE": "", "NO": "10060"}  # still used for orders without e-mail or phone
+        integration.refresh_from_db()
+        assert onboarding.settings_missing(integration=integration) == []
+
+    def test_many_customers_are_searched_by_name_or_number(
+        self, merchant_client, integration, bc_connected, bc_world, monkeypatch
+    ):
+        monkeypatch.setattr(onboarding, "CUSTOMER_CHOICES_LIMIT", 3)
+        integration.country_mappings.create(
+            country_code="SE", vat_business_group="DOMESTIC", collective_customer_number="10000"
+        )
+
+        page = merchant_client.get(url("wizard_settings", integration))
+
+        form = page.context["form"]
+        assert form.customers_truncated and 'name="customer_search"' in page.content.decode()
+        assert len(form.fields["collective__SE"].choices[1:]) == 4  # the limit plus the chosen one
+        assert "10000" in dict(form.fields["collective__SE"].choices)
+
+        search = merchant_client.post(
+            url("wizard_settings", integration),
+            {"countries": "SE, NO", "customer_search": "Norge", "search_customers": "1", "collective__SE": "10000"},
+        )
+
+        assert search.status_code == 200 and not search.context["form"].is_bound
+        assert set(dict(search.context["form"].fields["collective__NO"].choices)) == {"", "10000", "10060"}
+        assert integration.country_mappings.get().collective_customer_number == "10000"  # nothing saved
+
+    def test_missing_collective_customer_keeps_settings_open_and_blocks_go_live(self, integration, bc_connected):
+        integration.payment_journal_batch = "BANK"
+        integration.save()
+        integration.payment_method_mappings.create(shop_gateway="shopify_payments", bc_payment_method_code="KORT")
+        integration.shipping_method_mappings.create(shop_shipping_code="*", line_number="3010")
+        integration.country_mappings.create(country_code="SE", vat_business_group="DOMESTIC")
+        integration.country_mappings.create(
+            country_code="NO", vat_business_group="EXPORT", collective_customer_number="10060"
+        )
+
+        assert onboarding.settings_missing(integration=integration) == ["collective customer for SE"]
+        state = onboarding.wizard_state(integration=integration)
+        assert not state.steps[2].done and "collective customer for SE" in state.steps[2].hint
+        with pytest.raises(onboarding.OnboardingError, match="Finish"):
+            onboarding.integration_go_live(integration=integration)
+
+        integration.customer_strategy = Integration.CustomerStrategy.MATCH_EMAIL_PHONE
+        integration.save()
+        assert onboarding.settings_missing(integration=integration) == []
+
+    @staticmethod
+    def _settings(integration, merchant_client) -> dict:
+        """Valid settings for SE and NO, read from the page's BC choices (collective customers left out)."""
+        form = merchant_client.get(url("wizard_settings", integration)).context["form"]
+        return {
+            "customer_strategy": "collective_per_country",
+            "document_type": "invoice_posted",
+            "payment_journal_template": "CASHRCPT",
+            "payment_journal_batch": form.fields["payment_journal_batch"].choices[1][0],
+            "pm__shopify_payments": form.fields["pm__shopify_payments"].choices[1][0],
+            "freight_account": form.fields["freight_account"].choices[1][0],
+            "countries": "SE, NO",
+            "vat__SE": "DOMESTIC",
+            "vat__NO": "EXPORT",
+        }
 
     def test_without_a_company_the_step_says_what_to_do(self, merchant_client, integration):
         response = merchant_client.get(url("wizard_settings", integration))
@@ -205,7 +323,9 @@ class TestTestAndGoLive:
         integration.save()
         integration.payment_method_mappings.create(shop_gateway="shopify_payments", bc_payment_method_code="KORT")
         integration.shipping_method_mappings.create(shop_shipping_code="*", line_number="3010")
-        integration.country_mappings.create(country_code="SE", vat_business_group="INRIKES")
+        integration.country_mappings.create(
+            country_code="SE", vat_business_group="INRIKES", collective_customer_number="10000"
+        )
         return integration
 
     def test_go_live_on_a_sandbox(self, merchant_client, ready):

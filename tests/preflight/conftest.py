@@ -98,8 +98,12 @@ def integration(db, sim, owner) -> Integration:
     PayoutAccountMappingFactory(integration=integration, provider="shopify_payments", currency="SEK")
     PaymentMethodMappingFactory(integration=integration, shop_gateway="shopify_payments")
     ShippingMethodMappingFactory(integration=integration, shop_shipping_code="Standard", vat_product_group="STANDARD")
-    CountryMappingFactory(integration=integration, country_code="SE", vat_business_group="DOMESTIC")
-    CountryMappingFactory(integration=integration, country_code="DE", vat_business_group="OSS-DE")
+    CountryMappingFactory(
+        integration=integration, country_code="SE", vat_business_group="DOMESTIC", collective_customer_number="10000"
+    )
+    CountryMappingFactory(
+        integration=integration, country_code="DE", vat_business_group="OSS-DE", collective_customer_number="10010"
+    )
     TaxClassMappingFactory(integration=integration, shop_tax_class="books", vat_product_group="LOW")
     add_order(integration, 1001)
     add_order(integration, 1002, country="DE", currency="EUR", skus=("1000", "1003"))

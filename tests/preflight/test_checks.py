@@ -118,3 +118,16 @@ def test_not_connected_runs_only_local_checks():
     results = checks_run(facts=facts(), snapshot=None)
     assert results[0].error_code == "BC-010"
     assert not any(r.name.startswith(("vat.", "number_series.", "currencies.")) for r in results)
+
+
+def test_collective_customers_checked_against_bc_only_when_bc_was_read():
+    configured = facts(collective_strategy=True, collective_customers={"SE": "10000"})
+
+    assert only(mappings.check_collective_customers(configured, snapshot(customers=None))).status == Status.PASS
+    missing = only(mappings.check_collective_customers(configured, snapshot(customers={"20000": ""})))
+    assert (missing.status, missing.error_code, missing.objects) == (
+        Status.FAIL,
+        "BC-006",
+        [{"country": "SE", "customer": "10000"}],
+    )
+    assert "10000" in missing.message

@@ -97,6 +97,18 @@ def _no_invoice_write_permission(company, integration):
     company.deny_permission("salesInvoices", "Insert")
 
 
+def _no_collective_customer(company, integration):
+    integration.country_mappings.filter(country_code="DE").update(collective_customer_number="")
+
+
+def _blocked_collective_customer(company, integration):
+    company.block_customer("10010")
+
+
+def _unknown_collective_customer(company, integration):
+    integration.country_mappings.filter(country_code="SE").update(collective_customer_number="19999")
+
+
 def _manual_numbering(company, integration):
     Integration.objects.filter(pk=integration.pk).update(invoice_numbering=Integration.Numbering.SHOP_NUMBER)
 
@@ -115,6 +127,9 @@ def _manual_numbering(company, integration):
         (_unpublished_vat, "vat.posting_setup", "fail", "BC-601", ["472", "VATPostingSetup"]),
         (_unmapped_payment, "mappings.payment_methods", "fail", "MAP-013", ["klarna"]),
         (_manual_numbering, "number_series.manual", "fail", "BC-206", ["S-INV"]),
+        (_no_collective_customer, "mappings.collective_customers", "fail", "MAP-003", ["DE"]),
+        (_blocked_collective_customer, "mappings.collective_customers", "fail", "BC-401", ["10010"]),
+        (_unknown_collective_customer, "mappings.collective_customers", "fail", "BC-006", ["19999", "SE"]),
         (_no_invoice_write_permission, "connection.permissions", "fail", "BC-004", ["salesInvoices"]),
     ],
 )
@@ -143,6 +158,29 @@ def test_unpublished_series_pages_explain_how_to_publish(integration, bc_client,
     assert (status, code) == ("fail", "BC-601")
     assert "456" in message and "457" in message
     assert "Web Services" in str(get_error("BC-601").remedy)
+
+
+def test_countries_without_collective_customer_are_named_with_the_wizard_remedy(integration, bc_client):
+    integration.country_mappings.update(collective_customer_number="")
+
+    found = problems(run_preflight(integration, bc_client))
+
+    status, code, message, objects = found["mappings.collective_customers"]
+    assert (status, code, objects) == ("fail", "MAP-003", ["DE", "SE"])
+    assert "country DE" in message and "country SE" in message
+    assert "Settings" in str(get_error("MAP-003").remedy)
+
+
+def test_match_by_email_needs_no_collective_customer(integration, bc_client):
+    integration.country_mappings.update(collective_customer_number="")
+    Integration.objects.filter(pk=integration.pk).update(
+        customer_strategy=Integration.CustomerStrategy.MATCH_EMAIL_PHONE
+    )
+
+    run = run_preflight(integration, bc_client)
+
+    assert problems(run) == {}
+    assert run.results.get(check_name="mappings.collective_customers").status == "pass"
 
 
 def test_wrong_local_currency(integration, bc_client, company):

@@ -19,6 +19,7 @@ LOCAL_CHECKS = (
     mappings.check_payment_methods,
     mappings.check_shipping_methods,
     mappings.check_countries,
+    mappings.check_collective_customers,
     environment.check_sandbox_tested,
 )
 CONNECTION_CHECKS = (connection.check_connection,)

@@ -1,8 +1,10 @@
-"""Every payment method, shipping method and country seen in recent orders is mapped."""
+"""Every payment method, shipping method and country seen in recent orders is mapped, and every
+country has a collective customer that exists in BC when the customer strategy needs one."""
 
 from __future__ import annotations
 
 from integrations.models import ShippingMethodMapping
+from syncs.mapping import codes
 from syncs.preflight.checks._util import combine, listing
 from syncs.preflight.types import BCSnapshot, CheckResult, IntegrationFacts, Status
 
@@ -29,3 +31,37 @@ def check_shipping_methods(facts: IntegrationFacts, snap: BCSnapshot) -> list[Ch
 
 def check_countries(facts: IntegrationFacts, snap: BCSnapshot) -> list[CheckResult]:  # noqa: ARG001
     return _unmapped("mappings.countries", facts.order_countries, set(facts.country_vat_groups), "MAP-002", "country")
+
+
+def check_collective_customers(facts: IntegrationFacts, snap: BCSnapshot) -> list[CheckResult]:
+    """With one collective customer per country, each mapped country needs one, unblocked in BC.
+
+    A collective customer chosen under the e-mail/phone strategy (for orders without contact details)
+    is checked against BC too. ``snap.customers`` is None when BC could not be read: only the local
+    part runs then (the connection check reports why).
+    """
+    name = "mappings.collective_customers"
+    problems = []
+    if facts.collective_strategy:
+        problems += [
+            CheckResult.problem(name, Status.FAIL, codes.NO_COLLECTIVE_CUSTOMER, [country], country=country)
+            for country in sorted(facts.country_vat_groups)
+            if not facts.collective_customers.get(country)
+        ]
+    configured = {country: number for country, number in facts.collective_customers.items() if number}
+    if snap.customers is not None:
+        for country, number in sorted(configured.items()):
+            objects = [{"country": country, "customer": number}]
+            if number not in snap.customers:
+                record = f"customer {number} (collective customer for {country})"
+                problems.append(CheckResult.problem(name, Status.FAIL, "BC-006", objects, record=record))
+            elif snap.customers[number]:
+                problems.append(
+                    CheckResult.problem(
+                        name, Status.FAIL, "BC-401", objects, customer_number=number, blocked=snap.customers[number]
+                    )
+                )
+    if not facts.collective_strategy and not configured:
+        return [CheckResult.ok(name, "Not applicable: customers are matched by e-mail, then phone.")]
+    ok = ", ".join(f"{country} {number}" for country, number in sorted(configured.items()))
+    return [combine(name, problems, f"Collective customers: {ok or '-'}.", sorted(configured))]
