@@ -175,6 +175,9 @@ class Integration(TimeStampedModel):
             "A shop product whose SKU matches no BC item creates one; a matching SKU links instead."
         ),
     )
+    test_order_passed_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When a real order last previewed without errors (wizard step 4).")
+    )
     sandbox_test_passed_at = models.DateTimeField(null=True, blank=True)
     went_live_at = models.DateTimeField(null=True, blank=True)
 

@@ -495,7 +495,8 @@ def integration_test_order(*, integration: Integration, order_name: str):
     if not getattr(preview, "ok", True):
         return preview  # shown with its errors; not a passed test
     connection = BusinessCentralConnection.objects.filter(integration=integration).first()
-    updates = ["updated_at"]
+    integration.test_order_passed_at = timezone.now()
+    updates = ["updated_at", "test_order_passed_at"]
     if connection and connection.environment_type == BusinessCentralConnection.EnvironmentType.SANDBOX:
         integration.sandbox_test_passed_at = timezone.now()
         updates.append("sandbox_test_passed_at")
@@ -547,7 +548,8 @@ def integration_go_live(*, integration: Integration, confirm_production: bool = 
 
 def _go_live_preconditions(*, integration: Integration, confirm_production: bool) -> None:
     state = wizard_state(integration=integration)
-    blocking = [step for step in state.steps[:3] if not step.done]
+    # Flows, connections, settings and a real order that previews cleanly come before live mode.
+    blocking = [step for step in state.steps[:4] if not step.done]
     if blocking:
         raise OnboardingError(_("Finish “%(step)s” first.") % {"step": blocking[0].title})
     connection = integration.bc_connection
@@ -632,7 +634,7 @@ def wizard_state(*, integration: Integration) -> WizardState:
     flows = any(getattr(integration, name) for name in FLOW_FIELDS)
     bc_done = bool(bc and bc.is_connected)
     missing = settings_missing(integration=integration)
-    tested = integration.status != Integration.Status.DRAFT or integration.sandbox_test_passed_at is not None
+    tested = integration.test_order_passed_at is not None
     return WizardState(
         steps=[
             WizardStep(1, "flows", _("Choose flows"), flows, _("Choose what to sync and in which direction.")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from integrations.models import BusinessCentralConnection, Integration, PaymentProviderConnection, ShopConnection
 from integrations.services import onboarding
@@ -326,7 +327,18 @@ class TestTestAndGoLive:
         integration.country_mappings.create(
             country_code="SE", vat_business_group="INRIKES", collective_customer_number="10000"
         )
+        integration.test_order_passed_at = timezone.now()  # step 4 done: a real order previewed cleanly
+        integration.save()
         return integration
+
+    def test_go_live_waits_for_a_clean_test_order(self, merchant_client, ready):
+        ready.test_order_passed_at = None
+        ready.save()
+
+        response = merchant_client.post(url("wizard_live", ready), {})
+
+        ready.refresh_from_db()
+        assert not ready.live_mode and "Test with a real order" in response.content.decode()
 
     def test_go_live_on_a_sandbox(self, merchant_client, ready):
         response = merchant_client.post(url("wizard_live", ready), {})
@@ -372,8 +384,6 @@ class TestTestAndGoLive:
         assert ready.live_mode
 
     def test_production_after_a_sandbox_test_needs_no_confirmation(self, ready):
-        from django.utils import timezone
-
         ready.sandbox_test_passed_at = timezone.now()
         ready.save()
         BusinessCentralConnection.objects.filter(integration=ready).update(environment_type="Production")
@@ -403,6 +413,8 @@ class TestTestAndGoLive:
         assert "This order can be synced" in response.content.decode()
         ready.refresh_from_db()
         assert ready.sandbox_test_passed_at is not None and ready.status == Integration.Status.TESTING
+        assert ready.test_order_passed_at is not None
+        assert onboarding.wizard_state(integration=ready).steps[3].done
 
     def test_failed_preview_is_not_a_passed_test(self, merchant_client, ready, monkeypatch):
         from syncs.services import orders
@@ -411,11 +423,15 @@ class TestTestAndGoLive:
             orders, "order_preview", lambda *, integration, order_name: orders.OrderPreview(order_name, found=False)
         )
 
+        ready.test_order_passed_at = None
+        ready.save()
+
         response = merchant_client.post(url("wizard_test", ready), {"order_name": "#404"})
 
         assert "No order with this number" in response.content.decode()
         ready.refresh_from_db()
-        assert ready.sandbox_test_passed_at is None
+        assert ready.sandbox_test_passed_at is None and ready.test_order_passed_at is None
+        assert not onboarding.wizard_state(integration=ready).steps[3].done
 
     def test_without_the_order_flow_the_step_says_so(self, merchant_client, integration, monkeypatch):
         monkeypatch.setattr(onboarding, "order_preview_available", lambda: False)
