@@ -130,13 +130,14 @@ class SettingsForm(forms.Form):
                 required=False,
             )
         for provider, currency in self.payout_pairs:
-            for kind, label, required in (
-                ("clearing", _("clearing account"), True),
-                ("fee", _("fee account"), True),
-                ("bank", _("bank account"), False),
+            for kind, label, required, options in (
+                ("clearing", _("clearing account"), True, choices.accounts),
+                ("fee", _("fee account"), True, choices.accounts),
+                # The transfer of the net amount lands on a BC bank account, not on a G/L account.
+                ("bank", _("bank account"), False, choices.bank_accounts),
             ):
                 self.fields[f"payout__{provider}__{currency}__{kind}"] = forms.ChoiceField(
-                    label=f"{provider} {currency}: {label}", choices=_blank(choices.accounts), required=required
+                    label=f"{provider} {currency}: {label}", choices=_blank(options), required=required
                 )
 
     def clean_countries(self):

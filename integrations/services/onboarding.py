@@ -300,6 +300,8 @@ class SetupChoices:
     shipment_methods: list[tuple[str, str]] = field(default_factory=list)
     payment_journals: list[tuple[str, str]] = field(default_factory=list)
     accounts: list[tuple[str, str]] = field(default_factory=list)
+    # BC bank accounts (not G/L accounts): a payout's transfer lands on one of these.
+    bank_accounts: list[tuple[str, str]] = field(default_factory=list)
     # Customers that are not blocked, "number – name" sorted by name (for the collective customers).
     customers: list[tuple[str, str]] = field(default_factory=list)
     # True when BC has more matching customers than CUSTOMER_CHOICES_LIMIT: the list is cut short.
@@ -331,6 +333,11 @@ def bc_setup_choices(
                 (a.number, f"{a.number} – {a.display_name}")
                 for a in client.list_records(entities.ACCOUNTS)
                 if a.account_type in ("", "Posting") and not a.blocked
+            ],
+            bank_accounts=[
+                (b.number, f"{b.number} – {b.display_name}")
+                for b in client.list_records(entities.BANK_ACCOUNTS)
+                if not b.blocked
             ],
             customers=customers,
             customers_truncated=truncated,

@@ -313,6 +313,20 @@ class TestSettingsStep:
         assert onboarding.payout_currencies(integration=integration) == [("stripe", "EUR"), ("stripe", "SEK")]
         assert "payout accounts" in onboarding.settings_missing(integration=integration)
 
+    def test_the_payout_transfer_offers_bc_bank_accounts_not_gl_accounts(
+        self, merchant_client, integration, bc_connected, stripe_server
+    ):
+        integration.payouts_enabled = True
+        integration.save()
+        onboarding.stripe_connect(integration=integration, api_key=stripe_server.VALID_KEY)
+
+        form = merchant_client.get(url("wizard_settings", integration)).context["form"]
+
+        bank = [code for code, _label in form.fields["payout__stripe__SEK__bank"].choices if code]
+        clearing = [code for code, _label in form.fields["payout__stripe__SEK__clearing"].choices if code]
+        assert "BANK1" in bank and "BANK1" not in clearing
+        assert not set(bank) & set(clearing)
+
 
 class TestTestAndGoLive:
     @pytest.fixture

@@ -44,6 +44,7 @@ TAX_GROUPS = EntitySet("taxGroups", r.TaxGroup)
 COUNTRIES_REGIONS = EntitySet("countriesRegions", r.CountryRegion)
 GENERAL_LEDGER_ENTRIES = EntitySet("generalLedgerEntries", r.GeneralLedgerEntry)
 ACCOUNTS = EntitySet("accounts", r.Account)
+BANK_ACCOUNTS = EntitySet("bankAccounts", r.BankAccount)
 
 # ODataV4 UI pages read by preflight (pages 472, 456, 457), by their usual service names.
 VAT_POSTING_SETUP_PAGE = "VATPostingSetup"

@@ -353,6 +353,17 @@ class GeneralLedgerEntry(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class BankAccount(Record):
+    number: str = ""
+    display_name: str = ""
+    bank_account_number: str = ""
+    iban: str = ""
+    currency_code: str = ""
+    blocked: bool = False
+    last_modified_date_time: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Account(Record):
     number: str = ""
     display_name: str = ""
