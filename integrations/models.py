@@ -360,7 +360,9 @@ class PayoutAccountMapping(models.Model):
     currency = models.CharField(max_length=3)
     clearing_account = models.CharField(max_length=20)
     fee_account = models.CharField(max_length=20)
-    bank_account = models.CharField(max_length=20, blank=True)
+    bank_account = models.CharField(
+        max_length=20, blank=True, help_text=_("BC bank account no. (e.g. BANK1) the net payout is transferred to")
+    )
 
     class Meta:
         constraints = [

@@ -191,7 +191,7 @@ class PayoutAccountMappingFactory(factory.django.DjangoModelFactory):
     currency = "SEK"
     clearing_account = "1960"
     fee_account = "6570"
-    bank_account = "1930"
+    bank_account = "BANK1"
 
 
 class LocationMappingFactory(factory.django.DjangoModelFactory):
