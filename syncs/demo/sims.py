@@ -110,10 +110,19 @@ class DemoSimulators:
                         waiting += [(now, order_id) for order_id in order_ids]
                     if payout_every <= 0:
                         continue
-                    ready = [order_id for created, order_id in waiting if now - created >= payout_delay]
+                    aged = [order_id for created, order_id in waiting if now - created >= payout_delay]
+                    invoiced = _orders_invoiced(aged)
+                    # An order that never gets an invoice (placed before go-live, say) is never paid out
+                    # by the demo: its payout could only ever be reported as "no invoice found".
+                    waiting = [
+                        (created, order_id)
+                        for created, order_id in waiting
+                        if order_id in invoiced or now - created < NEVER_INVOICED_AFTER_SECONDS
+                    ]
+                    ready = [order_id for order_id in aged if order_id in invoiced]
                     if len(ready) < payout_every:
                         continue
-                    waiting = waiting[len(ready) :]
+                    waiting = [(created, order_id) for created, order_id in waiting if order_id not in ready]
                     payout = self.payout_for_orders(ready)
                     if payout is not None:
                         logger.info("Demo: Shopify Payments payout %s of %s orders", payout["id"], len(ready))
@@ -121,6 +130,28 @@ class DemoSimulators:
                     logger.exception("Could not add a demo order or payout to the shop")
 
         threading.Thread(target=loop, name="demo-shop-activity", daemon=True).start()
+
+
+# An order with no invoice this long after it was placed is taken as never to be invoiced.
+NEVER_INVOICED_AFTER_SECONDS = 600
+
+
+def _orders_invoiced(order_ids: list[str]) -> set[str]:
+    """The shop orders (ids) the product has synced to a BC invoice."""
+    from django.db import close_old_connections
+
+    from syncs.models import EntityType, RecordLink
+
+    if not order_ids:
+        return set()
+    try:
+        return set(
+            RecordLink.objects.filter(
+                entity_type=EntityType.ORDER, state=RecordLink.State.SYNCED, source_id__in=order_ids
+            ).values_list("source_id", flat=True)
+        )
+    finally:
+        close_old_connections()  # this thread lives long; never keep a stale connection
 
 
 def simulators_start(config: DemoConfig) -> DemoSimulators:
