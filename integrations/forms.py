@@ -151,14 +151,23 @@ class SettingsForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("customer_strategy") == Integration.CustomerStrategy.COLLECTIVE_PER_COUNTRY:
+            new_countries = []
             for code in data.get("countries") or []:
                 name = f"collective__{code}"
-                if name in self.fields and not data.get(name) and name not in self.errors:
+                if name not in self.data:
+                    new_countries.append(code)  # just added: its fields were not on the page yet
+                elif name in self.fields and not data.get(name) and name not in self.errors:
                     self.add_error(
                         name,
                         _("Choose the Business Central customer that orders to %(country)s are booked on.")
                         % {"country": code},
                     )
+            if new_countries:
+                self.add_error(
+                    None,
+                    _("Now choose the VAT business posting group and the collective customer for %(countries)s.")
+                    % {"countries": ", ".join(new_countries)},
+                )
         return data
 
     def country_fields(self):

@@ -213,13 +213,29 @@ class TestSettingsStep:
     def test_collective_strategy_requires_one_per_country(self, merchant_client, integration, bc_connected, bc_world):
         response = merchant_client.post(
             url("wizard_settings", integration),
-            self._settings(integration, merchant_client) | {"collective__SE": "10000"},
+            # A rendered select left unchosen posts an empty value, as a browser does.
+            self._settings(integration, merchant_client) | {"collective__SE": "10000", "collective__NO": ""},
         )
 
         assert response.status_code == 400
         errors = response.context["form"].errors
         assert "collective__NO" in errors and "collective__SE" not in errors
         assert not integration.country_mappings.exists()
+
+    def test_a_country_just_added_asks_for_its_choices_without_blaming_the_merchant(
+        self, merchant_client, integration, bc_connected, bc_world
+    ):
+        data = self._settings(integration, merchant_client) | {"collective__SE": "10000", "collective__NO": "10060"}
+        data["countries"] = data["countries"] + ", DE"  # typed now: DE's fields are not on the page yet
+
+        response = merchant_client.post(url("wizard_settings", integration), data)
+
+        form = response.context["form"]
+        assert response.status_code == 400 and "collective__DE" not in form.errors
+        assert "Now choose the VAT business posting group and the collective customer for DE." in str(
+            form.non_field_errors()
+        )
+        assert "collective__DE" in form.fields  # shown now
 
     def test_a_customer_not_offered_by_bc_is_refused(self, merchant_client, integration, bc_connected, bc_world):
         response = merchant_client.post(
