@@ -5,11 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from junipeer_bc.env import BASE_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-# No production default for a secret: only DEBUG gets a throwaway development key.
-if DEBUG:
-    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-insecure-key-only-for-debug")
-else:
-    SECRET_KEY = env.str("DJANGO_SECRET_KEY")  # required: raises ImproperlyConfigured when missing
+# No production default for a secret: only DEBUG gets a throwaway development key. Without DEBUG
+# an unset key stays empty: `check` and `makemigrations` still run, but Django refuses every use of
+# it, the WSGI app refuses to start, and `check --deploy` names the variable (junipeer_bc/checks.py).
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-insecure-key-only-for-debug" if DEBUG else "")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # Public base URL of this product, used in links sent by e-mail and OAuth redirect URIs.
@@ -23,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_q",
+    "junipeer_bc",
     "integrations",
     "syncs",
 ]

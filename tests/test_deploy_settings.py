@@ -43,7 +43,7 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_production_refuses_to_start_without_a_secret_key():
     env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": ""}
     env.pop("DJANGO_SECRET_KEY")
-    result = _run_manage("check", env_overrides=env)
+    result = _run_manage("check", "--deploy", env_overrides=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 
