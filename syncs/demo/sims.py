@@ -28,9 +28,6 @@ from syncs.demo.config import (
 
 logger = logging.getLogger(__name__)
 
-# The Shopify simulator's catalogue (SKUs and GTINs, see its seed); the demo creates them as BC
-# items so "SKU is the BC item number" matches without setup.
-SHOP_CATALOGUE_TAX_GROUP = "STANDARD"
 ACTIVITY_TICK_SECONDS = 5.0
 
 
@@ -173,7 +170,6 @@ def simulators_start(config: DemoConfig) -> DemoSimulators:
         shop_domain=SHOP_DOMAIN, access_token=SHOP_ACCESS_TOKEN, clock=ShopClock(start=dt.datetime.now(dt.UTC))
     )
     stripe = StripeSimulator()
-    bc_items_for_shop_catalogue(bc)  # before serving: nobody else touches the store yet
     bc_payout_journal_ensure(bc)
     sims = DemoSimulators(bc=bc, identity=identity, shopify=shopify, stripe=stripe)
     try:
@@ -189,39 +185,6 @@ def simulators_start(config: DemoConfig) -> DemoSimulators:
         sims.stop()
         raise
     return sims
-
-
-def bc_items_for_shop_catalogue(bc, *, environment: str = "sandbox") -> int:
-    """Create the shop's SKUs as items of the company (the BC seed has its own catalogue)."""
-    from simulators.shopify.seed import CATALOGUE, gtin
-
-    store = bc.company(environment)
-    tax_group = store.find("taxGroups", code=SHOP_CATALOGUE_TAX_GROUP)
-    created = 0
-    for index, (sku, title, price, _weight) in enumerate(CATALOGUE, start=1):
-        if store.find("items", number=sku) is not None:
-            continue
-        # Net of Swedish VAT: the shop's prices include 25 %.
-        store.insert(
-            "items",
-            {
-                "number": sku,
-                "displayName": title,
-                "type": "Inventory",
-                "gtin": gtin(index),
-                "blocked": False,
-                "unitPrice": round(float(price) / 1.25, 2),
-                "unitCost": round(float(price) / 1.25 * 0.45, 2),
-                "inventory": 100,
-                "taxGroupCode": SHOP_CATALOGUE_TAX_GROUP,
-                "taxGroupId": tax_group["id"],
-                "baseUnitOfMeasureCode": "PCS",
-                "generalProductPostingGroupCode": "RETAIL",
-                "inventoryPostingGroupCode": "RESALE",
-            },
-        )
-        created += 1
-    return created
 
 
 def bc_payout_journal_ensure(bc, *, environment: str = "sandbox", code: str = PAYMENT_JOURNAL_BATCH) -> bool:

@@ -16,7 +16,7 @@ from syncs.errors import ClassifiedError, classify_exception
 from syncs.mapping.customers import email_normalize, phone_normalize
 from syncs.mapping.types import CustomerPlan
 from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
-from syncs.services.runs import sync_log
+from syncs.services.runs import sync_log, sync_log_error
 
 LOOKUP_CHUNK = 40
 
@@ -217,15 +217,13 @@ def _link_fail(*, integration: Integration, run: SyncRun | None, plan_or_custome
         link.last_error_message += f" Business Central said: {error.vendor_message}"
     link.attempts += 1
     link.save()
-    sync_log(
+    sync_log_error(
         run=run,
         integration_id=integration.pk,
         flow=Flow.CUSTOMERS,
-        level=SyncLogEntry.Level.ERROR,
+        error=error,
         message=f"{reference}: {link.last_error_message}",
-        error_code=error.code,
         record_link=link,
-        details={"vendor_code": error.vendor_code, "remedy": str(error.entry.remedy)},
     )
 
 

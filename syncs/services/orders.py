@@ -33,7 +33,7 @@ from syncs.mapping.types import DocumentDraft, DocumentKind, MappingError, Probl
 from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
 from syncs.services.customers import CustomerCache, customers_resolve
 from syncs.services.documents import Checkpoint, DocumentJob, documents_write
-from syncs.services.runs import sync_log
+from syncs.services.runs import sync_log, sync_log_error
 
 PAGE_SIZE = 100
 LOOKUP_CHUNK = 40
@@ -225,21 +225,14 @@ def link_fail(
     link.state = RecordLink.State.FAILED
     link.last_error_code = error.code
     link.last_error_message = _error_text(error, extra)
-    sync_log(
+    sync_log_error(
         run=ctx.run,
         integration_id=ctx.integration.pk,
         flow=flow,
-        level=SyncLogEntry.Level.ERROR,
+        error=error,
         message=f"{link.source_reference or link.source_id}: {link.last_error_message}",
-        error_code=error.code,
         record_link=link,
-        details={
-            "vendor_code": error.vendor_code,
-            "vendor_message": error.vendor_message,
-            "remedy": str(error.entry.remedy),
-            **error.details,
-            **(extra or {}),
-        },
+        details={**error.details, **(extra or {})},
     )
 
 
@@ -349,15 +342,15 @@ def _conflict(*, ctx: OrdersContext, link: RecordLink, fingerprint: dict, digest
     error = classify_exception(ProductError(codes.ORDER_CONFLICT, order=link.source_reference))
     link.last_error_code = error.code
     link.last_error_message = error.message
-    sync_log(
+    sync_log_error(
         run=ctx.run,
         integration_id=ctx.integration.pk,
         flow=Flow.ORDERS,
         level=SyncLogEntry.Level.WARNING,
+        error=error,
         message=f"{link.source_reference}: {error.message}",
-        error_code=error.code,
         record_link=link,
-        details={"diff": diff, "remedy": str(error.entry.remedy)},
+        details={"diff": diff},
     )
     return True
 
@@ -564,15 +557,13 @@ def orders_mark_paid(
             error = classify_exception(exc)
             link.details = {**link.details, "payment_error_code": error.code}
             RecordLink.objects.filter(pk=link.pk).update(details=link.details)
-            sync_log(
+            sync_log_error(
                 run=ctx.run,
                 integration_id=ctx.integration.pk,
                 flow=Flow.ORDERS,
-                level=SyncLogEntry.Level.ERROR,
+                error=error,
                 message=f"{order.name}: the invoice was posted, but marking it paid failed: {error.message}",
-                error_code=error.code,
                 record_link=link,
-                details={"vendor_message": error.vendor_message, "remedy": str(error.entry.remedy)},
             )
 
 

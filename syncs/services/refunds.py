@@ -32,7 +32,7 @@ from syncs.services.orders import (
     links_save,
     problems_error,
 )
-from syncs.services.runs import sync_log
+from syncs.services.runs import sync_log_error
 
 DRAFT = "Draft"
 ID_CHUNK = 40
@@ -85,15 +85,14 @@ def _draft_warning(*, ctx: OrdersContext, link: RecordLink, order: Order) -> Non
     )
     link.last_error_code = error.code
     link.last_error_message = error.message
-    sync_log(
+    sync_log_error(
         run=ctx.run,
         integration_id=ctx.integration.pk,
         flow=Flow.REFUNDS,
         level=SyncLogEntry.Level.WARNING,
+        error=error,
         message=f"{link.source_reference}: {error.message}",
-        error_code=error.code,
         record_link=link,
-        details={"remedy": str(error.entry.remedy)},
     )
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from integrations.models import Flow, Integration
+from syncs.errors.classify import ClassifiedError
 from syncs.errors.product_error import ProductError
 from syncs.flows import flow_handler_get
 from syncs.models import RecordLink, SyncLogEntry, SyncRun
@@ -121,6 +122,35 @@ def sync_log(
         message,
     )
     return entry
+
+
+def sync_log_error(
+    *,
+    run: SyncRun | None = None,
+    integration_id: int,
+    flow: str,
+    error: ClassifiedError,
+    message: str,
+    record_link: RecordLink | None = None,
+    level: str = SyncLogEntry.Level.ERROR,
+    details: dict[str, Any] | None = None,
+) -> SyncLogEntry:
+    """Log a classified error: its code, BC's own words and the catalogue's remedy travel with it."""
+    return sync_log(
+        run=run,
+        integration_id=integration_id,
+        flow=flow,
+        level=level,
+        message=message,
+        error_code=error.code,
+        record_link=record_link,
+        details={
+            "vendor_code": error.vendor_code,
+            "vendor_message": error.vendor_message,
+            "remedy": str(error.entry.remedy),
+            **(details or {}),
+        },
+    )
 
 
 def _counts(run: SyncRun) -> dict[str, int]:
