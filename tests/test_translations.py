@@ -12,7 +12,7 @@ These tests fail when someone adds a string marked for translation and forgets t
 
 To fix, from the repository root (see docs/onboarding.md, "Translations"):
 
-    ./dev manage makemessages -l sv -l en --ignore=.venv --ignore=simulators --ignore=tests --ignore=bench
+    ./dev manage makemessages -l sv -l en --no-location --ignore=.venv --ignore=simulators --ignore=tests --ignore=bench
     # translate the new entries in locale/sv/LC_MESSAGES/django.po, remove "#, fuzzy" after checking
     ./dev manage compilemessages --ignore=.venv
 

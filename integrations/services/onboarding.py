@@ -580,8 +580,10 @@ def _go_live_switch(*, integration: Integration) -> Integration:
     integration.allow_writes = True
     integration.status = Integration.Status.LIVE
     integration.went_live_at = integration.went_live_at or now
-    # Only orders from now on: history is backfilled on purpose, not by accident.
-    integration.order_exclusion_date = integration.order_exclusion_date or now
+    # Only orders from now on: history is backfilled on purpose, not by accident. Shops report an
+    # order's time in whole seconds, so the cut-off starts at the whole second: an order placed in the
+    # same second as go-live is not lost.
+    integration.order_exclusion_date = integration.order_exclusion_date or now.replace(microsecond=0)
     integration.save()
     return integration
 

@@ -13,8 +13,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from integrations.models import Flow, Integration
-from syncs.errors.classify import ClassifiedError
-from syncs.errors.product_error import ProductError
+from syncs.errors.classify import ClassifiedError, classify_exception
 from syncs.flows import flow_handler_get
 from syncs.models import RecordLink, SyncLogEntry, SyncRun
 from syncs.services.locks import FlowLeaseLost, FlowLocked, flow_lock
@@ -215,13 +214,13 @@ def sync_run_execute(*, run_id: int) -> None:
                 _run_fail(run=run, status=SyncRun.Status.FAILED, error_code=ERROR_UNEXPECTED, message=str(exc))
                 return
             except Exception as exc:
-                # Flows raise coded ProductErrors; anything else is a bug worth a traceback.
-                if isinstance(exc, ProductError):
-                    error_code, message = exc.code, str(exc.message)
-                else:
+                # Every expected condition has its code (a vendor's answer, a missing connection, a lost
+                # lease); only SYS-001, a bug, is worth a traceback.
+                error = classify_exception(exc)
+                if error.code == ERROR_UNEXPECTED:
                     logger.exception("Run %s of flow %s failed", run.pk, run.flow)
-                    error_code, message = ERROR_UNEXPECTED, str(exc) or type(exc).__name__
-                _run_fail(run=run, status=SyncRun.Status.FAILED, error_code=error_code, message=message)
+                message = str(error.message) or type(exc).__name__
+                _run_fail(run=run, status=SyncRun.Status.FAILED, error_code=error.code, message=message)
                 return
     except FlowLocked as exc:
         _run_fail(run=run, status=SyncRun.Status.SKIPPED, error_code="", message=str(exc))

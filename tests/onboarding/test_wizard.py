@@ -376,7 +376,9 @@ class TestTestAndGoLive:
         assert response.status_code == 302
         ready.refresh_from_db()
         assert ready.live_mode and ready.allow_writes and ready.status == Integration.Status.LIVE
-        assert ready.order_exclusion_date is not None
+        # Shops report order times in whole seconds: an order from the go-live second is after the cut-off.
+        assert ready.order_exclusion_date is not None and ready.order_exclusion_date.microsecond == 0
+        assert ready.order_exclusion_date <= ready.went_live_at
 
     def test_go_live_runs_the_preflight_and_a_failure_blocks_it(self, merchant_client, ready, bc_world):
         from syncs.models import PreflightRun

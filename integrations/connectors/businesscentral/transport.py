@@ -14,19 +14,13 @@ from __future__ import annotations
 import json
 import logging
 import random
-import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Decimal
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-import urllib3.exceptions
 from django.conf import settings
 
 from integrations.connectors.businesscentral.exceptions import (
@@ -37,6 +31,13 @@ from integrations.connectors.businesscentral.exceptions import (
     error_from_envelope,
 )
 from integrations.connectors.businesscentral.odata import encode_query
+from integrations.connectors.http import (
+    ClientStats,
+    RetryPolicy,
+    never_sent,
+    parse_retry_after,
+    retry_policy_from_settings,
+)
 
 logger = logging.getLogger("integrations.connectors.businesscentral")
 
@@ -45,90 +46,6 @@ RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 WRITE_SAFE_STATUSES = frozenset({429, 503})
 
 TokenProvider = Callable[[], str]
-
-
-@dataclass
-class ClientStats:
-    """What a client has sent: HTTP requests (each attempt) and BC operations (a $batch of 40 = 40)."""
-
-    requests: int = 0
-    operations: int = 0
-    retries: int = 0
-    throttled: int = 0
-    by_method: Counter = field(default_factory=Counter)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-    def count_request(self, method: str) -> None:
-        with self._lock:
-            self.requests += 1
-            self.by_method[method] += 1
-
-    def count_operations(self, n: int) -> None:
-        with self._lock:
-            self.operations += n
-
-    def count_retry(self, *, throttled: bool) -> None:
-        with self._lock:
-            self.retries += 1
-            self.throttled += int(throttled)
-
-    def as_dict(self) -> dict[str, Any]:
-        with self._lock:
-            return {
-                "requests": self.requests,
-                "operations": self.operations,
-                "retries": self.retries,
-                "throttled": self.throttled,
-                "by_method": dict(self.by_method),
-            }
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    max_attempts: int = 6
-    max_seconds: float = 300.0
-    base_delay: float = 1.0
-    max_delay: float = 60.0
-
-    @classmethod
-    def from_settings(cls) -> RetryPolicy:
-        return cls(
-            max_attempts=settings.BC_RETRY_MAX_ATTEMPTS,
-            max_seconds=settings.BC_RETRY_MAX_SECONDS,
-            base_delay=settings.BC_RETRY_BASE_DELAY,
-        )
-
-    def backoff(self, attempt: int, rng: random.Random) -> float:
-        """Full jitter: uniform in [0, min(cap, base * 2^(attempt-1))]."""
-        return rng.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None when absent or bad."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
-def _never_sent(exc: requests.RequestException) -> bool:
-    """True when the connection was never established, so BC cannot have seen the request."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    if isinstance(exc, requests.exceptions.ConnectionError) and exc.args:
-        reason = getattr(exc.args[0], "reason", exc.args[0])
-        return isinstance(reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError)
-    return False
 
 
 def parse_json(response: requests.Response) -> Any:
@@ -165,7 +82,7 @@ class Transport:
         self._token_provider = token_provider
         self.session = session or default_session()
         self.timeout = timeout or (settings.BC_HTTP_CONNECT_TIMEOUT, settings.BC_HTTP_READ_TIMEOUT)
-        self.retry_policy = retry_policy or RetryPolicy.from_settings()
+        self.retry_policy = retry_policy or retry_policy_from_settings("BC")
         self._sleep = sleep
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
@@ -207,7 +124,7 @@ class Transport:
                 )
             except requests.RequestException as exc:
                 self._log(method, url, None, started, attempt)
-                if is_write and not _never_sent(exc):
+                if is_write and not never_sent(exc):
                     raise BCAmbiguousWriteError(
                         f"No answer from Business Central to {method} {_path(url)}; the write may have been applied.",
                         code="Transport_" + type(exc).__name__,

@@ -19,7 +19,7 @@ from integrations.connectors.businesscentral import (
     entities,
 )
 from integrations.connectors.businesscentral.payloads import NewSalesInvoice, NewSalesLine
-from integrations.connectors.businesscentral.transport import parse_retry_after
+from integrations.connectors.http import parse_retry_after
 from tests.connectors.businesscentral.fakes import COMPANY, TOKEN, Reply, envelope
 
 CUSTOMERS = re.escape(COMPANY + "/customers")
