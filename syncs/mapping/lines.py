@@ -24,11 +24,13 @@ UNIT_PRICE_PLACES = Decimal("0.00001")  # BC's default unit-amount rounding prec
 
 @dataclass(frozen=True)
 class ItemRef:
-    """A BC item found for a SKU key."""
+    """A BC item (and, for a variant SKU, its variant) found for a SKU key."""
 
     number: str
     id: str = ""
     tax_group_code: str = ""
+    variant_id: str = ""
+    variant_code: str = ""
 
 
 def line_item_key(line: LineItem, *, sku_rule: str) -> str:
@@ -111,7 +113,9 @@ def item_line_build(
     tax_code = settings.tax_classes.get(line.tax_code, "") if line.tax_code else ""
     item = items.get(key) if key else None
     if item is not None:
-        return DocumentLine("Item", item.number, line.title, qty, unit_price, discount, tax_code, "item", key)
+        return DocumentLine(
+            "Item", item.number, line.title, qty, unit_price, discount, tax_code, "item", key, item.variant_id
+        )
     if settings.fallback_gl_account:
         description = f"{key or '(no SKU)'} {line.title}".strip()
         return DocumentLine(

@@ -20,6 +20,7 @@ SKU_RULE_GTIN = "gtin"
 # Item number + variant code, as Microsoft's own connector does; the RecordLink, not the SKU
 # text, is what resolves a shop variant back to (item, variant) when numbers contain "-".
 VARIANT_SKU_SEPARATOR = "-"
+VARIANT_CODE_LENGTH = 10  # BC: Item Variant.Code is Code[10]
 
 # BC item variants have a code but no option dimension: the shop option is named this.
 VARIANT_OPTION_NAME = "Variant"

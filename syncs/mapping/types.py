@@ -60,6 +60,7 @@ class DocumentLine:
     tax_code: str = ""  # VAT product posting group; empty = BC's default for the item/account
     source: str = ""  # "item", "fallback", "shipping", "gift_card" (for previews and refunds)
     sku: str = ""
+    item_variant_id: str = ""  # BC item variant (a variant SKU "<item>-<variant code>")
 
     @property
     def net_amount(self) -> Decimal:
@@ -77,6 +78,8 @@ class DocumentLine:
             payload["discountAmount"] = float(self.discount_amount)
         if self.tax_code:
             payload["taxCode"] = self.tax_code
+        if self.item_variant_id:
+            payload["itemVariantId"] = self.item_variant_id
         return payload
 
 

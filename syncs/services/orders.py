@@ -28,6 +28,7 @@ from syncs.mapping.customers import customer_plan, order_country
 from syncs.mapping.digest import fingerprint_diff, fingerprint_digest, order_fingerprint
 from syncs.mapping.lines import ItemRef, order_item_keys
 from syncs.mapping.orders import order_document_build, order_is_fulfilled
+from syncs.mapping.products import VARIANT_CODE_LENGTH, VARIANT_SKU_SEPARATOR
 from syncs.mapping.settings import MappingSettings, mapping_settings_load
 from syncs.mapping.types import DocumentDraft, DocumentKind, MappingError, Problem
 from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
@@ -138,7 +139,11 @@ def _chunks(values: list[str], size: int) -> Iterator[list[str]]:
 
 
 def items_resolve(*, ctx: OrdersContext, keys: Iterable[str]) -> dict[str, ItemRef]:
-    """BC items for SKU keys, one filtered read per 40 keys, remembered for the run."""
+    """BC items for SKU keys, one filtered read per 40 keys, remembered for the run.
+
+    A key that is no item is tried as a variant SKU (``<item>-<variant code>``, as the products flow
+    writes them): the item before a separator and the variant after it, in two more bulk reads.
+    """
     wanted = sorted({key for key in keys if key and key not in ctx.items})
     bc_field = "gtin" if ctx.settings.sku_rule == Integration.SkuRule.GTIN else "number"
     for group in _chunks(wanted, LOOKUP_CHUNK):
@@ -150,9 +155,60 @@ def items_resolve(*, ctx: OrdersContext, keys: Iterable[str]) -> dict[str, ItemR
         ):
             key = item.gtin if bc_field == "gtin" else item.number
             found[key] = ItemRef(number=item.number, id=item.id, tax_group_code=item.tax_group_code)
+        missing = [key for key, ref in found.items() if ref is None]
+        if missing:
+            found.update(_variants_resolve(ctx=ctx, keys=missing, bc_field=bc_field))
         # Remembered only once read: a failed read must not leave the SKUs "not in BC" for the run.
         ctx.items.update(found)
     return ctx.items_found
+
+
+def _variant_splits(key: str) -> list[tuple[str, str]]:
+    """Every (item key, variant code) a variant SKU can be cut into; variant codes are Code[10]."""
+    parts = []
+    for index, char in enumerate(key):
+        if char == VARIANT_SKU_SEPARATOR and 0 < index < len(key) - 1:
+            item_key, code = key[:index], key[index + 1 :]
+            if len(code) <= VARIANT_CODE_LENGTH:
+                parts.append((item_key, code.upper()))
+    return parts
+
+
+def _variants_resolve(*, ctx: OrdersContext, keys: list[str], bc_field: str) -> dict[str, ItemRef]:
+    splits = {key: _variant_splits(key) for key in keys}
+    item_keys = sorted({item_key for parts in splits.values() for item_key, _ in parts})
+    if not item_keys:
+        return {}
+    items = {}
+    for group in _chunks(item_keys, LOOKUP_CHUNK):
+        for item in ctx.client.iter_records(
+            entities.ITEMS,
+            filter=odata.any_of(bc_field, group),
+            select=["id", "number", "gtin", "taxGroupCode", "blocked"],
+        ):
+            items[item.gtin if bc_field == "gtin" else item.number] = item
+    variants = {}
+    numbers = sorted({item.number for item in items.values()})
+    for group in _chunks(numbers, LOOKUP_CHUNK):
+        for variant in ctx.client.iter_records(
+            entities.ITEM_VARIANTS, filter=odata.any_of("itemNumber", group), select=["id", "itemNumber", "code"]
+        ):
+            variants[(variant.item_number, variant.code.upper())] = variant
+    found = {}
+    for key, parts in splits.items():
+        for item_key, code in parts:
+            item = items.get(item_key)
+            variant = variants.get((item.number, code)) if item is not None else None
+            if variant is not None:
+                found[key] = ItemRef(
+                    number=item.number,
+                    id=item.id,
+                    tax_group_code=item.tax_group_code,
+                    variant_id=variant.id,
+                    variant_code=variant.code,
+                )
+                break
+    return found
 
 
 def shipment_methods_resolve(*, ctx: OrdersContext) -> dict[str, str]:

@@ -199,3 +199,38 @@ def test_the_total_tolerance_of_a_local_currency_document_follows_the_base_curre
     _total_check(job, base_currency="JPY")
 
     assert job.total_mismatch is None and job.error is None
+
+
+def _variant_of(sim_bc, item_number: str, code: str) -> dict:
+    return sim_bc.company().find("itemVariants", itemNumber=item_number, code=code)
+
+
+def test_a_variant_sku_is_booked_as_the_item_with_its_variant(run_sync, sim_bc):
+    # The products flow writes BC item variants to the shop as "<item>-<variant code>".
+    order = se_order(sku="1000-RED")
+    result = run_sync([order])
+
+    assert (result.created, result.failed) == (1, 0), link_of(order).last_error_message
+    (invoice,) = [d for d in sim_bc.company().rows("salesInvoices") if d["externalDocumentNumber"] == "#2001"]
+    (line,) = [
+        x for x in sim_bc.company().filter("salesInvoiceLines", documentId=invoice["id"]) if x["lineType"] == "Item"
+    ]
+    assert line["lineObjectNumber"] == "1000"
+    assert line["itemVariantId"] == _variant_of(sim_bc, "1000", "RED")["id"]
+
+
+def test_a_variant_sku_under_the_gtin_rule_and_an_unknown_variant(run_sync, sim_bc, bc_integration):
+    bc_integration.sku_rule = Integration.SkuRule.GTIN
+    bc_integration.save()
+    gtin = sim_bc.company().find("items", number="1000")["gtin"]
+    good, unknown = se_order(name="#2001", sku=f"{gtin}-blue"), se_order(name="#2002", sku=f"{gtin}-GREEN")
+
+    result = run_sync([good, unknown])
+
+    assert (result.created, result.failed) == (1, 1)
+    (invoice,) = [d for d in sim_bc.company().rows("salesInvoices") if d["externalDocumentNumber"] == "#2001"]
+    (line,) = [
+        x for x in sim_bc.company().filter("salesInvoiceLines", documentId=invoice["id"]) if x["lineType"] == "Item"
+    ]
+    assert (line["lineObjectNumber"], line["itemVariantId"]) == ("1000", _variant_of(sim_bc, "1000", "BLUE")["id"])
+    assert link_of(unknown).last_error_code == codes.UNMAPPED_SKU
