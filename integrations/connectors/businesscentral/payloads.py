@@ -21,7 +21,7 @@ class Payload:
 class NewCustomer(Payload):
     display_name: str
     number: str | None = None
-    type: str | None = None  # "Company" | "Person"
+    type: str | None = field(default=None, metadata={"enum": "Contact Type"})  # "Company" | "Person"
     address_line1: str | None = None
     address_line2: str | None = None
     city: str | None = None
@@ -41,7 +41,7 @@ class NewCustomer(Payload):
 
 @dataclass(kw_only=True)
 class NewSalesLine(Payload):
-    line_type: str | None = None  # "Item" | "Account" | "Comment" ...
+    line_type: str | None = field(default=None, metadata={"enum": "Invoice Line Agg. Line Type"})  # "Item" ...
     line_object_number: str | None = None  # item no. or G/L account no.
     item_id: str | None = None
     account_id: str | None = None
@@ -138,7 +138,7 @@ class NewCustomerPayment(Payload):
 
 @dataclass(kw_only=True)
 class NewJournalLine(Payload):
-    account_type: str | None = None  # "G/L Account" | "Customer" | "Bank Account" ...
+    account_type: str | None = field(default=None, metadata={"enum": "Gen. Journal Account Type"})
     account_id: str | None = None
     account_number: str | None = None
     posting_date: date | None = None
@@ -147,6 +147,6 @@ class NewJournalLine(Payload):
     amount: Decimal | None = None
     description: str | None = None
     comment: str | None = None
-    balance_account_type: str | None = None
+    balance_account_type: str | None = field(default=None, metadata={"enum": "Gen. Journal Account Type"})
     balancing_account_id: str | None = None
     balancing_account_number: str | None = None
