@@ -309,7 +309,7 @@ def test_customer_payment_applied_and_journal_posted(client):
         journal_id=journal.id,
         payment=NewCustomerPayment(
             customer_number="10000",
-            amount=posted.total_amount_including_tax,
+            amount=-posted.total_amount_including_tax,  # money received: negative
             applies_to_invoice_id=posted.id,
             external_document_number="po_123",
             posting_date=dt.date.today(),
