@@ -95,7 +95,6 @@ class NewSalesDocument(Payload):
 class NewSalesInvoice(NewSalesDocument):
     LINES_KEY: ClassVar[str] = "salesInvoiceLines"
 
-    number: str | None = None  # manual numbering only
     invoice_date: date | None = None
     due_date: date | None = None
 
@@ -104,7 +103,6 @@ class NewSalesInvoice(NewSalesDocument):
 class NewSalesOrder(NewSalesDocument):
     LINES_KEY: ClassVar[str] = "salesOrderLines"
 
-    number: str | None = None
     order_date: date | None = None
     prices_include_tax: bool | None = None
     partial_shipping: bool | None = None
@@ -115,7 +113,6 @@ class NewSalesOrder(NewSalesDocument):
 class NewSalesCreditMemo(NewSalesDocument):
     LINES_KEY: ClassVar[str] = "salesCreditMemoLines"
 
-    number: str | None = None
     credit_memo_date: date | None = None
     due_date: date | None = None
     invoice_id: str | None = None
