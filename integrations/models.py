@@ -95,6 +95,11 @@ class Integration(TimeStampedModel):
         BC_SERIES = "bc_series", _("BC number series (default)")
         SHOP_NUMBER = "shop_number", _("Manual: use the shop's order number")
 
+    class InvoiceNumbering(models.TextChoices):
+        # BC's sales documents take their number from the No. Series only: `number` is read-only on
+        # the API pages, so there is no manual mode for invoices and orders.
+        BC_SERIES = "bc_series", _("BC number series (default)")
+
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="integrations")
     name = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
@@ -131,7 +136,9 @@ class Integration(TimeStampedModel):
     document_type = models.CharField(max_length=40, choices=DocumentType.choices, default=DocumentType.INVOICE_POSTED)
     sku_rule = models.CharField(max_length=20, choices=SkuRule.choices, default=SkuRule.ITEM_NUMBER)
     currency_mode = models.CharField(max_length=20, choices=CurrencyMode.choices, default=CurrencyMode.SHOP)
-    invoice_numbering = models.CharField(max_length=20, choices=Numbering.choices, default=Numbering.BC_SERIES)
+    invoice_numbering = models.CharField(
+        max_length=20, choices=InvoiceNumbering.choices, default=InvoiceNumbering.BC_SERIES
+    )
     customer_numbering = models.CharField(max_length=20, choices=Numbering.choices, default=Numbering.BC_SERIES)
     fallback_gl_account = models.CharField(
         max_length=20, blank=True, help_text=_("G/L account for unmapped SKUs; empty = unmapped SKU is an error.")

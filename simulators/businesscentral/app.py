@@ -46,11 +46,15 @@ class BusinessCentralSimulator:
         *,
         tenant_id: str = FIXED_TENANT_ID,
         clock: SimClock | None = None,
+        admin_principals: Iterable[str] = (),
     ) -> None:
         self.page_size = page_size
         self.accepted_tokens = dict(DEFAULT_TOKENS if accepted_tokens is None else accepted_tokens)
         self.token_validator = token_validator
         self.tenant_id = tenant_id
+        # Principals with an admin role in Entra ID (or delegated admins): only they may call the
+        # admin center API; everyone else gets 403 there and uses /environments/v1.2.
+        self.admin_principals = set(admin_principals)
         self.clock = clock or SimClock()
         self.throttle = Throttle(self.clock)
         self.latency = Latency(self.clock)
@@ -119,7 +123,7 @@ class BusinessCentralSimulator:
                     for _ in range(operations):
                         self.latency.operation_delay()
                     with self._data_lock:
-                        response = self._dispatch(environ, method, path, body)
+                        response = self._dispatch(environ, method, path, body, principal)
         except BCError as error:
             response = ApiResponse(
                 error.status, envelope(error.code, error.message), {"Content-Type": "application/json"}
@@ -149,12 +153,15 @@ class BusinessCentralSimulator:
             raise BCError("Authentication_InvalidCredentials", INVALID_CREDENTIALS)
         return principal
 
-    def _dispatch(self, environ: dict, method: str, path: str, body: object) -> ApiResponse:
+    def _dispatch(self, environ: dict, method: str, path: str, body: object, principal: str = "") -> ApiResponse:
         host = _host_url(environ)
-        if admin_center.matches(path):
+        if admin_center.matches(path) or admin_center.connect_matches(path):
             if method != "GET":
                 raise BCError("BadRequest_MethodNotAllowed", f"'{method}' is not allowed on {path}.")
-            return admin_center.handle(path, self.environments, self.tenant_id, host)
+            if admin_center.connect_matches(path):
+                return admin_center.connect_handle(path, self.environments, self.tenant_id, host)
+            is_admin = principal in self.admin_principals
+            return admin_center.handle(path, self.environments, self.tenant_id, host, is_admin=is_admin)
         match = _ENV_ROUTE.match(path)
         if match is None:
             raise not_found_route(host + path)

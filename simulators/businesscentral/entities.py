@@ -34,8 +34,10 @@ class Navigation:
     aliases: tuple[str, ...] = field(default=())
 
 
-def _spec(name: str, type_name: str, fields: str, read_only: str = "", **options) -> EntitySpec:
-    all_fields = ("id", *fields.split(), "lastModifiedDateTime")
+def _spec(
+    name: str, type_name: str, fields: str, read_only: str = "", *, modified: bool = True, **options
+) -> EntitySpec:
+    all_fields = ("id", *fields.split(), *(["lastModifiedDateTime"] if modified else []))
     return EntitySpec(
         name=name,
         type_name=type_name,
@@ -48,17 +50,21 @@ def _spec(name: str, type_name: str, fields: str, read_only: str = "", **options
 _READ_ONLY = {"insertable": False, "updatable": False, "deletable": False}
 
 _DOCUMENT_COMMON = (
-    "number externalDocumentNumber postingDate customerPurchaseOrderReference customerId customerNumber "
-    "customerName billToName billToCustomerId billToCustomerNumber shipToName shipToContact "
+    "number externalDocumentNumber postingDate customerId customerNumber "
+    "customerName billToName billToCustomerId billToCustomerNumber "
     "sellToAddressLine1 sellToAddressLine2 sellToCity sellToCountry sellToState sellToPostCode "
     "billToAddressLine1 billToAddressLine2 billToCity billToCountry billToState billToPostCode "
-    "shipToAddressLine1 shipToAddressLine2 shipToCity shipToCountry shipToState shipToPostCode "
     "currencyId currencyCode shortcutDimension1Code shortcutDimension2Code paymentTermsId shipmentMethodId "
     "salesperson pricesIncludeTax discountAmount discountAppliedBeforeTax totalAmountExcludingTax "
     "totalTaxAmount totalAmountIncludingTax status phoneNumber email"
 )
+_SHIP_TO = (
+    " shipToName shipToContact shipToAddressLine1 shipToAddressLine2 shipToCity shipToCountry shipToState "
+    "shipToPostCode"
+)
+# number is read-only on every sales document (BC assigns it from the No. Series).
 _DOCUMENT_READ_ONLY = (
-    "customerName billToName billToAddressLine1 billToAddressLine2 billToCity billToCountry billToState "
+    "number customerName billToName billToAddressLine1 billToAddressLine2 billToCity billToCountry billToState "
     "billToPostCode discountAppliedBeforeTax totalAmountExcludingTax totalTaxAmount totalAmountIncludingTax status"
 )
 _LINE_COMMON = (
@@ -107,10 +113,8 @@ SPECS: dict[str, EntitySpec] = {
             "generalLedgerSetup",
             "generalLedgerSetup",
             "allowPostingFrom allowPostingTo additionalReportingCurrency localCurrencyCode localCurrencySymbol",
-            "additionalReportingCurrency localCurrencyCode localCurrencySymbol",
             singleton=True,
-            insertable=False,
-            deletable=False,
+            **_READ_ONLY,
         ),
         _spec(
             "customers",
@@ -134,15 +138,15 @@ SPECS: dict[str, EntitySpec] = {
         _spec(
             "salesInvoices",
             "salesInvoice",
-            _DOCUMENT_COMMON + " invoiceDate dueDate promisedPayDate orderId orderNumber disputeStatusId "
-            "disputeStatus remainingAmount",
+            _DOCUMENT_COMMON + _SHIP_TO + " customerPurchaseOrderReference invoiceDate dueDate promisedPayDate "
+            "orderId orderNumber disputeStatusId disputeStatus remainingAmount",
             _DOCUMENT_READ_ONLY + " orderId orderNumber pricesIncludeTax remainingAmount",
         ),
-        _spec("salesInvoiceLines", "salesInvoiceLine", _LINE_COMMON, _LINE_READ_ONLY),
+        _spec("salesInvoiceLines", "salesInvoiceLine", _LINE_COMMON, _LINE_READ_ONLY, modified=False),
         _spec(
             "salesOrders",
             "salesOrder",
-            _DOCUMENT_COMMON + " orderDate partialShipping requestedDeliveryDate fullyShipped",
+            _DOCUMENT_COMMON + _SHIP_TO + " orderDate partialShipping requestedDeliveryDate fullyShipped",
             _DOCUMENT_READ_ONLY + " fullyShipped",
         ),
         _spec(
@@ -150,14 +154,15 @@ SPECS: dict[str, EntitySpec] = {
             "salesOrderLine",
             _LINE_COMMON + " shippedQuantity invoicedQuantity invoiceQuantity shipQuantity",
             _LINE_READ_ONLY + " shippedQuantity invoicedQuantity",
+            modified=False,
         ),
         _spec(
             "salesCreditMemos",
             "salesCreditMemo",
-            _DOCUMENT_COMMON + " creditMemoDate dueDate invoiceId invoiceNumber customerReturnReasonId remainingAmount",
-            _DOCUMENT_READ_ONLY + " pricesIncludeTax remainingAmount",
+            _DOCUMENT_COMMON + " creditMemoDate dueDate invoiceId invoiceNumber customerReturnReasonId",
+            _DOCUMENT_READ_ONLY + " pricesIncludeTax",
         ),
-        _spec("salesCreditMemoLines", "salesCreditMemoLine", _LINE_COMMON, _LINE_READ_ONLY),
+        _spec("salesCreditMemoLines", "salesCreditMemoLine", _LINE_COMMON, _LINE_READ_ONLY, modified=False),
         _spec(
             "customerPaymentJournals",
             "customerPaymentJournal",
@@ -168,7 +173,7 @@ SPECS: dict[str, EntitySpec] = {
         _spec(
             "customerPayments",
             "customerPayment",
-            "journalId journalDisplayName lineNumber customerId customerNumber contactId postingDate documentNumber "
+            "journalId journalDisplayName lineNumber customerId customerNumber postingDate documentNumber "
             "externalDocumentNumber amount appliesToInvoiceId appliesToInvoiceNumber description comment",
         ),
         _spec(

@@ -18,6 +18,40 @@ from .store import EMPTY_GUID, CompanyStore
 _LINE_STEP = 10000
 ACCOUNT_TYPES = ("G/L Account", "Customer", "Vendor", "Bank Account", "Fixed Asset", "IC Partner", "Employee")
 
+# BC's general journal amount-sign check (codeunit Gen. Jnl.-Check Line, CheckDocType and
+# CheckBalDocType): (account type, document type) -> the sign Amount must have. Zero always passes;
+# a blank document type is not checked. On the balancing side the rule is mirrored.
+SIGN_RULES: dict[tuple[str, str], str] = {
+    ("Customer", "Payment"): "negative",
+    ("Customer", "Refund"): "positive",
+    ("Customer", "Invoice"): "positive",
+    ("Customer", "Credit Memo"): "negative",
+    ("Customer", "Reminder"): "positive",
+    ("Vendor", "Payment"): "positive",
+    ("Vendor", "Refund"): "negative",
+    ("Vendor", "Invoice"): "negative",
+    ("Vendor", "Credit Memo"): "positive",
+    ("Vendor", "Finance Charge Memo"): "negative",
+    ("Vendor", "Reminder"): "negative",
+    ("Employee", "Payment"): "positive",
+}
+_MIRROR = {"negative": "positive", "positive": "negative"}
+
+
+def check_amount_sign(
+    *, amount: Decimal, document_type: str, account_type: str, balancing_type: str, where: str
+) -> None:
+    """Raise BC's field error when Amount has the wrong sign for the document and account types."""
+    if not amount or not document_type.strip():
+        return
+    for side, kind in (("account", account_type), ("balancing", balancing_type)):
+        rule = SIGN_RULES.get((kind, document_type))
+        if rule and side == "balancing":
+            rule = _MIRROR[rule]
+        if (rule == "negative" and amount > 0) or (rule == "positive" and amount < 0):
+            message = f"Amount must be {rule} in Gen. Journal Line {where}."
+            raise BCError("Application_FieldValidationException", message)
+
 
 def _set_balancing_account(store: CompanyStore, values: dict) -> None:
     if "balancingAccountId" in values:
@@ -253,15 +287,24 @@ def _plan_line(store: CompanyStore, batch_table: str, batch: dict, line: dict) -
                 f"Journal Batch Name={batch['code']}, Line No.={line['lineNumber']}. It cannot be zero or empty.",
             )
         check_customer_for(customer, posting=True)
+        # A customer payment line is a Payment to a Customer: Amount is the customer's debit, so money
+        # received is negative (BC: "Amount must be negative").
+        check_amount_sign(
+            amount=amount,
+            document_type="Payment",
+            account_type="Customer",
+            balancing_type="G/L Account",
+            where=_where("CASHRCPT", batch, line),
+        )
         invoice = store.get("salesInvoices", line.get("appliesToInvoiceId"))
         factor = dec(invoice.get("_lcyFactor") or 1) if invoice else Decimal(1)
         lcy = dec(money(amount * factor))
-        movements.append((store.posting.receivables, -lcy))  # a payment credits the customer
+        movements.append((store.posting.receivables, lcy))  # negative: credits the customer
         if batch.get("balancingAccountNumber"):
-            movements.append((batch["balancingAccountNumber"], lcy))
-        effects.append(lambda c=customer, a=lcy: _change_balance(store, c, -a))
+            movements.append((batch["balancingAccountNumber"], -lcy))
+        effects.append(lambda c=customer, a=lcy: _change_balance(store, c, a))
         if invoice is not None:
-            effects.append(lambda i=invoice, a=amount: apply_to_invoice(store, i, a))
+            effects.append(lambda i=invoice, a=amount: apply_to_invoice(store, i, -a))
         return movements, effects
     account = _gl_account_of(store, line["accountType"], line["accountNumber"])
     movements.append((account, amount))
@@ -274,6 +317,10 @@ def _plan_line(store: CompanyStore, batch_table: str, batch: dict, line: dict) -
         balancing_type = line.get("balanceAccountType") if line.get("balancingAccountNumber") else "G/L Account"
         movements.append((_gl_account_of(store, balancing_type, balancing), -amount))
     return movements, effects
+
+
+def _where(template: str, batch: dict, line: dict) -> str:
+    return f"Journal Template Name='{template}',Journal Batch Name='{batch['code']}',Line No.='{line['lineNumber']}'"
 
 
 def _change_balance(store: CompanyStore, customer: dict, amount: Decimal) -> None:

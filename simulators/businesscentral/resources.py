@@ -8,6 +8,7 @@ from collections.abc import Callable
 from . import odata
 from .entities import NAVIGATIONS, SPECS, EntitySpec
 from .errors import BCError, dialog
+from .fields import ENUMS, LENGTHS, member, wire
 from .numbering import check_manual_allowed, next_number
 from .store import EMPTY_GUID, CompanyStore
 
@@ -47,6 +48,9 @@ def output_values(store: CompanyStore, entity_set: str, record: dict) -> dict:
         values["netChange"] = round(sum(e["debitAmount"] - e["creditAmount"] for e in entries), 2)
     if "currencyCode" in values and entity_set not in {"currencyExchangeRates", "bankAccounts"}:
         values["currencyCode"] = values["currencyCode"] or store.lcy_code  # blank currency means LCY
+    for name in ENUMS.get(entity_set, {}):  # enum members go out in BC's _xHHHH_ wire form
+        if isinstance(values.get(name), str):
+            values[name] = wire(values[name])
     return values
 
 
@@ -90,7 +94,28 @@ def check_body(spec: EntitySpec, body: object, *, extra: frozenset[str] = frozen
         if name in spec.read_only and name != "id":
             raise BCError("BadRequest_InvalidOperation", f"Control '{name}' is read-only.")
     clean.pop("id", None)
+    _check_wire_values(spec.name, clean)
     return clean
+
+
+def _check_wire_values(entity_set: str, values: dict) -> None:
+    """Enum values arrive in wire form (decoded here to member names); text must fit the field."""
+    enums = ENUMS.get(entity_set, {})
+    for name, members in enums.items():
+        if name in values and values[name] is not None:
+            sent = values[name]
+            if not isinstance(sent, str) or sent not in {wire(m) for m in members}:
+                # Assumption: the OData layer's wording for a value outside the enum type.
+                raise BCError("BadRequest", f"Cannot convert the literal '{sent}' to the expected type of '{name}'.")
+            values[name] = member(sent)
+    for name, limit in LENGTHS.get(entity_set, {}).items():
+        sent = values.get(name)
+        if isinstance(sent, str) and len(sent) > limit:
+            raise BCError(
+                "Application_StringExceededLength",
+                f"The length of the string is {len(sent)}, but it must be less than or equal to {limit} characters. "
+                f"Value: {sent}",
+            )
 
 
 def resolve(

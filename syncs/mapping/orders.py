@@ -22,11 +22,6 @@ def order_is_fulfilled(order: Order) -> bool:
     return order.fulfillment_status.upper() == "FULFILLED"
 
 
-def manual_number(order_name: str) -> str:
-    """The shop's order number as a BC document number ('#1001' -> '1001')."""
-    return order_name.lstrip("#").strip()[:20]
-
-
 def _ship_to(order: Order) -> Address | None:
     address = order.shipping_address
     if not address:
@@ -62,7 +57,6 @@ def order_document_build(
         expected_total=money_pick(order.total_price, settings.currency_mode),
         currency_mode=settings.currency_mode,
         customer_number=customer_number,
-        number=manual_number(order.name) if settings.invoice_numbering == Integration.Numbering.SHOP_NUMBER else "",
         email=order.email,
         ship_to=_ship_to(order),
         shipment_method_code=shipping.shipment_method_code if shipping else "",

@@ -32,7 +32,6 @@ class MappingSettings:
     document_type: str = Integration.DocumentType.INVOICE_POSTED
     sku_rule: str = Integration.SkuRule.ITEM_NUMBER
     currency_mode: str = Integration.CurrencyMode.SHOP
-    invoice_numbering: str = Integration.Numbering.BC_SERIES
     customer_numbering: str = Integration.Numbering.BC_SERIES
     base_currency: str = "SEK"
     fallback_gl_account: str = ""
@@ -81,7 +80,6 @@ def mapping_settings_load(*, integration: Integration) -> MappingSettings:
         document_type=integration.document_type,
         sku_rule=integration.sku_rule,
         currency_mode=integration.currency_mode,
-        invoice_numbering=integration.invoice_numbering,
         customer_numbering=integration.customer_numbering,
         base_currency=integration.base_currency,
         fallback_gl_account=integration.fallback_gl_account,

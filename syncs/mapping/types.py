@@ -157,7 +157,6 @@ class DocumentDraft:
     expected_total: Decimal  # the shop's total incl. VAT in the chosen currency
     currency_mode: str
     customer_number: str = ""  # filled once the customer is resolved
-    number: str = ""  # manual numbering only
     email: str = ""
     phone: str = ""
     ship_to: Address | None = None
@@ -179,8 +178,6 @@ class DocumentDraft:
             "customerNumber": self.customer_number,
             self.kind.lines_property: [line.to_payload() for line in self.lines],
         }
-        if self.number:
-            payload["number"] = self.number
         if self.email and self.kind != DocumentKind.CREDIT_MEMO:
             payload["email"] = self.email[:80]
         if self.applies_to_invoice_id:

@@ -145,7 +145,7 @@ def _payment_write(
             payment=NewCustomerPayment(
                 posting_date=posting_date,
                 external_document_number=order_name[:35],
-                amount=amount,
+                amount=-amount,  # money received: a Payment to a Customer is negative in BC
                 applies_to_invoice_id=invoice_id,
                 description=f"{gateway} {order_name}"[:80] + f" [{tag}]",
             ),

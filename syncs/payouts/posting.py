@@ -1,11 +1,15 @@
 """The journal lines of one payout, written to BC with $batch, never twice.
 
-For payout P (net N), every line balancing against the provider's clearing account C:
-  charge   customer payment, amount = the charge, applied to the posted invoice it paid; when the
-           charge and the invoice's open amount differ by no more than the currency's rounding,
-           the payment is the open amount and the difference is a general journal line on the
+For payout P (net N), every line balancing against the provider's clearing account C. Amounts are
+BC's: the debit of the line's account, so money a customer paid is negative on the customer (BC's
+journal check: a Payment to a Customer must be negative, a Refund to a Customer positive).
+  charge   customer payment, amount = minus the charge, applied to the posted invoice it paid; when
+           the charge and the invoice's open amount differ by no more than the currency's rounding,
+           the payment is minus the open amount and the difference is a general journal line on the
            payment rounding G/L account (tag ``rounding:<transaction>``)
-  refund   customer payment with the (negative) refund amount, naming the credit memo
+  refund   general journal line on the customer, amount = the money paid back (positive), naming
+           the credit memo (the customer payments page only writes Payment lines, which must be
+           negative)
   adjustment  general journal line on the fee G/L account, amount = -adjustment
   fees     one general journal line on the fee G/L account, amount = the payout's fees
   transfer (optional) general journal line on the bank account, amount = N
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from integrations.connectors.businesscentral import entities, odata
+from integrations.connectors.businesscentral.codec import ACCOUNT_TYPE_BANK, ACCOUNT_TYPE_CUSTOMER, ACCOUNT_TYPE_GL
 from integrations.connectors.businesscentral.payloads import NewCustomerPayment, NewJournalLine
 from integrations.models import PayoutAccountMapping
 from syncs.errors import ProductError
@@ -103,7 +108,7 @@ def lines_plan(
                 PlannedLine(
                     tag=tag,
                     kind="payment",
-                    amount=row.amount - rounding,  # the invoice's open amount exactly
+                    amount=-(row.amount - rounding),  # the invoice's open amount exactly, received: negative
                     description=_describe(f"{label} {reference} payment {row.order_reference}", tag),
                     transaction_id=row.pk,
                     customer_number=fact["customer_number"],
@@ -120,7 +125,7 @@ def lines_plan(
                         amount=-rounding,  # the clearing account still takes the whole charge
                         description=_describe(f"{label} {reference} rounding {row.order_reference}", rounding_tag),
                         transaction_id=row.pk,
-                        account_type="G/L Account",
+                        account_type=ACCOUNT_TYPE_GL,
                         account_number=rounding_account,
                         balancing_account_number=accounts.clearing_account,
                     )
@@ -130,11 +135,14 @@ def lines_plan(
             lines.append(
                 PlannedLine(
                     tag=tag,
-                    kind="payment",
-                    amount=row.amount,
+                    kind="journal",
+                    amount=-row.amount,  # the refund (negative in the payout) is paid back: positive
                     description=_describe(f"{label} {reference} refund {row.order_reference} {memo}", tag),
                     transaction_id=row.pk,
                     customer_number=fact["customer_number"],
+                    account_type=ACCOUNT_TYPE_CUSTOMER,
+                    account_number=fact["customer_number"],
+                    balancing_account_number=accounts.clearing_account,
                 )
             )
         elif row.mapped_type == MappedType.ADJUSTMENT and row.amount:
@@ -145,7 +153,7 @@ def lines_plan(
                     amount=-row.amount,
                     description=_describe(f"{label} {reference} {row.raw_type.lower()}", tag),
                     transaction_id=row.pk,
-                    account_type="G/L Account",
+                    account_type=ACCOUNT_TYPE_GL,
                     account_number=accounts.fee_account,
                     balancing_account_number=accounts.clearing_account,
                 )
@@ -157,7 +165,7 @@ def lines_plan(
                 kind="journal",
                 amount=payout.fees,
                 description=_describe(f"{label} {reference} fees", FEES_TAG),
-                account_type="G/L Account",
+                account_type=ACCOUNT_TYPE_GL,
                 account_number=accounts.fee_account,
                 balancing_account_number=accounts.clearing_account,
             )
@@ -171,7 +179,7 @@ def lines_plan(
                 kind="journal",
                 amount=payout.amount,
                 description=_describe(f"{label} {reference} transfer to bank", TRANSFER_TAG),
-                account_type="Bank Account",
+                account_type=ACCOUNT_TYPE_BANK,
                 account_number=accounts.bank_account,
                 balancing_account_number=accounts.clearing_account,
             )
@@ -246,7 +254,7 @@ def line_operation(*, bc_client, line: PlannedLine, journals: Journals, referenc
         external_document_number=reference,
         amount=line.amount,
         description=line.description,
-        balance_account_type="G/L Account",
+        balance_account_type=ACCOUNT_TYPE_GL,
         balancing_account_number=line.balancing_account_number,
     )
     return bc_client.batch_create(entities.JOURNAL_LINES, payload, parent=(entities.JOURNALS, journals.general_id))

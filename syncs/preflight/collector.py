@@ -34,7 +34,9 @@ def bc_snapshot_collect(*, client: Any, environment_name: str, environment_type:
             return snap
     else:
         match = next((env for env in environments if env.name == environment_name), None)
-        snap.environment_status = match.status if match else None
+        # The connect-app list has no status: it lists what the user can reach now (assumption: an
+        # environment being prepared, upgraded or deleted is left out), so listed means active.
+        snap.environment_status = "Active" if match else None
         if match:
             snap.environment_type = match.type or environment_type
     local_currency = _section(snap, "company", lambda: _local_currency(client))

@@ -22,7 +22,6 @@ def preflight_facts_get(*, integration: Integration, now: dt.datetime | None = N
         base_currency=integration.base_currency,
         environment_type=connection.environment_type if connection else "",
         sandbox_test_passed_at=integration.sandbox_test_passed_at,
-        invoice_manual_numbering=integration.invoice_numbering == Integration.Numbering.SHOP_NUMBER,
         customer_manual_numbering=integration.customer_numbering == Integration.Numbering.SHOP_NUMBER,
         payment_journal_template=integration.payment_journal_template,
         payment_journal_batch=integration.payment_journal_batch,

@@ -100,7 +100,6 @@ class IntegrationFacts:
     base_currency: str
     environment_type: str = ""
     sandbox_test_passed_at: dt.datetime | None = None
-    invoice_manual_numbering: bool = False
     customer_manual_numbering: bool = False
     payment_journal_template: str = ""
     payment_journal_batch: str = ""

@@ -150,11 +150,12 @@ class TestOrderDocument:
         assert buyer.lines[0].unit_price == Decimal("17.60000")
         assert buyer.to_payload()["currencyCode"] == "EUR"
 
-    def test_manual_numbering_uses_the_shop_number(self):
-        draft = order_document_build(
-            order=b.order(), settings=settings(invoice_numbering=Integration.Numbering.SHOP_NUMBER), items=ITEMS
-        )
-        assert draft.to_payload()["number"] == "1001"
+    @pytest.mark.parametrize("document_type", list(Integration.DocumentType))
+    def test_sales_documents_never_send_a_number(self, document_type):
+        """`number` is read-only on salesInvoices/salesOrders (BC refuses it): BC's series numbers them."""
+        draft = order_document_build(order=b.order(), settings=settings(document_type=document_type), items=ITEMS)
+        assert "number" not in draft.to_payload()
+        assert [choice.value for choice in Integration.InvoiceNumbering] == ["bc_series"]
 
     @pytest.mark.parametrize(
         ("document_type", "kind", "post"),

@@ -35,6 +35,24 @@ class TestEnvironmentAndCompany:
         assert [(e.name, e.type) for e in environments] == [("sandbox", "Sandbox"), ("production", "Production")]
         assert len(bc_companies_list(integration=signed_in, environment_name="sandbox")) == 2
 
+    def test_user_without_an_admin_role_picks_an_environment(self, merchant_client, signed_in, bc_world):
+        """The BC user needs no admin role: the admin center refuses them, /environments/v1.2 does not."""
+        assert not bc_world.admin_principals
+        page = merchant_client.get(reverse("merchant:bc_company", args=[signed_in.pk]))
+        assert page.status_code == 200 and "production" in page.content.decode()
+        company = bc_companies_list(integration=signed_in, environment_name="production")[0]
+
+        response = merchant_client.post(
+            reverse("merchant:bc_company", args=[signed_in.pk]), {"environment": "production", "company_id": company.id}
+        )
+
+        assert response.status_code == 302
+        connection = BusinessCentralConnection.objects.get(integration=signed_in)
+        assert (connection.environment_name, connection.environment_type) == ("production", "Production")
+        assert bc_world.requests_to("GET", "/environments/v1.2") and not bc_world.requests_to("GET", "/admin/")
+        (principal,) = {entry.principal for entry in bc_world.request_log}
+        assert principal not in bc_world.admin_principals
+
     def test_page_lists_companies_and_selecting_connects(self, merchant_client, signed_in):
         page = merchant_client.get(reverse("merchant:bc_company", args=[signed_in.pk]))
         company = sandbox_company(signed_in)

@@ -87,13 +87,15 @@ def test_fifty_charges_three_refunds_fees_and_one_unmatched_produce_exactly_the_
     payout = Payout.objects.get()
     reference = payout_reference(payout)
     payments, journal = _lines(client)
-    charges = [p for p in payments if p.amount > 0]
-    refunds = [p for p in payments if p.amount < 0]
-    assert len(charges) == 49 and len(refunds) == 3 and len(journal) == 2
+    # BC's sign rule: a Payment to a Customer is negative, a Refund to a Customer positive.
+    charges = [p for p in payments if p.amount < 0]
+    refunds = [line for line in journal if line.account_type == "Customer"]
+    assert len(charges) == len(payments) == 49 and len(refunds) == 3 and len(journal) == 5
     assert {p.external_document_number for p in payments + journal} == {reference}
     by_invoice = {p.applies_to_invoice_number: p.amount for p in charges}
-    assert by_invoice == {invoices[name].number: ORDERS[name] * Decimal("1.25") for name in invoices}
-    assert all(p.amount == REFUND and p.customer_number == "10000" and not p.applies_to_invoice_number for p in refunds)
+    assert by_invoice == {invoices[name].number: ORDERS[name] * Decimal("-1.25") for name in invoices}
+    assert all(line.amount == -REFUND > 0 and line.account_number == "10000" for line in refunds)
+    assert all(line.balancing_account_number == STRIPE_CLEARING for line in refunds)
     fees = next(line for line in journal if line.account_type == "G/L Account")
     transfer = next(line for line in journal if line.account_type == "Bank Account")
     assert (fees.account_number, fees.amount, fees.balancing_account_number) == (FEE_ACCOUNT, FEE * 50, STRIPE_CLEARING)

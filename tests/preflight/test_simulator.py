@@ -110,7 +110,8 @@ def _unknown_collective_customer(company, integration):
 
 
 def _manual_numbering(company, integration):
-    Integration.objects.filter(pk=integration.pk).update(invoice_numbering=Integration.Numbering.SHOP_NUMBER)
+    company.number_series["CUST"].manual_nos = False
+    Integration.objects.filter(pk=integration.pk).update(customer_numbering=Integration.Numbering.SHOP_NUMBER)
 
 
 @pytest.mark.parametrize(
@@ -126,7 +127,7 @@ def _manual_numbering(company, integration):
         (_no_balancing, "payment_journal.balancing_account", "fail", "BC-502", ["SHOPIFY"]),
         (_unpublished_vat, "vat.posting_setup", "fail", "BC-601", ["472", "VATPostingSetup"]),
         (_unmapped_payment, "mappings.payment_methods", "fail", "MAP-013", ["klarna"]),
-        (_manual_numbering, "number_series.manual", "fail", "BC-206", ["S-INV"]),
+        (_manual_numbering, "number_series.manual", "fail", "BC-206", ["CUST"]),
         (_no_collective_customer, "mappings.collective_customers", "fail", "MAP-003", ["DE"]),
         (_blocked_collective_customer, "mappings.collective_customers", "fail", "BC-401", ["10010"]),
         (_unknown_collective_customer, "mappings.collective_customers", "fail", "BC-006", ["19999", "SE"]),

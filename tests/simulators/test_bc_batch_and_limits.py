@@ -117,6 +117,7 @@ def test_odatav4_pages_published_and_unpublished(bc, bc_server):
 @pytest.mark.parametrize("path", ["/admin/v2.15/applications/BusinessCentral/environments",
                                   "/admin/v2.29/applications/environments"])  # fmt: skip
 def test_admin_center_lists_environments(bc, bc_server, path):
+    bc.sim.admin_principals.add("test-user")
     environments = bc.get(bc_server.base_url + path).json()["value"]
     assert {(e["name"], e["type"]) for e in environments} == {("sandbox", "Sandbox"), ("production", "Production")}
     sandbox = next(e for e in environments if e["name"] == "sandbox")
@@ -126,9 +127,26 @@ def test_admin_center_lists_environments(bc, bc_server, path):
 
 
 def test_admin_center_needs_a_token_and_single_environment(bc, bc_server):
+    bc.sim.admin_principals.add("test-user")
     url = f"{bc_server.base_url}/admin/v2.21/applications/BusinessCentral/environments/production"
     assert requests.get(url, timeout=10).status_code == 401
     assert bc.get(url).json()["type"] == "Production"
+
+
+def test_admin_center_refuses_a_user_without_an_admin_role(bc, bc_server):
+    refused = bc.get(f"{bc_server.base_url}/admin/v2.28/applications/BusinessCentral/environments")
+    assert refused.status_code == 403 and refused.json()["code"] == "Unauthorized"
+
+
+@pytest.mark.parametrize("version", ["v1.1", "v1.2"])
+def test_connect_app_environments_for_any_user(bc, bc_server, version):
+    environments = bc.get(f"{bc_server.base_url}/environments/{version}").json()["value"]
+    assert {(e["name"], e["type"]) for e in environments} == {("sandbox", "Sandbox"), ("production", "Production")}
+    sandbox = next(e for e in environments if e["name"] == "sandbox")
+    fields = ["aadTenantId", "applicationFamily", "type", "name", "countryCode", "webServiceUrl", "webClientLoginUrl"]
+    assert sorted(sandbox) == sorted(fields + (["ringName"] if version == "v1.2" else []))
+    assert sandbox["aadTenantId"] == bc.sim.tenant_id and sandbox["applicationFamily"] == "BusinessCentral"
+    assert sandbox["webServiceUrl"] == bc_server.environment_url("sandbox")
 
 
 def test_html_overview_shows_created_documents_without_auth(bc, bc_server):

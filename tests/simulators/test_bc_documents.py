@@ -93,14 +93,12 @@ def test_blocked_vat_setup_customer_and_item(bc):
 
 def test_number_series_exhausted_manual_and_ahead(bc):
     company = bc.sim.company()
-    manual = _invoice(bc, number="SHOP-1001")
-    assert error_of(manual) == (
-        "Application_DialogException",
-        "You may not enter numbers manually. If you want to enter numbers manually, please activate Manual Nos. "
-        "in No. Series S-INV.",
-    )
-    company.number_series["S-INV"].manual_nos = True
-    assert _invoice(bc, number="SHOP-1001").json()["number"] == "SHOP-1001"
+    # number is read-only on the API page (APIV2SalesInvoices: Editable = false), Manual Nos. or not.
+    for manual_nos in (False, True):
+        company.number_series["S-INV"].manual_nos = manual_nos
+        manual = _invoice(bc, number="SHOP-1001")
+        assert manual.status_code == 400
+        assert error_of(manual) == ("BadRequest_InvalidOperation", "Control 'number' is read-only.")
     ahead = company.add_record_ahead_of_series("S-INV", ahead=1)
     assert ahead == "10200021"
     collision = _invoice(bc)
@@ -177,8 +175,16 @@ def test_credit_memo_applies_to_invoice_and_payment_makes_it_paid(bc):
     assert bc.get(f"salesInvoices({invoice['id']})").json()["remainingAmount"] == 558.75 - 186.25
 
     journal = bc.get("customerPaymentJournals?$filter=code eq 'STRIPE'").json()["value"][0]
-    payment = bc.post(f"customerPaymentJournals({journal['id']})/customerPayments", json={
-        "appliesToInvoiceNumber": "10300016", "amount": 372.5, "externalDocumentNumber": "po_123"}).json()  # fmt: skip
+    payments = f"customerPaymentJournals({journal['id']})/customerPayments"
+    wrong_sign = bc.post(payments, json={"appliesToInvoiceNumber": "10300016", "amount": 372.5})
+    assert bc.post(f"journals({journal['id']})/Microsoft.NAV.post").status_code == 400
+    assert error_of(bc.post(f"journals({journal['id']})/Microsoft.NAV.post")) == (
+        "Application_FieldValidationException",
+        "Amount must be negative in Gen. Journal Line Journal Template Name='CASHRCPT',Journal Batch Name='STRIPE',"
+        "Line No.='10000'.",
+    )
+    fixed = {"amount": -372.5, "externalDocumentNumber": "po_123"}
+    payment = bc.patch(f"{payments}({wrong_sign.json()['id']})", json=fixed, headers={"If-Match": "*"}).json()
     assert (payment["customerNumber"], payment["appliesToInvoiceId"], payment["documentNumber"]) == (
         "10000", invoice["id"], "G02011",
     )  # fmt: skip
@@ -211,10 +217,13 @@ def test_payment_validation_messages(bc):
 def test_general_journal_fee_and_transfer_lines(bc):
     journal = bc.get("journals?$filter=code eq 'GENERAL'").json()["value"][0]
     lines = f"journals({journal['id']})/journalLines"
-    fee = bc.post(lines, json={"accountType": "G/L Account", "accountNumber": "6064", "amount": 12.5,
+    raw_name = bc.post(lines, json={"accountType": "G/L Account", "accountNumber": "6064", "amount": 1})
+    assert error_of(raw_name)[0] == "BadRequest"  # enum values travel in wire form only
+    fee = bc.post(lines, json={"accountType": "G_x002F_L_x0020_Account", "accountNumber": "6064", "amount": 12.5,
                                "balancingAccountNumber": "1580", "documentNumber": "PAYOUT-1"})  # fmt: skip
     assert fee.status_code == 201, fee.text
-    bank = bc.post(lines, json={"accountType": "Bank Account", "accountNumber": "BANK1", "amount": 987.5,
+    assert fee.json()["accountType"] == "G_x002F_L_x0020_Account"
+    bank = bc.post(lines, json={"accountType": "Bank_x0020_Account", "accountNumber": "BANK1", "amount": 987.5,
                                 "balancingAccountNumber": "1580", "documentNumber": "PAYOUT-1"})  # fmt: skip
     assert bank.status_code == 201, bank.text
     assert bc.post(f"journals({journal['id']})/Microsoft.NAV.post").status_code == 204

@@ -69,7 +69,7 @@ R = TypeVar("R")
 Parent = tuple[EntitySet, str]
 Changes = Mapping[str, Any] | Payload
 
-ADMIN_API_VERSION = "v2.28"
+ENVIRONMENTS_API_VERSION = "v1.2"  # v1.2 adds ringName to v1.1
 DEFAULT_MAX_PAGES = 5000
 # Keep lookup URLs far below the ~2 KB that proxies and gateways accept.
 MAX_LOOKUP_FILTER_CHARS = 1500
@@ -396,9 +396,13 @@ class BusinessCentralClient:
     def no_series_lines(self) -> list[NoSeriesLine]:
         return [from_json(NoSeriesLine, row) for row in self.iter_page_rows(e.NO_SERIES_LINES_PAGE)]
 
-    def list_environments(self, *, api_version: str = ADMIN_API_VERSION) -> list[Environment]:
-        """Environments of the signed-in tenant (admin center API; no environment in the URL)."""
-        url = f"{self.api_root}/admin/{api_version}/applications/BusinessCentral/environments"
+    def list_environments(self) -> list[Environment]:
+        """The environments the signed-in user can reach (``GET {api root}/environments/v1.2``).
+
+        This is the connect-app endpoint: any BC user may call it. The admin center API lists the
+        same environments but only for administrators, which the merchant's user need not be.
+        """
+        url = f"{self.api_root}/environments/{ENVIRONMENTS_API_VERSION}"
         return [from_json(Environment, row) for page in self.iter_pages(url) for row in page]
 
 

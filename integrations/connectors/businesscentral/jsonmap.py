@@ -4,6 +4,8 @@ Field ``address_line1`` maps to ``addressLine1``; a field can name its JSON key 
 ``field(metadata={"json": "@odata.etag"})``. Values are converted by the field's annotation
 (Decimal, date, datetime, nested records, lists of records), so records are typed, and every
 record keeps the full response in ``raw`` so fields this code does not name are still available.
+A field with ``metadata={"enum": "<BC enum name>"}`` holds an enum member name: decoded from BC's
+``_xHHHH_`` wire form on the way in and encoded on the way out (codec.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any, TypeVar
+
+from integrations.connectors.businesscentral.codec import enum_decode, enum_encode
 
 T = TypeVar("T")
 
@@ -93,6 +97,8 @@ def from_json(cls: type[T], data: dict[str, Any]) -> T:
             continue
         value = data.get(json_name(f))
         if value is not None:  # JSON null keeps the field's default ("" rather than None for text)
+            if f.metadata.get("enum") and isinstance(value, str):
+                value = enum_decode(value)
             kwargs[f.name] = convert(value, annotation)
     return cls(**kwargs)
 
@@ -119,6 +125,8 @@ def to_json(obj: Any) -> dict[str, Any]:
         value = getattr(obj, f.name)
         if f.name in ("raw", "extra") or value is None:
             continue
+        if f.metadata.get("enum") and isinstance(value, str):
+            value = enum_encode(value)
         payload[json_name(f)] = _to_wire(value)
     payload.update(getattr(obj, "extra", None) or {})
     return payload

@@ -21,7 +21,7 @@ class Payload:
 class NewCustomer(Payload):
     display_name: str
     number: str | None = None
-    type: str | None = None  # "Company" | "Person"
+    type: str | None = field(default=None, metadata={"enum": "Contact Type"})  # "Company" | "Person"
     address_line1: str | None = None
     address_line2: str | None = None
     city: str | None = None
@@ -41,7 +41,7 @@ class NewCustomer(Payload):
 
 @dataclass(kw_only=True)
 class NewSalesLine(Payload):
-    line_type: str | None = None  # "Item" | "Account" | "Comment" ...
+    line_type: str | None = field(default=None, metadata={"enum": "Invoice Line Agg. Line Type"})  # "Item" ...
     line_object_number: str | None = None  # item no. or G/L account no.
     item_id: str | None = None
     account_id: str | None = None
@@ -95,7 +95,6 @@ class NewSalesDocument(Payload):
 class NewSalesInvoice(NewSalesDocument):
     LINES_KEY: ClassVar[str] = "salesInvoiceLines"
 
-    number: str | None = None  # manual numbering only
     invoice_date: date | None = None
     due_date: date | None = None
 
@@ -104,7 +103,6 @@ class NewSalesInvoice(NewSalesDocument):
 class NewSalesOrder(NewSalesDocument):
     LINES_KEY: ClassVar[str] = "salesOrderLines"
 
-    number: str | None = None
     order_date: date | None = None
     prices_include_tax: bool | None = None
     partial_shipping: bool | None = None
@@ -115,7 +113,6 @@ class NewSalesOrder(NewSalesDocument):
 class NewSalesCreditMemo(NewSalesDocument):
     LINES_KEY: ClassVar[str] = "salesCreditMemoLines"
 
-    number: str | None = None
     credit_memo_date: date | None = None
     due_date: date | None = None
     invoice_id: str | None = None
@@ -138,7 +135,7 @@ class NewCustomerPayment(Payload):
 
 @dataclass(kw_only=True)
 class NewJournalLine(Payload):
-    account_type: str | None = None  # "G/L Account" | "Customer" | "Bank Account" ...
+    account_type: str | None = field(default=None, metadata={"enum": "Gen. Journal Account Type"})
     account_id: str | None = None
     account_number: str | None = None
     posting_date: date | None = None
@@ -147,6 +144,6 @@ class NewJournalLine(Payload):
     amount: Decimal | None = None
     description: str | None = None
     comment: str | None = None
-    balance_account_type: str | None = None
+    balance_account_type: str | None = field(default=None, metadata={"enum": "Gen. Journal Account Type"})
     balancing_account_id: str | None = None
     balancing_account_number: str | None = None

@@ -20,6 +20,16 @@ def _etag() -> Any:
     return field(default="", metadata={"json": "@odata.etag"})
 
 
+def _enum(name: str) -> Any:
+    """A BC enum field: the member name here, the ``_xHHHH_`` wire form in JSON (codec.py)."""
+    return field(default="", metadata={"enum": name})
+
+
+def _order_only() -> Any:
+    """A sales line field that only salesOrderLines has (invoice and credit memo lines leave it 0)."""
+    return field(default=ZERO, metadata={"only": "salesOrderLines"})
+
+
 def _raw() -> Any:
     return field(default_factory=dict, repr=False, compare=False)
 
@@ -73,7 +83,7 @@ class GeneralLedgerSetup(Record):
 class Customer(Record):
     number: str = ""
     display_name: str = ""
-    type: str = ""
+    type: str = _enum("Contact Type")
     address_line1: str = ""
     address_line2: str = ""
     city: str = ""
@@ -95,7 +105,7 @@ class Customer(Record):
     payment_terms_id: str = ""
     shipment_method_id: str = ""
     payment_method_id: str = ""
-    blocked: str = ""
+    blocked: str = _enum("Customer Blocked")  # " " = not blocked
     last_modified_date_time: datetime | None = None
 
 
@@ -112,7 +122,7 @@ class Item(Record):
     number: str = ""
     display_name: str = ""
     display_name2: str = ""
-    type: str = ""
+    type: str = _enum("Item Type")
     item_category_id: str = ""
     item_category_code: str = ""
     blocked: bool = False
@@ -139,7 +149,7 @@ class SalesLine(Record):
     sequence: int = 0
     item_id: str = ""
     account_id: str = ""
-    line_type: str = ""
+    line_type: str = _enum("Invoice Line Agg. Line Type")
     line_object_number: str = ""
     description: str = ""
     description2: str = ""
@@ -159,10 +169,10 @@ class SalesLine(Record):
     location_id: str = ""
     shipment_date: date | None = None
     # Sales order lines only.
-    shipped_quantity: Decimal = ZERO
-    invoiced_quantity: Decimal = ZERO
-    ship_quantity: Decimal = ZERO
-    invoice_quantity: Decimal = ZERO
+    shipped_quantity: Decimal = _order_only()
+    invoiced_quantity: Decimal = _order_only()
+    ship_quantity: Decimal = _order_only()
+    invoice_quantity: Decimal = _order_only()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -182,7 +192,7 @@ class SalesDocument(Record):
     total_amount_excluding_tax: Decimal = ZERO
     total_tax_amount: Decimal = ZERO
     total_amount_including_tax: Decimal = ZERO
-    status: str = ""
+    status: str = _enum("status")  # each document has its own status enum
     email: str = ""
     last_modified_date_time: datetime | None = None
 
@@ -257,7 +267,7 @@ class JournalLine(Record):
     journal_id: str = ""
     journal_display_name: str = ""
     line_number: int = 0
-    account_type: str = ""
+    account_type: str = _enum("Gen. Journal Account Type")
     account_id: str = ""
     account_number: str = ""
     posting_date: date | None = None
@@ -267,7 +277,7 @@ class JournalLine(Record):
     description: str = ""
     comment: str = ""
     tax_code: str = ""
-    balance_account_type: str = ""
+    balance_account_type: str = _enum("Gen. Journal Account Type")
     balancing_account_id: str = ""
     balancing_account_number: str = ""
     last_modified_date_time: datetime | None = None
@@ -323,19 +333,19 @@ class PaymentTerm(CodeRecord):
 class TaxArea(CodeRecord):
     """In VAT countries: a VAT Business Posting Group."""
 
-    tax_type: str = ""
+    tax_type: str = _enum("Tax Buffer Type")
 
 
 @dataclass(frozen=True, kw_only=True)
 class TaxGroup(CodeRecord):
     """In VAT countries: a VAT Product Posting Group."""
 
-    tax_type: str = ""
+    tax_type: str = _enum("Tax Buffer Type")
 
 
 @dataclass(frozen=True, kw_only=True)
 class CountryRegion(CodeRecord):
-    address_format: str = ""
+    address_format: str = _enum("Country/Region Address Format")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -343,7 +353,7 @@ class GeneralLedgerEntry(Record):
     entry_number: int = 0
     posting_date: date | None = None
     document_number: str = ""
-    document_type: str = ""
+    document_type: str = _enum("Gen. Journal Document Type")
     account_id: str = ""
     account_number: str = ""
     description: str = ""
@@ -367,9 +377,9 @@ class BankAccount(Record):
 class Account(Record):
     number: str = ""
     display_name: str = ""
-    category: str = ""
+    category: str = _enum("G/L Account Category")
     sub_category: str = ""
-    account_type: str = ""
+    account_type: str = _enum("G/L Account Type")
     blocked: bool = False
     direct_posting: bool = False
     net_change: Decimal = ZERO
@@ -378,26 +388,21 @@ class Account(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class Environment:
-    """An environment from the admin center API."""
+    """An environment the user can reach (``GET {api root}/environments/v1.2``)."""
 
     name: str = ""
-    type: str = ""
-    status: str = ""
-    friendly_name: str = ""
+    type: str = ""  # "Production" | "Sandbox"
     country_code: str = ""
     application_family: str = ""
     aad_tenant_id: str = ""
     web_service_url: str = ""
     web_client_login_url: str = ""
+    ring_name: str = ""
     raw: dict[str, Any] = _raw()
 
     @property
     def is_production(self) -> bool:
         return self.type == "Production"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status == "Active"
 
 
 # --- ODataV4 pages (UI pages published as web services; names are the page's control names) ---

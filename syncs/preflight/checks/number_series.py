@@ -152,9 +152,7 @@ def check_manual_numbering(facts: IntegrationFacts, snap: BCSnapshot) -> list[Ch
     if blocked := _not_published(name, snap):
         return [blocked]
     found = series_by_purpose(snap)
-    wanted = []
-    if facts.invoice_manual_numbering:
-        wanted += ["salesInvoices", "salesOrders"]
+    wanted = []  # sales documents always take BC's series: their number is read-only in the API
     if facts.customer_manual_numbering:
         wanted.append("customers")
     problems = []

@@ -418,13 +418,14 @@ def test_unpublished_page_raises_page_not_published(fake_bc, client):
 def test_list_environments(fake_bc, client):
     fake_bc.on(
         "GET",
-        re.escape("/admin/v2.28/applications/BusinessCentral/environments"),
-        page([{"name": "production", "type": "Production", "status": "Active", "countryCode": "SE"}]),
+        re.escape("/environments/v1.2"),
+        page([{"name": "production", "type": "Production", "ringName": "PROD", "countryCode": "SE"}]),
     )
 
     (environment,) = client.list_environments()
 
-    assert environment.name == "production" and environment.is_production and environment.is_active
+    assert environment.name == "production" and environment.is_production and environment.ring_name == "PROD"
+    assert [seen.path for seen in fake_bc.seen] == ["/environments/v1.2"]
 
 
 def test_client_for_connection_uses_override_or_setting(settings, fake_bc):

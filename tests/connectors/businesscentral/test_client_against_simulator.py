@@ -75,7 +75,8 @@ def test_companies_and_environments(client, bc_server):
 
     assert COMPANY in names
     assert environments["production"].is_production and environments["sandbox"].type == "Sandbox"
-    assert all(e.is_active for e in environments.values())
+    assert all(e.aad_tenant_id == bc_server.sim.tenant_id for e in environments.values())
+    assert bc_server.sim.requests_to("GET", "/admin/") == []  # no admin role needed
 
 
 def test_paging_over_more_than_three_pages(client, bc_server):
@@ -308,7 +309,7 @@ def test_customer_payment_applied_and_journal_posted(client):
         journal_id=journal.id,
         payment=NewCustomerPayment(
             customer_number="10000",
-            amount=posted.total_amount_including_tax,
+            amount=-posted.total_amount_including_tax,  # money received: negative
             applies_to_invoice_id=posted.id,
             external_document_number="po_123",
             posting_date=dt.date.today(),
