@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from integrations.models import Integration
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+_TENANT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_DOMAIN = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_TENANT_ALIASES = {"organizations", "common", "consumers"}
 
 
 class SignupForm(forms.Form):
@@ -65,6 +68,34 @@ class StripeConnectForm(forms.Form):
     api_key = forms.CharField(
         label=_("Stripe secret or restricted key"), widget=forms.PasswordInput(attrs={"autocomplete": "off"})
     )
+
+
+class BCOrganisationForm(forms.Form):
+    """Which Microsoft organisation owns the Business Central, and who signs in."""
+
+    organisation = forms.CharField(
+        label=_("Organisation that owns Business Central"),
+        max_length=253,
+        help_text=_(
+            "Its Microsoft domain (for example contoso.com or contoso.onmicrosoft.com) or its tenant id. "
+            "External accountants and partners enter the merchant's organisation, not their own."
+        ),
+    )
+    login_hint = forms.EmailField(
+        label=_("Your Microsoft account"),
+        required=False,
+        help_text=_("The work account you sign in to Business Central with."),
+    )
+
+    def clean_organisation(self) -> str:
+        value = self.cleaned_data["organisation"].strip().lower()
+        if "@" in value:
+            value = value.rsplit("@", 1)[1]  # an e-mail address names its domain
+        if value in _TENANT_ALIASES or not (_TENANT_ID.match(value) or _DOMAIN.match(value)):
+            raise forms.ValidationError(
+                _("Enter the organisation's domain, such as contoso.com, or its tenant id (a GUID).")
+            )
+        return value
 
 
 class CompanySelectForm(forms.Form):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from integrations.models import Integration, Tenant
+from integrations.models import BusinessCentralConnection, Integration, Tenant
 
 
 def tenant_for_user(*, user) -> Tenant | None:
@@ -30,3 +30,7 @@ def integration_get_for_user(*, user, integration_id: int) -> Integration:
     if integration is None:
         raise Http404("No such integration.")
     return integration
+
+
+def bc_connection_for_integration(*, integration: Integration) -> BusinessCentralConnection | None:
+    return BusinessCentralConnection.objects.filter(integration=integration).first()

@@ -14,10 +14,11 @@ urlpatterns = [
     path("integrations/<int:integration_id>/", merchant.integration_detail, name="integration_detail"),
     # Business Central
     path("integrations/<int:integration_id>/bc/signin/", bc.bc_signin, name="bc_signin"),
-    path("integrations/<int:integration_id>/bc/reconnect/", bc.bc_signin, name="reconnect"),
+    path("integrations/<int:integration_id>/bc/reconnect/", bc.bc_reconnect, name="reconnect"),
     path("integrations/<int:integration_id>/bc/company/", bc.bc_company, name="bc_company"),
     path("integrations/<int:integration_id>/bc/disconnect/", bc.bc_disconnect_view, name="bc_disconnect"),
     path("connect/microsoft/callback/", bc.bc_callback, name="bc_callback"),
+    path("connect/microsoft/admin-consent/", bc.bc_admin_consent, name="bc_admin_consent"),
     # Get Started wizard
     path("integrations/<int:integration_id>/setup/", wizard.wizard, name="wizard"),
     path("integrations/<int:integration_id>/setup/flows/", wizard.wizard_flows, name="wizard_flows"),

@@ -13,11 +13,20 @@ import logging
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from integrations.connectors.entra import exceptions as entra_exc
-from integrations.connectors.entra.client import AccessToken, EntraClient
+from integrations.connectors.entra.client import (
+    AUTHORITY_TENANT,
+    TENANT_ALIASES,
+    AccessToken,
+    EntraClient,
+    admin_consent_url,
+)
+from integrations.connectors.entra.errors import ADMIN_CONSENT_CODES
 from integrations.crypto import Secret, reveal
 from integrations.models import BusinessCentralConnection, Integration
 from integrations.services.lifecycle import IntegrationActionError, integration_reconnect_link_send
@@ -38,14 +47,43 @@ REFRESHABLE = (Integration.Status.DRAFT, Integration.Status.TESTING, Integration
 # --- interactive sign-in ----------------------------------------------------------------------------
 
 
-def bc_signin_start(*, integration: Integration, redirect_uri: str, session: MutableMapping) -> str:
-    """Start Microsoft sign-in for ``integration``; returns the URL to send the browser to."""
+def bc_admin_consent_redirect_uri() -> str:
+    """Where Microsoft sends an administrator after approving (registered in the Entra app)."""
+    return settings.SITE_URL.rstrip("/") + reverse("merchant:bc_admin_consent")
+
+
+def bc_signin_start(
+    *,
+    integration: Integration,
+    redirect_uri: str,
+    session: MutableMapping,
+    organisation: str = "",
+    login_hint: str = "",
+) -> str:
+    """Start Microsoft sign-in for ``integration`` at the organisation that owns Business Central.
+
+    ``organisation`` is its tenant id or a verified domain (default: the tenant already connected).
+    Returns the URL to send the browser to. Raises OrganisationNotFound for an unknown organisation
+    and WrongOrganisation when a connected company belongs to another one.
+    """
     connection = BusinessCentralConnection.objects.filter(integration=integration).first()
-    flow = EntraClient().flow_start(
-        redirect_uri=redirect_uri, login_hint=(connection.user_principal or None) if connection else None
-    )
+    organisation = (organisation or (connection.entra_tenant_id if connection else "")).strip().lower()
+    if not organisation or organisation in TENANT_ALIASES:
+        raise entra_exc.OrganisationNotFound("Name the organisation that owns Business Central.")
+    client = EntraClient(tenant=organisation)
+    tenant_id = client.tenant_id
+    if connection and connection.company_id and connection.entra_tenant_id not in ("", tenant_id):
+        raise entra_exc.WrongOrganisation()
+    hint = login_hint or (connection.user_principal if connection else "") or None
+    flow = client.flow_start(redirect_uri=redirect_uri, login_hint=hint)
     # One pending sign-in per browser session; a new start replaces an abandoned one.
-    session[SESSION_KEY] = {"integration_id": integration.pk, "flow": flow}
+    session[SESSION_KEY] = {
+        "integration_id": integration.pk,
+        "flow": flow,
+        "tenant_id": tenant_id,
+        "organisation": organisation,
+        "login_hint": hint or "",
+    }
     return flow["auth_uri"]
 
 
@@ -55,15 +93,38 @@ def bc_signin_pending_integration_id(*, session: MutableMapping) -> int | None:
 
 
 def bc_signin_complete(
-    *, integration: Integration, request_params: dict, session: MutableMapping
+    *,
+    integration: Integration,
+    request_params: dict,
+    session: MutableMapping,
+    admin_consent_redirect_uri: str = "",
 ) -> BusinessCentralConnection:
     """Finish the sign-in from Microsoft's answer. Raises an EntraError subclass on any failure
-    (SignInExpired when the answer does not belong to a sign-in started here)."""
+    (SignInExpired when the answer does not belong to a sign-in started here).
+
+    When the organisation's administrator must act first (consent blocked, approval requested,
+    partner not yet authorised), the error carries the admin-consent link for that organisation,
+    and the named organisation and the code are kept on the connection so the merchant (or whoever
+    comes back after the approval) continues at the same step.
+    """
     pending = session.pop(SESSION_KEY, None)
     if not isinstance(pending, dict) or pending.get("integration_id") != integration.pk:
         raise entra_exc.SignInExpired()
-    client = EntraClient()
-    result = client.flow_complete(flow=pending["flow"], params=request_params)
+    tenant_id = pending.get("tenant_id") or AUTHORITY_TENANT
+    client = EntraClient(tenant=tenant_id)
+    try:
+        result = client.flow_complete(flow=pending["flow"], params=request_params)
+    except entra_exc.EntraError as error:
+        if error.code in ADMIN_CONSENT_CODES:
+            error.admin_consent_url = admin_consent_url(
+                tenant=tenant_id,
+                redirect_uri=admin_consent_redirect_uri or bc_admin_consent_redirect_uri(),
+                state=str(integration.pk),
+            )
+            _approval_wait_record(
+                integration=integration, tenant_id=tenant_id, error=error, login_hint=pending.get("login_hint", "")
+            )
+        raise
     with transaction.atomic():
         # Fresh, locked rows: a background refresh may have changed the status meanwhile.
         integration = Integration.objects.select_for_update().get(pk=integration.pk)
@@ -92,6 +153,22 @@ def bc_signin_complete(
     return connection
 
 
+def _approval_wait_record(
+    *, integration: Integration, tenant_id: str, error: entra_exc.EntraError, login_hint: str
+) -> None:
+    """Remember the organisation and why the sign-in waits for its administrator."""
+    with transaction.atomic():
+        connection, _ = BusinessCentralConnection.objects.select_for_update().get_or_create(integration=integration)
+        if connection.company_id and connection.entra_tenant_id not in ("", tenant_id):
+            return  # another organisation's company stays connected; nothing to remember here
+        connection.entra_tenant_id = tenant_id
+        if login_hint and not connection.user_principal:
+            connection.user_principal = login_hint
+        connection.last_auth_error_code = error.code
+        connection.last_auth_error = str(error)[:2000]
+        connection.save()
+
+
 # --- tokens for the BC client -----------------------------------------------------------------------
 
 
@@ -108,7 +185,9 @@ def bc_access_token_acquire(*, connection_id: int, force_refresh: bool = False) 
         if not connection.token_cache:
             failure = entra_exc.ReauthRequired("Business Central is not connected (no stored sign-in).")
         else:
-            client = EntraClient(token_cache=reveal(connection.token_cache))
+            client = EntraClient(
+                tenant=connection.entra_tenant_id or AUTHORITY_TENANT, token_cache=reveal(connection.token_cache)
+            )
             try:
                 token = client.token_acquire(home_account_id=connection.home_account_id, force_refresh=force_refresh)
             except entra_exc.EntraError as error:
@@ -123,6 +202,12 @@ def bc_access_token_acquire(*, connection_id: int, force_refresh: bool = False) 
                     setattr(connection, name, value)
                 connection.save(update_fields=[*updates, "updated_at"])
     if failure is not None:
+        if failure.code in ADMIN_CONSENT_CODES:
+            failure.admin_consent_url = admin_consent_url(
+                tenant=connection.entra_tenant_id or AUTHORITY_TENANT,
+                redirect_uri=bc_admin_consent_redirect_uri(),
+                state=str(connection.integration_id),
+            )
         _auth_failure_record(connection_id=connection_id, error=failure)
         raise failure
     return token

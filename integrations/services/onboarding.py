@@ -38,12 +38,17 @@ from integrations.models import (
     TenantMembership,
 )
 from integrations.services.bc_auth import bc_token_provider
+from syncs.errors import classify_exception
 
 SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
 # Shop payment gateways offered for mapping in the wizard (more can be added in the admin).
 SHOP_GATEWAYS = ("shopify_payments", "stripe", "paypal", "manual")
 # The wizard's one shipping row covers every method (more specific rows can be added in the admin).
 DEFAULT_SHIPPING_CODE = ShippingMethodMapping.CATCH_ALL
+
+
+# Business Central refused a user Entra signed in (not the token): fixed in BC's user setup.
+BC_USER_REFUSED = "BC-011"
 
 
 class OnboardingError(Exception):
@@ -136,13 +141,18 @@ def _bc_read(call):
     except EntraError as error:  # the token provider: the sign-in itself failed (already recorded)
         raise OnboardingError(f"{error.code}: {error.entry.title}. {error.entry.remedy}") from None
     except BCAuthError as error:
+        refusal = classify_exception(error)
+        if refusal.entry.code == BC_USER_REFUSED:
+            # A token Entra just issued, refused by BC itself: licence, company permission, trial.
+            entry = refusal.entry
+            raise OnboardingError(f"{entry.code}: {entry.title}. {entry.cause} {entry.remedy}") from None
         raise OnboardingError(
             _(
                 "Business Central refused this Microsoft account (%(error)s). Sign in with an account that has a "
                 "Business Central licence and permissions for customers, items, sales documents and payment "
                 "journals."
             )
-            % {"error": error.code or error.status}
+            % {"error": f"{refusal.entry.code}, {error.code or error.status}"}
         ) from None
     except BCError as error:
         raise OnboardingError(_("Business Central answered with an error: %(error)s") % {"error": error}) from None

@@ -11,10 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from integrations.connectors.entra import EntraError
+from integrations.connectors.entra.errors import ADMIN_APPROVAL_REQUESTED, ADMIN_CONSENT_CODES
 from integrations.connectors.entra.exceptions import SignInExpired
-from integrations.forms import CompanySelectForm
-from integrations.selectors import integration_get_for_user
+from integrations.forms import BCOrganisationForm, CompanySelectForm
+from integrations.selectors import (
+    bc_connection_for_integration,
+    integration_get_for_user,
+    integration_list_for_user,
+)
 from integrations.services.bc_auth import (
+    SESSION_KEY,
     bc_disconnect,
     bc_signin_complete,
     bc_signin_pending_integration_id,
@@ -35,14 +41,49 @@ def _redirect_uri() -> str:
     return settings.SITE_URL.rstrip("/") + reverse("merchant:bc_callback")
 
 
+def _organisation_initial(request, connection) -> dict:
+    """The organisation already named, else the signed-in user's own (their e-mail domain)."""
+    email = request.user.email or ""
+    return {
+        "organisation": (connection.entra_tenant_id if connection else "") or email.rpartition("@")[2],
+        "login_hint": (connection.user_principal if connection else "") or email,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def bc_signin(request, integration_id: int):
+    """Ask which organisation owns Business Central, then send the browser to its Microsoft sign-in."""
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    connection = bc_connection_for_integration(integration=integration)
+    form = BCOrganisationForm(posted_data(request), initial=_organisation_initial(request, connection))
+    if request.method == "POST" and form.is_valid():
+        return _signin_start(request, integration, form.cleaned_data["organisation"], form.cleaned_data["login_hint"])
+    context = {"integration": integration, "form": form, "connection": connection}
+    return render(request, "merchant/bc_signin.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def bc_reconnect(request, integration_id: int):
+    """The link in the reconnect e-mail: straight to the organisation already connected."""
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    connection = bc_connection_for_integration(integration=integration)
+    if connection is None or not connection.entra_tenant_id:
+        return redirect("merchant:bc_signin", integration_id=integration.pk)
+    return _signin_start(request, integration, connection.entra_tenant_id, connection.user_principal)
+
+
+def _signin_start(request, integration, organisation: str, login_hint: str):
     try:
-        url = bc_signin_start(integration=integration, redirect_uri=_redirect_uri(), session=request.session)
+        url = bc_signin_start(
+            integration=integration,
+            redirect_uri=_redirect_uri(),
+            session=request.session,
+            organisation=organisation,
+            login_hint=login_hint,
+        )
     except EntraError as error:
-        return _error_page(request, integration, error)
+        return _error_page(request, integration, error, organisation=organisation, login_hint=login_hint)
     return redirect(url)
 
 
@@ -53,22 +94,51 @@ def bc_callback(request):
         messages.warning(request, _("The Microsoft sign-in session expired. Start the sign-in again."))
         return redirect("merchant:home")
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    pending = dict(request.session.get(SESSION_KEY) or {})
     try:
-        bc_signin_complete(integration=integration, request_params=request.GET.dict(), session=request.session)
+        bc_signin_complete(
+            integration=integration,
+            request_params=request.GET.dict(),
+            session=request.session,
+        )
     except SignInExpired:
         messages.warning(request, _("The Microsoft sign-in did not match this browser session, so it was restarted."))
         return redirect("merchant:bc_signin", integration_id=integration.pk)
     except EntraError as error:
-        return _error_page(request, integration, error)
+        return _error_page(
+            request,
+            integration,
+            error,
+            organisation=pending.get("tenant_id", ""),
+            login_hint=pending.get("login_hint", ""),
+        )
     messages.success(request, _("Signed in with Microsoft. Now choose the environment and company."))
     return redirect("merchant:bc_company", integration_id=integration.pk)
 
 
-def _error_page(request, integration, error: EntraError):
+def bc_admin_consent(request):
+    """Where Microsoft sends an administrator after the admin-consent link (any browser, no login)."""
+    approved = request.GET.get("admin_consent", "").lower() == "true" and "error" not in request.GET
+    integration = None
+    state = request.GET.get("state", "")
+    if request.user.is_authenticated and state.isdigit():
+        integration = integration_list_for_user(user=request.user).filter(pk=int(state)).first()
+    context = {"approved": approved, "integration": integration}
+    return render(request, "merchant/bc_admin_consent.html", context, status=200 if approved else 400)
+
+
+def _error_page(request, integration, error: EntraError, *, organisation: str = "", login_hint: str = ""):
     return render(
         request,
         "merchant/bc_signin_error.html",
-        {"integration": integration, "error": error, "entry": error.entry},
+        {
+            "integration": integration,
+            "error": error,
+            "entry": error.entry,
+            "organisation": organisation,
+            "login_hint": login_hint,
+            "waits_for_admin": error.code in ADMIN_CONSENT_CODES or error.code == ADMIN_APPROVAL_REQUESTED.code,
+        },
         status=400,
     )
 

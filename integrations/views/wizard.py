@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from integrations.connectors.entra.errors import ADMIN_APPROVAL_REQUESTED, ADMIN_CONSENT_CODES, AUTH_ERRORS_BY_CODE
 from integrations.forms import (
     FlowsForm,
     GoLiveForm,
@@ -40,6 +41,10 @@ def _page(request, integration, template, step, status=200, **context):
         {"integration": integration, "state": state, "step": step, **context},
         status=status,
     )
+
+
+# A sign-in that waits for the organisation's administrator: the wizard offers to continue it.
+ADMIN_WAIT_CODES = ADMIN_CONSENT_CODES | {ADMIN_APPROVAL_REQUESTED.code}
 
 
 @login_required
@@ -76,8 +81,11 @@ def _connect_context(integration, **forms):
     stripe = integration.payment_providers.filter(provider=PaymentProviderConnection.Provider.STRIPE).first()
     shop = getattr(integration, "shop_connection", None)
     shop_form = forms.get("shop_form") or ShopConnectForm(initial={"shop_domain": getattr(shop, "shop_domain", "")})
+    bc = getattr(integration, "bc_connection", None)
+    waits = bc is not None and not bc.token_cache and bc.last_auth_error_code in ADMIN_WAIT_CODES
     return {
-        "bc": getattr(integration, "bc_connection", None),
+        "bc": bc,
+        "bc_waits_for": AUTH_ERRORS_BY_CODE[bc.last_auth_error_code] if waits else None,
         "shop": shop,
         "stripe": stripe,
         "shop_form": shop_form,

@@ -7,12 +7,22 @@ from pathlib import Path
 
 from simulators.identity.app import IdentitySimulator
 from simulators.identity.directory import (
+    ADATUM_TENANT_ID,
+    CONSENT_ALLOWED,
+    CONSENT_BLOCKED,
+    CONSENT_VERIFIED_ONLY,
+    CONSENT_WORKFLOW,
     CONSUMERS_TENANT_ID,
     CONTOSO_TENANT_ID,
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
     DEFAULT_PASSWORD,
+    FABRIKAM_TENANT_ID,
+    LEDGER_TENANT_ID,
+    NORTHWIND_TENANT_ID,
+    PARTNER_TENANT_ID,
     SimClient,
+    SimTenant,
     SimUser,
 )
 from simulators.identity.tokens import Principal
@@ -20,7 +30,17 @@ from simulators.server import RunningServer, serve
 from simulators.tls import make_loopback_certificate
 
 __all__ = [
+    "ADATUM_TENANT_ID",
+    "CONSENT_ALLOWED",
+    "CONSENT_BLOCKED",
+    "CONSENT_VERIFIED_ONLY",
+    "CONSENT_WORKFLOW",
     "CONSUMERS_TENANT_ID",
+    "FABRIKAM_TENANT_ID",
+    "LEDGER_TENANT_ID",
+    "NORTHWIND_TENANT_ID",
+    "PARTNER_TENANT_ID",
+    "SimTenant",
     "CONTOSO_TENANT_ID",
     "DEFAULT_CLIENT_ID",
     "DEFAULT_CLIENT_SECRET",

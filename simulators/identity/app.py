@@ -26,7 +26,11 @@ import uuid
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from simulators.identity.directory import (
+    BC_DELEGATED_PERMISSION,
     BC_RESOURCE,
+    CONSENT_ALLOWED,
+    CONSENT_VERIFIED_ONLY,
+    CONSENT_WORKFLOW,
     CONSUMERS_TENANT_ID,
     REFRESH_TOKEN_IDLE_SECONDS,
     Directory,
@@ -69,14 +73,15 @@ class IdentitySimulator(Directory):
         super().__init__(**kwargs)
         self.key = SigningKey()
         self.base_url = "https://localhost"
+        self.pending: dict[str, dict] = {}  # sign-ins waiting on the admin consent workflow page
 
     # === public helpers for tests and the BC simulator ==============================================
-    def validate_access_token(self, token: str) -> Principal | None:
-        """The principal of a valid, unexpired BC access token from a licensed user (else None)."""
+    def token_principal(self, token: str) -> Principal | None:
+        """The principal of a validly signed, unexpired BC access token (licence not checked)."""
         claims = self.key.decode(token, audience=BC_RESOURCE)
         if not claims or claims.get("exp", 0) <= self.now():
             return None
-        principal = Principal(
+        return Principal(
             tenant_id=claims["tid"],
             oid=claims["oid"],
             username=claims.get("upn"),
@@ -84,10 +89,13 @@ class IdentitySimulator(Directory):
             scopes=tuple(claims.get("scp", "").split()),
             roles=tuple(claims.get("roles", ())),
         )
-        if principal.username is not None:
-            user = self.user_by_oid(principal.oid)
-            if user is None or not user.bc_access:
-                return None  # BC answers 401: the user has no Business Central licence
+
+    def validate_access_token(self, token: str) -> Principal | None:
+        """The principal of a valid, unexpired BC access token from a user BC knows (else None)."""
+        principal = self.token_principal(token)
+        user_token = principal is not None and principal.username is not None
+        if user_token and not self.bc_entitled(tenant_id=principal.tenant_id, oid=principal.oid):
+            return None  # BC answers 401: the user has no Business Central licence in that tenant
         return principal
 
     def bc_token_validator(self, token: str) -> str | None:
@@ -95,16 +103,34 @@ class IdentitySimulator(Directory):
         principal = self.validate_access_token(token)
         return (principal.username or principal.app_id) if principal else None
 
-    def sign_in(self, auth_uri: str, *, username: str, password: str | None = None, action: str = "accept") -> str:
-        """Do what a person does on the sign-in page; return the URL the browser is sent back to."""
+    def sign_in(
+        self,
+        auth_uri: str,
+        *,
+        username: str,
+        password: str | None = None,
+        action: str = "accept",
+        consent_for_organisation: bool = False,
+        justification: str = "Needed to connect our shop to Business Central.",
+    ) -> str:
+        """Do what a person does on the sign-in pages; return the URL the browser is sent back to.
+
+        On Entra's "Need admin approval" page the only way on is "Return to the application"; on the
+        admin consent workflow page the person requests approval first (``justification``).
+        """
         parts = urlsplit(auth_uri)
         match = _ROUTE.match(parts.path[len(urlsplit(self.base_url).path.rstrip("/")) :] or "/")
         tenant = match["tenant"] if match else "organizations"
         params = {k: v[0] for k, v in parse_qs(parts.query).items()}
         user = self.user(username)
+        secret = password if password is not None else (user.password if user else "")
         outcome = self._authorize_decision(
-            tenant, params, username, password if password is not None else (user.password if user else ""), action
+            tenant, params, username, secret, action, consent_for_organisation=consent_for_organisation
         )
+        if outcome[0] == "workflow":
+            outcome = self._consent_request(outcome[1]["pending"], justification)
+        if outcome[0] in ("blocked", "requested"):
+            return outcome[1]["return_url"]
         if outcome[0] != "redirect":
             raise AssertionError(f"sign-in did not redirect: {outcome[1]}")
         return outcome[1]
@@ -143,10 +169,23 @@ class IdentitySimulator(Directory):
 
     # === discovery ================================================================================
     def _check_tenant(self, tenant: str) -> None:
-        if tenant not in _ALIASES and tenant not in {self.tenant_id, CONSUMERS_TENANT_ID}:
-            raise EntraError("invalid_tenant", 90002, f"Tenant '{tenant}' not found.")
+        if tenant not in _ALIASES and tenant != CONSUMERS_TENANT_ID and self.tenant(tenant) is None:
+            raise EntraError(
+                "invalid_tenant",
+                90002,
+                f"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing "
+                "into the correct cloud.",
+            )
+
+    def _resolve(self, tenant: str) -> str:
+        """A domain in the URL names its tenant: discovery answers with the tenant's id (as Entra does)."""
+        if tenant in _ALIASES or tenant == CONSUMERS_TENANT_ID:
+            return tenant
+        found = self.tenant(tenant)
+        return found.tenant_id if found else tenant
 
     def _openid_configuration(self, tenant: str) -> dict:
+        tenant = self._resolve(tenant)
         issuer_tid = "{tenantid}" if tenant in _ALIASES else tenant
         base = f"{self.base_url}/{tenant}"
         return {
@@ -166,20 +205,36 @@ class IdentitySimulator(Directory):
     # === authorize ================================================================================
     def _authorize(self, start_response, tenant, method, query, form):
         params = query if method == "GET" else {k: v for k, v in form.items() if not k.startswith("_")}
+        if method == "POST" and form.get("_pending"):
+            outcome = self._consent_request(form["_pending"], form.get("_justification", ""))
+            return self._render(start_response, outcome, params, "")
         client = self.clients.get(params.get("client_id", ""))
         if client is None:
             return _html(start_response, 400, _error_page(700016, "Application not found in the directory."))
         if method == "GET":
             return _html(start_response, 200, _login_page(params, client.client_id))
         outcome = self._authorize_decision(
-            tenant, params, form.get("_username", ""), form.get("_password", ""), form.get("_action", "")
+            tenant,
+            params,
+            form.get("_username", ""),
+            form.get("_password", ""),
+            form.get("_action", ""),
+            consent_for_organisation=form.get("_consent_org") == "1",
         )
-        if outcome[0] == "redirect":
-            start_response("302 Found", [("Location", outcome[1]), ("Content-Length", "0")])
-            return [b""]
-        return _html(start_response, 200, _login_page(params, client.client_id, error=outcome[1]))
+        return self._render(start_response, outcome, params, client.client_id)
 
-    def _authorize_decision(self, tenant, params, username, password, action) -> tuple[str, str]:
+    def _render(self, start_response, outcome, params, client_id):
+        kind, payload = outcome
+        if kind == "redirect":
+            start_response("302 Found", [("Location", payload), ("Content-Length", "0")])
+            return [b""]
+        if kind in ("blocked", "requested", "workflow"):
+            return _html(start_response, 200, _consent_page(kind, payload))
+        return _html(start_response, 200, _login_page(params, client_id, error=payload))
+
+    def _authorize_decision(
+        self, tenant, params, username, password, action, *, consent_for_organisation: bool = False
+    ) -> tuple[str, object]:
         client = self.clients.get(params.get("client_id", ""))
         redirect_uri = params.get("redirect_uri", "")
         if client is None or not redirect_uri or params.get("response_type") != "code":
@@ -193,24 +248,46 @@ class IdentitySimulator(Directory):
                 values["state"] = state
             return ("redirect", _with_query(redirect_uri, values))
 
+        def fail_url(error: str, code: int, text: str) -> str:
+            # Entra's redirect carries error, error_description and error_uri (with the code), no error_codes.
+            return back(
+                error=error,
+                error_description=f"AADSTS{code}: {text}\r\nTrace ID: {uuid.uuid4()}",
+                error_uri=f"https://login.microsoftonline.com/error?code={code}",
+            )[1]
+
         def fail(error: str, code: int, text: str) -> tuple[str, str]:
-            return back(error=error, error_description=f"AADSTS{code}: {text}")
+            return ("redirect", fail_url(error, code, text))
 
         if action == "cancel" or self.errors.access_denied:
             return fail("access_denied", 65004, "User declined to consent to access the app.")
         user = self.user(username)
         if user is None or not secrets.compare_digest(user.password, password or ""):
             return ("page", "Your account or password is incorrect. (AADSTS50126)")
+        with self.lock:
+            self.authorize_requests.append({"tenant": tenant, "username": user.username})
         if user.personal and tenant != "common" and tenant != "consumers":
             return fail(
                 "invalid_request",
                 50020,
                 f"User account '{user.username}' from identity provider 'live.com' does not exist in tenant "
-                "'organizations' and cannot access the application. The account needs to be added as an "
+                f"'{tenant}' and cannot access the application. The account needs to be added as an "
                 "external user in the tenant first.",
             )
-        if tenant not in _ALIASES and tenant != user.tenant_id:
-            return fail("invalid_request", 50020, f"User account '{user.username}' does not exist in tenant.")
+        resource = self.tenants.get(user.tenant_id) if tenant in _ALIASES else self.tenant(tenant)
+        if resource is None:
+            return ("page", f"AADSTS90002: Tenant '{tenant}' not found.")
+        if not client.multitenant and resource.tenant_id != self.tenant_id:
+            return fail("unauthorized_client", 50194, "Application is not configured as a multi-tenant application.")
+        standing = user.standing_in(resource.tenant_id)
+        if standing is None:
+            return fail(
+                "invalid_request",
+                50020,
+                f"User account '{user.username}' from identity provider 'https://sts.windows.net/{user.tenant_id}/' "
+                f"does not exist in tenant '{resource.name}' and cannot access the application '{client.client_id}'"
+                " in that tenant. The account needs to be added as an external user in the tenant first.",
+            )
         if self.errors.mfa_required:
             return fail(
                 "interaction_required",
@@ -218,15 +295,66 @@ class IdentitySimulator(Directory):
                 "Due to a configuration change made by your administrator, "
                 "or because you moved to a new location, you must use multi-factor authentication.",
             )
-        if not self.has_consent(tenant_id=user.tenant_id, client_id=client.client_id):
-            if self.errors.consent_blocked:
+        if not resource.has_bc:
+            return fail(
+                "invalid_resource",
+                500011,
+                f"The resource principal named {BC_RESOURCE} was not found in the tenant named {resource.name}. "
+                "This can happen if the application has not been installed by the administrator of the tenant "
+                "or consented to by any user in the tenant.",
+            )
+        if BC_DELEGATED_PERMISSION not in client.bc_permissions:
+            return fail(
+                "invalid_client",
+                650057,
+                "Invalid resource. The client has requested access to a resource which is not listed in the "
+                "requested permissions in the client's application registration.",
+            )
+        oid = user.oid_in(resource.tenant_id)
+        if not self.has_consent(tenant_id=resource.tenant_id, client_id=client.client_id, oid=oid):
+            policy = self.consent_policy(resource.tenant_id)
+            if standing == "partner":
                 return fail(
-                    "consent_required",
-                    65001,
-                    f"The user or administrator has not consented to use the application with ID "
-                    f"'{client.client_id}'. Send an interactive authorization request for this user and resource.",
+                    "invalid_request",
+                    90099,
+                    f"The application '{client.client_id}' has not been authorized in the tenant "
+                    f"'{resource.tenant_id}'. Applications must be authorized to access the customer tenant "
+                    "before partner delegated administrators can use them.",
                 )
-            self.grant_admin_consent(tenant_id=user.tenant_id, client_id=client.client_id)
+            if standing == "member" and user.is_admin:
+                if consent_for_organisation:
+                    self.grant_admin_consent(tenant_id=resource.tenant_id, client_id=client.client_id)
+                else:
+                    self.grant_user_consent(tenant_id=resource.tenant_id, client_id=client.client_id, oid=oid)
+            elif policy == CONSENT_ALLOWED:
+                self.grant_user_consent(tenant_id=resource.tenant_id, client_id=client.client_id, oid=oid)
+            elif policy == CONSENT_WORKFLOW:
+                token = secrets.token_urlsafe(16)
+                return_url = fail_url(
+                    "access_denied",
+                    90095,
+                    "Admin consent is required for the permissions requested by this application. An admin "
+                    "consent request may be sent to the admin.",
+                )
+                with self.lock:
+                    self.pending[token] = {
+                        "tenant_id": resource.tenant_id,
+                        "client_id": client.client_id,
+                        "username": user.username,
+                        "return_url": return_url,
+                    }
+                return ("workflow", {"code": 90095, "pending": token, "return_url": return_url})
+            else:
+                code, text = (
+                    (900941, "Admin consent is required. App is considered risky or is from an unverified publisher.")
+                    if policy == CONSENT_VERIFIED_ONLY
+                    else (
+                        90094,
+                        "Admin consent is required for the permissions requested by this application.",
+                    )
+                )
+                return ("blocked", {"code": code, "return_url": fail_url("access_denied", code, text)})
+        tokens_tenant = user.tenant_id if self.errors.tokens_for_home_tenant else resource.tenant_id
         code = secrets.token_urlsafe(32)
         with self.lock:
             self.codes[code] = {
@@ -237,9 +365,26 @@ class IdentitySimulator(Directory):
                 "code_challenge_method": params.get("code_challenge_method", "plain"),
                 "nonce": params.get("nonce"),
                 "username": user.username,
+                "tenant_id": tokens_tenant,
                 "expires": self.now() + CODE_LIFETIME,
             }
         return back(code=code, session_state=str(uuid.uuid4()))
+
+    def _consent_request(self, pending: str, justification: str) -> tuple[str, dict]:
+        """The admin consent workflow: the user's request goes to the tenant's reviewers."""
+        with self.lock:
+            entry = self.pending.pop(pending, None)
+            if entry is None:
+                return ("page", "AADSTS90095: The approval request expired. Start the sign-in again.")
+            self.consent_requests.append(
+                {
+                    "tenant_id": entry["tenant_id"],
+                    "client_id": entry["client_id"],
+                    "username": entry["username"],
+                    "justification": justification,
+                }
+            )
+        return ("requested", {"code": 90095, "return_url": entry["return_url"]})
 
     # === token ====================================================================================
     def _token(self, tenant: str, form: dict, environ) -> dict:
@@ -283,7 +428,8 @@ class IdentitySimulator(Directory):
         if self.errors.mfa_required:
             raise _mfa_error()
         user = self.user(entry["username"])
-        return self._issue(user, client_id, form.get("scope") or entry["scope"], nonce=entry["nonce"])
+        scope = form.get("scope") or entry["scope"]
+        return self._issue(user, client_id, scope, nonce=entry["nonce"], tenant_id=entry["tenant_id"])
 
     def _grant_refresh(self, client_id: str, form: dict) -> dict:
         token = form.get("refresh_token", "")
@@ -300,14 +446,15 @@ class IdentitySimulator(Directory):
                     "a date and was inactive for 90.00:00:00.",
                 )
             user = self.user(entry["username"])
-            if not self.has_consent(tenant_id=user.tenant_id, client_id=client_id):
+            tenant_id = entry["tenant_id"]
+            if not self.has_consent(tenant_id=tenant_id, client_id=client_id, oid=user.oid_in(tenant_id)):
                 raise EntraError(
                     "invalid_grant", 65001, "The user or administrator has not consented to use the application."
                 )
             if self.errors.mfa_required:
                 raise _mfa_error()
             del self.refresh_tokens[token]  # rotation: the old refresh token is spent
-        return self._issue(user, client_id, form.get("scope") or entry["scope"], nonce=None)
+        return self._issue(user, client_id, form.get("scope") or entry["scope"], nonce=None, tenant_id=tenant_id)
 
     def _grant_client_credentials(self, tenant: str, client_id: str, form: dict) -> dict:
         if tenant in _ALIASES:
@@ -330,36 +477,42 @@ class IdentitySimulator(Directory):
         }
         return {"token_type": "Bearer", "expires_in": self.access_token_lifetime, "access_token": self.key.sign(claims)}
 
-    def _issue(self, user: SimUser, client_id: str, scope: str, *, nonce: str | None) -> dict:
+    def _issue(self, user: SimUser, client_id: str, scope: str, *, nonce: str | None, tenant_id: str) -> dict:
+        """Tokens for ``user`` in the resource tenant ``tenant_id``: a guest gets its guest object id
+        there, a GDAP partner keeps its home object id; ``idp`` names the home tenant of both."""
         now = int(self.now())
+        oid = user.oid_in(tenant_id)
+        home = {} if tenant_id == user.tenant_id else {"idp": f"https://sts.windows.net/{user.tenant_id}/"}
         resource_scopes = [s for s in scope.split() if s not in _RESERVED_SCOPES]
         scp = " ".join(s.rsplit("/", 1)[-1] for s in resource_scopes if s.startswith(BC_RESOURCE))
         access = {
             "aud": BC_RESOURCE,
-            "iss": f"https://sts.windows.net/{user.tenant_id}/",
+            "iss": f"https://sts.windows.net/{tenant_id}/",
             "iat": now,
             "nbf": now,
             "exp": now + self.access_token_lifetime,
-            "tid": user.tenant_id,
-            "oid": user.oid,
+            "tid": tenant_id,
+            "oid": oid,
             "upn": user.username,
             "appid": client_id,
             "uti": secrets.token_urlsafe(16),
             "scp": "Financials.ReadWrite.All user_impersonation" if scp in ("", ".default") else scp,
+            **home,
         }
         id_claims = {
             "aud": client_id,
-            "iss": f"{self.base_url}/{user.tenant_id}/v2.0",
+            "iss": f"{self.base_url}/{tenant_id}/v2.0",
             "iat": now,
             "nbf": now,
             "exp": now + 3600,
-            "tid": user.tenant_id,
-            "oid": user.oid,
-            "sub": hashlib.sha256(f"{user.oid}:{client_id}".encode()).hexdigest()[:43],
+            "tid": tenant_id,
+            "oid": oid,
+            "sub": hashlib.sha256(f"{oid}:{client_id}".encode()).hexdigest()[:43],
             "name": user.display_name,
             "preferred_username": user.username,
             "ver": "2.0",
             "uti": secrets.token_urlsafe(16),
+            **home,
         }
         if nonce:
             id_claims["nonce"] = nonce
@@ -368,6 +521,7 @@ class IdentitySimulator(Directory):
             self.refresh_tokens[refresh] = {
                 "client_id": client_id,
                 "username": user.username,
+                "tenant_id": tenant_id,
                 "scope": scope,
                 "last_used": self.now(),
             }
@@ -394,11 +548,14 @@ class IdentitySimulator(Directory):
         if user is None or not secrets.compare_digest(user.password, form.get("_password", "")):
             page = _login_page(params, client.client_id, admin=True, error="Your account or password is incorrect.")
             return _html(start_response, 200, page)
-        if not user.is_admin:
+        target = user.tenant_id if tenant in _ALIASES else self._resolve(tenant)
+        if user.standing_in(target) != "member" or not user.is_admin:
             return _html(start_response, 403, _error_page(90094, "Granting tenant-wide consent requires an admin."))
-        self.grant_admin_consent(tenant_id=user.tenant_id, client_id=client.client_id)
+        self.grant_admin_consent(tenant_id=target, client_id=client.client_id)
         if params.get("redirect_uri"):
-            values = {"admin_consent": "True", "tenant": user.tenant_id}
+            values = {"admin_consent": "True", "tenant": target}
+            if params.get("scope"):
+                values["scope"] = params["scope"]
             if params.get("state"):
                 values["state"] = params["state"]
             start_response("302 Found", [("Location", _with_query(params["redirect_uri"], values))])
@@ -465,11 +622,49 @@ def _login_page(params: dict, client_id: str, *, error: str = "", admin: bool = 
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{heading} - Microsoft (simulated)</title>"
         f"<style>{_STYLE}</style></head><body><main><h1>{heading}</h1>{alert}{consent}"
         f"<form method='post'>{hidden}"
-        "<label for='u'>Email</label><input id='u' type='email' name='_username' autocomplete='username' required>"
+        "<label for='u'>Email</label><input id='u' type='email' name='_username' autocomplete='username' required"
+        f" value='{html.escape(params.get('login_hint', ''))}'>"
         "<label for='p'>Password</label><input id='p' type='password' name='_password' required>"
-        "<button type='submit' name='_action' value='accept'>Sign in and accept</button>"
+        + (
+            ""
+            if admin
+            else "<label><input type='checkbox' name='_consent_org' value='1'> Consent on behalf of your "
+            "organisation (administrators)</label>"
+        )
+        + "<button type='submit' name='_action' value='accept'>Sign in and accept</button>"
         "<button type='submit' name='_action' value='cancel' formnovalidate>Cancel</button>"
         "</form></main></body></html>"
+    )
+
+
+def _consent_page(kind: str, payload: dict) -> str:
+    """Entra's own pages when a user may not consent: the user stays at Microsoft until they go back."""
+    back = html.escape(payload["return_url"])
+    code = payload["code"]
+    if kind == "workflow":
+        body = (
+            "<h1>Approval required</h1><p>This app needs permission to access resources in your organisation that "
+            f"only an admin can grant. Request approval from an admin to use this app. (AADSTS{code})</p>"
+            "<form method='post'>"
+            f"<input type='hidden' name='_pending' value='{html.escape(payload['pending'])}'>"
+            "<label for='j'>Justification</label><textarea id='j' name='_justification'></textarea>"
+            "<button type='submit'>Request approval</button></form>"
+        )
+    elif kind == "requested":
+        body = (
+            "<h1>Request sent</h1><p>Your request for approval has been sent to your administrators. You will "
+            f"be notified by e-mail when it is reviewed. (AADSTS{code})</p>"
+        )
+    else:
+        body = (
+            "<h1>Need admin approval</h1><p>This app needs permission to access resources in your organisation "
+            f"that only an admin can grant. Please ask an admin to grant permission to this app before you can "
+            f"use it. (AADSTS{code})</p>"
+        )
+    link = f"<p><a id='return-to-app' href='{back}'>Return to the application without granting consent</a></p>"
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Microsoft (simulated)</title>"
+        f"<style>{_STYLE}</style></head><body><main>{body}{link}</main></body></html>"
     )
 
 

@@ -52,6 +52,8 @@ PAYOUT_ACCOUNTS = {
     PaymentProviderConnection.Provider.STRIPE.value: ("1580", "6064", "BANK1"),
 }
 TEST_ORDER = "#1001"
+# The organisation that owns the demo's Business Central (the identity simulator's Contoso tenant).
+BC_ORGANISATION = "contoso.example"
 
 
 def demo_autopilot(*, integration_id: int, sign_in: Callable[[str], str]) -> Integration:
@@ -66,7 +68,9 @@ def demo_autopilot(*, integration_id: int, sign_in: Callable[[str], str]) -> Int
 
     session: dict = {}
     redirect_uri = settings.SITE_URL.rstrip("/") + reverse("merchant:bc_callback")
-    auth_uri = bc_signin_start(integration=integration, redirect_uri=redirect_uri, session=session)
+    auth_uri = bc_signin_start(
+        integration=integration, redirect_uri=redirect_uri, session=session, organisation=BC_ORGANISATION
+    )
     answer = dict(parse_qsl(urlsplit(sign_in(auth_uri)).query))
     bc_signin_complete(integration=integration, request_params=answer, session=session)
 

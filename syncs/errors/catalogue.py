@@ -144,6 +144,26 @@ _BC_ENTRIES = (
         remedy=_("Open the Get Started wizard and connect Business Central."),
     ),
     ErrorEntry(
+        code="BC-011",
+        category=BC,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("Business Central does not let this user in"),
+        message=_("Business Central refused the signed-in user: {vendor_message}"),
+        cause=_(
+            "Microsoft signed the user in, but Business Central does not give them access: no Business Central "
+            "licence (or a licence that does not cover this environment), no permission in the company, or the "
+            "trial or subscription has ended. Signing in again does not change this."
+        ),
+        remedy=_(
+            "In Business Central, open Users and check the user: assign a licence (an external accountant needs "
+            "the External Accountant licence, a partner a GDAP role for Business Central) and permission sets "
+            "for the company (for example D365 BUS FULL ACCESS), or renew the subscription. Then open the "
+            "integration again; no reconnect is needed."
+        ),
+        vendor_codes=("Authentication_InvalidCredentials",),
+    ),
+    ErrorEntry(
         code="BC-099",
         category=BC,
         severity=ERROR,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from integrations.connectors.entra.errors import auth_error_for_aadsts
+from integrations.connectors.entra.errors import aadsts_codes, auth_error_for
 from syncs.errors.product_error import ProductError
 from syncs.errors.registry import find_error, get_error
 from syncs.errors.types import ClassifiedError
@@ -34,6 +34,10 @@ def _rule(code: str, pattern: str) -> _Rule:
 
 # First match wins: specific message patterns before code families.
 _BC_MESSAGE_RULES: tuple[_Rule, ...] = (
+    # A token Entra issued is fine, yet BC knows no such user with access: licence, company permission
+    # or an ended trial (BC's 401 "Authentication_InvalidCredentials" with this text, not "rejected the
+    # client credentials").
+    _rule("BC-011", r"user could not be authenticated or authorized"),
     _rule(
         "BC-101",
         r"The VAT Posting Setup does not exist\. Identification fields and values: "
@@ -153,31 +157,18 @@ def classify_bc_error(*, code: str, message: str, status: int | None) -> Classif
     return _classified("BC-099", details=details, vendor_code=vendor_code or f"HTTP {status}", vendor_message=text)
 
 
-# OAuth error strings without an AADSTS number the Entra list knows.
-_SIGNIN_ERROR_STRINGS: dict[str, str] = {
-    "access_denied": "AUTH-002",
-    "invalid_grant": "AUTH-005",
-    "interaction_required": "AUTH-006",
-    "login_required": "AUTH-006",
-    "consent_required": "AUTH-006",
-    "temporarily_unavailable": "AUTH-010",
-    "server_error": "AUTH-010",
-}
-_AADSTS_RE = re.compile(r"AADSTS(\d+)")
+def classify_signin_error(
+    *, error: str, description: str = "", codes: list[int] | None = None, error_uri: str = ""
+) -> ClassifiedError:
+    """Map an msal/Entra error to an AUTH entry through the Entra connector's one map.
 
-
-def classify_signin_error(*, error: str, description: str = "", codes: list[int] | None = None) -> ClassifiedError:
-    """Map an msal/Entra error (``error``, ``error_description``, ``error_codes``) to an AUTH entry."""
-    numbers = [int(n) for n in _AADSTS_RE.findall(description or "")] + [int(c) for c in codes or ()]
+    The AADSTS number comes from ``error_codes`` (or the redirect's ``error_uri``), never from the
+    description, which is kept only as the vendor message for support.
+    """
+    numbers = aadsts_codes({"error_codes": codes or [], "error_uri": error_uri})
+    entry = auth_error_for(error=error or "", codes=numbers, refreshing=True)
     vendor_code = f"AADSTS{numbers[0]}" if numbers else (error or "")
-    message = description or error or ""
-    for number in numbers:
-        auth = auth_error_for_aadsts(number)
-        if auth is not None:
-            return _classified(auth.code, details={}, vendor_code=vendor_code, vendor_message=message)
-    # A known AADSTS number decides; otherwise the OAuth error string, unless an unknown AADSTS was given.
-    code = "AUTH-099" if numbers else _SIGNIN_ERROR_STRINGS.get(error or "", "AUTH-099")
-    return _classified(code, details={}, vendor_code=vendor_code, vendor_message=message)
+    return _classified(entry.code, details={}, vendor_code=vendor_code, vendor_message=description or error or "")
 
 
 def classify_shop_error(*, status: int | None, message: str, shop: str = "") -> ClassifiedError:
@@ -227,6 +218,7 @@ def classify_exception(exc: BaseException) -> ClassifiedError:
             error=str(getattr(exc, "error", "") or getattr(exc, "code", "") or ""),
             description=str(getattr(exc, "error_description", "") or message),
             codes=list(getattr(exc, "error_codes", None) or []),
+            error_uri=str(getattr(exc, "error_uri", "") or ""),
         )
     vendor_code = getattr(exc, "code", None)
     if _is_network_error(exc) and status is None:

@@ -1,4 +1,5 @@
-"""Headless Chromium from sign-up through the wizard to a connected BC sandbox company.
+"""Headless Chromium from sign-up through the wizard to a connected BC sandbox company, signed in
+by the merchant's external accountant (a guest from the accounting firm's own organisation).
 
 Runs against the live Django server and the identity, Business Central and Shopify simulators.
 A screenshot per step goes to test-artifacts/wizard/.
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from simulators.businesscentral import BusinessCentralSimulator
+from simulators.businesscentral.tenancy import bc_tenants_build
+from simulators.identity import CONTOSO_TENANT_ID
 from simulators.server import serve
 from tests.fixtures.shopify import ACCESS_TOKEN, SHOP_DOMAIN
 
@@ -38,7 +40,7 @@ def world(live_server, settings, entra_settings, identity_server, shopify_server
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.SITE_URL = live_server.url
     settings.SHOPIFY_API_ROOT = shopify_server.url
-    bc = BusinessCentralSimulator(accepted_tokens={}, token_validator=identity_server.sim.bc_token_validator)
+    bc = bc_tenants_build(identity=identity_server.sim, tenant_ids=(CONTOSO_TENANT_ID,))
     running = serve(bc, host="127.0.0.1")
     settings.BC_API_ROOT = running.url
     try:
@@ -82,8 +84,15 @@ def test_signup_to_connected_sandbox_company(world, transactional_db):
             shot(page, "connect")
             page.get_by_role("link", name="Sign in with Microsoft").click()
 
-            expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-            page.get_by_label("Email").fill("admin@contoso.example")
+            expect(page.get_by_role("heading", name="Sign in with Microsoft")).to_be_visible()
+            expect(page.get_by_label("Organisation that owns Business Central")).to_have_value("socks.example")
+            page.get_by_label("Organisation that owns Business Central").fill("contoso.example")
+            page.get_by_label("Your Microsoft account").fill("accountant@ledger.example")
+            shot(page, "organisation")
+            page.get_by_role("button", name="Continue to Microsoft").click()
+
+            expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
+            expect(page.get_by_label("Email")).to_have_value("accountant@ledger.example")  # the login hint
             page.get_by_label("Password").fill("Passw0rd!")
             shot(page, "microsoft-sign-in")
             page.get_by_role("button", name="Sign in and accept").click()
@@ -113,3 +122,5 @@ def test_signup_to_connected_sandbox_company(world, transactional_db):
 
     connection = BusinessCentralConnection.objects.get(integration__tenant__name="Nordic Socks AB")
     assert connection.environment_type == "Sandbox" and connection.company_name.startswith("CRONUS")
+    assert connection.entra_tenant_id == CONTOSO_TENANT_ID
+    assert connection.user_principal == "accountant@ledger.example"

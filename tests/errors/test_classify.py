@@ -185,22 +185,46 @@ def test_anything_else_is_a_generic_internal_error():
 
 
 @pytest.mark.parametrize(
-    ("error", "description", "expected"),
+    ("error", "codes", "error_uri", "expected"),
     [
-        ("invalid_grant", "AADSTS65001: The user or administrator has not consented", "AUTH-001"),
-        ("access_denied", "The user has denied access", "AUTH-002"),
-        ("invalid_grant", "AADSTS50076: Due to a configuration change made by your administrator", "AUTH-003"),
-        ("invalid_request", "AADSTS50020: User account from identity provider does not exist in tenant", "AUTH-004"),
-        ("invalid_grant", "AADSTS700082: The refresh token has expired due to inactivity", "AUTH-005"),
-        ("interaction_required", "Please sign in again", "AUTH-006"),
-        ("invalid_client", "AADSTS7000215: Invalid client secret provided", "AUTH-009"),
-        ("invalid_request", "AADSTS90002: Tenant not found", "AUTH-099"),
-        ("invalid_grant", "", "AUTH-005"),
+        ("invalid_grant", [65001], "", "AUTH-001"),
+        ("consent_required", [], "", "AUTH-001"),
+        ("access_denied", [], "", "AUTH-002"),
+        ("invalid_grant", [50076], "", "AUTH-003"),
+        ("invalid_request", [50020], "", "AUTH-025"),
+        ("invalid_grant", [700082], "", "AUTH-005"),
+        ("interaction_required", [], "", "AUTH-006"),
+        ("invalid_client", [7000215], "", "AUTH-009"),
+        ("invalid_request", [90002], "", "AUTH-012"),
+        ("access_denied", [], "https://login.microsoftonline.com/error?code=90094", "AUTH-013"),
+        ("temporarily_unavailable", [], "", "AUTH-010"),
+        ("invalid_grant", [], "", "AUTH-005"),
     ],
 )
-def test_signin_errors(error, description, expected):
-    result = classify_signin_error(error=error, description=description)
+def test_signin_errors(error, codes, error_uri, expected):
+    result = classify_signin_error(error=error, codes=codes, error_uri=error_uri)
     assert result.entry.code == expected
+
+
+def test_signin_description_text_is_never_read():
+    # Microsoft: the description's wording changes at any time; only error_codes / error_uri count.
+    result = classify_signin_error(error="server_error", description="AADSTS65001: not consented")
+    assert result.entry.code == "AUTH-010"
+    assert result.vendor_message == "AADSTS65001: not consented"
+
+
+def test_bc_refusing_a_valid_user_is_bc_user_setup_not_reconnect():
+    refused = classify_bc_error(
+        code="Authentication_InvalidCredentials",
+        message="Web service call failed because user could not be authenticated or authorized.  "
+        "CorrelationId:  0e82377d-b2af-437d-be1d-71c99ea29421.",
+        status=401,
+    )
+    bad_token = classify_bc_error(
+        code="Authentication_InvalidCredentials", message="The server has rejected the client credentials.", status=401
+    )
+    assert refused.entry.code == "BC-011" and "Users" in str(refused.entry.remedy)
+    assert bad_token.entry.code == "BC-002"
 
 
 def test_exception_carrying_our_code_keeps_it():

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from integrations.services.onboarding import integration_create, merchant_signup
-from simulators.businesscentral import BusinessCentralSimulator
+from simulators.businesscentral.tenancy import bc_tenants_build
+from simulators.identity import ADATUM_TENANT_ID, CONTOSO_TENANT_ID, FABRIKAM_TENANT_ID
 from simulators.server import serve
 
 PASSWORD = "correct-Horse-battery-9"
@@ -31,26 +32,47 @@ def merchant_client(client, merchant):
 
 
 @pytest.fixture
-def bc_world(entra_settings, identity_server, settings):
-    """A BC simulator that accepts the identity simulator's tokens; BC_API_ROOT points at it."""
-    sim = BusinessCentralSimulator(accepted_tokens={}, token_validator=identity_server.sim.bc_token_validator)
-    running = serve(sim, host="127.0.0.1")
+def bc_front(entra_settings, identity_server, settings):
+    """BC online for the tenants with Business Central (Contoso, Fabrikam, Adatum), behind the
+    token/tenant check; BC_API_ROOT points at it."""
+    front = bc_tenants_build(
+        identity=identity_server.sim, tenant_ids=(CONTOSO_TENANT_ID, FABRIKAM_TENANT_ID, ADATUM_TENANT_ID)
+    )
+    running = serve(front, host="127.0.0.1")
     settings.BC_API_ROOT = running.url
     try:
-        yield sim
+        yield front
     finally:
         running.stop()
+
+
+@pytest.fixture
+def bc_world(bc_front):
+    """Contoso's Business Central (the tenant most tests connect to)."""
+    return bc_front[CONTOSO_TENANT_ID]
 
 
 def query(url: str) -> dict:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
-def microsoft_sign_in(client, identity_sim, integration, *, username="admin@contoso.example", action="accept"):
-    """Start sign-in through the product, act at the simulated Microsoft page, return the callback response."""
-    start = client.get(reverse("merchant:bc_signin", args=[integration.pk]))
+def microsoft_sign_in(
+    client,
+    identity_sim,
+    integration,
+    *,
+    username="admin@contoso.example",
+    action="accept",
+    organisation="contoso.example",
+    **at_microsoft,
+):
+    """Name the organisation in the wizard, act at the simulated Microsoft pages, return the callback
+    response."""
+    start = client.post(
+        reverse("merchant:bc_signin", args=[integration.pk]), {"organisation": organisation, "login_hint": username}
+    )
     assert start.status_code == 302, start.content
-    back = identity_sim.sign_in(start["Location"], username=username, action=action)
+    back = identity_sim.sign_in(start["Location"], username=username, action=action, **at_microsoft)
     path = urlsplit(back).path
     assert path == reverse("merchant:bc_callback")
     return client.get(path, query(back))

@@ -34,20 +34,46 @@ class TestSignIn:
         assert SESSION_KEY not in merchant_client.session
 
     def test_authorize_url_carries_pkce_state_nonce_and_bc_scope(self, merchant_client, integration, entra_settings):
-        start = merchant_client.get(reverse("merchant:bc_signin", args=[integration.pk]))
+        start = merchant_client.post(
+            reverse("merchant:bc_signin", args=[integration.pk]),
+            {"organisation": "contoso.example", "login_hint": "anna@contoso.example"},
+        )
         params = query(start["Location"])
 
+        # The named organisation (a domain) is the authority, resolved to its tenant id by discovery.
         assert start["Location"].startswith(
-            entra_settings.ENTRA_AUTHORITY_HOST + "/organizations/oauth2/v2.0/authorize"
+            f"{entra_settings.ENTRA_AUTHORITY_HOST}/{CONTOSO_TENANT_ID}/oauth2/v2.0/authorize"
         )
+        assert params["login_hint"] == "anna@contoso.example"
         assert params["client_id"] == DEFAULT_CLIENT_ID
         assert params["code_challenge_method"] == "S256" and params["code_challenge"]
         assert params["state"] and params["nonce"]
         assert entra_settings.BC_API_SCOPE in params["scope"].split()
         assert merchant_client.session[SESSION_KEY]["flow"]["state"] == params["state"]
 
+    def test_the_form_is_prefilled_with_the_users_own_organisation(self, merchant_client, integration, entra_settings):
+        page = merchant_client.get(reverse("merchant:bc_signin", args=[integration.pk]))
+
+        assert page.status_code == 200
+        form = page.context["form"]
+        assert form["organisation"].value() == "shop.example" and form["login_hint"].value() == "owner@shop.example"
+
+    def test_aliases_and_nonsense_are_not_an_organisation(self, merchant_client, integration, entra_settings):
+        for value in ("organizations", "common", "not a domain"):
+            page = merchant_client.post(reverse("merchant:bc_signin", args=[integration.pk]), {"organisation": value})
+            assert page.status_code == 400 and "tenant id" in page.content.decode()
+
+    def test_unknown_organisation_is_explained(self, merchant_client, integration, entra_settings):
+        page = merchant_client.post(
+            reverse("merchant:bc_signin", args=[integration.pk]), {"organisation": "nobody.example"}
+        )
+
+        assert page.status_code == 400 and "AUTH-012" in page.content.decode()
+
     def test_state_mismatch_restarts_the_flow(self, merchant_client, integration, identity_server, entra_settings):
-        start = merchant_client.get(reverse("merchant:bc_signin", args=[integration.pk]))
+        start = merchant_client.post(
+            reverse("merchant:bc_signin", args=[integration.pk]), {"organisation": CONTOSO_TENANT_ID}
+        )
         back = identity_server.sim.sign_in(start["Location"], username="admin@contoso.example")
         forged = query(back) | {"state": "someone-elses-state"}
 
@@ -57,7 +83,7 @@ class TestSignIn:
         assert response["Location"] == reverse("merchant:bc_signin", args=[integration.pk])
         assert not BusinessCentralConnection.objects.filter(integration=integration).exclude(token_cache="").exists()
         restarted = merchant_client.get(response["Location"])
-        assert restarted.status_code == 302 and "/oauth2/v2.0/authorize" in restarted["Location"]
+        assert restarted.status_code == 200 and restarted.context["form"]["organisation"].value()
 
     def test_lost_session_is_a_message_not_a_server_error(self, merchant_client, integration, entra_settings):
         response = merchant_client.get(reverse("merchant:bc_callback"), {"code": "x", "state": "y"}, follow=True)
@@ -65,19 +91,21 @@ class TestSignIn:
         assert response.status_code == 200
         assert "sign-in session expired" in response.content.decode()
 
-    def test_consent_blocked_shows_it_admin_message_with_admin_consent_link(
+    def test_consent_blocked_shows_admin_message_with_the_organisations_admin_consent_link(
         self, merchant_client, integration, identity_server, entra_settings
     ):
         identity_server.sim.errors.consent_blocked = True
 
-        response = microsoft_sign_in(merchant_client, identity_server.sim, integration)
+        response = microsoft_sign_in(
+            merchant_client, identity_server.sim, integration, username="bookkeeper@contoso.example"
+        )
 
-        body = response.content.decode()
+        body = response.content.decode().replace("&amp;", "&")
         assert response.status_code == 400
-        assert "AUTH-001" in body and "AADSTS65001" in body
-        assert "IT administrator" in body
-        link = f"{identity_server.url}/organizations/adminconsent?client_id={DEFAULT_CLIENT_ID}"
-        assert link in body.replace("&amp;", "&")
+        assert "AUTH-013" in body and "AADSTS90094" in body
+        link = f"{identity_server.url}/{CONTOSO_TENANT_ID}/v2.0/adminconsent?client_id={DEFAULT_CLIENT_ID}"
+        assert link in body
+        assert "Continue the sign-in" in body
 
     def test_after_admin_consent_the_same_sign_in_succeeds(
         self, merchant_client, integration, identity_server, entra_settings
@@ -85,7 +113,9 @@ class TestSignIn:
         identity_server.sim.errors.consent_blocked = True
         identity_server.sim.grant_admin_consent(tenant_id=CONTOSO_TENANT_ID, client_id=DEFAULT_CLIENT_ID)
 
-        response = microsoft_sign_in(merchant_client, identity_server.sim, integration)
+        response = microsoft_sign_in(
+            merchant_client, identity_server.sim, integration, username="bookkeeper@contoso.example"
+        )
 
         assert response.status_code == 302
 
@@ -110,7 +140,7 @@ class TestSignIn:
         )
 
         assert response.status_code == 400
-        assert "AUTH-004" in response.content.decode()
+        assert "AUTH-025" in response.content.decode()
         assert not BusinessCentralConnection.objects.filter(integration=integration).exists()
 
     def test_reconnect_to_another_organisation_is_refused(
@@ -124,7 +154,9 @@ class TestSignIn:
             company_name="Other",
         )
 
-        response = microsoft_sign_in(merchant_client, identity_server.sim, integration)
+        response = merchant_client.post(
+            reverse("merchant:bc_signin", args=[integration.pk]), {"organisation": "contoso.example"}
+        )
 
         assert response.status_code == 400
         assert "AUTH-007" in response.content.decode()

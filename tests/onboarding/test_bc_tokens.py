@@ -29,7 +29,9 @@ from tests.onboarding.conftest import query
 
 def sign_in(integration, identity_sim) -> BusinessCentralConnection:
     session: dict = {}
-    url = bc_signin_start(integration=integration, redirect_uri="https://app.example/cb", session=session)
+    url = bc_signin_start(
+        integration=integration, redirect_uri="https://app.example/cb", session=session, organisation=CONTOSO_TENANT_ID
+    )
     back = identity_sim.sign_in(url, username="admin@contoso.example")
     return bc_signin_complete(integration=integration, request_params=query(back), session=session)
 

@@ -14,6 +14,7 @@ from integrations.connectors.entra.exceptions import (
     AppMisconfigured,
     ConsentRequired,
     EntraError,
+    IdentityUnavailable,
     InteractionRequired,
     MfaRequired,
     ReauthRequired,
@@ -129,12 +130,22 @@ class TestErrorMapping:
             ({"error": "invalid_grant", "error_codes": [50076]}, MfaRequired, "AUTH-003"),
             ({"error": "interaction_required", "error_codes": [50079]}, MfaRequired, "AUTH-003"),
             ({"error": "access_denied", "error_codes": [53003]}, MfaRequired, "AUTH-003"),
-            ({"error": "invalid_request", "error_codes": [50020]}, WrongAccountType, "AUTH-004"),
+            ({"error": "invalid_request", "error_codes": [50020]}, EntraError, "AUTH-025"),
+            ({"error": "invalid_request", "error_codes": [500200]}, WrongAccountType, "AUTH-004"),
+            ({"error": "invalid_request", "error_codes": [9002331]}, AppMisconfigured, "AUTH-009"),
             ({"error": "invalid_grant", "error_codes": [700082]}, ReauthRequired, "AUTH-005"),
             ({"error": "invalid_grant", "error_codes": [70043]}, ReauthRequired, "AUTH-005"),
             ({"error": "interaction_required", "error_description": "AADSTS12345: x"}, InteractionRequired, "AUTH-006"),
             ({"error": "invalid_client", "error_codes": [7000215]}, AppMisconfigured, "AUTH-009"),
-            ({"error": "server_error", "error_description": "AADSTS90033: busy"}, EntraError, "AUTH-099"),
+            ({"error": "server_error", "error_description": "AADSTS90033: busy"}, IdentityUnavailable, "AUTH-010"),
+            ({"error": "temporarily_unavailable"}, IdentityUnavailable, "AUTH-010"),
+            # The description is never read: only error_codes, or error_uri on the authorize redirect.
+            ({"error": "invalid_request", "error_description": "AADSTS65001: no consent"}, EntraError, "AUTH-099"),
+            (
+                {"error": "access_denied", "error_uri": "https://login.microsoftonline.com/error?code=90095"},
+                EntraError,
+                "AUTH-014",
+            ),
         ],
     )
     def test_aadsts_codes_map_to_product_codes(self, answer, expected, code):
@@ -151,3 +162,37 @@ class TestErrorMapping:
         codes = [entry.code for entry in AUTH_ERRORS]
         assert len(codes) == len(set(codes))
         assert all(entry.title and entry.cause and entry.remedy for entry in AUTH_ERRORS)
+
+    @pytest.mark.parametrize(
+        "aadsts",
+        [
+            90093,
+            90094,
+            90095,
+            900941,
+            500011,
+            650052,
+            65005,
+            650057,
+            50105,
+            50057,
+            50053,
+            50055,
+            53000,
+            53001,
+            530032,
+            530035,
+            50078,
+            90099,
+            50194,
+            54005,
+            9002331,
+            50020,
+            65001,
+        ],
+    )
+    def test_every_code_of_the_issue_has_its_own_answer(self, aadsts):
+        error = error_from_response({"error": "invalid_request", "error_codes": [aadsts]})
+
+        assert error.code not in ("AUTH-099", "AUTH-004"), aadsts
+        assert error.entry.cause and error.entry.remedy

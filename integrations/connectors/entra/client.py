@@ -3,6 +3,11 @@
 One ConfidentialClientApplication per BC connection, each with its own SerializableTokenCache
 (persisted, encrypted, by the caller) and one shared http cache, so OpenID discovery runs once per
 process rather than once per connection. msal does state, PKCE (S256) and nonce.
+
+The authority is always the organisation that owns Business Central (its tenant id or a verified
+domain), never ``organizations``: a guest (external accountant) or a partner with delegated access
+(GDAP) then signs in to the merchant's tenant, and the token's ``tid`` is that tenant. msal does not
+check the issuer, so ``flow_complete`` compares ``tid`` with the tenant discovery resolved.
 """
 
 from __future__ import annotations
@@ -23,8 +28,10 @@ from integrations.connectors.entra import exceptions as exc
 _HTTP_CACHE: dict = {}
 _SESSIONS: dict[str, requests.Session] = {}
 _MICROSOFT_HOSTS = {"login.microsoftonline.com", "login.microsoftonline.us", "login.partner.microsoftonline.cn"}
-# Work and school accounts only: personal accounts cannot use Business Central.
+# Used only for connections made before the organisation was named (their tenant is unknown).
 AUTHORITY_TENANT = "organizations"
+# Aliases that name no organisation: never accepted as the owner of Business Central.
+TENANT_ALIASES = frozenset({"organizations", "common", "consumers"})
 CONSUMERS_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad"
 HTTP_TIMEOUT = 30
 
@@ -57,12 +64,16 @@ def _session(ca_bundle: str) -> requests.Session:
     return session
 
 
-def admin_consent_url(*, tenant: str = AUTHORITY_TENANT, redirect_uri: str = "") -> str:
-    """The link an IT admin opens to approve the app for the whole organisation."""
-    query = {"client_id": settings.ENTRA_CLIENT_ID}
+def admin_consent_url(*, tenant: str, redirect_uri: str = "", state: str = "") -> str:
+    """The link an administrator of ``tenant`` opens to approve the app for the whole organisation
+    (Microsoft identity platform v2.0 admin consent endpoint, with the app's static permissions)."""
+    query = {"client_id": settings.ENTRA_CLIENT_ID, "scope": settings.BC_API_SCOPE}
     if redirect_uri:
         query["redirect_uri"] = redirect_uri
-    return f"{settings.ENTRA_AUTHORITY_HOST.rstrip('/')}/{tenant or AUTHORITY_TENANT}/adminconsent?{urlencode(query)}"
+    if state:
+        query["state"] = state
+    host = settings.ENTRA_AUTHORITY_HOST.rstrip("/")
+    return f"{host}/{tenant or AUTHORITY_TENANT}/v2.0/adminconsent?{urlencode(query)}"
 
 
 def _expires_at(result: dict) -> dt.datetime:
@@ -70,9 +81,11 @@ def _expires_at(result: dict) -> dt.datetime:
 
 
 class EntraClient:
-    """msal for one connection. ``token_cache`` is the serialized cache (plain text, decrypted)."""
+    """msal for one connection. ``token_cache`` is the serialized cache (plain text, decrypted);
+    ``tenant`` the organisation that owns Business Central (tenant id or verified domain)."""
 
-    def __init__(self, *, token_cache: str = "") -> None:
+    def __init__(self, *, tenant: str, token_cache: str = "") -> None:
+        self.tenant = (tenant or AUTHORITY_TENANT).strip().lower()
         self.cache = msal.SerializableTokenCache()
         if token_cache:
             self.cache.deserialize(token_cache)
@@ -88,7 +101,7 @@ class EntraClient:
                 self._app = msal.ConfidentialClientApplication(
                     settings.ENTRA_CLIENT_ID,
                     client_credential=settings.ENTRA_CLIENT_SECRET,
-                    authority=f"{host}/{AUTHORITY_TENANT}",
+                    authority=f"{host}/{self.tenant}",
                     validate_authority=urlsplit(host).hostname in _MICROSOFT_HOSTS,
                     instance_discovery=False,
                     token_cache=self.cache,
@@ -96,9 +109,17 @@ class EntraClient:
                     http_cache=_HTTP_CACHE,
                     timeout=HTTP_TIMEOUT,
                 )
-            except (requests.RequestException, ValueError) as error:
+            except ValueError as error:
+                # msal: a 4xx from OpenID discovery ("Nonexist tenant would hit this path").
+                raise exc.OrganisationNotFound(f"No Microsoft organisation '{self.tenant}'.") from error
+            except (requests.RequestException, RuntimeError) as error:
                 raise exc.IdentityUnavailable(f"OpenID discovery failed: {type(error).__name__}") from error
         return self._app
+
+    @property
+    def tenant_id(self) -> str:
+        """The tenant id discovery resolved the named organisation to (a domain becomes its GUID)."""
+        return str(self.app.authority.tenant).lower()
 
     # --- cache ----------------------------------------------------------------------------------
     @property
@@ -135,6 +156,8 @@ class EntraClient:
         tenant_id, object_id = claims.get("tid", ""), claims.get("oid", "")
         if tenant_id == CONSUMERS_TENANT_ID or not tenant_id:
             raise exc.WrongAccountType()
+        if self.tenant not in TENANT_ALIASES and tenant_id.lower() != self.tenant_id:
+            raise exc.TenantMismatch(f"The token names tenant {tenant_id}, not {self.tenant_id}.")
         account = next((a for a in self.app.get_accounts() if a.get("local_account_id") == object_id), None)
         return SignInResult(
             tenant_id=tenant_id,
@@ -166,7 +189,4 @@ class EntraClient:
             raise exc.IdentityUnavailable(f"Microsoft Entra ID unreachable: {type(error).__name__}") from error
 
     def _map(self, result: dict, *, refreshing: bool = False) -> exc.EntraError:
-        error = exc.error_from_response(result, refreshing=refreshing)
-        if isinstance(error, exc.ConsentRequired):
-            error.admin_consent_url = admin_consent_url()
-        return error
+        return exc.error_from_response(result, refreshing=refreshing)
