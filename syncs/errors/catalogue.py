@@ -550,14 +550,14 @@ _WOO_ENTRIES = (
         severity=ERROR,
         retryable=False,
         title=_("WooCommerce store or record not found"),
-        message=_("The WooCommerce store {store} answered \"not found\": {vendor_message}"),
+        message=_('The WooCommerce store {store} answered "not found": {vendor_message}'),
         cause=_(
             "The store URL is wrong, WooCommerce is deactivated, the WordPress REST API is blocked or the "
-            "permalinks are set to \"Plain\", or the order or product was deleted in the store."
+            'permalinks are set to "Plain", or the order or product was deleted in the store.'
         ),
         remedy=_(
             "Open the store URL in a browser and check that WooCommerce is active and that Settings > "
-            "Permalinks is not \"Plain\". If only one record fails, check that it still exists in the store."
+            'Permalinks is not "Plain". If only one record fails, check that it still exists in the store.'
         ),
         vendor_codes=("rest_no_route", "woocommerce_rest_shop_order_invalid_id", "woocommerce_rest_invalid_order_id"),
     ),
