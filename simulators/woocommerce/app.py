@@ -69,7 +69,7 @@ def render(record: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
 def render_order(order: dict[str, Any]) -> dict[str, Any]:
     body = render(order, schema.ORDER)
     body["billing"] = render(order["billing"], schema.BILLING)
-    body["shipping"] = render(order["shipping"], schema.SHIPPING_ADDRESS)
+    body["shipping"] = render(order["shipping"], schema.ORDER_SHIPPING)
     for key, fields in (
         ("line_items", schema.LINE_ITEM),
         ("tax_lines", schema.TAX_LINE),
@@ -83,7 +83,7 @@ def render_order(order: dict[str, Any]) -> dict[str, Any]:
 
 def render_refund(refund: dict[str, Any]) -> dict[str, Any]:
     body = render(refund, schema.REFUND)
-    body["line_items"] = [render(item, schema.LINE_ITEM) for item in refund["line_items"]]
+    body["line_items"] = [render(item, schema.REFUND_LINE_ITEM) for item in refund["line_items"]]
     body["shipping_lines"] = [render(item, schema.SHIPPING_LINE) for item in refund["shipping_lines"]]
     return body
 
@@ -91,7 +91,7 @@ def render_refund(refund: dict[str, Any]) -> dict[str, Any]:
 def render_customer(customer: dict[str, Any]) -> dict[str, Any]:
     body = render(customer, schema.CUSTOMER)
     body["billing"] = render(customer["billing"], schema.BILLING)
-    body["shipping"] = render(customer["shipping"], schema.SHIPPING_ADDRESS)
+    body["shipping"] = render(customer["shipping"], schema.CUSTOMER_SHIPPING)
     return body
 
 
@@ -298,15 +298,31 @@ class WooCommerceSimulator:
             raise _invalid(name, "Invalid date.") from None
         return stamp(parsed) if parsed.tzinfo else parsed.isoformat(timespec="seconds")
 
-    def _page(self, query, items: list[dict[str, Any]], *, path: str, default_orderby: str = "date") -> Response:
+    def _page(
+        self,
+        query,
+        items: list[dict[str, Any]],
+        *,
+        path: str,
+        orderby_enum: tuple[str, ...] = schema.ORDERBY,
+        default_orderby: str = "date",
+        default_order: str = "desc",
+    ) -> Response:
         page = self._int(query, "page", 1)
         per_page = self._int(query, "per_page", 10, maximum=100)
-        direction = self._enum(query, "order", schema.ORDER_DIRECTIONS, "desc")
-        orderby = self._enum(query, "orderby", schema.ORDERBY, default_orderby)
+        direction = self._enum(query, "order", schema.ORDER_DIRECTIONS, default_order)
+        orderby = self._enum(query, "orderby", orderby_enum, default_orderby)
         include = [int(v) for v in self._list(query, "include") if v.isdigit()]
         if include:
             items = [item for item in items if item["id"] in include]
-        key = {"id": "id", "date": "date_created_gmt", "modified": "date_modified_gmt", "include": "id"}[orderby]
+        key = {
+            "id": "id",
+            "include": "id",
+            "date": "date_created_gmt",
+            "registered_date": "date_created_gmt",
+            "modified": "date_modified_gmt",
+            "name": "name" if "name" in (items[0] if items else {}) else "last_name",
+        }[orderby]
         items = sorted(items, key=lambda item: (item.get(key) or "", item["id"]), reverse=direction == "desc")
         total = len(items)
         pages = math.ceil(total / per_page) if total else 0
@@ -437,7 +453,14 @@ class WooCommerceSimulator:
         role = query.get("role", ["customer"])[0]
         if role != "all":
             items = [c for c in items if c["role"] == role]
-        response = self._page(query, items, path="/customers", default_orderby="id")
+        response = self._page(
+            query,
+            items,
+            path="/customers",
+            orderby_enum=schema.CUSTOMER_ORDERBY,
+            default_orderby="name",
+            default_order="asc",
+        )
         response.body = [render_customer(customer) for customer in response.body]
         return response
 

@@ -14,16 +14,19 @@ STOCK_STATUSES = ("instock", "outofstock", "onbackorder")
 BACKORDERS = ("no", "notify", "yes")
 TAX_STATUSES = ("taxable", "shipping", "none")
 ORDERBY = ("date", "id", "include", "modified")
+CUSTOMER_ORDERBY = ("id", "include", "name", "registered_date")
 ORDER_DIRECTIONS = ("asc", "desc")
 
 ADDRESS = ("first_name", "last_name", "company", "address_1", "address_2", "city", "state", "postcode", "country")
 BILLING = (*ADDRESS, "email", "phone")
-SHIPPING_ADDRESS = (*ADDRESS, "phone")
+ORDER_SHIPPING = ADDRESS
+CUSTOMER_SHIPPING = (*ADDRESS, "phone")
 
 LINE_ITEM = (
     "id", "name", "parent_name", "product_id", "variation_id", "quantity", "tax_class", "subtotal", "subtotal_tax",
     "total", "total_tax", "taxes", "meta_data", "sku", "price",
 )  # fmt: skip
+REFUND_LINE_ITEM = tuple(name for name in LINE_ITEM if name != "parent_name")
 TAX_LINE = ("id", "rate_code", "rate_id", "label", "compound", "tax_total", "shipping_tax_total", "meta_data")
 SHIPPING_LINE = ("id", "method_title", "method_id", "instance_id", "total", "total_tax", "taxes", "meta_data")
 FEE_LINE = ("id", "name", "tax_class", "tax_status", "total", "total_tax", "taxes", "meta_data")

@@ -78,9 +78,8 @@ def _address(address: WooAddress | None) -> Address | None:
     )
 
 
-def _rate_percent(rate: WooTaxLine | None, *, net: Decimal, tax: Decimal) -> Decimal:
-    if rate is not None and rate.rate_percent is not None:
-        return rate.rate_percent
+def _rate_percent(*, net: Decimal, tax: Decimal) -> Decimal:
+    """The v3 schema has no rate percentage on tax lines: derived from the line's tax and net."""
     return (tax / net * 100).quantize(Decimal("0.01")) if net else ZERO
 
 
@@ -88,13 +87,11 @@ def _tax_lines(
     taxes: tuple[WooTax, ...], *, rates: dict[int, WooTaxLine], net: Decimal, total_tax: Decimal, currency: str
 ) -> tuple[TaxLine, ...]:
     if not taxes and total_tax:
-        return (
-            TaxLine(title="Tax", rate=_rate_percent(None, net=net, tax=total_tax), price=_bag(total_tax, currency)),
-        )
+        return (TaxLine(title="Tax", rate=_rate_percent(net=net, tax=total_tax), price=_bag(total_tax, currency)),)
     return tuple(
         TaxLine(
             title=(rates[tax.id].label if tax.id in rates else "") or "Tax",
-            rate=_rate_percent(rates.get(tax.id), net=net, tax=tax.total),
+            rate=_rate_percent(net=net, tax=tax.total),
             price=_bag(tax.total, currency),
         )
         for tax in taxes

@@ -82,7 +82,8 @@ class WooAddress:
     def from_json(cls, data: Any) -> WooAddress | None:
         if not isinstance(data, dict) or not any(data.values()):
             return None
-        return cls(**{name: _str(data.get(name)) for name in cls.__dataclass_fields__})
+        # Order shipping addresses carry no e-mail (and older stores no phone): read what is there.
+        return cls(**{name: _str(data.get(name)) for name in cls.__dataclass_fields__ if name in data})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,8 +96,13 @@ class WooTax:
 
 
 def _taxes(items: Any) -> tuple[WooTax, ...]:
+    # Shipping and fee taxes carry no subtotal: read it only where it is.
     return tuple(
-        WooTax(id=_int(t.get("id")), total=money(t.get("total")), subtotal=money(t.get("subtotal")))
+        WooTax(
+            id=_int(t.get("id")),
+            total=money(t.get("total")),
+            subtotal=money(t.get("subtotal")) if "subtotal" in t else ZERO,
+        )
         for t in items or ()
         if isinstance(t, dict)
     )
@@ -155,11 +161,9 @@ class WooTaxLine:
     compound: bool = False
     tax_total: Decimal = ZERO
     shipping_tax_total: Decimal = ZERO
-    rate_percent: Decimal | None = None  # newer stores add ``rate_percent`` (not in the v3 schema read)
 
     @classmethod
     def from_json(cls, data: dict) -> WooTaxLine:
-        percent = data.get("rate_percent")
         return cls(
             id=_int(data.get("id")),
             rate_code=_str(data.get("rate_code")),
@@ -168,7 +172,6 @@ class WooTaxLine:
             compound=bool(data.get("compound")),
             tax_total=money(data.get("tax_total")),
             shipping_tax_total=money(data.get("shipping_tax_total")),
-            rate_percent=None if percent in (None, "") else money(percent),
         )
 
 
@@ -395,12 +398,13 @@ class WooAttribute:
 
 
 def _attributes(items: Any) -> tuple[WooAttribute, ...]:
+    # A product's attributes list ``options``; a variation's name the chosen ``option``.
     return tuple(
         WooAttribute(
             name=_str(a.get("name")),
-            option=_str(a.get("option")),
-            options=tuple(_str(o) for o in a.get("options") or ()),
-            variation=bool(a.get("variation")),
+            option=_str(a.get("option")) if "option" in a else "",
+            options=tuple(_str(o) for o in a.get("options") or ()) if "options" in a else (),
+            variation=bool(a.get("variation")) if "variation" in a else False,
         )
         for a in items or ()
         if isinstance(a, dict)
