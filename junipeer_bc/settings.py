@@ -185,6 +185,16 @@ SHOPIFY_BULK_BACKFILL_MIN_ORDERS = env.int("SHOPIFY_BULK_BACKFILL_MIN_ORDERS", d
 # The scheduled sweep re-reads this many minutes before its cursor (webhooks are hints; the sweep is the truth).
 ORDERS_SWEEP_OVERLAP_MINUTES = env.int("ORDERS_SWEEP_OVERLAP_MINUTES", default=10)
 
+# --- WooCommerce connector ---------------------------------------------------------------------------
+# Timeouts (connect, read) in seconds and the retry budget for calls to a WooCommerce store.
+WOO_HTTP_CONNECT_TIMEOUT = env.float("WOO_HTTP_CONNECT_TIMEOUT", default=5.0)
+WOO_HTTP_READ_TIMEOUT = env.float("WOO_HTTP_READ_TIMEOUT", default=60.0)
+WOO_RETRY_MAX_ATTEMPTS = env.int("WOO_RETRY_MAX_ATTEMPTS", default=5)
+WOO_RETRY_MAX_SECONDS = env.float("WOO_RETRY_MAX_SECONDS", default=120.0)
+WOO_RETRY_BASE_DELAY = env.float("WOO_RETRY_BASE_DELAY", default=1.0)
+# A CA bundle to trust for stores with a private certificate (empty = the system's).
+WOO_CA_BUNDLE = env.str("WOO_CA_BUNDLE", default="")
+
 # --- Logging ---------------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

@@ -7,6 +7,7 @@ pytest_plugins = [
     "tests.fixtures.bc",
     "tests.fixtures.identity",
     "tests.fixtures.shopify",
+    "tests.fixtures.woocommerce",
 ]
 
 

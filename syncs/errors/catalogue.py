@@ -544,6 +544,138 @@ _SHOP_ENTRIES = (
 )
 
 
+# --- WooCommerce stores (REST API v3) ------------------------------------------------------------------
+_WOO_ENTRIES = (
+    ErrorEntry(
+        code="WOO-001",
+        category=SHOP,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("WooCommerce rejected the API key"),
+        message=_("The WooCommerce store {store} rejected the API key: {vendor_message}"),
+        cause=_(
+            "The consumer key or secret is wrong or was revoked, or the key has only read access and the "
+            "integration needed to write (stock levels)."
+        ),
+        remedy=_(
+            "In WordPress, open WooCommerce > Settings > Advanced > REST API, create a key with Read/Write "
+            "permission for an administrator or shop manager, and enter the new key and secret in the "
+            "integration's settings."
+        ),
+        vendor_codes=("woocommerce_rest_authentication_error", "woocommerce_rest_cannot_view"),
+    ),
+    ErrorEntry(
+        code="WOO-002",
+        category=SHOP,
+        severity=ERROR,
+        retryable=False,
+        title=_("WooCommerce store or record not found"),
+        message=_('The WooCommerce store {store} answered "not found": {vendor_message}'),
+        cause=_(
+            "The store URL is wrong, WooCommerce is deactivated, the WordPress REST API is blocked or the "
+            'permalinks are set to "Plain", or the order or product was deleted in the store.'
+        ),
+        remedy=_(
+            "Open the store URL in a browser and check that WooCommerce is active and that Settings > "
+            'Permalinks is not "Plain". If only one record fails, check that it still exists in the store.'
+        ),
+        vendor_codes=("rest_no_route", "woocommerce_rest_shop_order_invalid_id", "woocommerce_rest_invalid_order_id"),
+    ),
+    ErrorEntry(
+        code="WOO-003",
+        category=SHOP,
+        severity=WARNING,
+        retryable=True,
+        title=_("WooCommerce store asked us to slow down"),
+        message=_("The WooCommerce store {store} limited the number of requests (HTTP {status})."),
+        cause=_("The store's host or a security plugin limits how many API requests may be made per minute."),
+        remedy=_(
+            "Nothing to do: the request is retried after a pause. If it keeps happening, ask the host to "
+            "allow more requests to /wp-json/wc/v3/ from the integration."
+        ),
+    ),
+    ErrorEntry(
+        code="WOO-004",
+        category=SHOP,
+        severity=WARNING,
+        retryable=True,
+        title=_("WooCommerce store unreachable"),
+        message=_("The WooCommerce store {store} could not be reached or failed to answer ({vendor_message})."),
+        cause=_(
+            "The website is down, overloaded or in maintenance mode, its certificate is invalid, or "
+            "WordPress answered with a server error."
+        ),
+        remedy=_(
+            "Nothing to do for a short outage: the request is retried automatically. If it lasts, check "
+            "that the website opens over https and ask the host about server errors."
+        ),
+    ),
+    ErrorEntry(
+        code="WOO-005",
+        category=SHOP,
+        severity=ERROR,
+        retryable=False,
+        title=_("WooCommerce refused the data"),
+        message=_("The WooCommerce store {store} refused the request: {vendor_message}"),
+        cause=_(
+            "WooCommerce's validation refused a value the integration sent (for example a stock quantity "
+            "for a product that does not manage stock), or a plugin changed the API."
+        ),
+        remedy=_("Read WooCommerce's message, correct the product or setting in the store, then retry the record."),
+        vendor_codes=("rest_invalid_param", "woocommerce_rest_request_entity_too_large"),
+    ),
+    ErrorEntry(
+        code="WOO-006",
+        category=SHOP,
+        severity=WARNING,
+        retryable=False,
+        title=_("WooCommerce webhook signature invalid"),
+        message=_("A webhook from {store} had an invalid signature and was ignored."),
+        cause=_("The webhook was not sent by the store, or its secret differs from the one the integration has."),
+        remedy=_(
+            "In WooCommerce > Settings > Advanced > Webhooks, open the integration's webhooks and set the "
+            "secret shown in the integration's settings."
+        ),
+    ),
+    ErrorEntry(
+        code="WOO-007",
+        category=SHOP,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("WooCommerce store address must use https"),
+        message=_("The store address {store} does not start with https://."),
+        cause=_("WooCommerce accepts the API key and secret only over an encrypted (https) connection."),
+        remedy=_("Enter the store address with https:// (the website needs a valid certificate)."),
+    ),
+    ErrorEntry(
+        code="WOO-008",
+        category=SHOP,
+        severity=ERROR,
+        retryable=True,
+        title=_("WooCommerce store gave an unexpected answer"),
+        message=_("The WooCommerce store {store} answered with something other than the API's data."),
+        cause=_(
+            "A cache, security or maintenance plugin, or the host, answered the API request with a web "
+            "page or a redirect instead of WooCommerce's data."
+        ),
+        remedy=_(
+            "Exclude /wp-json/ from caching and from the security plugin's challenges, then retry. The "
+            "request is retried automatically."
+        ),
+    ),
+    ErrorEntry(
+        code="WOO-009",
+        category=SHOP,
+        severity=ERROR,
+        retryable=False,
+        title=_("WooCommerce store returned an error"),
+        message=_("The WooCommerce store {store} returned an error: {vendor_message}"),
+        cause=_("The store refused the request for a reason the integration does not recognise."),
+        remedy=_("Read the store's message; correct the data in the store, then retry."),
+    ),
+)
+
+
 def _signin_entries() -> tuple[ErrorEntry, ...]:
     """Sign-in codes are owned by the Entra connector (one list); here they become catalogue entries."""
     return tuple(
@@ -882,5 +1014,5 @@ _SYSTEM_ENTRIES = (
 )
 
 ENTRIES: tuple[ErrorEntry, ...] = (
-    _BC_ENTRIES + _SHOP_ENTRIES + _SIGNIN_ENTRIES + _MAPPING_ENTRIES + _PAYOUT_ENTRIES + _SYSTEM_ENTRIES
+    _BC_ENTRIES + _SHOP_ENTRIES + _WOO_ENTRIES + _SIGNIN_ENTRIES + _MAPPING_ENTRIES + _PAYOUT_ENTRIES + _SYSTEM_ENTRIES
 )

@@ -10,6 +10,18 @@ import re
 from dataclasses import dataclass
 
 from integrations.connectors.entra.errors import aadsts_codes, auth_error_for
+from integrations.connectors.woocommerce.exceptions import (
+    WooAuthError,
+    WooError,
+    WooInsecureStoreUrl,
+    WooNotFound,
+    WooResponseError,
+    WooServerError,
+    WooThrottled,
+    WooTransportError,
+    WooValidationError,
+    WooWebhookSignatureError,
+)
 from syncs.errors.product_error import ProductError
 from syncs.errors.registry import find_error, get_error
 from syncs.errors.types import ClassifiedError
@@ -188,6 +200,34 @@ def classify_shop_error(*, status: int | None, message: str, shop: str = "") -> 
     return _classified(code, details=details, vendor_code=vendor_code, vendor_message=text)
 
 
+# WooCommerce connector exceptions -> WOO codes (first match wins; subclasses before their bases).
+_WOO_CODES: tuple[tuple[type[WooError], str], ...] = (
+    (WooInsecureStoreUrl, "WOO-007"),
+    (WooWebhookSignatureError, "WOO-006"),
+    (WooAuthError, "WOO-001"),
+    (WooNotFound, "WOO-002"),
+    (WooThrottled, "WOO-003"),
+    (WooTransportError, "WOO-004"),
+    (WooServerError, "WOO-004"),
+    (WooResponseError, "WOO-008"),
+    (WooValidationError, "WOO-005"),
+)
+
+
+def classify_woo_error(exc: WooError) -> ClassifiedError:
+    """A WooCommerce connector exception as its WOO entry, keeping WooCommerce's code and words."""
+    code = next((our for cls, our in _WOO_CODES if isinstance(exc, cls)), "WOO-009")
+    if code == "WOO-009" and exc.status is not None and 300 <= exc.status < 400:
+        code = "WOO-008"  # a redirect (login page, http/https switch) instead of the API
+    details = {"store": exc.store or "the store", "status": exc.status}
+    return _classified(
+        code,
+        details=details,
+        vendor_code=exc.code or (f"HTTP {exc.status}" if exc.status else ""),
+        vendor_message=exc.message,
+    )
+
+
 def _is_network_error(exc: BaseException) -> bool:
     # requests/urllib3 connection and timeout errors, without importing requests here.
     names = {cls.__name__ for cls in type(exc).__mro__}
@@ -211,6 +251,8 @@ def classify_exception(exc: BaseException) -> ClassifiedError:
     if not isinstance(status, int):
         status = getattr(exc, "status_code", None) if isinstance(getattr(exc, "status_code", None), int) else None
     message = str(getattr(exc, "message", "") or exc)
+    if isinstance(exc, WooError):
+        return classify_woo_error(exc)
     if "connectors.shopify" in module:
         return classify_shop_error(status=status, message=message, shop=getattr(exc, "shop", "") or "")
     if "connectors.entra" in module or hasattr(exc, "error_description"):

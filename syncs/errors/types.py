@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 # The scheme: AREA-NNN. The area names who must act; for BC the hundreds digit is the topic
 # (0xx API and connection, 1xx VAT, 2xx number series, 3xx currencies, 4xx master data,
 # 5xx payment journals, 6xx environment and published pages). Codes never change meaning.
-CODE_PATTERN = r"\b(?:BC|SHOP|AUTH|MAP|PAY|SYS)-\d{3}\b"
+CODE_PATTERN = r"\b(?:BC|SHOP|WOO|AUTH|MAP|PAY|SYS)-\d{3}\b"
 CODE_RE = re.compile(CODE_PATTERN)
 
 

@@ -1,0 +1,108 @@
+"""WooCommerce webhook deliveries and pings: the simulator sends them, the connector verifies them."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+import pytest
+
+from integrations.connectors.woocommerce import (
+    WooValidationError,
+    WooWebhookSignatureError,
+    webhook_parse,
+    webhook_ping,
+    webhook_signature,
+)
+from simulators.server import serve
+from tests.fixtures.woocommerce import WEBHOOK_SECRET
+
+
+def test_signature_is_base64_hmac_sha256_of_the_raw_body():
+    body = b'{"id":1001}'
+    expected = base64.b64encode(hmac.new(b"s3cret", body, hashlib.sha256).digest()).decode()
+    assert webhook_signature(secret="s3cret", body=body) == expected
+
+
+def test_a_delivery_from_the_store_verifies_and_parses(woo_sim):
+    body, headers = woo_sim.webhooks.build("order.updated", woo_sim.order_json(1003), WEBHOOK_SECRET, webhook_id=7)
+
+    delivery = webhook_parse(headers=headers, body=body, secret=WEBHOOK_SECRET)
+
+    assert (delivery.topic, delivery.resource, delivery.event) == ("order.updated", "order", "updated")
+    assert (delivery.webhook_id, delivery.record_id, delivery.source) == (7, 1003, "https://woo.example.test/")
+    assert delivery.delivery_id and delivery.payload["number"] == "1003"
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda body, headers: (body.replace(b"1003", b"1004"), headers),
+        lambda body, headers: (body, {**headers, "X-WC-Webhook-Signature": ""}),
+        lambda body, headers: (body, {k: v for k, v in headers.items() if k != "X-WC-Webhook-Signature"}),
+    ],
+    ids=["body changed", "empty signature", "no signature"],
+)
+def test_a_tampered_or_unsigned_delivery_is_refused(woo_sim, tamper):
+    body, headers = tamper(*woo_sim.webhooks.build("order.updated", woo_sim.order_json(1003), WEBHOOK_SECRET))
+
+    with pytest.raises(WooWebhookSignatureError):
+        webhook_parse(headers=headers, body=body, secret=WEBHOOK_SECRET)
+
+
+def test_the_wrong_secret_is_refused(woo_sim):
+    body, headers = woo_sim.webhooks.build("order.created", woo_sim.order_json(1001), "another-secret")
+
+    with pytest.raises(WooWebhookSignatureError):
+        webhook_parse(headers=headers, body=body, secret=WEBHOOK_SECRET)
+
+
+def test_headers_are_matched_case_insensitively(woo_sim):
+    body, headers = woo_sim.webhooks.build("product.updated", {"id": 5}, WEBHOOK_SECRET)
+
+    delivery = webhook_parse(headers={k.lower(): v for k, v in headers.items()}, body=body, secret=WEBHOOK_SECRET)
+
+    assert (delivery.resource, delivery.record_id) == ("product", 5)
+
+
+def test_a_signed_body_that_is_not_json_is_a_validation_error():
+    body = b"webhook_id=3"
+    headers = {
+        "X-WC-Webhook-Topic": "order.updated",
+        "X-WC-Webhook-Signature": webhook_signature(secret="s", body=body),
+    }
+
+    with pytest.raises(WooValidationError):
+        webhook_parse(headers=headers, body=body, secret="s")
+
+
+def test_the_ping_is_recognised_and_is_not_a_delivery(woo_sim):
+    body, headers = woo_sim.webhooks.ping(webhook_id=12)
+
+    assert webhook_ping(headers=headers, body=body).webhook_id == 12
+    assert "X-WC-Webhook-Signature" not in headers
+    signed_body, signed_headers = woo_sim.webhooks.build("order.updated", {"id": 1}, WEBHOOK_SECRET)
+    assert webhook_ping(headers=signed_headers, body=signed_body) is None
+
+
+def test_the_store_delivers_over_http_and_counts_200_to_302_as_delivered(woo_sim):
+    received = []
+
+    def receiver(environ, start_response):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length)
+        headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        ping = webhook_ping(headers=headers, body=body)
+        received.append(ping or webhook_parse(headers=headers, body=body, secret=WEBHOOK_SECRET))
+        start_response("200 OK", [("Content-Length", "0")])
+        return [b""]
+
+    with serve(receiver) as running:
+        status = woo_sim.webhooks.deliver(running.url, *woo_sim.webhooks.ping(webhook_id=3))
+        body, headers = woo_sim.webhooks.build("order.created", woo_sim.order_json(1001), WEBHOOK_SECRET)
+        delivered = woo_sim.webhooks.deliver(running.url, body, headers)
+
+    assert status == 200 and woo_sim.webhooks.delivered(delivered)
+    assert received[0].webhook_id == 3 and received[1].record_id == 1001
+    assert not woo_sim.webhooks.delivered(404) and woo_sim.webhooks.delivered(302)

@@ -1,0 +1,425 @@
+"""The WooCommerce connector and simulator against the vendor reference (woocommerce-rest-v3.json).
+
+- Every request the connector makes (recorded by the simulator while the client runs each of its
+  operations) uses a route and method the reference lists, and only query parameters and enum
+  values the reference declares for that route.
+- Every key the connector's parsers read exists in the reference schema (or in the keys the
+  reference says responses carry); every key it writes exists and is not read-only.
+- The simulator serves a subset: every key it renders, every enum value, query parameter,
+  read-only flag, error shape, paging header, webhook header and topic exists in the reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import re
+from typing import Any
+
+import pytest
+
+from integrations.connectors.woocommerce import StockUpdate, WooCommerceShop, webhook_ping, webhooks
+from integrations.connectors.woocommerce import client as woo_client_module
+from integrations.connectors.woocommerce import payloads as woo_payloads
+from integrations.connectors.woocommerce.records import (
+    WooCustomer,
+    WooOrder,
+    WooProduct,
+    WooRefund,
+    WooVariation,
+)
+from simulators.woocommerce import app as sim_app
+from simulators.woocommerce import schema as sim_schema
+from tests.contracts.reference import load_json
+
+REF = load_json("woocommerce-rest-v3.json")
+RESOURCES = REF["resources"]
+# Refund responses carry shipping lines that the schema does not declare (reference response_note):
+# they are built from the refund's items like an order's shipping lines.
+UNDECLARED_NESTED = {("order_refunds", "shipping_lines"): ("orders", "shipping_lines")}
+# Error codes the simulator answers that the reference's list does not name, with the reason.
+SIM_CODES_OUTSIDE_REFERENCE = {
+    "rest_no_route": "WordPress core: unknown route",
+    "rest_invalid_param": "WordPress core: parameter validation",
+    "rest_invalid_json": "WordPress core: unparsable body",
+    "woocommerce_rest_invalid_id": "customers v1 controller (not transcribed): unknown customer id",
+    "woocommerce_rest_invalid_product_type": "assumption: stock of a variable product is refused",
+    "sim_fault": "test control: injected faults",
+    "sim_unsupported": "simulator: batch create/delete not simulated",
+}
+
+
+# --- the reference, as look-ups -------------------------------------------------------------------
+
+
+def _route_regex(template: str) -> re.Pattern:
+    return re.compile("^" + re.sub(r"\{[a-z_]+\}", r"\\d+", template) + "$")
+
+
+ROUTES = [
+    (name, route, _route_regex(route["path"])) for name, resource in RESOURCES.items() for route in resource["routes"]
+]
+
+
+def route_for(path: str) -> tuple[str, dict]:
+    wc_path = path.removeprefix("/wp-json")
+    matches = [(name, route) for name, route, regex in ROUTES if regex.match(wc_path)]
+    assert matches, f"{path} is not a route in the reference"
+    return matches[0]
+
+
+def schema_at(resource: str, trail: tuple[str, ...]) -> dict[str, Any]:
+    """The properties at ``trail`` (keys of nested objects / arrays of objects) under ``resource``."""
+    properties = RESOURCES[resource]["properties"]
+    for depth, key in enumerate(trail):
+        prop = properties.get(key)
+        if prop is None and depth == 0 and (resource, key) in UNDECLARED_NESTED:
+            other, other_key = UNDECLARED_NESTED[(resource, key)]
+            prop = RESOURCES[other]["properties"][other_key]
+        assert prop is not None, f"{resource}: {'.'.join(trail[: depth + 1])} is not in the reference"
+        inner = prop.get("items") if prop.get("type") == "array" else prop
+        properties = inner.get("properties", {}) if isinstance(inner, dict) else {}
+    return properties
+
+
+def declared_keys(resource: str, trail: tuple[str, ...]) -> set[str]:
+    keys = set(schema_at(resource, trail))
+    if not trail:
+        keys |= set(
+            RESOURCES[resource].get("response_keys") or RESOURCES[resource].get("response_keys_allowlist") or []
+        )
+    return keys
+
+
+# --- what the connector reads: dicts that record every key asked for ------------------------------
+
+
+class Recorder(dict):
+    def __init__(self, data: dict, trail: tuple[str, ...], seen: set) -> None:
+        super().__init__(data)
+        self._trail, self._seen = trail, seen
+
+    def _wrap(self, key: str, value: Any) -> Any:
+        if isinstance(value, dict):
+            return Recorder(value, (*self._trail, key), self._seen)
+        if isinstance(value, list):
+            return [Recorder(v, (*self._trail, key), self._seen) if isinstance(v, dict) else v for v in value]
+        return value
+
+    def get(self, key, default=None):
+        self._seen.add((self._trail, key))
+        return self._wrap(key, super().get(key, default))
+
+    def __getitem__(self, key):
+        self._seen.add((self._trail, key))
+        return self._wrap(key, super().__getitem__(key))
+
+
+def _reads(parse, data: dict) -> set[tuple[tuple[str, ...], str]]:
+    seen: set = set()
+    parse(Recorder(data, (), seen))
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("resource", "parse", "sample"),
+    [
+        ("orders", WooOrder.from_json, lambda sim: sim_app.render_order(sim.store.orders[1002])),
+        ("orders", WooOrder.from_json, lambda sim: sim_app.render_order(sim.store.orders[1005])),
+        (
+            "order_refunds",
+            lambda data: WooRefund.from_json(data, order_id=1005),
+            lambda sim: sim_app.render_refund(next(iter(sim.store.refunds.values()))),
+        ),
+        ("customers", WooCustomer.from_json, lambda sim: sim_app.render_customer(sim.store.customers[2])),
+        ("products", WooProduct.from_json, lambda sim: sim_app.render_product(next(iter(sim.store.products.values())))),
+        (
+            "product_variations",
+            WooVariation.from_json,
+            lambda sim: sim_app.render_variation(next(iter(sim.store.variations.values()))),
+        ),
+    ],
+    ids=["order", "order-with-refund", "refund", "customer", "product", "variation"],
+)
+def test_every_field_the_connector_reads_is_in_the_reference(woo_sim, resource, parse, sample):
+    reads = _reads(parse, sample(woo_sim))
+
+    missing = sorted(
+        f"{'.'.join(trail) or '(top)'}: {key}" for trail, key in reads if key not in declared_keys(resource, trail)
+    )
+    assert missing == []
+    assert len(reads) > 10  # the recorder saw the parser at work
+
+
+def test_a_field_outside_the_reference_would_be_caught(woo_sim):
+    def parse(data):
+        data.get("rate_percent")  # what a newer store sends on tax lines; not in the v3 reference
+
+    reads = _reads(parse, {"rate_percent": "25"})
+    assert [key for trail, key in reads if key not in declared_keys("orders", trail)] == ["rate_percent"]
+
+
+# --- what the connector sends ---------------------------------------------------------------------
+
+
+def _exercise(client) -> None:
+    since = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    list(client.orders_iter(modified_after=since, modified_before=since + dt.timedelta(days=60)))
+    list(client.orders_iter(after=since, before=since + dt.timedelta(days=60), statuses=["processing", "completed"]))
+    client.orders_count(after=since)
+    client.orders_by_ids([1001, 1002])
+    client.order_get(1005)
+    refunds = client.refunds_list(1005)
+    client.refund_get(1005, refunds[0].id)
+    list(client.customers_iter())
+    list(client.customers_iter(email="anna@example.se"))
+    client.customer_get(2)
+    products = list(client.products_iter())
+    list(client.products_iter(modified_after=since, sku="1928-S"))
+    client.product_get(products[0].id)
+    chair = next(p for p in products if p.is_variable)
+    variations = list(client.variations_iter(chair.id))
+    client.stock_update(
+        [
+            StockUpdate(product_id=products[0].id, quantity=5),
+            StockUpdate(product_id=chair.id, variation_id=variations[0].id, quantity=6),
+        ]
+    )
+    WooCommerceShop(client=client).orders_by_names(["#1005"])
+
+
+def _param_ok(spec: dict, values: list[str]) -> bool:
+    kind = spec.get("type")
+    for value in values:
+        if kind == "integer":
+            number = int(value)
+            if number < spec.get("minimum", number) or number > spec.get("maximum", number):
+                return False
+        if kind == "boolean" and value not in ("true", "false"):
+            return False
+        if spec.get("format") == "date-time":
+            dt.datetime.fromisoformat(value)
+        if "enum" in spec and value not in spec["enum"]:
+            return False
+        if kind == "array":
+            allowed = spec["items"].get("enum") if isinstance(spec["items"], dict) else None
+            items = value.split(",")
+            if allowed and not set(items) <= set(allowed):
+                return False
+            if spec["items"] == "integer" and not all(i.isdigit() for i in items):
+                return False
+        if "enum_source" in spec and value == "all" and "'all'" not in spec["enum_source"]:
+            return False
+    return True
+
+
+def test_every_request_the_connector_makes_is_in_the_reference(woo_server, woo_client):
+    _exercise(woo_client)
+
+    requests = woo_server.sim.requests
+    assert len(requests) >= 15
+    seen_routes = set()
+    for method, path, query, _body in requests:
+        name, route = route_for(path)
+        seen_routes.add(route["path"])
+        assert method in route["methods"], f"{method} {path}"
+        if method != "GET":
+            continue
+        collection = not re.search(r"\d+$", path)
+        params = RESOURCES[name]["collection_params"] if collection else route.get("get_params", {})
+        for key, values in query.items():
+            assert key in params, f"{path}: query parameter {key} is not in the reference"
+            assert _param_ok(params[key], values), f"{path}: {key}={values} breaks {params[key]}"
+    assert {
+        "/wc/v3/orders",
+        "/wc/v3/orders/{id}",
+        "/wc/v3/orders/{order_id}/refunds",
+        "/wc/v3/orders/{order_id}/refunds/{id}",
+        "/wc/v3/customers",
+        "/wc/v3/customers/{id}",
+        "/wc/v3/products",
+        "/wc/v3/products/{id}",
+        "/wc/v3/products/batch",
+        "/wc/v3/products/{product_id}/variations",
+        "/wc/v3/products/{product_id}/variations/batch",
+    } <= seen_routes
+
+
+def test_writes_use_writable_fields_and_the_batch_shape(woo_server, woo_client):
+    _exercise(woo_client)
+
+    writes = [(path, body) for method, path, _, body in woo_server.sim.requests if method != "GET"]
+    assert writes
+    for path, body in writes:
+        name, route = route_for(path)
+        assert path.endswith(REF["batch"]["route_suffix"]) and route["path"].endswith("/batch")
+        assert set(body) <= set(REF["batch"]["request_body"])
+        assert sum(len(items) for items in body.values()) <= REF["batch"]["max_items_total"]
+        properties = RESOURCES[name]["properties"]
+        for item in body["update"]:
+            assert "id" in item  # the reference: update items must include id
+            for key in set(item) - {"id"}:
+                assert key in properties, f"{name}: {key} is not a field"
+                assert not properties[key].get("readonly"), f"{name}: {key} is read-only"
+
+
+def test_connector_limits_match_the_reference():
+    assert REF["pagination"]["request_params"]["per_page"]["maximum"] == woo_client_module.MAX_PER_PAGE
+    assert REF["batch"]["max_items_total"] == woo_payloads.MAX_BATCH_ITEMS
+    assert REF["api"]["base_path"] == woo_client_module.API_PATH
+    basic = next(m for m in REF["authentication"]["methods"] if m["name"] == "http_basic")
+    assert (basic["username"], basic["password"]) == tuple(REF["authentication"]["credentials"]["pair"])
+    assert "HTTPS" in basic["transport"]
+
+
+def test_connector_webhook_headers_and_signature_match_the_reference():
+    headers = REF["webhooks"]["delivery"]["headers"]
+    for name in (
+        webhooks.SIGNATURE_HEADER,
+        webhooks.TOPIC_HEADER,
+        webhooks.RESOURCE_HEADER,
+        webhooks.EVENT_HEADER,
+        webhooks.ID_HEADER,
+        webhooks.DELIVERY_HEADER,
+        webhooks.SOURCE_HEADER,
+    ):
+        assert name in headers
+    signature = REF["webhooks"]["signature"]
+    assert signature["header"] == webhooks.SIGNATURE_HEADER
+    assert signature["algorithm"].startswith("HMAC-SHA256") and signature["encoding"].startswith("base64")
+
+
+# --- the simulator serves a subset ----------------------------------------------------------------
+
+
+def _rendered_keys(value: Any, trail: tuple[str, ...] = ()) -> set[tuple[tuple[str, ...], str]]:
+    keys: set = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            keys.add((trail, key))
+            if key in ("meta_data",) or key.endswith("_data"):
+                continue
+            keys |= _rendered_keys(inner, (*trail, key))
+    elif isinstance(value, list):
+        for inner in value:
+            keys |= _rendered_keys(inner, trail)
+    return keys
+
+
+@pytest.mark.parametrize(
+    ("resource", "path"),
+    [
+        ("orders", "/orders?per_page=100"),
+        ("order_refunds", "/orders/1005/refunds"),
+        ("customers", "/customers?role=all"),
+        ("products", "/products?per_page=100"),
+        ("product_variations", "/products/{chair}/variations"),
+    ],
+)
+def test_simulator_renders_only_reference_fields(woo_server, woo_client, resource, path):
+    chair = next(p for p in woo_client.products_iter() if p.is_variable)
+    page = woo_client._transport.json(
+        woo_client._transport.request("GET", woo_client._url(path.split("?")[0].format(chair=chair.id)))
+    )
+
+    assert page
+    extra = sorted(
+        f"{'.'.join(trail) or '(top)'}: {key}"
+        for trail, key in _rendered_keys(page)
+        if key not in declared_keys(resource, trail)
+    )
+    assert extra == []
+
+
+def _enum(resource: str, field: str) -> set[str]:
+    return set(RESOURCES[resource]["properties"][field]["enum"])
+
+
+def test_simulator_enums_are_reference_values():
+    assert set(sim_schema.ORDER_STATUSES) <= _enum("orders", "status")
+    order_filter = RESOURCES["orders"]["collection_params"]["status"]["items"]["enum"]
+    assert set(sim_schema.ORDER_STATUS_FILTER) <= set(order_filter)
+    assert set(sim_schema.PRODUCT_TYPES) <= _enum("products", "type")
+    assert set(sim_schema.PRODUCT_STATUSES) <= _enum("product_variations", "status") <= _enum("products", "status")
+    assert (
+        set(sim_schema.STOCK_STATUSES)
+        == _enum("products", "stock_status")
+        == _enum("product_variations", "stock_status")
+    )
+    assert set(sim_schema.BACKORDERS) == _enum("products", "backorders")
+    assert set(sim_schema.TAX_STATUSES) == _enum("products", "tax_status")
+    assert set(sim_schema.ORDERBY) <= set(RESOURCES["orders"]["collection_params"]["orderby"]["enum"])
+    assert set(sim_schema.CUSTOMER_ORDERBY) == set(RESOURCES["customers"]["collection_params"]["orderby"]["enum"])
+    assert set(sim_schema.ORDER_DIRECTIONS) == set(RESOURCES["orders"]["collection_params"]["order"]["enum"])
+
+
+def test_simulator_query_parameters_are_reference_parameters():
+    for resource, params in sim_schema.COLLECTION_PARAMS.items():
+        assert set(params) <= set(RESOURCES[resource]["collection_params"]), resource
+
+
+def test_simulator_read_only_flags_follow_the_reference():
+    for resource, readonly in sim_schema.READONLY.items():
+        properties = RESOURCES[resource]["properties"]
+        for name in readonly:
+            assert properties[name].get("readonly"), f"{resource}.{name} is not read-only in the reference"
+    accepted = {
+        "orders": sim_schema.ORDER_WRITABLE,
+        "products": sim_schema.PRODUCT_WRITABLE,
+        "product_variations": sim_schema.PRODUCT_WRITABLE,
+    }
+    for resource, names in accepted.items():
+        properties = RESOURCES[resource]["properties"]
+        for name in set(names) - {"id"}:  # batch updates name the item by id
+            assert name in properties, f"{resource}.{name}"
+            assert not properties[name].get("readonly"), f"{resource}.{name} is read-only in the reference"
+    # Refund creation takes its own request fields (line_items is read-only in the response schema).
+    assert set(sim_schema.REFUND_CREATE) == set(RESOURCES["order_refunds"]["create_request"]["fields"])
+
+
+def test_simulator_refuses_writing_a_read_only_field(woo_server, woo_client):
+    lamp = next(woo_client.products_iter(sku="1928-S"))
+    response = woo_client._transport.session.put(
+        woo_client._url(f"products/{lamp.id}"),
+        json={"price": "1.00"},
+        auth=woo_client._transport._auth,
+        timeout=5,
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "rest_invalid_param"
+    assert woo_server.sim.store.products[lamp.id]["price"] == "599.00"
+
+
+def test_simulator_errors_paging_and_webhooks_follow_the_reference(woo_server, woo_client):
+    session, auth = woo_client._transport.session, woo_client._transport._auth
+    missing = session.get(woo_client._url("orders/999999"), auth=auth, timeout=5)
+    assert set(missing.json()) <= set(REF["errors"]["body_shape"]) and missing.json()["data"]["status"] == 404
+    page = session.get(woo_client._url("orders"), params={"per_page": 3, "page": 2}, auth=auth, timeout=5)
+    for header in REF["pagination"]["response_headers"]:
+        assert header in page.headers
+    assert (page.headers["X-WP-Total"], page.headers["X-WP-TotalPages"]) == ("8", "3")
+    assert 'rel="prev"' in page.headers["Link"] and 'rel="next"' in page.headers["Link"]
+    beyond = session.get(woo_client._url("orders"), params={"per_page": 3, "page": 9}, auth=auth, timeout=5)
+    assert beyond.json() == [] and beyond.headers["X-WP-Total"] == "8"  # reference: out_of_range_page
+    too_many = session.get(woo_client._url("orders"), params={"per_page": 101}, auth=auth, timeout=5)
+    assert too_many.status_code == 400
+
+    codes = set(re.findall(r'"(woocommerce_rest_[a-z_]+|rest_[a-z_]+|sim_[a-z_]+)"', _source(sim_app)))
+    codes |= set(re.findall(r'"(woocommerce_rest_[a-z_]+)"', _source(sim_app.refund_create)))
+    known = {e["code"] for e in REF["errors"]["common_codes"]} | {e["code"] for e in REF["authentication"]["errors"]}
+    post_types = {r.get("post_type") for r in RESOURCES.values()} - {None}
+    known |= {c.replace("{post_type}", p) for c in list(known) for p in post_types}
+    assert codes - known - set(SIM_CODES_OUTSIDE_REFERENCE) == set()
+
+    assert set(sim_schema.WEBHOOK_HEADERS) == set(REF["webhooks"]["delivery"]["headers"])
+    assert set(sim_schema.WEBHOOK_TOPICS) <= set(REF["webhooks"]["topics"])
+    body, headers = woo_server.sim.webhooks.ping(webhook_id=4)
+    ping = REF["webhooks"]["ping"]
+    assert body.decode() == ping["body"].split(" ")[0].replace("<id>", "4")
+    assert not ping["signed"] and not any(h.startswith("X-WC-") for h in headers)
+    assert webhook_ping(headers=headers, body=body).webhook_id == 4
+
+
+def _source(obj) -> str:
+    return inspect.getsource(obj)

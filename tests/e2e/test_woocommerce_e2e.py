@@ -1,0 +1,195 @@
+"""A WooCommerce store (the simulator over HTTPS) into Business Central (the BC simulator),
+through the product's order services with the clients passed in.
+
+The store's orders are read by the WooCommerce connector, translated into the product's order
+model and synced by the same services as Shopify's: domestic and OSS orders, a coupon, shipping,
+a refund with restock, unpaid and cancelled orders, the wizard's preview, and BC's stock
+written back to the store as differences.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+
+from integrations.connectors.woocommerce import WooCommerceShop
+from integrations.models import ShippingMethodMapping
+from syncs.models import EntityType, RecordLink, SyncLogEntry
+from syncs.services.orders import FlowClients, order_preview, orders_sync
+from syncs.services.woocommerce_stock import woo_stock_push
+from tests.factories import CountryMappingFactory, ShippingMethodMappingFactory
+from tests.flows.conftest import bc_client, bc_integration, sim_bc  # noqa: F401 - shared fixtures
+
+
+@pytest.fixture
+def woo(bc_integration, woo_client) -> WooCommerceShop:  # noqa: F811
+    CountryMappingFactory(
+        integration=bc_integration,
+        country_code="FI",
+        vat_business_group="OSS-FI",
+        collective_customer_number="10020",
+        currency_code="EUR",
+    )
+    for code, method in (("flat_rate:1", "PNORD"), ("flat_rate:2", "DHL")):
+        ShippingMethodMappingFactory(
+            integration=bc_integration,
+            shop_shipping_code=code,
+            bc_shipment_method_code=method,
+            line_type=ShippingMethodMapping.LineType.ACCOUNT,
+            line_number="3540",
+            vat_product_group="STANDARD",
+        )
+    return WooCommerceShop(client=woo_client)
+
+
+def sync(woo, integration, client, *names: str):
+    return orders_sync(integration=integration, orders=woo.orders_by_names(names), client=client)
+
+
+def invoices_for(sim_bc, number: str) -> list[dict]:  # noqa: F811
+    return [d for d in sim_bc.company().rows("salesInvoices") if d.get("externalDocumentNumber") == number]
+
+
+def lines_of(sim_bc, document: dict, lines_set: str = "salesInvoiceLines") -> list[dict]:  # noqa: F811
+    return sorted(sim_bc.company().filter(lines_set, documentId=document["id"]), key=lambda line: line["sequence"])
+
+
+def link(name: str) -> RecordLink:
+    return RecordLink.objects.get(entity_type=EntityType.ORDER, source_reference=name)
+
+
+def woo_total(woo_server, order_id: int) -> Decimal:
+    return Decimal(woo_server.sim.store.orders[order_id]["total"])
+
+
+def test_domestic_order_becomes_a_posted_invoice_once(woo, woo_server, sim_bc, bc_client, bc_integration):  # noqa: F811
+    result = sync(woo, bc_integration, bc_client, "#1001")
+    sync(woo, bc_integration, bc_client, "#1001")  # the next run: no second document
+
+    assert (result.created, result.failed) == (1, 0), link("#1001").last_error_message
+    (invoice,) = invoices_for(sim_bc, "#1001")
+    assert (invoice["status"], invoice["customerNumber"], invoice["currencyCode"]) == ("Open", "10000", "")
+    assert Decimal(str(invoice["totalAmountIncludingTax"])) == woo_total(woo_server, 1001) == Decimal("9039.00")
+    desk, freight = lines_of(sim_bc, invoice)
+    assert (desk["lineType"], desk["lineObjectNumber"], desk["taxPercent"]) == ("Item", "1896-S", 25)
+    assert (freight["lineObjectNumber"], Decimal(str(freight["amountIncludingTax"]))) == ("3540", Decimal("49.00"))
+    assert invoice["shipmentMethodId"] == sim_bc.company().find("shipmentMethods", code="PNORD")["id"]
+    assert Counter(d["externalDocumentNumber"] for d in sim_bc.company().rows("salesInvoices"))["#1001"] == 1
+    assert link("#1001").source_id == "gid://woocommerce/Order/1001"
+
+
+def test_coupon_and_a_variation_line(woo, woo_server, sim_bc, bc_client, bc_integration):  # noqa: F811
+    sync(woo, bc_integration, bc_client, "#1002")
+
+    assert link("#1002").state == RecordLink.State.SYNCED, link("#1002").last_error_message
+    (invoice,) = invoices_for(sim_bc, "#1002")
+    lamps, chair, freight = lines_of(sim_bc, invoice)
+    # WELCOME10: WooCommerce's line subtotal 958.40 less total 862.56 is the discount, excl. VAT.
+    assert (lamps["lineObjectNumber"], lamps["quantity"], Decimal(str(lamps["discountAmount"]))) == (
+        "1928-S",
+        2,
+        Decimal("95.84"),
+    )
+    assert Decimal(str(lamps["amountIncludingTax"])) == Decimal("1078.20")
+    assert (chair["lineObjectNumber"], Decimal(str(chair["discountAmount"]))) == ("1900-S", Decimal("127.20"))
+    assert freight["lineObjectNumber"] == "3540"
+    assert Decimal(str(invoice["totalAmountIncludingTax"])) == woo_total(woo_server, 1002) == Decimal("2558.20")
+
+
+def test_oss_germany_uses_the_oss_group_and_rate(woo, woo_server, sim_bc, bc_client, bc_integration):  # noqa: F811
+    sync(woo, bc_integration, bc_client, "#1003")
+
+    assert link("#1003").state == RecordLink.State.SYNCED, link("#1003").last_error_message
+    (invoice,) = invoices_for(sim_bc, "#1003")
+    assert (invoice["customerNumber"], invoice["currencyCode"], invoice["status"]) == ("10010", "", "Open")
+    assert {line["taxPercent"] for line in lines_of(sim_bc, invoice)} == {19}
+    assert Decimal(str(invoice["totalAmountIncludingTax"])) == woo_total(woo_server, 1003)
+    assert invoice["shipmentMethodId"] == sim_bc.company().find("shipmentMethods", code="DHL")["id"]
+    accounts = {e["accountNumber"] for e in sim_bc.company().rows("generalLedgerEntries")
+                if e["documentNumber"] == invoice["number"]}  # fmt: skip
+    assert {"3106", "2614"} <= accounts  # OSS sales and OSS VAT
+
+
+def test_oss_finland_in_euro(woo, woo_server, sim_bc, bc_client, bc_integration):  # noqa: F811
+    sync(woo, bc_integration, bc_client, "#1004")
+
+    assert link("#1004").state == RecordLink.State.SYNCED, link("#1004").last_error_message
+    assert link("#1004").details["currency"] == "EUR"
+    (invoice,) = invoices_for(sim_bc, "#1004")
+    assert (invoice["customerNumber"], invoice["currencyCode"]) == ("10020", "EUR")
+    lines = lines_of(sim_bc, invoice)
+    assert {line["taxPercent"] for line in lines} == {25.5}
+    bc_total = Decimal(str(invoice["totalAmountIncludingTax"]))
+    assert abs(bc_total - woo_total(woo_server, 1004)) <= Decimal("0.01") * len(lines)
+
+
+def test_refund_becomes_a_credit_memo_and_restocks(woo, woo_server, sim_bc, bc_client, bc_integration):  # noqa: F811
+    stock = sim_bc.company().find("items", number="1972-S")["inventory"]
+
+    result = sync(woo, bc_integration, bc_client, "#1005")
+
+    assert result.created == 1 and result.refunds.created == 1, link("#1005").last_error_message
+    (invoice,) = invoices_for(sim_bc, "#1005")
+    refund_id = next(iter(woo_server.sim.store.refunds))
+    (memo,) = [
+        m for m in sim_bc.company().rows("salesCreditMemos") if m["externalDocumentNumber"] == f"#1005-R{refund_id}"
+    ]
+    assert (memo["invoiceId"], memo["customerNumber"]) == (invoice["id"], "10000")
+    assert memo["status"] == "Paid"  # applied to the invoice: nothing left open on the credit memo
+    assert Decimal(str(memo["totalAmountIncludingTax"])) == Decimal("2490.00")
+    (chair,) = lines_of(sim_bc, memo, "salesCreditMemoLines")
+    assert (chair["lineObjectNumber"], chair["quantity"]) == ("1972-S", 1)
+    assert sim_bc.company().find("items", number="1972-S")["inventory"] == stock - 2 + 1  # sold two, one back
+    refund_link = RecordLink.objects.get(entity_type=EntityType.REFUND)
+    assert (refund_link.state, refund_link.target_id) == (RecordLink.State.SYNCED, memo["id"])
+    invoice = sim_bc.company().get("salesInvoices", invoice["id"])
+    assert Decimal(str(invoice["remainingAmount"])) == woo_total(woo_server, 1005) - Decimal("2490.00")
+
+
+def test_unpaid_and_cancelled_orders_are_skipped(woo, sim_bc, bc_client, bc_integration):  # noqa: F811
+    result = sync(woo, bc_integration, bc_client, "#1006", "#1007")
+
+    assert result.skipped == 2 and result.created == 0
+    assert result.states == {"#1006": "skipped: not paid (pending)", "#1007": "skipped: cancelled"}
+    assert not invoices_for(sim_bc, "#1006") and not invoices_for(sim_bc, "#1007")
+
+
+def test_preview_of_an_oss_order_writes_nothing(woo, woo_server, bc_client, bc_integration, sim_bc):  # noqa: F811
+    preview = order_preview(integration=bc_integration, order_name="#1003", clients=FlowClients(bc=bc_client, shop=woo))
+
+    assert preview.ok, preview.errors
+    assert (preview.vat_business_group, preview.customer["number"]) == ("OSS-DE", "10010")
+    assert [line["number"] for line in preview.lines] == ["1908-S", "1928-S", "3540"]
+    assert Decimal(preview.shop_total) == woo_total(woo_server, 1003)
+    assert not invoices_for(sim_bc, "#1003")
+    missing = order_preview(integration=bc_integration, order_name="#4242", clients=FlowClients(bc=bc_client, shop=woo))
+    assert not missing.found
+
+
+def test_unmapped_shipping_fails_with_its_code(woo, bc_client, bc_integration):  # noqa: F811
+    ShippingMethodMapping.objects.filter(integration=bc_integration, shop_shipping_code="flat_rate:2").delete()
+
+    sync(woo, bc_integration, bc_client, "#1003")
+
+    failed = link("#1003")
+    assert failed.state == RecordLink.State.FAILED and failed.last_error_code.startswith("MAP-")
+    assert SyncLogEntry.objects.filter(record_link=failed, level=SyncLogEntry.Level.ERROR).exists()
+
+
+def test_bc_stock_is_written_back_as_differences(woo, woo_server, woo_client, bc_client, bc_integration, sim_bc):  # noqa: F811
+    sync(woo, bc_integration, bc_client, "#1001")  # BC's desk stock drops by one
+    bc_desk = sim_bc.company().find("items", number="1896-S")["inventory"]
+    desk_id = next(p["id"] for p in woo_server.sim.store.products.values() if p["sku"] == "1896-S")
+    woo_server.sim.store.products[desk_id]["stock_quantity"] = 99  # the store drifted
+    woo_server.sim.requests.clear()
+
+    first = woo_stock_push(bc_client=bc_client, woo_client=woo_client)
+    second = woo_stock_push(bc_client=bc_client, woo_client=woo_client)
+
+    assert woo_server.sim.store.products[desk_id]["stock_quantity"] == bc_desk
+    assert first.pushed >= 1 and not first.failed and first.not_in_bc == 0
+    assert (second.pushed, second.unchanged) == (0, second.seen)  # nothing differs any more
+    writes = [body for method, _, _, body in woo_server.sim.requests if method == "POST"]
+    assert all(len(body["update"]) <= 100 for body in writes)
