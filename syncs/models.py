@@ -13,6 +13,7 @@ class SourceSystem(models.TextChoices):
     BUSINESS_CENTRAL = "business_central", "Business Central"
     STRIPE = "stripe", "Stripe"
     SHOPIFY_PAYMENTS = "shopify_payments", "Shopify Payments"
+    ADYEN = "adyen", "Adyen"
 
 
 class EntityType(models.TextChoices):
@@ -300,6 +301,24 @@ class PayoutTransaction(models.Model):
         PAYOUT = "payout", _("Payout transfer")
         UNKNOWN = "unknown", _("Unknown")
 
+    class Category(models.TextChoices):
+        """What the money is, as an accountant books it (syncs/payouts/categories.py maps each
+        provider's types to one of these, and each of these to the MappedType posting reads)."""
+
+        CHARGE = "charge", _("Charge")
+        REFUND = "refund", _("Refund")
+        REFUND_FAILURE = "refund_failure", _("Failed refund")
+        FEE = "fee", _("Fee")
+        FEE_REFUND = "fee_refund", _("Fee refund")
+        DISPUTE = "dispute", _("Dispute or chargeback")
+        DISPUTE_REVERSAL = "dispute_reversal", _("Dispute reversal")
+        FX_FEE = "fx_fee", _("Currency conversion fee")
+        RESERVE = "reserve", _("Reserve or hold")
+        TRANSFER = "transfer", _("Transfer to bank")
+        PAYOUT_REVERSAL = "payout_reversal", _("Failed payout reversal")
+        ADJUSTMENT = "adjustment", _("Other adjustment")
+        UNKNOWN = "unknown", _("Unknown")
+
     class MatchState(models.TextChoices):
         UNMATCHED = "unmatched", _("Unmatched")
         MATCHED = "matched", _("Matched")
@@ -310,6 +329,7 @@ class PayoutTransaction(models.Model):
     provider_transaction_id = models.CharField(max_length=100)
     raw_type = models.CharField(max_length=60)
     mapped_type = models.CharField(max_length=20, choices=MappedType.choices)
+    category = models.CharField(max_length=20, choices=Category.choices, blank=True)
     amount = models.DecimalField(max_digits=18, decimal_places=2)
     fee = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     net = models.DecimalField(max_digits=18, decimal_places=2)

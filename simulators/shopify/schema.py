@@ -194,9 +194,17 @@ def build(store, sim) -> GraphQLSchema:
     )
     account = schema.type_map["ShopifyPaymentsAccount"].fields
     account["payouts"].resolve = root_list("payouts", lambda: store.payouts.values(), PAYOUT_FIELDS)
-    account["balanceTransactions"].resolve = root_list(
-        "balance", lambda: store.balance_transactions.values(), BALANCE_FIELDS
+    balance = root_list("balance", lambda: store.balance_transactions.values(), BALANCE_FIELDS)
+    hidden = root_list(
+        "balance-no-transfers",
+        lambda: [bt for bt in store.balance_transactions.values() if bt["type"] != "TRANSFER"],
+        BALANCE_FIELDS,
     )
+
+    def balance_transactions(source, info, hideTransfers=False, **args):  # noqa: N803
+        return (hidden if hideTransfers else balance)(source, info, **args)
+
+    account["balanceTransactions"].resolve = balance_transactions
     query["currentBulkOperation"].resolve = lambda _s, info, type="QUERY": bulk.current(store, sim, info)  # noqa: A006
     query["node"].resolve = lambda _s, info, id: bulk.poll(store, sim, store.node(id), info)  # noqa: A006
 

@@ -41,8 +41,9 @@ Orders #1001-#1030, March 2025 (the clock starts 2025-04-01 08:00 UTC):
 Gateways: shopify_payments, klarna, paypal, gift_card, manual, bogus (test).
 
 Shopify Payments payouts (SEK): 1-10 March PAID, 11-20 March PAID, 21-31 March IN_TRANSIT. Balance
-transactions: CHARGE per card sale (fee 1.9 % + 1.80), REFUND per card refund, one ADJUSTMENT
-(-150.00, chargeback fee) and one RESERVED_FUNDS (-200.00): a type a payout mapping may not know.
+transactions (only ShopifyPaymentsTransactionType members): CHARGE per card sale (fee 1.9 % + 1.80),
+REFUND per card refund (negative), one ADJUSTMENT (-150.00, chargeback fee), one RESERVED_FUNDS
+(-200.00, source type SYSTEM_ADJUSTMENT) and, per payout, the payout's own TRANSFER row (-net).
 """
 
 from __future__ import annotations
@@ -610,7 +611,7 @@ def _seed_payouts(store: Store) -> None:
                 date="2025-03-05T12:00:00Z",
                 order=None,
                 tx=None,
-                source_type="RESERVED_FUNDS",
+                source_type="SYSTEM_ADJUSTMENT",
             ),
         )
     )
@@ -650,7 +651,19 @@ def payout_create(store: Store, balance_transactions: list[dict], *, issued_at: 
         },
     }
     store.payouts[payout_id] = payout
-    for bt in balance_transactions:
+    transfer = _bt(
+        store,
+        type_="TRANSFER",
+        amount=-net,
+        fee=Decimal("0"),
+        date=issued_at,
+        order=None,
+        tx=None,
+        source_type="TRANSFER",
+    )
+    transfer["sourceId"] = payout["legacyResourceId"]
+    transfer["_net"] = Decimal("0")  # the payout's own row: not part of what it pays out
+    for bt in [*balance_transactions, transfer]:
         bt["associatedPayout"] = {"id": payout_id, "status": status}
         bt["_payout_legacy"] = str(payout["legacyResourceId"])
         store.balance_transactions[bt["id"]] = bt

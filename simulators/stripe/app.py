@@ -3,7 +3,11 @@
 GET /v1/account, /v1/balance, /v1/payouts (+ /{id}), /v1/balance_transactions (``payout`` filter,
 ``expand[]=data.source``, ``data.source.charge``, ``data.source.payment_intent``), cursor paging with ``limit`` /
 ``starting_after`` / ``has_more``, newest first as Stripe lists. Test helpers build charges,
-refunds, adjustments and payouts (see ``SimAccount``); amounts are in minor units like Stripe's.
+refunds, disputes and their reversals, failed refunds, FX fees, minimum-balance holds and
+releases, failed payouts and payouts (see ``SimAccount``); amounts are in minor units like Stripe's.
+Every balance transaction has a real Stripe ``type`` and ``reporting_category`` (disputes,
+dispute reversals and failed refunds are all ``adjustment``, told apart by the category); a payout
+carries ``automatic`` and ``reconciliation_status`` (``completed`` unless a test says otherwise).
 """
 
 from __future__ import annotations
@@ -18,6 +22,24 @@ from urllib.parse import parse_qs
 _ids = count(1)
 # created timestamps: strictly increasing, starting a day before the simulator was imported
 _clock = count(int(time.time()) - 86_400)
+
+
+# Balance transaction type -> its reporting_category (an adjustment names its own).
+REPORTING_CATEGORY = {
+    "charge": "charge",
+    "payment": "charge",
+    "refund": "refund",
+    "payment_refund": "refund",
+    "stripe_fee": "fee",
+    "stripe_fx_fee": "fee",
+    "application_fee_refund": "fee",
+    "payout": "payout",
+    "payout_failure": "payout_reversal",
+    "payout_cancel": "payout_reversal",
+    "payout_minimum_balance_hold": "payout_minimum_balance_hold",
+    "payout_minimum_balance_release": "payout_minimum_balance_release",
+    "refund_failure": "refund_failure",
+}
 
 
 def _id(prefix: str) -> str:
@@ -38,12 +60,12 @@ class SimAccount:
 
     # --- helpers for tests and the demo -----------------------------------------------------------
 
-    def _txn(self, *, type_: str, amount: int, fee: int, currency: str, source: str | None) -> dict:
+    def _txn(self, *, type_: str, amount: int, fee: int, currency: str, source: str | None, category: str = "") -> dict:
         txn = {
             "id": _id("txn"),
             "object": "balance_transaction",
             "type": type_,
-            "reporting_category": type_,
+            "reporting_category": category or REPORTING_CATEGORY.get(type_, "other_adjustment"),
             "amount": amount,
             "fee": fee,
             "net": amount - fee,
@@ -108,11 +130,67 @@ class SimAccount:
         )["id"]
         return refund
 
-    def balance_transaction_create(self, *, type_: str, amount: int, fee: int = 0, currency: str = "sek") -> dict:
-        """Any other money movement (adjustment, stripe_fee, or a type the product may not know)."""
-        return self._txn(type_=type_, amount=amount, fee=fee, currency=currency, source=None)
+    def balance_transaction_create(
+        self, *, type_: str, amount: int, fee: int = 0, currency: str = "sek", category: str = ""
+    ) -> dict:
+        """Any other money movement (stripe_fx_fee, payout_minimum_balance_hold, an adjustment with
+        its ``category``, or a type the product may not know)."""
+        return self._txn(type_=type_, amount=amount, fee=fee, currency=currency, source=None, category=category)
 
-    def payout_create(self, *, currency: str = "sek", status: str = "paid") -> dict:
+    def dispute_create(self, *, charge_id: str, fee: int = 1500) -> dict:
+        """A dispute withdraws the charge and a dispute fee: type adjustment, category dispute."""
+        charge = self.charges[charge_id]
+        dispute = {"id": _id("dp"), "object": "dispute", "charge": charge_id, "amount": charge["amount"]}
+        dispute["balance_transaction"] = self._txn(
+            type_="adjustment",
+            amount=-charge["amount"],
+            fee=fee,
+            currency=charge["currency"],
+            source=dispute["id"],
+            category="dispute",
+        )["id"]
+        return dispute
+
+    def dispute_reverse(self, *, dispute: dict, fee_refund: int = 1500) -> dict:
+        """The merchant won: the amount and the dispute fee come back (category dispute_reversal)."""
+        return self._txn(
+            type_="adjustment",
+            amount=dispute["amount"],
+            fee=-fee_refund,
+            currency=self.charges[dispute["charge"]]["currency"],
+            source=dispute["id"],
+            category="dispute_reversal",
+        )
+
+    def refund_fail(self, *, refund_id: str) -> dict:
+        """A refund the bank returned: the money comes back (type adjustment, category refund_failure)."""
+        refund = self.refunds[refund_id]
+        refund["status"] = "failed"
+        return self._txn(
+            type_="adjustment",
+            amount=refund["amount"],
+            fee=0,
+            currency=refund["currency"],
+            source=refund["id"],
+            category="refund_failure",
+        )
+
+    def payout_fail(self, *, payout_id: str) -> dict:
+        """A paid payout the bank returned: status failed, and a payout_failure brings the money back."""
+        payout = self.payouts[payout_id]
+        payout["status"] = "failed"
+        return self._txn(
+            type_="payout_failure", amount=payout["amount"], fee=0, currency=payout["currency"], source=payout_id
+        )
+
+    def payout_create(
+        self,
+        *,
+        currency: str = "sek",
+        status: str = "paid",
+        automatic: bool = True,
+        reconciliation_status: str = "completed",
+    ) -> dict:
         """Sweep every not-yet-paid-out transaction in ``currency`` into one payout."""
         swept = [
             txn
@@ -131,11 +209,15 @@ class SimAccount:
             "created": created,
             "method": "standard",
             "type": "bank_account",
+            "automatic": automatic,
+            "reconciliation_status": reconciliation_status if automatic else "not_applicable",
         }
         own = self._txn(type_="payout", amount=-net, fee=0, currency=currency, source=payout["id"])
         payout["balance_transaction"] = own["id"]
         for txn in [*swept, own]:
-            txn["_payout"] = payout["id"]
+            # Stripe links transactions to automatic payouts only: the payout= filter of a manual
+            # payout lists nothing.
+            txn["_payout"] = payout["id"] if automatic else f"manual:{payout['id']}"
         self.payouts[payout["id"]] = payout
         return payout
 

@@ -1,6 +1,7 @@
 """Provider payouts -> Payout and PayoutTransaction rows (the staging the booking reads from).
 
-Only paid payouts have their transactions fetched: a payout still in transit can change. A booked
+Only paid payouts have their transactions fetched: a payout still in transit can change, and a
+payout the provider marks incomplete (``ProviderPayout.complete``) is staged without them. A booked
 payout is never re-staged, so what was booked stays what the report shows.
 """
 
@@ -47,7 +48,7 @@ def payouts_stage(
         result.seen += 1
         payout, created = _payout_upsert(integration=integration, provider_name=provider.name, found=found)
         result.created += int(created)
-        if payout.status != Payout.Status.PAID or payout.booking_state in FINAL_STATES:
+        if payout.status != Payout.Status.PAID or payout.booking_state in FINAL_STATES or not found.complete:
             continue
         transactions = provider.payout_transactions(found)
         result.transactions += len(transactions)
@@ -79,6 +80,7 @@ def transactions_stage(*, payout: Payout, transactions: list[ProviderTransaction
         values = {
             "raw_type": txn.raw_type,
             "mapped_type": txn.mapped_type,
+            "category": txn.category,
             "amount": txn.amount,
             "fee": txn.fee,
             "net": txn.net,

@@ -62,7 +62,7 @@ def test_a_stripe_payout_is_booked_end_to_end_and_an_unknown_type_is_kept(
     paid = account.charge_create(amount=25000, fee=755, metadata={"order_name": "#3001"})
     account.charge_create(amount=9990, fee=320, payment_intent_description="#3002")
     account.refund_create(charge_id=paid["id"], amount=5000)
-    account.balance_transaction_create(type_="climate_order_purchase", amount=-50)
+    account.balance_transaction_create(type_="not_a_stripe_type", amount=-50)  # a type Stripe may add later
     payout = account.payout_create()
     connection = PaymentProviderConnectionFactory(
         integration=integration, provider=PaymentProviderConnection.Provider.STRIPE, api_key=StripeSimulator.VALID_KEY
@@ -79,7 +79,7 @@ def test_a_stripe_payout_is_booked_end_to_end_and_an_unknown_type_is_kept(
     rows = {row.raw_type: row for row in staged.transactions.all()}
     assert rows["charge"].match_state == PayoutTransaction.MatchState.BOOKED
     assert rows["refund"].order_reference == "#3001"  # from the refunded charge's metadata
-    unknown = rows["climate_order_purchase"]
+    unknown = rows["not_a_stripe_type"]
     assert (unknown.mapped_type, unknown.amount, unknown.error_code) == (Unknown, Decimal("-0.50"), "PAY-004")
     assert _line_count(bc_client, "STRIPE") == 2 + 1 + 2  # charges, refund, fees + transfer
     report = payout_report(payout=staged)
@@ -135,13 +135,15 @@ def test_shopify_payments_payouts_are_booked_and_posted_end_to_end(
     assert payouts.filter(status=Payout.Status.PAID).count() == len(paid) == 2
     assert payouts.filter(status=Payout.Status.PENDING).get().booking_state == Payout.BookingState.NEW
     reserved = PayoutTransaction.objects.get(raw_type="RESERVED_FUNDS")
-    assert (reserved.mapped_type, reserved.error_code) == (Unknown, "PAY-004")
+    assert (reserved.category, reserved.mapped_type, reserved.error_code) == ("reserve", "adjustment", "")
+    transfers = PayoutTransaction.objects.filter(raw_type="TRANSFER")
+    assert {(row.category, row.mapped_type) for row in transfers} == {("transfer", "payout")}
+    assert transfers.count() == 2  # one per paid payout (its own row); the one in transit is not fetched
     for payout in payouts.filter(status=Payout.Status.PAID):
         report = payout_report(payout=payout)
-        assert report.totals_ok and not report.unmatched
-        assert report.clearing_residual == -report.unknown_total  # zero unless an unknown type is waiting
-    adjusted = PayoutTransaction.objects.get(raw_type="ADJUSTMENT").payout
-    assert adjusted.booking_state == Payout.BookingState.POSTED
+        assert report.totals_ok and not report.unmatched and not report.unknown
+        assert report.clearing_residual == 0
+        assert payout.booking_state == Payout.BookingState.POSTED
     entries = client.list_records(entities.GENERAL_LEDGER_ENTRIES, filter=odata.eq("accountNumber", SHOPIFY_CLEARING))
-    assert sum(e.debit_amount - e.credit_amount for e in entries) == Decimal("200.00")  # RESERVED_FUNDS, unbooked
+    assert sum(e.debit_amount - e.credit_amount for e in entries) == Decimal("0")  # every real type booked
     assert {i.status for i in client.list_records(entities.SALES_INVOICES) if i.external_document_number} >= {"Paid"}

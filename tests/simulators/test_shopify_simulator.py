@@ -132,7 +132,7 @@ def test_seed_covers_the_scenarios_flows_need():
     restock_types = {r["restockType"] for o in orders.values() for f in o["refunds"] for r in f["refundLineItems"]}
     assert restock_types >= {"RETURN", "NO_RESTOCK"}
     types = {bt["type"] for bt in sim.store.balance_transactions.values()}
-    assert types == {"CHARGE", "REFUND", "ADJUSTMENT", "RESERVED_FUNDS"}
+    assert types == {"CHARGE", "REFUND", "ADJUSTMENT", "RESERVED_FUNDS", "TRANSFER"}
     statuses = sorted(p["status"] for p in sim.store.payouts.values())
     assert statuses == ["IN_TRANSIT", "PAID", "PAID"]
 

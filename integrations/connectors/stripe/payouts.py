@@ -33,6 +33,8 @@ class StripePayout:
     arrival_date: dt.date | None
     created: dt.datetime
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    automatic: bool = True  # False for a payout created through the API (manual)
+    reconciliation_status: str = ""  # not_applicable / in_progress / completed
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class StripeBalanceTransaction:
     currency: str
     source: StripeSource
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    reporting_category: str = ""  # what an adjustment is: dispute, dispute_reversal, refund_failure, fee, ...
 
 
 def to_decimal(minor: int | None, currency: str) -> Decimal:
@@ -111,6 +114,8 @@ def _payout(data: dict) -> StripePayout:
         arrival_date=dt.datetime.fromtimestamp(arrival, dt.UTC).date() if arrival else None,
         created=dt.datetime.fromtimestamp(int(data.get("created") or 0), dt.UTC),
         raw=data,
+        automatic=bool(data.get("automatic", True)),
+        reconciliation_status=data.get("reconciliation_status") or "",
     )
 
 
@@ -142,4 +147,5 @@ def _balance_transaction(data: dict) -> StripeBalanceTransaction:
         currency=currency,
         source=_source(data.get("source")),
         raw=data,
+        reporting_category=data.get("reporting_category") or "",
     )

@@ -2,7 +2,8 @@
 
 A provider turns its vendor's payouts into ``ProviderPayout`` / ``ProviderTransaction`` records.
 It never drops a transaction: a type it does not know is returned with ``mapped_type="unknown"``
-and its raw type, so staging keeps it and the report shows it.
+and its raw type, so staging keeps it and the report shows it. Each transaction also carries its
+booking ``category`` (syncs/payouts/categories.py); ``mapped_type`` is that category's posting type.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, ClassVar
 from syncs.models import Payout, PayoutTransaction
 
 MappedType = PayoutTransaction.MappedType
+Category = PayoutTransaction.Category
 PayoutStatus = Payout.Status
 
 
@@ -31,6 +33,7 @@ class ProviderTransaction:
     order_reference: str = ""  # the shop order name the money belongs to, "" when none
     source_reference: str = ""  # the charge / refund id at the provider
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    category: str = ""  # a PayoutTransaction.Category value; "" for providers that do not classify
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ class ProviderPayout:
     gross: Decimal | None = None
     fees: Decimal | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # False when the provider cannot list this payout's transactions completely yet (a Stripe payout
+    # not yet reconciled, or a manual one): staged, but its transactions are not fetched or booked.
+    complete: bool = True
 
 
 class PayoutProvider:

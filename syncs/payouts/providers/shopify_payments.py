@@ -11,15 +11,82 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from syncs.payouts.categories import Category, posting_type
 from syncs.payouts.providers import register_provider
-from syncs.payouts.providers.base import MappedType, PayoutProvider, PayoutStatus, ProviderPayout, ProviderTransaction
+from syncs.payouts.providers.base import PayoutProvider, PayoutStatus, ProviderPayout, ProviderTransaction
 
-TYPE_MAP = {
-    "CHARGE": MappedType.CHARGE,
-    "REFUND": MappedType.REFUND,
-    "ADJUSTMENT": MappedType.ADJUSTMENT,
-    "PAYOUT": MappedType.PAYOUT,
+# ShopifyPaymentsTransactionType (Admin API 2026-10): every member has a booking category. There is
+# no PAYOUT type: a payout's own row is TRANSFER (listed unless ``hideTransfers`` is set).
+CATEGORY_BY_TYPE: dict[str, str] = {
+    "CHARGE": Category.CHARGE,
+    "REFUND": Category.REFUND,
+    "REFUND_FAILURE": Category.REFUND_FAILURE,
+    "CHARGEBACK_FEE": Category.FEE,
+    "ACH_BANK_FAILURE_DEBIT_FEE": Category.FEE,
+    "BILLING_DEBIT": Category.FEE,
+    "REFERRAL_FEE": Category.FEE,
+    "REFERRAL_FEE_TAX": Category.FEE,
+    "SHIPPING_LABEL": Category.FEE,
+    "STRIPE_FEE": Category.FEE,
+    "SHOP_CASH_BILLING_DEBIT": Category.FEE,
+    "CHARGEBACK_FEE_REFUND": Category.FEE_REFUND,
+    "APPLICATION_FEE_REFUND": Category.FEE_REFUND,
+    "ACH_BANK_FAILURE_DEBIT_REVERSAL_FEE": Category.FEE_REFUND,
+    "BILLING_DEBIT_REVERSAL": Category.FEE_REFUND,
+    "SHOP_CASH_BILLING_DEBIT_REVERSAL": Category.FEE_REFUND,
+    "DISPUTE_WITHDRAWAL": Category.DISPUTE,
+    "RISK_WITHDRAWAL": Category.DISPUTE,
+    "DISPUTE_REVERSAL": Category.DISPUTE_REVERSAL,
+    "RISK_REVERSAL": Category.DISPUTE_REVERSAL,
+    "RESERVED_FUNDS": Category.RESERVE,
+    "RESERVED_FUNDS_WITHDRAWAL": Category.RESERVE,
+    "RESERVED_FUNDS_REVERSAL": Category.RESERVE,
+    "CHARGEBACK_HOLD": Category.RESERVE,
+    "CHARGEBACK_HOLD_RELEASE": Category.RESERVE,
+    "TRANSFER": Category.TRANSFER,
+    "TRANSFER_FAILURE": Category.PAYOUT_REVERSAL,
+    "TRANSFER_CANCEL": Category.PAYOUT_REVERSAL,
+    "TRANSFER_REFUND": Category.PAYOUT_REVERSAL,
 }
+# Families of credits, debits and their reversals (lending, channels, Shop Cash, taxes, shipping
+# adjustments, ...): money Shopify moves in or out of the balance that is neither a sale nor a fee.
+ADJUSTMENT_PREFIXES = (
+    "ADJUSTMENT",
+    "ADS_PUBLISHER_",
+    "ADVANCE",
+    "ANOMALY_",
+    "BALANCE_TRANSFER_",
+    "CHANNEL_",
+    "CHARGEBACK_PROTECTION_",
+    "CHARGE_ADJUSTMENT",
+    "COLLECTIONS_",
+    "CUSTOMS_DUTY",
+    "IMPORT_TAX",
+    "LENDING_",
+    "MARKETPLACE_FEE_",
+    "MARKETS_PRO_",
+    "MERCHANT_",
+    "PROMOTION_",
+    "REFUND_ADJUSTMENT",
+    "SELLER_PROTECTION_",
+    "SHIPPING_",
+    "SHOPIFY_",
+    "SHOP_CASH_",
+    "TAX_ADJUSTMENT_",
+    "VAT_REFUND_",
+)
+
+
+def category_of(transaction_type: str) -> str:
+    """The booking category of a Shopify Payments balance transaction type."""
+    kind = transaction_type.upper()
+    if kind in CATEGORY_BY_TYPE:
+        return CATEGORY_BY_TYPE[kind]
+    if kind.startswith(ADJUSTMENT_PREFIXES):
+        return Category.ADJUSTMENT
+    return Category.UNKNOWN
+
+
 STATUS_MAP = {
     "PAID": PayoutStatus.PAID,
     "SCHEDULED": PayoutStatus.PENDING,
@@ -64,7 +131,8 @@ class ShopifyPaymentsProvider(PayoutProvider):
             ProviderTransaction(
                 id=bt.id,
                 raw_type=bt.type,
-                mapped_type=TYPE_MAP.get(bt.type.upper(), MappedType.UNKNOWN),
+                category=category_of(bt.type),
+                mapped_type=posting_type(category_of(bt.type)),
                 amount=bt.amount.amount,
                 fee=bt.fee.amount if bt.fee else Decimal("0"),
                 net=bt.net.amount,

@@ -325,7 +325,9 @@ def test_payouts_and_their_balance_transactions(shopify_client):
     assert [p.status for p in payouts] == ["PAID", "PAID", "IN_TRANSIT"]
     first = payouts[0]
     transactions = shopify_client.payout_balance_transactions(first.id)
-    assert sum(bt.net.amount for bt in transactions) == first.net.amount
+    assert sum(bt.net.amount for bt in transactions if bt.type != "TRANSFER") == first.net.amount
+    transfer = next(bt for bt in transactions if bt.type == "TRANSFER")  # the payout's own row
+    assert (transfer.net.amount, transfer.source_type) == (-first.net.amount, "TRANSFER")
     types = {bt.type for bt in transactions}
     assert {"CHARGE", "RESERVED_FUNDS"} <= types
     charge = next(bt for bt in transactions if bt.type == "CHARGE")
