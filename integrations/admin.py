@@ -43,6 +43,8 @@ from syncs.services.dispatch import flow_enqueue, records_retry_failed
 
 # --- Shared admin building blocks (also used by syncs/admin.py) ---------------------------------
 
+MAX_ID = 2**63 - 1  # the largest BigAutoField value; a larger number overflows SQLite's integer
+
 
 class InputFilter(admin.SimpleListFilter):
     """A text box instead of a list of choices: no query over a large table to build the options."""
@@ -78,8 +80,8 @@ class IntegrationIdFilter(InputFilter):
         value = (self.value() or "").strip()
         if not value:
             return queryset
-        if not value.isdigit():
-            return queryset.none()
+        if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
+            return queryset.none()  # "²" is a digit to isdigit() but not to int(); ids are 64-bit
         return queryset.filter(integration_id=int(value))
 
 

@@ -57,17 +57,37 @@ class FlowsForm(forms.Form):
         return data
 
 
+# Access tokens and API keys are printable ASCII without spaces; anything else cannot go in an HTTP header.
+_TOKEN = re.compile(r"^[\x21-\x7e]+$")
+
+
+def _token_clean(value: str) -> str:
+    value = value.strip()
+    if not _TOKEN.match(value):
+        raise forms.ValidationError(
+            _("This is not a valid key: paste it again exactly as shown, without spaces or other characters."),
+            code="token_characters",
+        )
+    return value
+
+
 class ShopConnectForm(forms.Form):
     shop_domain = forms.CharField(label=_("Shop domain"), help_text=_("for example my-shop.myshopify.com"))
     access_token = forms.CharField(
         label=_("Admin API access token"), widget=forms.PasswordInput(attrs={"autocomplete": "off"})
     )
 
+    def clean_access_token(self) -> str:
+        return _token_clean(self.cleaned_data["access_token"])
+
 
 class StripeConnectForm(forms.Form):
     api_key = forms.CharField(
         label=_("Stripe secret or restricted key"), widget=forms.PasswordInput(attrs={"autocomplete": "off"})
     )
+
+    def clean_api_key(self) -> str:
+        return _token_clean(self.cleaned_data["api_key"])
 
 
 class BCOrganisationForm(forms.Form):

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Hardening: NUL bytes or unpaired surrogates in parameters are a 400, not a database error.
+    "junipeer_bc.middleware.BadParametersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,7 +67,12 @@ SQLITE_PATH = env.str("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3"))
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}"),
 }
+# Hardening: `./dev manage` without a database sets SQLITE_MUST_EXIST, so SQLite opens an existing file
+# only (read-write) instead of leaving a stray empty database behind.
+SQLITE_MUST_EXIST = env.bool("SQLITE_MUST_EXIST", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if SQLITE_MUST_EXIST and DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        DATABASES["default"]["NAME"] = f"file:{DATABASES['default']['NAME']}?mode=rw"
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from syncs.services.discovery import backfill_parameters
+
 
 class BackfillOrdersForm(forms.Form):
     created_from = forms.DateTimeField(required=False, help_text="Orders created at or after (UTC).")
@@ -20,6 +22,12 @@ class BackfillOrdersForm(forms.Form):
         cleaned["numbers"] = numbers
         if not numbers and not (cleaned.get("created_from") or cleaned.get("created_to")):
             raise forms.ValidationError("Give a date range or order numbers.")
+        try:  # the same rules as the command: real order numbers, a start, an end after the start
+            backfill_parameters(
+                created_from=cleaned.get("created_from"), created_to=cleaned.get("created_to"), numbers=numbers
+            )
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
         return cleaned
 
 

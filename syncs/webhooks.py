@@ -27,6 +27,7 @@ from syncs.models import SourceSystem, SyncRun, WebhookEvent
 logger = logging.getLogger(__name__)
 
 MAX_WEBHOOK_BYTES = DEFAULT_MAX_BYTES
+MAX_ID = 2**63 - 1  # ids are 64-bit; a larger number in the URL overflows SQLite
 ORDER_TOPICS = {"orders/create", "orders/updated", "orders/paid", "orders/cancelled", "orders/edited"}
 REFUND_TOPICS = {"refunds/create"}
 NOTE_NO_ORDERS_FLOW = "The orders flow is not registered; the scheduled sweep will pick this order up."
@@ -38,8 +39,12 @@ NOTE_NO_ORDERS_FLOW = "The orders flow is not registered; the scheduled sweep wi
 @csrf_exempt
 @require_POST
 def shopify_webhook(request: HttpRequest, integration_id: int) -> HttpResponse:
+    if integration_id > MAX_ID:
+        return HttpResponse(status=404)
     declared = request.META.get("CONTENT_LENGTH") or "0"
-    if not declared.isdigit() or int(declared) > MAX_WEBHOOK_BYTES:
+    if not (declared.isascii() and declared.isdigit()):
+        return HttpResponse(status=400)  # "²" passes isdigit() but is no length
+    if int(declared) > MAX_WEBHOOK_BYTES:
         return HttpResponse(status=413)
     raw_body = request.body
     if len(raw_body) > MAX_WEBHOOK_BYTES:
@@ -62,6 +67,10 @@ def shopify_webhook(request: HttpRequest, integration_id: int) -> HttpResponse:
     try:
         payload = json.loads(raw_body)
     except ValueError:
+        return HttpResponse(status=400)
+    if not isinstance(payload, dict):
+        # Shopify always sends an object; a list or a number would sit "received" forever.
+        logger.warning("Refused a Shopify webhook for integration %s: the body is not a JSON object.", integration_id)
         return HttpResponse(status=400)
     webhook_event_receive(
         integration_id=integration_id,
@@ -128,6 +137,9 @@ def webhook_event_process(*, event_id: int) -> WebhookEvent:
 
     event = WebhookEvent.objects.select_related("integration").get(pk=event_id)
     if event.state != WebhookEvent.State.RECEIVED:
+        return event
+    if not isinstance(event.payload, dict):
+        _event_mark(event, state=WebhookEvent.State.FAILED, note="The body is not a JSON object: nothing to process.")
         return event
     parameters = webhook_event_parameters(topic=event.topic, payload=event.payload)
     if parameters is None:

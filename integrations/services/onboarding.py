@@ -232,6 +232,11 @@ def shop_connect(*, integration: Integration, shop_domain: str, access_token: st
     domain = shop_domain.strip().lower().removeprefix("https://").removeprefix("http://").strip("/")
     if not SHOP_DOMAIN.match(domain):
         raise OnboardingError(_("Enter the shop's myshopify.com domain, for example my-shop.myshopify.com."))
+    if not access_token or not access_token.isascii() or not access_token.isprintable() or " " in access_token:
+        # An HTTP header carries Latin-1 at most; a Shopify token is plain ASCII.
+        raise OnboardingError(
+            _("Shopify refused the access token. Copy the Admin API access token of your custom app again.")
+        )
     try:
         client = ShopifyClient(shop_domain=domain, access_token=access_token)
         shop = client.shop_get()
@@ -506,6 +511,9 @@ def integration_test_order(*, integration: Integration, order_name: str):
     """Preview the BC document for one real shop order (dry run: nothing is written)."""
     if not order_preview_available():
         raise OnboardingError(_("The order flow is not installed, so a test order cannot be previewed yet."))
+    bc = BusinessCentralConnection.objects.filter(integration=integration).first()
+    if bc is None or not bc.is_connected or not ShopConnection.objects.filter(integration=integration).exists():
+        raise OnboardingError(_("Connect Business Central and the shop in step 2 first, then preview a test order."))
     from syncs.services.orders import order_preview
 
     preview = order_preview(integration=integration, order_name=order_name.strip())

@@ -22,9 +22,11 @@ from integrations.connectors.woocommerce.exceptions import (
     WooValidationError,
     WooWebhookSignatureError,
 )
+from syncs.errors.known import is_network_error, known_exception_code
 from syncs.errors.product_error import ProductError
 from syncs.errors.registry import find_error, get_error
 from syncs.errors.types import ClassifiedError
+from syncs.mapping.types import MappingError
 
 # BC online appends "  CorrelationId:  <guid>." to every message.
 _CORRELATION_RE = re.compile(r"\s*CorrelationId:\s*[0-9a-fA-F-]+\.?\s*$")
@@ -228,17 +230,28 @@ def classify_woo_error(exc: WooError) -> ClassifiedError:
     )
 
 
-def _is_network_error(exc: BaseException) -> bool:
-    # requests/urllib3 connection and timeout errors, without importing requests here.
-    names = {cls.__name__ for cls in type(exc).__mro__}
-    network = {"ConnectionError", "Timeout", "ConnectTimeout", "ReadTimeout", "TimeoutError", "BCTransportError"}
-    return bool(names & network)
+def _known(exc: BaseException) -> ClassifiedError | None:
+    code = known_exception_code(exc)
+    if code is None:
+        return None
+    status = getattr(exc, "status", None)
+    details = {"status": status} if isinstance(status, int) else {}
+    if getattr(exc, "shop", ""):
+        details["shop"] = exc.shop
+    vendor = f"HTTP {status}" if isinstance(status, int) else type(exc).__name__
+    return _classified(code, details=details, vendor_code=vendor, vendor_message=str(exc))
 
 
 def classify_exception(exc: BaseException) -> ClassifiedError:
     """Anything raised inside a flow becomes a ClassifiedError; nothing ends as a bare 500."""
     if isinstance(exc, ProductError):
         return ClassifiedError(entry=exc.entry, message=exc.message, details=dict(exc.params))
+    if isinstance(exc, MappingError) and exc.problems:
+        problem = exc.problems[0]  # the mapping reports every problem; the first names the run's code
+        return classify_exception(ProductError(problem.code, **problem.params))
+    known = _known(exc)
+    if known is not None:
+        return known
     module = type(exc).__module__ or ""
     own_code = getattr(exc, "code", None)
     if isinstance(own_code, str) and find_error(own_code) is not None:
@@ -263,13 +276,13 @@ def classify_exception(exc: BaseException) -> ClassifiedError:
             error_uri=str(getattr(exc, "error_uri", "") or ""),
         )
     vendor_code = getattr(exc, "code", None)
-    if _is_network_error(exc) and status is None:
+    if is_network_error(exc) and status is None:
         system = "Business Central" if "businesscentral" in module else "the remote system"
         details = {"system": system}
         return _classified("SYS-002", details=details, vendor_code=type(exc).__name__, vendor_message=message)
     if isinstance(vendor_code, str) and (status is not None or "connectors.businesscentral" in module):
         return classify_bc_error(code=vendor_code, message=message, status=status)
-    if _is_network_error(exc):
+    if is_network_error(exc):
         system = "Business Central" if "businesscentral" in module else "the remote system"
         details = {"system": system}
         return _classified("SYS-002", details=details, vendor_code=type(exc).__name__, vendor_message=message)

@@ -14,6 +14,7 @@ pages of 100. Sweeps, webhooks, retries and backfills by order number keep the p
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -53,6 +54,20 @@ def cursor_since(*, integration: Integration, flow: str = Flow.ORDERS, now: dt.d
 
 def cursor_save(*, integration: Integration, loaded_at: dt.datetime, flow: str = Flow.ORDERS) -> None:
     SyncCursor.objects.update_or_create(integration=integration, flow=flow, defaults={"last_loaded_at": loaded_at})
+
+
+# A shop order number: digits, optionally with "#" and the shop's own prefix or suffix (e.g. "EU-1001").
+_ORDER_NUMBER = re.compile(r"^#?[A-Za-z0-9_-]{0,20}[0-9][A-Za-z0-9_-]{0,20}$")
+
+
+def order_numbers_validate(numbers: Iterable[str]) -> list[str]:
+    """The numbers, stripped; ValueError naming every entry that cannot be a shop order number."""
+    numbers = [str(n).strip() for n in numbers]
+    bad = [n for n in numbers if not _ORDER_NUMBER.match(n)]
+    if bad:
+        shown = ", ".join(repr(n) for n in bad[:5])
+        raise ValueError(f"Not an order number: {shown}. Give shop order numbers such as 1001 or #1001.")
+    return numbers
 
 
 def order_name(value: str) -> str:
@@ -128,11 +143,13 @@ def _bulk_worth_it(*, shop_client, created_from: dt.datetime, query: str | None)
 def backfill_parameters(
     *, created_from: dt.datetime | None = None, created_to: dt.datetime | None = None, numbers: Iterable[str] = ()
 ) -> dict[str, Any]:
-    """Run parameters for a backfill by date range or by order numbers."""
+    """Run parameters for a backfill by date range or by order numbers (ValueError for bad input)."""
     if numbers:
-        return {"order_numbers": [order_name(n) for n in numbers]}
+        return {"order_numbers": [order_name(n) for n in order_numbers_validate(numbers)]}
     if created_from is None:
         raise ValueError("A backfill needs a start date or order numbers.")
+    if created_to is not None and created_to <= created_from:
+        raise ValueError("The end of the date range must come after its start.")
     return {
         "created_from": created_from.isoformat(),
         "created_to": created_to.isoformat() if created_to else None,

@@ -12,7 +12,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from integrations.connectors.businesscentral import entities
 from integrations.connectors.shopify import types as shop_types
@@ -490,7 +490,8 @@ def test_commands_run_products_then_stock_and_record_requests(integration, bc, b
 def test_a_refused_item_makes_the_stock_run_partial(integration, catalogue, clients, sim):
     sim.faults.reject_inventory_item(by_sku(sim, catalogue[0])["inventoryItem"]["id"])
 
-    call_command("sync_stock", integration.pk, stdout=StringIO())
+    with pytest.raises(CommandError, match="partially failed"):
+        call_command("sync_stock", integration.pk, stdout=StringIO())
 
     run = SyncRun.objects.get(flow="stock")
     assert (run.status, run.records_updated, run.records_failed) == ("partial", 5, 1)
@@ -499,7 +500,8 @@ def test_a_refused_item_makes_the_stock_run_partial(integration, catalogue, clie
 def test_no_location_mapping_fails_the_stock_run_with_its_code(integration, clients):
     integration.location_mappings.all().delete()
 
-    call_command("sync_stock", integration.pk, stdout=StringIO())
+    with pytest.raises(CommandError, match="MAP-402"):
+        call_command("sync_stock", integration.pk, stdout=StringIO())
 
     run = SyncRun.objects.get(flow="stock")
     assert (run.status, run.error_code) == ("failed", "MAP-402")

@@ -6,7 +6,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from integrations.models import Flow, Integration
 from syncs.mapping import codes
@@ -27,7 +27,10 @@ def customers_flow(shop, bc_integration):
 
 
 def sync_customers(integration) -> SyncRun:
-    call_command("sync", str(integration.pk), "--flow", "customers", stdout=StringIO())
+    try:
+        call_command("sync", str(integration.pk), "--flow", "customers", stdout=StringIO())
+    except CommandError as error:  # a run with failed records exits 1
+        assert error.returncode == 1, error
     return SyncRun.objects.filter(flow=Flow.CUSTOMERS).latest("pk")
 
 

@@ -58,7 +58,9 @@ def test_order_exclusion_date_is_a_hard_cutoff(bc_integration, fake_shop):
 
 def test_retry_failed_creates_the_document_once_after_the_mapping_is_fixed(bc_integration, fake_shop, sim_bc):
     fake_shop.orders = {"#3003": order("#3003", sku="NEW-1")}
-    out_of("backfill_orders", str(bc_integration.pk), "--orders", "#3003")
+    with pytest.raises(CommandError, match="partially failed") as failed:  # exit 1: cron sees it
+        out_of("backfill_orders", str(bc_integration.pk), "--orders", "#3003")
+    assert failed.value.returncode == 1
     link = RecordLink.objects.get(entity_type=EntityType.ORDER)
     assert (link.state, link.last_error_code) == (RecordLink.State.FAILED, codes.UNMAPPED_SKU)
 

@@ -8,10 +8,10 @@ from tests.factories import IntegrationFactory
 def test_command_prints_table_and_exits_1_on_failure(db, capsys):
     integration = IntegrationFactory()  # no BC connection: the connection check fails
 
-    with pytest.raises(SystemExit) as exited:
+    with pytest.raises(CommandError) as exited:
         call_command("preflight", str(integration.pk))
 
-    assert exited.value.code == 1
+    assert exited.value.returncode == 1
     out = capsys.readouterr().out
     assert "connection" in out and "FAIL" in out and "BC-010" in out
     assert PreflightRun.objects.get().trigger == PreflightRun.Trigger.COMMAND

@@ -1,0 +1,159 @@
+"""Commands: unknown integrations, bad arguments and failed runs end with a clear line and an exit code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from syncs.models import SyncRun
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+ID_COMMANDS = ["sync", "sync_products", "sync_stock", "retry_failed", "preflight"]
+
+
+@pytest.mark.parametrize("command", ID_COMMANDS)
+def test_an_unknown_integration_is_named_and_exits_2(command):
+    with pytest.raises(CommandError, match=r"^No integration 99999\.$") as error:
+        call_command(command, "99999", stdout=StringIO())
+
+    assert error.value.returncode == 2
+    assert not SyncRun.objects.exists()
+
+
+def test_backfill_for_an_unknown_integration_exits_2():
+    with pytest.raises(CommandError, match=r"^No integration 99999\.$") as error:
+        call_command("backfill_orders", "99999", "--from", "2026-01-01", stdout=StringIO())
+
+    assert error.value.returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--orders", "abc"], "Not an order number: 'abc'"),
+        (["--orders", "1001", "#x"], "Not an order number: '#x'"),
+        (["--from", "2026-03-31", "--to", "2026-03-01"], "must come after its start"),
+        (["--to", "2026-03-01"], "needs a start date"),
+    ],
+)
+def test_backfill_arguments_are_validated(args, message):
+    integration = f.IntegrationFactory()
+
+    with pytest.raises(CommandError, match=message) as error:
+        call_command("backfill_orders", str(integration.pk), *args, stdout=StringIO())
+
+    assert error.value.returncode == 2
+    assert not SyncRun.objects.exists()
+
+
+def test_sync_refuses_an_order_number_that_is_not_one():
+    integration = f.IntegrationFactory()
+
+    with pytest.raises(CommandError, match="Not an order number") as error:
+        call_command("sync", str(integration.pk), "--orders", "abc", stdout=StringIO())
+
+    assert error.value.returncode == 2
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "0", "²", str(2**64)])
+def test_an_id_that_is_no_id_is_a_usage_error(value):
+    with pytest.raises(CommandError, match="is not an integration id"):
+        call_command("sync", value, stdout=StringIO())
+
+
+def test_a_bad_date_says_what_a_date_looks_like_not_a_function_name():
+    with pytest.raises(CommandError, match="is not a date: use YYYY-MM-DD") as error:
+        call_command("backfill_orders", "1", "--from", "yesterday", stdout=StringIO())
+
+    assert "_datetime" not in str(error.value)
+
+
+def test_a_failed_run_exits_1_with_a_one_line_summary():
+    integration = f.IntegrationFactory(live_mode=True, allow_writes=True, status="live")  # no BC: the run fails
+
+    out = StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command("sync", str(integration.pk), stdout=out)
+
+    assert error.value.returncode == 1
+    assert "\n" not in str(error.value) and "orders run #" in str(error.value)
+    assert SyncRun.objects.get().status == SyncRun.Status.FAILED
+
+
+def test_retry_failed_for_an_unknown_integration_does_not_say_nothing_to_retry():
+    out = StringIO()
+    with pytest.raises(CommandError, match="No integration 99999"):
+        call_command("retry_failed", "99999", stdout=out)
+
+    assert "Nothing to retry" not in out.getvalue()
+
+
+def _help(command: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", command, "--help"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SECRET_KEY": "x", "FIELD_ENCRYPTION_KEYS": ""},
+    )
+    return result.stdout
+
+
+def test_backfill_help_documents_every_option_and_the_exit_codes():
+    text = " ".join(_help("backfill_orders").split())
+
+    for option in ("--from", "--to", "--orders", "--queue"):
+        assert option in text
+    assert "YYYY-MM-DD" in text and "order numbers" in text
+    assert "Exit codes: 0 done, 1" in text
+
+
+def test_dev_with_an_unknown_word_prints_one_usage_line():
+    result = subprocess.run(
+        [str(Path(settings.BASE_DIR) / "dev"), "foo"], capture_output=True, text=True, cwd=settings.BASE_DIR
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("usage: ./dev {demo|test|manage}")
+    assert len(result.stderr.strip().splitlines()) == 1 and not result.stdout
+
+
+def _dev_manage(*args: str, var_dir: Path) -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(var_dir), "DEMO_VAR_DIR": str(var_dir)}
+    return subprocess.run(
+        [str(Path(settings.BASE_DIR) / "dev"), "manage", *args],
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_dev_manage_without_a_database_says_how_and_creates_no_file(tmp_path):
+    stray = Path(settings.BASE_DIR) / "db.sqlite3"
+    existed = stray.exists()
+
+    result = _dev_manage("integration_status", var_dir=tmp_path)
+
+    assert result.returncode != 0
+    assert "No database: start the demo (./dev demo)" in result.stderr
+    assert stray.exists() == existed and not list(tmp_path.glob("*.sqlite3"))
+
+
+def test_dev_manage_uses_the_demos_database_when_there_is_one(tmp_path):
+    (tmp_path / "demo.sqlite3").touch()
+
+    result = _dev_manage("check", var_dir=tmp_path)
+
+    assert f"Using the demo's database {tmp_path}/demo.sqlite3" in result.stderr
+    assert result.returncode == 0, result.stderr
