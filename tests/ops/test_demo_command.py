@@ -132,12 +132,15 @@ def test_demo_payouts_are_served_like_shopify_payments_payouts(shopify_server, s
     today = shopify_server.sim.clock.now().date()
     [payout] = [p for p in shopify_client.payouts_iter(since=today) if p.id == created["id"]]
     assert payout.status == "PAID"
-    transactions = shopify_client.payout_balance_transactions(payout.id)
+    everything = shopify_client.payout_balance_transactions(payout.id)
+    # Shopify lists the payout's own row as a TRANSFER of the net amount, negative; the rest are charges.
+    [transfer] = [bt for bt in everything if bt.type == "TRANSFER"]
+    transactions = [bt for bt in everything if bt.type != "TRANSFER"]
     assert {bt.order_name: bt.amount.amount for bt in transactions} == payable
     assert {bt.type for bt in transactions} == {"CHARGE"}
     for bt in transactions:
         assert bt.fee.amount == (bt.amount.amount * PAYOUT_FEE_RATE + PAYOUT_FIXED_FEE).quantize(Decimal("0.01"))
-    assert payout.net.amount == sum(bt.net.amount for bt in transactions)
+    assert payout.net.amount == sum(bt.net.amount for bt in transactions) == -transfer.amount.amount
     assert sims.payout_for_orders(order_ids) is None  # paid out once
 
 
