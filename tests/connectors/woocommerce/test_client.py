@@ -287,3 +287,9 @@ def test_neither_secret_nor_key_reaches_the_logs(woo_server, caplog):
     assert caplog.records
     text = caplog.text
     assert "cs_wrong_secret" not in text and "ck_" not in text and "modified_after" not in text
+
+
+def test_orders_count_reads_the_total_header(woo_server, woo_client):
+    assert woo_client.orders_count() == 8
+    assert woo_client.orders_count(after=dt.datetime(2026, 11, 5, tzinfo=dt.UTC)) == 5  # 1004..1008
+    assert woo_client.stats.requests == 2
