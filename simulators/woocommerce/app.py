@@ -49,6 +49,8 @@ class Fault:
     times: int = 1
     path: str = ""
     retry_after: str | None = None
+    page: str | None = None  # an HTML page instead of WordPress's error body (a plugin or the host answering)
+    location: str | None = None  # a redirect target
 
 
 @dataclass
@@ -162,9 +164,21 @@ class WooCommerceSimulator:
     def clock(self):
         return self.store.clock
 
-    def fail_next(self, status: int, *, times: int = 1, path: str = "", retry_after: str | None = None) -> None:
-        """The next ``times`` requests whose path contains ``path`` answer ``status``."""
-        self.faults.append(Fault(status=status, times=times, path=path, retry_after=retry_after))
+    def fail_next(
+        self,
+        status: int,
+        *,
+        times: int = 1,
+        path: str = "",
+        retry_after: str | None = None,
+        page: str | None = None,
+        location: str | None = None,
+    ) -> None:
+        """The next ``times`` requests whose path contains ``path`` answer ``status`` (optionally an
+        HTML ``page`` or a redirect to ``location``, as a cache/security plugin or the host does)."""
+        self.faults.append(
+            Fault(status=status, times=times, path=path, retry_after=retry_after, page=page, location=location)
+        )
 
     def order_json(self, order_id: int) -> dict[str, Any]:
         with self.store.lock:
@@ -174,8 +188,12 @@ class WooCommerceSimulator:
 
     def __call__(self, environ, start_response):
         response = self.handle(environ)
-        headers = [("Content-Type", "application/json; charset=UTF-8"), *response.headers.items()]
-        body = b"" if response.body is None else json.dumps(response.body).encode()
+        if isinstance(response.body, bytes):  # an HTML page from "the host"
+            headers = [("Content-Type", "text/html; charset=UTF-8"), *response.headers.items()]
+            body = response.body
+        else:
+            headers = [("Content-Type", "application/json; charset=UTF-8"), *response.headers.items()]
+            body = b"" if response.body is None else json.dumps(response.body).encode()
         headers.append(("Content-Length", str(len(body))))
         reason = {200: "OK", 201: "Created", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
         start_response(f"{response.status} {reason.get(response.status, 'Status')}", headers)
@@ -197,6 +215,10 @@ class WooCommerceSimulator:
             if fault is not None:
                 fault.times -= 1
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
+                if fault.location is not None:
+                    headers["Location"] = fault.location
+                if fault.page is not None or fault.location is not None:
+                    return Response(fault.status, (fault.page or "").encode(), headers)
                 return self._error(ApiError(fault.status, "sim_fault", "Injected fault.", headers=headers))
         if not path.startswith(BASE + "/") and path != BASE:
             return self._error(

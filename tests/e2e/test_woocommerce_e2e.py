@@ -15,7 +15,10 @@ from decimal import Decimal
 import pytest
 
 from integrations.connectors.woocommerce import WooCommerceShop
-from integrations.models import ShippingMethodMapping
+from integrations.connectors.woocommerce.records import StockResult
+from integrations.models import Integration, ShippingMethodMapping
+from simulators.woocommerce.orders import OrderSpec, order_build
+from syncs.mapping import codes
 from syncs.models import EntityType, RecordLink, SyncLogEntry
 from syncs.services.orders import FlowClients, order_preview, orders_sync
 from syncs.services.woocommerce_stock import woo_stock_push
@@ -193,3 +196,63 @@ def test_bc_stock_is_written_back_as_differences(woo, woo_server, woo_client, bc
     assert (second.pushed, second.unchanged) == (0, second.seen)  # nothing differs any more
     writes = [body for method, _, _, body in woo_server.sim.requests if method == "POST"]
     assert all(len(body["update"]) <= 100 for body in writes)
+
+
+def test_a_fee_line_fails_coded_until_a_fallback_account_is_set(woo, woo_server, sim_bc, bc_client, bc_integration):  # noqa: F811
+    sim = woo_server.sim
+    with sim.store.lock:
+        order_build(
+            sim.store,
+            OrderSpec(1100, sim.clock.now(), "SE", [("1928-S", 1)], billing={"email": "per@example.se"},
+                      fee=("Invoice fee", Decimal("29.00"))),
+        )  # fmt: skip
+
+    sync(woo, bc_integration, bc_client, "#1100")
+
+    failed = link("#1100")
+    assert (failed.state, failed.last_error_code) == (RecordLink.State.FAILED, codes.UNMAPPED_SKU)
+    assert "Invoice fee" in failed.last_error_message and not invoices_for(sim_bc, "#1100")
+
+    Integration.objects.filter(pk=bc_integration.pk).update(fallback_gl_account="3001")
+    bc_integration.refresh_from_db()
+    sync(woo, bc_integration, bc_client, "#1100")  # the next run retries the failed order
+
+    assert link("#1100").state == RecordLink.State.SYNCED, link("#1100").last_error_message
+    (invoice,) = invoices_for(sim_bc, "#1100")
+    lamp, fee, freight = lines_of(sim_bc, invoice)
+    assert (fee["lineType"], fee["lineObjectNumber"], Decimal(str(fee["amountIncludingTax"]))) == (
+        "Account",
+        "3001",
+        Decimal("36.25"),
+    )
+    assert Decimal(str(invoice["totalAmountIncludingTax"])) == woo_total(woo_server, 1100)
+
+
+class RefusingStore:
+    """The real client for reads; its batch answer refuses one product, as a plugin might."""
+
+    def __init__(self, client, refused_id: int) -> None:
+        self.client, self.refused_id, self.store_url = client, refused_id, client.store_url
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def stock_update(self, updates):
+        kept = [u for u in updates if u.target_id != self.refused_id]
+        refused = [
+            StockResult(id=u.target_id, product_id=u.product_id, error_code="rest_invalid_param", error_message="No.")
+            for u in updates
+            if u.target_id == self.refused_id
+        ]
+        return self.client.stock_update(kept) + refused
+
+
+def test_a_stock_item_the_store_refuses_is_reported_with_its_code(woo_server, woo_client, bc_client, bc_integration):  # noqa: F811
+    products = {p["sku"]: p for p in woo_server.sim.store.products.values()}
+    products["1896-S"]["stock_quantity"] = products["1928-S"]["stock_quantity"] = 1
+
+    result = woo_stock_push(bc_client=bc_client, woo_client=RefusingStore(woo_client, products["1928-S"]["id"]))
+
+    assert set(result.failed) == {"1928-S"} and result.failed["1928-S"].code == "WOO-005"
+    assert products["1928-S"]["stock_quantity"] == 1  # refused: left as it was
+    assert products["1896-S"]["stock_quantity"] != 1 and result.pushed >= 1  # the others are written

@@ -179,10 +179,16 @@ class WooCommerceClient:
         for item in self.iter_collection("orders", params=params):
             yield WooOrder.from_json(item)
 
-    def orders_count(self, *, after: dt.datetime | None = None) -> int | None:
+    def orders_count(self, *, after: dt.datetime | None = None) -> int:
+        """How many orders (created after ``after``): one request, the X-WP-Total header."""
         params: dict[str, Any] = {"dates_are_gmt": True, "after": _utc(after)} if after else {}
         response = self._transport.request("GET", self._url("orders"), params={**params, "per_page": 1})
-        return _header_int(response, "X-WP-Total")
+        total = _header_int(response, "X-WP-Total")
+        if total is None:
+            raise WooResponseError(
+                f"{API_PATH}/orders answered without an X-WP-Total header.", code="missing_total", store=self.store_url
+            )
+        return total
 
     def order_get(self, order_id: int) -> WooOrder:
         return WooOrder.from_json(self._object(f"orders/{int(order_id)}"))

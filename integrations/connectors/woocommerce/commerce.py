@@ -35,6 +35,7 @@ from integrations.connectors.shopify.types import (
 )
 from integrations.connectors.woocommerce.records import (
     WooAddress,
+    WooCustomer,
     WooLineItem,
     WooOrder,
     WooRefund,
@@ -296,4 +297,18 @@ def woo_order_translate(order: WooOrder, *, refunds: list[WooRefund] | tuple[Woo
         cancelled_at=(order.date_modified or created) if order.status == "cancelled" else None,
         note=order.customer_note,
         raw=order.raw,
+    )
+
+
+def woo_customer_translate(customer: WooCustomer) -> Customer:
+    """A WooCommerce customer (a WordPress user) as the product's Customer; billing is its address."""
+    billing = customer.billing
+    return Customer(
+        id=woo_gid("Customer", customer.id),
+        first_name=customer.first_name or (billing.first_name if billing else ""),
+        last_name=customer.last_name or (billing.last_name if billing else ""),
+        email=customer.email or (billing.email if billing else ""),
+        phone=billing.phone if billing else "",
+        default_address=_address(billing or customer.shipping),
+        updated_at=customer.date_modified,
     )

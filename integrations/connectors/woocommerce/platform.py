@@ -1,19 +1,38 @@
-"""The shop-client surface the order services use, served by a WooCommerce store.
+"""The shop-client surface the flows use, served by a WooCommerce store.
 
-``syncs.services.orders`` reads orders through ``orders_iter``, ``orders_by_names`` and
-``order_get``; this adapter answers them from a WooCommerceClient, reading each order's refunds
-(a separate route in WooCommerce) and translating both into the product's order model.
+The order services and discovery read orders through ``orders_iter``, ``orders_by_names``,
+``order_get``, ``orders_count`` and ``bulk_orders``, the customers flow through
+``customers_iter``; this adapter answers them from a WooCommerceClient, reading each order's
+refunds (a separate route in WooCommerce) and translating everything into the product's model.
+
+Two Shopify search forms reach it from today's callers and are understood here: the discovery's
+upper bound ``created_at:<='<iso>'`` and the customers retry ``id:1 OR id:2``. WooCommerce has no
+bulk export (``bulk_orders`` reads pages) and no date filter on customers (``updated_since`` is
+applied to the customers read).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 
-from integrations.connectors.shopify.types import Order, gid_tail
+from integrations.connectors.shopify.types import Customer, Order, gid_tail
 from integrations.connectors.woocommerce.client import WooCommerceClient
-from integrations.connectors.woocommerce.commerce import woo_order_translate
+from integrations.connectors.woocommerce.commerce import woo_customer_translate, woo_order_translate
 from integrations.connectors.woocommerce.records import WooOrder
+
+_CREATED_UNTIL = re.compile(r"^created_at:<='(?P<until>[^']+)'$")
+_IDS = re.compile(r"^id:\d+( OR id:\d+)*$")
+
+
+def _created_until(query: str | None) -> dt.datetime | None:
+    if not query:
+        return None
+    match = _CREATED_UNTIL.match(query.strip())
+    if match is None:
+        raise ValueError(f"WooCommerce cannot search orders by {query!r}; only by dates")
+    return dt.datetime.fromisoformat(match["until"]) + dt.timedelta(seconds=1)  # inclusive bound
 
 
 class WooCommerceShop:
@@ -34,10 +53,39 @@ class WooCommerceShop:
         created_since: dt.datetime | None = None,
         query: str | None = None,
     ) -> Iterator[Order]:
-        if query:
-            raise ValueError("WooCommerce has no order search query; filter by dates")
-        for order in self.client.orders_iter(modified_after=updated_since, after=created_since):
+        before = _created_until(query)
+        for order in self.client.orders_iter(modified_after=updated_since, after=created_since, before=before):
             yield self._translate(order)
+
+    def orders_count(
+        self, query: str | None = None, *, created_since: dt.datetime | None = None, limit: int | None = None
+    ) -> int:
+        _created_until(query)  # the same query forms as orders_iter; the upper bound is not counted
+        return self.client.orders_count(after=created_since)
+
+    def bulk_orders(
+        self,
+        query: str | None = None,
+        *,
+        created_since: dt.datetime | None = None,
+        on_poll: Callable[[], object] | None = None,
+        **_polling: object,
+    ) -> Iterator[Order]:
+        """WooCommerce has no bulk export: the same paged read (nothing to poll)."""
+        yield from self.orders_iter(created_since=created_since, query=query)
+
+    def customers_iter(
+        self, *, updated_since: dt.datetime | None = None, query: str | None = None
+    ) -> Iterator[Customer]:
+        if query:
+            if not _IDS.match(query.strip()):
+                raise ValueError(f"WooCommerce cannot search customers by {query!r}; only by ids")
+            for number in re.findall(r"\d+", query):
+                yield woo_customer_translate(self.client.customer_get(int(number)))
+            return
+        for customer in self.client.customers_iter():
+            if updated_since is None or (customer.date_modified and customer.date_modified >= updated_since):
+                yield woo_customer_translate(customer)
 
     def orders_by_names(self, names: Iterable[str]) -> list[Order]:
         """Orders by their ``#number``. WooCommerce's order number is its id unless a plugin

@@ -187,7 +187,14 @@ class Transport:
             if self._clock() + delay > deadline:
                 raise error
             self.stats.count_retry(throttled=error.status == 429)
-            logger.warning("WooCommerce %s %s: %s, retry %d in %.2fs", method, _path(url), error.status, attempt, delay)
+            logger.warning(
+                "WooCommerce %s %s: %s, retry %d in %.2fs",
+                method,
+                _path(url),
+                error.status or error.code,
+                attempt,
+                delay,
+            )
             self._sleep(delay)
 
     def json(self, response: requests.Response) -> Any:

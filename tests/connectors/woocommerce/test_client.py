@@ -11,11 +11,15 @@ from integrations.connectors.http import RetryPolicy
 from integrations.connectors.woocommerce import (
     StockUpdate,
     WooAuthError,
+    WooCommerceClient,
+    WooError,
     WooInsecureStoreUrl,
     WooNotFound,
     WooPagingLimitExceeded,
+    WooResponseError,
     WooServerError,
     WooThrottled,
+    WooTransportError,
     WooValidationError,
 )
 from tests.fixtures.woocommerce import CONSUMER_SECRET, woo_client_for
@@ -125,11 +129,9 @@ def test_wrong_secret_is_an_auth_error_without_the_secret(woo_server):
     assert client.stats.requests == 1  # never retried
 
 
-def test_plain_http_store_url_is_refused_before_sending(woo_server):
+def test_plain_http_store_url_is_refused_before_sending():
     with pytest.raises(WooInsecureStoreUrl):
-        woo_client_for(woo_server).__class__(
-            store_url="http://shop.example.se", consumer_key="ck", consumer_secret="cs"
-        )
+        WooCommerceClient(store_url="http://shop.example.se", consumer_key="ck", consumer_secret="cs")
 
 
 def test_simulator_refuses_credentials_over_plain_http(woo_server, woo_client):
@@ -240,3 +242,54 @@ def test_simulator_refuses_more_than_100_batch_items(woo_server, woo_client):
     with pytest.raises(WooValidationError) as caught:
         woo_client._batch("products/batch", [StockUpdate(product_id=1, quantity=1)] * 101)
     assert (caught.value.code, caught.value.status) == ("woocommerce_rest_request_entity_too_large", 413)
+
+
+def test_idempotent_stock_batch_is_resent_after_a_gateway_error(woo_server, woo_client):
+    lamp = next(woo_client.products_iter(sku="1928-S"))
+    woo_server.sim.fail_next(502, path="/batch")
+
+    (result,) = woo_client.stock_update([StockUpdate(product_id=lamp.id, quantity=11)])
+
+    assert result.stock_quantity == 11 and woo_client.stats.retries == 1
+
+
+def test_a_plugin_page_instead_of_json_is_a_response_error(woo_server, woo_client):
+    woo_server.sim.fail_next(200, page="<html>Checking your browser...</html>")
+
+    with pytest.raises(WooResponseError):
+        woo_client.order_get(1001)
+
+
+def test_a_redirect_is_never_followed_with_the_credentials(woo_server, woo_client):
+    woo_server.sim.fail_next(301, location="https://elsewhere.example/wp-login.php")
+
+    with pytest.raises(WooError) as caught:
+        woo_client.order_get(1001)
+    assert caught.value.status == 301 and woo_client.stats.requests == 1
+
+
+def test_an_unreachable_store_is_retried_then_a_transport_error(woo_server):
+    client = woo_client_for(woo_server)
+    client._transport.store_url = client.store_url = "https://127.0.0.1:9"  # nothing listens on port 9
+
+    with pytest.raises(WooTransportError):
+        client.order_get(1001)
+    assert client.stats.requests == 4  # every attempt of the policy
+
+
+def test_neither_secret_nor_key_reaches_the_logs(woo_server, caplog):
+    client = woo_client_for(woo_server, consumer_secret="cs_wrong_secret")
+    woo_server.sim.fail_next(503)
+
+    with caplog.at_level("DEBUG", logger="integrations.connectors.woocommerce"), pytest.raises(WooAuthError):
+        list(client.orders_iter(modified_after=dt.datetime(2026, 11, 1, tzinfo=dt.UTC)))
+
+    assert caplog.records
+    text = caplog.text
+    assert "cs_wrong_secret" not in text and "ck_" not in text and "modified_after" not in text
+
+
+def test_orders_count_reads_the_total_header(woo_server, woo_client):
+    assert woo_client.orders_count() == 8
+    assert woo_client.orders_count(after=dt.datetime(2026, 11, 5, tzinfo=dt.UTC)) == 5  # 1004..1008
+    assert woo_client.stats.requests == 2

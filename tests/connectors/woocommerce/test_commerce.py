@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+
+import pytest
 
 from integrations.connectors.woocommerce import WooCommerceShop, woo_order_translate
 
@@ -78,3 +81,30 @@ def test_shop_adapter_finds_orders_by_name_with_their_refunds(woo_client):
     assert order.name == "#1005" and len(order.refunds) == 1
     assert shop.order_get("gid://woocommerce/Order/1001").name == "#1001"
     assert [o.name for o in shop.orders_iter()][:2] == ["#1001", "#1002"]
+
+
+def test_shop_adapter_answers_the_discovery_and_customers_calls(woo_server, woo_client):
+    shop = WooCommerceShop(client=woo_client)
+    since = dt.datetime(2026, 11, 4, tzinfo=dt.UTC)
+    until = "created_at:<='2026-11-06T10:00:00+00:00'"
+
+    assert [o.name for o in shop.orders_iter(created_since=since, query=until)] == ["#1003", "#1004", "#1005"]
+    assert [o.name for o in shop.bulk_orders(until, created_since=since, on_poll=lambda: None)] == [
+        "#1003",
+        "#1004",
+        "#1005",
+    ]
+    assert shop.orders_count(until, created_since=since, limit=250) == 6  # the upper bound is not counted
+    with pytest.raises(ValueError):
+        list(shop.orders_iter(query="financial_status:paid"))
+
+    customers = list(shop.customers_iter())
+    assert [c.email for c in customers] == ["anna@example.se", "jonas@example.de", "aino@example.fi"]
+    assert customers[1].default_address.country_code == "DE" and customers[1].id == "gid://woocommerce/Customer/3"
+    assert [c.id for c in shop.customers_iter(query="id:4 OR id:2")] == [
+        "gid://woocommerce/Customer/4",
+        "gid://woocommerce/Customer/2",
+    ]
+    assert list(shop.customers_iter(updated_since=dt.datetime(2026, 12, 1, tzinfo=dt.UTC))) == []
+    with pytest.raises(ValueError):
+        list(shop.customers_iter(query="email:anna@example.se"))
