@@ -266,18 +266,28 @@ class PaymentProviderConnection(TimeStampedModel):
     class Provider(models.TextChoices):
         SHOPIFY_PAYMENTS = "shopify_payments", "Shopify Payments"
         STRIPE = "stripe", "Stripe"
+        KLARNA = "klarna", "Klarna"
+        ADYEN = "adyen", "Adyen"
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="payment_providers")
     provider = models.CharField(max_length=30, choices=Provider.choices)
+    # Klarna and Adyen issue credentials per market: one connection per (provider, market).
+    market = models.CharField(max_length=20, blank=True, help_text=_("Market or currency, e.g. SE"))
+    # Klarna: the API username; Adyen: the merchant account (account_id) and the report user name.
     account_id = models.CharField(max_length=100, blank=True)
-    api_key = EncryptedTextField(blank=True, default="")
+    username = models.CharField(max_length=200, blank=True)
+    # Klarna: region EU / NA / OC and environment production / playground; Adyen: environment live / test.
+    region = models.CharField(max_length=10, blank=True)
+    environment = models.CharField(max_length=20, blank=True)
+    api_key = EncryptedTextField(blank=True, default="")  # Stripe key, Klarna password, Adyen report password or key
+    webhook_hmac_key = EncryptedTextField(blank=True, default="")  # Adyen: the webhook's HMAC key (hex)
     currencies = models.JSONField(default=list, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["integration", "provider"], name="provider_once_per_integration")
+            models.UniqueConstraint(fields=["integration", "provider", "market"], name="provider_once_per_market")
         ]
 
     def __str__(self) -> str:

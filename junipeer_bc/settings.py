@@ -202,6 +202,20 @@ WOO_RETRY_BASE_DELAY = env.float("WOO_RETRY_BASE_DELAY", default=1.0)
 # A CA bundle to trust for stores with a private certificate (empty = the system's).
 WOO_CA_BUNDLE = env.str("WOO_CA_BUNDLE", default="")
 
+# --- Klarna and Adyen payouts --------------------------------------------------------------------------
+# Empty = Klarna's regional host (EU, NA, OC; production or playground); a simulator root replaces it.
+KLARNA_API_ROOT = env.str("KLARNA_API_ROOT", default="")
+KLARNA_RETRY_MAX_ATTEMPTS = env.int("KLARNA_RETRY_MAX_ATTEMPTS", default=5)
+KLARNA_RETRY_MAX_SECONDS = env.float("KLARNA_RETRY_MAX_SECONDS", default=120.0)
+KLARNA_RETRY_BASE_DELAY = env.float("KLARNA_RETRY_BASE_DELAY", default=1.0)
+# Empty = Adyen's report download host (https://ca-live.adyen.com or https://ca-test.adyen.com).
+ADYEN_REPORTS_ROOT = env.str("ADYEN_REPORTS_ROOT", default="")
+ADYEN_RETRY_MAX_ATTEMPTS = env.int("ADYEN_RETRY_MAX_ATTEMPTS", default=5)
+ADYEN_RETRY_MAX_SECONDS = env.float("ADYEN_RETRY_MAX_SECONDS", default=120.0)
+ADYEN_RETRY_BASE_DELAY = env.float("ADYEN_RETRY_BASE_DELAY", default=1.0)
+PAYOUT_HTTP_CONNECT_TIMEOUT = env.float("PAYOUT_HTTP_CONNECT_TIMEOUT", default=10.0)
+PAYOUT_HTTP_READ_TIMEOUT = env.float("PAYOUT_HTTP_READ_TIMEOUT", default=60.0)
+
 # --- Logging ---------------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

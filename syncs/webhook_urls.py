@@ -2,10 +2,12 @@
 
 from django.urls import path
 
+from syncs.adyen_webhooks import adyen_webhook
 from syncs.webhooks import shopify_webhook
 
 app_name = "hooks"
 
 urlpatterns = [
     path("shopify/<int:integration_id>/", shopify_webhook, name="shopify"),
+    path("adyen/<int:integration_id>/", adyen_webhook, name="adyen"),
 ]

@@ -69,7 +69,7 @@ def test_every_encrypted_field_is_found():
     found = {model: {f.name for f in fields} for model, fields in encrypted_fields()}
     assert found[BusinessCentralConnection] == {"token_cache"}
     assert found[ShopConnection] == {"access_token", "webhook_secret"}
-    assert found[PaymentProviderConnection] == {"api_key"}
+    assert found[PaymentProviderConnection] == {"api_key", "webhook_hmac_key"}
 
 
 @pytest.mark.django_db

@@ -318,6 +318,7 @@ def _seed_master_data(store: CompanyStore) -> None:
     for code, display in (("MAIN", "Huvudlager"), ("STHLM", "Butik Stockholm")):
         store.insert("locations", {"code": code, "displayName": display, "city": "Stockholm", "country": "SE"})
     for code, display, account in (("SHOPIFY", "Shopify Payments", "1581"), ("STRIPE", "Stripe", "1580"),
+                                   ("KLARNA", "Klarna", "1582"), ("ADYEN", "Adyen", "1583"),
                                    ("BANK", "Bankinbetalningar", "1930")):  # fmt: skip
         balancing = store.account(account)
         store.insert(

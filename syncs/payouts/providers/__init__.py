@@ -13,7 +13,7 @@ from typing import Any
 from syncs.payouts.providers.base import PayoutProvider, ProviderPayout, ProviderTransaction
 
 PROVIDERS: dict[str, type[PayoutProvider]] = {}
-_MODULES = ("shopify_payments", "stripe")
+_MODULES = ("shopify_payments", "stripe", "klarna", "adyen")
 
 
 def register_provider(cls: type[PayoutProvider]) -> type[PayoutProvider]:

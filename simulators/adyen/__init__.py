@@ -1,0 +1,3 @@
+from simulators.adyen.app import AdyenSimulator, SimMerchantAccount, sign
+
+__all__ = ["AdyenSimulator", "SimMerchantAccount", "sign"]

@@ -1,0 +1,3 @@
+from simulators.klarna.app import KlarnaSimulator, SimMerchant
+
+__all__ = ["KlarnaSimulator", "SimMerchant"]
