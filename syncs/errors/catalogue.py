@@ -455,6 +455,49 @@ _BC_ENTRIES = (
             "the test step of the Get Started wizard before going live on Production."
         ),
     ),
+    # Business Central's API contract (field lengths, read-only fields, journal amount signs).
+    ErrorEntry(
+        code="BC-701",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Value longer than the Business Central field"),
+        message=_("Business Central refused a value of {length} characters: the field holds at most {limit}."),
+        cause=_(
+            "A value sent to Business Central is longer than the table field behind it (for example Code[20] or "
+            "Text[100]). The integration shortens free text itself, so this value came from elsewhere."
+        ),
+        remedy=_(
+            "Shorten the value where it comes from (the shop or the integration's settings), then retry. If it "
+            "keeps happening, contact support with the error details."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-702",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Read-only Business Central field"),
+        message=_("Business Central refused to set {field}: the field is read-only."),
+        cause=_("The API page does not let anyone set this field; Business Central fills it in itself."),
+        remedy=_("Contact support: the integration must not send this field. Retrying will not help."),
+    ),
+    ErrorEntry(
+        code="BC-703",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Journal amount has the wrong sign"),
+        message=_("Business Central requires the amount of this journal line to be {sign}."),
+        cause=_(
+            "Business Central checks the sign of a journal line against its document type: a payment from a "
+            "customer must be negative, a refund to a customer positive."
+        ),
+        remedy=_(
+            "Delete the line from the journal in Business Central, then retry the payout or payment so the "
+            "integration writes it again."
+        ),
+    ),
 )
 
 _SHOP_ENTRIES = (
@@ -877,6 +920,28 @@ _MAPPING_ENTRIES = (
             "Post the invoice in Business Central, then open the draft credit memo, set Applies-to Doc. Type "
             "Invoice and the invoice's number, and post it."
         ),
+    ),
+    _map(
+        "MAP-017",
+        WARNING,
+        _("Text shortened to fit Business Central"),
+        _("{field} had {original_length} characters; Business Central holds {length}, so it was shortened."),
+        _(
+            "A Business Central text field has a fixed length (for example a description holds 100 characters). "
+            "Longer text from the shop is cut at that length and the cut is recorded on the record."
+        ),
+        _("Nothing to do, unless the end of the text matters: then complete it in Business Central."),
+    ),
+    _map(
+        "MAP-018",
+        ERROR,
+        _("Value too long for Business Central"),
+        _("{field} '{value}' is longer than the {length} characters Business Central's field holds."),
+        _(
+            "The value identifies a record (a number, a code or the external document number). Shortening it "
+            "could point at another record or lose the link to the shop, so it is not sent."
+        ),
+        _("Shorten the value in the shop (or in the integration's mappings), then retry the record."),
     ),
     _map(
         "MAP-401",

@@ -107,6 +107,12 @@ _BC_MESSAGE_RULES: tuple[_Rule, ...] = (
         r"\((?P<related_table>.+?)\)",
     ),
     _rule("BC-006", r"The (?P<record>.+? does not exist\. Identification fields and values: .+?)\.?$"),
+    _rule(
+        "BC-701",
+        r"The length of the string is (?P<length>\d+), but it must be less than or equal to (?P<limit>\d+) characters",
+    ),
+    _rule("BC-702", r"Control '(?P<field>[^']+)' is read-only"),
+    _rule("BC-703", r"Amount must be (?P<sign>negative|positive) in Gen\. Journal Line"),
 )
 
 _BC_CODE_FAMILIES: tuple[tuple[str, str], ...] = (

@@ -209,9 +209,12 @@ class ItemTemplate:
 
 
 def item_payload_from_product(*, product: Any, variant: Any, template: ItemTemplate, sku_rule: str) -> dict:
-    """BC item fields (API v2.0 names) for a shop-only product. Inventory is never sent on insert."""
+    """BC item fields (API v2.0 names) for a shop-only product. Inventory is never sent on insert.
+
+    Whole values: the writer fits them to BC's field lengths (writes.payload_fit); an SKU longer than
+    the item number's 20 characters is refused there, never cut into another item's number."""
     payload: dict[str, Any] = {
-        "displayName": _text(product.title)[:100],
+        "displayName": _text(product.title),
         "type": template.item_type,
         "unitPrice": variant.price,
     }
@@ -222,7 +225,7 @@ def item_payload_from_product(*, product: Any, variant: Any, template: ItemTempl
             payload["gtin"] = sku or barcode
     else:
         if sku:
-            payload["number"] = sku[:20]
+            payload["number"] = sku
         if barcode:
             payload["gtin"] = barcode
     optional = {

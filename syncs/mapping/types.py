@@ -1,4 +1,9 @@
-"""What the mapping produces: BC document drafts (ready to send) or problems (error codes)."""
+"""What the mapping produces: BC document drafts (ready to send) or problems (error codes).
+
+Payloads carry enum member names and whole texts; the writer passes them through the BC
+connector's ``payload_fit`` (writes.py), which encodes enums, cuts text where BC would refuse and
+refuses identifiers that do not fit.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+
+from integrations.connectors.businesscentral.codec import CUSTOMER_TYPE_PERSON
 
 ZERO = Decimal("0")
 
@@ -70,7 +77,7 @@ class DocumentLine:
         payload: dict[str, Any] = {
             "lineType": self.line_type,
             "lineObjectNumber": self.number,
-            "description": self.description[:100],
+            "description": self.description,
             "quantity": float(self.quantity),
             "unitPrice": float(self.unit_price),
         }
@@ -104,14 +111,14 @@ class CustomerDraft:
     def to_payload(self, *, ids: dict[str, str] | None = None) -> dict[str, Any]:
         """``ids`` holds resolved BC ids: taxAreaId, paymentTermsId, paymentMethodId."""
         payload: dict[str, Any] = {
-            "displayName": self.display_name[:100],
-            "type": "Person",
-            "email": self.email[:80],
-            "phoneNumber": self.phone[:30],
-            "addressLine1": self.address_line1[:100],
-            "addressLine2": self.address_line2[:50],
-            "city": self.city[:30],
-            "postalCode": self.postal_code[:20],
+            "displayName": self.display_name,
+            "type": CUSTOMER_TYPE_PERSON,
+            "email": self.email,
+            "phoneNumber": self.phone,
+            "addressLine1": self.address_line1,
+            "addressLine2": self.address_line2,
+            "city": self.city,
+            "postalCode": self.postal_code,
             "country": self.country,
         }
         if self.number:
@@ -173,13 +180,13 @@ class DocumentDraft:
     def to_payload(self) -> dict[str, Any]:
         """The deep-insert body (header + lines in one POST)."""
         payload: dict[str, Any] = {
-            "externalDocumentNumber": self.external_document_number[:35],
+            "externalDocumentNumber": self.external_document_number,
             self.kind.date_field: self.document_date.isoformat(),
             "customerNumber": self.customer_number,
             self.kind.lines_property: [line.to_payload() for line in self.lines],
         }
         if self.email and self.kind != DocumentKind.CREDIT_MEMO:
-            payload["email"] = self.email[:80]
+            payload["email"] = self.email
         if self.applies_to_invoice_id:
             payload["invoiceId"] = self.applies_to_invoice_id
         if self.shipment_method_id and self.kind != DocumentKind.CREDIT_MEMO:
@@ -187,11 +194,11 @@ class DocumentDraft:
         if self.ship_to and self.kind != DocumentKind.CREDIT_MEMO:
             payload.update(
                 {
-                    "shipToName": self.ship_to.name[:100],
-                    "shipToAddressLine1": self.ship_to.line1[:100],
-                    "shipToAddressLine2": self.ship_to.line2[:50],
-                    "shipToCity": self.ship_to.city[:30],
-                    "shipToPostCode": self.ship_to.postal_code[:20],
+                    "shipToName": self.ship_to.name,
+                    "shipToAddressLine1": self.ship_to.line1,
+                    "shipToAddressLine2": self.ship_to.line2,
+                    "shipToCity": self.ship_to.city,
+                    "shipToPostCode": self.ship_to.postal_code,
                     "shipToCountry": self.ship_to.country,
                 }
             )

@@ -28,7 +28,9 @@ from decimal import Decimal
 
 from integrations.connectors.businesscentral import entities, odata
 from integrations.connectors.businesscentral.codec import ACCOUNT_TYPE_BANK, ACCOUNT_TYPE_CUSTOMER, ACCOUNT_TYPE_GL
+from integrations.connectors.businesscentral.jsonmap import to_json
 from integrations.connectors.businesscentral.payloads import NewCustomerPayment, NewJournalLine
+from integrations.connectors.businesscentral.writes import FieldTooLong, payload_fit
 from integrations.models import PayoutAccountMapping
 from syncs.errors import ProductError
 from syncs.models import Payout, PayoutTransaction
@@ -243,7 +245,9 @@ def line_operation(*, bc_client, line: PlannedLine, journals: Journals, referenc
             description=line.description,
         )
         return bc_client.batch_create(
-            entities.CUSTOMER_PAYMENTS, payload, parent=(entities.CUSTOMER_PAYMENT_JOURNALS, journals.payment_id)
+            entities.CUSTOMER_PAYMENTS,
+            _fit(entities.CUSTOMER_PAYMENTS.name, payload),
+            parent=(entities.CUSTOMER_PAYMENT_JOURNALS, journals.payment_id),
         )
     if not journals.general_id:
         raise ProductError("BC-501", template=GENERAL_TEMPLATE, batch=journals.payment_code)
@@ -257,4 +261,16 @@ def line_operation(*, bc_client, line: PlannedLine, journals: Journals, referenc
         balance_account_type=ACCOUNT_TYPE_GL,
         balancing_account_number=line.balancing_account_number,
     )
-    return bc_client.batch_create(entities.JOURNAL_LINES, payload, parent=(entities.JOURNALS, journals.general_id))
+    return bc_client.batch_create(
+        entities.JOURNAL_LINES,
+        _fit(entities.JOURNAL_LINES.name, payload),
+        parent=(entities.JOURNALS, journals.general_id),
+    )
+
+
+def _fit(entity_set: str, payload) -> dict:
+    """BC's wire form; descriptions are already cut with their tag kept, so nothing more is cut."""
+    try:
+        return payload_fit(entity_set, to_json(payload)).payload
+    except FieldTooLong as exc:
+        raise ProductError("MAP-018", field=exc.field, value=exc.value, length=exc.length) from None

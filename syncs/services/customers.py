@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from integrations.connectors.businesscentral import BCError, entities, odata
+from integrations.connectors.businesscentral.writes import FieldTooLong, payload_fit
 from integrations.models import Flow, Integration
-from syncs.errors import ClassifiedError, classify_exception
+from syncs.errors import ClassifiedError, ProductError, classify_exception
+from syncs.mapping import codes
 from syncs.mapping.customers import email_normalize, phone_normalize
 from syncs.mapping.types import CustomerPlan
 from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
@@ -69,16 +71,31 @@ def _create_payload(*, client, plan: CustomerPlan, cache: CustomerCache) -> dict
     return draft.to_payload(ids=ids)
 
 
-def _create(*, client, plans: list[CustomerPlan], cache: CustomerCache) -> dict[str, str | ClassifiedError]:
+def _create(
+    *, client, plans: list[CustomerPlan], cache: CustomerCache, cuts: dict[str, list[dict]] | None = None
+) -> dict[str, str | ClassifiedError]:
+    """Create the customers; ``cuts`` collects, per source id, the texts shortened to BC's lengths."""
     outcome: dict[str, str | ClassifiedError] = {}
-    operations = [
-        client.batch_create(entities.CUSTOMERS, _create_payload(client=client, plan=p, cache=cache)) for p in plans
-    ]
+    payloads = {}
+    for plan in plans:
+        try:
+            fitted = payload_fit(entities.CUSTOMERS.name, _create_payload(client=client, plan=plan, cache=cache))
+        except FieldTooLong as exc:
+            error = ProductError(codes.VALUE_TOO_LONG, field=exc.field, value=exc.value, length=exc.length)
+            outcome[plan.source_id] = classify_exception(error)
+            continue
+        payloads[plan.source_id] = fitted.payload
+        if fitted.cuts and cuts is not None:
+            cuts[plan.source_id] = [cut.as_dict() for cut in fitted.cuts]
+    plans = [plan for plan in plans if plan.source_id in payloads]
+    if not plans:
+        return outcome
+    operations = [client.batch_create(entities.CUSTOMERS, payloads[p.source_id]) for p in plans]
     try:
         results = client.batch(operations)
     except BCError as exc:
         error = classify_exception(exc)
-        return {plan.source_id: error for plan in plans}
+        return outcome | {plan.source_id: error for plan in plans}
     for plan, result in zip(plans, results, strict=True):
         if result.ok:
             outcome[plan.source_id] = result.record(entities.CUSTOMERS.record).number
@@ -87,7 +104,14 @@ def _create(*, client, plans: list[CustomerPlan], cache: CustomerCache) -> dict[
     return outcome
 
 
-def _links_store(*, integration: Integration, plans: dict[str, CustomerPlan], numbers: dict[str, str]) -> None:
+def _links_store(
+    *,
+    integration: Integration,
+    plans: dict[str, CustomerPlan],
+    numbers: dict[str, str],
+    cuts: dict[str, list[dict]] | None = None,
+) -> None:
+    cuts = cuts or {}
     if not numbers:
         return
     rows = RecordLink.objects.filter(
@@ -119,6 +143,7 @@ def _links_store(*, integration: Integration, plans: dict[str, CustomerPlan], nu
                 target_number=number,
                 state=RecordLink.State.SYNCED,
                 synced_at=now,
+                details={"cuts": cuts[source_id]} if source_id in cuts else {},
             )
             for source_id, number in numbers.items()
             if source_id not in existing
@@ -162,7 +187,8 @@ def customers_resolve(
         rest = [plan for plan in rest if plan.source_id not in found]
         # Two orders of one new buyer in a page create one customer.
         unique_rest = list({(plan.email or plan.phone): plan for plan in rest}.values())
-        created = _create(client=client, plans=unique_rest, cache=cache) if create and unique_rest else {}
+        cuts: dict[str, list[dict]] = {}
+        created = _create(client=client, plans=unique_rest, cache=cache, cuts=cuts) if create and unique_rest else {}
         by_contact = {(plan.email or plan.phone): created.get(plan.source_id) for plan in unique_rest}
         cache.created |= {source_id for source_id, value in created.items() if isinstance(value, str)}
         for plan in rest:
@@ -182,7 +208,7 @@ def customers_resolve(
             )
         cache.numbers.update(found)
         if create:  # a preview writes nothing, not even links
-            _links_store(integration=integration, plans=by_source, numbers=found)
+            _links_store(integration=integration, plans=by_source, numbers=found, cuts=cuts)
     for plan in plans:
         if plan.source_id in cache.numbers:
             outcome[plan.source_id] = cache.numbers[plan.source_id]

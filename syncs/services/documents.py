@@ -23,6 +23,7 @@ from integrations.connectors.businesscentral import (
     odata,
 )
 from integrations.connectors.businesscentral.records import SalesDocument
+from integrations.connectors.businesscentral.writes import FieldTooLong, payload_fit
 from syncs.errors import ClassifiedError, ProductError, classify_exception
 from syncs.mapping import codes
 from syncs.mapping.currency import total_tolerance
@@ -58,6 +59,7 @@ class DocumentJob:
     error: ClassifiedError | None = None
     total_mismatch: dict | None = None
     notes: list[str] = field(default_factory=list)
+    cuts: list[dict] = field(default_factory=list)  # texts shortened to BC's field lengths (MAP-017)
 
     @property
     def done(self) -> bool:
@@ -108,8 +110,23 @@ def _lookup(*, client, jobs: list[DocumentJob]) -> None:
                 job.document = job.document or job.invoice
 
 
+def _payload(job: DocumentJob) -> dict | None:
+    """The draft as BC accepts it; the cuts are kept on the job, a too-long identifier fails it."""
+    try:
+        fitted = payload_fit(ENTITY_BY_KIND[job.draft.kind].name, job.draft.to_payload())
+    except FieldTooLong as exc:
+        _fail(job, ProductError(codes.VALUE_TOO_LONG, field=exc.field, value=exc.value, length=exc.length))
+        return None
+    job.cuts = [cut.as_dict() for cut in fitted.cuts]
+    return fitted.payload
+
+
 def _create(*, client, jobs: list[DocumentJob]) -> None:
-    operations = [client.batch_create(ENTITY_BY_KIND[job.draft.kind], job.draft.to_payload()) for job in jobs]
+    payloads = {job.key: _payload(job) for job in jobs}
+    jobs = [job for job in jobs if payloads[job.key] is not None]
+    if not jobs:
+        return
+    operations = [client.batch_create(ENTITY_BY_KIND[job.draft.kind], payloads[job.key]) for job in jobs]
     try:
         results = client.batch(operations)
     except BCError as exc:

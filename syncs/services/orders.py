@@ -359,6 +359,27 @@ def job_apply(*, ctx: OrdersContext, job: DocumentJob, link: RecordLink, flow: s
         "status": final.status if final is not None else "",
         "invoice_id": _invoice_id(job),
     }
+    link.details.pop("cuts", None)
+    if job.cuts:
+        link.details["cuts"] = job.cuts
+        shortened = classify_exception(
+            ProductError(
+                codes.TEXT_SHORTENED,
+                field=", ".join(cut["field"] for cut in job.cuts),
+                original_length=max(cut["original_length"] for cut in job.cuts),
+                length=min(cut["length"] for cut in job.cuts),
+            )
+        )
+        sync_log(
+            run=ctx.run,
+            integration_id=ctx.integration.pk,
+            flow=flow,
+            level=SyncLogEntry.Level.WARNING,
+            message=f"{link.source_reference}: {shortened.message}",
+            error_code=codes.TEXT_SHORTENED,
+            details={"cuts": job.cuts},
+            record_link=link,
+        )
     for note in job.notes:
         sync_log(
             run=ctx.run,

@@ -24,10 +24,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from integrations.connectors.businesscentral import entities, odata
+from integrations.connectors.businesscentral.writes import FieldTooLong, payload_fit
 from integrations.connectors.shopify.exceptions import ShopifyAuthError, ShopifyError, ShopifyUserError
 from integrations.connectors.shopify.types import Product, ProductInput, ProductOption, SelectedOption, VariantInput
 from integrations.models import Flow, Integration
 from syncs.errors import ProductError, classify_exception
+from syncs.mapping import codes
 from syncs.mapping.products import (
     VARIANT_OPTION_NAME,
     ItemTemplate,
@@ -377,7 +379,34 @@ def shop_products_to_bc(
                 product=product, variant=variant, template=template, sku_rule=integration.sku_rule
             )
             try:
-                item = bc_client.create_record(entities.ITEMS, payload)
+                fitted = payload_fit(entities.ITEMS.name, payload)
+            except FieldTooLong as exc:
+                refused = classify_exception(
+                    ProductError(codes.VALUE_TOO_LONG, field=exc.field, value=exc.value, length=exc.length)
+                )
+                sync_log(
+                    run=run,
+                    integration_id=integration.pk,
+                    flow=Flow.PRODUCTS,
+                    level=SyncLogEntry.Level.ERROR,
+                    message=f"BC item for shop product '{product.title}' was not created: {refused.message}",
+                    error_code=refused.code,
+                    details={"product_id": product.id},
+                )
+                result.failed += 1
+                continue
+            if fitted.cuts:
+                sync_log(
+                    run=run,
+                    integration_id=integration.pk,
+                    flow=Flow.PRODUCTS,
+                    level=SyncLogEntry.Level.WARNING,
+                    message=f"Shop product '{product.title}': text shortened to fit the BC item.",
+                    error_code=codes.TEXT_SHORTENED,
+                    details={"product_id": product.id, "cuts": [cut.as_dict() for cut in fitted.cuts]},
+                )
+            try:
+                item = bc_client.create_record(entities.ITEMS, fitted.payload)
             except Exception as exc:  # one product never stops the others
                 classified = classify_exception(exc)
                 sync_log(

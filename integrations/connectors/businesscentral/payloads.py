@@ -70,15 +70,6 @@ class NewSalesDocument(Payload):
     currency_code: str | None = None
     payment_terms_id: str | None = None
     shipment_method_id: str | None = None
-    customer_purchase_order_reference: str | None = None
-    ship_to_name: str | None = None
-    ship_to_contact: str | None = None
-    ship_to_address_line1: str | None = None
-    ship_to_address_line2: str | None = None
-    ship_to_city: str | None = None
-    ship_to_state: str | None = None
-    ship_to_country: str | None = None
-    ship_to_post_code: str | None = None
     sell_to_address_line1: str | None = None
     sell_to_address_line2: str | None = None
     sell_to_city: str | None = None
@@ -92,15 +83,30 @@ class NewSalesDocument(Payload):
 
 
 @dataclass(kw_only=True)
-class NewSalesInvoice(NewSalesDocument):
+class _ShipTo(NewSalesDocument):
+    """Ship-to fields: invoices and orders have them, credit memos do not."""
+
+    ship_to_name: str | None = None
+    ship_to_contact: str | None = None
+    ship_to_address_line1: str | None = None
+    ship_to_address_line2: str | None = None
+    ship_to_city: str | None = None
+    ship_to_state: str | None = None
+    ship_to_country: str | None = None
+    ship_to_post_code: str | None = None
+
+
+@dataclass(kw_only=True)
+class NewSalesInvoice(_ShipTo):
     LINES_KEY: ClassVar[str] = "salesInvoiceLines"
 
+    customer_purchase_order_reference: str | None = None
     invoice_date: date | None = None
     due_date: date | None = None
 
 
 @dataclass(kw_only=True)
-class NewSalesOrder(NewSalesDocument):
+class NewSalesOrder(_ShipTo):
     LINES_KEY: ClassVar[str] = "salesOrderLines"
 
     order_date: date | None = None
