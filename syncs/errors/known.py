@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 
+from integrations.connectors.businesscentral.writes import FieldTooLong
 from integrations.connectors.shopify.exceptions import (
     ShopifyAuthError,
     ShopifyError,
@@ -31,6 +32,7 @@ KNOWN_EXCEPTION_CODES: tuple[tuple[type[BaseException], str], ...] = (
     (ShopifyThrottled, "SHOP-003"),
     (StripeAuthError, "PAY-011"),
     (StripeError, "PAY-012"),
+    (FieldTooLong, "MAP-018"),
     (FlowLeaseLost, "SYS-003"),
     (SecretDecryptionError, "SYS-004"),
     (ImproperlyConfigured, "SYS-005"),

@@ -32,6 +32,7 @@ NOT_RAISED_IN_FLOWS = {
     "syncs.services.locks.FlowLocked",  # the run is skipped, not failed (syncs/services/runs.py)
     "syncs.mapping.products.MissingSku",  # converted to ProductError in syncs/services/products.py
     "syncs.errors.registry.UnknownErrorCode",  # a wrong code in our source: a bug, SYS-001 is right
+    "integrations.connectors.businesscentral.writes.UndeclaredField",  # writing an undeclared field: a bug
     "syncs.demo.processes.DemoChildDied",
     "syncs.errors.product_error.ProductError",  # carries its own catalogue code (tests/errors/test_classify.py)
 }
