@@ -463,6 +463,8 @@ class WooCommerceSimulator:
             )
         except RefundRefused as exc:
             raise ApiError(exc.status, exc.code, exc.message) from None
+        # woocommerce_order_refunded is one of order.updated's hooks (reference: webhooks.topics).
+        self.webhooks.fire("order.updated", render_order(self.store.orders[order_id]))
         return Response(201, render_refund(refund), {})
 
     # --- customers -----------------------------------------------------------------------------

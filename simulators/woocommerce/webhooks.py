@@ -6,17 +6,70 @@ import base64
 import hashlib
 import hmac
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 
 USER_AGENT = "WooCommerce/9.4.0 Hookshot (WordPress/6.7)"
+MAX_FAILURES = 5  # more consecutive failed deliveries than this disable the webhook
+
+
+@dataclass
+class Webhook:
+    id: int
+    topic: str
+    delivery_url: str
+    secret: str
+    status: str = "active"
+    failure_count: int = 0
+    pending_delivery: bool = True
+    queue: list[dict[str, Any]] = field(default_factory=list)
+
+
+class WebhookRefused(Exception):
+    """The delivery URL did not answer the ping with HTTP 200 (WooCommerce refuses to save it)."""
 
 
 class WebhookSender:
     def __init__(self, *, source: str) -> None:
         self.source = source.rstrip("/") + "/"
         self._delivery = 0
+        self.subscriptions: dict[int, Webhook] = {}
+        self.verify: Any = True  # what deliveries trust (a CA file for a receiver over TLS)
+
+    def add(self, *, topic: str, delivery_url: str, secret: str) -> Webhook:
+        """Save an active webhook: WooCommerce pings the URL first and needs HTTP 200 exactly."""
+        webhook = Webhook(id=len(self.subscriptions) + 1, topic=topic, delivery_url=delivery_url, secret=secret)
+        status = self.deliver(delivery_url, *self.ping(webhook_id=webhook.id), verify=self.verify)
+        if status != 200:
+            raise WebhookRefused(f"Delivery URL returned response code: {status}")
+        webhook.pending_delivery = False
+        self.subscriptions[webhook.id] = webhook
+        return webhook
+
+    def fire(self, topic: str, payload: dict[str, Any]) -> None:
+        """Queue ``payload`` for the active webhooks of ``topic`` (WooCommerce delivers later, async)."""
+        for webhook in self.subscriptions.values():
+            if webhook.status == "active" and webhook.topic == topic:
+                webhook.queue.append(payload)
+
+    def flush(self) -> list[int]:
+        """Deliver what is queued (the Action Scheduler's run); return the HTTP statuses."""
+        statuses = []
+        for webhook in self.subscriptions.values():
+            queue, webhook.queue = webhook.queue, []
+            for payload in queue:
+                body, headers = self.build(webhook.topic, payload, webhook.secret, webhook_id=webhook.id)
+                try:
+                    status = self.deliver(webhook.delivery_url, body, headers, verify=self.verify)
+                except requests.RequestException:
+                    status = 0
+                statuses.append(status)
+                webhook.failure_count = 0 if self.delivered(status) else webhook.failure_count + 1
+                if webhook.failure_count > MAX_FAILURES:
+                    webhook.status = "disabled"
+        return statuses
 
     def build(
         self, topic: str, payload: dict[str, Any], secret: str, *, webhook_id: int = 1, delivery_id: str | None = None

@@ -16,6 +16,7 @@ from integrations.connectors.woocommerce import (
     webhook_signature,
 )
 from simulators.server import serve
+from simulators.woocommerce.webhooks import WebhookRefused
 from tests.fixtures.woocommerce import WEBHOOK_SECRET
 
 
@@ -106,3 +107,47 @@ def test_the_store_delivers_over_http_and_counts_200_to_302_as_delivered(woo_sim
     assert status == 200 and woo_sim.webhooks.delivered(delivered)
     assert received[0].webhook_id == 3 and received[1].record_id == 1001
     assert not woo_sim.webhooks.delivered(404) and woo_sim.webhooks.delivered(302)
+
+
+def test_a_refund_through_the_api_delivers_order_updated_to_the_saved_webhook(woo_server, woo_client):
+    received, answers = [], [200]
+
+    def receiver(environ, start_response):
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        received.append(
+            webhook_ping(headers=headers, body=body) or webhook_parse(headers=headers, body=body, secret="s")
+        )
+        status = answers.pop(0) if answers else 500
+        start_response(f"{status} X", [("Content-Length", "0")])
+        return [b""]
+
+    sim = woo_server.sim
+    with serve(receiver) as running:
+        webhook = sim.webhooks.add(topic="order.updated", delivery_url=running.url, secret="s")
+        order = woo_client.order_get(1001)
+        response = woo_client._transport.request(
+            "POST",
+            woo_client._url("orders/1001/refunds"),
+            body={"amount": "49.00", "reason": "Shipping refunded", "api_refund": False},
+        )
+        assert response.status_code == 201 and received == [received[0]]  # queued, not sent yet
+        assert sim.webhooks.flush() == [500]  # the receiver fails this one: counted, kept active
+        for _ in range(6):
+            sim.webhooks.fire("order.updated", {"id": 1001})
+        sim.webhooks.flush()
+
+    ping, delivery = received[0], received[1]
+    assert ping.webhook_id == webhook.id and not webhook.pending_delivery
+    assert (delivery.topic, delivery.record_id) == ("order.updated", order.id)
+    assert delivery.payload["refunds"][0]["total"] == "-49.00"
+    assert (webhook.failure_count, webhook.status) == (7, "disabled")  # more than 5 failures in a row
+
+
+def test_a_webhook_whose_url_does_not_answer_200_is_refused(woo_sim):
+    def receiver(environ, start_response):
+        start_response("202 Accepted", [("Content-Length", "0")])
+        return [b""]
+
+    with serve(receiver) as running, pytest.raises(WebhookRefused):
+        woo_sim.webhooks.add(topic="order.created", delivery_url=running.url, secret="s")
