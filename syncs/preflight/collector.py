@@ -29,8 +29,11 @@ def bc_snapshot_collect(*, client: Any, environment_name: str, environment_type:
         environments = client.list_environments()
     except BCError as exc:
         result = classify_exception(exc)
-        snap.errors["token" if result.entry.code == "BC-002" else "environment"] = result
-        if result.entry.code == "BC-002":
+        # BC-002: BC rejects the token; BC-011: BC does not let the signed-in user in. Either way
+        # nothing else can be read.
+        refused = result.entry.code in ("BC-002", "BC-011")
+        snap.errors["token" if refused else "environment"] = result
+        if refused:
             return snap
     else:
         match = next((env for env in environments if env.name == environment_name), None)

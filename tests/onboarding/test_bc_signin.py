@@ -161,3 +161,19 @@ class TestSignIn:
         assert response.status_code == 400
         assert "AUTH-007" in response.content.decode()
         assert BusinessCentralConnection.objects.get(integration=integration).entra_tenant_id.endswith("0001")
+
+    def test_reconnect_link_starts_at_the_connected_organisation(
+        self, merchant_client, integration, identity_server, entra_settings
+    ):
+        assert microsoft_sign_in(merchant_client, identity_server.sim, integration).status_code == 302
+
+        start = merchant_client.get(reverse("merchant:reconnect", args=[integration.pk]))
+
+        assert start.status_code == 302
+        assert start["Location"].startswith(f"{entra_settings.ENTRA_AUTHORITY_HOST}/{CONTOSO_TENANT_ID}/oauth2/")
+        assert query(start["Location"])["login_hint"] == "admin@contoso.example"
+
+    def test_reconnect_without_a_connection_asks_for_the_organisation(self, merchant_client, integration):
+        start = merchant_client.get(reverse("merchant:reconnect", args=[integration.pk]))
+
+        assert start.status_code == 302 and start["Location"] == reverse("merchant:bc_signin", args=[integration.pk])

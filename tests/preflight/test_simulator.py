@@ -8,6 +8,9 @@ import pytest
 from django.core import mail
 
 from integrations.models import BusinessCentralConnection, Integration
+from simulators.businesscentral.app import FIXED_TENANT_ID
+from simulators.businesscentral.tenancy import BusinessCentralTenants
+from simulators.identity.tokens import Principal
 from syncs.errors import get_error
 from syncs.models import PreflightRun
 from syncs.preflight.services import preflight_blocking_failures, preflight_run
@@ -235,4 +238,26 @@ def test_unreachable_bc_fails_connection_and_skips_bc_checks(integration, sim):
 
     found = problems(run)
     assert found["connection.token"][:2] == ("fail", "BC-002")
+    assert "vat.posting_setup" not in set(run.results.values_list("check_name", flat=True))
+
+
+class _SignedInButNotInBC:
+    """An identity whose tokens are valid but whose user Business Central does not entitle."""
+
+    def token_principal(self, token):
+        return Principal(
+            tenant_id=FIXED_TENANT_ID, oid="o-1", username="clerk@contoso.example", app_id="a", scopes=(), roles=()
+        )
+
+    def bc_entitled(self, *, tenant_id, oid):
+        return False
+
+
+def test_bc_refusing_the_signed_in_user_is_bc_user_setup_not_reconnect(integration, sim):
+    front = BusinessCentralTenants(identity=_SignedInButNotInBC(), tenants={FIXED_TENANT_ID: sim})
+
+    run = run_preflight(integration, make_client(front, integration))
+
+    found = problems(run)
+    assert found["connection.token"][:2] == ("fail", "BC-011")
     assert "vat.posting_setup" not in set(run.results.values_list("check_name", flat=True))
