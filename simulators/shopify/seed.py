@@ -610,7 +610,7 @@ def _seed_payouts(store: Store) -> None:
                 date="2025-03-05T12:00:00Z",
                 order=None,
                 tx=None,
-                source_type="RESERVED_FUNDS",
+                source_type="ADJUSTMENT",
             ),
         )
     )
