@@ -46,6 +46,7 @@ from integrations.connectors.shopify import types as t
 from integrations.connectors.shopify.version import SHOPIFY_API_VERSION
 from simulators.shopify import schema as simulator_schema
 from simulators.shopify import versions as simulator_versions
+from simulators.shopify.bulk import _restriction
 from tests.contracts.reference import shopify_schema_text, shopify_versions
 
 CONNECTOR = Path(__file__).resolve().parents[2] / "integrations" / "connectors" / "shopify"
@@ -317,8 +318,6 @@ def test_every_stock_quantity_carries_change_from_quantity():
 
 def test_bulk_queries_respect_shopify_limits():
     # At most five connections, two levels deep, none inside a list (the simulator enforces the same).
-    from simulators.shopify.bulk import _restriction
-
     for text in (queries.bulk_orders_query(None), queries.bulk_orders_query("name:#1")):
         assert _restriction(reference_schema(), _operation(text)) == ""
 

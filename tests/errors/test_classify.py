@@ -1,6 +1,7 @@
 import pytest
 import requests
 
+import integrations.connectors.shopify.exceptions as shopify_exceptions
 from syncs.errors import ProductError, classify_bc_error, classify_exception, classify_signin_error
 
 CID = "  CorrelationId:  1822e662-966b-4153-bd3c-f9bb8bfea1bf."
@@ -228,8 +229,6 @@ def test_bc_client_exceptions_are_classified():
 
 
 def _shopify_exception_classes():
-    import integrations.connectors.shopify.exceptions as shopify_exceptions
-
     classes = [
         obj
         for obj in vars(shopify_exceptions).values()
@@ -257,8 +256,8 @@ def test_no_shopify_exception_reaches_sys_001(cls):
 
 
 def test_shopify_unavailable_without_a_status_is_shop_005():
-    from integrations.connectors.shopify import ShopifyUnavailable
-
-    result = classify_exception(ShopifyUnavailable("Shopify could not be reached (ConnectionError)."))
+    result = classify_exception(
+        shopify_exceptions.ShopifyUnavailable("Shopify could not be reached (ConnectionError).")
+    )
 
     assert result.entry.code == "SHOP-005" and result.retryable
