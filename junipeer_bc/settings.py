@@ -183,7 +183,6 @@ ENTRA_CLIENT_SECRET = env.str("ENTRA_CLIENT_SECRET", default="")
 ENTRA_CA_BUNDLE = env.str("ENTRA_CA_BUNDLE", default="")
 
 # --- Shopify and Stripe --------------------------------------------------------------------------------
-SHOPIFY_API_VERSION = env.str("SHOPIFY_API_VERSION", default="2025-07")
 # Empty = the real https://{shop}; a simulator root replaces the shop host.
 SHOPIFY_API_ROOT = env.str("SHOPIFY_API_ROOT", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
@@ -215,6 +214,14 @@ ADYEN_RETRY_MAX_SECONDS = env.float("ADYEN_RETRY_MAX_SECONDS", default=120.0)
 ADYEN_RETRY_BASE_DELAY = env.float("ADYEN_RETRY_BASE_DELAY", default=1.0)
 PAYOUT_HTTP_CONNECT_TIMEOUT = env.float("PAYOUT_HTTP_CONNECT_TIMEOUT", default=10.0)
 PAYOUT_HTTP_READ_TIMEOUT = env.float("PAYOUT_HTTP_READ_TIMEOUT", default=60.0)
+
+# --- Shopify connector: contracts and transport ---------------------------------------------------------
+# The Admin API version is pinned in code (integrations/connectors/shopify/version.py), not here.
+SHOPIFY_HTTP_CONNECT_TIMEOUT = env.float("SHOPIFY_HTTP_CONNECT_TIMEOUT", default=5.0)
+SHOPIFY_HTTP_READ_TIMEOUT = env.float("SHOPIFY_HTTP_READ_TIMEOUT", default=60.0)
+SHOPIFY_RETRY_MAX_ATTEMPTS = env.int("SHOPIFY_RETRY_MAX_ATTEMPTS", default=5)
+SHOPIFY_RETRY_MAX_SECONDS = env.float("SHOPIFY_RETRY_MAX_SECONDS", default=120.0)
+SHOPIFY_RETRY_BASE_DELAY = env.float("SHOPIFY_RETRY_BASE_DELAY", default=1.0)
 
 # --- Logging ---------------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_q.tasks import async_task
 
-from integrations.connectors.shopify import webhook_verify
+from integrations.connectors.shopify import ShopifyError, order_edit_from_webhook, webhook_verify
 from integrations.connectors.shopify.webhooks import DEFAULT_MAX_BYTES
 from integrations.crypto import reveal
 from integrations.models import Flow, Integration, ShopConnection
@@ -28,7 +28,10 @@ logger = logging.getLogger(__name__)
 
 MAX_WEBHOOK_BYTES = DEFAULT_MAX_BYTES
 MAX_ID = 2**63 - 1  # ids are 64-bit; a larger number in the URL overflows SQLite
-ORDER_TOPICS = {"orders/create", "orders/updated", "orders/paid", "orders/cancelled", "orders/edited"}
+ORDER_TOPICS = {"orders/create", "orders/updated", "orders/paid", "orders/cancelled"}
+# Its body is an order_edit (the order's id and the line additions and removals), not an order:
+# the run re-reads the order by id.
+ORDER_EDIT_TOPICS = {"orders/edited"}
 REFUND_TOPICS = {"refunds/create"}
 NOTE_NO_ORDERS_FLOW = "The orders flow is not registered; the scheduled sweep will pick this order up."
 
@@ -124,6 +127,16 @@ def webhook_event_parameters(*, topic: str, payload: dict) -> dict | None:
     if topic in ORDER_TOPICS:
         order_id = payload.get("admin_graphql_api_id") or _order_gid(payload.get("id"))
         return {"order_ids": [order_id] if order_id else [], "order_names": [payload.get("name") or ""]}
+    if topic in ORDER_EDIT_TOPICS:
+        edit = order_edit_from_webhook(payload)
+        return {
+            "order_ids": [edit.order_id],
+            "order_edit": {
+                "id": edit.id,
+                "added": [line.line_item_id for line in edit.additions],
+                "removed": [line.line_item_id for line in edit.removals],
+            },
+        }
     if topic in REFUND_TOPICS:
         refund_id = payload.get("admin_graphql_api_id") or _refund_gid(payload.get("id"))
         return {"order_ids": [_order_gid(payload.get("order_id"))], "refund_ids": [refund_id]}
@@ -141,7 +154,11 @@ def webhook_event_process(*, event_id: int) -> WebhookEvent:
     if not isinstance(event.payload, dict):
         _event_mark(event, state=WebhookEvent.State.FAILED, note="The body is not a JSON object: nothing to process.")
         return event
-    parameters = webhook_event_parameters(topic=event.topic, payload=event.payload)
+    try:
+        parameters = webhook_event_parameters(topic=event.topic, payload=event.payload)
+    except ShopifyError as error:
+        _event_mark(event, state=WebhookEvent.State.FAILED, note=f"{error.code}: {error}")
+        return event
     if parameters is None:
         _event_mark(event, state=WebhookEvent.State.PROCESSED, note=f"Topic {event.topic} needs no processing.")
         return event

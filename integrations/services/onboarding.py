@@ -228,7 +228,10 @@ def _company_free_check(*, connection: BusinessCentralConnection, environment_na
 # --- step 2: shop and payment provider ------------------------------------------------------------------
 
 
-def shop_connect(*, integration: Integration, shop_domain: str, access_token: str) -> ShopConnection:
+def shop_connect(
+    *, integration: Integration, shop_domain: str, access_token: str, client: ShopifyClient | None = None
+) -> ShopConnection:
+    """Verify the shop with a real call and store it; ``client`` replaces the one built from the inputs."""
     domain = shop_domain.strip().lower().removeprefix("https://").removeprefix("http://").strip("/")
     if not SHOP_DOMAIN.match(domain):
         raise OnboardingError(_("Enter the shop's myshopify.com domain, for example my-shop.myshopify.com."))
@@ -238,7 +241,7 @@ def shop_connect(*, integration: Integration, shop_domain: str, access_token: st
             _("Shopify refused the access token. Copy the Admin API access token of your custom app again.")
         )
     try:
-        client = ShopifyClient(shop_domain=domain, access_token=access_token)
+        client = client or ShopifyClient(shop_domain=domain, access_token=access_token)
         shop = client.shop_get()
     except ShopifyAuthError:
         raise OnboardingError(
@@ -256,12 +259,27 @@ def shop_connect(*, integration: Integration, shop_domain: str, access_token: st
             "last_error": "",
         },
     )
-    _shopify_payments_connect(integration=integration, client=client)
+    try:
+        _shopify_payments_connect(integration=integration, client=client)
+    except ShopifyError as error:
+        # The shop is connected; whether it uses Shopify Payments is unknown. Say so, with the code,
+        # instead of carrying on as if it had none.
+        ShopConnection.objects.filter(pk=connection.pk).update(last_error=f"{error.code}: {error}"[:2000])
+        raise OnboardingError(
+            _(
+                "Your shop is connected, but Shopify did not tell us whether it uses Shopify Payments "
+                "(error %(code)s). Try this step again in a moment."
+            )
+            % {"code": error.code}
+        ) from None
     return connection
 
 
 def _shopify_payments_connect(*, integration: Integration, client: ShopifyClient) -> None:
-    """Shopify Payments comes with the shop: no key of its own, payouts are read through the shop."""
+    """Shopify Payments comes with the shop: no key of its own, payouts are read through the shop.
+
+    Raises the connector's error when Shopify cannot answer: an unknown answer is never "none".
+    """
     account = client.shopify_payments_account()
     if account is None or not account.activated:
         return

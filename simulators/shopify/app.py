@@ -8,6 +8,7 @@ Every GraphQL answer carries ``extensions.cost`` (requested/actual cost and the 
 throttleStatus). A query costing more than is available answers THROTTLED (HTTP 200, as Shopify
 does); one costing more than the bucket can ever hold answers MAX_COST_EXCEEDED. A wrong token
 answers 401, an unknown shop 404. Queries are validated against schema.graphql by graphql-core.
+Versions as in versions.py: the served version is named in ``X-Shopify-API-Version``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from simulators.shopify.bucket import CostBucket
 from simulators.shopify.clock import SimClock
 from simulators.shopify.faults import Faults
 from simulators.shopify.store import Store
+from simulators.shopify.versions import resolve as resolve_version
 from simulators.shopify.webhooks import WebhookSender
 
 GRAPHQL_PATH = re.compile(r"^(?:/(?P<shop>[^/]+))?/admin/api/(?P<version>[0-9]{4}-[0-9]{2}|unstable)/graphql\.json$")
@@ -182,6 +184,9 @@ class ShopifySimulator:
             self.stats["auth_failures"] += 1
             return _respond(start_response, 401, {"errors": INVALID_TOKEN})
         self.api_versions.add(match["version"])
+        served = resolve_version(match["version"])
+        if served is None:
+            return _respond(start_response, 404, {"errors": "Not Found"})
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
             payload = json.loads(environ["wsgi.input"].read(length) or b"{}")
@@ -194,15 +199,16 @@ class ShopifySimulator:
         body = self.graphql(
             query, payload.get("variables"), payload.get("operationName"), base_url=f"{scheme}://{host}{prefix}"
         )
-        return _respond(start_response, 200, body)
+        return _respond(start_response, 200, body, api_version=served)
 
 
-def _respond(start_response, status: int, body: dict):
+def _respond(start_response, status: int, body: dict, *, api_version: str = ""):
     reasons = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed"}
     data = json.dumps(body).encode()
-    start_response(
-        f"{status} {reasons[status]}", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
-    )
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    if api_version:
+        headers.append(("X-Shopify-API-Version", api_version))
+    start_response(f"{status} {reasons[status]}", headers)
     return [data]
 
 

@@ -2,7 +2,10 @@
 over the whole store and written as JSONL that the simulator serves at ``/bulk/<id>.jsonl``.
 
 JSONL follows Shopify: one line per node of the top-level connection; the nodes of a nested
-connection get their own lines with ``__parentId``, right after their parent.
+connection get their own lines with ``__parentId``. With ``groupObjects: true`` a parent's children
+come right after it; without it (the default since 2026-01) Shopify promises no order, and the
+simulator writes every child line before all top-level lines (the hardest order for a reader that
+assumes grouping; siblings keep their relative order: assumption).
 
 Shopify's restrictions on the query are enforced (``INVALID``): at most five connections, nested
 at most two deep, and no connection inside a list field (e.g. ``Order.refunds { refundLineItems }``).
@@ -28,7 +31,7 @@ from graphql import (
 from simulators.shopify.clock import iso
 
 
-def submit(store, sim, query: str, base_url: str) -> tuple[dict | None, list[dict]]:
+def submit(store, sim, query: str, base_url: str, *, group_objects: bool = False) -> tuple[dict | None, list[dict]]:
     try:
         document = parse(query)
     except GraphQLError as exc:
@@ -67,6 +70,7 @@ def submit(store, sim, query: str, base_url: str) -> tuple[dict | None, list[dic
         "type": "QUERY",
         "_document": document,
         "_polls_left": sim.bulk_polls,
+        "_group_objects": bool(group_objects),
         "_base_url": base_url,
     }
     store.bulk_operations[op_id] = operation
@@ -146,6 +150,9 @@ def _run(store, sim, operation: dict) -> None:
         for node in _nodes(value):
             roots += 1
             _flatten(node, None, lines)
+    if not operation.get("_group_objects"):
+        children = [line for line in lines if '"__parentId"' in line]
+        lines = children + [line for line in lines if '"__parentId"' not in line]
     body = ("\n".join(lines) + "\n").encode() if lines else b""
     number = operation["id"].rsplit("/", 1)[-1]
     if body:

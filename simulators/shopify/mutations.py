@@ -233,16 +233,30 @@ def install(schema: GraphQLSchema, store, sim) -> None:
         return {"product": product, "productVariants": [own[d["id"]] for d in variants], "userErrors": []}
 
     def inventory_set_quantities(_s, info, input):  # noqa: A002
+        """2026-10: every quantity must carry ``changeFromQuantity`` (null opts out of the check);
+        a value that is not the stored quantity answers CHANGE_FROM_QUANTITY_STALE and nothing is set.
+        The ``@idempotent`` key replays a stored answer for the same input; the same key with other
+        input answers IDEMPOTENCY_KEY_PARAMETER_MISMATCH."""
         key = _idempotency_key(info)
         if key and key in store.idempotency:
+            seen_input, seen_payload = store.idempotency[key]
+            if seen_input != input:
+                return {
+                    "inventoryAdjustmentGroup": None,
+                    "userErrors": [
+                        _error(
+                            None,
+                            "The same idempotency key was used with different parameters.",
+                            "IDEMPOTENCY_KEY_PARAMETER_MISMATCH",
+                        )
+                    ],
+                }
             store.stats["idempotent_replays"] += 1
-            return store.idempotency[key]
+            return seen_payload
         errors = []
         if input["name"] not in ("available", "on_hand"):
             errors.append(
-                _error(
-                    ["input", "name"], "The quantity name must be 'available' or 'on_hand'.", "INVALID_QUANTITY_NAME"
-                )
+                _error(["input", "name"], "The quantity name must be 'available' or 'on_hand'.", "INVALID_NAME")
             )
         if input["reason"] not in INVENTORY_REASONS:
             errors.append(_error(["input", "reason"], "The reason is not valid.", "INVALID_REASON"))
@@ -271,11 +285,26 @@ def install(schema: GraphQLSchema, store, sim) -> None:
                         "ITEM_NOT_STOCKED_AT_LOCATION",
                     )
                 )
-            elif not input.get("ignoreCompareQuantity") and row.get("compareQuantity") is not None:
+            elif "changeFromQuantity" not in row:
+                errors.append(
+                    _error(
+                        [*where, "changeFromQuantity"], "changeFromQuantity is required.", "COMPARE_QUANTITY_REQUIRED"
+                    )
+                )
+            elif row["changeFromQuantity"] is not None:
                 level = store.inventory_level(row["inventoryItemId"], row["locationId"])
-                if level["_quantities"][input["name"]] != row["compareQuantity"]:
+                if sim.faults.sale_now(row["inventoryItemId"]):  # another channel sells one meanwhile
+                    inventory_set(
+                        store, row["inventoryItemId"], row["locationId"], level["_quantities"]["available"] - 1
+                    )
+                    store.stats["stock_sales"] += 1
+                if level["_quantities"][input["name"]] != row["changeFromQuantity"]:
                     errors.append(
-                        _error([*where, "compareQuantity"], "The compareQuantity is stale.", "COMPARE_QUANTITY_STALE")
+                        _error(
+                            [*where, "changeFromQuantity"],
+                            "The specified compare quantity does not match the current quantity.",
+                            "CHANGE_FROM_QUANTITY_STALE",
+                        )
                     )
         if errors:
             return {"inventoryAdjustmentGroup": None, "userErrors": errors}
@@ -306,26 +335,24 @@ def install(schema: GraphQLSchema, store, sim) -> None:
         store.touch()
         payload = {"inventoryAdjustmentGroup": group, "userErrors": []}
         if key:
-            store.idempotency[key] = payload
+            store.idempotency[key] = (input, payload)
         return payload
 
-    def bulk_run(_s, info, query):
-        operation, errors = bulk.submit(store, sim, query, info.context["base_url"])
+    def bulk_run(_s, info, query, groupObjects=False):  # noqa: N803 - GraphQL argument name
+        operation, errors = bulk.submit(store, sim, query, info.context["base_url"], group_objects=groupObjects)
         return {"bulkOperation": operation, "userErrors": errors}
 
     def webhook_create(_s, _i, topic, webhookSubscription):  # noqa: N803
-        uri = webhookSubscription.get("callbackUrl") or ""
+        uri = webhookSubscription.get("uri") or ""
         if not uri.startswith(("https://", "http://")):
             return {
                 "webhookSubscription": None,
-                "userErrors": [_error(["webhookSubscription", "callbackUrl"], "Address is invalid")],
+                "userErrors": [_error(["webhookSubscription", "uri"], "Address is invalid")],
             }
         if any(s["topic"] == topic and s["uri"] == uri for s in store.webhook_subscriptions.values()):
             return {
                 "webhookSubscription": None,
-                "userErrors": [
-                    _error(["webhookSubscription", "callbackUrl"], "Address for this topic has already been taken")
-                ],
+                "userErrors": [_error(["webhookSubscription", "uri"], "Address for this topic has already been taken")],
             }
         sub_id = store.new_id("WebhookSubscription")
         subscription = {

@@ -181,6 +181,21 @@ def build(store, sim) -> GraphQLSchema:
     query["product"].resolve = by_id(lambda: store.products)
     query["products"].resolve = root_list("products", lambda: store.products.values(), PRODUCT_FIELDS)
     query["location"].resolve = by_id(lambda: store.locations)
+    query["inventoryItem"].resolve = by_id(lambda: store.inventory_items)
+
+    def orders_count(_source, _info, query=None, limit=10000):
+        items, _index = lists.get("orders", store.orders.values(), ORDER_FIELDS, query, None, False)
+        limit = 10000 if limit is None else limit
+        return {"count": min(len(items), limit), "precision": "AT_LEAST" if len(items) > limit else "EXACT"}
+
+    query["ordersCount"].resolve = orders_count
+    customer = schema.type_map["Customer"].fields
+    customer["defaultEmailAddress"].resolve = lambda source, _i: (
+        {"emailAddress": source["email"]} if source.get("email") else None
+    )
+    customer["defaultPhoneNumber"].resolve = lambda source, _i: (
+        {"phoneNumber": source["phone"]} if source.get("phone") else None
+    )
     query["locations"].resolve = root_list("locations", lambda: store.locations.values(), {})
     query["shopifyPaymentsAccount"].resolve = lambda _s, _i: (
         {
@@ -217,6 +232,9 @@ def build(store, sim) -> GraphQLSchema:
         return connection(levels, info, **args)
 
     schema.type_map["InventoryItem"].fields["inventoryLevels"].resolve = levels_of_item
+    schema.type_map["InventoryItem"].fields["inventoryLevel"].resolve = lambda source, _i, locationId: (  # noqa: N803
+        store.inventory_level(source["id"], locationId)
+    )
     schema.type_map["Location"].fields["inventoryLevels"].resolve = levels_at_location
     schema.type_map["InventoryLevel"].fields["quantities"].resolve = lambda source, _i, names: [
         {"name": name, "quantity": source["_quantities"].get(name, 0)} for name in names

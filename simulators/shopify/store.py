@@ -19,6 +19,7 @@ ID_BASES = {
     "Refund": 920_000_000_000,
     "RefundLineItem": 510_000_000_000,
     "RefundShippingLine": 81_000_000_000,
+    "OrderEdit": 3_300_000_000,
     "Customer": 7_300_000_000_000,
     "MailingAddress": 9_100_000_000_000,
     "Product": 8_800_000_000_000,
@@ -57,7 +58,7 @@ class Store:
         self.bulk_files: dict[str, bytes] = {}
         self.webhook_subscriptions: dict[str, dict] = {}
         self.adjustment_groups: dict[str, dict] = {}
-        self.idempotency: dict[str, dict] = {}
+        self.idempotency: dict[str, tuple[dict, dict]] = {}
         self.version = 0  # bumped on every write; list caches key on it
         self._counters = {name: itertools.count(base) for name, base in ID_BASES.items()}
         self.stats: Counter = Counter()

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 import requests
 
-API_VERSION = "2025-07"
+from simulators.shopify.versions import SERVED_VERSION
+
+API_VERSION = SERVED_VERSION
 
 
 @dataclass
@@ -97,6 +99,32 @@ class WebhookSender:
                 }
                 for line in order["lineItems"]
             ],
+        }
+
+    def order_edit_payload(
+        self, order_id: str, *, added: list[tuple[str, int]] = (), removed: list[tuple[str, int]] = ()
+    ) -> dict:
+        """An ``orders/edited`` body: the edit (order id, line additions and removals), not the order.
+
+        ``added`` / ``removed`` are (line item id, quantity delta) pairs.
+        """
+        edit_number = self.sim.store.new_id("OrderEdit").rsplit("/", 1)[-1]
+        return {
+            "order_edit": {
+                "id": int(edit_number),
+                "app_id": None,
+                "created_at": self.sim.store.now_iso(),
+                "notify_customer": False,
+                "order_id": _legacy(order_id),
+                "staff_note": "",
+                "user_id": None,
+                "line_items": {
+                    "additions": [{"id": _legacy(line), "delta": delta} for line, delta in added],
+                    "removals": [{"id": _legacy(line), "delta": delta} for line, delta in removed],
+                },
+                "discounts": {"line_item": {"additions": [], "removals": []}},
+                "shipping_lines": {"additions": [], "removals": []},
+            }
         }
 
     def refund_payload(self, refund: dict) -> dict:

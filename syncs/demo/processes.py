@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from integrations.connectors.shopify.version import SHOPIFY_API_VERSION
 from syncs.demo.config import SHOP_ACCESS_TOKEN, SHOP_DOMAIN, STRIPE_SECRET_KEY, DemoConfig
 
 STOP_GRACE_SECONDS = 10
@@ -77,7 +78,7 @@ def demo_endpoints(config: DemoConfig) -> list[Endpoint]:
         Endpoint("identity simulator", f"{config.identity_url}/organizations/v2.0/.well-known/openid-configuration"),
         Endpoint(
             "Shopify simulator",
-            f"{config.shopify_url}/{SHOP_DOMAIN}/admin/api/{settings.SHOPIFY_API_VERSION}/graphql.json",
+            f"{config.shopify_url}/{SHOP_DOMAIN}/admin/api/{SHOPIFY_API_VERSION}/graphql.json",
             headers={"X-Shopify-Access-Token": SHOP_ACCESS_TOKEN, "Content-Type": "application/json"},
             body=shop_query,
         ),

@@ -572,6 +572,52 @@ _SHOP_ENTRIES = (
         remedy=_("Nothing to do: the next run tries again. If it persists, check the shop platform's status page."),
     ),
     ErrorEntry(
+        code="SHOP-006",
+        category=SHOP,
+        severity=WARNING,
+        retryable=True,
+        title=_("Shop stock changed while it was updated"),
+        message=_("The stock of item {item} changed in the shop while we set it ({attempts} attempts)."),
+        cause=_(
+            "Sales or other apps kept changing the item's quantity in the shop between our reading it and our "
+            "update, so the shop refused to overwrite it."
+        ),
+        remedy=_("Nothing to do: the next stock run sets the quantity again. If it repeats, retry the record."),
+    ),
+    ErrorEntry(
+        code="SHOP-007",
+        category=SHOP,
+        severity=WARNING,
+        retryable=True,
+        title=_("Shop bulk export failed"),
+        message=_("The shop's bulk export of orders ended without a result: {vendor_message}"),
+        cause=_("The shop platform failed, cancelled or expired the bulk operation that reads many orders at once."),
+        remedy=_("Run the backfill again; if it fails again, run it over a shorter date range."),
+    ),
+    ErrorEntry(
+        code="SHOP-008",
+        category=SHOP,
+        severity=ERROR,
+        retryable=True,
+        title=_("Shop did not confirm a change"),
+        message=_("The shop did not confirm a change we sent; it may or may not have been applied."),
+        cause=_("The connection to the shop was lost, or the shop failed, after the change had been sent."),
+        remedy=_("Check the record in the shop before you retry it, so the change is not made twice."),
+    ),
+    ErrorEntry(
+        code="SHOP-009",
+        category=SHOP,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("Shop refused the integration's request"),
+        message=_("The shop refused a request of the integration itself: {vendor_message}"),
+        cause=_(
+            "The request does not fit the shop platform's API version (a field was removed, or the request is too "
+            "costly). This is not caused by your data."
+        ),
+        remedy=_("Contact support: the integration must be updated for the shop platform's current API version."),
+    ),
+    ErrorEntry(
         code="SHOP-099",
         category=SHOP,
         severity=ERROR,

@@ -191,10 +191,17 @@ def classify_signin_error(
     return _classified(entry.code, details={}, vendor_code=vendor_code, vendor_message=description or error or "")
 
 
-def classify_shop_error(*, status: int | None, message: str, shop: str = "") -> ClassifiedError:
+def classify_shop_error(
+    *, status: int | None, message: str, shop: str = "", code: str = "", vendor_code: str = ""
+) -> ClassifiedError:
+    """``code`` is the Shopify connector's own classification (each of its exceptions carries one)."""
     details = {"shop": shop, "status": status} if shop else {"status": status}
-    vendor_code = f"HTTP {status}" if status else ""
+    if status is None:
+        details["status"] = "-"
+    vendor_code = vendor_code or (f"HTTP {status}" if status else "")
     text = message or ""
+    if code and code != "SHOP-099" and find_error(code) is not None:
+        return _classified(code, details=details, vendor_code=vendor_code, vendor_message=text)
     if status in (401, 403) or "invalid api key or access token" in text.lower():
         code = "SHOP-001"
     elif status in (402, 404, 423):
@@ -248,6 +255,17 @@ def _known(exc: BaseException) -> ClassifiedError | None:
     return _classified(code, details=details, vendor_code=vendor, vendor_message=str(exc))
 
 
+def _shop_details(exc: BaseException) -> dict:
+    """Placeholders some Shopify codes need (SHOP-006: the item and the attempts)."""
+    details: dict = {}
+    items = getattr(exc, "inventory_item_ids", None)
+    if items:
+        details["item"] = ", ".join(str(i).rsplit("/", 1)[-1] for i in items[:5])
+    if getattr(exc, "attempts", None) is not None:
+        details["attempts"] = exc.attempts
+    return details
+
+
 def classify_exception(exc: BaseException) -> ClassifiedError:
     """Anything raised inside a flow becomes a ClassifiedError; nothing ends as a bare 500."""
     if isinstance(exc, ProductError):
@@ -255,10 +273,28 @@ def classify_exception(exc: BaseException) -> ClassifiedError:
     if isinstance(exc, MappingError) and exc.problems:
         problem = exc.problems[0]  # the mapping reports every problem; the first names the run's code
         return classify_exception(ProductError(problem.code, **problem.params))
+    module = type(exc).__module__ or ""
+    if "connectors.shopify" in module:
+        status = getattr(exc, "status", None)
+        classified = classify_shop_error(
+            status=status if isinstance(status, int) else None,
+            message=str(getattr(exc, "message", "") or exc),
+            shop=getattr(exc, "shop", "") or "-",
+            code=str(getattr(exc, "code", "") or ""),
+            vendor_code=type(exc).__name__ if not isinstance(status, int) else "",
+        )
+        extra = _shop_details(exc)
+        if extra:
+            classified = _classified(
+                classified.entry.code,
+                details={**classified.details, **extra},
+                vendor_code=classified.vendor_code,
+                vendor_message=classified.vendor_message,
+            )
+        return classified
     known = _known(exc)
     if known is not None:
         return known
-    module = type(exc).__module__ or ""
     own_code = getattr(exc, "code", None)
     if isinstance(own_code, str) and find_error(own_code) is not None:
         # Exceptions that already carry one of our codes (e.g. the Entra connector's EntraError).

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from integrations.connectors.businesscentral import BCError, client_for_connection, entities, odata
-from integrations.connectors.shopify import ShopifyClient
+from integrations.connectors.shopify import factory as shopify_factory
 from integrations.connectors.shopify.types import Order
 from integrations.models import Flow, Integration
 from syncs.errors import ClassifiedError, ProductError, classify_exception
@@ -59,7 +59,7 @@ def flow_clients_build(*, integration: Integration) -> FlowClients:
     shop = integration.shop_connection
     return FlowClients(
         bc=client_for_connection(connection, token_provider=bc_token_provider(connection=connection)),
-        shop=ShopifyClient(shop_domain=shop.shop_domain, access_token=shop.access_token),
+        shop=shopify_factory.client_for_connection(shop),
     )
 
 

@@ -1,11 +1,15 @@
 """BC stock -> shop inventory levels, pushing only what changed.
 
-The shop is never read: the last quantity we pushed for each (item, shop location) sits on a
-RecordLink (entity type ``stock``), so a run reads BC's quantities (a few pages with ``$select``),
-compares, and pushes only the differences. Pushes go in batches with a content-derived
-idempotency key; a batch the shop rejects is split until the one bad item is isolated, so one
-failing item never blocks the others. A failed link stays ``failed`` and is pushed again on the
-next run (it is not ``synced``), which is the retry.
+The last quantity we pushed for each (item, shop location) sits on a RecordLink (entity type
+``stock``), so a run reads BC's quantities (a few pages with ``$select``), compares, and pushes only
+the differences. Each push is a compare-and-swap: it carries the last pushed quantity as
+``changeFromQuantity`` (null for a level never set, so a resent first push stays identical);
+when the shop's stock moved meanwhile (a sale), the connector re-reads the levels and resends,
+a bounded number of times, then the batch's items fail with SHOP-006 and are pushed again on the
+next run. Pushes go in batches with a content-derived idempotency key; a
+batch the shop rejects is split until the one bad item is isolated, so one failing item never
+blocks the others. A failed link stays ``failed`` and is pushed again on the next run (it is not
+``synced``), which is the retry.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 from django.utils import timezone
 
 from integrations.connectors.businesscentral import entities
-from integrations.connectors.shopify.exceptions import ShopifyUserError
+from integrations.connectors.shopify.exceptions import ShopifyStockConflict, ShopifyUserError
 from integrations.connectors.shopify.types import InventoryChange
 from integrations.models import Flow, Integration, LocationMapping
 from syncs.errors import ProductError
@@ -34,6 +38,7 @@ STOCK_BATCH_SIZE = 250
 BC_PAGE_SIZE = 20_000
 CODE_NO_LOCATION = "MAP-402"
 CODE_ITEM_REJECTED = "SHOP-402"
+CODE_STOCK_CONFLICT = "SHOP-006"
 
 
 @dataclass
@@ -52,6 +57,22 @@ class StockChange:
     @property
     def wire(self) -> tuple[str, str, int]:
         return (self.inventory_item_id, self.location_id, self.quantity)
+
+    @property
+    def expected_in_shop(self) -> int | None:
+        """The quantity we last pushed here, i.e. what the shop should hold; None when we never set it
+        (or do not know whether our last push landed): the push then sets it without comparing."""
+        link = self.link
+        if link is None or link.state not in (RecordLink.State.SYNCED, RecordLink.State.FAILED):
+            return None
+        details = link.details or {}
+        if details.get("location_id") != self.location_id or link.target_id != self.inventory_item_id:
+            return None
+        quantity = details.get("quantity")
+        return quantity if isinstance(quantity, int) else None
+
+    def inventory_change(self) -> InventoryChange:
+        return InventoryChange(*self.wire, change_from_quantity=self.expected_in_shop)
 
 
 @dataclass
@@ -232,7 +253,14 @@ def _push(
     key = stock_batch_key(change.wire for change in batch)
     result.batches += 1
     try:
-        shop_client.inventory_set_quantities([InventoryChange(*change.wire) for change in batch], idempotency_key=key)
+        shop_client.inventory_set_quantities([change.inventory_change() for change in batch], idempotency_key=key)
+    except ShopifyStockConflict as exc:
+        for change in batch:
+            error = ProductError(CODE_STOCK_CONFLICT, item=change.item_number, attempts=exc.attempts)
+            _record_failed(integration=integration, run=run, change=change, code=error.code, message=error.message)
+            result.failed += 1
+            result.failed_item_ids.append(change.item_id)
+        return
     except ShopifyUserError as exc:
         bad = _rejected_indexes(exc, size=len(batch))
         if len(batch) == 1 or bad:

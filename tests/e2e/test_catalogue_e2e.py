@@ -468,6 +468,35 @@ def test_a_resent_identical_batch_is_applied_once(integration, catalogue, bc_cli
     assert sim.stats["idempotent_replays"] == 1
 
 
+def test_a_sale_in_the_shop_since_the_last_push_is_compared_re_read_and_overwritten(
+    integration, catalogue, bc, bc_client, shop, sim
+):
+    stock(integration, bc_client, shop)
+    item_id = by_sku(sim, catalogue[2])["inventoryItem"]["id"]
+    sim.faults.sell_during_updates(item_id, times=1)  # a sale lands just before our compare-and-swap
+    set_stock(bc, catalogue[2], 30)
+
+    result = stock(integration, bc_client, shop)
+
+    assert (result.pushed, result.failed) == (1, 0)
+    assert level(sim, integration, catalogue[2]) == 30  # BC is the stock master: the re-read value is replaced
+    assert shop.stats.stock_conflicts == 1
+
+
+def test_stock_that_keeps_moving_fails_its_items_with_shop_006(integration, catalogue, bc, bc_client, shop, sim):
+    stock(integration, bc_client, shop)
+    item_id = by_sku(sim, catalogue[2])["inventoryItem"]["id"]
+    sim.faults.sell_during_updates(item_id, times=100)
+    set_stock(bc, catalogue[2], 30)
+
+    result = stock(integration, bc_client, shop)
+
+    assert result.failed == 1
+    link = RecordLink.objects.get(entity_type=EntityType.STOCK, target_id=item_id)
+    assert (link.state, link.last_error_code) == ("failed", "SHOP-006")
+    assert link.details["wanted_quantity"] == 30
+
+
 # --- Through the run executor -----------------------------------------------------------------------------
 
 

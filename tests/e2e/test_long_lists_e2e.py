@@ -50,7 +50,10 @@ def test_full_refund_of_a_nine_line_order_is_a_nine_line_credit_memo(shop, sim_b
     assert Decimal(str(invoice["remainingAmount"])) == 0
 
 
-def test_a_bulk_backfill_renews_its_lease_while_the_operation_is_polled(shop, sim_bc, bc_integration, monkeypatch):
+def test_a_bulk_backfill_renews_its_lease_while_the_operation_is_polled(
+    shop, sim_bc, bc_integration, monkeypatch, settings
+):
+    settings.SHOPIFY_BULK_BACKFILL_MIN_ORDERS = 10  # the month's 30 orders are counted: a bulk read
     shop.sim.bulk_polls = 3
     statuses = []
     renew = FlowLeaseHandle.renew

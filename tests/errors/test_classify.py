@@ -1,6 +1,7 @@
 import pytest
 import requests
 
+import integrations.connectors.shopify.exceptions as shopify_exceptions
 from syncs.errors import ProductError, classify_bc_error, classify_exception, classify_signin_error
 
 CID = "  CorrelationId:  1822e662-966b-4153-bd3c-f9bb8bfea1bf."
@@ -249,3 +250,38 @@ def test_bc_client_exceptions_are_classified():
         status=404,
     )
     assert classify_exception(vat).details == {"vat_bus_group": "EU", "vat_prod_group": "LOW"}
+
+
+def _shopify_exception_classes():
+    classes = [
+        obj
+        for obj in vars(shopify_exceptions).values()
+        if isinstance(obj, type) and issubclass(obj, shopify_exceptions.ShopifyError)
+    ]
+    assert len(classes) >= 11
+    return classes
+
+
+def _instance(cls):
+    if cls.__name__ == "ShopifyStockConflict":
+        return cls("conflict", inventory_item_ids=["gid://shopify/InventoryItem/47"], attempts=4)
+    if cls.__name__ == "ShopifyUserError":
+        return cls("refused", user_errors=[{"field": ["x"], "message": "bad"}])
+    return cls("failed")
+
+
+@pytest.mark.parametrize("cls", _shopify_exception_classes(), ids=lambda cls: cls.__name__)
+def test_no_shopify_exception_reaches_sys_001(cls):
+    result = classify_exception(_instance(cls))
+
+    assert result.entry.code.startswith("SHOP-")
+    assert result.entry.code == cls.code
+    assert "{" not in result.message  # every placeholder of the entry is filled
+
+
+def test_shopify_unavailable_without_a_status_is_shop_005():
+    result = classify_exception(
+        shopify_exceptions.ShopifyUnavailable("Shopify could not be reached (ConnectionError).")
+    )
+
+    assert result.entry.code == "SHOP-005" and result.retryable

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+import requests
 from django.urls import reverse
 from django.utils import timezone
 
 from integrations.models import BusinessCentralConnection, Integration, PaymentProviderConnection, ShopConnection
 from integrations.services import onboarding
-from tests.fixtures.shopify import ACCESS_TOKEN, SHOP_DOMAIN
+from tests.fixtures.shopify import ACCESS_TOKEN, SHOP_DOMAIN, shopify_client_for
 
 
 def url(name, integration):
@@ -471,3 +472,30 @@ class TestTestAndGoLive:
         response = merchant_client.get(url("wizard_test", integration))
 
         assert "order flow is not installed" in response.content.decode()
+
+
+class PaymentsOutage(requests.Session):
+    """Shopify answers the shop query; the Shopify Payments query meets a 503 every time."""
+
+    def post(self, url, **kwargs):
+        if "PaymentsAccount" in (kwargs.get("json") or {}).get("query", ""):
+            outage = requests.Response()
+            outage.status_code, outage._content = 503, b"{}"
+            return outage
+        return super().post(url, **kwargs)
+
+
+class TestShopifyPaymentsFailures:
+    """An outage while asking for Shopify Payments is not "no Shopify Payments": it is said, with its code."""
+
+    def test_an_unreachable_payments_check_is_surfaced_with_its_code(self, integration, shop):
+        client = shopify_client_for(shop, session=PaymentsOutage())
+
+        with pytest.raises(onboarding.OnboardingError) as caught:
+            onboarding.shop_connect(
+                integration=integration, shop_domain=SHOP_DOMAIN, access_token=ACCESS_TOKEN, client=client
+            )
+
+        assert "SHOP-005" in str(caught.value)
+        assert ShopConnection.objects.get(integration=integration).last_error.startswith("SHOP-005")
+        assert not PaymentProviderConnection.objects.filter(integration=integration).exists()

@@ -10,12 +10,13 @@ import requests
 
 from integrations.connectors.shopify import webhook_verify
 from integrations.connectors.shopify.queries import bulk_orders_query
+from integrations.connectors.shopify.version import SHOPIFY_API_VERSION
 from simulators.inprocess import WSGIAdapter
 from simulators.shopify import ShopifySimulator
 from simulators.shopify.search import parse
 from simulators.shopify.seed import CATALOGUE, gtin
 
-ENDPOINT = "http://shop.sim/demo-shop.myshopify.com/admin/api/2025-07/graphql.json"
+ENDPOINT = f"http://shop.sim/demo-shop.myshopify.com/admin/api/{SHOPIFY_API_VERSION}/graphql.json"
 
 
 def _session(sim) -> requests.Session:
@@ -147,14 +148,15 @@ def test_search_syntax():
     ]
 
 
-def test_bulk_operation_writes_jsonl_with_parent_ids():
+@pytest.mark.parametrize("group_objects", [True, False])
+def test_bulk_operation_writes_jsonl_with_parent_ids(group_objects):
     sim = ShopifySimulator(bulk_polls=1)
     session = _session(sim)
     query = '{ orders(query: "name:#1002") { edges { node { id name lineItems { edges { node { id sku } } } } } } }'
     run = sim.graphql(
-        "mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id status } "
-        "userErrors { message } } }",
-        {"q": query},
+        "mutation($q: String!, $g: Boolean!) { bulkOperationRunQuery(query: $q, groupObjects: $g) { "
+        "bulkOperation { id status } userErrors { message } } }",
+        {"q": query, "g": group_objects},
         base_url="http://shop.sim",
     )
     op_id = run["data"]["bulkOperationRunQuery"]["bulkOperation"]["id"]
@@ -165,6 +167,8 @@ def test_bulk_operation_writes_jsonl_with_parent_ids():
     lines = [json.loads(line) for line in session.get(done["url"]).text.splitlines()]
 
     assert done["status"] == "COMPLETED"
+    if not group_objects:  # Shopify's default since 2026-01: no grouping; the simulator puts children first
+        lines = lines[-1:] + lines[:-1]
     assert lines[0]["name"] == "#1002" and "lineItems" not in lines[0]
     assert [line["sku"] for line in lines[1:]] == ["1900-S", "1928-S", "1996-S"]
     assert {line["__parentId"] for line in lines[1:]} == {lines[0]["id"]}
@@ -251,3 +255,36 @@ def test_webhook_delivery_is_signed_with_shopify_headers():
         raw_body=received["body"], hmac_header=headers["HTTP_X_SHOPIFY_HMAC_SHA256"], secret="s3cret", max_bytes=100_000
     )
     assert json.loads(received["body"])["admin_graphql_api_id"] == order_id
+
+
+@pytest.mark.parametrize(
+    ("version", "status", "served"),
+    [
+        ("2026-10", 200, "2026-10"),  # the version the simulator holds
+        ("2025-07", 200, "2026-10"),  # past support: the oldest supported version answers (Shopify falls forward)
+        ("2099-01", 404, None),  # not released (assumption: Shopify's answer is not documented)
+        ("unstable", 404, None),  # the simulator has no unstable schema
+    ],
+)
+def test_api_versions_are_served_as_shopify_does(version, status, served):
+    sim = ShopifySimulator()
+    answer = _session(sim).post(
+        f"http://shop.sim/demo-shop.myshopify.com/admin/api/{version}/graphql.json",
+        json={"query": "{ shop { name } }"},
+        headers={"X-Shopify-Access-Token": "shpat_test"},
+    )
+
+    assert answer.status_code == status
+    assert answer.headers.get("X-Shopify-API-Version") == served
+
+
+def test_orders_edited_body_is_an_order_edit():
+    sim = ShopifySimulator()
+    order_id = next(iter(sim.store.orders))
+    line = sim.store.orders[order_id]["lineItems"][0]["id"]
+
+    body = sim.webhooks.order_edit_payload(order_id, added=[(line, 1)], removed=[(line, -1)])
+
+    edit = body["order_edit"]
+    assert set(body) == {"order_edit"} and edit["order_id"] == int(order_id.rsplit("/", 1)[-1])
+    assert edit["line_items"]["additions"] == [{"id": int(line.rsplit("/", 1)[-1]), "delta": 1}]

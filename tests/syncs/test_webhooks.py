@@ -210,3 +210,35 @@ def test_payload_kept_as_sent(client, connection, shopify_sim, enqueued):
     _post(client, connection, body, headers)
 
     assert WebhookEvent.objects.get().payload == json.loads(body)
+
+
+def test_orders_edited_is_read_from_its_order_edit_body(monkeypatch, django_capture_on_commit_callbacks, shopify_sim):
+    # The orders/edited body is an order_edit (order id, line additions and removals), not an order.
+    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: (lambda run: None) if flow == "orders" else None)
+    order_id = next(iter(shopify_sim.store.orders))
+    line_id = shopify_sim.store.orders[order_id]["lineItems"][0]["id"]
+    body = shopify_sim.webhooks.order_edit_payload(order_id, added=[(line_id, 2)], removed=[])
+    event = WebhookEventFactory(topic="orders/edited", payload=body)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        webhooks.webhook_event_process(event_id=event.pk)
+
+    run = SyncRun.objects.get()
+    # The run re-reads the order by its id; nothing of the body is taken for an order.
+    assert run.parameters["order_ids"] == [order_id]
+    assert "order_names" not in run.parameters
+    assert run.parameters["order_edit"]["added"] == [line_id]
+    assert run.parameters["order_edit"]["removed"] == []
+
+
+def test_orders_edited_without_an_order_edit_fails_loudly(monkeypatch):
+    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: lambda run: None)
+    # What the intake used to expect: an order body. Shopify never sends that for orders/edited.
+    event = WebhookEventFactory(topic="orders/edited", payload={"id": 55, "name": "#1055"})
+
+    webhooks.webhook_event_process(event_id=event.pk)
+
+    event.refresh_from_db()
+    assert event.state == WebhookEvent.State.FAILED
+    assert event.error_message.startswith("SHOP-099") and "order_edit" in event.error_message
+    assert not SyncRun.objects.exists()

@@ -1,41 +1,46 @@
-"""Client for the Shopify GraphQL Admin API (one pinned API version).
+"""Client for the Shopify GraphQL Admin API (the version pinned in version.py).
 
-Endpoint: ``https://{shop}/admin/api/{version}/graphql.json`` with ``X-Shopify-Access-Token``.
-When ``SHOPIFY_API_ROOT`` is set (a simulator, a proxy) it replaces ``https://{shop}`` and the shop
-domain becomes the first path segment: ``{root}/{shop}/admin/api/{version}/graphql.json``. A path
-segment (not a Host header) keeps one root usable for many shops and works through any proxy.
+Reads and writes of shop records, in the connector's dataclasses (types.py). HTTP, retries and the
+cost throttle live in transport.py; bulk operations in bulk.py; webhook subscriptions and bodies in
+webhooks.py; the documents in queries.py. Build one per stored connection with
+``factory.client_for_connection``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
+import json
 import logging
-import tempfile
+import random
 import time
 from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
 
 import requests
 from django.conf import settings
 
-from integrations.connectors.shopify import mappers, queries
+from integrations.connectors.http import RetryPolicy
+from integrations.connectors.shopify import bulk, mappers, queries
+from integrations.connectors.shopify import payloads as p
 from integrations.connectors.shopify import types as t
-from integrations.connectors.shopify.bulk import reassemble
 from integrations.connectors.shopify.exceptions import (
-    ShopifyAuthError,
-    ShopifyError,
     ShopifyNotFound,
-    ShopifyThrottled,
+    ShopifyStockConflict,
     ShopifyUserError,
 )
-from integrations.connectors.shopify.throttle import CostBucket
+from integrations.connectors.shopify.transport import ShopifyTransport, TokenProvider
+from integrations.connectors.shopify.version import SHOPIFY_API_VERSION
+from integrations.connectors.shopify.webhooks import webhook_subscribe
 
 logger = logging.getLogger(__name__)
 
-BULK_FINISHED = {"COMPLETED", "FAILED", "CANCELED", "EXPIRED"}
 # Shopify accepts at most 250 quantities per inventorySetQuantities call.
 INVENTORY_BATCH = 250
+# A compare-and-swap conflict (CHANGE_FROM_QUANTITY_STALE) re-reads the levels and resends at most
+# this many times; then ShopifyStockConflict (SHOP-006).
+INVENTORY_CAS_RETRIES = 3
+STALE_CODES = frozenset({"CHANGE_FROM_QUANTITY_STALE", "COMPARE_QUANTITY_STALE"})
 NAMES_PER_QUERY = 25
 # Page sizes that keep each page's requested cost under Shopify's 1,000-point query limit.
 PAGE_SIZES = {"orders": 3, "products": 8}
@@ -45,109 +50,66 @@ BULK_ORDERS_BUFFER = 50
 
 
 class ShopifyClient:
+    """One shop. ``token_provider()`` returns the current access token (called for every request);
+    ``access_token`` is the shorthand for a fixed token (a string or an integrations.crypto.Secret)."""
+
+    api_version = SHOPIFY_API_VERSION
+
     def __init__(
         self,
         *,
         shop_domain: str,
-        access_token,
-        api_version: str | None = None,
+        access_token=None,
+        token_provider: TokenProvider | None = None,
         api_root: str | None = None,
         session: requests.Session | None = None,
-        timeout: tuple[float, float] = (5.0, 60.0),
+        timeout: tuple[float, float] | None = None,
+        retry_policy: RetryPolicy | None = None,
         page_size: int | None = None,
         max_throttle_retries: int = 5,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
     ) -> None:
+        if token_provider is None:
+            if access_token is None:
+                raise ValueError("ShopifyClient needs access_token or token_provider")
+            token_provider = _fixed_token(access_token)
         self.shop_domain = shop_domain
-        # Accept a plain string or integrations.crypto.Secret; keep it out of repr/str.
-        self._token = access_token.reveal() if hasattr(access_token, "reveal") else str(access_token)
-        self.api_version = api_version or settings.SHOPIFY_API_VERSION
-        root = api_root if api_root is not None else settings.SHOPIFY_API_ROOT
-        base = f"{root.rstrip('/')}/{shop_domain}" if root else f"https://{shop_domain}"
-        self.endpoint = f"{base}/admin/api/{self.api_version}/graphql.json"
-        self._session = session or requests.Session()
-        self._timeout = timeout
+        if api_root is None:
+            api_root = settings.SHOPIFY_API_ROOT
+        self.transport = ShopifyTransport(
+            shop_domain=shop_domain,
+            token_provider=token_provider,
+            api_root=api_root,
+            session=session,
+            timeout=timeout,
+            retry_policy=retry_policy,
+            max_throttle_retries=max_throttle_retries,
+            sleep=sleep,
+            clock=clock,
+            rng=rng,
+        )
         self.page_size = page_size
-        self.max_throttle_retries = max_throttle_retries
-        self._sleep = sleep
-        self._clock = clock
-        self.bucket = CostBucket()
-        self._known_costs: dict[str, int] = {}
-        self.stats = t.ClientStats()
 
     def __repr__(self) -> str:
         return f"ShopifyClient(shop_domain={self.shop_domain!r}, api_version={self.api_version!r})"
 
-    # --- transport ---------------------------------------------------------------------------
+    @property
+    def endpoint(self) -> str:
+        return self.transport.endpoint
+
+    @property
+    def stats(self) -> t.ClientStats:
+        return self.transport.stats
+
+    @property
+    def bucket(self):
+        return self.transport.bucket
 
     def execute(self, query: str, variables: dict | None = None) -> dict:
         """Run one GraphQL document and return its ``data``; raises the connector's errors."""
-        key = hashlib.sha1(query.encode(), usedforsecurity=False).hexdigest()
-        throttled = 0
-        while True:
-            self._wait(self.bucket.wait_for(self._known_costs.get(key, 0), now=self._clock()))
-            body = self._post(query, variables)
-            cost = (body.get("extensions") or {}).get("cost") or {}
-            self._observe_cost(key, cost)
-            errors = body.get("errors") or []
-            if any(_error_code(e) == "THROTTLED" for e in errors):
-                throttled += 1
-                self.stats.throttled += 1
-                if throttled > self.max_throttle_retries:
-                    raise ShopifyThrottled("Shopify kept throttling the request; the retry budget is spent.")
-                requested = float(cost.get("requestedQueryCost") or 0)
-                self._wait(self.bucket.wait_for(requested, now=self._clock()))
-                continue
-            if errors:
-                raise _error_from(errors)
-            return body.get("data") or {}
-
-    def _post(self, query: str, variables: dict | None) -> dict:
-        headers = {"X-Shopify-Access-Token": self._token, "Content-Type": "application/json"}
-        try:
-            response = self._session.post(
-                self.endpoint,
-                json={"query": query, "variables": variables or {}},
-                headers=headers,
-                timeout=self._timeout,
-            )
-        except requests.RequestException as exc:
-            raise ShopifyError(f"Shopify could not be reached ({type(exc).__name__}).") from exc
-        self.stats.requests += 1
-        if response.status_code in (401, 403):
-            raise ShopifyAuthError(
-                f"Shopify rejected the access token (HTTP {response.status_code}): it is invalid, revoked "
-                "or lacks a required scope.",
-                status=response.status_code,
-            )
-        if response.status_code == 404:
-            raise ShopifyNotFound(f"Shop {self.shop_domain} not found (HTTP 404).", status=404)
-        if response.status_code == 429:
-            # REST-style throttle (rare for GraphQL): respect Retry-After once, then surface it.
-            raise ShopifyThrottled("Shopify answered 429 Too Many Requests.", status=429)
-        if response.status_code >= 400:
-            raise ShopifyError(f"Shopify answered HTTP {response.status_code}.", status=response.status_code)
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise ShopifyError("Shopify answered with a body that is not JSON.") from exc
-
-    def _observe_cost(self, key: str, cost: dict) -> None:
-        if not cost:
-            return
-        requested = int(cost.get("requestedQueryCost") or 0)
-        self._known_costs[key] = requested
-        self.stats.cost_requested += requested
-        self.stats.cost_used += int(cost.get("actualQueryCost") or 0)
-        if cost.get("throttleStatus"):
-            self.bucket.observe(cost["throttleStatus"], now=self._clock())
-
-    def _wait(self, seconds: float) -> None:
-        if seconds > 0:
-            logger.debug("Shopify cost bucket low for %s: waiting %.2fs", self.shop_domain, seconds)
-            self.stats.waited_seconds += seconds
-            self._sleep(seconds)
+        return self.transport.execute(query, variables)
 
     def paginate(self, query: str, path: tuple[str, ...], variables: dict | None = None) -> Iterator[dict]:
         """Yield the nodes of the connection at ``path``, following pageInfo cursors."""
@@ -167,13 +129,12 @@ class ShopifyClient:
     # --- shop, orders, customers ------------------------------------------------------------------
 
     def shopify_payments_account(self) -> t.ShopifyPaymentsAccount | None:
-        """The shop's Shopify Payments account; None when it has none or the token may not read it."""
-        try:
-            account = self.execute(queries.SHOPIFY_PAYMENTS_ACCOUNT).get("shopifyPaymentsAccount")
-        except ShopifyAuthError:
-            raise
-        except ShopifyError:
-            return None  # e.g. ACCESS_DENIED without the read_shopify_payments scope
+        """The shop's Shopify Payments account; None only when the shop has none.
+
+        Every failure raises (ACCESS_DENIED without the read_shopify_payments scope is a
+        ``ShopifyAuthError``): a caller never mistakes an outage for "no Shopify Payments".
+        """
+        account = self.execute(queries.SHOPIFY_PAYMENTS_ACCOUNT).get("shopifyPaymentsAccount")
         if not account:
             return None
         return t.ShopifyPaymentsAccount(
@@ -198,9 +159,9 @@ class ShopifyClient:
         created_since: dt.datetime | None = None,
         query: str | None = None,
     ) -> Iterator[t.Order]:
-        search = _search(
-            f"updated_at:>='{_iso(updated_since)}'" if updated_since else "",
-            f"created_at:>='{_iso(created_since)}'" if created_since else "",
+        search = p.search(
+            f"updated_at:>='{p.iso(updated_since)}'" if updated_since else "",
+            f"created_at:>='{p.iso(created_since)}'" if created_since else "",
             query or "",
         )
         for node in self.paginate(queries.ORDERS_PAGE, ("orders",), {"query": search}):
@@ -251,14 +212,14 @@ class ShopifyClient:
             page = connection["pageInfo"] = more.get("pageInfo") or {}
 
     def customers_iter(self, *, updated_since: dt.datetime | None = None, query: str | None = None):
-        search = _search(f"updated_at:>='{_iso(updated_since)}'" if updated_since else "", query or "")
+        search = p.search(f"updated_at:>='{p.iso(updated_since)}'" if updated_since else "", query or "")
         for node in self.paginate(queries.CUSTOMERS_PAGE, ("customers",), {"query": search}):
             yield mappers.customer(node)
 
     # --- products and stock -----------------------------------------------------------------------
 
     def products_iter(self, *, updated_since: dt.datetime | None = None, query: str | None = None):
-        search = _search(f"updated_at:>='{_iso(updated_since)}'" if updated_since else "", query or "")
+        search = p.search(f"updated_at:>='{p.iso(updated_since)}'" if updated_since else "", query or "")
         for node in self.paginate(queries.PRODUCTS_PAGE, ("products",), {"query": search}):
             yield mappers.product(node)
 
@@ -271,7 +232,7 @@ class ShopifyClient:
 
     def product_create(self, product: t.ProductInput) -> t.Product:
         """Create the product; its variants replace the standalone one Shopify makes with it."""
-        fields = _product_input(product)
+        fields = p.product_input(product)
         fields.pop("id", None)
         if product.options:
             fields["productOptions"] = [
@@ -292,7 +253,7 @@ class ShopifyClient:
     def product_update(self, product: t.ProductInput) -> t.Product:
         if not product.id:
             raise ValueError("product_update needs ProductInput.id")
-        data = self.execute(queries.PRODUCT_UPDATE, {"product": _product_input(product)})["productUpdate"]
+        data = self.execute(queries.PRODUCT_UPDATE, {"product": p.product_input(product)})["productUpdate"]
         _raise_user_errors(data, "productUpdate")
         updated = data["product"]
         existing = [v for v in product.variants if v.id]
@@ -300,7 +261,7 @@ class ShopifyClient:
         if existing:
             result = self.execute(
                 queries.VARIANTS_BULK_UPDATE,
-                {"productId": product.id, "variants": [_variant_input(v) for v in existing]},
+                {"productId": product.id, "variants": [p.variant_input(v) for v in existing]},
             )["productVariantsBulkUpdate"]
             _raise_user_errors(result, "productVariantsBulkUpdate")
             updated = result["product"]
@@ -311,7 +272,7 @@ class ShopifyClient:
     def _variants_create(self, product_id: str, variants, *, strategy: str) -> dict:
         result = self.execute(
             queries.VARIANTS_BULK_CREATE,
-            {"productId": product_id, "variants": [_variant_input(v) for v in variants], "strategy": strategy},
+            {"productId": product_id, "variants": [p.variant_input(v) for v in variants], "strategy": strategy},
         )["productVariantsBulkCreate"]
         _raise_user_errors(result, "productVariantsBulkCreate")
         return result["product"]
@@ -323,32 +284,86 @@ class ShopifyClient:
         idempotency_key: str,
         reason: str = "correction",
         reference_document_uri: str | None = None,
+        max_conflict_retries: int = INVENTORY_CAS_RETRIES,
     ) -> list[str]:
-        """Set ``available`` quantities; returns the adjustment group ids (one per 250 changes).
+        """Set ``available`` quantities with compare-and-swap; returns the adjustment group ids.
 
-        The same ``idempotency_key`` (suffixed per batch) makes a retry after a lost answer safe.
+        Each change carries ``change_from_quantity``, the quantity the caller expects Shopify to
+        hold (Shopify refuses to set it otherwise); None is sent as Shopify's explicit ``null``,
+        "no comparison", for a level the caller has never set. When Shopify answers
+        CHANGE_FROM_QUANTITY_STALE (someone else moved the stock), the batch's current levels are
+        re-read and the batch resent with them, at most ``max_conflict_retries`` times, then
+        ``ShopifyStockConflict``. Each request carries an ``@idempotent`` key derived from
+        ``idempotency_key`` and the request's content: the same request resent after a lost answer
+        is applied once, and a different request never reuses a key.
         """
         changes = list(changes)
         group_ids = []
         for batch_no, start in enumerate(range(0, len(changes), INVENTORY_BATCH)):
             batch = changes[start : start + INVENTORY_BATCH]
-            payload = {
-                "name": "available",
-                "reason": reason,
-                "ignoreCompareQuantity": True,
-                "quantities": [
-                    {"inventoryItemId": c.inventory_item_id, "locationId": c.location_id, "quantity": c.quantity}
-                    for c in batch
-                ],
-            }
-            if reference_document_uri:
-                payload["referenceDocumentUri"] = reference_document_uri
-            key = idempotency_key if batch_no == 0 else f"{idempotency_key}:{batch_no}"
-            data = self.execute(queries.INVENTORY_SET_QUANTITIES, {"input": payload, "key": key})
-            result = data["inventorySetQuantities"]
-            _raise_user_errors(result, "inventorySetQuantities")
-            group_ids.append((result.get("inventoryAdjustmentGroup") or {}).get("id") or "")
+            group_ids.append(
+                self._inventory_set_batch(
+                    batch,
+                    key=f"{idempotency_key}:{batch_no}",
+                    reason=reason,
+                    reference_document_uri=reference_document_uri,
+                    max_conflict_retries=max_conflict_retries,
+                )
+            )
         return group_ids
+
+    def _inventory_set_batch(
+        self,
+        batch: list[t.InventoryChange],
+        *,
+        key: str,
+        reason: str,
+        reference_document_uri: str | None,
+        max_conflict_retries: int,
+    ) -> str:
+        conflicts = 0
+        while True:
+            payload = p.inventory_set_input(batch, reason=reason, reference_document_uri=reference_document_uri)
+            data = self.execute(queries.INVENTORY_SET_QUANTITIES, {"input": payload, "key": _request_key(key, payload)})
+            result = data["inventorySetQuantities"]
+            errors = result.get("userErrors") or []
+            if errors and all(e.get("code") in STALE_CODES for e in errors):
+                conflicts += 1
+                self.stats.stock_conflicts += 1
+                if conflicts > max_conflict_retries:
+                    raise ShopifyStockConflict(
+                        f"The shop's stock kept changing while it was set ({conflicts} compare-and-swap conflicts).",
+                        inventory_item_ids=sorted({c.inventory_item_id for c in batch}),
+                        attempts=conflicts,
+                    )
+                logger.info("Shopify %s: stock changed meanwhile; re-reading %d levels", self.shop_domain, len(batch))
+                batch = self._with_current_quantities(batch)
+                continue
+            _raise_user_errors(result, "inventorySetQuantities")
+            return (result.get("inventoryAdjustmentGroup") or {}).get("id") or ""
+
+    def _with_current_quantities(self, batch: list[t.InventoryChange]) -> list[t.InventoryChange]:
+        current = self.inventory_available_now([(c.inventory_item_id, c.location_id) for c in batch])
+        return [
+            dataclasses.replace(c, change_from_quantity=current.get((c.inventory_item_id, c.location_id), 0))
+            for c in batch
+        ]
+
+    def inventory_available_now(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """The current ``available`` quantity of each (inventory item, location); 0 where it is not stocked."""
+        found: dict[tuple[str, str], int] = {}
+        per_query = queries.INVENTORY_REREAD_PER_QUERY
+        for start in range(0, len(pairs), per_query):
+            chunk = pairs[start : start + per_query]
+            variables = {}
+            for i, (item, location) in enumerate(chunk):
+                variables[f"i{i}"], variables[f"l{i}"] = item, location
+            data = self.execute(queries.inventory_levels_query(len(chunk)), variables)
+            for i, pair in enumerate(chunk):
+                level = (data.get(f"i{i}") or {}).get("inventoryLevel") or {}
+                quantities = {q["name"]: q["quantity"] for q in level.get("quantities") or ()}
+                found[pair] = int(quantities.get("available") or 0)
+        return found
 
     def locations_list(self) -> list[t.Location]:
         return [mappers.location(node) for node in self.paginate(queries.LOCATIONS_PAGE, ("locations",))]
@@ -377,15 +392,9 @@ class ShopifyClient:
 
     # --- webhooks and bulk operations ---------------------------------------------------------------
 
-    def webhook_subscribe(self, topic: str, callback_url: str) -> t.WebhookSubscription:
-        """``topic`` as in the webhook header (``orders/create``) or the enum (``ORDERS_CREATE``)."""
-        enum = topic.upper().replace("/", "_")
-        data = self.execute(
-            queries.WEBHOOK_SUBSCRIBE, {"topic": enum, "sub": {"callbackUrl": callback_url, "format": "JSON"}}
-        )["webhookSubscriptionCreate"]
-        _raise_user_errors(data, "webhookSubscriptionCreate")
-        sub = data["webhookSubscription"]
-        return t.WebhookSubscription(id=sub["id"], topic=sub["topic"], callback_url=sub.get("uri") or callback_url)
+    def webhook_subscribe(self, topic: str, uri: str) -> t.WebhookSubscription:
+        """Subscribe ``uri`` (an https address) to ``topic`` (``orders/create`` or ``ORDERS_CREATE``)."""
+        return webhook_subscribe(self.transport, topic=topic, uri=uri)
 
     def bulk_orders(
         self,
@@ -405,12 +414,16 @@ class ShopifyClient:
         rows than those requests ask for is completed as in ``orders_iter``. ``on_poll`` is called
         on every poll while the operation runs (e.g. to renew the caller's lease).
         """
-        search = _search(f"created_at:>='{_iso(created_since)}'" if created_since else "", query or "")
-        operation = self.bulk_run(
-            queries.bulk_orders_query(search), poll_interval=poll_interval, max_polls=max_polls, on_poll=on_poll
+        search = p.search(f"created_at:>='{p.iso(created_since)}'" if created_since else "", query or "")
+        operation = bulk.bulk_run(
+            self.transport,
+            queries.bulk_orders_query(search),
+            poll_interval=poll_interval,
+            max_polls=max_polls,
+            on_poll=on_poll,
         )
         pending: list[dict] = []
-        for node in self.bulk_download(operation):
+        for node in bulk.bulk_download(self.transport, operation):
             pending.append(node)
             if len(pending) >= BULK_ORDERS_BUFFER:
                 yield from self._bulk_orders_finish(pending)
@@ -433,18 +446,13 @@ class ShopifyClient:
     def orders_count(
         self, query: str | None = None, *, created_since: dt.datetime | None = None, limit: int | None = None
     ) -> int | None:
-        """How many orders match ``query`` (at most ``limit``); None when the shop cannot tell.
+        """How many orders match ``query`` (at most ``limit``; Shopify's count caps there).
 
-        A cheap estimate for choosing bulk or paged reads. None when the API refuses the field
-        (an older API version or a shop simulator without it): callers then assume "many".
+        A cheap estimate for choosing bulk or paged reads. None only when Shopify answers without
+        a count; a failure raises like every other read.
         """
-        search = _search(f"created_at:>='{_iso(created_since)}'" if created_since else "", query or "")
-        try:
-            data = self.execute(queries.ORDERS_COUNT, {"query": search, "limit": limit})
-        except ShopifyAuthError:
-            raise
-        except ShopifyError:
-            return None
+        search = p.search(f"created_at:>='{p.iso(created_since)}'" if created_since else "", query or "")
+        data = self.execute(queries.ORDERS_COUNT, {"query": search, "limit": limit})
         count = (data.get("ordersCount") or {}).get("count")
         return int(count) if count is not None else None
 
@@ -456,70 +464,27 @@ class ShopifyClient:
         max_polls: int = 3600,
         on_poll: Callable[[], None] | None = None,
     ) -> t.BulkOperation:
-        """Start a bulk query and poll it until it ends; ``on_poll()`` runs after every poll."""
-        data = self.execute(queries.BULK_RUN, {"query": bulk_query})["bulkOperationRunQuery"]
-        _raise_user_errors(data, "bulkOperationRunQuery")
-        op_id = data["bulkOperation"]["id"]
-        for _ in range(max_polls):
-            node = self.execute(queries.BULK_NODE, {"id": op_id}).get("node") or {}
-            operation = t.BulkOperation(
-                id=op_id,
-                status=node.get("status") or "",
-                url=node.get("url") or "",
-                object_count=int(node.get("objectCount") or 0),
-                error_code=node.get("errorCode") or "",
-            )
-            if on_poll is not None:
-                on_poll()
-            if operation.status in BULK_FINISHED:
-                if operation.status != "COMPLETED":
-                    raise ShopifyError(
-                        f"Bulk operation {op_id} ended {operation.status} ({operation.error_code or 'no code'})."
-                    )
-                return operation
-            self._wait(poll_interval)
-        raise ShopifyError(f"Bulk operation {op_id} did not finish after {max_polls} polls.")
+        return bulk.bulk_run(
+            self.transport, bulk_query, poll_interval=poll_interval, max_polls=max_polls, on_poll=on_poll
+        )
 
     def bulk_download(self, operation: t.BulkOperation) -> Iterator[dict]:
-        if not operation.url:  # Shopify gives no file when nothing matched.
-            return
-        # A pre-signed storage URL: the access token is deliberately not sent there.
-        try:
-            response = self._session.get(operation.url, stream=True, timeout=self._timeout)
-        except requests.RequestException as exc:
-            raise ShopifyError(f"Bulk result download failed ({type(exc).__name__}).") from exc
-        self.stats.requests += 1
-        if response.status_code != 200:
-            raise ShopifyError(f"Bulk result download answered HTTP {response.status_code}.")
-        # Spooled to a temporary file first, then read line by line: memory stays one order deep,
-        # and a flow that takes minutes per page cannot leave the storage download idle until the
-        # storage side drops it.
-        with tempfile.TemporaryFile() as spool:
-            with response:
-                try:
-                    for chunk in response.iter_content(chunk_size=1 << 16):
-                        spool.write(chunk)
-                except requests.RequestException as exc:
-                    raise ShopifyError(f"Bulk result download failed ({type(exc).__name__}).") from exc
-            spool.seek(0)
-            yield from reassemble(spool)
+        return bulk.bulk_download(self.transport, operation)
 
 
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-def _error_code(error: dict) -> str:
-    return ((error or {}).get("extensions") or {}).get("code") or ""
+def _fixed_token(access_token) -> TokenProvider:
+    # Accept a plain string or integrations.crypto.Secret; keep it out of repr/str.
+    token = access_token.reveal() if hasattr(access_token, "reveal") else str(access_token)
+    return lambda: token
 
 
-def _error_from(errors: list[dict]) -> ShopifyError:
-    message = "; ".join(e.get("message", "unknown error") for e in errors)
-    codes = {_error_code(e) for e in errors}
-    if "ACCESS_DENIED" in codes:
-        return ShopifyAuthError(f"Shopify denied access: {message}", errors=errors)
-    if "NOT_FOUND" in codes:
-        return ShopifyNotFound(message, errors=errors)
-    return ShopifyError(f"Shopify GraphQL error: {message}", errors=errors)
+def _request_key(key: str, payload: dict) -> str:
+    """The ``@idempotent`` key of one request: the caller's key plus a digest of what is sent."""
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+    return f"{key[:40]}-{digest}"
 
 
 def _raise_user_errors(payload: dict, operation: str) -> None:
@@ -537,49 +502,3 @@ def _dig(data: dict, path: tuple[str, ...]):
             return None
         data = data.get(key)
     return data
-
-
-def _iso(value: dt.datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _search(*parts: str) -> str | None:
-    joined = " ".join(p for p in parts if p)
-    return joined or None
-
-
-def _money_str(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
-
-
-def _product_input(product: t.ProductInput) -> dict:
-    fields = {
-        "id": product.id,
-        "title": product.title,
-        "status": product.status,
-        "vendor": product.vendor,
-        "productType": product.product_type,
-        "tags": list(product.tags) if product.tags is not None else None,
-        "descriptionHtml": product.description_html,
-    }
-    return {k: v for k, v in fields.items() if v is not None}
-
-
-def _variant_input(variant: t.VariantInput) -> dict:
-    inventory_item: dict = {}
-    if variant.sku is not None:
-        inventory_item["sku"] = variant.sku
-    if variant.weight is not None:
-        inventory_item["measurement"] = {"weight": {"unit": variant.weight_unit, "value": float(variant.weight)}}
-    fields = {
-        "id": variant.id,
-        "price": _money_str(variant.price),
-        "compareAtPrice": _money_str(variant.compare_at_price),
-        "barcode": variant.barcode,
-        "taxable": variant.taxable,
-        "inventoryItem": inventory_item or None,
-        "optionValues": [{"optionName": o.name, "name": o.value} for o in variant.option_values] or None,
-    }
-    return {k: v for k, v in fields.items() if v is not None}

@@ -304,11 +304,16 @@ class InventoryLevel:
 
 @dataclass(frozen=True, slots=True)
 class InventoryChange:
-    """Set the ``available`` quantity of one item at one location to ``quantity``."""
+    """Set the ``available`` quantity of one item at one location to ``quantity``.
+
+    ``change_from_quantity`` is the quantity the caller expects Shopify to hold now (the
+    compare-and-swap check); None skips the check (sent as Shopify's explicit ``null``).
+    """
 
     inventory_item_id: str
     location_id: str
     quantity: int
+    change_from_quantity: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,7 +353,26 @@ class BalanceTransaction:
 class WebhookSubscription:
     id: str
     topic: str
-    callback_url: str
+    uri: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderEditLine:
+    """One line of an order edit: the line item and by how much its quantity changed."""
+
+    line_item_id: str
+    delta: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderEdit:
+    """The body of an ``orders/edited`` webhook: which order changed and how (not the order itself)."""
+
+    id: str
+    order_id: str  # the Order's GraphQL id
+    created_at: str = ""
+    additions: tuple[OrderEditLine, ...] = ()
+    removals: tuple[OrderEditLine, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,6 +392,8 @@ class ClientStats:
     cost_requested: int = 0
     cost_used: int = 0
     throttled: int = 0
+    retries: int = 0
+    stock_conflicts: int = 0
     waited_seconds: float = 0.0
 
 

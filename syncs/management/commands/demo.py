@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from integrations.connectors.shopify.version import SHOPIFY_API_VERSION
 from syncs.demo.config import (
     DEFAULT_PORTS,
     DEMO_INTERVAL_MINUTES,
@@ -240,7 +241,7 @@ class Command(BaseCommand):
             time.sleep(1)
 
     def _banner(self, config: DemoConfig, options: dict) -> None:
-        api_version = settings.SHOPIFY_API_VERSION
+        api_version = SHOPIFY_API_VERSION
         lines = [
             "",
             "Junipeer BC demo is running (Ctrl-C stops everything).",

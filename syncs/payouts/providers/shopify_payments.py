@@ -108,9 +108,9 @@ class ShopifyPaymentsProvider(PayoutProvider):
     def for_connection(cls, connection: Any, *, client: Any = None) -> ShopifyPaymentsProvider:
         shop = connection.integration.shop_connection
         if client is None:
-            from integrations.connectors.shopify.client import ShopifyClient
+            from integrations.connectors.shopify.factory import client_for_connection
 
-            client = ShopifyClient(shop_domain=shop.shop_domain, access_token=shop.access_token)
+            client = client_for_connection(shop)
         return cls(client, currency=shop.shop_currency or connection.integration.base_currency)
 
     def payouts_since(self, since: dt.datetime | None) -> Iterator[ProviderPayout]:

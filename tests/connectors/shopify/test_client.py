@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import random
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 
 from integrations.connectors.shopify import (
     ShopifyAuthError,
@@ -17,6 +18,7 @@ from integrations.connectors.shopify import (
 )
 from integrations.connectors.shopify import types as t
 from integrations.connectors.shopify.bulk import reassemble
+from integrations.connectors.shopify.version import SHOPIFY_API_VERSION
 from simulators.shopify.orders import OrderSpec, RefundSpec, build_order
 from simulators.shopify.seed import SHIPPING, WELCOME10
 from tests.fixtures.shopify import shopify_client_for
@@ -31,7 +33,8 @@ def test_shop_get(shopify_client):
 def test_requests_use_the_pinned_api_version(shopify_client, shopify_server):
     shopify_client.shop_get()
 
-    assert shopify_server.sim.api_versions == {settings.SHOPIFY_API_VERSION}
+    assert shopify_server.sim.api_versions == {SHOPIFY_API_VERSION}
+    assert shopify_client.transport.served_api_version == SHOPIFY_API_VERSION
 
 
 def test_orders_iter_follows_cursors_across_pages(shopify_client, shopify_server):
@@ -117,7 +120,7 @@ def test_throttled_client_waits_and_succeeds(shopify_client, shopify_server):
 
     assert len(orders) == 30
     assert shopify_client.stats.waited_seconds > 0
-    assert 1 <= sim.stats["throttled"] <= shopify_client.max_throttle_retries
+    assert 1 <= sim.stats["throttled"] <= shopify_client.transport.max_throttle_retries
 
 
 def test_throttled_beyond_the_retry_budget_raises(shopify_server):
@@ -126,7 +129,7 @@ def test_throttled_beyond_the_retry_budget_raises(shopify_server):
     assert sim.bucket.try_charge(999)
     # A client whose waits do not move the simulator's clock: the bucket never refills.
     client = shopify_client_for(shopify_server, max_throttle_retries=2)
-    client._sleep = lambda seconds: None
+    client.transport._sleep = lambda seconds: None
 
     with pytest.raises(ShopifyThrottled):
         list(client.orders_iter())
@@ -205,28 +208,56 @@ def test_bulk_orders_filter_by_creation_date(shopify_client):
     assert len(orders) < 30
 
 
-def test_bulk_result_is_reassembled_while_it_streams():
-    order_line = '{"id":"gid://shopify/Order/%d","name":"#%d"}'
-    child_line = '{"__typename":"LineItem","id":"gid://shopify/LineItem/%d","__parentId":"gid://shopify/Order/%d"}'
-    read = []
-
-    def lines():
-        for number in range(1, 1001):
-            for text in (order_line % (number, number), child_line % (number, number)):
-                read.append(text)
-                yield text.encode()
-
-    records = reassemble(lines())
-    first = next(records)
-
-    assert first["lineItems"] == [{"__typename": "LineItem", "id": "gid://shopify/LineItem/1"}]
-    assert len(read) == 3  # the next order's first line, not the whole file
-    assert sum(1 for _ in records) == 999
+def _bulk_lines(orders: int) -> list[str]:
+    lines = []
+    for number in range(1, orders + 1):
+        lines.append(json.dumps({"id": f"gid://shopify/Order/{number}", "name": f"#{number}"}))
+        for line in (1, 2):
+            lines.append(
+                json.dumps(
+                    {
+                        "__typename": "LineItem",
+                        "id": f"gid://shopify/LineItem/{number}{line}",
+                        "__parentId": f"gid://shopify/Order/{number}",
+                    }
+                )
+            )
+    return lines
 
 
-def test_orders_count_is_none_when_the_shop_cannot_count(shopify_client):
-    # The simulator's schema has no ordersCount: the caller then assumes many orders.
-    assert shopify_client.orders_count("created_at:>='2025-03-01T00:00:00Z'", limit=250) is None
+@pytest.mark.parametrize("order", ["grouped", "children first", "shuffled"])
+def test_bulk_result_is_reassembled_by_parent_id_whatever_the_line_order(order):
+    # Since 2026-01 Shopify does not group children after their parent unless groupObjects: true.
+    lines = _bulk_lines(200)
+    if order == "children first":
+        lines = [line for line in lines if "__parentId" in line] + [line for line in lines if "__parentId" not in line]
+    if order == "shuffled":
+        children = [line for line in lines if "__parentId" in line]
+        random.Random(7).shuffle(children)
+        lines = children[:150] + [line for line in lines if "__parentId" not in line] + children[150:]
+
+    records = list(reassemble(line.encode() for line in lines))
+
+    assert len(records) == 200
+    for record in records:
+        number = record["id"].rsplit("/", 1)[-1]
+        assert sorted(item["id"] for item in record["lineItems"]) == [
+            f"gid://shopify/LineItem/{number}1",
+            f"gid://shopify/LineItem/{number}2",
+        ]
+        assert all("__parentId" not in item for item in record["lineItems"])
+
+
+def test_bulk_result_with_an_orphan_child_is_refused():
+    lines = _bulk_lines(2)[1:]  # the first order's own line is missing
+
+    with pytest.raises(ShopifyError, match="parent"):
+        list(reassemble(lines))
+
+
+def test_orders_count(shopify_client):
+    assert shopify_client.orders_count("created_at:>='2025-03-01T00:00:00Z'", limit=250) == 30
+    assert shopify_client.orders_count(limit=5) == 5
 
 
 def test_invalid_token_raises_auth_error_without_the_token(shopify_server):
@@ -242,7 +273,7 @@ def test_invalid_token_raises_auth_error_without_the_token(shopify_server):
 
 def test_unknown_shop_raises_not_found(shopify_server):
     client = shopify_client_for(shopify_server)
-    client.endpoint = client.endpoint.replace("demo-shop", "other-shop")
+    client.transport.endpoint = client.endpoint.replace("demo-shop", "other-shop")
 
     with pytest.raises(ShopifyNotFound):
         client.shop_get()
@@ -296,9 +327,16 @@ def test_product_create_update_and_set_stock(shopify_client, shopify_server):
 def test_inventory_retry_with_the_same_key_is_applied_once(shopify_client, shopify_server):
     location = shopify_client.locations_list()[0]
     item_id = next(iter(shopify_server.sim.store.inventory_items))
-    change = t.InventoryChange(inventory_item_id=item_id, location_id=location.id, quantity=5)
+    level = shopify_server.sim.store.inventory_level(item_id, location.id)
+    change = t.InventoryChange(
+        inventory_item_id=item_id,
+        location_id=location.id,
+        quantity=5,
+        change_from_quantity=level["_quantities"]["available"],
+    )
 
     first = shopify_client.inventory_set_quantities([change], idempotency_key="run-7")
+    # The answer was lost: the same request again (same content, so the same @idempotent key).
     again = shopify_client.inventory_set_quantities([change], idempotency_key="run-7")
 
     assert first == again
