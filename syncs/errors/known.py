@@ -10,26 +10,18 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from integrations.connectors.businesscentral.writes import FieldTooLong
-from integrations.connectors.shopify.exceptions import (
-    ShopifyAuthError,
-    ShopifyError,
-    ShopifyNotFound,
-    ShopifyThrottled,
-)
 from integrations.connectors.stripe.client import StripeAuthError, StripeError
 from integrations.crypto import SecretDecryptionError
 from integrations.models import BusinessCentralConnection, PaymentProviderConnection, ShopConnection
 from syncs.services.locks import FlowLeaseLost
 
+# The Shopify connector's exceptions carry their own code (syncs/errors/classify.py reads it).
 # First match wins: subclasses before their bases. A missing one-to-one connection raises
 # ``Integration.<name>.RelatedObjectDoesNotExist``, a subclass of the connection's DoesNotExist.
 KNOWN_EXCEPTION_CODES: tuple[tuple[type[BaseException], str], ...] = (
     (BusinessCentralConnection.DoesNotExist, "BC-010"),
     (ShopConnection.DoesNotExist, "SHOP-010"),
     (PaymentProviderConnection.DoesNotExist, "PAY-010"),
-    (ShopifyAuthError, "SHOP-001"),
-    (ShopifyNotFound, "SHOP-002"),
-    (ShopifyThrottled, "SHOP-003"),
     (StripeAuthError, "PAY-011"),
     (StripeError, "PAY-012"),
     (FieldTooLong, "MAP-018"),
@@ -56,13 +48,4 @@ def known_exception_code(exc: BaseException) -> str | None:
     for exc_type, code in KNOWN_EXCEPTION_CODES:
         if isinstance(exc, exc_type):
             return code
-    if isinstance(exc, ShopifyError):
-        # "Shopify could not be reached" is a ShopifyError raised from the transport failure.
-        if is_network_error(exc) or is_network_error(exc.__cause__):
-            return "SHOP-011"
-        status = getattr(exc, "status", None)
-        if isinstance(status, int) and status >= 500:
-            return "SHOP-005"
-        if isinstance(status, int) and status == 429:
-            return "SHOP-003"
     return None

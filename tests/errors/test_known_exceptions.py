@@ -8,12 +8,11 @@ import pkgutil
 from io import StringIO
 
 import pytest
-import requests
 from django.core.management import CommandError, call_command
 
 import integrations
 import syncs
-from integrations.connectors.shopify.exceptions import ShopifyError, ShopifyThrottled
+from integrations.connectors.shopify.exceptions import ShopifyThrottled, ShopifyUnavailable, ShopifyUnreachable
 from syncs.errors import classify_exception
 from syncs.errors.known import KNOWN_EXCEPTION_CODES
 from syncs.mapping.types import MappingError, Problem
@@ -86,17 +85,9 @@ def test_the_discovery_finds_the_connectors_exceptions():
 
 
 def test_shopify_unreachable_and_throttled_have_their_codes():
-    try:
-        try:
-            raise requests.ConnectionError("refused")
-        except requests.ConnectionError as cause:
-            raise ShopifyError("Shopify could not be reached (ConnectionError).") from cause
-    except ShopifyError as exc:
-        unreachable = exc
-
-    assert classify_exception(unreachable).code == "SHOP-011"
+    assert classify_exception(ShopifyUnreachable("Shopify could not be reached (ConnectionError).")).code == "SHOP-011"
     assert classify_exception(ShopifyThrottled("Shopify kept throttling the request.")).code == "SHOP-003"
-    assert classify_exception(ShopifyError("Shopify answered HTTP 503.", status=503)).code == "SHOP-005"
+    assert classify_exception(ShopifyUnavailable("Shopify answered HTTP 503.", status=503)).code == "SHOP-005"
 
 
 @pytest.mark.django_db

@@ -44,6 +44,12 @@ class ShopifyUnavailable(ShopifyError):
     code = "SHOP-005"
 
 
+class ShopifyUnreachable(ShopifyUnavailable):
+    """The connection to Shopify failed (refused, reset, name not resolved) on every attempt."""
+
+    code = "SHOP-011"
+
+
 class ShopifyTimeout(ShopifyUnavailable):
     """Shopify did not answer a read in time, on every attempt."""
 

@@ -41,6 +41,7 @@ from integrations.connectors.shopify.exceptions import (
     ShopifyThrottled,
     ShopifyTimeout,
     ShopifyUnavailable,
+    ShopifyUnreachable,
 )
 from integrations.connectors.shopify.throttle import CostBucket
 from integrations.connectors.shopify.version import SHOPIFY_API_VERSION
@@ -176,7 +177,7 @@ class ShopifyTransport:
                 error: ShopifyError = (
                     ShopifyTimeout(f"Shopify did not answer in time ({type(exc).__name__}).")
                     if isinstance(exc, requests.Timeout)
-                    else ShopifyUnavailable(f"Shopify could not be reached ({type(exc).__name__}).")
+                    else ShopifyUnreachable(f"Shopify could not be reached ({type(exc).__name__}).")
                 )
             else:
                 status = response.status_code
