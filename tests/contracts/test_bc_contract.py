@@ -18,20 +18,22 @@ from types import SimpleNamespace
 
 import pytest
 
-from integrations.connectors.businesscentral import entities, payloads
+from integrations.connectors.businesscentral import codec, entities, payloads
 from integrations.connectors.businesscentral.codec import enum_decode, enum_encode
 from integrations.connectors.businesscentral.entities import EntitySet
 from integrations.connectors.businesscentral.jsonmap import from_json, json_name, to_json
 from integrations.connectors.businesscentral.records import Customer
 from integrations.connectors.businesscentral.writes import LINES_OF, WRITES, FieldTooLong, payload_fit
+from integrations.models import ShippingMethodMapping
 from simulators.businesscentral import fields as sim_fields
 from simulators.businesscentral.entities import NAVIGATIONS, SPECS
 from simulators.businesscentral.journals import SIGN_RULES
 from syncs.errors import classify_exception
 from syncs.mapping.products import ItemTemplate, item_payload_from_product
 from syncs.mapping.types import Address, CustomerDraft, DocumentDraft, DocumentKind, DocumentLine
-from syncs.payouts import mark_paid
+from syncs.payouts import mark_paid, matching
 from syncs.payouts.posting import Journals, PlannedLine, line_operation
+from syncs.services import documents, orders, refunds
 from syncs.services.documents import ACTION_BY_KIND, ENTITY_BY_KIND
 from tests.contracts.reference import ROOT, load_json
 
@@ -421,6 +423,30 @@ def test_codec_round_trips_every_enum_member_of_the_reference():
         for value in enum["values"]:
             assert enum_encode(value["name"]) == value["wire"]
             assert enum_decode(value["wire"]) == value["name"]
+
+
+def test_enum_members_the_product_sends_or_compares_with_exist():
+    """Member names in the code (the connector encodes them) must be members of BC's enums."""
+    used = [
+        (codec.CUSTOMER_NOT_BLOCKED, "Customer Blocked"),
+        (codec.ACCOUNT_TYPE_GL, "Gen. Journal Account Type"),
+        (codec.ACCOUNT_TYPE_CUSTOMER, "Gen. Journal Account Type"),
+        (codec.ACCOUNT_TYPE_BANK, "Gen. Journal Account Type"),
+        (codec.LINE_TYPE_ITEM, "Invoice Line Agg. Line Type"),
+        (codec.LINE_TYPE_ACCOUNT, "Invoice Line Agg. Line Type"),
+        (codec.LINE_TYPE_COMMENT, "Invoice Line Agg. Line Type"),
+        (codec.CUSTOMER_TYPE_PERSON, "Contact Type"),
+        (codec.CUSTOMER_TYPE_COMPANY, "Contact Type"),
+        (codec.GL_ACCOUNT_TYPE_POSTING, "G/L Account Type"),
+        (documents.DRAFT, "Invoice Entity Aggregate Status"),
+        (refunds.DRAFT, "Invoice Entity Aggregate Status"),
+        (orders.OPEN, "Invoice Entity Aggregate Status"),
+        *[(status, "Invoice Entity Aggregate Status") for status in matching.POSTED],
+        *[(choice.value, "Invoice Line Agg. Line Type") for choice in ShippingMethodMapping.LineType],
+        *[(item_type, "Item Type") for item_type in ("Inventory", ItemTemplate.from_settings({}).item_type)],
+    ]
+    for name, enum_name in used:
+        assert enum_encode(name) in wire_values(enum_name), (name, enum_name)
 
 
 def test_an_unblocked_customer_from_bc_reads_as_not_blocked():
