@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from integrations.connectors.businesscentral import BCAuthError, BCError, BusinessCentralClient, entities, odata
+from integrations.connectors.businesscentral.codec import CUSTOMER_NOT_BLOCKED, GL_ACCOUNT_TYPE_POSTING
 from integrations.connectors.entra import EntraError
 from integrations.connectors.shopify import ShopifyAuthError, ShopifyClient, ShopifyError
 from integrations.connectors.stripe import StripeAuthError, StripeError, account_verify
@@ -365,7 +366,7 @@ def bc_setup_choices(
             accounts=[
                 (a.number, f"{a.number} – {a.display_name}")
                 for a in client.list_records(entities.ACCOUNTS)
-                if a.account_type in ("", "Posting") and not a.blocked
+                if a.account_type in ("", GL_ACCOUNT_TYPE_POSTING) and not a.blocked
             ],
             bank_accounts=[
                 (b.number, f"{b.number} – {b.display_name}")
@@ -412,8 +413,9 @@ def _bc_customers(client, *, search: str, numbers: Iterable[str]) -> tuple[list[
 
 
 def _customer_blocked(customer) -> bool:
-    # BC's Blocked is " " (not blocked), "Ship", "Invoice" or "All": any of these stops our documents.
-    return bool((customer.blocked or "").strip())
+    # BC's Blocked is " " (not blocked; "_x0020_" on the wire, decoded by the connector), "Ship",
+    # "Invoice" or "All": any of the last three stops our documents.
+    return (customer.blocked or CUSTOMER_NOT_BLOCKED) != CUSTOMER_NOT_BLOCKED
 
 
 @dataclass(frozen=True)

@@ -250,7 +250,6 @@ NAVIGATIONS: dict[tuple[str, str], Navigation] = {
     ("customerPaymentJournals", "customerPayments"): Navigation("customerPayments", True, "id", "journalId"),
     ("journals", "journalLines"): Navigation("journalLines", True, "id", "journalId"),
     ("items", "itemVariants"): Navigation("itemVariants", True, "id", "itemId"),
-    ("currencies", "currencyExchangeRates"): Navigation("currencyExchangeRates", True, "code", "currencyCode"),
     ("customers", "currency"): Navigation("currencies", False, "currencyId"),
     ("customers", "paymentTerm"): Navigation("paymentTerms", False, "paymentTermsId"),
     ("customers", "paymentMethod"): Navigation("paymentMethods", False, "paymentMethodId"),

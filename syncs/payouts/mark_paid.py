@@ -19,7 +19,7 @@ from integrations.connectors.businesscentral.payloads import NewCustomerPayment
 from integrations.models import Integration, PaymentMethodMapping
 from syncs.errors import ProductError, classify_exception
 from syncs.models import EntityType, RecordLink, SourceSystem
-from syncs.payouts.posting import tag_of
+from syncs.payouts.posting import EXTERNAL_MAX, tag_of
 
 MARK_PAID = "mark_paid"  # RecordLink.details["kind"] of a payment written by "mark as paid"
 
@@ -122,6 +122,8 @@ def _payment_write(
     amount: Decimal,
     posting_date: dt.date | None,
 ):
+    if len(order_name) > EXTERNAL_MAX:  # the payment is found again by it: never cut
+        raise ProductError("MAP-018", field="externalDocumentNumber", value=order_name, length=EXTERNAL_MAX)
     code = integration.payment_journal_batch
     journal = next(
         iter(bc_client.iter_records(entities.CUSTOMER_PAYMENT_JOURNALS, filter=odata.eq("code", code or "-"))), None
@@ -133,7 +135,7 @@ def _payment_write(
     existing = [
         line
         for line in bc_client.iter_records(
-            entities.CUSTOMER_PAYMENTS, filter=odata.eq("externalDocumentNumber", order_name[:35]), parent=parent
+            entities.CUSTOMER_PAYMENTS, filter=odata.eq("externalDocumentNumber", order_name), parent=parent
         )
         if tag_of(line.description) == tag
     ]
@@ -144,7 +146,7 @@ def _payment_write(
             journal_id=journal.id,
             payment=NewCustomerPayment(
                 posting_date=posting_date,
-                external_document_number=order_name[:35],
+                external_document_number=order_name,
                 amount=-amount,  # money received: a Payment to a Customer is negative in BC
                 applies_to_invoice_id=invoice_id,
                 description=f"{gateway} {order_name}"[:80] + f" [{tag}]",

@@ -74,6 +74,15 @@ def payout_reference(payout: Payout) -> str:
     return payout.provider_payout_id.rsplit("/", 1)[-1][:EXTERNAL_MAX]
 
 
+def booking_reference(payout: Payout) -> str:
+    """The reference the lines are written and found again by; refused (MAP-018) when BC's Code[35]
+    cannot hold it, since a cut reference could match another payout's lines."""
+    whole = payout.provider_payout_id.rsplit("/", 1)[-1]
+    if len(whole) > EXTERNAL_MAX:
+        raise ProductError("MAP-018", field="externalDocumentNumber", value=whole, length=EXTERNAL_MAX)
+    return whole
+
+
 def transaction_tag(row: PayoutTransaction) -> str:
     return row.provider_transaction_id.rsplit("/", 1)[-1]
 

@@ -14,6 +14,7 @@ from syncs.models import Payout, PayoutTransaction
 from syncs.payouts.matching import payout_match
 from syncs.payouts.posting import (
     PlannedLine,
+    booking_reference,
     journals_resolve,
     line_operation,
     lines_existing,
@@ -113,7 +114,7 @@ def payout_book(*, payout: Payout, bc_client) -> BookResult:
             book_transfer=integration.book_payout_transfer,
             rounding_account=integration.rounding_gl_account,
         )
-        reference = payout_reference(payout)
+        reference = booking_reference(payout)
         in_journal = lines_existing(bc_client=bc_client, journals=journals, reference=reference)
     except (ProductError, BCError) as error:
         return _payout_fail(payout=payout, error=error)

@@ -74,7 +74,7 @@ class BCSnapshot:
 
     environment_name: str = ""
     environment_type: str = ""
-    environment_status: str | None = None  # None: not found in the admin center
+    environment_status: str | None = None  # None: not in the environments the user can reach
     company_name: str = ""
     company_reachable: bool = False
     permissions: list[PermissionProbe] = field(default_factory=list)

@@ -339,3 +339,23 @@ def test_date_range_backfill_reads_the_shop_with_one_bulk_operation(shop, sim_bc
     # A refunded euro order from the bulk file became its invoice and credit memo.
     assert len(invoices_for(sim_bc, "#1013")) == 1
     assert [m for m in company(sim_bc).rows("salesCreditMemos") if m["externalDocumentNumber"].startswith("#1013-R")]
+
+
+def test_a_long_title_is_cut_and_recorded(shop, sim_bc):
+    """BC's line description is Text[100]: a longer title is cut where BC would refuse, and recorded."""
+    title = "Desk lamp with an extraordinarily long name " * 4  # 176 characters
+    with shop.sim.store.lock:
+        product = product_new(shop.sim.store, title=title, created=shop.sim.store.now_iso())
+        variant_create(shop.sim.store, product, sku="1928-S", barcode="", price="599.00", weight=1.0)
+    new_order(shop.sim, 2101, [("1928-S", 1)])
+
+    shop.deliver("#2101")
+
+    link = order_link("#2101")
+    assert link.state == RecordLink.State.SYNCED, link.last_error_message
+    (invoice,) = invoices_for(sim_bc, "#2101")
+    lamp = lines_of(sim_bc, invoice)[0]
+    assert lamp["description"] == title[:100]
+    assert link.details["cuts"] == [{"field": "description (line 1)", "length": 100, "original_length": len(title)}]
+    entry = SyncLogEntry.objects.get(record_link=link, error_code=codes.TEXT_SHORTENED)
+    assert entry.level == SyncLogEntry.Level.WARNING and "description (line 1)" in entry.message

@@ -236,3 +236,17 @@ def test_the_flow_rebooks_named_payouts_without_fetching(world, monkeypatch):
     assert provider.transaction_calls == calls
     assert run.records_created == 1
     assert Payout.objects.get().booking_state == Payout.BookingState.BOOKED
+
+
+def test_a_payout_reference_longer_than_bc_holds_is_refused_not_cut(integration, bc_client):
+    """The lines are found again by externalDocumentNumber (Code[35]): a cut reference could match another payout."""
+    payout, txns = _payout()
+    long_id = ProviderPayout(
+        id="po_" + "9" * 40, status=PayoutStatus.PAID, currency="SEK", amount=payout.amount, arrival_date=None
+    )
+
+    _sync(integration, bc_client, FakeProvider([(long_id, txns)]))
+
+    staged = Payout.objects.get()
+    assert (staged.booking_state, staged.last_error_code) == (Payout.BookingState.FAILED, "MAP-018")
+    assert _lines(bc_client) == ([], [])

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from integrations.connectors.businesscentral import entities, odata
+from syncs.errors import ProductError
 from syncs.models import EntityType, RecordLink
 from syncs.payouts.mark_paid import order_payment_mark_paid
 from tests.factories import PaymentMethodMappingFactory
@@ -47,3 +48,16 @@ def test_other_gateways_are_left_to_the_payout_flow(integration, bc_client):
 
     assert _pay(integration, bc_client, invoice, gateway="stripe") is None
     assert not RecordLink.objects.filter(entity_type=EntityType.PAYMENT).exists()
+
+
+def test_an_order_name_longer_than_bc_holds_is_refused_not_cut(integration, bc_client):
+    PaymentMethodMappingFactory(integration=integration, shop_gateway="manual_invoice", mark_as_paid=True)
+    invoice = invoices_create(bc_client, {"#4001": Decimal("80.00")}, tax_code="ZERO")["#4001"]
+    name = "#" + "4" * 40
+
+    with pytest.raises(ProductError):
+        order_payment_mark_paid(integration=integration, bc_client=bc_client, order_name=name,
+                                gateway="manual_invoice", invoice_id=invoice.id, amount=Decimal("80.00"))  # fmt: skip
+
+    link = RecordLink.objects.get(entity_type=EntityType.PAYMENT)
+    assert (link.state, link.last_error_code) == (RecordLink.State.FAILED, "MAP-018")

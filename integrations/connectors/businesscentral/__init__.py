@@ -1,4 +1,4 @@
-"""Business Central connector (API v2.0, ODataV4 pages, admin center API).
+"""Business Central connector (API v2.0, ODataV4 pages, the environments list).
 
     client = client_for_connection(connection, token_provider=lambda: access_token)
     for customer in client.iter_records(entities.CUSTOMERS, filter=odata.eq("email", email)):

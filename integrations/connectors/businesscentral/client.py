@@ -371,7 +371,7 @@ class BusinessCentralClient:
     def batch_action(self, entity: EntitySet, id: str, action: str) -> BatchOperation:  # noqa: A002
         return BatchOperation("POST", f"{self.entity_path(entity, id=id)}/Microsoft.NAV.{action}")
 
-    # --- ODataV4 pages and the admin center --------------------------------------------------------
+    # --- ODataV4 pages and the environments list --------------------------------------------------------
 
     def iter_page_rows(self, page: str, *, filter: str | None = None) -> Iterator[dict[str, Any]]:  # noqa: A002
         """Rows of a UI page published as an ODataV4 web service; PageNotPublished when it is not."""

@@ -1,4 +1,4 @@
-"""Records read from Business Central (API v2.0, the admin center API and ODataV4 pages).
+"""Records read from Business Central (API v2.0, the environments list and ODataV4 pages).
 
 Field names are BC's, in snake_case (see jsonmap). Every field has a default so a ``$select``
 that leaves fields out still parses; ``raw`` keeps the whole JSON object, including fields this
