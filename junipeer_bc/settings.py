@@ -120,6 +120,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "merchant:home"
@@ -207,3 +208,9 @@ LOGGING = {
 PREFLIGHT_SERIES_WARN_REMAINING = env.int("PREFLIGHT_SERIES_WARN_REMAINING", default=100)
 PREFLIGHT_EXCHANGE_RATE_MAX_AGE_DAYS = env.int("PREFLIGHT_EXCHANGE_RATE_MAX_AGE_DAYS", default=14)
 PREFLIGHT_ORDER_LOOKBACK_DAYS = env.int("PREFLIGHT_ORDER_LOOKBACK_DAYS", default=90)
+
+# --- Hardening: sign-in throttling, outbound hosts -------------------------------------------------------
+# Failed sign-ins allowed per account and per address within the lockout window, then refused.
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)

@@ -69,6 +69,11 @@ def test_signup_to_connected_sandbox_company(world, transactional_db):
             shot(page, "signup")
             page.get_by_role("button", name="Sign up").click()
 
+            expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+            page.get_by_label("E-mail").fill("anna@socks.example")
+            page.get_by_label("Password").fill("Sock-drawer-42")
+            page.get_by_role("button", name="Log in").click()
+
             expect(page.get_by_role("heading", name="Nordic Socks AB")).to_be_visible()
             shot(page, "home")
             page.get_by_role("button", name="Get started").click()
