@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper, Q, URLField
@@ -32,6 +33,7 @@ from integrations.models import (
     Tenant,
     TenantMembership,
 )
+from integrations.outbound import outbound_url_validate, shop_domain_validate
 from integrations.services.lifecycle import (
     IntegrationActionError,
     integration_pause,
@@ -168,8 +170,24 @@ def _stored_display(field: str, label: str):
     return display
 
 
+class BusinessCentralConnectionAdminForm(forms.ModelForm):
+    def clean_api_root_override(self) -> str:
+        value = self.cleaned_data.get("api_root_override") or ""
+        if value:
+            outbound_url_validate(value)  # the merchant's bearer token goes there
+        return value
+
+
+class ShopConnectionAdminForm(forms.ModelForm):
+    def clean_shop_domain(self) -> str:
+        value = (self.cleaned_data.get("shop_domain") or "").strip().lower()
+        shop_domain_validate(value)
+        return value
+
+
 class BusinessCentralConnectionInline(SecretFreeInlineMixin, admin.StackedInline):
     model = BusinessCentralConnection
+    form = BusinessCentralConnectionAdminForm
     # An on-premises API root typed without a scheme is https (BC only speaks TLS).
     formfield_overrides = {URLField: {"assume_scheme": "https"}}
     secret_fields = ("token_cache",)
@@ -203,6 +221,7 @@ class BusinessCentralConnectionInline(SecretFreeInlineMixin, admin.StackedInline
 
 class ShopConnectionInline(SecretFreeInlineMixin, admin.StackedInline):
     model = ShopConnection
+    form = ShopConnectionAdminForm
     secret_fields = ("access_token", "webhook_secret")
     extra = 0
     fields = [

@@ -214,3 +214,6 @@ PREFLIGHT_ORDER_LOOKBACK_DAYS = env.int("PREFLIGHT_ORDER_LOOKBACK_DAYS", default
 LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
 LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
+# Hosts an API root or shop domain may name although they are local or private (on-premises BC), or
+# plain http; comma-separated. Empty: only https hosts on the public internet.
+OUTBOUND_HOST_ALLOWLIST = env.list("OUTBOUND_HOST_ALLOWLIST", default=[])
