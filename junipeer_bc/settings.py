@@ -1,5 +1,6 @@
 """Django settings. Every value comes from the one ``env`` (see .env.example)."""
 
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from junipeer_bc.env import BASE_DIR, env
@@ -22,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_q",
+    "csp",
     "junipeer_bc",
     "integrations",
     "syncs",
@@ -39,6 +41,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Hardening: Content-Security-Policy (settings below).
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "junipeer_bc.urls"
@@ -217,3 +221,21 @@ LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
 # Hosts an API root or shop domain may name although they are local or private (on-premises BC), or
 # plain http; comma-separated. Empty: only https hosts on the public internet.
 OUTBOUND_HOST_ALLOWLIST = env.list("OUTBOUND_HOST_ALLOWLIST", default=[])
+
+# --- Hardening: Content-Security-Policy (django-csp) ------------------------------------------------------
+# Scripts and styles come from our own static files only: no inline <script>/<style>, no inline
+# handlers or style attributes, nothing from other origins; no framing, forms post back to us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
