@@ -41,7 +41,7 @@ from integrations.services.lifecycle import (
     integration_resume,
 )
 from syncs.models import SyncRun
-from syncs.services.dispatch import flow_enqueue, records_retry_failed
+from syncs.services.dispatch import flow_enqueue, flow_enqueue_for_support, flow_switched_off, records_retry_failed
 
 # --- Shared admin building blocks (also used by syncs/admin.py) ---------------------------------
 
@@ -277,7 +277,7 @@ class LocationMappingInline(MappingInline):
 def _sync_now_action(flow: Flow):
     @admin.action(permissions=["run_sync"], description=f"Sync now: {flow.label.lower()}")
     def action(modeladmin, request, queryset):
-        modeladmin.sync_now(request, queryset, flow=flow)
+        return modeladmin.sync_now(request, queryset, flow=flow)
 
     action.__name__ = f"sync_{flow.value}_now"
     return action
@@ -479,16 +479,43 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
 
     # --- actions: each calls a service per integration and reports ----------------------------
 
-    def sync_now(self, request, queryset, *, flow: Flow) -> None:
-        ids = list(queryset.values_list("pk", flat=True))
-        for integration_id in ids:
-            flow_enqueue(
-                integration_id=integration_id,
-                flow=flow,
-                trigger=SyncRun.Trigger.MANUAL,
-                parameters={"requested_by": request.user.get_username()},
+    def sync_now(self, request, queryset, *, flow: Flow):
+        integrations = list(queryset.order_by("pk"))
+        switched_off = [i for i in integrations if flow_switched_off(integration=i, flow=flow)]
+        answer = request.POST.get("override")
+        if switched_off and answer not in ("yes", "no"):
+            # The merchant switched this flow off: support confirms an override (logged) or skips them.
+            context = {
+                **self.admin_site.each_context(request),
+                "title": f"Sync now: {flow.label.lower()}",
+                "opts": self.model._meta,
+                "flow": flow,
+                "action": request.POST.get("action", ""),
+                "integrations": integrations,
+                "switched_off": switched_off,
+            }
+            return TemplateResponse(request, "admin/sync_override_confirm.html", context)
+        queued = [
+            run
+            for integration in integrations
+            if (
+                run := flow_enqueue_for_support(
+                    integration_id=integration.pk,
+                    flow=flow,
+                    requested_by=request.user.get_username(),
+                    override=answer == "yes",
+                )
             )
-        self.message_user(request, f"Queued {flow.label.lower()} sync for {len(ids)} integration(s).")
+        ]
+        self.message_user(request, f"Queued {flow.label.lower()} sync for {len(queued)} integration(s).")
+        if len(queued) < len(integrations):
+            self.message_user(
+                request,
+                f"Skipped {len(integrations) - len(queued)} integration(s) where the merchant has switched the "
+                f"{flow.label.lower()} flow off.",
+                messages.WARNING,
+            )
+        return None
 
     @admin.action(permissions=["run_sync"], description="Retry failed records")
     def retry_failed_records(self, request, queryset) -> None:
