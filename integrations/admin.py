@@ -11,8 +11,9 @@ import importlib.util
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, Q, URLField
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -40,6 +41,8 @@ from integrations.services.lifecycle import (
     integration_reconnect_link_send,
     integration_resume,
 )
+from integrations.services.mapping_check import MAPPING_CHOICE_FIELDS, country_code_check, mapping_rows_check
+from integrations.services.onboarding import OnboardingError
 from syncs.models import SyncRun
 from syncs.services.dispatch import flow_enqueue, flow_enqueue_for_support, flow_switched_off, records_retry_failed
 
@@ -243,8 +246,40 @@ class PaymentProviderConnectionInline(SecretFreeInlineMixin, admin.TabularInline
     api_key_status = _stored_display("api_key", "API key")
 
 
+class BCChoicesFormSet(BaseInlineFormSet):
+    """Changed mapping rows are checked against the BC company's live choices, as the wizard does."""
+
+    def clean(self):
+        super().clean()
+        forms_changed = [
+            form
+            for form in self.forms
+            if form.has_changed() and form.is_valid() and not (self.can_delete and self._should_delete_form(form))
+        ]
+        if self.model is CountryMapping:
+            for form in forms_changed:
+                message = country_code_check(form.cleaned_data.get("country_code", ""))
+                if message:
+                    form.add_error("country_code", message)
+        if not forms_changed or self.model not in MAPPING_CHOICE_FIELDS:
+            return
+        try:
+            problems = mapping_rows_check(
+                integration=self.instance, model=self.model, rows=[form.cleaned_data for form in forms_changed]
+            )
+        except OnboardingError as error:
+            raise ValidationError(
+                f"These mappings could not be checked against Business Central: {error} "
+                "Connect Business Central first (or fix the connection), then save again."
+            ) from None
+        for form, found in zip(forms_changed, problems, strict=True):
+            for field, message in found.items():
+                form.add_error(field, message)
+
+
 class MappingInline(admin.TabularInline):
     extra = 0
+    formset = BCChoicesFormSet
 
 
 class PaymentMethodMappingInline(MappingInline):
