@@ -59,3 +59,19 @@ def test_a_switched_on_flow_runs_without_a_question(client, world, operator):
     _post(client, [world.pk])
 
     assert SyncRun.objects.get(trigger=SyncRun.Trigger.MANUAL).parameters == {"requested_by": operator.username}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"order_numbers": "abc"}, "Not an order number: &#x27;abc&#x27;"),
+        ({"created_from": "2026-03-31 00:00", "created_to": "2026-03-01 00:00"}, "must come after its start"),
+    ],
+)
+def test_the_admin_backfill_refuses_what_the_command_refuses(client, world, operator, data, message):
+    client.force_login(operator)
+
+    response = client.post(f"/admin/integrations/integration/{world.pk}/backfill-orders/", data)
+
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not SyncRun.objects.filter(trigger=SyncRun.Trigger.MANUAL).exists()
