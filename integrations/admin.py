@@ -9,9 +9,11 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, Q, URLField
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -32,14 +34,17 @@ from integrations.models import (
     Tenant,
     TenantMembership,
 )
+from integrations.outbound import outbound_url_validate, shop_domain_validate
 from integrations.services.lifecycle import (
     IntegrationActionError,
     integration_pause,
     integration_reconnect_link_send,
     integration_resume,
 )
+from integrations.services.mapping_check import MAPPING_CHOICE_FIELDS, country_code_check, mapping_rows_check
+from integrations.services.onboarding import OnboardingError
 from syncs.models import SyncRun
-from syncs.services.dispatch import flow_enqueue, records_retry_failed
+from syncs.services.dispatch import flow_enqueue, flow_enqueue_for_support, flow_switched_off, records_retry_failed
 
 # --- Shared admin building blocks (also used by syncs/admin.py) ---------------------------------
 
@@ -168,8 +173,24 @@ def _stored_display(field: str, label: str):
     return display
 
 
+class BusinessCentralConnectionAdminForm(forms.ModelForm):
+    def clean_api_root_override(self) -> str:
+        value = self.cleaned_data.get("api_root_override") or ""
+        if value:
+            outbound_url_validate(value)  # the merchant's bearer token goes there
+        return value
+
+
+class ShopConnectionAdminForm(forms.ModelForm):
+    def clean_shop_domain(self) -> str:
+        value = (self.cleaned_data.get("shop_domain") or "").strip().lower()
+        shop_domain_validate(value)
+        return value
+
+
 class BusinessCentralConnectionInline(SecretFreeInlineMixin, admin.StackedInline):
     model = BusinessCentralConnection
+    form = BusinessCentralConnectionAdminForm
     # An on-premises API root typed without a scheme is https (BC only speaks TLS).
     formfield_overrides = {URLField: {"assume_scheme": "https"}}
     secret_fields = ("token_cache",)
@@ -203,6 +224,7 @@ class BusinessCentralConnectionInline(SecretFreeInlineMixin, admin.StackedInline
 
 class ShopConnectionInline(SecretFreeInlineMixin, admin.StackedInline):
     model = ShopConnection
+    form = ShopConnectionAdminForm
     secret_fields = ("access_token", "webhook_secret")
     extra = 0
     fields = [
@@ -224,8 +246,40 @@ class PaymentProviderConnectionInline(SecretFreeInlineMixin, admin.TabularInline
     api_key_status = _stored_display("api_key", "API key")
 
 
+class BCChoicesFormSet(BaseInlineFormSet):
+    """Changed mapping rows are checked against the BC company's live choices, as the wizard does."""
+
+    def clean(self):
+        super().clean()
+        forms_changed = [
+            form
+            for form in self.forms
+            if form.has_changed() and form.is_valid() and not (self.can_delete and self._should_delete_form(form))
+        ]
+        if self.model is CountryMapping:
+            for form in forms_changed:
+                message = country_code_check(form.cleaned_data.get("country_code", ""))
+                if message:
+                    form.add_error("country_code", message)
+        if not forms_changed or self.model not in MAPPING_CHOICE_FIELDS:
+            return
+        try:
+            problems = mapping_rows_check(
+                integration=self.instance, model=self.model, rows=[form.cleaned_data for form in forms_changed]
+            )
+        except OnboardingError as error:
+            raise ValidationError(
+                f"These mappings could not be checked against Business Central: {error} "
+                "Connect Business Central first (or fix the connection), then save again."
+            ) from None
+        for form, found in zip(forms_changed, problems, strict=True):
+            for field, message in found.items():
+                form.add_error(field, message)
+
+
 class MappingInline(admin.TabularInline):
     extra = 0
+    formset = BCChoicesFormSet
 
 
 class PaymentMethodMappingInline(MappingInline):
@@ -258,7 +312,7 @@ class LocationMappingInline(MappingInline):
 def _sync_now_action(flow: Flow):
     @admin.action(permissions=["run_sync"], description=f"Sync now: {flow.label.lower()}")
     def action(modeladmin, request, queryset):
-        modeladmin.sync_now(request, queryset, flow=flow)
+        return modeladmin.sync_now(request, queryset, flow=flow)
 
     action.__name__ = f"sync_{flow.value}_now"
     return action
@@ -460,16 +514,43 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
 
     # --- actions: each calls a service per integration and reports ----------------------------
 
-    def sync_now(self, request, queryset, *, flow: Flow) -> None:
-        ids = list(queryset.values_list("pk", flat=True))
-        for integration_id in ids:
-            flow_enqueue(
-                integration_id=integration_id,
-                flow=flow,
-                trigger=SyncRun.Trigger.MANUAL,
-                parameters={"requested_by": request.user.get_username()},
+    def sync_now(self, request, queryset, *, flow: Flow):
+        integrations = list(queryset.order_by("pk"))
+        switched_off = [i for i in integrations if flow_switched_off(integration=i, flow=flow)]
+        answer = request.POST.get("override")
+        if switched_off and answer not in ("yes", "no"):
+            # The merchant switched this flow off: support confirms an override (logged) or skips them.
+            context = {
+                **self.admin_site.each_context(request),
+                "title": f"Sync now: {flow.label.lower()}",
+                "opts": self.model._meta,
+                "flow": flow,
+                "action": request.POST.get("action", ""),
+                "integrations": integrations,
+                "switched_off": switched_off,
+            }
+            return TemplateResponse(request, "admin/sync_override_confirm.html", context)
+        queued = [
+            run
+            for integration in integrations
+            if (
+                run := flow_enqueue_for_support(
+                    integration_id=integration.pk,
+                    flow=flow,
+                    requested_by=request.user.get_username(),
+                    override=answer == "yes",
+                )
             )
-        self.message_user(request, f"Queued {flow.label.lower()} sync for {len(ids)} integration(s).")
+        ]
+        self.message_user(request, f"Queued {flow.label.lower()} sync for {len(queued)} integration(s).")
+        if len(queued) < len(integrations):
+            self.message_user(
+                request,
+                f"Skipped {len(integrations) - len(queued)} integration(s) where the merchant has switched the "
+                f"{flow.label.lower()} flow off.",
+                messages.WARNING,
+            )
+        return None
 
     @admin.action(permissions=["run_sync"], description="Retry failed records")
     def retry_failed_records(self, request, queryset) -> None:

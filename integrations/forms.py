@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from integrations.models import Integration
@@ -29,8 +29,10 @@ class SignupForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         elif data.get("password1"):
+            # With the user: a password like the e-mail address is refused too.
+            user = get_user_model()(username=data.get("email") or "", email=data.get("email") or "")
             try:
-                password_validation.validate_password(data["password1"])
+                password_validation.validate_password(data["password1"], user=user)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data

@@ -1,5 +1,6 @@
 """Deployment checks for the secrets the product cannot run without (`manage.py check --deploy`)."""
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
@@ -28,4 +29,16 @@ def secrets_configured(app_configs, **kwargs) -> list[Error]:  # noqa: ARG001 - 
                 id="junipeer_bc.E002",
             )
         )
+    for position, key in enumerate(settings.FIELD_ENCRYPTION_KEYS, start=1):
+        try:
+            Fernet(key.strip())
+        except (ValueError, TypeError):  # never echo the value: it is a secret
+            errors.append(
+                Error(
+                    f"FIELD_ENCRYPTION_KEYS: key number {position} is not a Fernet key.",
+                    hint="Each key is 32 url-safe base64-encoded bytes (44 characters), comma-separated, newest "
+                    "first. Generate one with cryptography's Fernet.generate_key().",
+                    id="junipeer_bc.E003",
+                )
+            )
     return errors

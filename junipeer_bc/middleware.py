@@ -2,6 +2,8 @@
 
 A NUL byte (PostgreSQL refuses it in text) or an unpaired surrogate in the path, the query
 string or a posted form is never a real value: the answer is 400, not a 500 from the database.
+Neither is a number beyond 64 bits: SQLite refuses to bind it (OverflowError) wherever a view or
+an admin filter (e.g. Django's own related-field filters) passes it on, so that is a 400 too.
 """
 
 from __future__ import annotations
@@ -39,6 +41,12 @@ class BadParametersMiddleware:
             logger.info("Refused a request with unusable characters in its parameters (%s).", request.method)
             return HttpResponseBadRequest("Bad request: a parameter holds characters no page accepts.")
         return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OverflowError):
+            logger.info("Refused a request with a number too large to store (%s %s).", request.method, request.path)
+            return HttpResponseBadRequest("Bad request: a number is too large.")
+        return None
 
     @staticmethod
     def _acceptable(request: HttpRequest) -> bool:

@@ -1,5 +1,6 @@
 """Django settings. Every value comes from the one ``env`` (see .env.example)."""
 
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from junipeer_bc.env import BASE_DIR, env
@@ -22,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_q",
+    "csp",
     "junipeer_bc",
     "integrations",
     "syncs",
@@ -39,6 +41,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Hardening: Content-Security-Policy (settings below).
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "junipeer_bc.urls"
@@ -120,6 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "merchant:home"
@@ -238,3 +243,30 @@ LOGGING = {
 PREFLIGHT_SERIES_WARN_REMAINING = env.int("PREFLIGHT_SERIES_WARN_REMAINING", default=100)
 PREFLIGHT_EXCHANGE_RATE_MAX_AGE_DAYS = env.int("PREFLIGHT_EXCHANGE_RATE_MAX_AGE_DAYS", default=14)
 PREFLIGHT_ORDER_LOOKBACK_DAYS = env.int("PREFLIGHT_ORDER_LOOKBACK_DAYS", default=90)
+
+# --- Hardening: sign-in throttling, outbound hosts -------------------------------------------------------
+# Failed sign-ins allowed per account and per address within the lockout window, then refused.
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
+# Hosts an API root or shop domain may name although they are local or private (on-premises BC), or
+# plain http; comma-separated. Empty: only https hosts on the public internet.
+OUTBOUND_HOST_ALLOWLIST = env.list("OUTBOUND_HOST_ALLOWLIST", default=[])
+
+# --- Hardening: Content-Security-Policy (django-csp) ------------------------------------------------------
+# Scripts and styles come from our own static files only: no inline <script>/<style>, no inline
+# handlers or style attributes, nothing from other origins; no framing, forms post back to us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django_q.tasks import async_task
 
-from integrations.models import Flow
+from integrations.models import Flow, Integration
 from syncs.models import EntityType, RecordLink, SyncLogEntry, SyncRun
 from syncs.services.runs import sync_log, sync_run_create
 
@@ -25,6 +25,36 @@ FLOW_ENTITY_TYPES: dict[str, tuple[str, ...]] = {
 ENTITY_TYPE_FLOWS = {entity: flow for flow, entities in FLOW_ENTITY_TYPES.items() for entity in entities}
 # A retry run names its records only when few were picked; otherwise it takes every pending one.
 MAX_RETRY_IDS = 1000
+
+
+def flow_switched_off(*, integration: Integration, flow: str) -> bool:
+    """True when the merchant has switched this flow off for the integration."""
+    return not getattr(integration, f"{flow}_enabled", True)
+
+
+@transaction.atomic
+def flow_enqueue_for_support(
+    *, integration_id: int, flow: str, requested_by: str, override: bool = False
+) -> SyncRun | None:
+    """Support's "Sync now": None for a flow the merchant switched off, unless support confirmed
+    an override, which is logged on the integration with who asked."""
+    integration = Integration.objects.get(pk=integration_id)
+    parameters: dict[str, Any] = {"requested_by": requested_by}
+    if flow_switched_off(integration=integration, flow=flow):
+        if not override:
+            return None
+        parameters["override_switched_off_flow"] = True
+    run = flow_enqueue(integration_id=integration_id, flow=flow, trigger=SyncRun.Trigger.MANUAL, parameters=parameters)
+    if parameters.get("override_switched_off_flow"):
+        sync_log(
+            run=run,
+            integration_id=integration_id,
+            flow=flow,
+            level=SyncLogEntry.Level.WARNING,
+            message=f"{requested_by} ran the {flow} flow although the merchant has switched it off (confirmed).",
+            details={"requested_by": requested_by, "override_switched_off_flow": True},
+        )
+    return run
 
 
 def _run_enqueue(*, run_id: int, flow: str) -> None:

@@ -210,8 +210,9 @@ def sync_run_execute(*, run_id: int) -> None:
             run.lease = lease
             try:
                 handler(run)
-            except FlowLeaseLost as exc:
-                _run_fail(run=run, status=SyncRun.Status.FAILED, error_code=ERROR_UNEXPECTED, message=str(exc))
+            except FlowLeaseLost as exc:  # an expected condition with its own code (SYS-003), not a bug
+                error = classify_exception(exc)
+                _run_fail(run=run, status=SyncRun.Status.FAILED, error_code=error.code, message=str(exc))
                 return
             except Exception as exc:
                 # Every expected condition has its code (a vendor's answer, a missing connection, a lost

@@ -43,6 +43,7 @@ def test_operator_sync_now_queues_a_run_and_the_task_fails_cleanly_without_a_han
 
 @pytest.mark.parametrize("action", ["sync_customers_now", "sync_products_now", "sync_stock_now", "sync_payouts_now"])
 def test_each_sync_now_action_queues_its_flow(client, world, operator, action):
+    Integration.objects.filter(pk=world.pk).update(**{f"{action.split('_')[1]}_enabled": True})
     client.force_login(operator)
     post_action(client, CHANGELIST, action, [world.pk])
     assert SyncRun.objects.get(integration=world, trigger=SyncRun.Trigger.MANUAL).flow == action.split("_")[1]

@@ -62,14 +62,23 @@ def test_signup_to_connected_sandbox_company(world, transactional_db):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         context = browser.new_context(ignore_https_errors=True)  # the simulator's loopback certificate
         page = context.new_page()
+        # Every page runs under the product's Content-Security-Policy; a blocked inline style or script fails.
+        violations = []
+        page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
         try:
-            page.goto(f"{world}/signup/")
+            response = page.goto(f"{world}/signup/")
+            assert "script-src 'self'" in response.headers["content-security-policy"]
             page.get_by_label("Company name").fill("Nordic Socks AB")
             page.get_by_label("Work e-mail").fill("anna@socks.example")
             page.get_by_label("Password", exact=True).fill("Sock-drawer-42")
             page.get_by_label("Password again").fill("Sock-drawer-42")
             shot(page, "signup")
             page.get_by_role("button", name="Sign up").click()
+
+            expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+            page.get_by_label("E-mail").fill("anna@socks.example")
+            page.get_by_label("Password").fill("Sock-drawer-42")
+            page.get_by_role("button", name="Log in").click()
 
             expect(page.get_by_role("heading", name="Nordic Socks AB")).to_be_visible()
             shot(page, "home")
@@ -114,6 +123,8 @@ def test_signup_to_connected_sandbox_company(world, transactional_db):
             expect(page.get_by_role("heading", name="3. Settings")).to_be_visible()
             expect(page.get_by_label("Payment journal batch")).to_be_visible()
             shot(page, "settings")
+            page.goto(f"{world}/help/errors/")
+            assert not violations, violations
         finally:
             context.close()
             browser.close()

@@ -157,3 +157,14 @@ def test_dev_manage_uses_the_demos_database_when_there_is_one(tmp_path):
 
     assert f"Using the demo's database {tmp_path}/demo.sqlite3" in result.stderr
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["prune_logs", "--days", "0"], ["rotate_keys", "--batch-size", "0"], ["integration_status", "--status", "x"]],
+)
+def test_other_usage_errors_exit_2(args):
+    with pytest.raises(CommandError) as error:
+        call_command(*args, stdout=StringIO())
+
+    assert error.value.returncode == 2

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import requests
+
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,12 +36,13 @@ class TestSignupAndHome:
             },
         )
 
-        assert response.status_code == 302
+        assert response.status_code == 302 and response["Location"] == reverse("login")
+        client.post(reverse("login"), {"username": "anna@socks.example", "password": "Sock-drawer-42"})
         home = client.get(reverse("merchant:home"))
         assert "Nordic Socks AB" in home.content.decode()
         assert home.context["tenant"].memberships.get().role == "owner"
 
-    def test_signup_refuses_an_existing_email(self, client, merchant):
+    def test_signup_does_not_reveal_an_existing_email_and_tells_its_owner(self, client, merchant):
         response = client.post(
             reverse("merchant:signup"),
             {
@@ -50,7 +53,10 @@ class TestSignupAndHome:
             },
         )
 
-        assert response.status_code == 200 and "already exists" in response.content.decode()
+        # The same answer as for a new address: nothing tells a stranger the address is registered.
+        assert response.status_code == 302 and response["Location"] == reverse("login")
+        assert "already exists" not in client.get(reverse("login")).content.decode()
+        assert mail.outbox[-1].to == ["owner@shop.example"] and "already has an account" in mail.outbox[-1].body
 
     def test_pages_need_login(self, client, integration):
         response = client.get(url("wizard_flows", integration))

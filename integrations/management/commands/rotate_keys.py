@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch_size: int, **options):
         if batch_size < 1:
-            raise CommandError("--batch-size must be at least 1.")
+            raise CommandError("--batch-size must be at least 1.", returncode=2)
         try:
             report = secrets_rotate(batch_size=batch_size, progress=self.stdout.write)
         except ImproperlyConfigured as exc:

@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, tenant: str, status: str, **options):
         if status and status not in Integration.Status.values:
-            raise CommandError(f"Unknown status {status!r}; use one of {', '.join(Integration.Status.values)}.")
+            raise CommandError(
+                f"Unknown status {status!r}; use one of {', '.join(Integration.Status.values)}.", returncode=2
+            )
         rows = integration_status_report(tenant_slug=tenant, status=status)
         if not rows:
             self.stdout.write("No integrations match.")

@@ -14,8 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, days: int, batch_size: int, **options):
         if days < 1:
-            raise CommandError("--days must be at least 1.")
+            raise CommandError("--days must be at least 1.", returncode=2)
         if batch_size < 1:
-            raise CommandError("--batch-size must be at least 1.")
+            raise CommandError("--batch-size must be at least 1.", returncode=2)
         deleted = sync_logs_prune(days=days, batch_size=batch_size, progress=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"Done: {deleted} log entries older than {days} days deleted."))

@@ -1,0 +1,32 @@
+"""Every page carries a Content-Security-Policy without 'unsafe-inline'; templates hold no inline code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/signup/", "/help/errors/", "/admin/login/"])
+def test_pages_carry_a_strict_policy(client, url):
+    policy = client.get(url)["Content-Security-Policy"]
+
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+    assert "unsafe-inline" not in policy and directives["frame-ancestors"] == "'none'"
+
+
+INLINE = re.compile(r"<style|<script(?![^>]*\bsrc=)|\sstyle=\"|\son[a-z]+=\"", re.IGNORECASE)
+
+
+def test_no_template_has_inline_scripts_styles_or_handlers():
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}: {match.group(0).strip()}"
+        for path in Path(settings.BASE_DIR, "templates").rglob("*.html")
+        for match in INLINE.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, offenders

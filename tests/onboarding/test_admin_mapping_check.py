@@ -1,0 +1,65 @@
+"""The admin checks mappings against the BC company's live choices, as the wizard does."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from integrations.models import CountryMapping
+from integrations.services.mapping_check import country_code_check, mapping_rows_check
+from integrations.services.onboarding import OnboardingError, bc_setup_choices
+from tests import factories as f
+from tests.admin.test_integration_form import post_data_from
+
+
+def test_values_bc_does_not_offer_are_named(integration, bc_connected):
+    choices = bc_setup_choices(integration=integration)
+    good_vat, good_customer = choices.tax_areas[0][0], choices.customers[0][0]
+
+    problems = mapping_rows_check(
+        integration=integration,
+        model=CountryMapping,
+        rows=[
+            {"country_code": "SE", "vat_business_group": good_vat, "collective_customer_number": good_customer},
+            {"country_code": "DE", "vat_business_group": "NOPE", "collective_customer_number": "99999"},
+        ],
+    )
+
+    assert problems[0] == {}
+    assert problems[1] == {
+        "vat_business_group": "Business Central has no VAT business posting group NOPE.",
+        "collective_customer_number": "Business Central has no customer (not blocked) 99999.",
+    }
+
+
+@pytest.mark.parametrize("code", ["Ge", "ge", "GER", "G1", ""])
+def test_country_codes_are_two_capital_letters(code):
+    assert country_code_check(code)
+
+
+def test_without_bc_the_check_says_so(db):
+    integration = f.IntegrationFactory()
+    with pytest.raises(OnboardingError):
+        mapping_rows_check(integration=integration, model=CountryMapping, rows=[{"vat_business_group": "X"}])
+
+
+def test_the_admin_refuses_a_mapping_bc_does_not_offer(integration, bc_connected):
+    admin = Client()
+    admin.force_login(f.SuperUserFactory())
+    url = f"/admin/integrations/integration/{integration.pk}/change/"
+    data = post_data_from(admin.get(url))
+    data |= {
+        "country_mappings-TOTAL_FORMS": "1",
+        "country_mappings-0-integration": str(integration.pk),
+        "country_mappings-0-country_code": "Ge",
+        "country_mappings-0-vat_business_group": "NOPE",
+        "country_mappings-0-collective_customer_number": "99999",
+    }
+
+    response = admin.post(url, data)
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Business Central has no VAT business posting group NOPE." in text
+    assert "Use the two-letter ISO country code in capitals" in text
+    assert not CountryMapping.objects.filter(integration=integration).exists()
