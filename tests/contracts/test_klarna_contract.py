@@ -15,6 +15,7 @@ from integrations.connectors.klarna.exceptions import KlarnaAuthError
 from simulators.klarna import KlarnaSimulator
 from simulators.klarna.app import SIGN as SIM_SIGN
 from simulators.server import serve
+from syncs.errors import classify_exception
 from syncs.models import PayoutTransaction
 from syncs.payouts.providers import klarna as klarna_provider
 from tests.contracts.reference import load_json
@@ -154,3 +155,16 @@ def test_client_errors_are_the_connectors_own(klarna):
     with pytest.raises(KlarnaBadRequest) as bad:
         transport.get(f"{url}/settlements/v1/payouts/summary")  # start_date and end_date are required
     assert bad.value.status == 400 and bad.value.correlation_id
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (KlarnaAuthError("refused", status=401), "PAY-101"),
+        (KlarnaBadRequest("bad size", status=400), "PAY-103"),
+        (KlarnaNotFound("no payout", status=404), "PAY-103"),
+    ],
+)
+def test_klarna_errors_have_product_codes_not_business_central_ones(error, code):
+    classified = classify_exception(error)
+    assert classified.code == code and str(error.message) in classified.message
