@@ -168,3 +168,33 @@ def test_client_errors_are_the_connectors_own(klarna):
 def test_klarna_errors_have_product_codes_not_business_central_ones(error, code):
     classified = classify_exception(error)
     assert classified.code == code and str(error.message) in classified.message
+
+
+def test_a_throttled_read_is_retried_after_retry_after_and_counted():
+    answers = [(429, {"Retry-After": "0"}), (503, {}), (200, {})]
+    slept: list[float] = []
+
+    def app(environ, start_response):
+        status, headers = answers.pop(0)
+        body = b'{"payouts": [], "pagination": {"count": 0}}' if status == 200 else b"{}"
+        start_response(f"{status} X", [("Content-Type", "application/json"), *headers.items()])
+        return [body]
+
+    with serve(app) as running:
+        transport = Transport(
+            username="u",
+            password="p",
+            retry_policy=RetryPolicy(max_attempts=3, max_seconds=5, base_delay=0.01),
+            sleep=slept.append,
+            timeout=(2, 5),
+        )
+        client = KlarnaClient(transport=transport, api_root=running.url)
+        assert list(client.payouts_iter()) == []
+    assert client.stats.as_dict() | {"by_method": None} == {
+        "requests": 3,
+        "operations": 1,
+        "retries": 2,
+        "throttled": 1,
+        "by_method": None,
+    }
+    assert slept[0] == 0.0 and len(slept) == 2
