@@ -239,11 +239,24 @@ class ShopConnectionInline(SecretFreeInlineMixin, admin.StackedInline):
 
 class PaymentProviderConnectionInline(SecretFreeInlineMixin, admin.TabularInline):
     model = PaymentProviderConnection
-    secret_fields = ("api_key",)
+    secret_fields = ("api_key", "webhook_hmac_key")
     extra = 0
-    fields = ["provider", "account_id", "currencies", "api_key_status", "verified_at", "last_error"]
-    readonly_fields = ["api_key_status", "verified_at", "last_error"]
+    fields = [
+        "provider",
+        "market",
+        "account_id",
+        "username",
+        "region",
+        "environment",
+        "currencies",
+        "api_key_status",
+        "webhook_hmac_key_status",
+        "verified_at",
+        "last_error",
+    ]
+    readonly_fields = ["api_key_status", "webhook_hmac_key_status", "verified_at", "last_error"]
     api_key_status = _stored_display("api_key", "API key")
+    webhook_hmac_key_status = _stored_display("webhook_hmac_key", "webhook HMAC key")
 
 
 class BCChoicesFormSet(BaseInlineFormSet):

@@ -1149,6 +1149,61 @@ _PAYOUT_ENTRIES = (
         cause=_("A network problem or an outage at the payment provider."),
         remedy=_("Nothing to do: the next run tries again."),
     ),
+    # --- 1xx: Klarna and Adyen payout connections ------------------------------------------------------
+    ErrorEntry(
+        code="PAY-101",
+        category=PAYOUT,
+        severity=ERROR,
+        retryable=False,
+        title=_("Payment provider refused the credentials"),
+        message=_("The payment provider refused the credentials of a payout connection: {vendor_message}"),
+        cause=_(
+            "The API user name, password or key of this market's Klarna or Adyen connection is wrong, was "
+            "revoked, or lacks the right to read settlements or reports."
+        ),
+        remedy=_(
+            "Create new credentials for this market (Klarna: API credentials in the Merchant Portal; Adyen: a "
+            "report user) and enter them in the payment provider settings, then retry."
+        ),
+    ),
+    ErrorEntry(
+        code="PAY-102",
+        category=PAYOUT,
+        severity=WARNING,
+        retryable=True,
+        title=_("Payment provider not reachable"),
+        message=_("The payment provider did not answer: {vendor_message}"),
+        cause=_("Klarna or Adyen was unreachable, timed out or kept answering with a server error after retries."),
+        remedy=_("Nothing was booked. The next payout run tries again; retry now if it persists."),
+    ),
+    ErrorEntry(
+        code="PAY-103",
+        category=PAYOUT,
+        severity=ERROR,
+        retryable=False,
+        title=_("Payment provider rejected the request"),
+        message=_("The payment provider rejected the request: {vendor_message}"),
+        cause=_("Klarna or Adyen refused a parameter of the request, such as a date range or a payout reference."),
+        remedy=_(
+            "Check the connection's region, environment and currency, then retry. Contact support if it persists."
+        ),
+    ),
+    ErrorEntry(
+        code="PAY-104",
+        category=PAYOUT,
+        severity=ERROR,
+        retryable=False,
+        title=_("Settlement report unreadable"),
+        message=_("The settlement report could not be read: {vendor_message}"),
+        cause=_(
+            "The file Adyen returned is not a settlement details report with the expected column headers, or "
+            "holds an amount that is not a number."
+        ),
+        remedy=_(
+            "Check in Adyen's Customer Area that the settlement details report keeps the standard columns "
+            "(Merchant Account, Psp Reference, Merchant Reference, Type, Net Currency), then retry."
+        ),
+    ),
 )
 
 _SYSTEM_ENTRIES = (

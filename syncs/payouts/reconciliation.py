@@ -35,6 +35,7 @@ CSV_COLUMNS = (
     "bc_document",
     "error_code",
     "error_message",
+    "category",
 )
 
 
@@ -157,6 +158,7 @@ def payout_report_csv(*, payout: Payout) -> str:
                 row.bc_document_number,
                 row.error_code,
                 row.error_message,
+                row.category,
             ]
         )
     return out.getvalue()

@@ -10,8 +10,10 @@ import requests
 
 from integrations.connectors.adyen import (
     AdyenAuthError,
+    AdyenReportFormatError,
     AdyenReportNotFound,
     AdyenReportsClient,
+    AdyenTransportError,
     Transport,
     hmac_signature,
     notification_verify,
@@ -23,6 +25,7 @@ from integrations.models import PaymentProviderConnection
 from simulators.adyen import AdyenSimulator, sign
 from simulators.adyen.app import COLUMNS
 from simulators.server import serve
+from syncs.errors import classify_exception
 from syncs.models import PayoutTransaction, SourceSystem, WebhookEvent
 from syncs.payouts.providers import adyen as adyen_provider
 from tests.contracts.reference import load_json
@@ -187,3 +190,11 @@ def test_the_report_available_webhook_verifies_the_hmac_and_stores_once(client):
         ).status_code
         == 404
     )
+
+
+def test_adyen_errors_have_product_codes():
+    assert classify_exception(AdyenAuthError("refused", status=401)).code == "PAY-101"
+    assert classify_exception(AdyenTransportError("Adyen answered HTTP 503.", status=503)).code == "PAY-102"
+    with pytest.raises(AdyenReportFormatError) as unreadable:
+        parse_report("a,b\n1,2\n")
+    assert classify_exception(unreadable.value).code == "PAY-104"

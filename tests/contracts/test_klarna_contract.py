@@ -15,6 +15,7 @@ from integrations.connectors.klarna.exceptions import KlarnaAuthError
 from simulators.klarna import KlarnaSimulator
 from simulators.klarna.app import SIGN as SIM_SIGN
 from simulators.server import serve
+from syncs.errors import classify_exception
 from syncs.models import PayoutTransaction
 from syncs.payouts.providers import klarna as klarna_provider
 from tests.contracts.reference import load_json
@@ -154,3 +155,46 @@ def test_client_errors_are_the_connectors_own(klarna):
     with pytest.raises(KlarnaBadRequest) as bad:
         transport.get(f"{url}/settlements/v1/payouts/summary")  # start_date and end_date are required
     assert bad.value.status == 400 and bad.value.correlation_id
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (KlarnaAuthError("refused", status=401), "PAY-101"),
+        (KlarnaBadRequest("bad size", status=400), "PAY-103"),
+        (KlarnaNotFound("no payout", status=404), "PAY-103"),
+    ],
+)
+def test_klarna_errors_have_product_codes_not_business_central_ones(error, code):
+    classified = classify_exception(error)
+    assert classified.code == code and str(error.message) in classified.message
+
+
+def test_a_throttled_read_is_retried_after_retry_after_and_counted():
+    answers = [(429, {"Retry-After": "0"}), (503, {}), (200, {})]
+    slept: list[float] = []
+
+    def app(environ, start_response):
+        status, headers = answers.pop(0)
+        body = b'{"payouts": [], "pagination": {"count": 0}}' if status == 200 else b"{}"
+        start_response(f"{status} X", [("Content-Type", "application/json"), *headers.items()])
+        return [body]
+
+    with serve(app) as running:
+        transport = Transport(
+            username="u",
+            password="p",
+            retry_policy=RetryPolicy(max_attempts=3, max_seconds=5, base_delay=0.01),
+            sleep=slept.append,
+            timeout=(2, 5),
+        )
+        client = KlarnaClient(transport=transport, api_root=running.url)
+        assert list(client.payouts_iter()) == []
+    assert client.stats.as_dict() | {"by_method": None} == {
+        "requests": 3,
+        "operations": 1,
+        "retries": 2,
+        "throttled": 1,
+        "by_method": None,
+    }
+    assert slept[0] == 0.0 and len(slept) == 2

@@ -3,6 +3,7 @@ Admin schema in the reference facts, Stripe from its documented types and report
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 
@@ -19,8 +20,13 @@ Category = PayoutTransaction.Category
 MappedType = PayoutTransaction.MappedType
 
 
+@functools.cache
+def _schema(sdl: str):
+    return build_schema(sdl, assume_valid=True)
+
+
 def _enum(sdl: str, name: str) -> set[str]:
-    return {value for value in build_schema(sdl, assume_valid=True).type_map[name].values}
+    return set(_schema(sdl).type_map[name].values)
 
 
 @pytest.fixture(scope="module")

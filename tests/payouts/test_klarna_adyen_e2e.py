@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection as db_connection
 
 from integrations.connectors.businesscentral import entities, odata
 from integrations.models import Flow, PaymentProviderConnection
@@ -17,7 +18,7 @@ from syncs.flows import payouts as payouts_flow
 from syncs.models import Payout, PayoutTransaction
 from syncs.payouts.providers import provider_build
 from syncs.payouts.reconciliation import payout_report
-from tests.factories import PaymentProviderConnectionFactory, SyncRunFactory
+from tests.factories import IntegrationFactory, PaymentProviderConnectionFactory, SyncRunFactory
 from tests.payouts.conftest import (
     bc_client_for,
     general_journal_create,
@@ -185,11 +186,7 @@ def test_an_adyen_batch_without_a_notification_is_found_by_trying_the_next_batch
     assert sum(1 for r in sim.requests if r.endswith("batch_1.csv")) == 1
 
 
-def test_klarna_and_adyen_credentials_are_encrypted_at_rest_per_market(db):
-    from django.db import connection as db
-
-    from tests.factories import IntegrationFactory
-
+def test_klarna_and_adyen_credentials_are_encrypted_at_rest_per_market():
     integration = IntegrationFactory()
     made = [
         PaymentProviderConnectionFactory(
@@ -209,7 +206,7 @@ def test_klarna_and_adyen_credentials_are_encrypted_at_rest_per_market(db):
         api_key="adyen-report-password",
         webhook_hmac_key=AdyenSimulator.HMAC_KEY,
     )
-    with db.cursor() as cursor:
+    with db_connection.cursor() as cursor:
         cursor.execute("SELECT api_key, webhook_hmac_key FROM integrations_paymentproviderconnection")
         stored = " ".join(value for row in cursor.fetchall() for value in row)
     for secret in ("klarna-password-SE", "klarna-password-NO", "adyen-report-password", AdyenSimulator.HMAC_KEY):

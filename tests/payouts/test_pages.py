@@ -111,3 +111,25 @@ def test_admin_report_and_rematch_action(client, payout):
     assert response.status_code == 302
     assert SyncRun.objects.get().parameters == {"payout_ids": [payout.pk]}
     assert Payout.objects.get().booking_state == Payout.BookingState.NEW  # the action only queues
+
+
+def test_the_report_names_each_transactions_booking_category_in_the_merchants_language(client, payout):
+    PayoutTransactionFactory(
+        payout=payout,
+        raw_type="adjustment",
+        mapped_type=PayoutTransaction.MappedType.ADJUSTMENT,
+        category=PayoutTransaction.Category.DISPUTE,
+        amount=Decimal("0"),
+        fee=Decimal("0"),
+        net=Decimal("0"),
+    )
+    client.force_login(_owner(payout))
+    url = reverse("payouts:detail", args=[payout.integration_id, payout.pk])
+
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    swedish = client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    csv_lines = client.get(reverse("payouts:csv", args=[payout.integration_id, payout.pk])).content.decode()
+
+    assert "adjustment (Dispute or chargeback)" in english
+    assert "adjustment (Tvist eller återkrav)" in swedish
+    assert csv_lines.splitlines()[0].endswith(",category") and csv_lines.strip().endswith(",dispute")

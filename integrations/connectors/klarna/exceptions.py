@@ -4,18 +4,29 @@ from __future__ import annotations
 
 
 class KlarnaError(Exception):
-    """Klarna could not be reached or answered with an error (never holds the credentials)."""
+    """Klarna could not be reached or answered with an error (never holds the credentials).
 
-    def __init__(self, message: str, *, code: str = "", status: int | None = None, correlation_id: str = "") -> None:
+    ``code`` is the product's error code (syncs/errors/catalogue.py); Klarna's own ``error_code``
+    is ``vendor_code``.
+    """
+
+    product_code = "PAY-103"
+
+    def __init__(
+        self, message: str, *, vendor_code: str = "", status: int | None = None, correlation_id: str = ""
+    ) -> None:
         super().__init__(message)
         self.message = message
-        self.code = code
+        self.code = self.product_code
+        self.vendor_code = vendor_code
         self.status = status
         self.correlation_id = correlation_id
 
 
 class KlarnaAuthError(KlarnaError):
     """401/403: the API username or password was refused."""
+
+    product_code = "PAY-101"
 
 
 class KlarnaNotFound(KlarnaError):
@@ -29,6 +40,10 @@ class KlarnaBadRequest(KlarnaError):
 class KlarnaServerError(KlarnaError):
     """429 or 5xx after the retries ran out."""
 
+    product_code = "PAY-102"
+
 
 class KlarnaTransportError(KlarnaError):
     """No answer: connection refused, DNS, timeout."""
+
+    product_code = "PAY-102"

@@ -70,7 +70,7 @@ class Transport:
                 )
             except requests.RequestException as exc:
                 error: KlarnaError = KlarnaTransportError(
-                    f"Could not reach Klarna ({type(exc).__name__}).", code="Transport_" + type(exc).__name__
+                    f"Could not reach Klarna ({type(exc).__name__}).", vendor_code="Transport_" + type(exc).__name__
                 )
             else:
                 if response.status_code < 400:
@@ -98,7 +98,7 @@ def _error(response: requests.Response) -> KlarnaError:
     messages = body.get("error_messages") or []
     message = "; ".join(str(m) for m in messages) or f"Klarna answered HTTP {response.status_code}."
     kwargs = {
-        "code": str(body.get("error_code") or response.status_code),
+        "vendor_code": str(body.get("error_code") or response.status_code),
         "status": response.status_code,
         "correlation_id": str(body.get("correlation_id") or ""),
     }

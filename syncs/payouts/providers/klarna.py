@@ -74,7 +74,7 @@ class KlarnaProvider(PayoutProvider):
                 environment=connection.environment or "production",
                 api_root=settings.KLARNA_API_ROOT,
             )
-        return cls(client, currency=(connection.currencies or [""])[0] if connection.currencies else "")
+        return cls(client, currency=connection.currencies[0] if connection.currencies else "")
 
     def payouts_since(self, since: dt.datetime | None) -> Iterator[ProviderPayout]:
         now = timezone.now()
