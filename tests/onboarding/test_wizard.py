@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import requests
-
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
