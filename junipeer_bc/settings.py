@@ -43,6 +43,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Hardening: Content-Security-Policy (settings below).
     "csp.middleware.CSPMiddleware",
+    # Inside the CSP middleware: lets a sign-in form's redirect reach the identity platform.
+    "junipeer_bc.form_targets.FormTargetsMiddleware",
 ]
 
 ROOT_URLCONF = "junipeer_bc.urls"
@@ -255,7 +257,8 @@ OUTBOUND_HOST_ALLOWLIST = env.list("OUTBOUND_HOST_ALLOWLIST", default=[])
 
 # --- Hardening: Content-Security-Policy (django-csp) ------------------------------------------------------
 # Scripts and styles come from our own static files only: no inline <script>/<style>, no inline
-# handlers or style attributes, nothing from other origins; no framing, forms post back to us.
+# handlers or style attributes, nothing from other origins; no framing, forms post back to us
+# (and their redirects may reach the sign-in origins: junipeer_bc/form_targets.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -30,3 +30,13 @@ def test_no_template_has_inline_scripts_styles_or_handlers():
         for match in INLINE.finditer(path.read_text(encoding="utf-8"))
     ]
     assert not offenders, offenders
+
+
+def test_forms_may_be_redirected_to_the_identity_platform_only(client, settings):
+    # Browsers apply form-action to a form post's redirects: "Continue to Microsoft" needs the authority.
+    settings.ENTRA_AUTHORITY_HOST = "https://login.example-cloud.test:8443/"
+
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["form-action"].split() == ["'self'", "https://login.example-cloud.test:8443"]
