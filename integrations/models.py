@@ -209,7 +209,24 @@ class BusinessCentralConnection(TimeStampedModel):
         PRODUCTION = "Production", _("Production")
         SANDBOX = "Sandbox", _("Sandbox")
 
+    class Deployment(models.TextChoices):
+        ONLINE = "online", _("Business Central online")
+        ON_PREMISES = "on_premises", _("Business Central on-premises")
+
+    class AuthMethod(models.TextChoices):
+        ENTRA = "entra", _("Microsoft sign-in (Entra ID)")
+        ACCESS_KEY = "access_key", _("User name and web service access key")
+
     integration = models.OneToOneField(Integration, on_delete=models.CASCADE, related_name="bc_connection")
+    deployment = models.CharField(max_length=20, choices=Deployment.choices, default=Deployment.ONLINE)
+    auth_method = models.CharField(max_length=20, choices=AuthMethod.choices, default=AuthMethod.ENTRA)
+    on_premises_root = models.URLField(
+        blank=True,
+        max_length=500,
+        help_text=_("On-premises: the server instance, https://server:port/instance (API and ODataV4 live below it)."),
+    )
+    access_key_username = models.CharField(max_length=250, blank=True)
+    web_service_access_key = EncryptedTextField(blank=True, default="")
     entra_tenant_id = models.CharField(max_length=64, blank=True, db_index=True)
     user_principal = models.CharField(max_length=254, blank=True)
     home_account_id = models.CharField(max_length=200, blank=True)
@@ -241,8 +258,21 @@ class BusinessCentralConnection(TimeStampedModel):
         return f"{self.environment_name}/{self.company_name or '-'}"
 
     @property
+    def is_on_premises(self) -> bool:
+        return self.deployment == self.Deployment.ON_PREMISES
+
+    @property
+    def uses_access_key(self) -> bool:
+        return self.is_on_premises and self.auth_method == self.AuthMethod.ACCESS_KEY
+
+    @property
+    def has_credentials(self) -> bool:
+        """Signed in with Microsoft, or (on-premises) a web service access key stored."""
+        return bool(self.web_service_access_key) if self.uses_access_key else bool(self.token_cache)
+
+    @property
     def is_connected(self) -> bool:
-        return bool(self.token_cache) and bool(self.company_id)
+        return self.has_credentials and bool(self.company_id)
 
 
 class ShopConnection(TimeStampedModel):

@@ -18,6 +18,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from integrations.connectors.businesscentral.credentials import (
+    BearerToken,
+    CredentialsProvider,
+    WebServiceAccessKey,
+)
 from integrations.connectors.entra import exceptions as entra_exc
 from integrations.connectors.entra.client import (
     AUTHORITY_TENANT,
@@ -228,6 +233,16 @@ def bc_token_provider(*, connection: BusinessCentralConnection) -> Callable[[], 
     return provide
 
 
+def bc_credentials(*, connection: BusinessCentralConnection) -> CredentialsProvider:
+    """``credentials`` for the BC client: the Microsoft sign-in's token, or (on-premises with a web
+    service access key) HTTP Basic with the stored user name and key, decrypted only here."""
+    if connection.uses_access_key:
+        return WebServiceAccessKey(
+            username=connection.access_key_username, access_key=reveal(connection.web_service_access_key)
+        )
+    return BearerToken(bc_token_provider(connection=connection))
+
+
 def _auth_failure_record(*, connection_id: int, error: entra_exc.EntraError) -> None:
     connection = BusinessCentralConnection.objects.select_related("integration").get(pk=connection_id)
     previous_code = connection.last_auth_error_code
@@ -297,7 +312,7 @@ def bc_disconnect(*, integration: Integration) -> None:
     The company stays recorded: the data already synced belongs to it, and reconnecting resumes it.
     """
     BusinessCentralConnection.objects.filter(integration=integration).update(
-        token_cache="", home_account_id="", token_expires_at=None, updated_at=timezone.now()
+        token_cache="", home_account_id="", token_expires_at=None, web_service_access_key="", updated_at=timezone.now()
     )
     if integration.status in (Integration.Status.LIVE, Integration.Status.TESTING, Integration.Status.NEEDS_REAUTH):
         integration.status = Integration.Status.PAUSED

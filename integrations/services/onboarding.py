@@ -21,7 +21,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from integrations.connectors.businesscentral import BCAuthError, BCError, BusinessCentralClient, entities, odata
+from integrations.connectors.businesscentral import (
+    BCAccessKeyRejected,
+    BCAuthError,
+    BCError,
+    BusinessCentralClient,
+    entities,
+    odata,
+)
 from integrations.connectors.businesscentral.codec import CUSTOMER_NOT_BLOCKED, GL_ACCOUNT_TYPE_POSTING
 from integrations.connectors.entra import EntraError
 from integrations.connectors.shopify import ShopifyAuthError, ShopifyClient, ShopifyError
@@ -39,7 +46,7 @@ from integrations.models import (
     Tenant,
     TenantMembership,
 )
-from integrations.services.bc_auth import bc_token_provider
+from integrations.services.bc_auth import bc_credentials
 from syncs.errors import classify_exception
 
 SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
@@ -147,18 +154,27 @@ def integration_flows_save(*, integration: Integration, flows: dict[str, bool]) 
 
 
 def _bc_client(connection: BusinessCentralConnection, *, environment: str = "", company_id: str = ""):
+    if connection.is_on_premises:
+        return BusinessCentralClient(
+            api_root=connection.on_premises_root,
+            on_premises=True,
+            company_id=company_id,
+            credentials=bc_credentials(connection=connection),
+        )
     return BusinessCentralClient(
         api_root=connection.api_root_override or settings.BC_API_ROOT,
         tenant_id=connection.entra_tenant_id,
         environment=environment,
         company_id=company_id,
-        token_provider=bc_token_provider(connection=connection),
+        credentials=bc_credentials(connection=connection),
     )
 
 
 def _signed_in_connection(integration: Integration) -> BusinessCentralConnection:
     connection = BusinessCentralConnection.objects.filter(integration=integration).first()
-    if connection is None or not connection.token_cache:
+    if connection is None or not connection.has_credentials:
+        if connection is not None and connection.uses_access_key:
+            raise OnboardingError(_("Enter the user name and web service access key first."))
         raise OnboardingError(_("Sign in with Microsoft first."))
     return connection
 
@@ -168,6 +184,9 @@ def _bc_read(call):
         return call()
     except EntraError as error:  # the token provider: the sign-in itself failed (already recorded)
         raise OnboardingError(f"{error.code}: {error.entry.title}. {error.entry.remedy}") from None
+    except BCAccessKeyRejected as error:
+        entry = classify_exception(error).entry
+        raise OnboardingError(f"{entry.code}: {entry.title}. {entry.remedy}") from None
     except BCAuthError as error:
         refusal = classify_exception(error)
         if refusal.entry.code == BC_USER_REFUSED:
@@ -211,11 +230,15 @@ def bc_company_select(*, integration: Integration, environment_name: str, compan
         raise OnboardingError(_("This integration is live; connect another company as a new integration."))
     _company_free_check(connection=connection, environment_name=environment_name, company_id=company_id)
     connection.environment_name = environment.name
-    connection.environment_type = (
-        BusinessCentralConnection.EnvironmentType.PRODUCTION
-        if environment.type == "Production"
-        else BusinessCentralConnection.EnvironmentType.SANDBOX
-    )
+    if connection.is_on_premises:
+        # No environment types on-premises: the merchant said what the server holds when connecting.
+        connection.environment_type = connection.environment_type or BusinessCentralConnection.EnvironmentType.PRODUCTION
+    else:
+        connection.environment_type = (
+            BusinessCentralConnection.EnvironmentType.PRODUCTION
+            if environment.type == "Production"
+            else BusinessCentralConnection.EnvironmentType.SANDBOX
+        )
     connection.company_id = company.id
     connection.company_name = company.name
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import json
 import re
@@ -20,6 +22,8 @@ from .seed import seed_environments
 from .store import CompanyStore, Environment
 
 _ENV_ROUTE = re.compile(r"^/v2\.0/(?:(?P<tenant>[^/]+)/)?(?P<env>[^/]+)/(?P<kind>api/v2\.0|ODataV4)(?:/(?P<rest>.*))?$")
+# On-premises: https://server:port/{instance}/api/v2.0/... and /{instance}/ODataV4/... (no tenant, no environment).
+_ON_PREMISES_ROUTE = re.compile(r"^/(?P<instance>[^/]+)/(?P<kind>api/v2\.0|ODataV4)(?:/(?P<rest>.*))?$")
 DEFAULT_TOKENS = {"test-token": "test-user"}
 FIXED_TENANT_ID = "7f3c2d1e-4b5a-4c69-9d8e-0a1b2c3d4e5f"
 
@@ -35,7 +39,8 @@ class RequestLogEntry:
 
 
 class BusinessCentralSimulator:
-    """A faithful-enough Business Central online (API v2.0, ODataV4 pages, admin center)."""
+    """A faithful-enough Business Central online (API v2.0, ODataV4 pages, admin center), and on-premises
+    server instances (``add_on_premises_instance``) with HTTP Basic and web service access keys."""
 
     def __init__(
         self,
@@ -60,6 +65,10 @@ class BusinessCentralSimulator:
         self.latency = Latency(self.clock)
         self.faults = Faults()
         self.environments: dict[str, Environment] = {}
+        # On-premises server instance name (case-insensitive) -> the environment holding its data.
+        self.on_premises_instances: dict[str, str] = {}
+        # (user name, web service access key) -> principal; accepted on on-premises routes only.
+        self.access_keys: dict[tuple[str, str], str] = {}
         self.request_log: list[RequestLogEntry] = []
         self.request_count = 0
         self.operation_count = 0
@@ -84,6 +93,17 @@ class BusinessCentralSimulator:
         self.environments[name] = environment
         return environment
 
+    def add_on_premises_instance(self, name: str = "BC", *, environment: str = "sandbox") -> str:
+        """Serve ``environment``'s data as the on-premises instance ``name``; returns the instance path."""
+        if environment not in self.environments:
+            raise KeyError(f"no environment {environment!r}")
+        self.on_premises_instances[name.lower()] = environment
+        return f"/{name}"
+
+    def add_access_key(self, username: str, access_key: str, *, principal: str | None = None) -> None:
+        """A BC user (NavUserPassword) with a web service access key, for HTTP Basic on-premises."""
+        self.access_keys[(username, access_key)] = principal or username
+
     def requests_to(self, method: str, path_contains: str) -> list[RequestLogEntry]:
         return [e for e in self.request_log if e.method == method and path_contains in e.path]
 
@@ -106,7 +126,7 @@ class BusinessCentralSimulator:
         principal, response, fault = None, None, None
         operations = 1
         try:
-            principal = self._authenticate(environ)
+            principal = self._authenticate(environ, on_premises=self._on_premises_match(path) is not None)
             raw_body = _read_body(environ)
             body = _parse_json(raw_body) if raw_body else None
             operations = batch.operations_in(body) if path.endswith("/$batch") else 1
@@ -140,7 +160,15 @@ class BusinessCentralSimulator:
             return _drop_response(environ, start_response)
         return _respond(start_response, response)
 
-    def _authenticate(self, environ: dict) -> str:
+    def _on_premises_match(self, path: str) -> re.Match | None:
+        if _ENV_ROUTE.match(path):
+            return None
+        match = _ON_PREMISES_ROUTE.match(path)
+        if match is None or match.group("instance").lower() not in self.on_premises_instances:
+            return None
+        return match
+
+    def _authenticate(self, environ: dict, *, on_premises: bool = False) -> str:
         header = environ.get("HTTP_AUTHORIZATION", "")
         scheme, _, token = header.partition(" ")
         principal = None
@@ -149,6 +177,10 @@ class BusinessCentralSimulator:
             principal = self.accepted_tokens.get(token)
             if principal is None and self.token_validator is not None:
                 principal = self.token_validator(token)
+        elif scheme.lower() == "basic" and on_premises:
+            # On-premises with NavUserPassword: user name and web service access key. BC online
+            # refuses Basic (access keys are not supported online since 2022).
+            principal = self.access_keys.get(_basic_credentials(token))
         if not principal:
             raise BCError("Authentication_InvalidCredentials", INVALID_CREDENTIALS)
         return principal
@@ -163,12 +195,16 @@ class BusinessCentralSimulator:
             is_admin = principal in self.admin_principals
             return admin_center.handle(path, self.environments, self.tenant_id, host, is_admin=is_admin)
         match = _ENV_ROUTE.match(path)
-        if match is None:
-            raise not_found_route(host + path)
-        tenant = match.group("tenant")
-        environment = self.environments.get(match.group("env"))
-        if (tenant is not None and tenant.lower() != self.tenant_id) or environment is None:
-            raise not_found_route(host + path)
+        if match is not None:
+            tenant = match.group("tenant")
+            environment = self.environments.get(match.group("env"))
+            if (tenant is not None and tenant.lower() != self.tenant_id) or environment is None:
+                raise not_found_route(host + path)
+        else:
+            match = self._on_premises_match(path)
+            if match is None:
+                raise not_found_route(host + path)
+            environment = self.environments[self.on_premises_instances[match.group("instance").lower()]]
         root = path[: len(path) - len(match.group("rest") or "")].rstrip("/")
         request = ApiRequest(
             method=method,
@@ -184,6 +220,15 @@ class BusinessCentralSimulator:
         if request.path.strip("/") == "$batch":
             return batch.handle_batch(environment, request)
         return api.handle(environment, request)
+
+
+def _basic_credentials(token: str) -> tuple[str, str]:
+    try:
+        decoded = base64.b64decode(token.strip(), validate=True).decode("latin-1")
+    except (binascii.Error, ValueError):
+        return ("", "")
+    username, _, key = decoded.partition(":")
+    return (username, key)
 
 
 def _host_url(environ: dict) -> str:

@@ -498,6 +498,57 @@ _BC_ENTRIES = (
             "integration writes it again."
         ),
     ),
+    # --- 75x: Business Central on-premises ------------------------------------------------------------
+    ErrorEntry(
+        code="BC-751",
+        category=BC,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("Business Central on-premises refused the web service access key"),
+        message=_("The Business Central server refused the user name and web service access key (HTTP {status})."),
+        cause=_(
+            "The user name or the web service access key is wrong, the key has expired or was replaced, the user "
+            "is disabled, or the server does not use NavUserPassword or AccessControlService authentication."
+        ),
+        remedy=_(
+            "In Business Central, open the user card (Users), check the user is enabled and generate a new Web "
+            "Service Access Key (choose Key Never Expires or a later expiry date). Then enter the user name and the "
+            "new key in the integration's Connect systems step."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-752",
+        category=BC,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("No Business Central API at this on-premises address"),
+        message=_("The server at {address} answered, but not with Business Central's API v2.0."),
+        cause=_(
+            "The address does not name the server instance (https://server:port/instance), the port is not the "
+            "OData port, or API services are not enabled on the server instance."
+        ),
+        remedy=_(
+            "Enter the server instance address shown as the OData URL on the Web Services page, without "
+            "/ODataV4. On the server, set ODataServicesEnabled and ApiServicesEnabled to true (Business Central "
+            "Administration Shell, Set-NAVServerConfiguration) and restart the instance."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-753",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("On-premises address not allowed"),
+        message=_("The integration may not send credentials to {address}: {reason}"),
+        cause=_(
+            "The address is plain http, or a local or private network address that this installation has not "
+            "allowed. Credentials only go over https to the public internet unless support allows the host."
+        ),
+        remedy=_(
+            "Publish the Business Central server's OData port over https on a public name, or ask support to allow "
+            "the host (OUTBOUND_HOST_ALLOWLIST) when the integration runs inside your network."
+        ),
+    ),
 )
 
 _SHOP_ENTRIES = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 
+from integrations.connectors.businesscentral.exceptions import BCAccessKeyRejected
 from integrations.connectors.businesscentral.writes import FieldTooLong
 from integrations.connectors.stripe.client import StripeAuthError, StripeError
 from integrations.crypto import SecretDecryptionError
@@ -20,6 +21,7 @@ from syncs.services.locks import FlowLeaseLost
 # ``Integration.<name>.RelatedObjectDoesNotExist``, a subclass of the connection's DoesNotExist.
 KNOWN_EXCEPTION_CODES: tuple[tuple[type[BaseException], str], ...] = (
     (BusinessCentralConnection.DoesNotExist, "BC-010"),
+    (BCAccessKeyRejected, "BC-751"),
     (ShopConnection.DoesNotExist, "SHOP-010"),
     (PaymentProviderConnection.DoesNotExist, "PAY-010"),
     (StripeAuthError, "PAY-011"),

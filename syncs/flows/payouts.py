@@ -21,10 +21,10 @@ from syncs.services.runs import sync_log
 def flow_clients(integration: Integration) -> tuple[Any, list]:
     """The BC client and one payout provider per connected provider (tests replace this)."""
     from integrations.connectors.businesscentral import client_for_connection
-    from integrations.services.bc_auth import bc_token_provider
+    from integrations.services.bc_auth import bc_credentials
 
     connection = integration.bc_connection
-    bc = client_for_connection(connection, token_provider=bc_token_provider(connection=connection))
+    bc = client_for_connection(connection, credentials=bc_credentials(connection=connection))
     providers = [provider_build(connection=provider) for provider in integration.payment_providers.all()]
     return bc, providers
 

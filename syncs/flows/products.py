@@ -14,10 +14,10 @@ def flow_clients(integration: Integration) -> tuple[Any, Any]:
     """The BC and shop clients of an integration (tests and benchmarks replace this)."""
     from integrations.connectors.businesscentral import client_for_connection
     from integrations.connectors.shopify.factory import client_for_connection as shop_client_for_connection
-    from integrations.services.bc_auth import bc_token_provider
+    from integrations.services.bc_auth import bc_credentials
 
     connection = integration.bc_connection
-    bc = client_for_connection(connection, token_provider=bc_token_provider(connection=connection))
+    bc = client_for_connection(connection, credentials=bc_credentials(connection=connection))
     shop_connection = integration.shop_connection
     shop = shop_client_for_connection(shop_connection)
     return bc, shop

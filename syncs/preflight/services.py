@@ -27,9 +27,9 @@ def _client_for(integration: Integration) -> Any | None:
     if connection is None or not connection.company_id:
         return None
     from integrations.connectors.businesscentral import client_for_connection
-    from integrations.services.bc_auth import bc_token_provider
+    from integrations.services.bc_auth import bc_credentials
 
-    return client_for_connection(connection, token_provider=bc_token_provider(connection=connection))
+    return client_for_connection(connection, credentials=bc_credentials(connection=connection))
 
 
 def preflight_snapshot_get(*, integration: Integration, client: Any | None = None) -> BCSnapshot | None:

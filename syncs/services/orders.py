@@ -53,12 +53,12 @@ class FlowClients:
 
 def flow_clients_build(*, integration: Integration) -> FlowClients:
     """The BC and shop clients of an integration (tests replace this one function)."""
-    from integrations.services.bc_auth import bc_token_provider
+    from integrations.services.bc_auth import bc_credentials
 
     connection = integration.bc_connection
     shop = integration.shop_connection
     return FlowClients(
-        bc=client_for_connection(connection, token_provider=bc_token_provider(connection=connection)),
+        bc=client_for_connection(connection, credentials=bc_credentials(connection=connection)),
         shop=shopify_factory.client_for_connection(shop),
     )
 

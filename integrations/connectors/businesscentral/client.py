@@ -1,7 +1,7 @@
 """BusinessCentralClient: typed reads and writes against BC's API v2.0 for one company.
 
-URLs are built from (API root, Entra tenant, environment, company), so BC online, an
-on-premises server behind the same URL shape, and the simulator differ only by the root.
+URLs come from an Endpoint (endpoints.py, the one place that knows BC's URL shapes): BC online
+(API root, Entra tenant, environment) or an on-premises server instance; the simulator serves both.
 """
 
 from __future__ import annotations
@@ -23,6 +23,13 @@ from integrations.connectors.businesscentral.batch import (
     chunks,
     parse_results,
     request_body,
+)
+from integrations.connectors.businesscentral.endpoints import (
+    ENVIRONMENTS_API_VERSION,
+    ON_PREMISES_ENVIRONMENT,
+    Endpoint,
+    on_premises_endpoint,
+    online_endpoint,
 )
 from integrations.connectors.businesscentral.entities import EntitySet
 from integrations.connectors.businesscentral.exceptions import (
@@ -59,6 +66,7 @@ from integrations.connectors.businesscentral.records import (
 )
 from integrations.connectors.businesscentral.transport import (
     ClientStats,
+    CredentialsProvider,
     RetryPolicy,
     TokenProvider,
     Transport,
@@ -69,7 +77,8 @@ R = TypeVar("R")
 Parent = tuple[EntitySet, str]
 Changes = Mapping[str, Any] | Payload
 
-ENVIRONMENTS_API_VERSION = "v1.2"  # v1.2 adds ringName to v1.1
+__all__ = ["ENVIRONMENTS_API_VERSION", "BusinessCentralClient", "document_body"]
+
 DEFAULT_MAX_PAGES = 5000
 # Keep lookup URLs far below the ~2 KB that proxies and gateways accept.
 MAX_LOOKUP_FILTER_CHARS = 1500
@@ -81,9 +90,11 @@ class BusinessCentralClient:
         self,
         *,
         api_root: str,
-        tenant_id: str,
-        environment: str,
-        token_provider: TokenProvider,
+        tenant_id: str = "",
+        environment: str = "",
+        token_provider: TokenProvider | None = None,
+        credentials: CredentialsProvider | None = None,
+        on_premises: bool = False,
         company_id: str = "",
         company_name: str = "",
         session: requests.Session | None = None,
@@ -94,14 +105,20 @@ class BusinessCentralClient:
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
     ) -> None:
-        self.api_root = api_root.rstrip("/")
+        self.endpoint: Endpoint = (
+            on_premises_endpoint(root=api_root)
+            if on_premises
+            else online_endpoint(root=api_root, tenant_id=tenant_id, environment=environment)
+        )
+        self.api_root = self.endpoint.root
         self.tenant_id = tenant_id
-        self.environment = environment
+        self.environment = self.endpoint.environment
         self.company_id = company_id
         self.company_name = company_name
         self.max_pages = max_pages
         self._transport = Transport(
             token_provider=token_provider,
+            credentials=credentials,
             session=session,
             timeout=timeout,
             retry_policy=retry_policy,
@@ -111,7 +128,12 @@ class BusinessCentralClient:
         )
 
     def __repr__(self) -> str:
-        return f"<BusinessCentralClient {self.tenant_id}/{self.environment} company={self.company_id or '-'}>"
+        where = self.api_root if self.on_premises else f"{self.tenant_id}/{self.environment}"
+        return f"<BusinessCentralClient {where} company={self.company_id or '-'}>"
+
+    @property
+    def on_premises(self) -> bool:
+        return self.endpoint.on_premises
 
     @property
     def stats(self) -> ClientStats:
@@ -121,12 +143,12 @@ class BusinessCentralClient:
 
     @property
     def environment_url(self) -> str:
-        tenant = f"/{quote(self.tenant_id, safe='')}" if self.tenant_id else ""
-        return f"{self.api_root}/v2.0{tenant}/{quote(self.environment, safe='')}"
+        """Everything before ``api/v2.0`` and ``ODataV4`` (online: the environment; on-premises: the instance)."""
+        return self.endpoint.base_url
 
     @property
     def api_url(self) -> str:
-        return f"{self.environment_url}/api/v2.0"
+        return self.endpoint.api_url
 
     def entity_path(self, entity: EntitySet, *, id: str | None = None, parent: Parent | None = None) -> str:  # noqa: A002
         """Path relative to the API root, e.g. ``companies(<cid>)/items(<id>)/itemVariants``."""
@@ -151,7 +173,7 @@ class BusinessCentralClient:
     ) -> Iterator[list[dict[str, Any]]]:
         """Yield each page's ``value`` list, following ``@odata.nextLink`` verbatim up to the page cap."""
         headers = {"Prefer": f"odata.maxpagesize={page_size}"} if page_size else None
-        origin = urlsplit(self.api_root)[:2]
+        origin = self.endpoint.origin
         next_url: str | None = url
         pages = 0
         while next_url:
@@ -378,7 +400,7 @@ class BusinessCentralClient:
         if not self.company_name:
             raise ValueError("ODataV4 pages are addressed by company name: build the client with company_name.")
         company = quote(self.company_name.replace("'", "''"), safe="")
-        url = f"{self.environment_url}/ODataV4/Company('{company}')/{quote(page, safe='')}"
+        url = f"{self.endpoint.odata_url}/Company('{company}')/{quote(page, safe='')}"
         try:
             for rows in self.iter_pages(url, params=query_params(filter=filter)):
                 yield from rows
@@ -401,8 +423,13 @@ class BusinessCentralClient:
 
         This is the connect-app endpoint: any BC user may call it. The admin center API lists the
         same environments but only for administrators, which the merchant's user need not be.
+        On-premises there is none: the one environment "default" is returned without a call.
         """
-        url = f"{self.api_root}/environments/{ENVIRONMENTS_API_VERSION}"
+        url = self.endpoint.environments_url
+        if url is None:
+            # On-premises: no environments and no admin center; the server instance is the one
+            # environment, recorded as "default" (no HTTP call).
+            return [Environment(name=ON_PREMISES_ENVIRONMENT)]
         return [from_json(Environment, row) for page in self.iter_pages(url) for row in page]
 
 

@@ -48,6 +48,10 @@ class BCAuthError(BCError):
     """Authentication_* / Authorization_* or HTTP 401/403: sign in again or grant permissions."""
 
 
+class BCAccessKeyRejected(BCAuthError):
+    """On-premises: the server refused the user name and web service access key (HTTP 401 to Basic)."""
+
+
 class BCNotFound(BCError):
     """The record, route or segment does not exist (also a missing setup row such as VAT Posting Setup)."""
 

@@ -23,7 +23,14 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 
+from integrations.connectors.businesscentral.credentials import (
+    Authorization,
+    BearerToken,
+    CredentialsProvider,
+    TokenProvider,
+)
 from integrations.connectors.businesscentral.exceptions import (
+    BCAccessKeyRejected,
     BCAmbiguousWriteError,
     BCError,
     BCTimeout,
@@ -45,7 +52,7 @@ RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 # Returned by BC before it starts processing (throttled, or queued out): safe to resend a write.
 WRITE_SAFE_STATUSES = frozenset({429, 503})
 
-TokenProvider = Callable[[], str]
+__all__ = ["CredentialsProvider", "TokenProvider", "Transport", "default_session", "parse_json"]
 
 
 def parse_json(response: requests.Response) -> Any:
@@ -66,12 +73,17 @@ def default_session() -> requests.Session:
 
 
 class Transport:
-    """One authenticated, retried, counted HTTP exchange at a time (thread-safe counters)."""
+    """One authenticated, retried, counted HTTP exchange at a time (thread-safe counters).
+
+    Authenticated by ``credentials`` (a bearer token or an on-premises access key), or by
+    ``token_provider`` as a shorthand for a bearer token.
+    """
 
     def __init__(
         self,
         *,
-        token_provider: TokenProvider,
+        token_provider: TokenProvider | None = None,
+        credentials: CredentialsProvider | None = None,
         session: requests.Session | None = None,
         timeout: tuple[float, float] | None = None,
         retry_policy: RetryPolicy | None = None,
@@ -79,7 +91,9 @@ class Transport:
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
     ) -> None:
-        self._token_provider = token_provider
+        if (token_provider is None) == (credentials is None):
+            raise ValueError("Pass exactly one of token_provider and credentials.")
+        self._credentials = credentials or BearerToken(token_provider)
         self.session = session or default_session()
         self.timeout = timeout or (settings.BC_HTTP_CONNECT_TIMEOUT, settings.BC_HTTP_READ_TIMEOUT)
         self.retry_policy = retry_policy or retry_policy_from_settings("BC")
@@ -110,8 +124,8 @@ class Transport:
         attempt = 0
         while True:
             attempt += 1
-            token = self._token_provider()
-            request_headers = {"Accept": "application/json", "Authorization": f"Bearer {token}"}
+            authorization = self._credentials()
+            request_headers = {"Accept": "application/json", "Authorization": authorization.header}
             if data is not None:
                 request_headers["Content-Type"] = "application/json"
             request_headers.update(headers or {})
@@ -143,7 +157,7 @@ class Transport:
                 self._log(method, url, status, started, attempt)
                 if status < 400:
                     return response
-                error = self._error(response, token)
+                error = self._error(response, authorization)
                 if status not in RETRYABLE_STATUSES:
                     raise error
                 if is_write and status not in WRITE_SAFE_STATUSES:
@@ -162,14 +176,23 @@ class Transport:
             )
             self._sleep(delay)
 
-    def _error(self, response: requests.Response, token: str) -> BCError:
+    def _error(self, response: requests.Response, authorization: Authorization) -> BCError:
         error = error_from_envelope(
             status=response.status_code, body=parse_json(response), fallback_message=response.reason or ""
         )
-        if token and token in error.raw_message:  # belt and braces: a token never travels in an exception
-            error.raw_message = error.raw_message.replace(token, "***")
-            error.message = error.message.replace(token, "***")
-            error.args = (str(error),)
+        if response.status_code == 401 and authorization.is_access_key:
+            error = BCAccessKeyRejected(
+                error.message,
+                code=error.code,
+                status=error.status,
+                correlation_id=error.correlation_id,
+                raw_message=error.raw_message,
+            )
+        for secret in authorization.secrets:  # belt and braces: a token or key never travels in an exception
+            if secret and secret in error.raw_message:
+                error.raw_message = error.raw_message.replace(secret, "***")
+                error.message = error.message.replace(secret, "***")
+                error.args = (str(error),)
         return error
 
     def _log(self, method: str, url: str, status: int | None, started: float, attempt: int) -> None:
