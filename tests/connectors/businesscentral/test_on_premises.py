@@ -150,5 +150,5 @@ def test_client_for_an_on_premises_connection(bc_server, on_premises):
     client = client_for_connection(connection, credentials=WebServiceAccessKey(username=USER, access_key=KEY))
 
     assert client.api_url == f"{on_premises}/api/v2.0"
-    assert client.company_information().name
+    assert client.company_information().currency_code == "SEK"
     assert KEY not in repr(client)
