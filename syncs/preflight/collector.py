@@ -23,25 +23,22 @@ PROBE_NAME = "Preflight probe (rolled back)"
 ROLLBACK_TRIGGER = "preflightRollbackTrigger"
 
 
-def bc_snapshot_collect(*, client: Any, environment_name: str, environment_type: str, company_name: str) -> BCSnapshot:
-    snap = BCSnapshot(environment_name=environment_name, environment_type=environment_type, company_name=company_name)
-    try:
-        environments = client.list_environments()
-    except BCError as exc:
-        result = classify_exception(exc)
-        # BC-002: BC rejects the token; BC-011: BC does not let the signed-in user in. Either way
-        # nothing else can be read.
-        refused = result.entry.code in ("BC-002", "BC-011")
-        snap.errors["token" if refused else "environment"] = result
-        if refused:
+def bc_snapshot_collect(
+    *, client: Any, environment_name: str, environment_type: str, company_name: str, on_premises: bool = False
+) -> BCSnapshot:
+    snap = BCSnapshot(
+        environment_name=environment_name,
+        environment_type=environment_type,
+        company_name=company_name,
+        on_premises=on_premises,
+    )
+    if on_premises:
+        if not _server_answers(snap, client):
             return snap
     else:
-        match = next((env for env in environments if env.name == environment_name), None)
-        # The connect-app list has no status: it lists what the user can reach now (assumption: an
-        # environment being prepared, upgraded or deleted is left out), so listed means active.
-        snap.environment_status = "Active" if match else None
-        if match:
-            snap.environment_type = match.type or environment_type
+        _environment_read(snap, client, environment_name=environment_name, environment_type=environment_type)
+        if "token" in snap.errors:
+            return snap
     local_currency = _section(snap, "company", lambda: _local_currency(client))
     if local_currency is None:
         return snap
@@ -62,6 +59,39 @@ def bc_snapshot_collect(*, client: Any, environment_name: str, environment_type:
     items = _section(snap, "items", lambda: client.list_records(entities.ITEMS, select=["number", "taxGroupCode"]))
     snap.item_vat_groups = {item.number: item.tax_group_code for item in items or []}
     return snap
+
+
+# BC-002: BC rejects the token; BC-011: BC does not let the signed-in user in; BC-751: the
+# on-premises server refuses the access key. Either way nothing else can be read.
+REFUSED = ("BC-002", "BC-011", "BC-751")
+
+
+def _environment_read(snap: BCSnapshot, client: Any, *, environment_name: str, environment_type: str) -> None:
+    try:
+        environments = client.list_environments()
+    except BCError as exc:
+        result = classify_exception(exc)
+        snap.errors["token" if result.entry.code in REFUSED else "environment"] = result
+        return
+    match = next((env for env in environments if env.name == environment_name), None)
+    # The connect-app list has no status: it lists what the user can reach now (assumption: an
+    # environment being prepared, upgraded or deleted is left out), so listed means active.
+    snap.environment_status = "Active" if match else None
+    if match:
+        snap.environment_type = match.type or environment_type
+
+
+def _server_answers(snap: BCSnapshot, client: Any) -> bool:
+    """On-premises: no environments list and no admin center; the companies list proves the server,
+    its API and the credentials instead (False: nothing else can be read)."""
+    try:
+        client.list_companies()
+    except BCError as exc:
+        result = classify_exception(exc)
+        snap.errors["token" if result.entry.code in REFUSED else "environment"] = result
+        return result.entry.code not in REFUSED
+    snap.environment_status = "Active"
+    return True
 
 
 def _local_currency(client: Any) -> str:

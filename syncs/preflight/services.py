@@ -43,6 +43,7 @@ def preflight_snapshot_get(*, integration: Integration, client: Any | None = Non
             environment_name=connection.environment_name,
             environment_type=connection.environment_type,
             company_name=connection.company_name,
+            on_premises=connection.is_on_premises,
         )
     except Exception as exc:  # noqa: BLE001 - a sign-in failure surfaces here; it is the check's finding
         logger.info("Preflight for integration %s could not reach BC: %s", integration.pk, exc)
@@ -50,6 +51,7 @@ def preflight_snapshot_get(*, integration: Integration, client: Any | None = Non
             environment_name=connection.environment_name,
             environment_type=connection.environment_type,
             company_name=connection.company_name,
+            on_premises=connection.is_on_premises,
         )
         snap.errors["token"] = classify_exception(exc)
         return snap

@@ -75,6 +75,7 @@ class BCSnapshot:
     environment_name: str = ""
     environment_type: str = ""
     environment_status: str | None = None  # None: not in the environments the user can reach
+    on_premises: bool = False  # a server instance: no environments, no admin center
     company_name: str = ""
     company_reachable: bool = False
     permissions: list[PermissionProbe] = field(default_factory=list)

@@ -17,6 +17,8 @@ def _token(snap: BCSnapshot) -> CheckResult:
     error = snap.errors.get("token")
     if error:
         return CheckResult(name, Status.FAIL, error.message, [], error.entry.code)
+    if snap.on_premises:
+        return CheckResult.ok(name, "The on-premises server accepts the integration's credentials.")
     return CheckResult.ok(name, "The Business Central token is valid.")
 
 
@@ -25,6 +27,9 @@ def _environment(snap: BCSnapshot) -> CheckResult:
     error = snap.errors.get("environment")
     if error:
         return CheckResult(name, Status.FAIL, error.message, [snap.environment_name], error.entry.code)
+    if snap.on_premises:
+        # A server instance has no environments or admin center: its API answering is the check.
+        return CheckResult.ok(name, "The on-premises server's API answers (no environments on-premises).", [])
     if snap.environment_status != "Active":
         return CheckResult.problem(
             name,

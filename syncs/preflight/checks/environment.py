@@ -7,6 +7,10 @@ from syncs.preflight.types import BCSnapshot, CheckResult, IntegrationFacts, Sta
 
 def check_sandbox_tested(facts: IntegrationFacts, snap: BCSnapshot) -> list[CheckResult]:
     name = "environment.sandbox_tested"
+    if snap.on_premises:
+        # No sandboxes on-premises (a test copy runs on its own server instance); going live on
+        # Production without a test still asks the merchant to confirm.
+        return [CheckResult.ok(name, "On-premises server: there are no sandbox environments to test in.")]
     environment_type = snap.environment_type or facts.environment_type
     if environment_type == "Production" and facts.sandbox_test_passed_at is None:
         return [
