@@ -126,7 +126,8 @@ class BusinessCentralSimulator:
         principal, response, fault = None, None, None
         operations = 1
         try:
-            principal = self._authenticate(environ, on_premises=self._on_premises_match(path) is not None)
+            on_premises_shape = _ENV_ROUTE.match(path) is None and _ON_PREMISES_ROUTE.match(path) is not None
+            principal = self._authenticate(environ, on_premises=on_premises_shape)
             raw_body = _read_body(environ)
             body = _parse_json(raw_body) if raw_body else None
             operations = batch.operations_in(body) if path.endswith("/$batch") else 1
