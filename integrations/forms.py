@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from integrations.models import Integration
+from integrations.models import BusinessCentralConnection, Integration
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _TENANT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -118,6 +118,55 @@ class BCOrganisationForm(forms.Form):
                 _("Enter the organisation's domain, such as contoso.com, or its tenant id (a GUID).")
             )
         return value
+
+
+class BCOnPremisesForm(forms.Form):
+    """Business Central on-premises: the server instance, what it holds, and how Junipeer signs in."""
+
+    server_url = forms.CharField(
+        label=_("Server address"),
+        max_length=500,
+        help_text=_(
+            "The server instance, for example https://bc.contoso.com:7048/BC. You can paste an OData URL from the "
+            "Web Services page: the part from /ODataV4 on is removed."
+        ),
+    )
+    environment_type = forms.ChoiceField(
+        label=_("This server holds"),
+        choices=[
+            (BusinessCentralConnection.EnvironmentType.PRODUCTION, _("My live books")),
+            (BusinessCentralConnection.EnvironmentType.SANDBOX, _("A test copy")),
+        ],
+        widget=forms.RadioSelect,
+        initial=BusinessCentralConnection.EnvironmentType.PRODUCTION,
+    )
+    auth_method = forms.ChoiceField(
+        label=_("Sign in with"),
+        choices=BusinessCentralConnection.AuthMethod.choices,
+        widget=forms.RadioSelect,
+        initial=BusinessCentralConnection.AuthMethod.ACCESS_KEY,
+    )
+    username = forms.CharField(
+        label=_("Business Central user name"),
+        max_length=250,
+        required=False,
+        help_text=_("A user set up for this integration only, with NavUserPassword authentication."),
+    )
+    access_key = forms.CharField(
+        label=_("Web service access key"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("From the user card in Business Central (Web Service Access Key)."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("auth_method") == BusinessCentralConnection.AuthMethod.ACCESS_KEY:
+            if not (data.get("username") or "").strip():
+                self.add_error("username", _("Enter the user name the access key belongs to."))
+            if not (data.get("access_key") or "").strip():
+                self.add_error("access_key", _("Enter the user's web service access key."))
+        return data
 
 
 class CompanySelectForm(forms.Form):

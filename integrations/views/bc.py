@@ -1,4 +1,4 @@
-"""Business Central: Microsoft sign-in, environment and company, disconnect."""
+"""Business Central: Microsoft sign-in, on-premises server, environment and company, disconnect."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods
 from integrations.connectors.entra import EntraError
 from integrations.connectors.entra.errors import ADMIN_APPROVAL_REQUESTED, ADMIN_CONSENT_CODES
 from integrations.connectors.entra.exceptions import SignInExpired
-from integrations.forms import BCOrganisationForm, CompanySelectForm
+from integrations.forms import BCOnPremisesForm, BCOrganisationForm, CompanySelectForm
+from integrations.models import BusinessCentralConnection
 from integrations.selectors import (
     bc_connection_for_integration,
     integration_get_for_user,
@@ -26,6 +27,7 @@ from integrations.services.bc_auth import (
     bc_signin_pending_integration_id,
     bc_signin_start,
 )
+from integrations.services.bc_on_premises import bc_on_premises_connect, bc_online_choose
 from integrations.services.onboarding import (
     CompanyAlreadyConnected,
     OnboardingError,
@@ -145,9 +147,58 @@ def _error_page(request, integration, error: EntraError, *, organisation: str = 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def bc_on_premises(request, integration_id: int):
+    """Business Central on-premises: the server instance and a web service access key or Microsoft sign-in."""
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    connection = bc_connection_for_integration(integration=integration)
+    on_premises = connection is not None and connection.is_on_premises
+    initial = {
+        "server_url": connection.on_premises_root if on_premises else "",
+        "environment_type": (connection.environment_type if on_premises else "")
+        or BusinessCentralConnection.EnvironmentType.PRODUCTION,
+        "auth_method": connection.auth_method if on_premises else BusinessCentralConnection.AuthMethod.ACCESS_KEY,
+        "username": connection.access_key_username if on_premises else "",
+    }
+    form = BCOnPremisesForm(posted_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            connection = bc_on_premises_connect(integration=integration, **form.cleaned_data)
+        except OnboardingError as error:
+            form.add_error(None, str(error))
+        else:
+            if connection.uses_access_key:
+                messages.success(request, _("Business Central accepted the access key. Now choose the company."))
+                return redirect("merchant:bc_company", integration_id=integration.pk)
+            messages.success(request, _("Server saved. Now sign in with Microsoft."))
+            return redirect("merchant:bc_signin", integration_id=integration.pk)
+    context = {"integration": integration, "form": form, "connection": connection, "on_premises": on_premises}
+    return render(request, "merchant/bc_on_premises.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["POST"])
+def bc_online_choose_view(request, integration_id: int):
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    try:
+        bc_online_choose(integration=integration)
+    except OnboardingError as error:
+        messages.error(request, str(error))
+    return redirect("merchant:wizard_connect", integration_id=integration.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def bc_company(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
-    context = {"integration": integration, "environments": [], "companies": [], "form": None, "conflict": False}
+    connection = bc_connection_for_integration(integration=integration)
+    context = {
+        "integration": integration,
+        "environments": [],
+        "companies": [],
+        "form": None,
+        "conflict": False,
+        "on_premises": connection is not None and connection.is_on_premises,
+    }
     try:
         environments = bc_environments_list(integration=integration)
         context["environments"] = environments
