@@ -34,6 +34,7 @@ from integrations.models import (
     Tenant,
     TenantMembership,
 )
+from integrations.connectors.businesscentral.endpoints import on_premises_root_normalise
 from integrations.outbound import outbound_url_validate, shop_domain_validate
 from integrations.services.lifecycle import (
     IntegrationActionError,
@@ -180,6 +181,13 @@ class BusinessCentralConnectionAdminForm(forms.ModelForm):
             outbound_url_validate(value)  # the merchant's bearer token goes there
         return value
 
+    def clean_on_premises_root(self) -> str:
+        value = self.cleaned_data.get("on_premises_root") or ""
+        if value:
+            value = on_premises_root_normalise(value)
+            outbound_url_validate(value)  # the token or the access key goes there
+        return value
+
 
 class ShopConnectionAdminForm(forms.ModelForm):
     def clean_shop_domain(self) -> str:
@@ -193,19 +201,25 @@ class BusinessCentralConnectionInline(SecretFreeInlineMixin, admin.StackedInline
     form = BusinessCentralConnectionAdminForm
     # An on-premises API root typed without a scheme is https (BC only speaks TLS).
     formfield_overrides = {URLField: {"assume_scheme": "https"}}
-    secret_fields = ("token_cache",)
+    secret_fields = ("token_cache", "web_service_access_key")
     extra = 0
     fields = [
+        ("deployment", "auth_method"),
         ("environment_name", "environment_type"),
         ("company_name", "company_id"),
         ("entra_tenant_id", "user_principal"),
         "api_root_override",
+        ("on_premises_root", "access_key_username", "web_service_access_key_status"),
         "token_cache_status",
         ("connected_at", "token_refreshed_at", "token_expires_at"),
         ("last_auth_error_code", "last_auth_error"),
     ]
     # Identity and tokens come from the Microsoft sign-in, never typed in by hand.
     readonly_fields = [
+        "deployment",
+        "auth_method",
+        "access_key_username",
+        "web_service_access_key_status",
         "environment_name",
         "environment_type",
         "company_name",
@@ -220,6 +234,7 @@ class BusinessCentralConnectionInline(SecretFreeInlineMixin, admin.StackedInline
         "last_auth_error",
     ]
     token_cache_status = _stored_display("token_cache", "token cache")
+    web_service_access_key_status = _stored_display("web_service_access_key", "web service access key")
 
 
 class ShopConnectionInline(SecretFreeInlineMixin, admin.StackedInline):

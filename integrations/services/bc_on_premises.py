@@ -9,7 +9,6 @@ call before the key is stored (encrypted).
 
 from __future__ import annotations
 
-import requests
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -41,12 +40,11 @@ def bc_on_premises_connect(
     environment_type: str = EnvironmentType.PRODUCTION,
     username: str = "",
     access_key: str = "",
-    session: requests.Session | None = None,
 ) -> BusinessCentralConnection:
     """Record the on-premises server and how to authenticate; with an access key, prove it first.
 
-    ``session`` replaces the HTTP session of the verifying call (tests). Raises OnboardingError with
-    an error code (BC-751 key refused, BC-752 no API at the address, BC-753 address not allowed).
+    Raises OnboardingError with an error code (BC-751 key refused, BC-752 no API at the address,
+    BC-753 address not allowed).
     """
     root = on_premises_root_normalise(server_url)
     _address_check(root)
@@ -63,7 +61,7 @@ def bc_on_premises_connect(
             raise OnboardingError(
                 _("Enter the Business Central user name and its web service access key (plain letters and digits).")
             ) from None
-        client = BusinessCentralClient(api_root=root, on_premises=True, credentials=credentials, session=session)
+        client = BusinessCentralClient(api_root=root, on_premises=True, credentials=credentials)
         _api_probe(client, root)
     return _connection_store(
         integration=integration,
