@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from integrations.connectors.businesscentral.endpoints import on_premises_root_normalise
 from integrations.models import (
     BusinessCentralConnection,
     CountryMapping,
@@ -34,7 +35,6 @@ from integrations.models import (
     Tenant,
     TenantMembership,
 )
-from integrations.connectors.businesscentral.endpoints import on_premises_root_normalise
 from integrations.outbound import outbound_url_validate, shop_domain_validate
 from integrations.services.lifecycle import (
     IntegrationActionError,
