@@ -151,6 +151,8 @@ def test_a_wrong_key_or_address_is_refused_with_its_code(on_premises, bc_integra
     settings.OUTBOUND_HOST_ALLOWLIST = []
     with pytest.raises(OnboardingError, match="BC-753"):
         _connect(bc_integration, on_premises)
-    assert not BusinessCentralConnection.objects.filter(integration=bc_integration).exclude(
-        web_service_access_key=""
-    ).exists()
+    assert (
+        not BusinessCentralConnection.objects.filter(integration=bc_integration)
+        .exclude(web_service_access_key="")
+        .exists()
+    )

@@ -85,7 +85,9 @@ def test_a_refused_key_is_explained_and_never_shown_again(merchant_client, integ
 
 
 def test_access_key_fields_are_required_for_the_key_method(merchant_client, integration, server):
-    response = _post(merchant_client, integration, server_url=server, environment_type="Production", auth_method="access_key")
+    response = _post(
+        merchant_client, integration, server_url=server, environment_type="Production", auth_method="access_key"
+    )
 
     assert response.status_code == 400
     assert not BusinessCentralConnection.objects.filter(integration=integration).exists()

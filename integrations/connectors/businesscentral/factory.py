@@ -28,9 +28,7 @@ def client_for_connection(
     """
     on_premises = getattr(connection, "deployment", "") == ON_PREMISES
     return BusinessCentralClient(
-        api_root=connection.on_premises_root
-        if on_premises
-        else (connection.api_root_override or settings.BC_API_ROOT),
+        api_root=connection.on_premises_root if on_premises else (connection.api_root_override or settings.BC_API_ROOT),
         tenant_id="" if on_premises else connection.entra_tenant_id,
         environment=connection.environment_name,
         on_premises=on_premises,
