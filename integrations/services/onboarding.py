@@ -232,7 +232,8 @@ def bc_company_select(*, integration: Integration, environment_name: str, compan
     connection.environment_name = environment.name
     if connection.is_on_premises:
         # No environment types on-premises: the merchant said what the server holds when connecting.
-        connection.environment_type = connection.environment_type or environment.type or "Production"
+        production = BusinessCentralConnection.EnvironmentType.PRODUCTION
+        connection.environment_type = connection.environment_type or production
     else:
         connection.environment_type = (
             BusinessCentralConnection.EnvironmentType.PRODUCTION
