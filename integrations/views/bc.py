@@ -70,6 +70,8 @@ def bc_reconnect(request, integration_id: int):
     """The link in the reconnect e-mail: straight to the organisation already connected."""
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
     connection = bc_connection_for_integration(integration=integration)
+    if connection is not None and connection.uses_access_key:
+        return redirect("merchant:bc_on_premises", integration_id=integration.pk)  # a new access key, no sign-in
     if connection is None or not connection.entra_tenant_id:
         return redirect("merchant:bc_signin", integration_id=integration.pk)
     return _signin_start(request, integration, connection.entra_tenant_id, connection.user_principal)

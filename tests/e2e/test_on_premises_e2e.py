@@ -156,3 +156,23 @@ def test_a_wrong_key_or_address_is_refused_with_its_code(on_premises, bc_integra
         .exclude(web_service_access_key="")
         .exists()
     )
+
+
+def test_a_key_replaced_in_bc_fails_the_health_check_with_its_code(on_premises, bc_integration, caplog):  # noqa: F811
+    _connect(bc_integration, on_premises)
+    sim = on_premises.sim
+    bc_company_select(
+        integration=bc_integration, environment_name="default", company_id=sim.company_id("sandbox", COMPANY)
+    )
+    sim.access_keys.clear()  # the user's key was regenerated in Business Central
+    sim.add_access_key(USER, "NEW" + KEY[3:])
+    caplog.set_level(logging.INFO, logger="integrations.connectors.businesscentral")
+    caplog.clear()
+
+    run = preflight_run(integration_id=bc_integration.pk, trigger=PreflightRun.Trigger.MANUAL)
+
+    token = run.results.get(check_name="connection.token")
+    assert (token.status, token.error_code) == ("fail", "BC-751")
+    # Nothing else is read with refused credentials: one request, answered 401.
+    sent = [r.getMessage() for r in caplog.records if r.name == "integrations.connectors.businesscentral"]
+    assert len(sent) == 1 and "GET /BC/api/v2.0/companies -> 401" in sent[0], sent
