@@ -63,6 +63,8 @@ def test_access_key_then_company_connects_without_environments(merchant_client, 
     assert (connection.environment_name, connection.environment_type) == ("default", "Production")
     connect_page = merchant_client.get(reverse("merchant:wizard_connect", args=[integration.pk])).content.decode()
     assert "CRONUS Sverige AB" in connect_page and server in connect_page and KEY not in connect_page
+    detail = merchant_client.get(reverse("merchant:integration_detail", args=[integration.pk])).content.decode()
+    assert server in detail and USER in detail and KEY not in detail
     assert not bc_world.requests_to("GET", "/environments") and not bc_world.requests_to("GET", "/admin")
     assert {e.principal for e in bc_world.request_log} == {USER}
 
