@@ -152,3 +152,15 @@ def test_client_for_an_on_premises_connection(bc_server, on_premises):
     assert client.api_url == f"{on_premises}/api/v2.0"
     assert client.company_information().currency_code == "SEK"
     assert KEY not in repr(client)
+
+
+def test_the_transport_takes_one_way_to_authenticate():
+    with pytest.raises(ValueError):
+        BusinessCentralClient(api_root="https://bc.example", on_premises=True)
+    with pytest.raises(ValueError):
+        BusinessCentralClient(
+            api_root="https://bc.example",
+            on_premises=True,
+            token_provider=lambda: "t",
+            credentials=WebServiceAccessKey(username=USER, access_key=KEY),
+        )
