@@ -65,9 +65,27 @@ def test_dumpdata_masks_every_secret():
     assert shop["fields"]["access_token"] == MASK
 
 
+@pytest.mark.django_db
+def test_dumpdata_masks_an_on_premises_access_key():
+    key = "Tx9Vb2Wc7Yd4Ae6Gh0Jp8sUoReKtNiMZk3n8AQm1Lr5="
+    BusinessCentralConnectionFactory(
+        deployment=BusinessCentralConnection.Deployment.ON_PREMISES,
+        auth_method=BusinessCentralConnection.AuthMethod.ACCESS_KEY,
+        on_premises_root="https://bc.contoso.com:7048/BC",
+        access_key_username="WEBSHOP",
+        web_service_access_key=key,
+    )
+    out = io.StringIO()
+    call_command("dumpdata", "integrations", stdout=out)
+    dumped = out.getvalue()
+    assert key not in dumped and "gAAAAA" not in dumped
+    connection = next(o for o in json.loads(dumped) if o["model"] == "integrations.businesscentralconnection")
+    assert connection["fields"]["web_service_access_key"] == MASK
+
+
 def test_every_encrypted_field_is_found():
     found = {model: {f.name for f in fields} for model, fields in encrypted_fields()}
-    assert found[BusinessCentralConnection] == {"token_cache"}
+    assert found[BusinessCentralConnection] == {"token_cache", "web_service_access_key"}
     assert found[ShopConnection] == {"access_token", "webhook_secret"}
     assert found[PaymentProviderConnection] == {"api_key", "webhook_hmac_key"}
 
