@@ -9,6 +9,8 @@ call before the key is stored (encrypted).
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,7 +26,7 @@ from integrations.connectors.businesscentral import (
 from integrations.connectors.businesscentral.endpoints import ON_PREMISES_ENVIRONMENT, on_premises_root_normalise
 from integrations.crypto import Secret
 from integrations.models import BusinessCentralConnection, Integration
-from integrations.outbound import outbound_url_validate
+from integrations.outbound import host_is_internal, outbound_url_validate
 from integrations.services.onboarding import OnboardingError
 from syncs.errors import get_error
 
@@ -76,9 +78,19 @@ def bc_on_premises_connect(
 def _address_check(root: str) -> None:
     try:
         outbound_url_validate(root)
-    except ValidationError as error:
+    except ValidationError:
+        parts = urlsplit(root)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise OnboardingError(
+                _("Enter the server's full address, for example https://bc.contoso.com:7048/BC.")
+            ) from None
+        if parts.username or parts.password:
+            reason = _("the address contains a user name or password.")
+        elif host_is_internal(parts.hostname):
+            reason = _("it is a local or private network address.")
+        else:
+            reason = _("it is plain http, not https.")
         entry = get_error("BC-753")
-        reason = " ".join(error.messages)
         raise OnboardingError(f"BC-753: {entry.render(address=root, reason=reason)} {entry.remedy}") from None
 
 

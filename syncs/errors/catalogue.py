@@ -546,7 +546,7 @@ _BC_ENTRIES = (
         ),
         remedy=_(
             "Publish the Business Central server's OData port over https on a public name, or ask support to allow "
-            "the host (OUTBOUND_HOST_ALLOWLIST) when the integration runs inside your network."
+            "the host when the integration runs inside your network."
         ),
     ),
 )
