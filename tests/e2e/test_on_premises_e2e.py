@@ -19,7 +19,7 @@ from integrations.crypto import Secret
 from integrations.models import BusinessCentralConnection, ShippingMethodMapping
 from integrations.services.bc_on_premises import bc_on_premises_connect
 from integrations.services.onboarding import OnboardingError, bc_company_select, bc_environments_list
-from syncs.models import EntityType, PreflightRun, RecordLink
+from syncs.models import EntityType, PreflightRun, RecordLink, SyncRun
 from syncs.preflight.services import preflight_run
 from tests.factories import SHOP_WEBHOOK_SECRET, CountryMappingFactory, ShippingMethodMappingFactory
 from tests.fixtures.shopify import ACCESS_TOKEN, SHOP_DOMAIN
@@ -176,3 +176,29 @@ def test_a_key_replaced_in_bc_fails_the_health_check_with_its_code(on_premises, 
     # Nothing else is read with refused credentials: one request, answered 401.
     sent = [r.getMessage() for r in caplog.records if r.name == "integrations.connectors.businesscentral"]
     assert len(sent) == 1 and "GET /BC/api/v2.0/companies -> 401" in sent[0], sent
+
+
+def test_an_order_after_the_key_was_replaced_fails_loudly_with_bc_751(
+    on_premises,
+    bc_integration,  # noqa: F811
+    shopify_server,
+    client,
+    django_capture_on_commit_callbacks,
+):
+    sim = on_premises.sim
+    _connect(bc_integration, on_premises)
+    bc_company_select(
+        integration=bc_integration, environment_name="default", company_id=sim.company_id("sandbox", COMPANY)
+    )
+    sim.access_keys.clear()
+    sim.add_access_key(USER, "NEW" + KEY[3:])
+
+    response, _order = _deliver(client, shopify_server.sim, bc_integration, "#1001", django_capture_on_commit_callbacks)
+
+    assert response.status_code == 200  # the webhook is kept; the sync fails and says why
+    run = SyncRun.objects.filter(integration=bc_integration).latest("pk")
+    codes = {run.error_code} | set(
+        RecordLink.objects.filter(entity_type=EntityType.ORDER).values_list("last_error_code", flat=True)
+    )
+    assert "BC-751" in codes, codes
+    assert not [d for d in sim.company().rows("salesInvoices") if d.get("externalDocumentNumber") == "#1001"]
