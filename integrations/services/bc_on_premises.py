@@ -142,6 +142,11 @@ def _connection_store(
     connection.auth_method = auth_method
     connection.access_key_username = username
     connection.web_service_access_key = Secret(access_key) if access_key else ""
+    if auth_method == AuthMethod.ACCESS_KEY:
+        # The key replaces any Microsoft sign-in: no token is kept (or refreshed) for this connection.
+        connection.token_cache = ""
+        connection.home_account_id = ""
+        connection.token_expires_at = None
     connection.last_auth_error_code = ""
     connection.last_auth_error = ""
     if access_key:

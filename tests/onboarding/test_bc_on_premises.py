@@ -135,3 +135,24 @@ def test_another_merchant_cannot_open_the_page(client, integration, db):
     client.force_login(other)
 
     assert client.get(reverse("merchant:bc_on_premises", args=[integration.pk])).status_code == 404
+
+
+def test_switching_to_an_access_key_forgets_the_microsoft_sign_in(
+    merchant_client, integration, server, identity_server, bc_world
+):
+    _post(merchant_client, integration, server_url=server, environment_type="Sandbox", auth_method="entra")
+    assert microsoft_sign_in(merchant_client, identity_server.sim, integration).status_code == 302
+    assert BusinessCentralConnection.objects.get(integration=integration).token_cache
+
+    _post(
+        merchant_client,
+        integration,
+        server_url=server,
+        environment_type="Sandbox",
+        auth_method="access_key",
+        username=USER,
+        access_key=KEY,
+    )
+
+    connection = BusinessCentralConnection.objects.get(integration=integration)
+    assert connection.uses_access_key and connection.web_service_access_key and not connection.token_cache
