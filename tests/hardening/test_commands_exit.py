@@ -167,7 +167,16 @@ def test_dev_manage_uses_the_demos_database_when_there_is_one(tmp_path):
 
 @pytest.mark.parametrize(
     "args",
-    [["prune_logs", "--days", "0"], ["rotate_keys", "--batch-size", "0"], ["integration_status", "--status", "x"]],
+    [
+        ["prune_logs", "--days", "0"],
+        ["prune_logs", "--days", "99999999999"],
+        ["prune_logs", "--batch-size", str(2**70)],
+        ["rotate_keys", "--batch-size", "0"],
+        ["rotate_keys", "--batch-size", str(2**70)],
+        ["integration_status", "--status", "x"],
+        ["integration_status", "--tenant", "a\x00b"],  # PostgreSQL cannot store NUL: was a DataError
+    ],
+    ids=lambda args: " ".join(args).replace("\x00", "NUL"),
 )
 def test_other_usage_errors_exit_2(args):
     with pytest.raises(CommandError) as error:
