@@ -15,7 +15,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch-size", type=int, default=500, help=f"Rows per transaction, 1 to {MAX_BATCH_SIZE} (default 500).")
+        parser.add_argument(
+            "--batch-size", type=int, default=500, help=f"Rows per transaction, 1 to {MAX_BATCH_SIZE} (default 500)."
+        )
 
     def handle(self, *args, batch_size: int, **options):
         if not 1 <= batch_size <= MAX_BATCH_SIZE:

@@ -12,8 +12,12 @@ class Command(BaseCommand):
     help = "Delete sync log entries older than --days (default 90), in batches."
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=90, help=f"Keep this many days of logs, 1 to {MAX_DAYS} (default 90).")
-        parser.add_argument("--batch-size", type=int, default=5000, help=f"Rows per delete, 1 to {MAX_BATCH_SIZE} (default 5000).")
+        parser.add_argument(
+            "--days", type=int, default=90, help=f"Keep this many days of logs, 1 to {MAX_DAYS} (default 90)."
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=5000, help=f"Rows per delete, 1 to {MAX_BATCH_SIZE} (default 5000)."
+        )
 
     def handle(self, *args, days: int, batch_size: int, **options):
         if not 1 <= days <= MAX_DAYS:
