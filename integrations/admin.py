@@ -44,8 +44,12 @@ from integrations.services.lifecycle import (
 )
 from integrations.services.mapping_check import MAPPING_CHOICE_FIELDS, country_code_check, mapping_rows_check
 from integrations.services.onboarding import OnboardingError
-from syncs.models import SyncRun
-from syncs.services.dispatch import flow_enqueue, flow_enqueue_for_support, flow_switched_off, records_retry_failed
+from syncs.services.dispatch import (
+    flow_enqueue_for_support,
+    flow_switched_off,
+    flows_switched_off_with_failed_records,
+    records_retry_failed,
+)
 
 # --- Shared admin building blocks (also used by syncs/admin.py) ---------------------------------
 
@@ -337,6 +341,14 @@ class LocationMappingInline(MappingInline):
 # --- Integration -----------------------------------------------------------------------------
 
 
+def _switched_off_message(flow: str) -> str:
+    label = Flow(flow).label.lower()
+    return (
+        f"Left the failed records of the {label} flow as they are: the merchant has switched the {label} flow off. "
+        "Use Sync now to run it anyway (you will be asked to confirm)."
+    )
+
+
 def _sync_now_action(flow: Flow):
     @admin.action(permissions=["run_sync"], description=f"Sync now: {flow.label.lower()}")
     def action(modeladmin, request, queryset):
@@ -479,14 +491,23 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
                 created_to=form.cleaned_data["created_to"],
                 numbers=form.cleaned_data["numbers"],
             )
-            parameters["requested_by"] = request.user.get_username()
-            run = flow_enqueue(
-                integration_id=integration.pk, flow=Flow.ORDERS, trigger=SyncRun.Trigger.MANUAL, parameters=parameters
+            run = flow_enqueue_for_support(
+                integration_id=integration.pk,
+                flow=Flow.ORDERS,
+                requested_by=request.user.get_username(),
+                override=form.cleaned_data["override"],
+                parameters=parameters,
             )
-            self.message_user(
-                request, f"Backfill queued as run #{run.pk}; documents that exist in BC are linked, not copied."
+            if run is not None:
+                self.message_user(
+                    request, f"Backfill queued as run #{run.pk}; documents that exist in BC are linked, not copied."
+                )
+                return redirect("admin:integrations_integration_change", integration.pk)
+            form.add_error(
+                "override",
+                "The merchant has switched the orders flow off. Tick the box to run the backfill anyway "
+                "(it is logged with your name).",
             )
-            return redirect("admin:integrations_integration_change", integration.pk)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Backfill orders: {integration}",
@@ -582,11 +603,17 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
 
     @admin.action(permissions=["run_sync"], description="Retry failed records")
     def retry_failed_records(self, request, queryset) -> None:
-        runs = [run for pk in queryset.values_list("pk", flat=True) for run in records_retry_failed(integration_id=pk)]
+        runs, skipped = [], set()
+        for pk in queryset.values_list("pk", flat=True):
+            # A flow the merchant switched off keeps its failed records: retrying would run it.
+            skipped.update(flows_switched_off_with_failed_records(integration_id=pk))
+            runs += records_retry_failed(integration_id=pk, skip_switched_off=True)
         if runs:
             self.message_user(request, f"Queued {len(runs)} retry run(s) for failed records.")
-        else:
+        elif not skipped:
             self.message_user(request, "No failed records to retry.", messages.WARNING)
+        for flow in sorted(skipped):
+            self.message_user(request, _switched_off_message(flow), messages.WARNING)
 
     @admin.action(permissions=["run_preflight"], description="Run preflight checks")
     def run_preflight(self, request, queryset) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection, transaction
@@ -35,7 +35,12 @@ from syncs.models import (
     SyncRun,
     WebhookEvent,
 )
-from syncs.services.dispatch import flow_enqueue, record_links_retry, record_links_unlink
+from syncs.services.dispatch import (
+    flow_enqueue,
+    record_links_flows_switched_off,
+    record_links_retry,
+    record_links_unlink,
+)
 from syncs.templatetags.error_codes import error_link
 
 
@@ -216,8 +221,18 @@ class RecordLinkAdmin(ProjectPermissionsMixin, LargeTableAdmin):
 
     @admin.action(permissions=["run_sync"], description="Retry selected records")
     def retry_records(self, request, queryset) -> None:
-        runs = record_links_retry(record_link_ids=list(queryset.values_list("pk", flat=True)))
+        ids = list(queryset.values_list("pk", flat=True))
+        # Records of a flow the merchant switched off stay as they are: retrying would run the flow.
+        skipped = record_links_flows_switched_off(record_link_ids=ids)
+        runs = record_links_retry(record_link_ids=ids, skip_switched_off=True)
         self.message_user(request, f"Queued {len(runs)} retry run(s).")
+        for flow in skipped:
+            self.message_user(
+                request,
+                f"Left the picked records of the {flow} flow as they are: the merchant has switched the {flow} flow "
+                "off. Use Sync now on the integration to run it anyway (you will be asked to confirm).",
+                messages.WARNING,
+            )
 
     @admin.action(permissions=["run_sync"], description="Unlink selected records from Business Central")
     def unlink_records(self, request, queryset) -> None:

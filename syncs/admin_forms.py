@@ -16,6 +16,12 @@ class BackfillOrdersForm(forms.Form):
         help_text="Or shop order numbers, separated by spaces, commas or new lines (#1001 or 1001).",
     )
 
+    override = forms.BooleanField(
+        required=False,
+        label="Run although the merchant has switched the orders flow off",
+        help_text="Only when the merchant asked for it; the run is logged with your name.",
+    )
+
     def clean(self):
         cleaned = super().clean()
         numbers = [n for n in cleaned.get("order_numbers", "").replace(",", " ").split() if n]

@@ -34,12 +34,17 @@ def flow_switched_off(*, integration: Integration, flow: str) -> bool:
 
 @transaction.atomic
 def flow_enqueue_for_support(
-    *, integration_id: int, flow: str, requested_by: str, override: bool = False
+    *,
+    integration_id: int,
+    flow: str,
+    requested_by: str,
+    override: bool = False,
+    parameters: dict[str, Any] | None = None,
 ) -> SyncRun | None:
-    """Support's "Sync now": None for a flow the merchant switched off, unless support confirmed
-    an override, which is logged on the integration with who asked."""
+    """Support's "Sync now" or backfill: None for a flow the merchant switched off, unless support
+    confirmed an override, which is logged on the integration with who asked."""
     integration = Integration.objects.get(pk=integration_id)
-    parameters: dict[str, Any] = {"requested_by": requested_by}
+    parameters = {**(parameters or {}), "requested_by": requested_by}
     if flow_switched_off(integration=integration, flow=flow):
         if not override:
             return None
@@ -70,11 +75,48 @@ def flow_enqueue(*, integration_id: int, flow: str, trigger: str, parameters: di
     return run
 
 
+def flows_switched_off(*, integration_id: int) -> set[str]:
+    """The flows the merchant has switched off for this integration."""
+    integration = Integration.objects.get(pk=integration_id)
+    return {flow for flow in FLOW_ENTITY_TYPES if flow_switched_off(integration=integration, flow=flow)}
+
+
+def flows_switched_off_with_failed_records(*, integration_id: int) -> list[str]:
+    """Switched-off flows that have failed records (support's retry leaves them alone)."""
+    return [
+        flow
+        for flow in sorted(flows_switched_off(integration_id=integration_id))
+        if RecordLink.objects.filter(
+            integration_id=integration_id, entity_type__in=FLOW_ENTITY_TYPES[flow], state=RecordLink.State.FAILED
+        ).exists()
+    ]
+
+
+def record_links_flows_switched_off(*, record_link_ids: list[int]) -> list[str]:
+    """The switched-off flows the picked records belong to (support's retry leaves those alone)."""
+    return sorted(
+        {
+            flow
+            for integration_id, flow in _links_by_flow(record_link_ids)
+            if flow in flows_switched_off(integration_id=integration_id)
+        }
+    )
+
+
 @transaction.atomic
-def records_retry_failed(*, integration_id: int, flow: str | None = None) -> list[SyncRun]:
-    """Failed records -> pending, and one retry run per flow that had any."""
+def records_retry_failed(
+    *, integration_id: int, flow: str | None = None, skip_switched_off: bool = False
+) -> list[SyncRun]:
+    """Failed records -> pending, and one retry run per flow that had any.
+
+    With ``skip_switched_off`` (support's actions), flows the merchant switched off keep their
+    failed records: retrying them would run the flow.
+    """
     runs = []
+    skipped = flows_switched_off(integration_id=integration_id) if skip_switched_off else set()
     for each_flow in [flow] if flow else list(FLOW_ENTITY_TYPES):
+        if each_flow in skipped:
+            continue
         entity_types = FLOW_ENTITY_TYPES[each_flow]
         failed = RecordLink.objects.filter(
             integration_id=integration_id, entity_type__in=entity_types, state=RecordLink.State.FAILED
@@ -98,10 +140,16 @@ def _links_by_flow(record_link_ids: list[int]) -> dict[tuple[int, str], list[int
 
 
 @transaction.atomic
-def record_links_retry(*, record_link_ids: list[int]) -> list[SyncRun]:
-    """Picked records -> pending, and one retry run per (integration, flow) naming them."""
+def record_links_retry(*, record_link_ids: list[int], skip_switched_off: bool = False) -> list[SyncRun]:
+    """Picked records -> pending, and one retry run per (integration, flow) naming them.
+
+    With ``skip_switched_off`` (support's actions), records of a flow the merchant switched off
+    stay as they are.
+    """
     runs = []
     for (integration_id, flow), ids in _links_by_flow(record_link_ids).items():
+        if skip_switched_off and flow in flows_switched_off(integration_id=integration_id):
+            continue
         RecordLink.objects.filter(pk__in=ids).update(state=RecordLink.State.PENDING)
         parameters: dict[str, Any] = {"retry": True, "entity_types": list(FLOW_ENTITY_TYPES[flow])}
         if len(ids) <= MAX_RETRY_IDS:

@@ -103,3 +103,18 @@ def test_signup_answers_the_same_for_a_registered_and_a_new_address(client, user
     token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     assert token.sub("", page_registered) == token.sub("", page_new)
     assert [m.to for m in mailoutbox] == [[user.email]]
+
+
+def test_signup_does_not_sign_anyone_in_so_both_answers_stay_alike(client, user):
+    for email in (user.email, "new@socks.example"):
+        response = _signup(client, email)
+
+        assert response.status_code == 302 and response["Location"] == reverse("login")
+        assert "_auth_user_id" not in client.session
+
+
+def test_the_new_account_signs_in_with_its_password_after_signup(client):
+    _signup(client, "new@socks.example")
+
+    assert _login(client, "new@socks.example", "Sock-drawer-42").status_code == 302
+    assert "_auth_user_id" in client.session

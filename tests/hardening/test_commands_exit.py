@@ -9,12 +9,18 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, get_commands, load_command_class
 
+from syncs.management.arguments import runs_exit
 from syncs.models import SyncRun
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
+
+# Options every Django command has (documented by Django itself).
+DJANGO_OPTIONS = {
+    *("help", "version", "verbosity", "settings", "pythonpath", "traceback", "no_color", "force_color", "skip_checks")
+}
 
 ID_COMMANDS = ["sync", "sync_products", "sync_stock", "retry_failed", "preflight"]
 
@@ -161,10 +167,86 @@ def test_dev_manage_uses_the_demos_database_when_there_is_one(tmp_path):
 
 @pytest.mark.parametrize(
     "args",
-    [["prune_logs", "--days", "0"], ["rotate_keys", "--batch-size", "0"], ["integration_status", "--status", "x"]],
+    [
+        ["prune_logs", "--days", "0"],
+        ["prune_logs", "--days", "99999999999"],
+        ["prune_logs", "--batch-size", str(2**70)],
+        ["rotate_keys", "--batch-size", "0"],
+        ["rotate_keys", "--batch-size", str(2**70)],
+        ["integration_status", "--status", "x"],
+        ["integration_status", "--tenant", "a\x00b"],  # PostgreSQL cannot store NUL: was a DataError
+    ],
+    ids=lambda args: " ".join(args).replace("\x00", "NUL"),
 )
 def test_other_usage_errors_exit_2(args):
     with pytest.raises(CommandError) as error:
         call_command(*args, stdout=StringIO())
 
     assert error.value.returncode == 2
+
+
+# --- every command that takes an integration id, and every option's help ----------------------
+
+
+def _live_without_bc():
+    return f.IntegrationFactory(live_mode=True, allow_writes=True, status="live")  # no BC: every run fails
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sync"],
+        ["sync", "--flow", "refunds"],
+        ["sync_products"],
+        ["sync_stock"],
+        ["backfill_orders", "--from", "2026-01-01"],
+        ["backfill_orders", "--orders", "1001"],
+        ["retry_failed"],
+    ],
+    ids=" ".join,
+)
+def test_every_command_that_runs_a_flow_exits_1_when_the_run_fails(args):
+    integration = _live_without_bc()
+    f.RecordLinkFactory(integration=integration, state="failed")  # something for retry_failed to retry
+    command, *options = args
+
+    with pytest.raises(CommandError) as error:
+        call_command(command, str(integration.pk), *options, stdout=StringIO())
+
+    assert error.value.returncode == 1
+    assert "\n" not in str(error.value) and "did not succeed" in str(error.value)
+    assert SyncRun.objects.filter(status=SyncRun.Status.FAILED).exists()
+
+
+def test_a_partly_failed_run_exits_1_naming_how_many_records_failed():
+    integration = f.IntegrationFactory()
+    run = SyncRun.objects.create(
+        integration=integration, flow="orders", status=SyncRun.Status.PARTIAL, records_seen=3, records_failed=2
+    )
+
+    with pytest.raises(CommandError) as error:
+        runs_exit([run])
+
+    assert error.value.returncode == 1
+    assert str(error.value) == f"1 of 1 run(s) did not succeed: orders run #{run.pk} partially failed (2 failed)."
+
+
+def _project_commands() -> list[str]:
+    return sorted(
+        name for name, app in get_commands().items() if app in ("syncs", "integrations") and name != "demo"
+    ) + ["demo"]
+
+
+@pytest.mark.parametrize("command", _project_commands())
+def test_every_option_of_every_project_command_has_help(command):
+    parser = load_command_class(get_commands()[command], command).create_parser("manage.py", command)
+    own = [a for a in parser._actions if a.dest not in DJANGO_OPTIONS]
+
+    missing = [a.option_strings or [a.dest] for a in own if not (a.help or "").strip()]
+    assert not missing, f"{command}: options without help: {missing}"
+
+
+def test_the_id_commands_name_their_exit_codes_in_help():
+    for command in [*ID_COMMANDS, "backfill_orders"]:
+        parser = load_command_class("syncs", command).create_parser("manage.py", command)
+        assert "Exit codes: 0" in parser.description, command

@@ -274,6 +274,47 @@ def test_every_merchant_form_post_with_bad_values_answers_without_a_5xx(clients,
         probe(client, target.url(ints=_ids(world), text="x", query={}), tracebacks, method="post", data=data)
 
 
+# --- the admin: every changelist, every filter choice and parameter, every ordering ---------------
+
+SUPPORT_ROLES = ["read-only support", "operator", "superuser"]
+
+
+def changelist_probes(client: Client, changelist: str) -> list[str]:
+    """Every query the changelist itself offers (each filter's choices, each column's ordering both
+    ways, with and without a filter) plus each filter parameter with a bad value."""
+    response = client.get(changelist)
+    if response.status_code != 200 or not response.context or "cl" not in response.context:
+        return []  # this role may not see it: the path alone was probed
+    cl = response.context["cl"]
+    queries: list[str] = []
+    parameters: list[str] = []
+    for spec in cl.filter_specs:
+        parameters += spec.expected_parameters()
+        queries += [choice["query_string"] for choice in spec.choices(cl)]
+    if cl.date_hierarchy:
+        parameters += [f"{cl.date_hierarchy}__{part}" for part in ("year", "month", "day")]
+    columns = range(len(cl.list_display))
+    queries += [f"?o={sign}{index}" for index in columns for sign in ("", "-")]
+    queries.append("?o=" + ".".join(f"-{index}" for index in columns))  # every column at once
+    for k, name in enumerate(parameters):
+        queries += [f"?{encode(name)}={encode(NASTY[k % len(NASTY)])}", f"?{encode(name)}={2**64}&o=-{k}"]
+    return [changelist + query for query in queries]
+
+
+@pytest.mark.parametrize("role", SUPPORT_ROLES)
+def test_every_changelist_filter_and_ordering_as_each_support_role(role, clients, world, tracebacks):
+    client = clients[role]
+    before = stored_state()
+    probed = 0
+    for model in admin.site._registry:
+        changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for url in changelist_probes(client, changelist):
+            probe(client, url, tracebacks)
+            probed += 1
+    assert probed > 100 if role == "superuser" else probed > 0
+    assert stored_state() == before, "a GET changed what is stored"
+
+
 # --- webhooks ------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from integrations.services.secrets import secrets_rotate
 
+MAX_BATCH_SIZE = 100_000
+
 
 class Command(BaseCommand):
     help = (
@@ -13,11 +15,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch-size", type=int, default=500, help="Rows per transaction (default 500).")
+        parser.add_argument(
+            "--batch-size", type=int, default=500, help=f"Rows per transaction, 1 to {MAX_BATCH_SIZE} (default 500)."
+        )
 
     def handle(self, *args, batch_size: int, **options):
-        if batch_size < 1:
-            raise CommandError("--batch-size must be at least 1.", returncode=2)
+        if not 1 <= batch_size <= MAX_BATCH_SIZE:
+            raise CommandError(f"--batch-size must be between 1 and {MAX_BATCH_SIZE}.", returncode=2)
         try:
             report = secrets_rotate(batch_size=batch_size, progress=self.stdout.write)
         except ImproperlyConfigured as exc:

@@ -12,7 +12,11 @@ class Command(BaseCommand):
     help = "Regenerate docs/error-codes.md from the error-code catalogue."
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "docs" / "error-codes.md"))
+        parser.add_argument(
+            "--output",
+            default=str(Path(settings.BASE_DIR) / "docs" / "error-codes.md"),
+            help="Where to write the reference (default: docs/error-codes.md).",
+        )
 
     def handle(self, *args, output: str, **options):
         path = Path(output)

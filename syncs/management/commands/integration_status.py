@@ -1,9 +1,13 @@
 """A table of every integration: status, BC company, last run per flow, failed records."""
 
+import re
+
 from django.core.management.base import BaseCommand, CommandError
 
 from integrations.models import Flow, Integration
 from syncs.services.status_report import integration_status_report
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 
 class Command(BaseCommand):
@@ -18,6 +22,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Unknown status {status!r}; use one of {', '.join(Integration.Status.values)}.", returncode=2
             )
+        if tenant and not SLUG.fullmatch(tenant):
+            raise CommandError(f"Not a tenant slug: {tenant!r} (letters, digits, - and _).", returncode=2)
         rows = integration_status_report(tenant_slug=tenant, status=status)
         if not rows:
             self.stdout.write("No integrations match.")
