@@ -9,3 +9,11 @@ def bc_tokens_refresh_task() -> dict:
 
     summary = bc_tokens_refresh_all()
     return {"refreshed": summary.refreshed, "skipped": summary.skipped, "failed": summary.failed}
+
+
+def shop_tokens_refresh_task() -> dict:
+    """Every 15 minutes: refresh expiring Shopify app tokens (and each refresh token weekly)."""
+    from integrations.services.shopify_tokens import shop_tokens_refresh_all
+
+    summary = shop_tokens_refresh_all()
+    return {"refreshed": summary.refreshed, "skipped": summary.skipped, "failed": summary.failed}
