@@ -69,6 +69,7 @@ class InstallResult:
     connection: ShopConnection
     missing_scopes: tuple[str, ...]
     webhook_error_code: str = ""
+    payments_error_code: str = ""  # Shopify could not say whether the shop uses Shopify Payments
 
 
 def shop_install_redirect_uri() -> str:
@@ -196,9 +197,12 @@ def shop_install_complete(
             integration.status = Integration.Status.LIVE if integration.went_live_at else Integration.Status.TESTING
             integration.save(update_fields=["status", "updated_at"])
     flows_client = client or shop_client_for(connection=connection)
+    payments_error = ""
     try:
         _shopify_payments_connect(integration=integration, client=flows_client)
     except ShopifyError as error:
+        # Unknown is not "none": the merchant is told, with the code, and can connect again.
+        payments_error = error.code
         ShopConnection.objects.filter(pk=connection.pk).update(last_error=f"{error.code}: {error}"[:2000])
     webhook_error = ""
     try:
@@ -209,7 +213,12 @@ def shop_install_complete(
     missing = tuple(
         scope for scope in SCOPES if scope not in set(connection.scopes) and not _implied(scope, connection.scopes)
     )
-    return InstallResult(connection=connection, missing_scopes=missing, webhook_error_code=webhook_error)
+    return InstallResult(
+        connection=connection,
+        missing_scopes=missing,
+        webhook_error_code=webhook_error,
+        payments_error_code=payments_error,
+    )
 
 
 def _implied(scope: str, granted) -> bool:

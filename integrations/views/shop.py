@@ -53,7 +53,8 @@ def shop_callback(request):
     try:
         result = shop_install_complete(integration=integration, params=request.GET.dict(), session=request.session)
     except ShopInstallError as error:
-        form = ShopConnectForm(initial={"shop_domain": request.GET.get("shop", "")[:255]})
+        form = ShopConnectForm({"shop_domain": request.GET.get("shop", "")[:255]})
+        form.is_valid()
         form.add_error(None, f"{error} ({error.code})")
         return connect_page(request, integration, status=400, shop_form=form)
     messages.success(request, _("The shop is connected."))
@@ -66,6 +67,15 @@ def shop_callback(request):
                 "Connect Shopify again and approve every permission."
             )
             % {"reasons": reasons},
+        )
+    if result.payments_error_code:
+        messages.warning(
+            request,
+            _(
+                "Your shop is connected, but Shopify did not tell us whether it uses Shopify Payments "
+                "(error %(code)s). Connect Shopify again in a moment."
+            )
+            % {"code": result.payments_error_code},
         )
     if result.webhook_error_code:
         messages.warning(
