@@ -17,3 +17,11 @@ def shop_tokens_refresh_task() -> dict:
 
     summary = shop_tokens_refresh_all()
     return {"refreshed": summary.refreshed, "skipped": summary.skipped, "failed": summary.failed}
+
+
+def shop_webhooks_reconcile_task(integration_id: int) -> dict:
+    """After the flows changed: the shop's webhook subscriptions made to match them."""
+    from integrations.services.shopify_subscriptions import shop_webhooks_reconcile_for
+
+    result = shop_webhooks_reconcile_for(integration_id=integration_id)
+    return {"created": list(result.created), "removed": list(result.removed)} if result else {}

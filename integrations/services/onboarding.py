@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
 from integrations.connectors.businesscentral import BCAuthError, BCError, BusinessCentralClient, entities, odata
 from integrations.connectors.businesscentral.codec import CUSTOMER_NOT_BLOCKED, GL_ACCOUNT_TYPE_POSTING
@@ -137,6 +139,13 @@ def integration_flows_save(*, integration: Integration, flows: dict[str, bool]) 
     if not integration.products_enabled:
         integration.products_bidirectional = False
     integration.save(update_fields=[*FLOW_FIELDS, "updated_at"])
+    # The shop's webhook subscriptions follow the flows (a worker reconciles them with Shopify).
+    if (
+        ShopConnection.objects.filter(integration=integration, uninstalled_at__isnull=True)
+        .exclude(access_token="")
+        .exists()
+    ):
+        transaction.on_commit(partial(async_task, "integrations.tasks.shop_webhooks_reconcile_task", integration.pk))
     return integration
 
 

@@ -625,7 +625,7 @@ _SHOP_ENTRIES = (
         title=_("Shop installation not completed"),
         message=_("Connecting the shop {shop} did not complete: {vendor_message}"),
         cause=_(
-            "Shopify's answer after \"Install app\" could not be verified, came too late, belonged to another shop "
+            'Shopify\'s answer after "Install app" could not be verified, came too late, belonged to another shop '
             "or browser session, or Shopify did not accept the installation."
         ),
         remedy=_("Connect Shopify again from step 2 of the wizard and approve the app in Shopify."),
@@ -642,7 +642,7 @@ _SHOP_ENTRIES = (
             "90 days. Syncing is paused; nothing is lost."
         ),
         remedy=_(
-            "Open the integration, choose \"Connect Shopify\" and approve the app again. Syncing resumes and "
+            'Open the integration, choose "Connect Shopify" and approve the app again. Syncing resumes and '
             "catches up on its own."
         ),
     ),
