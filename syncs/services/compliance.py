@@ -30,8 +30,8 @@ from syncs.models import ComplianceRequest, EntityType, RecordLink, SourceSystem
 logger = logging.getLogger(__name__)
 
 REDACTED = "[redacted]"
-# Keys whose values are a person's data in Shopify's payloads (REST and GraphQL shapes).
-PERSONAL_KEYS = frozenset(
+# Fields whose values are a person's data in Shopify's payloads (REST and GraphQL shapes).
+PERSONAL_FIELDS = frozenset(
     {
         "email",
         "contact_email",
@@ -40,8 +40,6 @@ PERSONAL_KEYS = frozenset(
         "last_name",
         "firstName",
         "lastName",
-        "name",
-        "company",
         "address1",
         "address2",
         "city",
@@ -50,6 +48,17 @@ PERSONAL_KEYS = frozenset(
         "latitude",
         "longitude",
         "note",
+        "browser_ip",
+        "emailAddress",
+        "phoneNumber",
+        "displayName",
+        "user_agent",
+    }
+)
+# Objects that describe a person: inside them ``name`` and ``company`` are theirs too (elsewhere a
+# ``name`` is an order number or a product title and stays).
+PERSON_OBJECTS = frozenset(
+    {
         "customer",
         "billing_address",
         "shipping_address",
@@ -58,17 +67,11 @@ PERSONAL_KEYS = frozenset(
         "defaultAddress",
         "default_address",
         "addresses",
-        "browser_ip",
         "client_details",
         "defaultEmailAddress",
         "defaultPhoneNumber",
-        "emailAddress",
-        "phoneNumber",
-        "displayName",
     }
 )
-# Keys that name a thing, not a person: kept even where PERSONAL_KEYS would match a nested "name".
-KEEP_AT_TOP = frozenset({"name"})  # an order's name (#1001) is its number
 
 
 def _gid(kind: str, value) -> str:
@@ -78,18 +81,20 @@ def _gid(kind: str, value) -> str:
     return text if text.startswith("gid://") else f"gid://shopify/{kind}/{text}"
 
 
-def scrub(value, *, top: bool = True):
-    """``value`` with every personal field replaced; ids, amounts, SKUs and numbers stay."""
+def scrub(value, *, person: bool = False):
+    """``value`` with every personal field replaced; ids, amounts, SKUs, countries and numbers stay."""
     if isinstance(value, dict):
         cleaned = {}
         for key, item in value.items():
-            if key in PERSONAL_KEYS and not (top and key in KEEP_AT_TOP):
-                cleaned[key] = None if isinstance(item, dict | list) else (REDACTED if item not in (None, "") else item)
+            if isinstance(item, dict | list):
+                cleaned[key] = scrub(item, person=person or key in PERSON_OBJECTS)
+            elif item not in (None, "") and (key in PERSONAL_FIELDS or (person and key in ("name", "company"))):
+                cleaned[key] = REDACTED
             else:
-                cleaned[key] = scrub(item, top=False)
+                cleaned[key] = item
         return cleaned
     if isinstance(value, list):
-        return [scrub(item, top=False) for item in value]
+        return [scrub(item, person=person) for item in value]
     return value
 
 
