@@ -25,7 +25,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 ACCESS_TOKEN_SECONDS = 3600
 REFRESH_TOKEN_SECONDS = 90 * 24 * 3600
@@ -102,6 +102,14 @@ class AppAuth:
     def sign(self, query: dict) -> str:
         message = "&".join(f"{k}={query[k]}" for k in sorted(query) if k not in ("hmac", "signature"))
         return hmac.new(self.client_secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+    def approve_url(self, authorize_url: str) -> str:
+        """The merchant presses "Install app" on the page at ``authorize_url``: the callback URL."""
+        params = dict(parse_qsl(urlsplit(authorize_url).query))
+        status, headers, _body = self.approve(params)
+        if status != 302:
+            raise ValueError(f"The install was refused (HTTP {status}).")
+        return headers["Location"]
 
     def install(self, *, redirect_uri: str, state: str, scopes: tuple[str, ...]) -> str:
         """The redirect a merchant's browser would follow after "Install app" (for scripts)."""
