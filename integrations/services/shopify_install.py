@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from integrations.connectors.shopify import ShopifyClient, oauth
 from integrations.connectors.shopify.exceptions import ShopifyAuthError, ShopifyError, ShopifyOAuthError
@@ -41,18 +42,18 @@ APP_NOT_CONFIGURED = "SHOP-023"
 
 # Every scope the product asks for, with the reason (docs/onboarding.md lists the same).
 SCOPES: dict[str, str] = {
-    "read_orders": _("read orders and refunds to create invoices and credit memos"),
-    "read_all_orders": _("read orders older than 60 days (backfills and the first sync)"),
-    "write_orders": _("mark orders as synced with tags and metafields"),
-    "read_products": _("match shop products to Business Central items"),
-    "write_products": _("create and update products from Business Central"),
-    "read_inventory": _("read stock levels before changing them"),
-    "write_inventory": _("set stock levels from Business Central"),
-    "read_locations": _("map shop locations to Business Central locations"),
-    "read_customers": _("create Business Central customers from shop customers"),
-    "read_shopify_payments_payouts": _("book Shopify Payments payouts and fees"),
-    "read_merchant_managed_fulfillment_orders": _("read fulfilment orders to report shipments"),
-    "write_merchant_managed_fulfillment_orders": _("report Business Central shipments as fulfilments"),
+    "read_orders": gettext_lazy("read orders and refunds to create invoices and credit memos"),
+    "read_all_orders": gettext_lazy("read orders older than 60 days (backfills and the first sync)"),
+    "write_orders": gettext_lazy("mark orders as synced with tags and metafields"),
+    "read_products": gettext_lazy("match shop products to Business Central items"),
+    "write_products": gettext_lazy("create and update products from Business Central"),
+    "read_inventory": gettext_lazy("read stock levels before changing them"),
+    "write_inventory": gettext_lazy("set stock levels from Business Central"),
+    "read_locations": gettext_lazy("map shop locations to Business Central locations"),
+    "read_customers": gettext_lazy("create Business Central customers from shop customers"),
+    "read_shopify_payments_payouts": gettext_lazy("book Shopify Payments payouts and fees"),
+    "read_merchant_managed_fulfillment_orders": gettext_lazy("read fulfilment orders to report shipments"),
+    "write_merchant_managed_fulfillment_orders": gettext_lazy("report Business Central shipments as fulfilments"),
 }
 
 
