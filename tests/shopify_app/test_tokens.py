@@ -4,9 +4,11 @@ a refused refresh turned into needs-reauth (flows paused, merchant e-mailed, Rec
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from django.core import mail
+from django.db import connection as db_connection
 from django.utils import timezone
 
 from integrations.connectors.shopify.exceptions import ShopifyRefreshRefused, ShopifyUnavailable
@@ -149,3 +151,32 @@ def test_a_custom_app_token_is_used_as_stored(integration, shopify_app):
 
     assert shop_access_token_acquire(connection_id=connection.pk).token == "shpat_test"
     assert shop_client_for(connection=connection).shop_get().currency_code == "SEK"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_refreshing_at_once_spend_the_refresh_token_once(installed, shopify_app):
+    if db_connection.vendor == "sqlite":
+        pytest.skip("SQLite's shared in-memory test database cannot wait on a row lock; runs on PostgreSQL.")
+    _expire(installed, shopify_app.sim, minutes=-1)
+    start = threading.Barrier(2)
+    tokens: list[str] = []
+    errors: list[Exception] = []
+
+    def worker():
+        start.wait()
+        try:
+            tokens.append(shop_access_token_acquire(connection_id=installed.pk).token)
+        except Exception as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+        finally:
+            db_connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == [] and len(set(tokens)) == 1  # the second waited on the lock, then read the new pair
+    assert shopify_app.sim.stats["token_refreshes"] == 1
