@@ -180,3 +180,17 @@ def test_two_workers_refreshing_at_once_spend_the_refresh_token_once(installed, 
 
     assert errors == [] and len(set(tokens)) == 1  # the second waited on the lock, then read the new pair
     assert shopify_app.sim.stats["token_refreshes"] == 1
+
+
+def test_the_merchant_is_offered_reconnect_after_a_refused_refresh(client, merchant, installed, shopify_app):
+    _expire(installed, shopify_app.sim, minutes=-1)
+    shopify_app.sim.app.refuse_refresh = True
+    with pytest.raises(ShopifyRefreshRefused):
+        shop_access_token_acquire(connection_id=installed.pk)
+    client.force_login(merchant)
+
+    page = client.get(f"/integrations/{installed.integration_id}/").content.decode()
+    connect = client.get(f"/integrations/{installed.integration_id}/setup/connect/").content.decode()
+
+    assert "SHOP-021" in page and "Reconnect Shopify" in page and "setup/connect/" in page
+    assert "Shopify no longer accepts the connection" in connect and "Connect Shopify" in connect
