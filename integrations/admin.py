@@ -44,6 +44,7 @@ from integrations.services.lifecycle import (
 from integrations.services.mapping_check import MAPPING_CHOICE_FIELDS, country_code_check, mapping_rows_check
 from integrations.services.onboarding import OnboardingError
 from integrations.services.shopify_install import ShopInstallError, shop_custom_app_attach
+from integrations.services.shopify_subscriptions import TOPICS_BY_SWITCH, shop_webhooks_reconcile_queue
 from syncs.models import SyncRun
 from syncs.services.dispatch import flow_enqueue, flow_enqueue_for_support, flow_switched_off, records_retry_failed
 
@@ -520,6 +521,11 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/backfill_orders.html", context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and set(form.changed_data) & set(TOPICS_BY_SWITCH):
+            shop_webhooks_reconcile_queue(integration_id=obj.pk)  # the shop's webhooks follow the flows
 
     @admin.action(permissions=["change"], description="Attach a custom app token (shops that cannot install apps)…")
     def attach_custom_app(self, request, queryset):

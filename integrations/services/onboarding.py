@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import islice
 
 from django.conf import settings
@@ -20,7 +19,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
 from integrations.connectors.businesscentral import BCAuthError, BCError, BusinessCentralClient, entities, odata
 from integrations.connectors.businesscentral.codec import CUSTOMER_NOT_BLOCKED, GL_ACCOUNT_TYPE_POSTING
@@ -40,6 +38,7 @@ from integrations.models import (
     TenantMembership,
 )
 from integrations.services.bc_auth import bc_token_provider
+from integrations.services.shopify_subscriptions import shop_webhooks_reconcile_queue
 from syncs.errors import classify_exception
 
 # Shop payment gateways offered for mapping in the wizard (more can be added in the admin).
@@ -140,12 +139,7 @@ def integration_flows_save(*, integration: Integration, flows: dict[str, bool]) 
         integration.products_bidirectional = False
     integration.save(update_fields=[*FLOW_FIELDS, "updated_at"])
     # The shop's webhook subscriptions follow the flows (a worker reconciles them with Shopify).
-    if (
-        ShopConnection.objects.filter(integration=integration, uninstalled_at__isnull=True)
-        .exclude(access_token="")
-        .exists()
-    ):
-        transaction.on_commit(partial(async_task, "integrations.tasks.shop_webhooks_reconcile_task", integration.pk))
+    shop_webhooks_reconcile_queue(integration_id=integration.pk)
     return integration
 
 

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from integrations.connectors.shopify import ShopifyClient
 from integrations.connectors.shopify.exceptions import ShopifyError
@@ -116,6 +119,16 @@ def shop_webhooks_reconcile_for(*, integration_id: int) -> ReconcileResult | Non
         return None
     client = shop_client_for(connection=from_connection)
     return shop_webhooks_reconcile(integration=from_connection.integration, client=client)
+
+
+def shop_webhooks_reconcile_queue(*, integration_id: int) -> bool:
+    """After the flows changed (wizard or admin): a worker reconciles the subscriptions once the
+    change is committed. False when no shop is connected."""
+    connected = ShopConnection.objects.filter(integration_id=integration_id, uninstalled_at__isnull=True)
+    if not connected.exclude(access_token="").exists():
+        return False
+    transaction.on_commit(partial(async_task, "integrations.tasks.shop_webhooks_reconcile_task", integration_id))
+    return True
 
 
 def shop_webhooks_reconcile_all() -> dict:

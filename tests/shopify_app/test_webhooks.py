@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from integrations.connectors.shopify import webhook_signature
 from integrations.models import Integration, ShopConnection
-from integrations.services import onboarding
+from integrations.services import onboarding, shopify_subscriptions
 from integrations.services.shopify_install import shop_disconnect
 from integrations.services.shopify_subscriptions import (
     ShopWebhookSetupError,
@@ -24,7 +24,8 @@ from integrations.services.shopify_tokens import shop_client_for
 from syncs import webhooks
 from syncs.models import SyncRun, WebhookEvent
 from syncs.webhooks import webhook_event_process
-from tests.factories import ShopConnectionFactory
+from tests.admin.test_integration_form import post_data_from
+from tests.factories import ShopConnectionFactory, SuperUserFactory
 from tests.fixtures.shopify import APP_CLIENT_SECRET
 from tests.shopify_app.conftest import install
 
@@ -200,7 +201,7 @@ def test_a_subscription_shopify_refuses_becomes_shop_022(installed, shopify_app,
 
 def test_changing_the_flows_queues_a_reconcile(installed, monkeypatch, django_capture_on_commit_callbacks):
     calls = []
-    monkeypatch.setattr(onboarding, "async_task", lambda name, *args: calls.append((name, args)))
+    monkeypatch.setattr(shopify_subscriptions, "async_task", lambda name, *args: calls.append((name, args)))
     with django_capture_on_commit_callbacks(execute=True):
         onboarding.integration_flows_save(integration=installed.integration, flows={"orders_enabled": True})
 
@@ -212,3 +213,20 @@ def test_disconnect_removes_the_subscriptions_and_the_token(installed, shopify_a
 
     connection = ShopConnection.objects.get(pk=installed.pk)
     assert not shopify_app.sim.store.webhook_subscriptions and not connection.access_token
+
+
+def test_switching_a_flow_in_the_admin_queues_a_reconcile(
+    client, installed, monkeypatch, django_capture_on_commit_callbacks
+):
+    calls = []
+    monkeypatch.setattr(shopify_subscriptions, "async_task", lambda name, *args: calls.append((name, args)))
+    client.force_login(SuperUserFactory())
+    url = reverse("admin:integrations_integration_change", args=[installed.integration_id])
+    data = post_data_from(client.get(url))
+    data["stock_enabled"] = "on"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert calls == [("integrations.tasks.shop_webhooks_reconcile_task", (installed.integration_id,))]
