@@ -68,7 +68,7 @@ def test_dumpdata_masks_every_secret():
 def test_every_encrypted_field_is_found():
     found = {model: {f.name for f in fields} for model, fields in encrypted_fields()}
     assert found[BusinessCentralConnection] == {"token_cache"}
-    assert found[ShopConnection] == {"access_token", "webhook_secret"}
+    assert found[ShopConnection] == {"access_token", "refresh_token", "webhook_secret"}
     assert found[PaymentProviderConnection] == {"api_key", "webhook_hmac_key"}
 
 
