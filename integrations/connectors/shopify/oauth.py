@@ -144,7 +144,7 @@ def code_exchange(
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
 ) -> OfflineToken:
     """Exchange the callback's code for an expiring offline token. A refused code raises ShopifyOAuthError."""
-    form = {"client_id": client_id, "client_secret": client_secret, "code": code, "expiring": 1}
+    form = {"client_id": client_id, "client_secret": client_secret, "code": code, "expiring": "1"}
     try:
         body = _token_request(shop_domain=shop_domain, form=form, api_root=api_root, session=session, timeout=timeout)
     except ShopifyRefreshRefused as error:
