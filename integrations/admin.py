@@ -44,6 +44,8 @@ from integrations.services.lifecycle import (
 )
 from integrations.services.mapping_check import MAPPING_CHOICE_FIELDS, country_code_check, mapping_rows_check
 from integrations.services.onboarding import OnboardingError
+from integrations.services.shopify_install import ShopInstallError, shop_custom_app_attach
+from integrations.services.shopify_subscriptions import TOPICS_BY_SWITCH, shop_webhooks_reconcile_queue
 from syncs.services.dispatch import (
     flow_enqueue_for_support,
     flow_switched_off,
@@ -193,6 +195,18 @@ class BusinessCentralConnectionAdminForm(forms.ModelForm):
         return value
 
 
+class CustomAppTokenForm(forms.Form):
+    shop_domain = forms.CharField(max_length=255, help_text="my-shop.myshopify.com")
+    access_token = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}), help_text="Admin API access token"
+    )
+    webhook_secret = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text="The custom app's webhook signing secret (its API secret key).",
+    )
+
+
 class ShopConnectionAdminForm(forms.ModelForm):
     def clean_shop_domain(self) -> str:
         value = (self.cleaned_data.get("shop_domain") or "").strip().lower()
@@ -244,14 +258,35 @@ class BusinessCentralConnectionInline(SecretFreeInlineMixin, admin.StackedInline
 class ShopConnectionInline(SecretFreeInlineMixin, admin.StackedInline):
     model = ShopConnection
     form = ShopConnectionAdminForm
-    secret_fields = ("access_token", "webhook_secret")
     extra = 0
+    secret_fields = ("access_token", "webhook_secret", "refresh_token")
     fields = [
         ("platform", "shop_domain", "shop_currency"),
-        ("access_token_status", "webhook_secret_status"),
+        ("install_mode", "scopes"),
+        ("access_token_status", "webhook_secret_status", "refresh_token_status"),
+        ("access_token_expires_at", "token_refreshed_at", "last_auth_error_code"),
+        ("installed_at", "uninstalled_at"),
+        ("webhooks_checked_at", "webhook_error_code"),
         ("verified_at", "last_error"),
     ]
-    readonly_fields = ["access_token_status", "webhook_secret_status", "verified_at", "last_error"]
+    # Tokens come from the install (or "Attach a custom app token"), never typed in here.
+    readonly_fields = [
+        "install_mode",
+        "scopes",
+        "access_token_status",
+        "webhook_secret_status",
+        "refresh_token_status",
+        "access_token_expires_at",
+        "token_refreshed_at",
+        "last_auth_error_code",
+        "installed_at",
+        "uninstalled_at",
+        "webhooks_checked_at",
+        "webhook_error_code",
+        "verified_at",
+        "last_error",
+    ]
+    refresh_token_status = _stored_display("refresh_token", "refresh token")
     access_token_status = _stored_display("access_token", "access token")
     webhook_secret_status = _stored_display("webhook_secret", "webhook secret")
 
@@ -458,6 +493,7 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
         "resume",
         "send_reconnect_link",
         "backfill_orders",
+        "attach_custom_app",
     ]
 
     def get_urls(self):
@@ -466,7 +502,12 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
                 "<int:integration_id>/backfill-orders/",
                 self.admin_site.admin_view(self.backfill_orders_view),
                 name="integrations_integration_backfill_orders",
-            )
+            ),
+            path(
+                "<int:integration_id>/attach-custom-app/",
+                self.admin_site.admin_view(self.attach_custom_app_view),
+                name="integrations_integration_attach_custom_app",
+            ),
         ]
         return custom + super().get_urls()  # before the defaults, which match almost anything
 
@@ -516,6 +557,44 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/backfill_orders.html", context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and set(form.changed_data) & set(TOPICS_BY_SWITCH):
+            shop_webhooks_reconcile_queue(integration_id=obj.pk)  # the shop's webhooks follow the flows
+
+    @admin.action(permissions=["change"], description="Attach a custom app token (shops that cannot install apps)…")
+    def attach_custom_app(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Pick exactly one integration.", messages.WARNING)
+            return None
+        return redirect("admin:integrations_integration_attach_custom_app", integration_id=queryset.get().pk)
+
+    def attach_custom_app_view(self, request, integration_id: int):
+        integration = get_object_or_404(Integration, pk=integration_id)
+        if not self.has_change_permission(request, integration):
+            raise PermissionDenied
+        shop = getattr(integration, "shop_connection", None)
+        form = CustomAppTokenForm(
+            request.POST if request.method == "POST" else None,
+            initial={"shop_domain": getattr(shop, "shop_domain", "")},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                shop_custom_app_attach(integration=integration, **form.cleaned_data)
+            except ShopInstallError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(request, "The custom app token is stored and verified with the shop.")
+                return redirect("admin:integrations_integration_change", integration.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Attach a custom app token: {integration}",
+            "form": form,
+            "integration": integration,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/attach_custom_app.html", context)
 
     def get_fieldsets(self, request, obj=None):
         # Fields added to the model later still show, under "Other".

@@ -74,13 +74,9 @@ def _token_clean(value: str) -> str:
 
 
 class ShopConnectForm(forms.Form):
-    shop_domain = forms.CharField(label=_("Shop domain"), help_text=_("for example my-shop.myshopify.com"))
-    access_token = forms.CharField(
-        label=_("Admin API access token"), widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+    shop_domain = forms.CharField(
+        label=_("Shop domain"), max_length=255, help_text=_("for example my-shop.myshopify.com")
     )
-
-    def clean_access_token(self) -> str:
-        return _token_clean(self.cleaned_data["access_token"])
 
 
 class StripeConnectForm(forms.Form):

@@ -282,10 +282,29 @@ class ShopConnection(TimeStampedModel):
     integration = models.OneToOneField(Integration, on_delete=models.CASCADE, related_name="shop_connection")
     platform = models.CharField(max_length=20, choices=Platform.choices, default=Platform.SHOPIFY)
     shop_domain = models.CharField(max_length=255, db_index=True)
+
+    class InstallMode(models.TextChoices):
+        APP = "app", _("Installed app (expiring token)")
+        CUSTOM_APP = "custom_app", _("Custom app token (attached by support)")
+
+    install_mode = models.CharField(max_length=20, choices=InstallMode.choices, default=InstallMode.CUSTOM_APP)
     access_token = EncryptedTextField(blank=True, default="")
+    # An installed app's token expires within the hour; the refresh token rotates at each refresh.
+    access_token_expires_at = models.DateTimeField(null=True, blank=True)
+    refresh_token = EncryptedTextField(blank=True, default="")
+    refresh_token_expires_at = models.DateTimeField(null=True, blank=True)
+    token_refreshed_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.JSONField(default=list, blank=True, help_text=_("Access scopes the shop granted"))
+    # Only a custom app's webhooks are signed with a secret of their own; an installed app's with the
+    # app's client secret (settings).
     webhook_secret = EncryptedTextField(blank=True, default="")
     shop_currency = models.CharField(max_length=3, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
+    installed_at = models.DateTimeField(null=True, blank=True)
+    uninstalled_at = models.DateTimeField(null=True, blank=True)
+    last_auth_error_code = models.CharField(max_length=20, blank=True)
+    webhooks_checked_at = models.DateTimeField(null=True, blank=True)
+    webhook_error_code = models.CharField(max_length=20, blank=True)
     last_error = models.TextField(blank=True)
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from integrations.models import BusinessCentralConnection, Integration, Tenant
@@ -34,3 +34,13 @@ def integration_get_for_user(*, user, integration_id: int) -> Integration:
 
 def bc_connection_for_integration(*, integration: Integration) -> BusinessCentralConnection | None:
     return BusinessCentralConnection.objects.filter(integration=integration).first()
+
+
+def integration_for_shop_install(*, user, shop_domain: str) -> Integration | None:
+    """The integration an install from Shopify belongs to: the one with that shop, else the user's
+    first integration without a connected shop."""
+    integrations = integration_list_for_user(user=user)
+    return (
+        integrations.filter(shop_connection__shop_domain=shop_domain).first()
+        or integrations.filter(Q(shop_connection__isnull=True) | Q(shop_connection__verified_at__isnull=True)).first()
+    )

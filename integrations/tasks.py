@@ -9,3 +9,19 @@ def bc_tokens_refresh_task() -> dict:
 
     summary = bc_tokens_refresh_all()
     return {"refreshed": summary.refreshed, "skipped": summary.skipped, "failed": summary.failed}
+
+
+def shop_tokens_refresh_task() -> dict:
+    """Every 15 minutes: refresh expiring Shopify app tokens (and each refresh token weekly)."""
+    from integrations.services.shopify_tokens import shop_tokens_refresh_all
+
+    summary = shop_tokens_refresh_all()
+    return {"refreshed": summary.refreshed, "skipped": summary.skipped, "failed": summary.failed}
+
+
+def shop_webhooks_reconcile_task(integration_id: int) -> dict:
+    """After the flows changed: the shop's webhook subscriptions made to match them."""
+    from integrations.services.shopify_subscriptions import shop_webhooks_reconcile_for
+
+    result = shop_webhooks_reconcile_for(integration_id=integration_id)
+    return {"created": list(result.created), "removed": list(result.removed)} if result else {}

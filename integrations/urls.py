@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from integrations.views import accounts, bc, merchant, wizard
+from integrations.views import accounts, bc, merchant, shop, wizard
 from syncs import merchant_urls as monitoring_urls
 
 app_name = "merchant"
@@ -21,11 +21,14 @@ urlpatterns = [
     path("integrations/<int:integration_id>/bc/disconnect/", bc.bc_disconnect_view, name="bc_disconnect"),
     path("connect/microsoft/callback/", bc.bc_callback, name="bc_callback"),
     path("connect/microsoft/admin-consent/", bc.bc_admin_consent, name="bc_admin_consent"),
+    # Shopify: the app install (callback and install link registered in the app's settings at Shopify)
+    path("connect/shopify/callback/", shop.shop_callback, name="shop_callback"),
+    path("connect/shopify/install/", shop.shop_install_link, name="shop_install_link"),
     # Get Started wizard
     path("integrations/<int:integration_id>/setup/", wizard.wizard, name="wizard"),
     path("integrations/<int:integration_id>/setup/flows/", wizard.wizard_flows, name="wizard_flows"),
     path("integrations/<int:integration_id>/setup/connect/", wizard.wizard_connect, name="wizard_connect"),
-    path("integrations/<int:integration_id>/setup/connect/shop/", wizard.shop_connect, name="shop_connect"),
+    path("integrations/<int:integration_id>/setup/connect/shop/", shop.shop_install, name="shop_connect"),
     path("integrations/<int:integration_id>/setup/connect/stripe/", wizard.stripe_connect, name="stripe_connect"),
     path("integrations/<int:integration_id>/setup/settings/", wizard.wizard_settings, name="wizard_settings"),
     path("integrations/<int:integration_id>/setup/test/", wizard.wizard_test, name="wizard_test"),

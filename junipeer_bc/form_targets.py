@@ -1,4 +1,4 @@
-"""Let forms leave the site for the sign-in pages our answers redirect to, and nowhere else.
+"""Let forms leave the site for the sign-in and install pages our answers redirect to, and nowhere else.
 
 The Content-Security-Policy says forms post back to us (`form-action 'self'`). Browsers apply
 `form-action` to the redirects that follow a form post as well, so "Continue to Microsoft" (a post
@@ -23,10 +23,16 @@ def origin_of(url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+# "Connect Shopify" posts to us and is answered with a redirect to the shop's install page.
+SHOPIFY_ADMIN_ORIGINS = "https://*.myshopify.com"
+
+
 def form_targets() -> list[str]:
-    """The origins, besides our own, that a form post may be redirected to."""
-    origins = [origin_of(settings.ENTRA_AUTHORITY_HOST)]
-    return [origin for origin in origins if origin]
+    """The origins, besides our own, that a form post may be redirected to: the Microsoft identity
+    platform, every shop's admin (``https://*.myshopify.com``) and, when SHOPIFY_API_ROOT replaces
+    the shop host (a simulator, a proxy), that origin."""
+    origins = [origin_of(settings.ENTRA_AUTHORITY_HOST), SHOPIFY_ADMIN_ORIGINS, origin_of(settings.SHOPIFY_API_ROOT)]
+    return list(dict.fromkeys(origin for origin in origins if origin))
 
 
 class FormTargetsMiddleware:

@@ -192,6 +192,11 @@ ENTRA_CA_BUNDLE = env.str("ENTRA_CA_BUNDLE", default="")
 # --- Shopify and Stripe --------------------------------------------------------------------------------
 # Empty = the real https://{shop}; a simulator root replaces the shop host.
 SHOPIFY_API_ROOT = env.str("SHOPIFY_API_ROOT", default="")
+# The product is a Shopify app: its client id and secret (Shopify's app settings). The secret signs
+# the install callback and every webhook; while it is rotated, the previous one is accepted too.
+SHOPIFY_CLIENT_ID = env.str("SHOPIFY_CLIENT_ID", default="")
+SHOPIFY_CLIENT_SECRET = env.str("SHOPIFY_CLIENT_SECRET", default="")
+SHOPIFY_CLIENT_SECRET_PREVIOUS = env.str("SHOPIFY_CLIENT_SECRET_PREVIOUS", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 # Backfills by date with at least this many orders read through a Shopify bulk operation (0 = always).
 SHOPIFY_BULK_BACKFILL_MIN_ORDERS = env.int("SHOPIFY_BULK_BACKFILL_MIN_ORDERS", default=250)

@@ -24,6 +24,7 @@ from django.utils.html import format_html
 from integrations.admin import InputFilter, IntegrationIdFilter, ProjectPermissionsMixin, integration_link
 from syncs.admin_display import json_pretty, record_link_history
 from syncs.models import (
+    ComplianceRequest,
     EntityType,
     FailedSyncRun,
     FlowLease,
@@ -343,6 +344,38 @@ class WebhookEventAdmin(LargeTableAdmin):
     @admin.display(description="integration", ordering="integration_id")
     def integration_ref(self, obj) -> str:
         return integration_link(obj.integration)
+
+
+@admin.register(ComplianceRequest)
+class ComplianceRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Shopify's privacy requests: proof of receipt and action; a data request's export for support
+    to send to the merchant (who answers the customer)."""
+
+    list_display = ["received_at", "topic", "shop_domain", "integration_ref", "state", "processed_at"]
+    list_select_related = ["integration"]
+    list_filter = ["topic", "state", "received_at"]
+    search_fields = ["shop_domain", "customer_id"]
+    ordering = ["-received_at"]
+    hidden = ("customer_email", "export", "summary")  # the e-mail is never shown; the JSON shown pretty
+    readonly_fields = ["summary_pretty", "export_pretty"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [name for name in super().get_readonly_fields(request, obj) if name not in self.hidden]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj)
+
+    @admin.display(description="integration", ordering="integration_id")
+    def integration_ref(self, obj) -> str:
+        return integration_link(obj.integration) if obj.integration_id else "-"
+
+    @admin.display(description="what was done")
+    def summary_pretty(self, obj) -> str:
+        return json_pretty(obj.summary)
+
+    @admin.display(description="export (send it to the merchant, who answers the customer)")
+    def export_pretty(self, obj) -> str:
+        return json_pretty(obj.export)
 
 
 class PayoutTransactionInline(admin.TabularInline):

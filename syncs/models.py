@@ -229,7 +229,12 @@ class WebhookEvent(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source_system", "webhook_id"], name="webhook_event_unique")]
+        # Per integration: one shop's delivery never hides another's with the same id.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["integration", "source_system", "webhook_id"], name="webhook_event_unique_per_integration"
+            )
+        ]
         indexes = [
             models.Index(fields=["state", "received_at"], name="webhook_state_received"),
             models.Index(fields=["integration", "-received_at"], name="webhook_integration_received"),
@@ -238,6 +243,43 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} {self.webhook_id}"
+
+
+class ComplianceRequest(models.Model):
+    """A mandatory privacy webhook (customers/data_request, customers/redact, shop/redact), kept as
+    proof that it was received and acted on. Ids only: the customer's e-mail is held until done."""
+
+    class Topic(models.TextChoices):
+        DATA_REQUEST = "customers/data_request", _("Customer data request")
+        CUSTOMER_REDACT = "customers/redact", _("Customer data erasure")
+        SHOP_REDACT = "shop/redact", _("Shop data erasure")
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    integration = models.ForeignKey(
+        Integration, on_delete=models.SET_NULL, null=True, blank=True, related_name="compliance_requests"
+    )
+    shop_domain = models.CharField(max_length=255, db_index=True)
+    topic = models.CharField(max_length=40, choices=Topic.choices)
+    webhook_id = models.CharField(max_length=100, unique=True)
+    customer_id = models.CharField(max_length=40, blank=True)
+    customer_email = models.CharField(max_length=254, blank=True)  # emptied once acted on
+    order_ids = models.JSONField(default=list, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.RECEIVED)
+    summary = models.JSONField(default=dict, blank=True, help_text=_("What was removed or exported (counts)"))
+    export = models.JSONField(null=True, blank=True, help_text=_("The customer's data, for support to send"))
+    error_message = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.shop_domain}"
 
 
 class Payout(models.Model):

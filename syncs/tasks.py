@@ -13,6 +13,19 @@ def webhook_event_process_task(event_id: int) -> None:
     webhook_event_process(event_id=event_id)
 
 
+def compliance_request_process_task(request_id: int) -> None:
+    from syncs.services.compliance import compliance_request_process
+
+    compliance_request_process(request_id=request_id)
+
+
+def shop_webhooks_reconcile_task() -> dict:
+    """Daily: every connected shop's webhook subscriptions made right (missing or wrong ones)."""
+    from integrations.services.shopify_subscriptions import shop_webhooks_reconcile_all
+
+    return shop_webhooks_reconcile_all()
+
+
 def scheduled_flow_task(integration_id: int, flow: str) -> int | None:
     from syncs.services.schedules import scheduled_flow_enqueue
 

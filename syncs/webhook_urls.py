@@ -3,11 +3,12 @@
 from django.urls import path
 
 from syncs.adyen_webhooks import adyen_webhook
-from syncs.webhooks import shopify_webhook
+from syncs.webhooks import shopify_compliance_webhook, shopify_webhook
 
 app_name = "hooks"
 
 urlpatterns = [
+    path("shopify/compliance/", shopify_compliance_webhook, name="shopify_compliance"),
     path("shopify/<int:integration_id>/", shopify_webhook, name="shopify"),
     path("adyen/<int:integration_id>/", adyen_webhook, name="adyen"),
 ]

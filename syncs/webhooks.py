@@ -2,6 +2,12 @@
 
 Webhooks are hints, the scheduled sweep is the truth: a lost or duplicate webhook costs nothing
 but latency, so the view does the least possible and never calls Shopify or BC itself.
+
+An installed app's deliveries are signed with the app's client secret (the previous one is accepted
+too while it is rotated); a custom app's with the webhook secret support stored for it.
+Deduplication is per integration. app/uninstalled pauses the integration; the compliance topics
+(at /hooks/shopify/compliance/, the app-level address, or the integration's own) are recorded and
+acted on by syncs/services/compliance.py.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import json
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -19,10 +26,13 @@ from django.views.decorators.http import require_POST
 from django_q.tasks import async_task
 
 from integrations.connectors.shopify import ShopifyError, order_edit_from_webhook, webhook_verify
+from integrations.connectors.shopify.oauth import shop_domain_clean
 from integrations.connectors.shopify.webhooks import DEFAULT_MAX_BYTES
 from integrations.crypto import reveal
 from integrations.models import Flow, Integration, ShopConnection
+from integrations.services.shopify_install import shop_app_uninstalled
 from syncs.models import SourceSystem, SyncRun, WebhookEvent
+from syncs.services.compliance import compliance_request_receive
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +43,43 @@ ORDER_TOPICS = {"orders/create", "orders/updated", "orders/paid", "orders/cancel
 # the run re-reads the order by id.
 ORDER_EDIT_TOPICS = {"orders/edited"}
 REFUND_TOPICS = {"refunds/create"}
+UNINSTALL_TOPICS = {"app/uninstalled"}
+COMPLIANCE_TOPICS = {"customers/data_request", "customers/redact", "shop/redact"}
 NOTE_NO_ORDERS_FLOW = "The orders flow is not registered; the scheduled sweep will pick this order up."
 
 
 # --- view -------------------------------------------------------------------------------------------
+
+
+def _body_read(request: HttpRequest) -> tuple[bytes | None, HttpResponse | None]:
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not (declared.isascii() and declared.isdigit()):
+        return None, HttpResponse(status=400)  # "²" passes isdigit() but is no length
+    if int(declared) > MAX_WEBHOOK_BYTES:
+        return None, HttpResponse(status=413)
+    raw_body = request.body
+    if len(raw_body) > MAX_WEBHOOK_BYTES:
+        return None, HttpResponse(status=413)
+    return raw_body, None
+
+
+def _app_secrets() -> tuple[str, ...]:
+    return tuple(s for s in (settings.SHOPIFY_CLIENT_SECRET, settings.SHOPIFY_CLIENT_SECRET_PREVIOUS) if s)
+
+
+def _connection_secrets(connection: ShopConnection) -> tuple[str, ...]:
+    if connection.install_mode == ShopConnection.InstallMode.APP:
+        return _app_secrets()
+    return tuple(s for s in (reveal(connection.webhook_secret),) if s)
+
+
+def _json_object(raw_body: bytes) -> dict | None:
+    try:
+        payload = json.loads(raw_body)
+    except ValueError:
+        return None
+    # Shopify always sends an object; a list or a number would sit "received" forever.
+    return payload if isinstance(payload, dict) else None
 
 
 @csrf_exempt
@@ -44,45 +87,74 @@ NOTE_NO_ORDERS_FLOW = "The orders flow is not registered; the scheduled sweep wi
 def shopify_webhook(request: HttpRequest, integration_id: int) -> HttpResponse:
     if integration_id > MAX_ID:
         return HttpResponse(status=404)
-    declared = request.META.get("CONTENT_LENGTH") or "0"
-    if not (declared.isascii() and declared.isdigit()):
-        return HttpResponse(status=400)  # "²" passes isdigit() but is no length
-    if int(declared) > MAX_WEBHOOK_BYTES:
-        return HttpResponse(status=413)
-    raw_body = request.body
-    if len(raw_body) > MAX_WEBHOOK_BYTES:
-        return HttpResponse(status=413)
+    raw_body, refused = _body_read(request)
+    if refused is not None:
+        return refused
     connection = ShopConnection.objects.filter(integration_id=integration_id).first()
     if connection is None:
         return HttpResponse(status=404)
     shop_header = request.headers.get("X-Shopify-Shop-Domain", "")
-    secret = reveal(connection.webhook_secret)
     verified = webhook_verify(
         raw_body=raw_body,
         hmac_header=request.headers.get("X-Shopify-Hmac-Sha256", ""),
-        secret=secret,
+        secrets=_connection_secrets(connection),
         max_bytes=MAX_WEBHOOK_BYTES,
     )
     if not verified or (shop_header and shop_header != connection.shop_domain):
         # Never log the body, the header value or the secret: only that a delivery was refused.
         logger.warning("Refused a Shopify webhook for integration %s: signature check failed.", integration_id)
         return HttpResponse(status=401)
-    try:
-        payload = json.loads(raw_body)
-    except ValueError:
-        return HttpResponse(status=400)
-    if not isinstance(payload, dict):
-        # Shopify always sends an object; a list or a number would sit "received" forever.
+    payload = _json_object(raw_body)
+    if payload is None:
         logger.warning("Refused a Shopify webhook for integration %s: the body is not a JSON object.", integration_id)
         return HttpResponse(status=400)
+    topic = request.headers.get("X-Shopify-Topic", "")
+    webhook_id = request.headers.get("X-Shopify-Webhook-Id", "")
+    if topic in COMPLIANCE_TOPICS:
+        compliance_request_receive(
+            shop_domain=connection.shop_domain, topic=topic, webhook_id=webhook_id or _digest(raw_body), payload=payload
+        )
+        return HttpResponse(status=200)
     webhook_event_receive(
-        integration_id=integration_id,
-        webhook_id=request.headers.get("X-Shopify-Webhook-Id", ""),
-        topic=request.headers.get("X-Shopify-Topic", ""),
-        payload=payload,
-        raw_body=raw_body,
+        integration_id=integration_id, webhook_id=webhook_id, topic=topic, payload=payload, raw_body=raw_body
     )
     return HttpResponse(status=200)
+
+
+@csrf_exempt
+@require_POST
+def shopify_compliance_webhook(request: HttpRequest) -> HttpResponse:
+    """The app's compliance address (one for all shops): signed with the app's client secret."""
+    raw_body, refused = _body_read(request)
+    if refused is not None:
+        return refused
+    verified = webhook_verify(
+        raw_body=raw_body,
+        hmac_header=request.headers.get("X-Shopify-Hmac-Sha256", ""),
+        secrets=_app_secrets(),
+        max_bytes=MAX_WEBHOOK_BYTES,
+    )
+    if not verified:
+        logger.warning("Refused a Shopify compliance webhook: signature check failed.")
+        return HttpResponse(status=401)
+    payload = _json_object(raw_body)
+    topic = request.headers.get("X-Shopify-Topic", "")
+    shop = shop_domain_clean(
+        request.headers.get("X-Shopify-Shop-Domain", "") or str((payload or {}).get("shop_domain"))
+    )
+    if payload is None or topic not in COMPLIANCE_TOPICS or shop is None:
+        return HttpResponse(status=400)
+    compliance_request_receive(
+        shop_domain=shop,
+        topic=topic,
+        webhook_id=request.headers.get("X-Shopify-Webhook-Id", "") or _digest(raw_body),
+        payload=payload,
+    )
+    return HttpResponse(status=200)
+
+
+def _digest(raw_body: bytes) -> str:
+    return f"sha256:{hashlib.sha256(raw_body).hexdigest()}"
 
 
 # --- services ---------------------------------------------------------------------------------------
@@ -93,16 +165,15 @@ def webhook_event_receive(
 ) -> tuple[WebhookEvent, bool]:
     """Store a verified event once per webhook id; enqueue processing only for a new one."""
     # Shopify always sends a webhook id; if a proxy drops it, the body's digest still dedupes.
-    webhook_id = webhook_id or f"sha256:{hashlib.sha256(raw_body).hexdigest()}"
+    webhook_id = webhook_id or _digest(raw_body)
+    key = {"integration_id": integration_id, "source_system": SourceSystem.SHOPIFY, "webhook_id": webhook_id[:100]}
     try:
         with transaction.atomic():
             event, created = WebhookEvent.objects.get_or_create(
-                source_system=SourceSystem.SHOPIFY,
-                webhook_id=webhook_id[:100],
-                defaults={"integration_id": integration_id, "topic": topic[:100], "payload": payload},
+                **key, defaults={"topic": topic[:100], "payload": payload}
             )
     except IntegrityError:  # a concurrent delivery of the same id won the insert
-        return WebhookEvent.objects.get(source_system=SourceSystem.SHOPIFY, webhook_id=webhook_id[:100]), False
+        return WebhookEvent.objects.get(**key), False
     if created:
         transaction.on_commit(partial(async_task, "syncs.tasks.webhook_event_process_task", event.pk))
     return event, created
@@ -153,6 +224,11 @@ def webhook_event_process(*, event_id: int) -> WebhookEvent:
         return event
     if not isinstance(event.payload, dict):
         _event_mark(event, state=WebhookEvent.State.FAILED, note="The body is not a JSON object: nothing to process.")
+        return event
+    if event.topic in UNINSTALL_TOPICS:
+        recorded = shop_app_uninstalled(integration_id=event.integration_id)
+        note = "The app was uninstalled: integration paused." if recorded else "Uninstall already recorded."
+        _event_mark(event, state=WebhookEvent.State.PROCESSED, note=note)
         return event
     try:
         parameters = webhook_event_parameters(topic=event.topic, payload=event.payload)

@@ -28,6 +28,7 @@ from integrations.models import (
     TenantMembership,
 )
 from syncs.models import (
+    ComplianceRequest,
     EntityType,
     FlowLease,
     Payout,
@@ -262,6 +263,21 @@ class WebhookEventFactory(factory.django.DjangoModelFactory):
     webhook_id = factory.LazyFunction(lambda: str(uuid.uuid4()))
     topic = "orders/create"
     payload = factory.LazyFunction(lambda: {"id": 1001, "name": "#1001"})
+
+
+class ComplianceRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ComplianceRequest
+
+    integration = factory.SubFactory(IntegrationFactory)
+    shop_domain = factory.Sequence(lambda n: f"compliance-{n}.myshopify.com")
+    topic = ComplianceRequest.Topic.DATA_REQUEST
+    webhook_id = factory.LazyFunction(lambda: str(uuid.uuid4()))
+    customer_id = "7300000000001"
+    customer_email = "customer@example.se"
+    order_ids = factory.LazyFunction(lambda: ["5510000001001"])
+    state = ComplianceRequest.State.DONE
+    export = factory.LazyFunction(lambda: {"records": [{"business_central_number": "SI-1001"}]})
 
 
 class PayoutFactory(factory.django.DjangoModelFactory):

@@ -8,7 +8,6 @@ with a message that says what to do next.
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
@@ -31,7 +30,6 @@ from integrations.connectors.businesscentral import (
 )
 from integrations.connectors.businesscentral.codec import CUSTOMER_NOT_BLOCKED, GL_ACCOUNT_TYPE_POSTING
 from integrations.connectors.entra import EntraError
-from integrations.connectors.shopify import ShopifyAuthError, ShopifyClient, ShopifyError
 from integrations.connectors.stripe import StripeAuthError, StripeError, account_verify
 from integrations.crypto import Secret
 from integrations.models import (
@@ -47,9 +45,9 @@ from integrations.models import (
     TenantMembership,
 )
 from integrations.services.bc_auth import bc_credentials
+from integrations.services.shopify_subscriptions import shop_webhooks_reconcile_queue
 from syncs.errors import classify_exception
 
-SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
 # Shop payment gateways offered for mapping in the wizard (more can be added in the admin).
 SHOP_GATEWAYS = ("shopify_payments", "stripe", "paypal", "manual")
 # The wizard's one shipping row covers every method (more specific rows can be added in the admin).
@@ -147,6 +145,8 @@ def integration_flows_save(*, integration: Integration, flows: dict[str, bool]) 
     if not integration.products_enabled:
         integration.products_bidirectional = False
     integration.save(update_fields=[*FLOW_FIELDS, "updated_at"])
+    # The shop's webhook subscriptions follow the flows (a worker reconciles them with Shopify).
+    shop_webhooks_reconcile_queue(integration_id=integration.pk)
     return integration
 
 
@@ -278,73 +278,6 @@ def _company_free_check(*, connection: BusinessCentralConnection, environment_na
 
 
 # --- step 2: shop and payment provider ------------------------------------------------------------------
-
-
-def shop_connect(
-    *, integration: Integration, shop_domain: str, access_token: str, client: ShopifyClient | None = None
-) -> ShopConnection:
-    """Verify the shop with a real call and store it; ``client`` replaces the one built from the inputs."""
-    domain = shop_domain.strip().lower().removeprefix("https://").removeprefix("http://").strip("/")
-    if not SHOP_DOMAIN.match(domain):
-        raise OnboardingError(_("Enter the shop's myshopify.com domain, for example my-shop.myshopify.com."))
-    if not access_token or not access_token.isascii() or not access_token.isprintable() or " " in access_token:
-        # An HTTP header carries Latin-1 at most; a Shopify token is plain ASCII.
-        raise OnboardingError(
-            _("Shopify refused the access token. Copy the Admin API access token of your custom app again.")
-        )
-    try:
-        client = client or ShopifyClient(shop_domain=domain, access_token=access_token)
-        shop = client.shop_get()
-    except ShopifyAuthError:
-        raise OnboardingError(
-            _("Shopify refused the access token. Copy the Admin API access token of your custom app again.")
-        ) from None
-    except ShopifyError as error:
-        raise OnboardingError(_("Shopify could not be reached: %(error)s") % {"error": error}) from None
-    connection, _created = ShopConnection.objects.update_or_create(
-        integration=integration,
-        defaults={
-            "shop_domain": domain,
-            "access_token": Secret(access_token),
-            "shop_currency": shop.currency_code,
-            "verified_at": timezone.now(),
-            "last_error": "",
-        },
-    )
-    try:
-        _shopify_payments_connect(integration=integration, client=client)
-    except ShopifyError as error:
-        # The shop is connected; whether it uses Shopify Payments is unknown. Say so, with the code,
-        # instead of carrying on as if it had none.
-        ShopConnection.objects.filter(pk=connection.pk).update(last_error=f"{error.code}: {error}"[:2000])
-        raise OnboardingError(
-            _(
-                "Your shop is connected, but Shopify did not tell us whether it uses Shopify Payments "
-                "(error %(code)s). Try this step again in a moment."
-            )
-            % {"code": error.code}
-        ) from None
-    return connection
-
-
-def _shopify_payments_connect(*, integration: Integration, client: ShopifyClient) -> None:
-    """Shopify Payments comes with the shop: no key of its own, payouts are read through the shop.
-
-    Raises the connector's error when Shopify cannot answer: an unknown answer is never "none".
-    """
-    account = client.shopify_payments_account()
-    if account is None or not account.activated:
-        return
-    PaymentProviderConnection.objects.update_or_create(
-        integration=integration,
-        provider=PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS,
-        defaults={
-            "account_id": account.id,
-            "currencies": [account.default_currency],
-            "verified_at": timezone.now(),
-            "last_error": "",
-        },
-    )
 
 
 def stripe_connect(*, integration: Integration, api_key: str) -> PaymentProviderConnection:
@@ -728,7 +661,9 @@ def collective_customers_missing(*, integration: Integration) -> list[str]:
 
 def wizard_state(*, integration: Integration) -> WizardState:
     bc = BusinessCentralConnection.objects.filter(integration=integration).first()
-    shop = ShopConnection.objects.filter(integration=integration, verified_at__isnull=False).exists()
+    shop = ShopConnection.objects.filter(
+        integration=integration, verified_at__isnull=False, uninstalled_at__isnull=True
+    ).exists()
     flows = any(getattr(integration, name) for name in FLOW_FIELDS)
     bc_done = bool(bc and bc.is_connected)
     missing = settings_missing(integration=integration)

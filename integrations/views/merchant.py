@@ -11,6 +11,7 @@ from integrations.connectors.entra import AUTH_ERRORS_BY_CODE
 from integrations.forms import IntegrationCreateForm
 from integrations.selectors import integration_get_for_user, integration_list_for_user, tenant_for_user
 from integrations.services.onboarding import integration_create, wizard_state
+from syncs.errors import find_error
 
 
 @login_required
@@ -41,6 +42,8 @@ def integration_detail(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
     connection = getattr(integration, "bc_connection", None)
     auth_error = AUTH_ERRORS_BY_CODE.get(connection.last_auth_error_code) if connection else None
+    shop = getattr(integration, "shop_connection", None)
+    shop_error = find_error(shop.last_auth_error_code) if shop and shop.last_auth_error_code else None
     return render(
         request,
         "merchant/integration_detail.html",
@@ -48,6 +51,8 @@ def integration_detail(request, integration_id: int):
             "integration": integration,
             "connection": connection,
             "auth_error": auth_error,
+            "shop": shop,
+            "shop_error": shop_error,
             "state": wizard_state(integration=integration),
         },
     )

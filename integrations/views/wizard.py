@@ -22,6 +22,7 @@ from integrations.forms import (
 from integrations.models import PaymentProviderConnection
 from integrations.selectors import integration_get_for_user
 from integrations.services import onboarding as svc
+from integrations.services.shopify_install import SCOPES, scope_reasons
 from integrations.views.common import posted_data
 
 STEP_URLS = {
@@ -77,6 +78,13 @@ def wizard_connect(request, integration_id: int):
     return _page(request, integration, "merchant/wizard/connect.html", 2, **_connect_context(integration))
 
 
+def connect_page(request, integration, *, status: int = 200, **forms):
+    """The connect step, as other views answer with it (a form error, a failed install)."""
+    return _page(
+        request, integration, "merchant/wizard/connect.html", 2, status=status, **_connect_context(integration, **forms)
+    )
+
+
 def _connect_context(integration, **forms):
     stripe = integration.payment_providers.filter(provider=PaymentProviderConnection.Provider.STRIPE).first()
     shop = getattr(integration, "shop_connection", None)
@@ -84,6 +92,7 @@ def _connect_context(integration, **forms):
     bc = getattr(integration, "bc_connection", None)
     waits = bc is not None and not bc.token_cache and bc.last_auth_error_code in ADMIN_WAIT_CODES
     return {
+        "scopes": scope_reasons(SCOPES),
         "bc": bc,
         "bc_waits_for": AUTH_ERRORS_BY_CODE[bc.last_auth_error_code] if waits else None,
         "shop": shop,
@@ -91,23 +100,6 @@ def _connect_context(integration, **forms):
         "shop_form": shop_form,
         "stripe_form": forms.get("stripe_form") or StripeConnectForm(),
     }
-
-
-@login_required
-@require_http_methods(["POST"])
-def shop_connect(request, integration_id: int):
-    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
-    form = ShopConnectForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.shop_connect(integration=integration, **form.cleaned_data)
-        except svc.OnboardingError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The shop is connected."))
-            return redirect("merchant:wizard_connect", integration_id=integration.pk)
-    context = _connect_context(integration, shop_form=form)
-    return _page(request, integration, "merchant/wizard/connect.html", 2, status=400, **context)
 
 
 @login_required

@@ -3,6 +3,11 @@
     POST {root}/{shop domain}/admin/api/{version}/graphql.json   (X-Shopify-Access-Token)
     POST {root}/admin/api/{version}/graphql.json                 (shop taken from the Host header)
     GET  {root}/bulk/{id}.jsonl                                  (bulk operation results)
+    GET/POST {root}/{shop domain}/admin/oauth/authorize          (install page, oauth.py)
+    POST {root}/{shop domain}/admin/oauth/access_token           (code and refresh grants)
+
+Besides the custom app's static ``access_token``, every unexpired token issued through the install
+flow is accepted (``sim.app``: oauth.AppAuth).
 
 Every GraphQL answer carries ``extensions.cost`` (requested/actual cost and the bucket's
 throttleStatus). A query costing more than is available answers THROTTLED (HTTP 200, as Shopify
@@ -16,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from urllib.parse import parse_qsl
 
 from graphql import GraphQLError, OperationType, execute_sync, get_operation_ast, parse, validate
 
@@ -25,11 +31,13 @@ from simulators.shopify import seed as seeding
 from simulators.shopify.bucket import CostBucket
 from simulators.shopify.clock import SimClock
 from simulators.shopify.faults import Faults
+from simulators.shopify.oauth import AppAuth, parse_form
 from simulators.shopify.store import Store
 from simulators.shopify.versions import resolve as resolve_version
 from simulators.shopify.webhooks import WebhookSender
 
 GRAPHQL_PATH = re.compile(r"^(?:/(?P<shop>[^/]+))?/admin/api/(?P<version>[0-9]{4}-[0-9]{2}|unstable)/graphql\.json$")
+OAUTH_PATH = re.compile(r"^(?:/(?P<shop>[^/]+))?/admin/oauth/(?P<action>authorize|access_token)$")
 BULK_PATH = re.compile(r"^/bulk/(?P<number>[0-9]+)\.jsonl$")
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 
@@ -45,6 +53,8 @@ class ShopifySimulator:
         bucket_size: float = 1000.0,
         restore_rate: float = 50.0,
         bulk_polls: int = 1,
+        client_id: str = "sim-client-id",
+        client_secret: str = "sim-client-secret",  # noqa: S107 - the simulator's own test secret
     ) -> None:
         self.shop_domain = shop_domain
         self.access_token = access_token
@@ -55,6 +65,7 @@ class ShopifySimulator:
         self.faults = Faults()  # per-record userErrors, off by default (see faults.py)
         self.schema = schema_module.build(self.store, self)
         self.webhooks = WebhookSender(self)
+        self.app = AppAuth(self, client_id=client_id, client_secret=client_secret)
         self.stats = self.store.stats
         self.api_versions: set[str] = set()
         if seed is not None:
@@ -172,6 +183,9 @@ class ShopifySimulator:
                 return _respond(start_response, 404, {"errors": "Not Found"})
             start_response("200 OK", [("Content-Type", "application/jsonl"), ("Content-Length", str(len(body)))])
             return [body]
+        oauth_match = OAUTH_PATH.match(path)
+        if oauth_match:
+            return self._oauth(environ, start_response, oauth_match)
         match = GRAPHQL_PATH.match(path)
         if not match:
             return _respond(start_response, 404, {"errors": "Not Found"})
@@ -180,7 +194,8 @@ class ShopifySimulator:
             return _respond(start_response, 404, {"errors": "Not Found"})
         if method != "POST":
             return _respond(start_response, 405, {"errors": "Method Not Allowed"})
-        if environ.get("HTTP_X_SHOPIFY_ACCESS_TOKEN", "") != self.access_token:
+        token = environ.get("HTTP_X_SHOPIFY_ACCESS_TOKEN", "")
+        if token != self.access_token and not self.app.access_valid(token):
             self.stats["auth_failures"] += 1
             return _respond(start_response, 401, {"errors": INVALID_TOKEN})
         self.api_versions.add(match["version"])
@@ -201,9 +216,33 @@ class ShopifySimulator:
         )
         return _respond(start_response, 200, body, api_version=served)
 
+    def _oauth(self, environ, start_response, match):
+        shop = match["shop"] or environ.get("HTTP_HOST", "").split(":")[0]
+        if shop != self.shop_domain:
+            return _respond(start_response, 404, {"errors": "Not Found"})
+        method = environ.get("REQUEST_METHOD", "GET")
+        if match["action"] == "access_token":
+            if method != "POST":
+                return _respond(start_response, 405, {"errors": "Method Not Allowed"})
+            with self.store.lock:
+                status, body = self.app.token(parse_form(environ))
+            return _respond(start_response, status, body)
+        if method == "GET":
+            params = dict(parse_qsl(environ.get("QUERY_STRING", "")))
+            status, headers, body = self.app.authorize_page(params)
+        elif method == "POST":
+            with self.store.lock:
+                status, headers, body = self.app.approve(parse_form(environ))
+        else:
+            return _respond(start_response, 405, {"errors": "Method Not Allowed"})
+        reasons = {200: "200 OK", 302: "302 Found", 400: "400 Bad Request"}
+        start_response(reasons[status], [*headers.items(), ("Content-Length", str(len(body)))])
+        return [body]
+
 
 def _respond(start_response, status: int, body: dict, *, api_version: str = ""):
     reasons = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed"}
+    reasons |= {429: "Too Many Requests", 503: "Service Unavailable"}
     data = json.dumps(body).encode()
     headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
     if api_version:

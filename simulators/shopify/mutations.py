@@ -367,6 +367,14 @@ def install(schema: GraphQLSchema, store, sim) -> None:
         store.webhook_subscriptions[sub_id] = subscription
         return {"webhookSubscription": subscription, "userErrors": []}
 
+    def webhook_delete(_s, _i, id):  # noqa: A002 - GraphQL argument name
+        if store.webhook_subscriptions.pop(id, None) is None:
+            return {
+                "deletedWebhookSubscriptionId": None,
+                "userErrors": [_error(["id"], "Webhook subscription does not exist")],
+            }
+        return {"deletedWebhookSubscriptionId": id, "userErrors": []}
+
     fields["productCreate"].resolve = product_create
     fields["productUpdate"].resolve = product_update
     fields["productVariantsBulkCreate"].resolve = variants_create
@@ -374,3 +382,4 @@ def install(schema: GraphQLSchema, store, sim) -> None:
     fields["inventorySetQuantities"].resolve = inventory_set_quantities
     fields["bulkOperationRunQuery"].resolve = bulk_run
     fields["webhookSubscriptionCreate"].resolve = webhook_create
+    fields["webhookSubscriptionDelete"].resolve = webhook_delete

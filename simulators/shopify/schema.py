@@ -197,6 +197,9 @@ def build(store, sim) -> GraphQLSchema:
         {"phoneNumber": source["phone"]} if source.get("phone") else None
     )
     query["locations"].resolve = root_list("locations", lambda: store.locations.values(), {})
+    query["webhookSubscriptions"].resolve = lambda _s, info, first=None, after=None: connection(
+        list(store.webhook_subscriptions.values()), info, first=first, after=after
+    )
     query["shopifyPaymentsAccount"].resolve = lambda _s, _i: (
         {
             "__typename": "ShopifyPaymentsAccount",

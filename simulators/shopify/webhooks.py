@@ -66,6 +66,11 @@ class WebhookSender:
         self.deliveries.append(Delivery(topic, url, headers["X-Shopify-Webhook-Id"], response.status_code))
         return response
 
+    def emit(self, topic: str, payload: dict) -> list[requests.Response]:
+        """What Shopify does when something happens: every subscriber of ``topic`` gets it, signed
+        with the app's client secret."""
+        return self.deliver_to_subscriptions(topic, payload, self.sim.app.client_secret)
+
     def deliver_to_subscriptions(self, topic: str, payload: dict, secret: str) -> list[requests.Response]:
         """Send to every stored subscription of ``topic`` (``orders/create`` or ``ORDERS_CREATE``)."""
         enum = topic.upper().replace("/", "_")

@@ -2,7 +2,8 @@
 
 Every step calls the same onboarding service the wizard's views call, over HTTP to the simulators,
 so a newcomer who skips the wizard sees exactly what a finished wizard produces. The one thing a
-person does by hand, the Microsoft sign-in page, is done by ``sign_in`` (given by the caller).
+person does by hand, the Microsoft sign-in page and Shopify's "Install app" page, is done by
+``sign_in`` and ``install_app`` (given by the caller).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from integrations.models import Flow, Integration, PaymentProviderConnection, Sh
 from syncs.demo.config import (
     DEMO_INTERVAL_MINUTES,
     PAYMENT_JOURNAL_BATCH,
-    SHOP_ACCESS_TOKEN,
     SHOP_DOMAIN,
     STRIPE_SECRET_KEY,
 )
@@ -56,10 +56,14 @@ TEST_ORDER = "#1001"
 BC_ORGANISATION = "contoso.example"
 
 
-def demo_autopilot(*, integration_id: int, sign_in: Callable[[str], str]) -> Integration:
-    """``sign_in(auth_uri) -> redirect URL`` signs in on Microsoft's page. Idempotent: live stays live."""
+def demo_autopilot(
+    *, integration_id: int, sign_in: Callable[[str], str], install_app: Callable[[str], str]
+) -> Integration:
+    """``sign_in(auth_uri) -> redirect URL`` signs in on Microsoft's page; ``install_app(authorize_url)
+    -> redirect URL`` presses "Install app" on Shopify's. Idempotent: live stays live."""
     from integrations.services import onboarding
     from integrations.services.bc_auth import bc_signin_complete, bc_signin_start
+    from integrations.services.shopify_install import shop_install_complete, shop_install_start
     from syncs.flows import flow_handler_get
 
     integration = Integration.objects.get(pk=integration_id)
@@ -77,7 +81,11 @@ def demo_autopilot(*, integration_id: int, sign_in: Callable[[str], str]) -> Int
     companies = onboarding.bc_companies_list(integration=integration, environment_name=ENVIRONMENT)
     company = next(c for c in companies if c.name == COMPANY_NAME)
     onboarding.bc_company_select(integration=integration, environment_name=ENVIRONMENT, company_id=company.id)
-    onboarding.shop_connect(integration=integration, shop_domain=SHOP_DOMAIN, access_token=SHOP_ACCESS_TOKEN)
+    # Shopify: the app install, as the wizard's "Connect Shopify" (expiring token, webhooks registered).
+    shop_session: dict = {}
+    authorize_url = shop_install_start(integration=integration, shop_domain=SHOP_DOMAIN, session=shop_session)
+    answer = dict(parse_qsl(urlsplit(install_app(authorize_url)).query))
+    shop_install_complete(integration=integration, params=answer, session=shop_session)
     onboarding.stripe_connect(integration=integration, api_key=STRIPE_SECRET_KEY)
     # The wizard connects the shop but not its Shopify Payments account (support adds it in the admin,
     # "Payment provider connections"): the payouts flow reads Shopify Payments payouts only with it.

@@ -22,6 +22,9 @@ MERCHANT_ORGANISATION = "Demo Shop AB"
 INTEGRATION_NAME = "Demo Shop -> CRONUS Sverige AB"
 SHOP_DOMAIN = "demo-shop.myshopify.com"
 SHOP_ACCESS_TOKEN = "shpat_demo_0123456789abcdef"
+# The product as a Shopify app: the simulator knows it by this client id and secret.
+SHOPIFY_CLIENT_ID = "demo-shopify-client-id"
+SHOPIFY_CLIENT_SECRET = "demo-shopify-client-secret"  # noqa: S105 - the demo's simulated app
 MICROSOFT_USERNAME = "admin@contoso.example"
 MICROSOFT_PASSWORD = "Passw0rd!"  # the identity simulator's seeded users all have this password
 # The product's app registration in the identity simulator (a real tenant admin would create it).
@@ -140,6 +143,8 @@ def demo_environment(config: DemoConfig) -> dict[str, str]:
         "ENTRA_CLIENT_ID": ENTRA_CLIENT_ID,
         "ENTRA_CLIENT_SECRET": ENTRA_CLIENT_SECRET,
         "SHOPIFY_API_ROOT": config.shopify_url,
+        "SHOPIFY_CLIENT_ID": SHOPIFY_CLIENT_ID,
+        "SHOPIFY_CLIENT_SECRET": SHOPIFY_CLIENT_SECRET,
         "STRIPE_API_BASE": config.stripe_url,
         # The simulators answer quickly: a short retry backoff keeps the demo lively.
         "BC_RETRY_BASE_DELAY": "0.2",

@@ -23,6 +23,8 @@ from syncs.demo.config import (
     PAYOUT_FIXED_FEE,
     SHOP_ACCESS_TOKEN,
     SHOP_DOMAIN,
+    SHOPIFY_CLIENT_ID,
+    SHOPIFY_CLIENT_SECRET,
     DemoConfig,
 )
 
@@ -105,6 +107,9 @@ class DemoSimulators:
                         next_order = now + order_every
                         order_ids = self.shopify.generate_orders(1, seed=int(dt.datetime.now(dt.UTC).timestamp()))
                         waiting += [(now, order_id) for order_id in order_ids]
+                        # As Shopify does: orders/create goes to the product's registered subscription.
+                        for order_id in order_ids:
+                            self.shopify.webhooks.emit("orders/create", self.shopify.webhooks.order_payload(order_id))
                     if payout_every <= 0:
                         continue
                     aged = [order_id for created, order_id in waiting if now - created >= payout_delay]
@@ -167,7 +172,11 @@ def simulators_start(config: DemoConfig) -> DemoSimulators:
     bc = BusinessCentralSimulator(accepted_tokens={}, token_validator=identity.bc_token_validator)
     # Shop time is wall time, so new orders fall after the go-live moment and get synced.
     shopify = ShopifySimulator(
-        shop_domain=SHOP_DOMAIN, access_token=SHOP_ACCESS_TOKEN, clock=ShopClock(start=dt.datetime.now(dt.UTC))
+        shop_domain=SHOP_DOMAIN,
+        access_token=SHOP_ACCESS_TOKEN,
+        clock=ShopClock(start=dt.datetime.now(dt.UTC)),
+        client_id=SHOPIFY_CLIENT_ID,
+        client_secret=SHOPIFY_CLIENT_SECRET,
     )
     stripe = StripeSimulator()
     bc_payout_journal_ensure(bc)

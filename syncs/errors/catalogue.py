@@ -669,6 +669,61 @@ _SHOP_ENTRIES = (
         remedy=_("Contact support: the integration must be updated for the shop platform's current API version."),
     ),
     ErrorEntry(
+        code="SHOP-020",
+        category=SHOP,
+        severity=ERROR,
+        retryable=False,
+        title=_("Shop installation not completed"),
+        message=_("Connecting the shop {shop} did not complete: {vendor_message}"),
+        cause=_(
+            'Shopify\'s answer after "Install app" could not be verified, came too late, belonged to another shop '
+            "or browser session, or Shopify did not accept the installation."
+        ),
+        remedy=_("Connect Shopify again from step 2 of the wizard and approve the app in Shopify."),
+    ),
+    ErrorEntry(
+        code="SHOP-021",
+        category=SHOP,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("Shop connection must be renewed"),
+        message=_("Shopify refused to renew the connection to {shop}."),
+        cause=_(
+            "The app's access to the shop was revoked, the app was removed, or the connection was not used for "
+            "90 days. Syncing is paused; nothing is lost."
+        ),
+        remedy=_(
+            'Open the integration, choose "Connect Shopify" and approve the app again. Syncing resumes and '
+            "catches up on its own."
+        ),
+    ),
+    ErrorEntry(
+        code="SHOP-022",
+        category=SHOP,
+        severity=WARNING,
+        retryable=True,
+        title=_("Shop webhooks could not be set up"),
+        message=_("Shopify did not accept the integration's webhook subscriptions: {vendor_message}"),
+        cause=_(
+            "Shopify refused or could not answer while the product created, checked or removed its webhook "
+            "subscriptions (a missing permission, an address Shopify cannot reach, an outage)."
+        ),
+        remedy=_(
+            "Nothing is lost: the regular check still syncs every order, only later. The subscriptions are checked "
+            "again daily; if this repeats, connect Shopify again, or ask support to check the public address."
+        ),
+    ),
+    ErrorEntry(
+        code="SHOP-023",
+        category=SHOP,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("Shopify app not configured"),
+        message=_("The product's Shopify app credentials are not set."),
+        cause=_("SHOPIFY_CLIENT_ID or SHOPIFY_CLIENT_SECRET is empty on this server."),
+        remedy=_("Support: set the app's client id and secret from Shopify's app settings, then restart."),
+    ),
+    ErrorEntry(
         code="SHOP-099",
         category=SHOP,
         severity=ERROR,

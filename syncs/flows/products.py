@@ -13,13 +13,13 @@ from syncs.services.products import products_sync
 def flow_clients(integration: Integration) -> tuple[Any, Any]:
     """The BC and shop clients of an integration (tests and benchmarks replace this)."""
     from integrations.connectors.businesscentral import client_for_connection
-    from integrations.connectors.shopify.factory import client_for_connection as shop_client_for_connection
     from integrations.services.bc_auth import bc_credentials
+    from integrations.services.shopify_tokens import shop_client_for
 
     connection = integration.bc_connection
     bc = client_for_connection(connection, credentials=bc_credentials(connection=connection))
     shop_connection = integration.shop_connection
-    shop = shop_client_for_connection(shop_connection)
+    shop = shop_client_for(connection=shop_connection)
     return bc, shop
 
 

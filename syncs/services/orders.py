@@ -18,7 +18,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from integrations.connectors.businesscentral import BCError, client_for_connection, entities, odata
-from integrations.connectors.shopify import factory as shopify_factory
 from integrations.connectors.shopify.types import Order
 from integrations.models import Flow, Integration
 from syncs.errors import ClassifiedError, ProductError, classify_exception
@@ -54,12 +53,13 @@ class FlowClients:
 def flow_clients_build(*, integration: Integration) -> FlowClients:
     """The BC and shop clients of an integration (tests replace this one function)."""
     from integrations.services.bc_auth import bc_credentials
+    from integrations.services.shopify_tokens import shop_client_for
 
     connection = integration.bc_connection
     shop = integration.shop_connection
     return FlowClients(
         bc=client_for_connection(connection, credentials=bc_credentials(connection=connection)),
-        shop=shopify_factory.client_for_connection(shop),
+        shop=shop_client_for(connection=shop),
     )
 
 

@@ -31,6 +31,8 @@ SCHEDULED_FLOWS: tuple[tuple[str, str, str], ...] = (
 # name -> (func, schedule type, minutes or None)
 HOUSEKEEPING: dict[str, tuple[str, str, int | None]] = {
     f"{SCHEDULE_PREFIX}refresh-tokens": ("integrations.tasks.bc_tokens_refresh_task", Schedule.HOURLY, None),
+    f"{SCHEDULE_PREFIX}shop-tokens": ("integrations.tasks.shop_tokens_refresh_task", Schedule.MINUTES, 15),
+    f"{SCHEDULE_PREFIX}shop-webhooks-daily": ("syncs.tasks.shop_webhooks_reconcile_task", Schedule.DAILY, None),
     f"{SCHEDULE_PREFIX}preflight-daily": ("syncs.tasks.preflight_all_task", Schedule.DAILY, None),
     f"{SCHEDULE_PREFIX}error-digest-daily": ("syncs.tasks.error_digest_task", Schedule.DAILY, None),
     f"{SCHEDULE_PREFIX}prune-logs-daily": ("syncs.tasks.prune_logs_task", Schedule.DAILY, None),

@@ -34,6 +34,7 @@ def world(db):
     f.SyncCursorFactory(integration=integration)
     f.FlowLeaseFactory(integration=integration)
     f.WebhookEventFactory(integration=integration)
+    f.ComplianceRequestFactory(integration=integration)
     f.PayoutTransactionFactory(payout=f.PayoutFactory(integration=integration))
     f.PreflightCheckResultFactory(run=f.PreflightRunFactory(integration=integration))
     return integration

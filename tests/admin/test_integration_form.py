@@ -74,3 +74,23 @@ def test_a_connection_added_in_the_admin_shows_not_stored(client, world, superus
     assert shop.shop_domain == "new-shop.myshopify.com" and not shop.access_token
     content = client.get(url).content.decode()
     assert "not stored" in content
+
+
+def test_support_attaches_a_custom_app_token_verified_with_the_shop(client, world, superuser, shopify_server, settings):
+    settings.SHOPIFY_API_ROOT = shopify_server.url
+    client.force_login(superuser)
+    url = reverse("admin:integrations_integration_attach_custom_app", args=[world.pk])
+
+    refused = client.post(url, {"shop_domain": "demo-shop.myshopify.com", "access_token": "shpat_wrong"})
+    stored = client.post(
+        url,
+        {"shop_domain": "demo-shop.myshopify.com", "access_token": "shpat_test", "webhook_secret": "custom-secret"},
+    )
+
+    assert refused.status_code == 200 and "refused the access token" in refused.content.decode()
+    assert stored.status_code == 302
+    shop = ShopConnection.objects.get(integration=world)
+    assert shop.install_mode == ShopConnection.InstallMode.CUSTOM_APP and shop.access_token_expires_at is None
+    assert (shop.access_token.reveal(), shop.webhook_secret.reveal()) == ("shpat_test", "custom-secret")
+    page = client.get(reverse("admin:integrations_integration_change", args=[world.pk])).content.decode()
+    assert "shpat_test" not in page and "custom-secret" not in page

@@ -15,7 +15,7 @@ import pytest
 from simulators.businesscentral.tenancy import bc_tenants_build
 from simulators.identity import CONTOSO_TENANT_ID
 from simulators.server import serve
-from tests.fixtures.shopify import ACCESS_TOKEN, SHOP_DOMAIN
+from tests.fixtures.shopify import APP_CLIENT_ID, APP_CLIENT_SECRET, SHOP_DOMAIN
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -40,6 +40,7 @@ def world(live_server, settings, entra_settings, identity_server, shopify_server
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.SITE_URL = live_server.url
     settings.SHOPIFY_API_ROOT = shopify_server.url
+    settings.SHOPIFY_CLIENT_ID, settings.SHOPIFY_CLIENT_SECRET = APP_CLIENT_ID, APP_CLIENT_SECRET
     bc = bc_tenants_build(identity=identity_server.sim, tenant_ids=(CONTOSO_TENANT_ID,))
     running = serve(bc, host="127.0.0.1")
     settings.BC_API_ROOT = running.url
@@ -49,7 +50,7 @@ def world(live_server, settings, entra_settings, identity_server, shopify_server
         running.stop()
 
 
-def test_signup_to_connected_sandbox_company(world, transactional_db):
+def test_signup_to_connected_sandbox_company(world, shopify_server, transactional_db):
     from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -113,9 +114,14 @@ def test_signup_to_connected_sandbox_company(world, transactional_db):
             page.get_by_role("button", name="Connect this company").click()
 
             expect(page.locator("#bc-status")).to_contain_text("Connected: CRONUS Sverige AB · sandbox (Sandbox)")
+            # Shopify: no token to paste. The merchant names the shop and approves the app on Shopify's page.
             page.get_by_label("Shop domain").fill(SHOP_DOMAIN)
-            page.get_by_label("Admin API access token").fill(ACCESS_TOKEN)
-            page.get_by_role("button", name="Connect and verify").first.click()
+            page.get_by_role("button", name="Connect Shopify").click()
+
+            expect(page.get_by_role("heading", name="Install app")).to_be_visible()
+            expect(page.get_by_text("read_all_orders")).to_be_visible()
+            shot(page, "shopify-install")
+            page.get_by_role("button", name="Install app").click()
 
             expect(page.locator("#shop-status")).to_contain_text(f"Connected: {SHOP_DOMAIN}")
             shot(page, "connected")
@@ -129,7 +135,21 @@ def test_signup_to_connected_sandbox_company(world, transactional_db):
             context.close()
             browser.close()
 
-    from integrations.models import BusinessCentralConnection
+    from integrations.models import BusinessCentralConnection, ShopConnection
+    from syncs.models import SyncRun, WebhookEvent
+    from syncs.webhooks import webhook_event_process
+
+    shop = ShopConnection.objects.get(integration__tenant__name="Nordic Socks AB")
+    assert shop.install_mode == ShopConnection.InstallMode.APP and shop.refresh_token.reveal()
+    # A webhook Shopify sends after connect reaches the product over HTTP, is accepted and synced.
+    sim = shopify_server.sim
+    order_id = next(iter(sim.store.orders))
+    responses = sim.webhooks.emit("orders/create", sim.webhooks.order_payload(order_id))
+    assert [r.status_code for r in responses] == [200]
+    event = WebhookEvent.objects.get(integration=shop.integration, topic="orders/create")
+    webhook_event_process(event_id=event.pk)
+    run = SyncRun.objects.get(integration=shop.integration, trigger=SyncRun.Trigger.WEBHOOK)
+    assert run.parameters["order_ids"] == [order_id]
 
     connection = BusinessCentralConnection.objects.get(integration__tenant__name="Nordic Socks AB")
     assert connection.environment_type == "Sandbox" and connection.company_name.startswith("CRONUS")

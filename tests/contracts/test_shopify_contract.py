@@ -121,6 +121,8 @@ def test_the_documents_are_enumerated():
         "PAYOUTS_PAGE",
         "BALANCE_TRANSACTIONS_PAGE",
         "WEBHOOK_SUBSCRIBE",
+        "WEBHOOK_SUBSCRIPTIONS_PAGE",
+        "WEBHOOK_UNSUBSCRIBE",
         "BULK_RUN",
         "BULK_NODE",
         "ORDERS_COUNT",
@@ -472,7 +474,9 @@ def _exercise_every_operation(shop) -> None:
     )  # a stale expectation: the client re-reads the level (the re-read document is sent too)
     payouts = list(shop.payouts_iter())
     shop.payout_balance_transactions(payouts[0].id)
-    shop.webhook_subscribe("orders/edited", "https://app.example/hooks/shopify/1/")
+    subscription = shop.webhook_subscribe("orders/edited", "https://app.example/hooks/shopify/1/")
+    assert subscription.id in {s.id for s in shop.webhook_subscriptions()}
+    shop.webhook_unsubscribe(subscription.id)
 
 
 def test_every_document_the_client_sends_is_enumerated_and_valid(shopify_server):

@@ -32,11 +32,28 @@ def test_no_template_has_inline_scripts_styles_or_handlers():
     assert not offenders, offenders
 
 
-def test_forms_may_be_redirected_to_the_identity_platform_only(client, settings):
-    # Browsers apply form-action to a form post's redirects: "Continue to Microsoft" needs the authority.
+def test_forms_may_be_redirected_to_the_identity_platform_and_shop_admins_only(client, settings):
+    # Browsers apply form-action to a form post's redirects: "Continue to Microsoft" needs the authority,
+    # "Connect Shopify" every shop's admin (the shop's install page).
     settings.ENTRA_AUTHORITY_HOST = "https://login.example-cloud.test:8443/"
+    settings.SHOPIFY_API_ROOT = ""
 
     policy = client.get("/accounts/login/")["Content-Security-Policy"]
 
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
-    assert directives["form-action"].split() == ["'self'", "https://login.example-cloud.test:8443"]
+    assert directives["form-action"].split() == [
+        "'self'",
+        "https://login.example-cloud.test:8443",
+        "https://*.myshopify.com",
+    ]
+
+
+def test_a_configured_shopify_admin_root_is_a_form_target(client, settings):
+    # A simulator (or proxy) that replaces the shop host serves the install page from its own origin.
+    settings.SHOPIFY_API_ROOT = "http://127.0.0.1:8103/"
+
+    policy = client.get("/signup/")["Content-Security-Policy"]
+
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert "http://127.0.0.1:8103" in directives["form-action"].split()
+    assert "https://*.myshopify.com" in directives["form-action"].split()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
 import pytest
 import requests
 from django.core import mail
@@ -10,17 +14,26 @@ from django.utils import timezone
 
 from integrations.models import BusinessCentralConnection, Integration, PaymentProviderConnection, ShopConnection
 from integrations.services import onboarding
-from tests.fixtures.shopify import ACCESS_TOKEN, SHOP_DOMAIN, shopify_client_for
+from integrations.services.shopify_install import SCOPES, shop_install_complete, shop_install_start
+from tests.fixtures.shopify import APP_CLIENT_SECRET, SHOP_DOMAIN, shop_install, shopify_client_for
 
 
 def url(name, integration):
     return reverse(f"merchant:{name}", args=[integration.pk])
 
 
+SITE = "https://junipeer.example"
+
+
 @pytest.fixture
-def shop(settings, shopify_server):
-    settings.SHOPIFY_API_ROOT = shopify_server.url
-    return shopify_server
+def shop(shopify_app, settings):
+    settings.SITE_URL = SITE
+    return shopify_app
+
+
+def _sign(query: dict) -> str:
+    message = "&".join(f"{k}={query[k]}" for k in sorted(query) if k != "hmac")
+    return hmac.new(APP_CLIENT_SECRET.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
 class TestSignupAndHome:
@@ -88,22 +101,36 @@ class TestFlowsStep:
 
 
 class TestConnectStep:
-    def test_shop_is_verified_with_a_real_call(self, merchant_client, integration, shop):
-        response = merchant_client.post(
-            url("shop_connect", integration), {"shop_domain": f"https://{SHOP_DOMAIN}/", "access_token": ACCESS_TOKEN}
-        )
+    def test_the_shop_connects_through_the_app_install(self, merchant_client, integration, shop):
+        response = shop_install(merchant_client, integration, shop_domain=f"https://{SHOP_DOMAIN}/")
 
-        assert response.status_code == 302
+        assert response.status_code == 302 and response["Location"] == url("wizard_connect", integration)
         connection = ShopConnection.objects.get(integration=integration)
         assert connection.shop_domain == SHOP_DOMAIN and connection.verified_at and connection.shop_currency
-        assert connection.access_token.reveal() == ACCESS_TOKEN
+        assert connection.install_mode == ShopConnection.InstallMode.APP
+        # An expiring offline token (one hour) with its refresh token, both encrypted at rest.
+        token, refresh = connection.access_token.reveal(), connection.refresh_token.reveal()
+        assert token.startswith("shpat_") and refresh.startswith("shprt_")
+        assert 3500 < (connection.access_token_expires_at - timezone.now()).total_seconds() <= 3600
+        assert set(connection.scopes) == set(SCOPES)
         page = merchant_client.get(url("wizard_connect", integration)).content.decode()
-        assert f"Connected: {SHOP_DOMAIN}" in page and ACCESS_TOKEN not in page
+        assert f"Connected: {SHOP_DOMAIN}" in page and token not in page and refresh not in page
+        # The token works against the shop, and the product's webhooks are registered at its public URL.
+        subscriptions = list(shop.sim.store.webhook_subscriptions.values())
+        address = f"{SITE}/hooks/shopify/{integration.pk}/"
+        assert {s["uri"] for s in subscriptions} == {address}
+        assert {"APP_UNINSTALLED", "ORDERS_CREATE"} <= {s["topic"] for s in subscriptions}
+
+    def test_the_install_page_lists_the_scopes_the_product_asks_for(self, merchant_client, integration, shop):
+        start = merchant_client.post(url("shop_connect", integration), {"shop_domain": SHOP_DOMAIN})
+
+        query = dict(parse_qsl(urlsplit(start["Location"]).query))
+        assert start["Location"].startswith(f"{shop.url}/{SHOP_DOMAIN}/admin/oauth/authorize?")
+        assert set(query["scope"].split(",")) == set(SCOPES) and "read_all_orders" in query["scope"]
+        assert query["redirect_uri"] == f"{SITE}/connect/shopify/callback/" and len(query["state"]) >= 20
 
     def test_shopify_payments_comes_with_the_shop(self, merchant_client, integration, shop):
-        merchant_client.post(
-            url("shop_connect", integration), {"shop_domain": SHOP_DOMAIN, "access_token": ACCESS_TOKEN}
-        )
+        shop_install(merchant_client, integration)
 
         provider = PaymentProviderConnection.objects.get(
             integration=integration, provider=PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS
@@ -113,29 +140,72 @@ class TestConnectStep:
     def test_a_shop_without_shopify_payments_gets_no_provider(self, merchant_client, integration, shop):
         shop.sim.store.shopify_payments_enabled = False
         try:
-            merchant_client.post(
-                url("shop_connect", integration), {"shop_domain": SHOP_DOMAIN, "access_token": ACCESS_TOKEN}
-            )
+            shop_install(merchant_client, integration)
         finally:
             shop.sim.store.shopify_payments_enabled = True
 
         assert ShopConnection.objects.filter(integration=integration).exists()
         assert not PaymentProviderConnection.objects.filter(integration=integration).exists()
 
-    def test_wrong_shop_token_is_explained(self, merchant_client, integration, shop):
-        response = merchant_client.post(
-            url("shop_connect", integration), {"shop_domain": SHOP_DOMAIN, "access_token": "shpat_wrong"}
-        )
+    @pytest.mark.parametrize(
+        ("tamper", "says"),
+        [
+            (lambda q: q | {"hmac": "0" * 64}, "could not be verified"),
+            (lambda q: q | {"code": q["code"] + "x"}, "could not be verified"),  # the hmac covers the code
+            (lambda q: q | {"state": "someone-elses"}, "expired or was started elsewhere"),
+        ],
+    )
+    def test_a_callback_that_fails_its_checks_is_refused(self, merchant_client, integration, shop, tamper, says):
+        response = shop_install(merchant_client, integration, callback=tamper)
 
-        assert response.status_code == 400 and "refused the access token" in response.content.decode()
+        assert (
+            response.status_code == 400
+            and says in response.content.decode()
+            and "SHOP-020" in response.content.decode()
+        )
+        assert not ShopConnection.objects.filter(integration=integration, verified_at__isnull=False).exists()
+
+    def test_a_callback_for_another_shop_or_too_old_is_refused(self, merchant_client, integration, shop):
+        def other_shop(query):
+            query = query | {"shop": "other-shop.myshopify.com"}
+            return query | {"hmac": _sign(query)}
+
+        def too_old(query):
+            query = query | {"timestamp": str(int(query["timestamp"]) - 3600)}
+            return query | {"hmac": _sign(query)}
+
+        for tamper, says in ((other_shop, "another shop"), (too_old, "expired")):
+            response = shop_install(merchant_client, integration, callback=tamper)
+            assert response.status_code == 400 and says in response.content.decode()
         assert not ShopConnection.objects.filter(integration=integration).exists()
 
-    def test_shop_domain_is_validated(self, merchant_client, integration):
-        response = merchant_client.post(
-            url("shop_connect", integration), {"shop_domain": "example.com", "access_token": "x"}
-        )
+    def test_the_state_is_single_use(self, merchant_client, integration, shop):
+        answers = []
+        shop_install(merchant_client, integration, callback=lambda q: answers.append(q) or q)
+
+        replay = merchant_client.get(f"/connect/shopify/callback/?{urlencode(answers[0])}")
+
+        assert replay.status_code == 302 and replay["Location"] == reverse("merchant:home")
+
+    def test_fewer_scopes_than_needed_are_explained(self, merchant_client, integration, shop):
+        shop.sim.app.granted_scopes = tuple(s for s in SCOPES if s != "read_all_orders")
+
+        response = shop_install(merchant_client, integration)
+
+        page = merchant_client.get(response["Location"]).content.decode()
+        assert "fewer permissions" in page and "older than 60 days" in page
+
+    def test_shop_domain_is_validated(self, merchant_client, integration, shop):
+        response = merchant_client.post(url("shop_connect", integration), {"shop_domain": "example.com"})
 
         assert response.status_code == 400 and "myshopify.com" in response.content.decode()
+
+    def test_an_unconfigured_app_says_so(self, merchant_client, integration, shop, settings):
+        settings.SHOPIFY_CLIENT_ID = ""
+
+        response = merchant_client.post(url("shop_connect", integration), {"shop_domain": SHOP_DOMAIN})
+
+        assert response.status_code == 400 and "SHOP-023" in response.content.decode()
 
     def test_stripe_key_is_verified(self, merchant_client, integration, stripe_server):
         response = merchant_client.post(url("stripe_connect", integration), {"api_key": stripe_server.VALID_KEY})
@@ -353,9 +423,7 @@ class TestSettingsStep:
 class TestTestAndGoLive:
     @pytest.fixture
     def ready(self, integration, bc_connected, shop, merchant_client):
-        merchant_client.post(
-            url("shop_connect", integration), {"shop_domain": SHOP_DOMAIN, "access_token": ACCESS_TOKEN}
-        )
+        shop_install(merchant_client, integration)
         integration.payment_journal_batch = "BANK"
         integration.save()
         integration.payment_method_mappings.create(shop_gateway="shopify_payments", bc_payment_method_code="KORT")
@@ -494,13 +562,16 @@ class TestShopifyPaymentsFailures:
     """An outage while asking for Shopify Payments is not "no Shopify Payments": it is said, with its code."""
 
     def test_an_unreachable_payments_check_is_surfaced_with_its_code(self, integration, shop):
+        session: dict = {}
+        authorize = shop_install_start(integration=integration, shop_domain=SHOP_DOMAIN, session=session)
+        query = dict(parse_qsl(urlsplit(authorize).query))
+        answer = shop.sim.app.install(redirect_uri=query["redirect_uri"], state=query["state"], scopes=tuple(SCOPES))
         client = shopify_client_for(shop, session=PaymentsOutage())
 
-        with pytest.raises(onboarding.OnboardingError) as caught:
-            onboarding.shop_connect(
-                integration=integration, shop_domain=SHOP_DOMAIN, access_token=ACCESS_TOKEN, client=client
-            )
+        result = shop_install_complete(
+            integration=integration, params=dict(parse_qsl(urlsplit(answer).query)), session=session, client=client
+        )
 
-        assert "SHOP-005" in str(caught.value)
+        assert result.payments_error_code == "SHOP-005"
         assert ShopConnection.objects.get(integration=integration).last_error.startswith("SHOP-005")
         assert not PaymentProviderConnection.objects.filter(integration=integration).exists()

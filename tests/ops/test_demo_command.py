@@ -56,14 +56,18 @@ def test_demo_check_starts_everything_goes_live_and_books_an_invoice_and_a_payou
     assert out.rstrip().endswith("OK")
     for credential in (MERCHANT_USERNAME, MERCHANT_PASSWORD, SUPPORT_USERNAME, SUPPORT_PASSWORD):
         assert credential in out
-    for wizard_value in (SHOP_DOMAIN, SHOP_ACCESS_TOKEN, STRIPE_SECRET_KEY, "admin@contoso.example"):
+    for wizard_value in (SHOP_DOMAIN, "Install app", STRIPE_SECRET_KEY, "admin@contoso.example"):
         assert wizard_value in out
+    assert SHOP_ACCESS_TOKEN not in out  # Shopify is connected through the app install, not a pasted token
     assert "BC invoices from shop orders 1" in " ".join(out.split())
     # A Shopify Payments payout of that order was booked and posted: invoice Paid, clearing account at 0.
     assert "BC payout reconciled 1" in " ".join(out.split())
     # The demo wrote its own database and key under the var dir, never the project's.
     with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
         assert db.execute("select status, allow_writes from integrations_integration").fetchall() == [("live", 1)]
+        # The autopilot installed the app: an expiring token with its refresh token.
+        shop = "select install_mode, access_token_expires_at is not null, refresh_token != '' from {}"
+        assert db.execute(shop.format("integrations_shopconnection")).fetchall() == [("app", 1, 1)]
         assert db.execute("select count(*) from auth_user where is_superuser").fetchone() == (1,)
     assert (tmp_path / "demo-field-encryption.key").read_text().strip()
 

@@ -31,7 +31,7 @@ from integrations.connectors.shopify.exceptions import (
 )
 from integrations.connectors.shopify.transport import ShopifyTransport, TokenProvider
 from integrations.connectors.shopify.version import SHOPIFY_API_VERSION
-from integrations.connectors.shopify.webhooks import webhook_subscribe
+from integrations.connectors.shopify.webhooks import webhook_subscribe, webhook_subscriptions, webhook_unsubscribe
 
 logger = logging.getLogger(__name__)
 
@@ -395,6 +395,12 @@ class ShopifyClient:
     def webhook_subscribe(self, topic: str, uri: str) -> t.WebhookSubscription:
         """Subscribe ``uri`` (an https address) to ``topic`` (``orders/create`` or ``ORDERS_CREATE``)."""
         return webhook_subscribe(self.transport, topic=topic, uri=uri)
+
+    def webhook_subscriptions(self) -> list[t.WebhookSubscription]:
+        return webhook_subscriptions(self.transport)
+
+    def webhook_unsubscribe(self, subscription_id: str) -> None:
+        webhook_unsubscribe(self.transport, subscription_id=subscription_id)
 
     def bulk_orders(
         self,

@@ -98,3 +98,17 @@ class ShopifyUserError(ShopifyError):
         # Set when a product create was half applied (product made, variants refused): update it
         # rather than create another one.
         self.product_id = product_id
+
+
+class ShopifyOAuthError(ShopifyError):
+    """The app installation could not be completed (a callback that fails its checks, a code
+    Shopify will not exchange, an answer without a token)."""
+
+    code = "SHOP-020"
+
+
+class ShopifyRefreshRefused(ShopifyOAuthError):
+    """Shopify refused the refresh token (revoked, expired, app uninstalled): only the merchant
+    installing the app again gives a new one."""
+
+    code = "SHOP-021"

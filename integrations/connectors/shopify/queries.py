@@ -305,6 +305,24 @@ mutation WebhookSubscribe($topic: WebhookSubscriptionTopic!, $sub: WebhookSubscr
 }
 """
 
+WEBHOOK_SUBSCRIPTIONS_PAGE = """
+query WebhookSubscriptions($first: Int!, $after: String) {
+  webhookSubscriptions(first: $first, after: $after) {
+    nodes { id topic uri }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+WEBHOOK_UNSUBSCRIBE = """
+mutation WebhookUnsubscribe($id: ID!) {
+  webhookSubscriptionDelete(id: $id) {
+    deletedWebhookSubscriptionId
+    userErrors { field message }
+  }
+}
+"""
+
 # Ungrouped output (Shopify's default since 2026-01, asked for explicitly): faster and more reliable
 # at Shopify; bulk.reassemble places every child by ``__parentId`` whatever the line order.
 BULK_RUN = """

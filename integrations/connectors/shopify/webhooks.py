@@ -23,16 +23,28 @@ def webhook_signature(*, raw_body: bytes, secret: str) -> str:
     return base64.b64encode(digest).decode()
 
 
-def webhook_verify(*, raw_body: bytes, hmac_header: str, secret: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bool:
-    """True when ``hmac_header`` is the signature of ``raw_body``.
+def webhook_verify(
+    *,
+    raw_body: bytes,
+    hmac_header: str,
+    secret: str = "",
+    secrets: tuple[str, ...] = (),
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> bool:
+    """True when ``hmac_header`` is the signature of ``raw_body`` with ``secret`` or one of ``secrets``
+    (the app's current and previous client secret while it is rotated).
 
     An oversized body is refused without hashing it (callers that want to answer 413 compare the
     length first). An empty secret never verifies: an unconfigured connection accepts nothing.
     """
-    if len(raw_body) > max_bytes or not secret or not hmac_header:
+    candidates = [s for s in (secret, *secrets) if s]
+    if len(raw_body) > max_bytes or not candidates or not hmac_header:
         return False
-    expected = webhook_signature(raw_body=raw_body, secret=secret)
-    return hmac.compare_digest(expected.encode(), hmac_header.strip().encode())
+    given = hmac_header.strip().encode()
+    return any(
+        hmac.compare_digest(webhook_signature(raw_body=raw_body, secret=candidate).encode(), given)
+        for candidate in candidates
+    )
 
 
 def webhook_subscribe(transport: ShopifyTransport, *, topic: str, uri: str) -> t.WebhookSubscription:
@@ -47,6 +59,29 @@ def webhook_subscribe(transport: ShopifyTransport, *, topic: str, uri: str) -> t
         raise ShopifyUserError(f"webhookSubscriptionCreate refused: {message}", user_errors=user_errors)
     sub = data["webhookSubscription"]
     return t.WebhookSubscription(id=sub["id"], topic=sub["topic"], uri=sub.get("uri") or uri)
+
+
+def webhook_subscriptions(transport: ShopifyTransport, *, page_size: int = 100) -> list[t.WebhookSubscription]:
+    """Every subscription the app holds in this shop (topics in the enum form, ``ORDERS_CREATE``)."""
+    found: list[t.WebhookSubscription] = []
+    after = None
+    while True:
+        data = transport.execute(queries.WEBHOOK_SUBSCRIPTIONS_PAGE, {"first": page_size, "after": after})[
+            "webhookSubscriptions"
+        ]
+        found += [t.WebhookSubscription(id=n["id"], topic=n["topic"], uri=n.get("uri") or "") for n in data["nodes"]]
+        page = data.get("pageInfo") or {}
+        if not page.get("hasNextPage"):
+            return found
+        after = page.get("endCursor")
+
+
+def webhook_unsubscribe(transport: ShopifyTransport, *, subscription_id: str) -> None:
+    data = transport.execute(queries.WEBHOOK_UNSUBSCRIBE, {"id": subscription_id})["webhookSubscriptionDelete"]
+    user_errors = data.get("userErrors") or []
+    if user_errors:
+        message = "; ".join(str(e.get("message", "")) for e in user_errors)
+        raise ShopifyUserError(f"webhookSubscriptionDelete refused: {message}", user_errors=user_errors)
 
 
 def _gid(kind: str, value) -> str:

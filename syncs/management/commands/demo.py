@@ -28,7 +28,6 @@ from syncs.demo.config import (
     MERCHANT_USERNAME,
     MICROSOFT_PASSWORD,
     MICROSOFT_USERNAME,
-    SHOP_ACCESS_TOKEN,
     SHOP_DOMAIN,
     STRIPE_SECRET_KEY,
     SUPPORT_PASSWORD,
@@ -141,7 +140,9 @@ class Command(BaseCommand):
                 def sign_in(auth_uri: str) -> str:
                     return sims.identity.sign_in(auth_uri, username=MICROSOFT_USERNAME)
 
-                demo_autopilot(integration_id=seeded.integration_id, sign_in=sign_in)
+                demo_autopilot(
+                    integration_id=seeded.integration_id, sign_in=sign_in, install_app=sims.shopify.app.approve_url
+                )
             schedules_sync()
             children.start("web server", "runserver", "--noreload", f"127.0.0.1:{config.port}")
             if not options["no_worker"]:
@@ -262,7 +263,7 @@ class Command(BaseCommand):
             "                           certificate: accept the browser's warning once; it is kept in var/)",
             "    BC environment         sandbox, company CRONUS Sverige AB",
             f"    Shopify shop domain    {SHOP_DOMAIN}",
-            f"    Shopify access token   {SHOP_ACCESS_TOKEN}",
+            '                           (then "Install app" on the simulated Shopify page)',
             f"    Stripe secret key      {STRIPE_SECRET_KEY}",
             "",
             f"  Database {config.database} (recreated on every start; --keep reuses it)",

@@ -108,9 +108,9 @@ class ShopifyPaymentsProvider(PayoutProvider):
     def for_connection(cls, connection: Any, *, client: Any = None) -> ShopifyPaymentsProvider:
         shop = connection.integration.shop_connection
         if client is None:
-            from integrations.connectors.shopify.factory import client_for_connection
+            from integrations.services.shopify_tokens import shop_client_for
 
-            client = client_for_connection(shop)
+            client = shop_client_for(connection=shop)
         return cls(client, currency=shop.shop_currency or connection.integration.base_currency)
 
     def payouts_since(self, since: dt.datetime | None) -> Iterator[ProviderPayout]:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('integrations', '0003_payout_providers'),
+        ('integrations', '0004_shopify_app'),
     ]
 
     operations = [
