@@ -105,6 +105,8 @@ class SyncRun(models.Model):
         MANUAL = "manual", _("Manual")
         COMMAND = "command", _("Command")
         RETRY = "retry", _("Retry")
+        GO_LIVE = "go_live", _("Going live")
+        SETTINGS = "settings", _("Settings saved")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -41,6 +41,8 @@ from integrations.models import (
 )
 from integrations.services.bc_auth import bc_token_provider
 from syncs.errors import classify_exception
+from syncs.models import SyncRun
+from syncs.services.sync_now import integration_runs_enqueue_now
 
 SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
 # Shop payment gateways offered for mapping in the wizard (more can be added in the admin).
@@ -540,6 +542,8 @@ def integration_settings_save(
                 "bank_account": accounts.bank_account,
             },
         )
+    if integration.live_mode:  # new mappings apply at once: records that waited for them go now
+        integration_runs_enqueue_now(integration_id=integration.pk, trigger=SyncRun.Trigger.SETTINGS)
     return integration
 
 
@@ -615,6 +619,8 @@ def integration_go_live(*, integration: Integration, confirm_production: bool = 
     from syncs.services.schedules import schedules_sync
 
     transaction.on_commit(schedules_sync)
+    # The first invoice should not wait for the first tick of the schedule.
+    integration_runs_enqueue_now(integration_id=integration.pk, trigger=SyncRun.Trigger.GO_LIVE)
     return integration
 
 
