@@ -411,7 +411,16 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
     ]
     autocomplete_fields = ["tenant"]
     # Status moves through the actions (services), not by editing the field.
-    readonly_fields = ["status", "sandbox_test_passed_at", "went_live_at", "created_at", "updated_at", "activity"]
+    # base_currency is BC's LCY, read from its General Ledger Setup when the company is chosen: never typed.
+    readonly_fields = [
+        "status",
+        "base_currency",
+        "sandbox_test_passed_at",
+        "went_live_at",
+        "created_at",
+        "updated_at",
+        "activity",
+    ]
     inlines = [
         BusinessCentralConnectionInline,
         ShopConnectionInline,

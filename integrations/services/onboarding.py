@@ -39,6 +39,7 @@ from integrations.models import (
     Tenant,
     TenantMembership,
 )
+from integrations.services.base_currency import LocalCurrencyUnknown, integration_base_currency_refresh
 from integrations.services.bc_auth import bc_token_provider
 from syncs.errors import classify_exception
 from syncs.models import SyncRun
@@ -226,7 +227,19 @@ def bc_company_select(*, integration: Integration, environment_name: str, compan
     except IntegrityError:  # another integration took it between the check and the save
         _company_free_check(connection=connection, environment_name=environment_name, company_id=company_id)
         raise
+    _base_currency_refresh(integration=integration, connection=connection)
     return connection
+
+
+def _base_currency_refresh(*, integration: Integration, connection: BusinessCentralConnection) -> str:
+    """The base currency is BC's own LCY (General Ledger Setup), read, never typed."""
+    client = _bc_client(connection, environment=connection.environment_name, company_id=connection.company_id)
+    try:
+        return _bc_read(lambda: integration_base_currency_refresh(integration=integration, client=client))
+    except LocalCurrencyUnknown:
+        raise OnboardingError(
+            _("Business Central has no local currency: fill in LCY Code in General Ledger Setup, then try again.")
+        ) from None
 
 
 def _company_free_check(*, connection: BusinessCentralConnection, environment_name: str, company_id: str) -> None:
@@ -370,6 +383,8 @@ class SetupChoices:
     # True when BC has more matching customers than CUSTOMER_CHOICES_LIMIT: the list is cut short.
     customers_truncated: bool = False
     customers_limit: int = CUSTOMER_CHOICES_LIMIT
+    # Business Central's local currency (LCY), read from its General Ledger Setup.
+    base_currency: str = ""
 
 
 def bc_setup_choices(
@@ -406,7 +421,9 @@ def bc_setup_choices(
             customers_truncated=truncated,
         )
 
-    return _bc_read(read)
+    choices = _bc_read(read)
+    choices.base_currency = _base_currency_refresh(integration=integration, connection=connection)
+    return choices
 
 
 _CUSTOMER_FIELDS = ["number", "displayName", "blocked"]
