@@ -76,6 +76,22 @@ def _customer_order(shop: ShopifySimulator) -> str:
         return build_order(store, spec)["name"]
 
 
+def _run_starts() -> None:
+    """A scheduled run starts in a worker (as the cluster would), after the page was loaded."""
+    from django.utils import timezone
+
+    from syncs.models import SyncRun
+
+    integration_id = SyncRun.objects.values_list("integration_id", flat=True).first()
+    SyncRun.objects.create(
+        integration_id=integration_id,
+        flow="orders",
+        trigger=SyncRun.Trigger.SCHEDULE,
+        status=SyncRun.Status.RUNNING,
+        started_at=timezone.now(),
+    )
+
+
 def test_signup_to_first_posted_invoice(world, transactional_db):
     from playwright.sync_api import expect, sync_playwright
 
@@ -149,7 +165,7 @@ def test_signup_to_first_posted_invoice(world, transactional_db):
 
             # 5. Live: the first run of the orders flow starts at once.
             page.get_by_role("button", name="Switch on live mode").click()
-            expect(page.get_by_text("Live mode is on")).to_be_visible()
+            expect(page.locator(".messages")).to_contain_text("Live mode is on")
             shot(page, "live")
 
             # A customer orders; the merchant syncs now instead of waiting for the schedule.
@@ -161,6 +177,14 @@ def test_signup_to_first_posted_invoice(world, transactional_db):
             expect(row).to_contain_text("Synced")
             elapsed = time.monotonic() - started
             shot(page, "first-invoice")
+
+            # The Runs page follows what happens without a reload (a static script; no inline code).
+            page.get_by_role("link", name="My shop → Business Central").click()
+            page.get_by_role("link", name="Sync runs").click()
+            expect(page.locator("#activity tr[data-flow=orders]")).to_contain_text("Idle")
+            _run_starts()
+            expect(page.locator("#activity tr[data-flow=orders]")).to_contain_text("Running", timeout=20_000)
+            shot(page, "runs-refreshed")
             assert not violations, violations
         finally:
             context.close()
