@@ -348,7 +348,18 @@ def _preflight_enqueue_get():
 SYNC_NOW_FLOWS = (Flow.ORDERS, Flow.CUSTOMERS, Flow.PRODUCTS, Flow.STOCK, Flow.PAYOUTS)
 
 FIELD_GROUPS = (
-    (None, ["tenant", "name", "status", "live_mode", "allow_writes", "base_currency", "order_exclusion_date"]),
+    (
+        None,
+        [
+            "tenant",
+            "name",
+            ("status", "pause_reason", "paused_at"),
+            "live_mode",
+            "allow_writes",
+            "base_currency",
+            "order_exclusion_date",
+        ],
+    ),
     (
         "Flows",
         [
@@ -414,6 +425,8 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
     # base_currency is BC's LCY, read from its General Ledger Setup when the company is chosen: never typed.
     readonly_fields = [
         "status",
+        "pause_reason",
+        "paused_at",
         "base_currency",
         "sandbox_test_passed_at",
         "went_live_at",

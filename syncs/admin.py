@@ -282,7 +282,18 @@ class RecordLinkAdmin(ProjectPermissionsMixin, LargeTableAdmin):
         self.message_user(request, f"Queued {len(runs)} retry run(s).")
 
     @admin.action(permissions=["run_sync"], description="Unlink selected records from Business Central")
-    def unlink_records(self, request, queryset) -> None:
+    def unlink_records(self, request, queryset):
+        if request.POST.get("confirm") != "yes":  # destructive: ask first, listing what it touches
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Unlink records from Business Central?",
+                "links": queryset.select_related("integration")[:200],
+                "count": queryset.count(),
+                "selected": list(queryset.values_list("pk", flat=True)),
+                "action": "unlink_records",
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "admin/record_unlink_confirm.html", context)
         count = record_links_unlink(
             record_link_ids=list(queryset.values_list("pk", flat=True)), actor=request.user.get_username()
         )
