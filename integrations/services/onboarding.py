@@ -385,6 +385,8 @@ class SetupChoices:
     customers_limit: int = CUSTOMER_CHOICES_LIMIT
     # Business Central's local currency (LCY), read from its General Ledger Setup.
     base_currency: str = ""
+    # The company's own country (Company Information): its domestic VAT group is proposed for it.
+    home_country: str = ""
 
 
 def bc_setup_choices(
@@ -419,6 +421,7 @@ def bc_setup_choices(
             ],
             customers=customers,
             customers_truncated=truncated,
+            home_country=(client.company_information().country or "").upper(),
         )
 
     choices = _bc_read(read)
