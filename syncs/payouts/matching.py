@@ -184,7 +184,3 @@ def _bc_facts(row: PayoutTransaction, invoice: InvoiceRef, memos: dict[str, list
     if row.mapped_type == MappedType.REFUND and memos.get(row.order_reference):
         facts["credit_memo_number"] = memos[row.order_reference][0]
     return facts
-
-
-def unbooked_amount(rows: Iterable[PayoutTransaction]) -> Decimal:
-    return sum((row.amount for row in rows if row.match_state != MatchState.BOOKED), Decimal("0"))

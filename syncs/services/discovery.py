@@ -25,7 +25,6 @@ from integrations.connectors.shopify.types import Order
 from integrations.models import Flow, Integration
 from syncs.models import EntityType, RecordLink, SyncCursor
 
-DEFAULT_OVERLAP = dt.timedelta(minutes=10)
 DEFAULT_FIRST_SWEEP = dt.timedelta(days=1)
 DEFAULT_BULK_BACKFILL_MIN_ORDERS = 250
 

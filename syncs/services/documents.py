@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from integrations.connectors.businesscentral import (
     BCAmbiguousWriteError,
@@ -260,7 +259,3 @@ def documents_write(
         if job.needs_action:
             _fail(job, BCError("Business Central did not confirm the posting.", status=503))
     return jobs
-
-
-def document_total(document: SalesDocument | None) -> Decimal | None:
-    return document.total_amount_including_tax if document is not None else None

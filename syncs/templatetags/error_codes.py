@@ -11,12 +11,6 @@ register = template.Library()
 
 
 @register.filter
-def error_help_url(code: str) -> str:
-    entry = find_error(code or "")
-    return entry.help_url if entry else ""
-
-
-@register.filter
 def error_link(code: str) -> str:
     """The code as a link to its help page, with the entry's title as tooltip; unknown codes stay plain text."""
     entry = find_error(code or "")

@@ -11,7 +11,6 @@ A field with ``metadata={"enum": "<BC enum name>"}`` holds an enum member name: 
 from __future__ import annotations
 
 import dataclasses
-import re
 import types
 import typing
 from datetime import date, datetime
@@ -23,16 +22,10 @@ from integrations.connectors.businesscentral.codec import enum_decode, enum_enco
 
 T = TypeVar("T")
 
-_UPPER = re.compile(r"(?<!^)(?=[A-Z])")
-
 
 def snake_to_camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def camel_to_snake(name: str) -> str:
-    return _UPPER.sub("_", name).lower()
 
 
 def json_name(f: dataclasses.Field) -> str:
