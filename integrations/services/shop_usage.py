@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from integrations.connectors.shopify import ShopifyClient
 from integrations.connectors.shopify.types import OrderUsage
+from integrations.labels import gateway_label
 
 LOOKBACK_DAYS = 90
 # The most recent orders read: enough to see what a shop uses, and one or two cheap pages (cost).
@@ -46,7 +47,14 @@ class ShopUsage:
     @property
     def summary(self) -> list[tuple[str, list[tuple[str, int]]]]:
         """(what, [(value, orders), ...]) for the page, most used first."""
-        return [(str(KIND_LABELS[kind]), self.counts[kind].most_common()) for kind in KINDS if self.counts[kind]]
+        return [
+            (
+                str(KIND_LABELS[kind]),
+                [(gateway_label(v) if kind == GATEWAY else v, n) for v, n in self.counts[kind].most_common()],
+            )
+            for kind in KINDS
+            if self.counts[kind]
+        ]
 
 
 KINDS = (COUNTRY, GATEWAY, CURRENCY, SHIPPING, TAX)

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from integrations.models import PaymentProviderConnection
+from integrations.labels import gateway_label
 from syncs.models import Payout, PayoutTransaction
 from syncs.payouts.posting import payout_reference
 
@@ -40,8 +40,7 @@ BOM = "\ufeff"
 
 
 def provider_label(provider: str) -> str:
-    choices = dict(PaymentProviderConnection.Provider.choices)
-    return str(choices.get(provider, provider))
+    return gateway_label(provider)
 
 
 def _amount(value: Decimal, decimal_separator: str) -> str:

@@ -158,7 +158,7 @@ def test_signup_to_first_posted_invoice(world, transactional_db, language):
             expect(page.get_by_role("heading", name=f"3. {t('Settings')}")).to_be_visible()
             expect(page.locator("#base-currency")).to_contain_text("SEK")  # BC's local currency, read, not typed
             page.get_by_label(t("Orders become")).select_option("invoice_posted")
-            page.get_by_label(t("Payment method for “%(gateway)s”", gateway="shopify_payments")).select_option(
+            page.get_by_label(t("Payment method for “%(gateway)s”", gateway="Shopify Payments")).select_option(
                 "SHOPIFY"
             )
             page.get_by_label(t("G/L account for freight charges")).select_option("3540")

@@ -88,3 +88,10 @@ def test_go_live_names_the_recent_orders_a_mapping_would_fail(
     body = response.content.decode()
     assert 'id="unmapped-orders"' in body and unmapped["gateway", "klarna"].examples[0] in body
     assert "MAP-013" in body and "MAP-002" in body
+
+
+def test_gateways_are_named_as_the_merchant_knows_them():
+    from integrations.labels import gateway_label
+
+    assert gateway_label("shopify_payments") == "Shopify Payments"
+    assert gateway_label("some_new_gateway") == "Some new gateway"
