@@ -410,7 +410,18 @@ def _preflight_enqueue_get():
 SYNC_NOW_FLOWS = (Flow.ORDERS, Flow.CUSTOMERS, Flow.PRODUCTS, Flow.STOCK, Flow.PAYOUTS)
 
 FIELD_GROUPS = (
-    (None, ["tenant", "name", "status", "live_mode", "allow_writes", "base_currency", "order_exclusion_date"]),
+    (
+        None,
+        [
+            "tenant",
+            "name",
+            ("status", "pause_reason", "paused_at"),
+            "live_mode",
+            "allow_writes",
+            "base_currency",
+            "order_exclusion_date",
+        ],
+    ),
     (
         "Flows",
         [
@@ -473,7 +484,18 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
     ]
     autocomplete_fields = ["tenant"]
     # Status moves through the actions (services), not by editing the field.
-    readonly_fields = ["status", "sandbox_test_passed_at", "went_live_at", "created_at", "updated_at", "activity"]
+    # base_currency is BC's LCY, read from its General Ledger Setup when the company is chosen: never typed.
+    readonly_fields = [
+        "status",
+        "pause_reason",
+        "paused_at",
+        "base_currency",
+        "sandbox_test_passed_at",
+        "went_live_at",
+        "created_at",
+        "updated_at",
+        "activity",
+    ]
     inlines = [
         BusinessCentralConnectionInline,
         ShopConnectionInline,

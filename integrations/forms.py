@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from integrations.labels import gateway_label
 from integrations.models import BusinessCentralConnection, Integration
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -207,7 +208,7 @@ class SettingsForm(forms.Form):
         self.fields["freight_account"].choices = _blank(choices.accounts)
         for gateway in self.gateways:
             self.fields[f"pm__{gateway}"] = forms.ChoiceField(
-                label=_("Payment method for “%(gateway)s”") % {"gateway": gateway},
+                label=_("Payment method for “%(gateway)s”") % {"gateway": gateway_label(gateway)},
                 choices=_blank(choices.payment_methods, _("— not used —")),
                 required=False,
             )

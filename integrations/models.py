@@ -74,6 +74,10 @@ class Integration(TimeStampedModel):
         NEEDS_REAUTH = "needs_reauth", _("Needs re-authorisation")
         DISABLED = "disabled", _("Disabled")
 
+    class PauseReason(models.TextChoices):
+        SUPPORT = "support", _("Paused by support")
+        BC_DISCONNECTED = "bc_disconnected", _("Business Central was disconnected")
+
     class CustomerStrategy(models.TextChoices):
         COLLECTIVE_PER_COUNTRY = "collective_per_country", _("One collective customer per country")
         MATCH_EMAIL_PHONE = "match_email_phone", _("Match by e-mail, then phone; create if new")
@@ -187,6 +191,9 @@ class Integration(TimeStampedModel):
     )
     sandbox_test_passed_at = models.DateTimeField(null=True, blank=True)
     went_live_at = models.DateTimeField(null=True, blank=True)
+    # Why a paused integration is paused (shown to the merchant with the way to resume).
+    pause_reason = models.CharField(max_length=20, choices=PauseReason.choices, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["tenant__name", "name"]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("signup/", accounts.signup, name="signup"),
     path("integrations/new/", merchant.integration_new, name="integration_new"),
     path("integrations/<int:integration_id>/", merchant.integration_detail, name="integration_detail"),
+    path("integrations/<int:integration_id>/resume/", merchant.integration_resume_view, name="integration_resume"),
     # Business Central
     path("integrations/<int:integration_id>/bc/signin/", bc.bc_signin, name="bc_signin"),
     path("integrations/<int:integration_id>/bc/reconnect/", bc.bc_reconnect, name="reconnect"),

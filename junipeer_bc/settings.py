@@ -134,6 +134,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("sv", _("Swedish"))]
+# One locale-aware date format per language on every page (junipeer_bc/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["junipeer_bc.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

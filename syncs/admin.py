@@ -23,6 +23,7 @@ from django.utils.html import format_html
 
 from integrations.admin import InputFilter, IntegrationIdFilter, ProjectPermissionsMixin, integration_link
 from syncs.admin_display import json_pretty, record_link_history
+from syncs.errors import find_error
 from syncs.models import (
     ComplianceRequest,
     EntityType,
@@ -36,6 +37,7 @@ from syncs.models import (
     SyncRun,
     WebhookEvent,
 )
+from syncs.selectors import sync_runs_with_first_error
 from syncs.services.dispatch import (
     flow_enqueue,
     record_links_flows_switched_off,
@@ -43,6 +45,9 @@ from syncs.services.dispatch import (
     record_links_unlink,
 )
 from syncs.templatetags.error_codes import error_link
+
+# Records support may send again: a failed one, or one stuck waiting or in conflict.
+RETRYABLE_STATES = (RecordLink.State.FAILED, RecordLink.State.PENDING, RecordLink.State.CONFLICT)
 
 
 class ReadOnlyAdminMixin:
@@ -156,11 +161,23 @@ class RecordLinkAdmin(ProjectPermissionsMixin, LargeTableAdmin):
     search_help_text = "Exact shop reference (#1001), BC document number or source id."
     actions = ["retry_records", "unlink_records"]
     # Detail page: raw payloads pretty-printed and the record's own log lines as its history.
-    readonly_fields = ["raw_source_pretty", "raw_target_pretty", "history", "relink"]
+    readonly_fields = ["raw_source_pretty", "raw_target_pretty", "history", "relink", "error_help", "retry"]
     fieldsets = [
         (None, {"fields": ["integration", "entity_type", "source_system", "source_id", "source_reference", "state"]}),
         ("Business Central", {"fields": ["target_id", "target_number", "target_etag", "synced_at", "relink"]}),
-        ("Last attempt", {"fields": ["attempts", "last_error_code", "last_error_message", "payload_digest"]}),
+        (
+            "Last attempt",
+            {
+                "fields": [
+                    "attempts",
+                    "last_error_code",
+                    "error_help",
+                    "last_error_message",
+                    "retry",
+                    "payload_digest",
+                ]
+            },
+        ),
         ("History", {"fields": ["history"]}),
         ("Raw data", {"fields": ["raw_source_pretty", "raw_target_pretty", "details", "created_at", "updated_at"]}),
     ]
@@ -181,6 +198,28 @@ class RecordLinkAdmin(ProjectPermissionsMixin, LargeTableAdmin):
     def history(self, obj) -> str:
         return record_link_history(obj.pk)
 
+    @admin.display(description="what it means and what to do")
+    def error_help(self, obj) -> str:
+        entry = find_error(obj.last_error_code or "")
+        if entry is None:
+            return "-"
+        return format_html(
+            "<strong>{}</strong><br>{}<br><strong>Remedy:</strong> {}<br>"
+            '<a href="{}" target="_blank" rel="noopener">Help page for {}</a>',
+            entry.title,
+            entry.cause,
+            entry.remedy,
+            entry.help_url,
+            entry.code,
+        )
+
+    @admin.display(description="retry")
+    def retry(self, obj) -> str:
+        if obj.state not in RETRYABLE_STATES:
+            return "-"
+        url = reverse("admin:syncs_recordlink_retry", args=[obj.pk])
+        return format_html('<a class="button" href="{}">Retry this record…</a>', url)
+
     @admin.display(description="shop product")
     def relink(self, obj) -> str:
         if obj.entity_type != EntityType.ITEM:
@@ -194,9 +233,32 @@ class RecordLinkAdmin(ProjectPermissionsMixin, LargeTableAdmin):
                 "<int:link_id>/relink/",
                 self.admin_site.admin_view(self.relink_view),
                 name="syncs_recordlink_relink",
-            )
+            ),
+            path(
+                "<int:link_id>/retry/",
+                self.admin_site.admin_view(self.retry_view),
+                name="syncs_recordlink_retry",
+            ),
         ]
         return custom + super().get_urls()
+
+    def retry_view(self, request, link_id: int):
+        """Confirm, then queue a retry run for this one record (as the list's "Retry" action does)."""
+        link = get_object_or_404(RecordLink.objects.select_related("integration"), pk=link_id)
+        if not self.has_run_sync_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            record_links_retry(record_link_ids=[link.pk])
+            self.message_user(request, f"{link.source_reference or link.source_id}: a retry run is queued.")
+            return redirect("admin:syncs_recordlink_change", link.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Retry {link.get_entity_type_display().lower()} {link.source_reference or link.source_id}",
+            "link": link,
+            "entry": find_error(link.last_error_code or ""),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/record_retry_confirm.html", context)
 
     def relink_view(self, request, link_id: int):
         from syncs.admin_forms import ItemRelinkForm
@@ -236,7 +298,18 @@ class RecordLinkAdmin(ProjectPermissionsMixin, LargeTableAdmin):
             )
 
     @admin.action(permissions=["run_sync"], description="Unlink selected records from Business Central")
-    def unlink_records(self, request, queryset) -> None:
+    def unlink_records(self, request, queryset):
+        if request.POST.get("confirm") != "yes":  # destructive: ask first, listing what it touches
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Unlink records from Business Central?",
+                "links": queryset.select_related("integration")[:200],
+                "count": queryset.count(),
+                "selected": list(queryset.values_list("pk", flat=True)),
+                "action": "unlink_records",
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "admin/record_unlink_confirm.html", context)
         count = record_links_unlink(
             record_link_ids=list(queryset.values_list("pk", flat=True)), actor=request.user.get_username()
         )
@@ -256,13 +329,25 @@ class SyncRunAdmin(ProjectPermissionsMixin, LargeTableAdmin):
         "records_updated",
         "records_failed",
         "api_requests",
-        "error_code_link",
+        "first_error",
         "created_at",
         "duration",
     ]
     list_select_related = ["integration"]
     list_filter = [IntegrationIdFilter, "flow", "status", "created_at"]
     actions = ["rerun"]
+
+    def get_queryset(self, request):
+        return sync_runs_with_first_error(super().get_queryset(request))
+
+    @admin.display(description="first error")
+    def first_error(self, obj) -> str:
+        """The run's error, or the first error it logged (a partly failed run has none of its own)."""
+        if not obj.first_error_code and not obj.first_error_message:
+            return "-"
+        message = obj.first_error_message
+        short = message if len(message) <= 120 else f"{message[:119]}…"
+        return format_html("{} {}", error_link(obj.first_error_code), short)
 
     @admin.display(description="integration", ordering="integration_id")
     def integration_ref(self, obj) -> str:

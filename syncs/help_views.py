@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from syncs.errors import Category, all_errors, find_error
+from syncs.errors.examples import error_example_message
 
 
 def error_list(request):
@@ -17,7 +18,7 @@ def error_detail(request, code: str):
     entry = find_error(code.upper())
     if entry is None:
         raise Http404("Unknown error code")
-    return render(request, "help/error_detail.html", {"entry": entry})
+    return render(request, "help/error_detail.html", {"entry": entry, "example": error_example_message(entry)})
 
 
 def bc_configuration(request):

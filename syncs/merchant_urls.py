@@ -18,6 +18,7 @@ urlpatterns = [
     path("records/<int:record_link_id>/", merchant_views.record_detail, name="record_detail"),
     path("records/<int:record_link_id>/retry/", merchant_views.record_retry, name="record_retry"),
     path("integrations/<int:integration_id>/runs/", merchant_views.runs, name="runs"),
+    path("integrations/<int:integration_id>/sync-now/", merchant_views.sync_now, name="sync_now"),
     path("integrations/<int:integration_id>/health/", merchant_views.preflight, name="preflight"),
     path("integrations/<int:integration_id>/health/run/", merchant_views.preflight_run_now, name="preflight_run"),
 ]

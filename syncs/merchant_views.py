@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from integrations.models import Flow
 from integrations.selectors import integration_get_for_user
+from syncs.activity_selectors import integration_activity_get
 from syncs.models import EntityType, PreflightRun, RecordLink, SyncRun
 from syncs.preflight.services import preflight_enqueue
 from syncs.selectors import (
@@ -27,6 +28,7 @@ from syncs.selectors import (
     sync_run_page,
 )
 from syncs.services.dispatch import ENTITY_TYPE_FLOWS, record_links_retry, records_retry_failed
+from syncs.services.sync_now import SyncNowRefused, flow_sync_now
 
 
 class RecordFilterForm(forms.Form):
@@ -82,6 +84,7 @@ def records(request, integration_id: int):
             "filters": filters,
             "page": page,
             "counts": record_link_counts(integration=integration, entity_type=filters["entity_type"]),
+            "activity": integration_activity_get(integration=integration),
         },
     )
 
@@ -141,7 +144,42 @@ def runs(request, integration_id: int):
     page = sync_run_page(
         integration=integration, flow=filters["flow"], status=filters["status"], page_number=request.GET.get("page")
     )
-    return render(request, "merchant/runs.html", {"integration": integration, "form": form, "page": page})
+    return render(
+        request,
+        "merchant/runs.html",
+        {
+            "integration": integration,
+            "form": form,
+            "page": page,
+            "activity": integration_activity_get(integration=integration),
+        },
+    )
+
+
+class SyncNowForm(forms.Form):
+    flow = forms.ChoiceField(choices=Flow.choices)
+    back = forms.ChoiceField(choices=[("records", "records"), ("runs", "runs")], required=False)
+
+
+@login_required
+@require_POST
+def sync_now(request, integration_id: int):
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    form = SyncNowForm(request.POST)
+    back = "merchant:runs" if request.POST.get("back") == "runs" else "merchant:records"
+    if not form.is_valid():
+        messages.error(request, _("Choose a flow to sync."))
+        return redirect(back, integration_id=integration.pk)
+    flow = form.cleaned_data["flow"]
+    try:
+        flow_sync_now(integration_id=integration.pk, flow=flow, requested_by=request.user.get_username())
+    except SyncNowRefused as refusal:
+        messages.info(request, str(refusal))
+    else:
+        messages.success(
+            request, _("%(flow)s: a sync has started. This page updates by itself.") % {"flow": Flow(flow).label}
+        )
+    return redirect(back, integration_id=integration.pk)
 
 
 # --- health check ----------------------------------------------------------------------------

@@ -105,6 +105,8 @@ class SyncRun(models.Model):
         MANUAL = "manual", _("Manual")
         COMMAND = "command", _("Command")
         RETRY = "retry", _("Retry")
+        GO_LIVE = "go_live", _("Going live")
+        SETTINGS = "settings", _("Settings saved")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -150,6 +152,16 @@ class SyncRun(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+    # A partly failed run has no error of its own: its first error log line stands in
+    # (``logged_error_*`` are annotated by syncs.selectors.sync_runs_with_first_error).
+    @property
+    def first_error_code(self) -> str:
+        return self.error_code or getattr(self, "logged_error_code", None) or ""
+
+    @property
+    def first_error_message(self) -> str:
+        return self.error_message or getattr(self, "logged_error_message", None) or ""
 
 
 class FailedSyncRun(SyncRun):

@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from integrations.selectors import integration_get_for_user
-from syncs.payouts.reconciliation import payout_report, payout_report_csv
+from syncs.payouts.csv_export import payout_csv_filename, payout_csv_render
+from syncs.payouts.reconciliation import payout_report
 from syncs.payouts.selectors import payout_get_for_user, payout_list
 from syncs.payouts.services import payouts_retry
 
@@ -43,8 +45,10 @@ def payout_detail(request, integration_id: int, payout_id: int):
 @login_required
 def payout_csv(request, integration_id: int, payout_id: int):
     payout = payout_get_for_user(user=request.user, integration_id=integration_id, payout_id=payout_id)
-    response = HttpResponse(payout_report_csv(payout=payout), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="payout-{payout.pk}.csv"'
+    language = get_language()
+    response = HttpResponse(payout_csv_render(payout=payout, language=language), content_type="text/csv; charset=utf-8")
+    filename = payout_csv_filename(payout=payout, language=language)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

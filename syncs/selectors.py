@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -185,8 +185,18 @@ def record_link_detail_get(*, user, record_link_id: int) -> RecordLinkDetail:
 # --- runs ------------------------------------------------------------------------------------
 
 
+def sync_runs_with_first_error(runs: QuerySet[SyncRun]) -> QuerySet[SyncRun]:
+    """Each run with ``first_error_code`` and ``first_error_message``: the run's own error, else its
+    first error log line (a partly failed run finishes without an error of its own)."""
+    first = SyncLogEntry.objects.filter(run=OuterRef("pk"), level=SyncLogEntry.Level.ERROR).order_by("pk")
+    return runs.annotate(
+        logged_error_code=Subquery(first.values("error_code")[:1]),
+        logged_error_message=Subquery(first.values("message")[:1]),
+    )
+
+
 def sync_run_list(*, integration: Integration, flow: str = "", status: str = "") -> QuerySet[SyncRun]:
-    runs = SyncRun.objects.filter(integration=integration).defer("parameters")
+    runs = sync_runs_with_first_error(SyncRun.objects.filter(integration=integration).defer("parameters"))
     if flow:
         runs = runs.filter(flow=flow)
     if status:

@@ -154,7 +154,8 @@ def bc_signin_complete(
         )
         if resumes:
             integration.status = Integration.Status.LIVE if integration.went_live_at else Integration.Status.TESTING
-            integration.save(update_fields=["status", "updated_at"])
+            integration.pause_reason, integration.paused_at = "", None
+            integration.save(update_fields=["status", "pause_reason", "paused_at", "updated_at"])
     return connection
 
 
@@ -316,4 +317,6 @@ def bc_disconnect(*, integration: Integration) -> None:
     )
     if integration.status in (Integration.Status.LIVE, Integration.Status.TESTING, Integration.Status.NEEDS_REAUTH):
         integration.status = Integration.Status.PAUSED
-        integration.save(update_fields=["status", "updated_at"])
+        integration.pause_reason = Integration.PauseReason.BC_DISCONNECTED
+        integration.paused_at = timezone.now()
+        integration.save(update_fields=["status", "pause_reason", "paused_at", "updated_at"])

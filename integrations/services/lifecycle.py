@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from integrations.models import Integration, TenantMembership
 
@@ -18,10 +19,12 @@ class IntegrationActionError(Exception):
     """A support action that does not apply to this integration; the message says why."""
 
 
-def integration_pause(*, integration_id: int) -> bool:
-    """Stop scheduled syncs. False when the integration was not in a pausable state."""
+def integration_pause(*, integration_id: int, reason: str = Integration.PauseReason.SUPPORT) -> bool:
+    """Stop scheduled syncs, saying why. False when the integration was not in a pausable state."""
     return bool(
-        Integration.objects.filter(pk=integration_id, status__in=PAUSABLE).update(status=Integration.Status.PAUSED)
+        Integration.objects.filter(pk=integration_id, status__in=PAUSABLE).update(
+            status=Integration.Status.PAUSED, pause_reason=reason, paused_at=timezone.now()
+        )
     )
 
 
@@ -31,7 +34,11 @@ def integration_resume(*, integration_id: int) -> bool:
     if integration is None:
         return False
     status = Integration.Status.LIVE if integration.went_live_at else Integration.Status.TESTING
-    return bool(Integration.objects.filter(pk=integration_id, status=Integration.Status.PAUSED).update(status=status))
+    return bool(
+        Integration.objects.filter(pk=integration_id, status=Integration.Status.PAUSED).update(
+            status=status, pause_reason="", paused_at=None
+        )
+    )
 
 
 def _reconnect_url(*, integration_id: int) -> str:
@@ -56,7 +63,9 @@ def integration_reconnect_link_send(*, integration_id: int) -> list[str]:
         subject=f"Reconnect Business Central for {integration.name}",
         message=(
             f"Hello,\n\nThe connection between {integration.name} and Microsoft Dynamics 365 Business Central "
-            f'needs you to sign in again. Open this link and choose "Reconnect Business Central":\n\n{url}\n\n'
+            "needs you to sign in again. Open this link: it takes you straight to Microsoft's sign-in for the "
+            "organisation you connected before; then confirm the company, which is already chosen for you:"
+            f"\n\n{url}\n\n"
             "Until then, orders and payouts wait and are synced as soon as the connection is back.\n"
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,

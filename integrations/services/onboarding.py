@@ -44,9 +44,12 @@ from integrations.models import (
     Tenant,
     TenantMembership,
 )
+from integrations.services.base_currency import LocalCurrencyUnknown, integration_base_currency_refresh
 from integrations.services.bc_auth import bc_credentials
 from integrations.services.shopify_subscriptions import shop_webhooks_reconcile_queue
 from syncs.errors import classify_exception
+from syncs.models import SyncRun
+from syncs.services.sync_now import integration_runs_enqueue_now
 
 # Shop payment gateways offered for mapping in the wizard (more can be added in the admin).
 SHOP_GATEWAYS = ("shopify_payments", "stripe", "paypal", "manual")
@@ -248,7 +251,19 @@ def bc_company_select(*, integration: Integration, environment_name: str, compan
     except IntegrityError:  # another integration took it between the check and the save
         _company_free_check(connection=connection, environment_name=environment_name, company_id=company_id)
         raise
+    _base_currency_refresh(integration=integration, connection=connection)
     return connection
+
+
+def _base_currency_refresh(*, integration: Integration, connection: BusinessCentralConnection) -> str:
+    """The base currency is BC's own LCY (General Ledger Setup), read, never typed."""
+    client = _bc_client(connection, environment=connection.environment_name, company_id=connection.company_id)
+    try:
+        return _bc_read(lambda: integration_base_currency_refresh(integration=integration, client=client))
+    except LocalCurrencyUnknown:
+        raise OnboardingError(
+            _("Business Central has no local currency: fill in LCY Code in General Ledger Setup, then try again.")
+        ) from None
 
 
 def _company_free_check(*, connection: BusinessCentralConnection, environment_name: str, company_id: str) -> None:
@@ -325,6 +340,10 @@ class SetupChoices:
     # True when BC has more matching customers than CUSTOMER_CHOICES_LIMIT: the list is cut short.
     customers_truncated: bool = False
     customers_limit: int = CUSTOMER_CHOICES_LIMIT
+    # Business Central's local currency (LCY), read from its General Ledger Setup.
+    base_currency: str = ""
+    # The company's own country (Company Information): its domestic VAT group is proposed for it.
+    home_country: str = ""
 
 
 def bc_setup_choices(
@@ -359,9 +378,12 @@ def bc_setup_choices(
             ],
             customers=customers,
             customers_truncated=truncated,
+            home_country=(client.company_information().country or "").upper(),
         )
 
-    return _bc_read(read)
+    choices = _bc_read(read)
+    choices.base_currency = _base_currency_refresh(integration=integration, connection=connection)
+    return choices
 
 
 _CUSTOMER_FIELDS = ["number", "displayName", "blocked"]
@@ -497,6 +519,8 @@ def integration_settings_save(
                 "bank_account": accounts.bank_account,
             },
         )
+    if integration.live_mode:  # new mappings apply at once: records that waited for them go now
+        integration_runs_enqueue_now(integration_id=integration.pk, trigger=SyncRun.Trigger.SETTINGS)
     return integration
 
 
@@ -572,6 +596,8 @@ def integration_go_live(*, integration: Integration, confirm_production: bool = 
     from syncs.services.schedules import schedules_sync
 
     transaction.on_commit(schedules_sync)
+    # The first invoice should not wait for the first tick of the schedule.
+    integration_runs_enqueue_now(integration_id=integration.pk, trigger=SyncRun.Trigger.GO_LIVE)
     return integration
 
 

@@ -204,14 +204,20 @@ def bc_company(request, integration_id: int):
     try:
         environments = bc_environments_list(integration=integration)
         context["environments"] = environments
+        # On a reconnect the environment and company connected before are chosen already.
+        connection = bc_connection_for_integration(integration=integration)
+        previous = connection.environment_name if connection else ""
         chosen = request.POST.get("environment") or request.GET.get("environment")
         if chosen is None and environments:
-            chosen = environments[0].name
+            chosen = previous if any(e.name == previous for e in environments) else environments[0].name
         context["environment"] = chosen
         if chosen:
             companies = bc_companies_list(integration=integration, environment_name=chosen)
             context["companies"] = companies
-            form = CompanySelectForm(posted_data(request), companies=companies, initial={"environment": chosen})
+            initial = {"environment": chosen}
+            if connection and chosen == previous and any(c.id == connection.company_id for c in companies):
+                initial["company_id"] = connection.company_id
+            form = CompanySelectForm(posted_data(request), companies=companies, initial=initial)
             context["form"] = form
             if request.method == "POST" and form.is_valid():
                 bc_company_select(
@@ -229,9 +235,15 @@ def bc_company(request, integration_id: int):
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def bc_disconnect_view(request, integration_id: int):
+    """Asks first (what stops, what stays), then disconnects on the confirming POST only."""
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        connection = bc_connection_for_integration(integration=integration)
+        return render(
+            request, "merchant/bc_disconnect_confirm.html", {"integration": integration, "connection": connection}
+        )
     bc_disconnect(integration=integration)
     messages.success(request, _("Business Central is disconnected and syncs are paused."))
     return redirect("merchant:integration_detail", integration_id=integration.pk)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from integrations.connectors.entra import AUTH_ERRORS_BY_CODE
 from integrations.forms import IntegrationCreateForm
 from integrations.selectors import integration_get_for_user, integration_list_for_user, tenant_for_user
+from integrations.services.lifecycle import integration_resume
 from integrations.services.onboarding import integration_create, wizard_state
 from syncs.errors import find_error
 
@@ -56,3 +59,17 @@ def integration_detail(request, integration_id: int):
             "state": wizard_state(integration=integration),
         },
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def integration_resume_view(request, integration_id: int):
+    """The paused banner's "Resume syncs". Paused because Business Central was disconnected: the way
+    back is signing in again (the banner offers that instead)."""
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    connection = getattr(integration, "bc_connection", None)
+    if connection is None or not connection.is_connected:
+        messages.info(request, _("Reconnect Business Central first; syncs resume when it is connected."))
+    elif integration_resume(integration_id=integration.pk):
+        messages.success(request, _("Syncs are running again. Orders placed while paused are synced now."))
+    return redirect("merchant:integration_detail", integration_id=integration.pk)

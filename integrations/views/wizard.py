@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -22,6 +23,7 @@ from integrations.forms import (
 from integrations.models import PaymentProviderConnection
 from integrations.selectors import integration_get_for_user
 from integrations.services import onboarding as svc
+from integrations.services.mapping_proposals import go_live_warnings_get, settings_proposals_get
 from integrations.services.shopify_install import SCOPES, scope_reasons
 from integrations.views.common import posted_data
 
@@ -138,12 +140,17 @@ def wizard_settings(request, integration_id: int):
     except svc.OnboardingError as error:
         return _page(request, integration, "merchant/wizard/settings.html", 3, error=str(error), form=None)
     payout_pairs = svc.payout_currencies(integration=integration)
+    # Rows proposed from the shop's recent orders: every gateway it used, every country it shipped to.
+    proposals = settings_proposals_get(
+        integration=integration, choices=choices, now=timezone.now(), usual_gateways=svc.SHOP_GATEWAYS
+    )
+    countries = [m.country_code for m in mappings] or proposals.countries
     initial = {
         "customer_strategy": integration.customer_strategy,
         "document_type": integration.document_type,
         "payment_journal_template": integration.payment_journal_template or "CASHRCPT",
         "payment_journal_batch": integration.payment_journal_batch,
-        "countries": ", ".join(m.country_code for m in mappings),
+        "countries": ", ".join(countries),
         **{f"vat__{m.country_code}": m.vat_business_group for m in mappings},
         **{f"collective__{m.country_code}": m.collective_customer_number for m in mappings},
         **{f"pm__{m.shop_gateway}": m.bc_payment_method_code for m in integration.payment_method_mappings.all()},
@@ -153,16 +160,19 @@ def wizard_settings(request, integration_id: int):
             for kind in ("clearing", "fee", "bank")
         },
     }
+    proposed = {f"pm__{g}": code for g, code in proposals.payment_methods.items()}
+    proposed |= {f"vat__{c}": group for c, group in proposals.vat_groups.items()}
+    initial = {**{name: value for name, value in proposed.items() if value}, **initial}
     shipping = integration.shipping_method_mappings.filter(shop_shipping_code=svc.DEFAULT_SHIPPING_CODE).first()
     if shipping:
         initial |= {"shipment_method": shipping.bc_shipment_method_code, "freight_account": shipping.line_number}
-    form_options = {"choices": choices, "gateways": svc.SHOP_GATEWAYS, "payout_pairs": payout_pairs}
+    form_options = {"choices": choices, "gateways": proposals.gateways, "payout_pairs": payout_pairs}
     if data is not None and "search_customers" in data:
         # Only the customer lists change: show the entered values again, unsaved and without errors.
         countries = countries_parse(data.get("countries", ""))
         form = SettingsForm(initial=data.dict(), countries=countries, **form_options)
-        return _page(request, integration, "merchant/wizard/settings.html", 3, form=form)
-    form = SettingsForm(data, initial=initial, countries=[m.country_code for m in mappings], **form_options)
+        return _page(request, integration, "merchant/wizard/settings.html", 3, form=form, proposals=proposals)
+    form = SettingsForm(data, initial=initial, countries=countries, **form_options)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -172,7 +182,7 @@ def wizard_settings(request, integration_id: int):
                 document_type=data["document_type"],
                 payment_journal_template=data["payment_journal_template"],
                 payment_journal_batch=data["payment_journal_batch"],
-                payment_methods={g: data.get(f"pm__{g}", "") for g in svc.SHOP_GATEWAYS},
+                payment_methods={g: data.get(f"pm__{g}", "") for g in proposals.gateways},
                 shipment_method=data["shipment_method"],
                 freight_account=data["freight_account"],
                 countries={code: data.get(f"vat__{code}", "") for code in data["countries"]},
@@ -194,7 +204,9 @@ def wizard_settings(request, integration_id: int):
             messages.success(request, _("Settings saved."))
             return redirect("merchant:wizard_test", integration_id=integration.pk)
     status = 400 if form.is_bound else 200
-    return _page(request, integration, "merchant/wizard/settings.html", 3, status=status, form=form)
+    return _page(
+        request, integration, "merchant/wizard/settings.html", 3, status=status, form=form, proposals=proposals
+    )
 
 
 @login_required
@@ -240,6 +252,9 @@ def wizard_live(request, integration_id: int):
         else:
             messages.success(request, _("Live mode is on."))
             return redirect("merchant:integration_detail", integration_id=integration.pk)
+    usage, unmapped = (
+        (None, []) if integration.live_mode else go_live_warnings_get(integration=integration, now=timezone.now())
+    )
     return _page(
         request,
         integration,
@@ -248,4 +263,6 @@ def wizard_live(request, integration_id: int):
         form=form,
         needs_confirmation=needs_confirmation,
         preflight_failures=preflight_failures,
+        usage=usage,
+        unmapped=unmapped,
     )

@@ -49,6 +49,7 @@ def preflight_facts_get(*, integration: Integration, now: dt.datetime | None = N
 
 def _add_recent_orders(facts: IntegrationFacts, *, integration: Integration, now: dt.datetime) -> None:
     days = getattr(settings, "PREFLIGHT_ORDER_LOOKBACK_DAYS", 90)
+    facts.lookback_days = days
     raws = (
         RecordLink.objects.filter(
             integration=integration,
@@ -65,6 +66,7 @@ def _add_recent_orders(facts: IntegrationFacts, *, integration: Integration, now
         except (KeyError, TypeError, ValueError, AttributeError):
             logger.info("Preflight skipped an order payload it could not read")
             continue
+        facts.orders_looked_at += 1
         address = order.shipping_address or order.billing_address
         if address and address.country_code:
             facts.order_countries.add(address.country_code.upper())

@@ -115,6 +115,9 @@ class IntegrationFacts:
     payout_accounts: set[tuple[str, str]] = field(default_factory=set)  # (provider, currency)
     providers: dict[str, set[str]] = field(default_factory=dict)  # provider -> currencies
     # seen in recent orders
+    # How many recent orders the mapping checks looked at, from how many days back.
+    orders_looked_at: int = 0
+    lookback_days: int = 90
     order_countries: set[str] = field(default_factory=set)
     order_currencies: set[str] = field(default_factory=set)
     order_payment_methods: set[str] = field(default_factory=set)

@@ -15,7 +15,8 @@ from django.utils import timezone
 from integrations.models import Flow, Integration
 from syncs.errors import find_error
 from syncs.models import PreflightRun, RecordLink, SyncLogEntry, SyncRun
-from syncs.services.dispatch import ENTITY_TYPE_FLOWS
+from syncs.selectors import sync_runs_with_first_error
+from syncs.services.dispatch import ENTITY_TYPE_FLOWS, FLOW_ENTITY_TYPES
 
 ERROR_WINDOW = dt.timedelta(hours=24)
 LIST_LIMIT = 20
@@ -48,6 +49,11 @@ class FlowBacklog:
     def total(self) -> int:
         return self.pending + self.failed + self.queued_runs
 
+    @property
+    def entity_types(self) -> str:
+        """The flow's record types, comma-separated (the admin's ``entity_type__in`` filter)."""
+        return ",".join(FLOW_ENTITY_TYPES.get(self.flow, ()))
+
 
 @dataclass(frozen=True)
 class Dashboard:
@@ -60,6 +66,7 @@ class Dashboard:
     needs_reauth: list[Integration]
     failed_preflights: list[PreflightRun]
     integrations_total: int = field(default=0)
+    errors_since: dt.datetime | None = None
 
 
 def _integrations_by_status() -> list[StatusCount]:
@@ -128,9 +135,14 @@ def support_dashboard_get(*, now: dt.datetime | None = None) -> Dashboard:
         integrations_by_status=by_status,
         integrations_total=sum(row.count for row in by_status),
         errors_24h=_errors_since(now - ERROR_WINDOW),
+        errors_since=now - ERROR_WINDOW,
         backlog=_backlog(),
         running_runs=list(runs.filter(status=SyncRun.Status.RUNNING).order_by("started_at")[:LIST_LIMIT]),
-        recent_runs=list(runs.filter(~Q(status=SyncRun.Status.QUEUED)).order_by("-created_at")[:LIST_LIMIT]),
+        recent_runs=list(
+            sync_runs_with_first_error(runs.filter(~Q(status=SyncRun.Status.QUEUED))).order_by("-created_at")[
+                :LIST_LIMIT
+            ]
+        ),
         needs_reauth=list(
             Integration.objects.filter(status=Integration.Status.NEEDS_REAUTH)
             .select_related("tenant", "bc_connection")

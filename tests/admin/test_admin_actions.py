@@ -132,7 +132,13 @@ def test_record_link_retry_and_unlink(client, world, operator):
     link.refresh_from_db()
     assert link.state == RecordLink.State.PENDING
 
-    post_action(client, "admin:syncs_recordlink_changelist", "unlink_records", [link.pk])
+    question = post_action(client, "admin:syncs_recordlink_changelist", "unlink_records", [link.pk])
+    link.refresh_from_db()
+    assert "Unlink records from Business Central?" in question.content.decode() and link.target_number  # asks first
+    client.post(
+        reverse("admin:syncs_recordlink_changelist"),
+        {"action": "unlink_records", "_selected_action": [str(link.pk)], "confirm": "yes"},
+    )
     link.refresh_from_db()
     assert (link.target_number, link.state) == ("", RecordLink.State.PENDING)
     assert SyncLogEntry.objects.filter(integration=world, message__contains=operator.username).exists()

@@ -108,6 +108,7 @@ def test_the_documents_are_enumerated():
     # Every kind of request the connector makes is here (a lost constant would shrink this list).
     for expected in (
         "ORDERS_PAGE",
+        "ORDER_USAGE_PAGE",
         "ORDER_GET",
         "CUSTOMERS_PAGE",
         "PRODUCTS_PAGE",
@@ -442,6 +443,7 @@ def _exercise_every_operation(shop) -> None:
     orders = list(shop.orders_iter())
     shop.order_get(orders[0].id)
     shop.orders_by_names([orders[1].name])
+    list(shop.order_usage_iter(created_since=orders[0].created_at))
     shop.orders_count(limit=10)
     list(shop.bulk_orders(poll_interval=0))
     list(shop.customers_iter())

@@ -28,6 +28,8 @@ NOT_RAISED_IN_FLOWS = {
     "integrations.services.onboarding.ConfirmationRequired",
     "integrations.services.onboarding.PreflightBlocked",
     "integrations.services.lifecycle.IntegrationActionError",
+    "integrations.services.base_currency.LocalCurrencyUnknown",  # converted to OnboardingError on the spot
+    "syncs.services.sync_now.SyncNowRefused",  # the merchant's "Sync now" button, answered on the page
     "syncs.services.locks.FlowLocked",  # the run is skipped, not failed (syncs/services/runs.py)
     "syncs.mapping.products.MissingSku",  # converted to ProductError in syncs/services/products.py
     "syncs.errors.registry.UnknownErrorCode",  # a wrong code in our source: a bug, SYS-001 is right

@@ -476,6 +476,47 @@ class TestTestAndGoLive:
 
         assert Schedule.objects.filter(name=f"jbc:integration-{ready.pk}-orders").exists()
 
+    def test_going_live_queues_a_first_run_of_each_enabled_flow(self, merchant_client, ready):
+        from syncs.models import SyncRun
+
+        merchant_client.post(url("wizard_live", ready), {})
+
+        runs = SyncRun.objects.filter(integration=ready, trigger=SyncRun.Trigger.GO_LIVE)
+        assert sorted(runs.values_list("flow", flat=True)) == ["orders"]  # the only scheduled flow switched on
+
+    def test_saving_settings_while_live_queues_a_run_and_never_doubles_one(self, merchant_client, ready):
+        from syncs.models import SyncRun
+
+        merchant_client.post(url("wizard_live", ready), {})
+        ready.refresh_from_db()
+        onboarding.integration_settings_save(
+            integration=ready,
+            customer_strategy=ready.customer_strategy,
+            document_type=ready.document_type,
+            payment_journal_template="CASHRCPT",
+            payment_journal_batch="BANK",
+            payment_methods={"shopify_payments": "KORT"},
+            shipment_method="",
+            freight_account="3010",
+            countries={"SE": "INRIKES"},
+        )
+        # The go-live run is still queued (no worker here), so saving adds no second one.
+        assert SyncRun.objects.filter(integration=ready, flow="orders").count() == 1
+        SyncRun.objects.filter(integration=ready).update(status=SyncRun.Status.SUCCEEDED)
+
+        onboarding.integration_settings_save(
+            integration=ready,
+            customer_strategy=ready.customer_strategy,
+            document_type=ready.document_type,
+            payment_journal_template="CASHRCPT",
+            payment_journal_batch="BANK",
+            payment_methods={"shopify_payments": "KORT"},
+            shipment_method="",
+            freight_account="3010",
+            countries={"SE": "INRIKES"},
+        )
+        assert SyncRun.objects.filter(integration=ready, trigger=SyncRun.Trigger.SETTINGS).count() == 1
+
     def test_production_without_sandbox_test_asks_for_confirmation(self, merchant_client, ready):
         BusinessCentralConnection.objects.filter(integration=ready).update(environment_type="Production")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -82,8 +84,27 @@ def test_csv_export_lists_every_transaction(client, payout):
 
     lines = response.content.decode().strip().splitlines()
     assert response["Content-Type"].startswith("text/csv")
-    assert lines[0].startswith("provider,payout,transaction")
+    assert lines[0].startswith("\ufeffPayment provider,Payout,Transaction")
     assert len(lines) == 3 and "PAY-001" in lines[2]
+
+
+def test_csv_in_swedish_has_semicolons_and_decimal_commas_and_is_named_after_the_payout(client, payout):
+    client.force_login(_owner(payout))
+    url = reverse("payouts:csv", args=[payout.integration_id, payout.pk])
+
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    swedish = client.get(url, HTTP_ACCEPT_LANGUAGE="sv")
+
+    rows = list(csv.reader(io.StringIO(swedish.content.decode().lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:3] == ["Betalningsleverantör", "Utbetalning", "Transaktion"]
+    amount = rows[1][rows[0].index("Belopp")]
+    assert "," in amount and "." not in amount
+    english_rows = list(csv.reader(io.StringIO(english.content.decode().lstrip("\ufeff"))))
+    assert "." in english_rows[1][english_rows[0].index("Amount")]
+    for response, word in ((english, "payout"), (swedish, "utbetalning")):
+        disposition = response["Content-Disposition"]
+        assert word in disposition and f"payout-{payout.pk}.csv" not in disposition
+        assert payout.currency.lower() in disposition
 
 
 def test_retry_queues_a_payouts_run_for_that_payout(client, payout):
@@ -132,4 +153,4 @@ def test_the_report_names_each_transactions_booking_category_in_the_merchants_la
 
     assert "adjustment (Dispute or chargeback)" in english
     assert "adjustment (Tvist eller återkrav)" in swedish
-    assert csv_lines.splitlines()[0].endswith(",category") and csv_lines.strip().endswith(",dispute")
+    assert csv_lines.splitlines()[0].endswith(",Category") and csv_lines.strip().endswith(",Dispute or chargeback")

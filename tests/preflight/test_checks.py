@@ -131,3 +131,12 @@ def test_collective_customers_checked_against_bc_only_when_bc_was_read():
         [{"country": "SE", "customer": "10000"}],
     )
     assert "10000" in missing.message
+
+
+def test_mapping_checks_say_what_they_looked_at():
+    before = only(mappings.check_countries(facts(), snapshot()))
+    after = only(mappings.check_countries(facts(orders_looked_at=12, order_countries={"SE"}), snapshot()))
+
+    assert before.status == Status.PASS and "No orders synced in the last 90 days yet" in before.message
+    assert "All mapped: -" not in before.message
+    assert after.message == "Looked at 12 synced order(s) of the last 90 days: all mapped (SE)."

@@ -43,7 +43,7 @@ INVENTORY_CAS_RETRIES = 3
 STALE_CODES = frozenset({"CHANGE_FROM_QUANTITY_STALE", "COMPARE_QUANTITY_STALE"})
 NAMES_PER_QUERY = 25
 # Page sizes that keep each page's requested cost under Shopify's 1,000-point query limit.
-PAGE_SIZES = {"orders": 3, "products": 8}
+PAGE_SIZES = {"orders": 3, "products": 8, "orderUsage": 50}
 DEFAULT_PAGE_SIZE = 50
 # Bulk orders are finished (their refunds read) and yielded this many at a time.
 BULK_ORDERS_BUFFER = 50
@@ -166,6 +166,12 @@ class ShopifyClient:
         )
         for node in self.paginate(queries.ORDERS_PAGE, ("orders",), {"query": search}):
             yield mappers.order(self._complete_order(node))
+
+    def order_usage_iter(self, *, created_since: dt.datetime) -> Iterator[t.OrderUsage]:
+        """What each order since ``created_since`` used, newest first (a cheap query, no amounts)."""
+        search = p.search(f"created_at:>='{p.iso(created_since)}'")
+        for node in self.paginate(queries.ORDER_USAGE_PAGE, ("orderUsage",), {"query": search}):
+            yield mappers.order_usage(node)
 
     def order_get(self, order_id: str) -> t.Order:
         gid = order_id if order_id.startswith("gid://") else f"gid://shopify/Order/{order_id}"

@@ -305,3 +305,22 @@ def balance_transaction(data: dict) -> t.BalanceTransaction:
         test=bool(data.get("test")),
         raw=data,
     )
+
+
+def order_usage(data: dict) -> t.OrderUsage:
+    addresses = (data.get("shippingAddress") or {}, data.get("billingAddress") or {})
+    country = next((a.get("countryCodeV2") for a in addresses if a.get("countryCodeV2")), "") or ""
+    lines = nodes(data.get("lineItems"))
+    return t.OrderUsage(
+        name=data.get("name") or "",
+        test=bool(data.get("test")),
+        country=country.upper(),
+        gateways=tuple(data.get("paymentGatewayNames") or ()),
+        currencies=tuple(c for c in (data.get("currencyCode"), data.get("presentmentCurrencyCode")) if c),
+        shipping_methods=tuple(s.get("code") or s.get("title") or "" for s in nodes(data.get("shippingLines"))),
+        tax_lines=tuple(
+            (x.get("title") or "", Decimal(str(x.get("rate") or 0)))
+            for line in lines
+            for x in line.get("taxLines") or ()
+        ),
+    )

@@ -119,6 +119,22 @@ query OrdersPage($first: Int!, $after: String, $query: String) {{
 }}
 """
 
+# What an order used, and nothing else (the settings step's proposals): cheap enough for 50 orders a
+# page, newest first. Aliased so the client's page size for it is its own.
+ORDER_USAGE_PAGE = f"""
+query OrderUsagePage($first: Int!, $after: String, $query: String) {{
+  orderUsage: orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT, reverse: true) {{
+    {PAGE_INFO}
+    edges {{ node {{
+      name test currencyCode presentmentCurrencyCode paymentGatewayNames
+      shippingAddress {{ countryCodeV2 }} billingAddress {{ countryCodeV2 }}
+      shippingLines(first: 2) {{ edges {{ node {{ title code }} }} }}
+      lineItems(first: 3) {{ edges {{ node {{ taxLines {{ title rate }} }} }} }}
+    }} }}
+  }}
+}}
+"""
+
 ORDER_GET = f"""
 query OrderGet($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} }} }}
 """

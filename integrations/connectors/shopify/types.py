@@ -203,6 +203,19 @@ class Order:
 
 
 @dataclass(frozen=True, slots=True)
+class OrderUsage:
+    """What one order used (countries, gateways, currencies, shipping, tax), without its amounts."""
+
+    name: str
+    test: bool
+    country: str
+    gateways: tuple[str, ...]
+    currencies: tuple[str, ...]
+    shipping_methods: tuple[str, ...]
+    tax_lines: tuple[tuple[str, Decimal], ...]  # (title, rate as a fraction: 0.25)
+
+
+@dataclass(frozen=True, slots=True)
 class SelectedOption:
     """One option value of a variant: ``SelectedOption("Color", "Red")``."""
 

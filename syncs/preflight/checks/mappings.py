@@ -9,16 +9,36 @@ from syncs.preflight.checks._util import combine, listing
 from syncs.preflight.types import BCSnapshot, CheckResult, IntegrationFacts, Status
 
 
-def _unmapped(name: str, seen: set[str], mapped: set[str], code: str, param: str) -> list[CheckResult]:
+def _looked_at(facts: IntegrationFacts, seen: set[str]) -> str:
+    """Says what the check compared, so a pass before any order synced is not read as "all mapped"."""
+    if not facts.orders_looked_at:
+        return (
+            f"No orders synced in the last {facts.lookback_days} days yet, so there was nothing to compare; "
+            "checked again once orders sync."
+        )
+    return (
+        f"Looked at {facts.orders_looked_at} synced order(s) of the last {facts.lookback_days} days: "
+        f"all mapped ({listing(seen) or '-'})."
+    )
+
+
+def _unmapped(
+    facts: IntegrationFacts, name: str, seen: set[str], mapped: set[str], code: str, param: str
+) -> list[CheckResult]:
     problems = [
         CheckResult.problem(name, Status.FAIL, code, [value], **{param: value}) for value in sorted(seen - mapped)
     ]
-    return [combine(name, problems, f"All mapped: {listing(seen) or '-'}.")]
+    return [combine(name, problems, _looked_at(facts, seen))]
 
 
 def check_payment_methods(facts: IntegrationFacts, snap: BCSnapshot) -> list[CheckResult]:  # noqa: ARG001
     return _unmapped(
-        "mappings.payment_methods", facts.order_payment_methods, facts.mapped_payment_methods, "MAP-013", "gateway"
+        facts,
+        "mappings.payment_methods",
+        facts.order_payment_methods,
+        facts.mapped_payment_methods,
+        "MAP-013",
+        "gateway",
     )
 
 
@@ -26,11 +46,13 @@ def check_shipping_methods(facts: IntegrationFacts, snap: BCSnapshot) -> list[Ch
     mapped = facts.mapped_shipping_methods
     if ShippingMethodMapping.CATCH_ALL in mapped:
         mapped = mapped | facts.order_shipping_methods  # the catch-all row covers every method
-    return _unmapped("mappings.shipping_methods", facts.order_shipping_methods, mapped, "MAP-004", "code")
+    return _unmapped(facts, "mappings.shipping_methods", facts.order_shipping_methods, mapped, "MAP-004", "code")
 
 
 def check_countries(facts: IntegrationFacts, snap: BCSnapshot) -> list[CheckResult]:  # noqa: ARG001
-    return _unmapped("mappings.countries", facts.order_countries, set(facts.country_vat_groups), "MAP-002", "country")
+    return _unmapped(
+        facts, "mappings.countries", facts.order_countries, set(facts.country_vat_groups), "MAP-002", "country"
+    )
 
 
 def check_collective_customers(facts: IntegrationFacts, snap: BCSnapshot) -> list[CheckResult]:
