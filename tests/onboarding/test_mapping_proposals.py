@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from integrations.services.mapping_proposals import propose_payment_method, propose_vat_group
-from integrations.services.onboarding import shop_connect
+from integrations.services.shopify_install import shop_custom_app_attach
 from integrations.services.shop_usage import COUNTRY, CURRENCY, GATEWAY, SHIPPING, TAX, shop_usage_read
 from simulators.shopify import ShopifySimulator
 from simulators.shopify.clock import SimClock
@@ -57,7 +57,9 @@ def test_the_settings_step_proposes_a_row_for_each_country_and_gateway_seen(
     merchant_client, integration, bc_connected, settings, shopify_server
 ):
     settings.SHOPIFY_API_ROOT = shopify_server.url
-    shop_connect(integration=integration, shop_domain=SHOP_DOMAIN, access_token=ACCESS_TOKEN)
+    shop_custom_app_attach(
+        integration=integration, shop_domain=SHOP_DOMAIN, access_token=ACCESS_TOKEN, webhook_secret="whsec-test"
+    )
 
     response = merchant_client.get(reverse("merchant:wizard_settings", args=[integration.pk]))
 
@@ -76,7 +78,9 @@ def test_go_live_names_the_recent_orders_a_mapping_would_fail(
     merchant_client, integration, bc_connected, settings, shopify_server
 ):
     settings.SHOPIFY_API_ROOT = shopify_server.url
-    shop_connect(integration=integration, shop_domain=SHOP_DOMAIN, access_token=ACCESS_TOKEN)
+    shop_custom_app_attach(
+        integration=integration, shop_domain=SHOP_DOMAIN, access_token=ACCESS_TOKEN, webhook_secret="whsec-test"
+    )
     integration.country_mappings.create(country_code="SE", vat_business_group="DOMESTIC")
     integration.payment_method_mappings.create(shop_gateway="shopify_payments", bc_payment_method_code="SHOPIFY")
 
