@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from integrations.services.mapping_proposals import propose_payment_method, propose_vat_group
-from integrations.services.shopify_install import shop_custom_app_attach
 from integrations.services.shop_usage import COUNTRY, CURRENCY, GATEWAY, SHIPPING, TAX, shop_usage_read
+from integrations.services.shopify_install import shop_custom_app_attach
 from simulators.shopify import ShopifySimulator
 from simulators.shopify.clock import SimClock
 from tests.fixtures.shopify import ACCESS_TOKEN, SHOP_DOMAIN, shopify_client_for
