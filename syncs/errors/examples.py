@@ -10,6 +10,7 @@ from syncs.errors.types import ErrorEntry
 
 EXAMPLE_VALUES: dict[str, str] = {
     "account": "3540",
+    "address": "https://bc.contoso.com:7048/BC",
     "age_days": "3",
     "amount": "1 249.00",
     "attempts": "5",
@@ -53,6 +54,7 @@ EXAMPLE_VALUES: dict[str, str] = {
     "permission": "Insert",
     "provider": "Shopify Payments",
     "raw_type": "adjustment",
+    "reason": "the address is in a private network that the allow-list does not name",
     "record": "#1001",
     "reference": "#1001",
     "related_table": "Customer",
