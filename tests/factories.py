@@ -327,3 +327,26 @@ class PreflightCheckResultFactory(factory.django.DjangoModelFactory):
     run = factory.SubFactory(PreflightRunFactory)
     check_name = factory.Sequence(lambda n: f"check_{n}")
     status = PreflightCheckResult.Status.PASSED
+
+
+def oss_and_shipping_mappings_create(
+    *, integration: Integration, shipping_codes: tuple[str, str] = ("postnord-standard", "dhl-express")
+) -> None:
+    """The e2e scenarios' extra mappings: Finland as an OSS country in EUR, and two shipping methods
+    (the shop's codes for PostNord and DHL) booked to account 3540."""
+    CountryMappingFactory(
+        integration=integration,
+        country_code="FI",
+        vat_business_group="OSS-FI",
+        collective_customer_number="10020",
+        currency_code="EUR",
+    )
+    for code, method in zip(shipping_codes, ("PNORD", "DHL"), strict=True):
+        ShippingMethodMappingFactory(
+            integration=integration,
+            shop_shipping_code=code,
+            bc_shipment_method_code=method,
+            line_type=ShippingMethodMapping.LineType.ACCOUNT,
+            line_number="3540",
+            vat_product_group="STANDARD",
+        )

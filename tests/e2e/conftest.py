@@ -13,9 +13,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from integrations.models import ShippingMethodMapping
 from syncs.services import orders as orders_service
-from tests.factories import SHOP_WEBHOOK_SECRET, CountryMappingFactory, ShippingMethodMappingFactory
+from tests.factories import SHOP_WEBHOOK_SECRET, oss_and_shipping_mappings_create
 from tests.fixtures.shopify import SHOP_DOMAIN, shopify_client_for
 from tests.flows.conftest import bc_client, bc_integration, sim_bc  # noqa: F401 - shared fixtures
 
@@ -56,22 +55,7 @@ def e2e(bc_integration, bc_client, shopify_server, monkeypatch, settings):  # no
         "flow_clients_build",
         lambda *, integration: orders_service.FlowClients(bc=bc_client, shop=shop_client),
     )
-    CountryMappingFactory(
-        integration=bc_integration,
-        country_code="FI",
-        vat_business_group="OSS-FI",
-        collective_customer_number="10020",
-        currency_code="EUR",
-    )
-    for code, method in (("postnord-standard", "PNORD"), ("dhl-express", "DHL")):
-        ShippingMethodMappingFactory(
-            integration=bc_integration,
-            shop_shipping_code=code,
-            bc_shipment_method_code=method,
-            line_type=ShippingMethodMapping.LineType.ACCOUNT,
-            line_number="3540",
-            vat_product_group="STANDARD",
-        )
+    oss_and_shipping_mappings_create(integration=bc_integration)
     return shopify_server.sim
 
 

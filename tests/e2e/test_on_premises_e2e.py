@@ -16,12 +16,12 @@ from django.db import connection as db
 from django.urls import reverse
 
 from integrations.crypto import Secret
-from integrations.models import BusinessCentralConnection, ShippingMethodMapping
+from integrations.models import BusinessCentralConnection
 from integrations.services.bc_on_premises import bc_on_premises_connect
 from integrations.services.onboarding import OnboardingError, bc_company_select, bc_environments_list
 from syncs.models import EntityType, PreflightRun, RecordLink, SyncRun
 from syncs.preflight.services import preflight_run
-from tests.factories import SHOP_WEBHOOK_SECRET, CountryMappingFactory, ShippingMethodMappingFactory
+from tests.factories import SHOP_WEBHOOK_SECRET, oss_and_shipping_mappings_create
 from tests.fixtures.shopify import ACCESS_TOKEN, SHOP_DOMAIN
 from tests.flows.conftest import bc_integration  # noqa: F401 - shared fixture
 
@@ -48,22 +48,7 @@ def on_premises(bc_server, bc_integration, shopify_server, settings):  # noqa: F
     shop.shop_domain = SHOP_DOMAIN
     shop.access_token = Secret(ACCESS_TOKEN)
     shop.save()
-    CountryMappingFactory(
-        integration=bc_integration,
-        country_code="FI",
-        vat_business_group="OSS-FI",
-        collective_customer_number="10020",
-        currency_code="EUR",
-    )
-    for code, method in (("postnord-standard", "PNORD"), ("dhl-express", "DHL")):
-        ShippingMethodMappingFactory(
-            integration=bc_integration,
-            shop_shipping_code=code,
-            bc_shipment_method_code=method,
-            line_type=ShippingMethodMapping.LineType.ACCOUNT,
-            line_number="3540",
-            vat_product_group="STANDARD",
-        )
+    oss_and_shipping_mappings_create(integration=bc_integration)
     return bc_server
 
 

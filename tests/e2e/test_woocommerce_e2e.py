@@ -22,28 +22,13 @@ from syncs.mapping import codes
 from syncs.models import EntityType, RecordLink, SyncLogEntry
 from syncs.services.orders import FlowClients, order_preview, orders_sync
 from syncs.services.woocommerce_stock import woo_stock_push
-from tests.factories import CountryMappingFactory, ShippingMethodMappingFactory
+from tests.factories import oss_and_shipping_mappings_create
 from tests.flows.conftest import bc_client, bc_integration, sim_bc  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture
 def woo(bc_integration, woo_client) -> WooCommerceShop:  # noqa: F811
-    CountryMappingFactory(
-        integration=bc_integration,
-        country_code="FI",
-        vat_business_group="OSS-FI",
-        collective_customer_number="10020",
-        currency_code="EUR",
-    )
-    for code, method in (("flat_rate:1", "PNORD"), ("flat_rate:2", "DHL")):
-        ShippingMethodMappingFactory(
-            integration=bc_integration,
-            shop_shipping_code=code,
-            bc_shipment_method_code=method,
-            line_type=ShippingMethodMapping.LineType.ACCOUNT,
-            line_number="3540",
-            vat_product_group="STANDARD",
-        )
+    oss_and_shipping_mappings_create(integration=bc_integration, shipping_codes=("flat_rate:1", "flat_rate:2"))
     return WooCommerceShop(client=woo_client)
 
 
