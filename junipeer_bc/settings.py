@@ -182,6 +182,13 @@ BC_HTTP_READ_TIMEOUT = env.float("BC_HTTP_READ_TIMEOUT", default=120.0)
 BC_RETRY_MAX_ATTEMPTS = env.int("BC_RETRY_MAX_ATTEMPTS", default=6)
 BC_RETRY_MAX_SECONDS = env.float("BC_RETRY_MAX_SECONDS", default=300.0)
 BC_RETRY_BASE_DELAY = env.float("BC_RETRY_BASE_DELAY", default=1.0)
+# Requests in flight at once per BC user (BC online allows 5 per user; one is left for the merchant),
+# shared fairly by the integrations signing in as that user. 1 = one request at a time.
+BC_MAX_CONCURRENT_REQUESTS = env.int("BC_MAX_CONCURRENT_REQUESTS", default=4)
+# A slot held by a killed worker frees itself after this; longer than any one request may take.
+BC_SLOT_LEASE_SECONDS = env.int("BC_SLOT_LEASE_SECONDS", default=180)
+# How long a batch waits for a free slot before it gives up (retried by the next run).
+BC_SLOT_WAIT_SECONDS = env.float("BC_SLOT_WAIT_SECONDS", default=300.0)
 # CA bundle for a TLS endpoint with a private certificate (on-premises, simulators); empty = system.
 BC_CA_BUNDLE = env.str("BC_CA_BUNDLE", default="")
 

@@ -74,6 +74,8 @@ class BusinessCentralSimulator:
         self.operation_count = 0
         self._data_lock = threading.RLock()
         self._count_lock = threading.Lock()
+        self.in_flight = 0
+        self.max_in_flight = 0
         if seed:
             self.environments = seed_environments(self.clock)
 
@@ -107,6 +109,18 @@ class BusinessCentralSimulator:
     def requests_to(self, method: str, path_contains: str) -> list[RequestLogEntry]:
         return [e for e in self.request_log if e.method == method and path_contains in e.path]
 
+    @contextlib.contextmanager
+    def _in_flight(self) -> Iterator[None]:
+        """Count the requests being processed at once (``max_in_flight``: the most seen)."""
+        with self._count_lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            yield
+        finally:
+            with self._count_lock:
+                self.in_flight -= 1
+
     def reset_counters(self) -> None:
         with self._count_lock:
             self.request_log.clear()
@@ -139,7 +153,7 @@ class BusinessCentralSimulator:
                 response = _fault_response(fault)
             else:
                 self.throttle.admit(principal)
-                with self.throttle.slot(principal):
+                with self.throttle.slot(principal), self._in_flight():
                     self.latency.request_delay()
                     for _ in range(operations):
                         self.latency.operation_delay()

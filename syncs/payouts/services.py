@@ -24,6 +24,7 @@ from syncs.payouts.posting import (
 )
 from syncs.payouts.providers.base import PayoutProvider
 from syncs.payouts.staging import payouts_stage
+from syncs.services.batches import batches_send, lanes_for
 
 MappedType = PayoutTransaction.MappedType
 MatchState = PayoutTransaction.MatchState
@@ -135,8 +136,15 @@ def payout_book(*, payout: Payout, bc_client) -> BookResult:
             )
             for line in todo
         ]
-        for line, outcome in zip(todo, bc_client.batch(operations), strict=True):
-            if outcome.ok:
+        # Up to BC_MAX_CONCURRENT_REQUESTS $batch requests at once; a request whose answer was
+        # lost leaves its lines unbooked here, and the next run finds them in the journal first.
+        outcomes = batches_send(client=bc_client, operations=operations, lanes=lanes_for(integration=integration))
+        for line, outcome in zip(todo, outcomes, strict=True):
+            if isinstance(outcome, BCError):
+                error = classify_exception(outcome)
+                line_errors[line.tag] = f"{error.code}|{error.message}"
+                result.failed += 1
+            elif outcome.ok:
                 booked[line.tag] = (outcome.body or {}).get("id", "")
                 in_journal[line.tag] = booked[line.tag]
                 result.written += 1

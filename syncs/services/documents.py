@@ -19,14 +19,15 @@ from integrations.connectors.businesscentral import (
     BCThrottled,
     BCTransportError,
     entities,
-    odata,
 )
+from integrations.connectors.businesscentral.batch import MAX_BATCH_OPERATIONS
 from integrations.connectors.businesscentral.records import SalesDocument
 from integrations.connectors.businesscentral.writes import FieldTooLong, payload_fit
 from syncs.errors import ClassifiedError, ProductError, classify_exception
 from syncs.mapping import codes
 from syncs.mapping.currency import total_tolerance
 from syncs.mapping.types import DocumentDraft, DocumentKind
+from syncs.services.batches import SERIAL, Lanes, batches_send
 
 ENTITY_BY_KIND = {
     DocumentKind.INVOICE: entities.SALES_INVOICES,
@@ -40,7 +41,6 @@ ACTION_BY_KIND = {
 }
 DRAFT = "Draft"
 MAX_ROUNDS = 3
-REREAD_CHUNK = 40  # GUID filters: 40 ids keep the URL well under BC's limits
 # Statuses of an operation whose outcome is unknown: it may have been applied.
 _UNCERTAIN = {0, 408, 429, 500, 502, 503, 504}
 _UNCERTAIN_ERRORS = (BCAmbiguousWriteError, BCTransportError, BCServerError, BCThrottled)
@@ -120,20 +120,26 @@ def _payload(job: DocumentJob) -> dict | None:
     return fitted.payload
 
 
-def _create(*, client, jobs: list[DocumentJob]) -> None:
+@dataclass(frozen=True)
+class Sending:
+    """How a page's $batch requests go out: ``lanes.width`` at once, ``batch_size`` operations each."""
+
+    lanes: Lanes = SERIAL
+    batch_size: int = MAX_BATCH_OPERATIONS
+
+
+def _create(*, client, jobs: list[DocumentJob], sending: Sending) -> None:
     payloads = {job.key: _payload(job) for job in jobs}
     jobs = [job for job in jobs if payloads[job.key] is not None]
     if not jobs:
         return
     operations = [client.batch_create(ENTITY_BY_KIND[job.draft.kind], payloads[job.key]) for job in jobs]
-    try:
-        results = client.batch(operations)
-    except BCError as exc:
-        if not isinstance(exc, _UNCERTAIN_ERRORS) and not _uncertain(exc.status or 0):
-            for job in jobs:
-                _fail(job, exc)
-        return  # unknown outcome: the next round looks the numbers up again
-    for job, result in zip(jobs, results, strict=True):
+    outcomes = batches_send(client=client, operations=operations, lanes=sending.lanes, batch_size=sending.batch_size)
+    for job, result in zip(jobs, outcomes, strict=True):
+        if isinstance(result, BCError):
+            if not isinstance(result, _UNCERTAIN_ERRORS) and not _uncertain(result.status or 0):
+                _fail(job, result)
+            continue  # unknown outcome: the next round looks the number up again
         if result.ok:
             job.document = result.record(ENTITY_BY_KIND[job.draft.kind].record)
             job.created = True
@@ -167,18 +173,15 @@ def _total_check(job: DocumentJob, *, base_currency: str) -> None:
         )
 
 
-def _act(*, client, jobs: list[DocumentJob]) -> None:
+def _act(*, client, jobs: list[DocumentJob], sending: Sending) -> None:
     operations = [
         client.batch_action(ENTITY_BY_KIND[job.draft.kind], job.document.id, ACTION_BY_KIND[job.draft.kind])
         for job in jobs
     ]
-    try:
-        results = client.batch(operations)
-    except BCError:
-        results = []
+    outcomes = batches_send(client=client, operations=operations, lanes=sending.lanes, batch_size=sending.batch_size)
     failures = {}
-    for job, result in zip(jobs, results, strict=False):
-        if not result.ok and not _uncertain(result.status):
+    for job, result in zip(jobs, outcomes, strict=True):
+        if not isinstance(result, BCError) and not result.ok and not _uncertain(result.status):
             failures[job.key] = result.error
     _reread(client=client, jobs=jobs)
     for job in jobs:
@@ -190,9 +193,9 @@ def _act(*, client, jobs: list[DocumentJob]) -> None:
 def _reread(*, client, jobs: list[DocumentJob]) -> None:
     """Fetch the documents again: posting changes the number and the status.
 
-    One filtered GET per entity and 40 ids (``id eq a or id eq b ...``), not one operation per
-    document. A sales order missing from the answer was shipped and invoiced: its posted invoice is
-    looked up by the external document number."""
+    Read by external document number (one range read for a page of consecutive order names, see
+    the client), matched by id. A sales order missing from the answer was shipped and invoiced:
+    its posted invoice is looked up by the external document number."""
     by_kind: dict[DocumentKind, list[DocumentJob]] = {}
     for job in jobs:
         by_kind.setdefault(job.draft.kind, []).append(job)
@@ -200,18 +203,19 @@ def _reread(*, client, jobs: list[DocumentJob]) -> None:
     for kind, group in by_kind.items():
         entity = ENTITY_BY_KIND[kind]
         by_id = {job.document.id: job for job in group}
-        ids = sorted(by_id)
         seen: set[str] = set()
         try:
-            for start in range(0, len(ids), REREAD_CHUNK):
-                chunk = [odata.guid(value) for value in ids[start : start + REREAD_CHUNK]]
-                for record in client.iter_records(entity, filter=odata.any_of("id", chunk)):
-                    job = by_id.get(record.id)
-                    if job is not None:
-                        job.document = record
-                        seen.add(record.id)
+            found = client.find_by_external_document_numbers(
+                entity, [job.draft.external_document_number for job in group]
+            )
         except BCError:
             continue  # unknown: the posting is confirmed (or not) by the next round's re-read
+        for records in found.values():
+            for record in records:
+                job = by_id.get(record.id)
+                if job is not None:
+                    job.document = record
+                    seen.add(record.id)
         if kind == DocumentKind.ORDER:
             gone += [job for job in group if job.document.id not in seen]
     if gone:
@@ -225,7 +229,12 @@ def _reread(*, client, jobs: list[DocumentJob]) -> None:
 
 
 def documents_write(
-    *, client, jobs: Iterable[DocumentJob], base_currency: str, checkpoint: Checkpoint | None = None
+    *,
+    client,
+    jobs: Iterable[DocumentJob],
+    base_currency: str,
+    checkpoint: Checkpoint | None = None,
+    sending: Sending = Sending(),  # noqa: B008 - frozen
 ) -> list[DocumentJob]:
     """Create, check and post; returns the jobs with their outcome (document, invoice or error).
 
@@ -243,7 +252,7 @@ def documents_write(
             continue
         missing = [job for job in todo if job.document is None]
         if missing:
-            _create(client=client, jobs=missing)
+            _create(client=client, jobs=missing, sending=sending)
             if checkpoint:
                 checkpoint("created", jobs)
     for job in jobs:
@@ -254,7 +263,7 @@ def documents_write(
         todo = [job for job in jobs if job.needs_action]
         if not todo:
             break
-        _act(client=client, jobs=todo)
+        _act(client=client, jobs=todo, sending=sending)
     for job in jobs:
         if job.needs_action:
             _fail(job, BCError("Business Central did not confirm the posting.", status=503))

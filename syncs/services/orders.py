@@ -31,11 +31,12 @@ from syncs.mapping.products import VARIANT_CODE_LENGTH, VARIANT_SKU_SEPARATOR
 from syncs.mapping.settings import MappingSettings, mapping_settings_load
 from syncs.mapping.types import DocumentDraft, DocumentKind, MappingError, Problem
 from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
+from syncs.services.batches import Lanes, lanes_for
 from syncs.services.customers import CustomerCache, customers_resolve
-from syncs.services.documents import Checkpoint, DocumentJob, documents_write
+from syncs.services.documents import Checkpoint, DocumentJob, Sending, documents_write
 from syncs.services.runs import sync_log, sync_log_error
 
-PAGE_SIZE = 100
+PAGE_SIZE = 100  # orders per $batch request; a page holds one request per lane
 LOOKUP_CHUNK = 40
 PAID_STATUSES = {"PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED", "REFUNDED"}
 ZERO = Decimal("0")
@@ -76,6 +77,7 @@ class OrdersContext:
     items: dict[str, ItemRef | None] = field(default_factory=dict)
     customers: CustomerCache = field(default_factory=CustomerCache)
     shipment_methods: dict[str, str] | None = None  # BC code (upper case) -> id, read once per run
+    sending: Sending = field(default_factory=Sending)
 
     @property
     def items_found(self) -> dict[str, ItemRef]:
@@ -103,7 +105,12 @@ class OrdersSyncResult:
 
 
 def orders_context(
-    *, integration: Integration, client, run: SyncRun | None = None, checkpoint: Checkpoint | None = None
+    *,
+    integration: Integration,
+    client,
+    run: SyncRun | None = None,
+    checkpoint: Checkpoint | None = None,
+    sending: Sending | None = None,
 ) -> OrdersContext:
     return OrdersContext(
         integration=integration,
@@ -111,6 +118,7 @@ def orders_context(
         settings=mapping_settings_load(integration=integration),
         run=run,
         checkpoint=checkpoint,
+        sending=sending or Sending(),
     )
 
 
@@ -560,7 +568,11 @@ def orders_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncRe
     # next run's lookup by external document number links what it had created.
     try:
         documents_write(
-            client=ctx.client, jobs=jobs, base_currency=ctx.settings.base_currency, checkpoint=ctx.checkpoint
+            client=ctx.client,
+            jobs=jobs,
+            base_currency=ctx.settings.base_currency,
+            checkpoint=ctx.checkpoint,
+            sending=ctx.sending,
         )
     except Exception:
         _record()
@@ -651,15 +663,28 @@ def orders_sync(
     client,
     run: SyncRun | None = None,
     checkpoint: Checkpoint | None = None,
-    page_size: int = PAGE_SIZE,
+    page_size: int | None = None,
     on_page: Callable[[OrdersSyncResult], None] | None = None,
     with_refunds: bool | None = None,
+    lanes: Lanes | None = None,
+    batch_size: int = PAGE_SIZE,
 ) -> OrdersSyncResult:
     """Sync orders page by page (streamed: never more than one page in memory); then the
-    refunds of the same orders (their invoices now exist), unless refunds are switched off."""
+    refunds of the same orders (their invoices now exist), unless refunds are switched off.
+
+    A page holds one $batch request of ``batch_size`` per lane (``BC_MAX_CONCURRENT_REQUESTS``
+    by default, sharing the BC user's slots): the page's creates go out at once, then its posts."""
     from syncs.services.refunds import refunds_page_sync
 
-    ctx = orders_context(integration=integration, client=client, run=run, checkpoint=checkpoint)
+    lanes = lanes or lanes_for(integration=integration)
+    page_size = page_size or batch_size * lanes.width
+    ctx = orders_context(
+        integration=integration,
+        client=client,
+        run=run,
+        checkpoint=checkpoint,
+        sending=Sending(lanes=lanes, batch_size=batch_size),
+    )
     with_refunds = integration.refunds_enabled if with_refunds is None else with_refunds
     total = OrdersSyncResult()
     iterator = iter(orders)

@@ -182,7 +182,11 @@ def refunds_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncR
     # next run's lookup by external document number links what it had created.
     try:
         documents_write(
-            client=ctx.client, jobs=jobs, base_currency=ctx.settings.base_currency, checkpoint=ctx.checkpoint
+            client=ctx.client,
+            jobs=jobs,
+            base_currency=ctx.settings.base_currency,
+            checkpoint=ctx.checkpoint,
+            sending=ctx.sending,
         )
     except Exception:
         _record()

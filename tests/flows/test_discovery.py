@@ -64,7 +64,8 @@ def test_sweeps_and_backfills_by_number_keep_the_paged_reads(bc_integration, sho
 
 
 @pytest.mark.django_db
-def test_a_bulk_backfill_is_streamed_into_the_flow_in_pages_of_100(bc_integration, monkeypatch):
+def test_a_bulk_backfill_is_streamed_into_the_flow_in_pages_of_100_per_lane(bc_integration, monkeypatch, settings):
+    settings.BC_MAX_CONCURRENT_REQUESTS = 2  # a page: one $batch of 100 per lane
     produced = []
 
     class BulkShop(FakeShop):
@@ -86,4 +87,4 @@ def test_a_bulk_backfill_is_streamed_into_the_flow_in_pages_of_100(bc_integratio
     orders_service.orders_sync(integration=bc_integration, orders=orders, client=None, with_refunds=False)
 
     # Each page is handed over when it is full, not after the whole file was read.
-    assert pages == [(100, 100), (100, 200), (50, 250)]
+    assert pages == [(200, 200), (50, 250)]

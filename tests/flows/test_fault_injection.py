@@ -1,5 +1,6 @@
 """Randomised fault injection: whatever BC and the worker do, every order ends as exactly one
-BC document and none is lost.
+BC document and none is lost, with several $batch requests in flight at once (concurrency on:
+small batches, so a page of 3-12 orders goes out as 2-6 requests over up to 4 lanes).
 
 Seeded, so a failure replays. FAULT_INJECTION_RUNS sets the number of runs (CI: 20).
 """
@@ -14,6 +15,7 @@ import pytest
 
 from simulators.businesscentral.app import BusinessCentralSimulator
 from syncs.models import EntityType, RecordLink
+from syncs.services.batches import lanes_for
 from syncs.services.orders import orders_sync
 
 from . import builders as b
@@ -54,7 +56,10 @@ def test_every_order_ends_as_exactly_one_document(seed, sim_bc, bc_integration, 
     rng = random.Random(seed)
     orders = random_orders(rng, seed)
     arm_faults(rng, sim_bc)
+    sim_bc.latency.configure(per_request=0.01)  # requests take time, so concurrent ones overlap
     kill_after_create = rng.random() < 0.5
+    lanes = lanes_for(integration=bc_integration, width=rng.choice([2, 3, 4]))
+    batch_size = rng.randint(1, (len(orders) - 1) // 2)  # 3-12 orders: 2 requests or more per step
 
     def checkpoint(step, jobs):
         nonlocal kill_after_create
@@ -64,7 +69,14 @@ def test_every_order_ends_as_exactly_one_document(seed, sim_bc, bc_integration, 
 
     for _attempt in range(6):
         try:
-            orders_sync(integration=bc_integration, orders=orders, client=bc_client, checkpoint=checkpoint)
+            orders_sync(
+                integration=bc_integration,
+                orders=orders,
+                client=bc_client,
+                checkpoint=checkpoint,
+                lanes=lanes,
+                batch_size=batch_size,
+            )
         except WorkerDied:
             continue
         links = RecordLink.objects.filter(integration=bc_integration, entity_type=EntityType.ORDER)
@@ -72,6 +84,7 @@ def test_every_order_ends_as_exactly_one_document(seed, sim_bc, bc_integration, 
             break
 
     assert sim_bc.faults.injected >= 1
+    assert sim_bc.max_in_flight >= 2, f"the batches went out one at a time (seed {seed})"
     invoices = sim_bc.company().rows("salesInvoices")
     per_number = Counter(doc.get("externalDocumentNumber") for doc in invoices)
     for order in orders:

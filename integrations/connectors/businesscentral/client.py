@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -40,7 +41,7 @@ from integrations.connectors.businesscentral.exceptions import (
     PageNotPublished,
 )
 from integrations.connectors.businesscentral.jsonmap import from_json, to_json
-from integrations.connectors.businesscentral.odata import any_of, encode_query, guid, query_params
+from integrations.connectors.businesscentral.odata import all_of, any_of, encode_query, ge, guid, le, query_params
 from integrations.connectors.businesscentral.payloads import (
     NewCustomerPayment,
     NewJournalLine,
@@ -83,6 +84,10 @@ DEFAULT_MAX_PAGES = 5000
 # Keep lookup URLs far below the ~2 KB that proxies and gateways accept.
 MAX_LOOKUP_FILTER_CHARS = 1500
 MAX_LOOKUP_VALUES = 50
+# A range read answers for a page of consecutive order names in one request; it is trusted only
+# when it holds at most this many documents per number asked for (else the exact lookups run).
+RANGE_READ_SLACK = 2
+_NUMBERED = re.compile(r"^(.*\D)?(\d+)$")
 
 
 class BusinessCentralClient:
@@ -249,14 +254,50 @@ class BusinessCentralClient:
         select: Iterable[str] | None = None,
         expand: Iterable[str] | str | None = None,
     ) -> dict[str, list[R]]:
-        """Documents by externalDocumentNumber, one ``or`` filter per chunk (the lost-acknowledgement check)."""
+        """Documents by externalDocumentNumber (the lost-acknowledgement check).
+
+        One ``or`` filter per chunk of numbers; when the numbers need several chunks and are one
+        prefix with digits of one length ("#1001" ... "#1400"), one range read first (``ge`` lowest
+        and ``le`` highest): every asked-for number lies inside it in any collation. It is kept
+        only when it holds at most ``RANGE_READ_SLACK`` documents per number, else (other numbers
+        in between, such as "#10010") the chunked reads run."""
         wanted = list(dict.fromkeys(n for n in numbers if n))
-        found: dict[str, list[R]] = {}
-        for group in _filter_chunks("externalDocumentNumber", wanted):
+        groups = list(_filter_chunks("externalDocumentNumber", wanted))
+        if len(groups) > 1 and (bounds := numbered_range(wanted)) is not None:
+            found = self._range_read(entity, bounds, cap=RANGE_READ_SLACK * len(wanted), select=select, expand=expand)
+            if found is not None:
+                return found
+        found = {}
+        for group in groups:
             for record in self.iter_records(
                 entity, filter=any_of("externalDocumentNumber", group), select=select, expand=expand
             ):
                 found.setdefault(record.external_document_number, []).append(record)
+        return found
+
+    def _range_read(
+        self,
+        entity: EntitySet[R],
+        bounds: tuple[str, str],
+        *,
+        cap: int,
+        select: Iterable[str] | None,
+        expand: Iterable[str] | str | None,
+    ) -> dict[str, list[R]] | None:
+        lowest, highest = bounds
+        params = query_params(
+            filter=all_of(ge("externalDocumentNumber", lowest), le("externalDocumentNumber", highest)),
+            select=select,
+            expand=expand,
+            top=cap + 1,
+        )
+        rows = [row for page in self.iter_pages(self._url(self.entity_path(entity)), params=params) for row in page]
+        if len(rows) > cap:
+            return None
+        found: dict[str, list[R]] = {}
+        for row in rows:
+            record = from_json(entity.record, row)
+            found.setdefault(record.external_document_number, []).append(record)
         return found
 
     # --- Writes ----------------------------------------------------------------------------------
@@ -452,6 +493,19 @@ def _require_etag(etag: str) -> str:
     if not etag:
         raise ValueError('PATCH and DELETE need an etag (or "*" for last-writer-wins).')
     return etag
+
+
+def numbered_range(values: list[str]) -> tuple[str, str] | None:
+    """(lowest, highest) when every value is the same prefix followed by digits of the same length."""
+    shapes = set()
+    for value in values:
+        match = _NUMBERED.match(value)
+        if match is None:
+            return None
+        shapes.add((match.group(1) or "", len(match.group(2))))
+        if len(shapes) > 1:
+            return None
+    return (min(values), max(values)) if values else None
 
 
 def _filter_chunks(field: str, values: list[str]) -> Iterator[list[str]]:
