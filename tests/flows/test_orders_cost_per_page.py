@@ -62,3 +62,18 @@ def test_requests_operations_and_queries_per_page_stay_constant(cost):
     requests, operations, queries = per_page
     # A page of 4 orders: create and post in $batch requests, lookups in bulk; far below 1 request per order.
     assert requests <= PAGE_SIZE and operations <= 3 * PAGE_SIZE and queries <= 4 * PAGE_SIZE, per_page
+
+
+def test_steady_state_sends_at_most_005_requests_and_202_operations_per_order(bc_integration, bc_client):
+    """Default pages (100 orders per lane, BC_MAX_CONCURRENT_REQUESTS lanes), caches warm: one range
+    read to look the page up, one $batch of creates and one of posts per lane, one range read back."""
+    orders_sync(integration=bc_integration, orders=_orders(20000, 10), client=bc_client)  # warm the caches
+    orders = _orders(21000, 800)
+    requests, operations = bc_client.stats.requests, bc_client.stats.operations
+
+    result = orders_sync(integration=bc_integration, orders=orders, client=bc_client)
+
+    assert (result.created, result.failed) == (800, 0)
+    requests, operations = bc_client.stats.requests - requests, bc_client.stats.operations - operations
+    assert requests / 800 <= 0.05, requests
+    assert operations / 800 <= 2.02, operations
