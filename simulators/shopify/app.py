@@ -157,6 +157,8 @@ class ShopifySimulator:
                 self.stats["mutations"] += 1
         actual = cost.actual_cost(self.schema, operation, fragments, result.data)
         self.bucket.refund(max(0, requested - actual))
+        self.stats["points_requested"] += requested  # what the queries asked for (charged up front)
+        self.stats["points_actual"] += actual  # what they cost once run (the bucket is refunded the rest)
         body: dict = {"data": result.data}
         if result.errors:
             self.stats["graphql_errors"] += 1

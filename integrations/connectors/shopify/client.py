@@ -43,7 +43,7 @@ INVENTORY_CAS_RETRIES = 3
 STALE_CODES = frozenset({"CHANGE_FROM_QUANTITY_STALE", "COMPARE_QUANTITY_STALE"})
 NAMES_PER_QUERY = 25
 # Page sizes that keep each page's requested cost under Shopify's 1,000-point query limit.
-PAGE_SIZES = {"orders": 3, "products": 8, "orderUsage": 50}
+PAGE_SIZES = {"orders": 6, "products": 8, "orderUsage": 50}
 DEFAULT_PAGE_SIZE = 50
 # Bulk orders are finished (their refunds read) and yielded this many at a time.
 BULK_ORDERS_BUFFER = 50

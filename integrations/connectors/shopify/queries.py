@@ -58,12 +58,15 @@ shippingLine {{ id }} subtotalAmountSet {{ {MONEY_BAG} }} taxAmountSet {{ {MONEY
 # How many rows of each nested connection one order (or refund) read asks for. Every capped
 # connection also asks for its pageInfo: when a list is longer, the client pages the rest with the
 # follow-up queries below (ORDER_CONNECTION_PAGES, REFUND_CONNECTION_PAGES), so nothing is dropped.
-LINE_ITEMS_FIRST = 10
-SHIPPING_LINES_FIRST = 3
-DISCOUNT_APPLICATIONS_FIRST = 5
-REFUND_LINE_ITEMS_FIRST = 5
-REFUND_SHIPPING_LINES_FIRST = 2
-REFUND_TRANSACTIONS_FIRST = 3
+# Sized for the common order (most carry 1-4 lines, one shipping line, at most two discounts) so
+# the requested cost per order stays near 150 points and a page holds 6 orders; the rare longer
+# order costs one follow-up query per longer list.
+LINE_ITEMS_FIRST = 4
+SHIPPING_LINES_FIRST = 1
+DISCOUNT_APPLICATIONS_FIRST = 2
+REFUND_LINE_ITEMS_FIRST = 2
+REFUND_SHIPPING_LINES_FIRST = 1
+REFUND_TRANSACTIONS_FIRST = 1
 
 # A refund's own connections. Shared by the paged order query and the bulk path's refund reads, so
 # both produce the same records (and both are completed the same way).

@@ -98,7 +98,7 @@ def test_orders_within_the_first_rows_need_no_follow_up(shopify_client):
     orders = list(shopify_client.orders_iter())
 
     assert len(orders) == 30
-    assert shopify_client.stats.requests == 10  # ten pages of three, nothing else
+    assert shopify_client.stats.requests == 5  # five pages of six, nothing else
 
 
 def test_a_connection_longer_than_several_follow_up_pages_is_paged_to_the_end(shopify_client, shopify_server):
