@@ -28,7 +28,7 @@ from graphql import GraphQLError, OperationType, execute_sync, get_operation_ast
 from simulators.shopify import cost
 from simulators.shopify import schema as schema_module
 from simulators.shopify import seed as seeding
-from simulators.shopify.bucket import CostBucket
+from simulators.shopify.bucket import MAX_SINGLE_QUERY_COST, PLANS, CostBucket
 from simulators.shopify.clock import SimClock
 from simulators.shopify.faults import Faults
 from simulators.shopify.oauth import AppAuth, parse_form
@@ -94,6 +94,12 @@ class ShopifySimulator:
     def set_throttle(self, *, maximum: float | None = None, restore_rate: float | None = None) -> None:
         self.bucket.configure(maximum=maximum, restore_rate=restore_rate)
 
+    def set_plan(self, plan: str) -> None:
+        """The cost budget of a shop on ``plan`` ("standard", "advanced" or "plus"), bucket full."""
+        budget = PLANS[plan]
+        self.bucket.configure(maximum=budget.maximum, restore_rate=budget.restore_rate)
+        self.bucket.refund(budget.maximum)
+
     # --- GraphQL ---------------------------------------------------------------------------------
 
     def graphql(
@@ -115,16 +121,15 @@ class ShopifySimulator:
             requested = cost.requested_cost(self.schema, operation, fragments, variables or {})
         except cost.CostError as exc:
             return self._errors([{"message": str(exc), "extensions": {"code": "argumentLiteralsIncompatible"}}])
-        if requested > self.bucket.maximum:
-            message = (
-                f"Query cost is {requested}, which exceeds the single query max cost limit "
-                f"({int(self.bucket.maximum)})."
-            )
+        limit = min(MAX_SINGLE_QUERY_COST, self.bucket.maximum)
+        if requested > limit:
+            message = f"Query cost is {requested}, which exceeds the single query max cost limit ({int(limit)})."
+
             return self._errors(
                 [
                     {
                         "message": message,
-                        "extensions": {"code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": self.bucket.maximum},
+                        "extensions": {"code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": limit},
                     }
                 ]
             )

@@ -8,8 +8,27 @@ bucket refills at ``restore_rate`` points per simulated second up to ``maximum``
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
 from simulators.shopify.clock import SimClock
+
+# A single query may not request more than 1,000 points, whatever the plan (shopify.dev, "Shopify
+# API limits" and "GraphQL Admin API rate limits").
+MAX_SINGLE_QUERY_COST = 1000
+
+
+@dataclass(frozen=True)
+class PlanBudget:
+    restore_rate: float  # points per second: shopify.dev, GraphQL Admin API rate limits, by plan
+    maximum: float  # bucket size: 20 s of restore [assumption: shopify.dev gives only the rate]
+
+
+# Restore rates as shopify.dev lists them per plan; the bucket sizes are an assumption (see above).
+PLANS = {
+    "standard": PlanBudget(restore_rate=100.0, maximum=2000.0),
+    "advanced": PlanBudget(restore_rate=200.0, maximum=4000.0),
+    "plus": PlanBudget(restore_rate=1000.0, maximum=20000.0),
+}
 
 
 class CostBucket:

@@ -88,6 +88,20 @@ def test_query_over_the_single_query_limit_is_refused():
     assert body["errors"][0]["extensions"]["code"] == "MAX_COST_EXCEEDED"
 
 
+@pytest.mark.parametrize(("plan", "maximum", "restore"), [("standard", 2000.0, 100.0), ("plus", 20000.0, 1000.0)])
+def test_a_plans_budget_restores_at_its_documented_rate_and_still_caps_one_query_at_1000(plan, maximum, restore):
+    sim = ShopifySimulator()
+    sim.set_plan(plan)
+    query = "{ orders(first: 10) { edges { node { id totalPriceSet { shopMoney { amount } } } } } }"  # 32
+
+    status = sim.graphql(query)["extensions"]["cost"]["throttleStatus"]
+    too_big = sim.graphql("{ orders(first: 40) { edges { node { lineItems(first: 25) { edges { node { id } } } } } } }")
+
+    assert (status["maximumAvailable"], status["restoreRate"]) == (maximum, restore)
+    assert too_big["errors"][0]["extensions"]["code"] == "MAX_COST_EXCEEDED"  # 2 + 40 x 28 = 1,122 requested
+    assert (sim.stats["points_requested"], sim.stats["points_actual"]) == (32, 32)
+
+
 def test_queries_are_validated_against_the_schema():
     sim = ShopifySimulator()
 
