@@ -1,34 +1,41 @@
 """Benchmark (not a test): orders from the Shopify simulator into the BC simulator with BC's
-limits and latency on: the product's orders sync beside a naive one-request-per-entity sync.
+limits and latency on: the product's orders sync beside a naive one-request-per-entity sync, and
+the shop's side read under a Standard and a Plus plan's cost budget.
 
     .venv/bin/python -m bench.orders_sync [--orders 10000] [--naive-orders 2000] [--scale 20]
+                                          [--plan-orders 600] [--lanes 4]
 
 Both simulators run in a child process (served over loopback HTTP), so the figures for memory
 are the product's own process. BC has its limits on (6,000 requests per 5 minutes per user,
 5 requests at once) and simulated latency: 120 ms per request plus 15 ms per operation (a $batch
 of 100 pays 120 ms + 100 x 15 ms), roughly what BC online answers a small API call in. The BC
 clock runs ``--scale`` times faster than wall time, so latency sleeps are short (the throttle
-window slides on that clock too). "BC time" is the run at BC's real speed: the latency in BC
-seconds plus the processing (product, database, the simulators' own work) in wall seconds. The
-simulator's clock is printed too; it runs the processing ``--scale`` times too fast as well.
+window slides on that clock too).
 
 The Shopify simulator generates the orders (``sim.generate_orders``: 1-4 lines, 60 % Swedish,
-the rest EU with OSS VAT, some with a discount code); its cost throttle is opened wide, as the
-shop side is not what is measured. Customers are the seeded collective customers per country
-and every SKU is a seeded BC item: the steady state of design section 8.
+the rest EU with OSS VAT, some with a discount code). During the two syncs its cost throttle is
+opened wide (the BC side is measured there); its requested and actual query cost are counted all
+the same. Then ``--plan-orders`` orders are read again under each plan's budget (restore rate as
+shopify.dev lists it; the bucket size is an assumption), the bucket empty at the start (a long
+read's steady state), on a shop clock at wall speed: the throttle waits are real seconds. Customers are the seeded
+collective customers per country and every SKU is a seeded BC item: the steady state.
 
-Product: ``orders_sync`` as the flow runs it (pages of 100: items and documents looked up in bulk,
-created, checked and posted in $batch requests of 100 operations), on a throwaway SQLite database.
-Naive: the same mapping, one order at a time, one request per entity: look the order up, create
-the invoice with its lines (deep insert), post it. The collective customer is known from the
-settings, so it is not read. It writes into the second seeded company, so both start from the same
-state.
+Product: ``orders_sync`` as the flow runs it: pages of 100 orders per lane, ``--lanes`` $batch
+requests in flight at once (BC_MAX_CONCURRENT_REQUESTS, default 4 of BC's 5 per user), the page
+looked up and read back by external document number in one range read each, on a throwaway
+SQLite database. Naive: the same mapping, one order at a time, one request per entity: look the
+order up, create the invoice with its lines (deep insert), post it. The collective customer is
+known from the settings, so it is not read. It writes into the second seeded company, so both
+start from the same state.
 
-Counted (exact, at the simulator's HTTP layer and Django's query wrapper): orders, BC requests,
-BC operations, 429 answers, database queries, memory. Modelled: BC time. The latency split is an
-ASSUMPTION with no vendor source (Microsoft publishes limits, not answer times), so the run also
-prints the same counts under other splits of about the same cost, and the ceiling of BC's five
-slots per user (the latency shared by five requests at once, the processing unchanged).
+Counted (exact, at the simulators' HTTP layer and Django's query wrapper): orders, BC requests,
+BC operations, 429 answers, Shopify query cost points, database queries, memory. Modelled: time.
+"BC time" = processing (wall time minus the latency sleeps) + latency, where the latency is
+requests x ms per request + operations x ms per operation, the product's $batch requests shared
+by its lanes (the page's batches run side by side), its reads one at a time. The latency split is
+an ASSUMPTION with no vendor source (Microsoft publishes limits, not answer times), so the run
+prints the same counts under three splits, and the ceiling of BC's five slots per user (all the
+latency shared by five requests at once, the processing unchanged).
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +61,17 @@ PER_OPERATION = 0.015  # BC seconds per operation (each one inside a $batch) (as
 # Other splits of roughly the same cost for a small request; the sensitivity table uses them.
 LATENCY_SPLITS = ((0.020, 0.115), (0.060, 0.075), (0.120, 0.015))
 BC_SLOTS_PER_USER = 5  # requests at once per user (Microsoft's documented limit)
+PLANS = ("standard", "plus")
+COUNTED = (
+    "requests",
+    "operations",
+    "batch_requests",
+    "batch_operations",
+    "throttled",
+    "shop_requests",
+    "points_requested",
+    "points_actual",
+)  # Shopify plans whose cost budget the shop read runs under
 PRODUCT_COMPANY = "CRONUS Sverige AB"
 NAIVE_COMPANY = "My Company"
 COUNTRIES = {  # country -> (VAT business posting group, collective customer, customer currency)
@@ -75,7 +94,7 @@ def _simulators(conn, *, orders: int, scale: float) -> None:
     from simulators.shopify import ShopifySimulator
 
     bc = BusinessCentralSimulator()
-    shop = ShopifySimulator(shop_domain=SHOP_DOMAIN, access_token=SHOP_TOKEN, seed=42)
+    shop = ShopifySimulator(shop_domain=SHOP_DOMAIN, access_token=SHOP_TOKEN, seed=42)  # shop clock: wall speed
     shop.set_throttle(maximum=1e12, restore_rate=1e12)
     first_created = shop.clock.now()
     shop.generate_orders(orders, seed=7)
@@ -93,11 +112,21 @@ def _simulators(conn, *, orders: int, scale: float) -> None:
             }
         )
         while (command := conn.recv()) != "stop":
-            if command == "counters":
+            if command.startswith("plan:"):
+                shop.set_plan(command.removeprefix("plan:"), empty=True)  # steady state: the burst is spent
+                conn.send("ok")
+            elif command == "counters":
+                batches = [entry for entry in list(bc.request_log) if entry.path.endswith("/$batch")]
                 conn.send(
                     {
                         "requests": bc.request_count,
                         "operations": bc.operation_count,
+                        "batch_requests": len(batches),
+                        "batch_operations": sum(entry.operations for entry in batches),
+                        "max_in_flight": bc.max_in_flight,
+                        "shop_requests": shop.stats["requests"],
+                        "points_requested": shop.stats["points_requested"],
+                        "points_actual": shop.stats["points_actual"],
                         "bc_seconds": bc.clock.timestamp(),
                         "throttled": bc.throttle.rejected,
                         "documents": {
@@ -126,54 +155,76 @@ class Figures:
     orders: int
     synced: int
     scale: float
+    lanes: int  # $batch requests in flight at once
     bc_clock_seconds: float  # what the simulator's clock moved
     wall_seconds: float
     requests: int
     operations: int
+    batch_requests: int
+    batch_operations: int
     queries: int
     throttled: int
+    max_in_flight: int
+    points_requested: int
+    points_actual: int
+    shop_requests: int
     rss_before: float
     rss_peak: float
 
+    def latency(
+        self, *, per_request: float = PER_REQUEST, per_operation: float = PER_OPERATION, slots: int = 0
+    ) -> float:
+        """BC seconds spent answering under a split. Reads go one at a time; $batch requests share
+        the lanes. ``slots`` > 0: everything shared by that many requests at once (the ceiling)."""
+        reads = (self.requests - self.batch_requests) * (per_request + per_operation)
+        batches = self.batch_requests * per_request + self.batch_operations * per_operation
+        if slots:
+            return (reads + batches) / slots
+        return reads + batches / max(self.lanes, 1)
+
     @property
     def latency_seconds(self) -> float:
-        """BC seconds spent answering: both syncs send one request at a time, so these add up."""
-        return self.requests * PER_REQUEST + self.operations * PER_OPERATION
-
-    @property
-    def bc_seconds(self) -> float:
-        """The run's length at BC's real speed: the latency in BC time, the processing (product,
-        database, shop reads) in wall time. The raw BC clock would count the processing x scale."""
-        return self.wall_seconds + self.latency_seconds * (1 - 1 / self.scale)
-
-    @property
-    def per_minute(self) -> float:
-        return self.synced / self.bc_seconds * 60 if self.bc_seconds else 0.0
+        return self.latency()
 
     @property
     def processing_seconds(self) -> float:
         """Wall time minus the latency sleeps (which ran ``scale`` times fast)."""
         return max(self.wall_seconds - self.latency_seconds / self.scale, 0.0)
 
-    def modelled_per_minute(self, *, per_request: float, per_operation: float, slots: int = 1) -> float:
-        """Orders per minute if BC answered with this split, ``slots`` requests in flight at once."""
-        latency = (self.requests * per_request + self.operations * per_operation) / slots
-        seconds = self.processing_seconds + latency
+    @property
+    def bc_seconds(self) -> float:
+        """The run's length at BC's real speed under the stated split: processing + latency."""
+        return self.processing_seconds + self.latency_seconds
+
+    @property
+    def per_minute(self) -> float:
+        return self.synced / self.bc_seconds * 60 if self.bc_seconds else 0.0
+
+    def modelled_per_minute(self, *, per_request: float, per_operation: float, slots: int = 0) -> float:
+        """Orders per minute if BC answered with this split."""
+        seconds = self.processing_seconds + self.latency(
+            per_request=per_request, per_operation=per_operation, slots=slots
+        )
         return self.synced / seconds * 60 if seconds else 0.0
 
     def report(self, *, memory: bool = True) -> str:
         n = max(self.synced, 1)
         lines = [
             f"{self.label}: {self.synced:,} of {self.orders:,} orders as posted invoices",
-            f"  {self.per_minute:,.0f} orders per minute ({self.bc_seconds / 60:,.1f} min in BC time: "
-            f"{self.latency_seconds / 60:,.1f} min BC latency, {self.bc_seconds - self.latency_seconds:,.0f} s "
-            f"processing; wall {self.wall_seconds:,.0f} s, BC clock moved {self.bc_clock_seconds / 60:,.1f} min)",
-            f"  BC HTTP requests per order {self.requests / n:.3f} ({self.requests:,}); "
-            f"BC operations per order {self.operations / n:.2f} ({self.operations:,}); 429s {self.throttled:,}",
-            f"  database queries per order {self.queries / n:.3f} ({self.queries:,})",
+            f"  counted: BC HTTP requests per order {self.requests / n:.3f} ({self.requests:,}, of them "
+            f"{self.batch_requests:,} $batch); BC operations per order {self.operations / n:.3f} "
+            f"({self.operations:,}); 429s {self.throttled:,}"
+            + (f"; most requests in flight at once {self.max_in_flight}" if self.lanes > 1 else ""),
+            f"  counted: database queries per order {self.queries / n:.3f} ({self.queries:,})",
+            f"  counted: Shopify points per order {self.points_actual / n:.1f} actual, "
+            f"{self.points_requested / n:.1f} requested ({self.shop_requests:,} queries)",
+            f"  measured: wall {self.wall_seconds:,.0f} s, of it processing {self.processing_seconds:,.0f} s",
+            f"  modelled ({PER_REQUEST * 1000:.0f} ms/request + {PER_OPERATION * 1000:.0f} ms/operation, "
+            f"{self.lanes} lane(s)): {self.per_minute:,.0f} orders per minute in BC time "
+            f"({self.bc_seconds / 60:,.1f} min: {self.latency_seconds / 60:,.1f} min latency)",
         ]
         if memory:
-            lines.append(f"  memory (RSS): {self.rss_before:,.0f} MB before, peak {self.rss_peak:,.0f} MB")
+            lines.append(f"  counted: memory (RSS) {self.rss_before:,.0f} MB before, peak {self.rss_peak:,.0f} MB")
         return "\n".join(lines)
 
 
@@ -279,7 +330,9 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=10_000, help="orders the product syncs")
     # 10,000 naive orders take about 8 minutes of wall time on two cores: a sample is enough.
     parser.add_argument("--naive-orders", type=int, default=2_000, help="orders the naive sync does")
-    parser.add_argument("--scale", type=float, default=20.0, help="BC seconds per wall second")
+    parser.add_argument("--scale", type=float, default=20.0, help="BC (and shop) seconds per wall second")
+    parser.add_argument("--plan-orders", type=int, default=120, help="orders read under each plan's budget")
+    parser.add_argument("--lanes", type=int, default=4, help="$batch requests in flight at once (product)")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "junipeer_bc.settings_test")
@@ -313,15 +366,17 @@ def main() -> None:
     from integrations.connectors.businesscentral import client_for_connection
     from integrations.connectors.shopify import ShopifyClient
     from integrations.models import Flow
+    from simulators.shopify.bucket import PLANS as PLAN_BUDGETS
     from syncs.mapping.settings import mapping_settings_load
     from syncs.models import SyncRun
+    from syncs.services.batches import lanes_for
     from syncs.services.orders import orders_sync
     from syncs.services.runs import sync_run_create
 
     first_created = dt.datetime.fromisoformat(info["first_created"])
     shop = ShopifyClient(shop_domain=SHOP_DOMAIN, access_token=SHOP_TOKEN, api_root=info["shop_url"])
 
-    def measure(label: str, total: int, company: str, run) -> Figures:
+    def measure(label: str, total: int, company: str, run, lanes: int) -> Figures:
         integration = _integration(info=info, company=company)
         bc = client_for_connection(integration.bc_connection, token_provider=lambda: BC_TOKEN)
         queries = QueryCounter()
@@ -332,19 +387,20 @@ def main() -> None:
             synced = run(integration=integration, bc=bc, total=total)
         wall = time.perf_counter() - started
         after = counters()
+        delta = {key: after[key] - before[key] for key in COUNTED}
         return Figures(
             label=label,
             orders=total,
             synced=synced,
             scale=args.scale,
+            lanes=lanes,
             bc_clock_seconds=after["bc_seconds"] - before["bc_seconds"],
             wall_seconds=wall,
-            requests=after["requests"] - before["requests"],
-            operations=after["operations"] - before["operations"],
             queries=queries.count,
-            throttled=after["throttled"] - before["throttled"],
+            max_in_flight=after["max_in_flight"],
             rss_before=rss_before,
             rss_peak=_peak_rss_mb(),
+            **delta,
         )
 
     def product(*, integration, bc, total) -> int:
@@ -356,6 +412,7 @@ def main() -> None:
             client=bc,
             run=run,
             on_page=lambda page: progress.add(page.seen),
+            lanes=lanes_for(integration=integration, width=args.lanes),
         )
         if result.failed:
             print(f"  failed: {result.failed:,}", flush=True)
@@ -372,15 +429,68 @@ def main() -> None:
         settings = mapping_settings_load(integration=integration)
         return naive_sync(client=bc, orders=first_orders(), settings=settings, progress=progress)
 
-    ours_figures = measure("Product", args.orders, PRODUCT_COMPANY, product)
+    ours_figures = measure("Product", args.orders, PRODUCT_COMPANY, product, lanes=args.lanes)
     print(ours_figures.report(), flush=True)
-    naive_figures = measure("Naive", min(args.naive_orders, args.orders), NAIVE_COMPANY, naive)
-    # The peak RSS is the process's lifetime peak: the product's run set it.
-    print(naive_figures.report(memory=False), flush=True)
+    naive_figures = None
+    if args.naive_orders:
+        naive_figures = measure("Naive", min(args.naive_orders, args.orders), NAIVE_COMPANY, naive, lanes=1)
+        # The peak RSS is the process's lifetime peak: the product's run set it.
+        print(naive_figures.report(memory=False), flush=True)
+
+    plans = []
+    for plan in PLANS if args.plan_orders else ():
+        ours.send(f"plan:{plan}")
+        ours.recv()
+        # The shop's clock runs at wall speed: the throttle waits are real seconds.
+        client = ShopifyClient(shop_domain=SHOP_DOMAIN, access_token=SHOP_TOKEN, api_root=info["shop_url"])
+        print(f"Shop read under the {plan} plan's budget ...", flush=True)
+        started = time.perf_counter()
+        read = sum(1 for _ in islice(client.orders_iter(created_since=first_created), args.plan_orders))
+        wall = time.perf_counter() - started
+        waited = client.stats.waited_seconds
+        shop_seconds = wall
+        plans.append(
+            {
+                "plan": plan,
+                "restore": PLAN_BUDGETS[plan].restore_rate,
+                "orders": read,
+                "queries": client.stats.requests,
+                "throttled": client.stats.throttled,
+                "points": client.stats.cost_used / max(read, 1),
+                "waited": waited,
+                "per_minute": read / shop_seconds * 60 if shop_seconds else 0.0,
+            }
+        )
     ours.send("stop")
     child.join(timeout=10)
 
-    print(sensitivity_report(ours=ours_figures, naive=naive_figures, scale=args.scale), flush=True)
+    if naive_figures is not None:
+        print(sensitivity_report(ours=ours_figures, naive=naive_figures, scale=args.scale), flush=True)
+    if plans:
+        print(plans_report(plans=plans, ours=ours_figures), flush=True)
+
+
+def plans_report(*, plans: list[dict], ours: Figures) -> str:
+    """The shop's side per plan: counted points, the read's rate on the shop clock, and which side binds."""
+    bc_side = ours.per_minute
+    lines = [
+        "",
+        "Shop side (counted points; orders per minute measured in wall time, the shop's clock at wall speed, the",
+        "  bucket empty at the start as in a long read, throttle waits included; bound = restore rate / points)",
+        f"  {'plan':<9} {'points/s':>9} {'points/order':>13} {'queries':>8} {'THROTTLED':>10} "
+        f"{'waited s':>9} {'orders/min (shop)':>18} {'bound: restore/points':>22} {'binds':>6}",
+    ]
+    for plan in plans:
+        bound = plan["restore"] * 60 / max(plan["points"], 1e-9)
+        binds = "shop" if plan["per_minute"] < bc_side else "BC"
+        lines.append(
+            f"  {plan['plan']:<9} {plan['restore']:>9,.0f} {plan['points']:>13.1f} {plan['queries']:>8,} "
+            f"{plan['throttled']:>10,} {plan['waited']:>9,.0f} {plan['per_minute']:>18,.0f} {bound:>22,.0f} {binds:>6}"
+        )
+    lines.append(
+        f"  (BC side, product, {PER_REQUEST * 1000:.0f} + {PER_OPERATION * 1000:.0f} ms: {bc_side:,.0f} per minute)"
+    )
+    return "\n".join(lines)
 
 
 def sensitivity_report(*, ours: Figures, naive: Figures, scale: float) -> str:
@@ -395,7 +505,7 @@ def sensitivity_report(*, ours: Figures, naive: Figures, scale: float) -> str:
         f"{ours.operations / max(ours.synced, 1):.2f} vs {naive.operations / max(naive.synced, 1):.2f}",
         f"Modelled (assumed latency; processing measured: product {ours.processing_seconds:,.0f} s, "
         f"naive {naive.processing_seconds:,.0f} s; BC clock x{scale:g}): orders per minute",
-        f"  {'ms/request + ms/operation':<26} {'product':>9} {'naive':>9} {'ratio':>7} "
+        f"  {'ms/request + ms/operation':<26} {f'product ({ours.lanes} lanes)':>18} {'naive':>9} {'ratio':>7} "
         f"{f'ceiling ({BC_SLOTS_PER_USER} slots)':>18}",
     ]
     for per_request, per_operation in LATENCY_SPLITS:
@@ -406,7 +516,8 @@ def sensitivity_report(*, ours: Figures, naive: Figures, scale: float) -> str:
         )
         split = f"{per_request * 1000:.0f} + {per_operation * 1000:.0f}"
         lines.append(
-            f"  {split:<26} {product:>9,.0f} {baseline:>9,.0f} {product / max(baseline, 1e-9):>6.1f}x {ceiling:>18,.0f}"
+            f"  {split:<26} {product:>18,.0f} {baseline:>9,.0f} {product / max(baseline, 1e-9):>6.1f}x "
+            f"{ceiling:>18,.0f}"
         )
     return "\n".join(lines)
 

@@ -94,11 +94,15 @@ class ShopifySimulator:
     def set_throttle(self, *, maximum: float | None = None, restore_rate: float | None = None) -> None:
         self.bucket.configure(maximum=maximum, restore_rate=restore_rate)
 
-    def set_plan(self, plan: str) -> None:
-        """The cost budget of a shop on ``plan`` ("standard", "advanced" or "plus"), bucket full."""
+    def set_plan(self, plan: str, *, empty: bool = False) -> None:
+        """The cost budget of a shop on ``plan`` ("standard", "advanced" or "plus"): the bucket full,
+        or ``empty`` (a long read's steady state, its burst spent)."""
         budget = PLANS[plan]
         self.bucket.configure(maximum=budget.maximum, restore_rate=budget.restore_rate)
-        self.bucket.refund(budget.maximum)
+        if empty:
+            self.bucket.empty()
+        else:
+            self.bucket.refund(budget.maximum)
 
     # --- GraphQL ---------------------------------------------------------------------------------
 

@@ -62,6 +62,12 @@ class CostBucket:
             self._level -= cost
             return True
 
+    def empty(self) -> None:
+        """No points left: the state of a long read that has used up its burst (steady state)."""
+        with self._lock:
+            self._refill()
+            self._level = 0.0
+
     def refund(self, points: float) -> None:
         with self._lock:
             self._refill()
