@@ -1,6 +1,6 @@
 """Benchmark (not a test): stock delta vs full re-push, 50,000 items, 1% changed, over HTTP.
 
-    .venv/bin/python bench/stock_delta.py [--items 50000] [--changed 0.01]
+    .venv/bin/python bench/stock_delta.py [--items 50000] [--changed 0.01] [--scale 20] [--plan standard]
 
 Both simulators run as HTTP servers on loopback and are seeded directly (50,000 BC items; as many
 shop products, each with its inventory item, linked to its BC item as the products flow would).
@@ -9,9 +9,11 @@ The product's own clients and ``stock_push`` run unchanged on a throwaway SQLite
 An initial push sets the last pushed quantities; then ``--changed`` of the items get a new BC
 quantity, and one run pushes the delta and a second run re-pushes everything (``full``). Printed:
 HTTP requests (BC and shop), wall seconds, the quantities the shop received (counted in the
-simulator) and the ratio. The shop's cost-bucket waits run on the simulator's clock and are
-printed apart: against a real shop they add wall time (Shopify restores 50 points a second on a
-standard plan).
+simulator) and the ratio. BC's limits are on (6,000 requests per 5 minutes, 5 at once) with the
+latency of bench/orders_sync.py (120 ms per request + 15 ms per operation, an assumption), on a BC
+clock ``--scale`` times fast; the modelled BC latency is printed apart. The shop has the cost
+budget of ``--plan`` (restore rate from shopify.dev); its bucket waits run on the simulator's clock
+and are printed apart: against a real shop they add wall time.
 """
 
 from __future__ import annotations
@@ -82,6 +84,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=50_000)
     parser.add_argument("--changed", type=float, default=0.01)
+    parser.add_argument("--scale", type=float, default=20.0, help="BC seconds per wall second")
+    parser.add_argument("--plan", default="standard", choices=["standard", "advanced", "plus"], help="shop budget")
     args = parser.parse_args()
 
     import django
@@ -91,6 +95,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
 
+    from bench.orders_sync import PER_OPERATION, PER_REQUEST
     from integrations.connectors.businesscentral.client import BusinessCentralClient
     from integrations.connectors.shopify import ShopifyClient
     from integrations.models import LocationMapping
@@ -102,7 +107,11 @@ def main() -> None:
     from tests.factories import IntegrationFactory
 
     bc_sim = BusinessCentralSimulator()
+    bc_sim.throttle.configure(enabled=True, requests_per_window=6000, window_seconds=300, max_concurrent=5)
+    bc_sim.latency.configure(per_request=PER_REQUEST, per_operation=PER_OPERATION)
+    bc_sim.clock.scale = args.scale
     shop_sim = ShopifySimulator(shop_domain=SHOP_DOMAIN, access_token=SHOP_TOKEN, seed=42)
+    shop_sim.set_plan(args.plan)
     print(f"Seeding {args.items:,} items in both simulators ...", flush=True)
     items = _seed_bc(bc_sim, args.items)
     inventory_items = _seed_shop(shop_sim, items)
@@ -150,17 +159,20 @@ def main() -> None:
 
         def measure(label: str, **options) -> tuple[int, float]:
             bc_before, shop_before = bc.stats.requests, shop.stats.requests
+            operations_before = bc_sim.operation_count
             waited_before, applied_before = shop.stats.waited_seconds, applied()
             print(f"{label} ...", flush=True)
             started = time.perf_counter()
             result = stock_push(integration=integration, bc_client=bc, shop_client=shop, **options)
             seconds = time.perf_counter() - started
             bc_requests, shop_requests = bc.stats.requests - bc_before, shop.stats.requests - shop_before
+            latency = bc_requests * PER_REQUEST + (bc_sim.operation_count - operations_before) * PER_OPERATION
             print(
                 f"  pushed {result.pushed:,}, unchanged {result.unchanged:,}, failed {result.failed:,}; "
                 f"shop received {applied() - applied_before:,} quantities\n"
                 f"  HTTP requests {bc_requests + shop_requests:,} (BC {bc_requests:,}, shop {shop_requests:,}); "
-                f"{seconds:.2f} s wall; shop throttle waits {shop.stats.waited_seconds - waited_before:.1f} s",
+                f"{seconds:.2f} s wall; modelled BC latency {latency:.1f} s (slept {latency / args.scale:.2f} s "
+                f"of it at x{args.scale:g}); shop throttle waits {shop.stats.waited_seconds - waited_before:.1f} s",
                 flush=True,
             )
             return bc_requests + shop_requests, seconds
