@@ -61,7 +61,7 @@ class BCSlots:
         values = self.store.get_many(keys)
         return {index: values[key].split("|")[0] for index, key in enumerate(keys) if key in values}
 
-    def _waiting(self, *, now: float, add: bool) -> set[str]:
+    def _waiting(self, *, add: bool) -> set[str]:
         """Integrations waiting for a slot (a hint for fairness, refreshed on every poll)."""
         wall = time.time()
         waiting = {
@@ -99,17 +99,17 @@ class BCSlots:
     def slot(self) -> Iterator[None]:
         """Hold one of the user's slots while the block sends one request."""
         deadline = self.clock() + self.wait_seconds
-        key = self.try_acquire(waiting=self._waiting(now=self.clock(), add=False))
+        key = self.try_acquire(waiting=self._waiting(add=False))
         waited = key is None
         while key is None:
             if self.clock() > deadline:
-                self._waiting(now=self.clock(), add=False)
+                self._waiting(add=False)
                 raise SlotWaitTimeout(f"No Business Central request slot came free in {self.wait_seconds:.0f} s.")
-            waiting = self._waiting(now=self.clock(), add=True)
+            waiting = self._waiting(add=True)
             self.sleep(self.poll_seconds)
             key = self.try_acquire(waiting=waiting)
         if waited:
-            self._waiting(now=self.clock(), add=False)
+            self._waiting(add=False)
         try:
             yield
         finally:
