@@ -50,3 +50,5 @@ BANK_ACCOUNTS = EntitySet("bankAccounts", r.BankAccount)
 VAT_POSTING_SETUP_PAGE = "VATPostingSetup"
 NO_SERIES_PAGE = "NoSeries"
 NO_SERIES_LINES_PAGE = "NoSeriesLines"
+# The General Journal page (39) published as a web service: payout lines in a foreign currency.
+GENERAL_JOURNAL_PAGE = "GeneralJournal"

@@ -1,0 +1,224 @@
+"""EUR payouts into a SEK company, end to end: provider simulator -> payouts flow -> BC simulator,
+booked in EUR (BC's currency code on every line), posted, and the clearing account back at exactly
+zero in EUR and in SEK, read from BC's own G/L entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from integrations.connectors.businesscentral import entities, odata
+from integrations.models import Flow, PaymentProviderConnection
+from simulators.server import serve
+from simulators.stripe import StripeSimulator
+from syncs.flows import payouts as payouts_flow
+from syncs.models import Payout
+from syncs.payouts.providers import provider_build
+from syncs.payouts.reconciliation import payout_report
+from tests.factories import (
+    PaymentProviderConnectionFactory,
+    PayoutAccountMappingFactory,
+    ShopConnectionFactory,
+    SyncRunFactory,
+)
+from tests.payouts.conftest import (
+    FEE_ACCOUNT,
+    SHOPIFY_CLEARING,
+    STRIPE_CLEARING,
+    bc_client_for,
+    general_journal_create,
+    integration_for,
+    invoices_create,
+    order_links_create,
+)
+
+pytestmark = pytest.mark.django_db
+EUR_CUSTOMER = "10010"  # the seed's German collective customer, in EUR
+ROUNDING_ACCOUNT = "3740"
+REALIZED_GAINS = "3960"
+INVOICE_RATE = Decimal("11.45")  # the seed's EUR rate in force today
+PAYOUT_RATE = Decimal("11.4873")  # a new rate from the payout's date
+
+
+def _run(integration, monkeypatch, bc_client, providers):
+    monkeypatch.setattr(payouts_flow, "flow_clients", lambda _integration: (bc_client, providers))
+    payouts_flow.payouts_run(SyncRunFactory(integration=integration, flow=Flow.PAYOUTS))
+
+
+def _eur_setup(sim_bc, *, batch, provider, clearing, bank, orders):
+    integration = integration_for(
+        sim_bc,
+        batch=batch,
+        provider=provider,
+        clearing=clearing,
+        post_payment_journal=True,
+        rounding_gl_account=ROUNDING_ACCOUNT,
+    )
+    PayoutAccountMappingFactory(
+        integration=integration,
+        provider=provider,
+        currency="EUR",
+        clearing_account=clearing,
+        fee_account=FEE_ACCOUNT,
+        bank_account=bank,
+    )
+    client = bc_client_for(sim_bc, integration)
+    general_journal_create(client, batch)
+    invoices = invoices_create(client, orders, customer=EUR_CUSTOMER, tax_code="ZERO")
+    assert {invoice.currency_code for invoice in invoices.values()} == {"EUR"}
+    order_links_create(integration, invoices)
+    return integration, client
+
+
+def _new_rate(sim_bc, on: dt.date) -> None:
+    """EUR moves between the invoices and the payout: a rate from the payout's date."""
+    store = sim_bc.company("sandbox")
+    currency = store.find("currencies", code="EUR")
+    store.insert(
+        "currencyExchangeRates",
+        {"currencyCode": "EUR", "startingDate": on.isoformat(), "exchangeRateAmount": 1,
+         "relationalCurrencyCode": "", "relationalExchangeRateAmount": float(PAYOUT_RATE),
+         "_currencyId": currency["id"]},
+    )  # fmt: skip
+
+
+def _ledger(client, account: str) -> Decimal:
+    """Debit minus credit in LCY, as API v2.0 reads BC's G/L entries."""
+    entries = client.list_records(entities.GENERAL_LEDGER_ENTRIES, filter=odata.eq("accountNumber", account))
+    return sum((e.debit_amount - e.credit_amount for e in entries), Decimal("0"))
+
+
+def _ledger_in_currency(sim_bc, account: str, currency: str = "EUR") -> tuple[Decimal, list[str]]:
+    """The sum of the entries booked in ``currency`` (BC's G/L Entry "Source Currency Code" / "Source
+    Currency Amount", which API v2.0 does not show), read from the simulated BC's ledger itself, and
+    the descriptions of the entries booked in another currency (LCY)."""
+    entries = sim_bc.company("sandbox").filter("generalLedgerEntries", accountNumber=account)
+    total = sum(
+        (Decimal(str(e["_sourceCurrencyAmount"])) for e in entries if e.get("_sourceCurrencyCode") == currency),
+        Decimal("0"),
+    )
+    others = [e["description"] for e in entries if e.get("_sourceCurrencyCode") != currency]
+    return total, others
+
+
+def _assert_reconciled_in_both_currencies(sim_bc, client, staged: Payout, clearing: str, *, fx_rounding: Decimal):
+    assert (staged.booking_state, staged.last_error_code) == (Payout.BookingState.POSTED, "")
+    assert _ledger(client, clearing) == 0  # LCY, from BC's G/L entries
+    in_eur, in_lcy = _ledger_in_currency(sim_bc, clearing)
+    assert in_eur == 0  # the payout's lines, booked in EUR, sum to zero in EUR
+    assert [text.endswith("[fx-rounding]") for text in in_lcy] == [True]  # the one LCY line: the rounding
+    assert _ledger(client, ROUNDING_ACCOUNT) == fx_rounding  # BC's per-line conversion difference
+    assert _ledger(client, REALIZED_GAINS) < 0  # the invoices closed at their own rate; EUR rose
+    report = payout_report(payout=staged)
+    assert report.from_ledger and report.clearing_residual == 0 and report.clearing_zero
+    assert staged.clearing_ledger_balance == 0
+    statuses = {i.external_document_number: i.status for i in client.list_records(entities.SALES_INVOICES)}
+    return statuses
+
+
+@pytest.fixture
+def stripe_server(settings):
+    sim = StripeSimulator()
+    with serve(sim) as running:
+        settings.STRIPE_API_BASE = running.url
+        yield sim
+
+
+def test_a_stripe_payout_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_bc, stripe_server, monkeypatch):
+    integration, client = _eur_setup(
+        sim_bc,
+        batch="STRIPE",
+        provider=PaymentProviderConnection.Provider.STRIPE,
+        clearing=STRIPE_CLEARING,
+        bank="BANK2",  # the company's EUR bank account
+        orders={"#7101": Decimal("94.02"), "#7102": Decimal("236.51")},
+    )
+    account = stripe_server.account
+    first = account.charge_create(amount=9402, fee=361, currency="eur", metadata={"order_name": "#7101"})
+    account.charge_create(amount=23651, fee=220, currency="eur", metadata={"order_name": "#7102"})
+    account.refund_create(charge_id=first["id"], amount=758)
+    payout = account.payout_create(currency="eur")
+    _new_rate(sim_bc, dt.datetime.fromtimestamp(payout["arrival_date"], dt.UTC).date())
+    connection = PaymentProviderConnectionFactory(
+        integration=integration,
+        provider=PaymentProviderConnection.Provider.STRIPE,
+        api_key=StripeSimulator.VALID_KEY,
+        currencies=["SEK", "EUR"],
+    )
+
+    _run(integration, monkeypatch, client, [provider_build(connection=connection)])
+
+    staged = Payout.objects.get()
+    assert (staged.currency.upper(), staged.amount) == ("EUR", Decimal("317.14"))
+    statuses = _assert_reconciled_in_both_currencies(
+        sim_bc, client, staged, STRIPE_CLEARING, fx_rounding=Decimal("0.01")
+    )
+    assert statuses["#7102"] == "Paid"
+    in_eur, _ = _ledger_in_currency(sim_bc, "1940")
+    assert in_eur == Decimal("317.14")  # the transfer reached the EUR bank account's G/L account in EUR
+
+    _run(integration, monkeypatch, client, [provider_build(connection=connection)])  # nothing twice
+    assert _ledger(client, STRIPE_CLEARING) == 0 and _ledger(client, ROUNDING_ACCOUNT) == Decimal("0.01")
+
+
+def test_a_shopify_payments_payout_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(
+    sim_bc, shopify_client, shopify_sim, monkeypatch
+):
+    integration, client = _eur_setup(
+        sim_bc,
+        batch="SHOPIFY",
+        provider=PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS,
+        clearing=SHOPIFY_CLEARING,
+        bank="BANK1",  # a bank account without a currency takes the line's EUR
+        orders={"#7201": Decimal("180.00"), "#7202": Decimal("45.50")},
+    )
+    ShopConnectionFactory(integration=integration, shop_currency="SEK")
+    today = sim_bc.company("sandbox").clock.today()
+    payout = shopify_sim.payout_create_in_currency(
+        [
+            ("CHARGE", Decimal("180.00"), Decimal("4.10"), "#7201"),
+            ("CHARGE", Decimal("45.50"), Decimal("1.52"), "#7202"),
+            ("REFUND", Decimal("-20.00"), Decimal("0"), "#7201"),
+        ],
+        currency="EUR",
+        issued_at=f"{today.isoformat()}T06:00:00Z",
+    )
+    _new_rate(sim_bc, today)
+    connection = PaymentProviderConnectionFactory(
+        integration=integration, provider=PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS, currencies=["EUR"]
+    )
+
+    _run(integration, monkeypatch, client, [provider_build(connection=connection, client=shopify_client)])
+
+    staged = Payout.objects.get(provider_payout_id=payout["id"])
+    assert (staged.currency.upper(), staged.amount) == ("EUR", Decimal("199.88"))
+    statuses = _assert_reconciled_in_both_currencies(
+        sim_bc, client, staged, SHOPIFY_CLEARING, fx_rounding=Decimal("-0.01")
+    )
+    assert statuses["#7202"] == "Paid"
+
+
+def test_without_the_general_journal_web_service_a_eur_payout_stops_with_pay_007(sim_bc, stripe_server, monkeypatch):
+    integration, client = _eur_setup(
+        sim_bc,
+        batch="STRIPE",
+        provider=PaymentProviderConnection.Provider.STRIPE,
+        clearing=STRIPE_CLEARING,
+        bank="BANK2",
+        orders={"#7301": Decimal("50.00")},
+    )
+    sim_bc.company("sandbox").unpublish_odatav4_pages("GeneralJournal")
+    stripe_server.account.charge_create(amount=5000, fee=150, currency="eur", metadata={"order_name": "#7301"})
+    stripe_server.account.payout_create(currency="eur")
+    connection = PaymentProviderConnectionFactory(
+        integration=integration, provider=PaymentProviderConnection.Provider.STRIPE, api_key=StripeSimulator.VALID_KEY
+    )
+
+    _run(integration, monkeypatch, client, [provider_build(connection=connection)])
+
+    staged = Payout.objects.get()
+    assert staged.last_error_code == "PAY-007" and staged.booking_state != Payout.BookingState.POSTED
+    assert "GeneralJournal" in staged.last_error_message and "EUR" in staged.last_error_message
+    assert "fees" not in staged.booked_lines and "transfer" not in staged.booked_lines  # they wait for the fix
