@@ -31,7 +31,15 @@ from syncs.demo.config import (
 )
 from syncs.demo.sims import DemoSimulators, bc_payout_journal_ensure
 
-PORT_OPTIONS = ["--port=0", "--bc-port=0", "--identity-port=0", "--shopify-port=0", "--stripe-port=0"]
+PORT_OPTIONS = [
+    "--port=0",
+    "--bc-port=0",
+    "--identity-port=0",
+    "--shopify-port=0",
+    "--stripe-port=0",
+    "--klarna-port=0",
+    "--adyen-port=0",
+]
 
 
 def run_demo(var_dir: Path, *options: str) -> subprocess.CompletedProcess:
@@ -59,9 +67,12 @@ def test_demo_check_starts_everything_goes_live_and_books_an_invoice_and_a_payou
     for wizard_value in (SHOP_DOMAIN, "Install app", STRIPE_SECRET_KEY, "admin@contoso.example"):
         assert wizard_value in out
     assert SHOP_ACCESS_TOKEN not in out  # Shopify is connected through the app install, not a pasted token
-    assert "BC invoices from shop orders 1" in " ".join(out.split())
-    # A Shopify Payments payout of that order was booked and posted: invoice Paid, clearing account at 0.
-    assert "BC payout reconciled 1" in " ".join(out.split())
+    words = " ".join(out.split())
+    assert "BC invoices from shop orders 3" in words  # the checked order and two more in SEK
+    # A Shopify Payments payout of the first, a Klarna payout of the second and an Adyen batch of the
+    # third were booked and posted: each invoice Paid, each clearing account at 0 in BC's ledger.
+    for provider in ("Shopify Payments", "Klarna", "Adyen"):
+        assert f"BC payout reconciled ({provider}) 1" in words
     # The demo wrote its own database and key under the var dir, never the project's.
     with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
         assert db.execute("select status, allow_writes from integrations_integration").fetchall() == [("live", 1)]
@@ -69,6 +80,12 @@ def test_demo_check_starts_everything_goes_live_and_books_an_invoice_and_a_payou
         shop = "select install_mode, access_token_expires_at is not null, refresh_token != '' from {}"
         assert db.execute(shop.format("integrations_shopconnection")).fetchall() == [("app", 1, 1)]
         assert db.execute("select count(*) from auth_user where is_superuser").fetchone() == (1,)
+        payouts = "select provider, booking_state, clearing_ledger_balance from syncs_payout order by provider"
+        assert db.execute(payouts).fetchall() == [
+            ("adyen", "posted", 0),
+            ("klarna", "posted", 0),
+            ("shopify_payments", "posted", 0),
+        ]
     assert (tmp_path / "demo-field-encryption.key").read_text().strip()
 
 
