@@ -11,6 +11,8 @@ import pytest
 
 from integrations.connectors.businesscentral import entities, odata
 from integrations.models import Flow, PaymentProviderConnection
+from simulators.adyen import AdyenSimulator
+from simulators.klarna import KlarnaSimulator
 from simulators.server import serve
 from simulators.stripe import StripeSimulator
 from syncs.flows import payouts as payouts_flow
@@ -38,6 +40,8 @@ pytestmark = pytest.mark.django_db
 EUR_CUSTOMER = "10010"  # the seed's German collective customer, in EUR
 ROUNDING_ACCOUNT = "3740"
 REALIZED_GAINS = "3960"
+KLARNA_CLEARING = "1582"
+ADYEN_CLEARING = "1583"
 INVOICE_RATE = Decimal("11.45")  # the seed's EUR rate in force today
 PAYOUT_RATE = Decimal("11.4873")  # a new rate from the payout's date
 
@@ -103,13 +107,22 @@ def _ledger_in_currency(sim_bc, account: str, currency: str = "EUR") -> tuple[De
     return total, others
 
 
-def _assert_reconciled_in_both_currencies(sim_bc, client, staged: Payout, clearing: str, *, fx_rounding: Decimal):
+def _assert_reconciled_in_both_currencies(
+    sim_bc, client, staged: Payout, clearing: str, *, fx_rounding: Decimal | None
+):
+    """``fx_rounding``: the LCY difference BC's per-line conversion leaves, booked to the rounding
+    account (None: whatever it is, within the tolerance)."""
     assert (staged.booking_state, staged.last_error_code) == (Payout.BookingState.POSTED, "")
     assert _ledger(client, clearing) == 0  # LCY, from BC's G/L entries
     in_eur, in_lcy = _ledger_in_currency(sim_bc, clearing)
     assert in_eur == 0  # the payout's lines, booked in EUR, sum to zero in EUR
-    assert [text.endswith("[fx-rounding]") for text in in_lcy] == [True]  # the one LCY line: the rounding
-    assert _ledger(client, ROUNDING_ACCOUNT) == fx_rounding  # BC's per-line conversion difference
+    assert all(text.endswith("[fx-rounding]") for text in in_lcy) and len(in_lcy) <= 1  # the only LCY line
+    rounded = _ledger(client, ROUNDING_ACCOUNT)
+    if fx_rounding is None:
+        assert abs(rounded) <= Decimal("0.05") and bool(in_lcy) == bool(rounded)
+    else:
+        assert [text.endswith("[fx-rounding]") for text in in_lcy] == [True]
+        assert rounded == fx_rounding  # BC's per-line conversion difference
     assert _ledger(client, REALIZED_GAINS) < 0  # the invoices closed at their own rate; EUR rose
     report = payout_report(payout=staged)
     assert report.from_ledger and report.clearing_residual == 0 and report.clearing_zero
@@ -198,6 +211,84 @@ def test_a_shopify_payments_payout_in_eur_posts_and_reconciles_to_zero_in_eur_an
         sim_bc, client, staged, SHOPIFY_CLEARING, fx_rounding=Decimal("-0.01")
     )
     assert statuses["#7202"] == "Paid"
+
+
+def test_a_klarna_payout_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_bc, settings, monkeypatch):
+    integration, client = _eur_setup(
+        sim_bc,
+        batch="KLARNA",
+        provider=PaymentProviderConnection.Provider.KLARNA,
+        clearing=KLARNA_CLEARING,
+        bank="BANK2",
+        orders={"#7401": Decimal("412.37"), "#7402": Decimal("88.80")},
+    )
+    sim = KlarnaSimulator()
+    merchant = sim.merchant_add(username="K_DE", password="klarna-de", currency="EUR", purchase_country="DE")
+    merchant.transaction("SALE", 41237, order_reference="#7401")
+    merchant.transaction("SALE", 8880, order_reference="#7402")
+    merchant.transaction("RETURN", 1999, order_reference="#7401")
+    merchant.transaction("FEE", 1311, detailed_type="PURCHASE_FEE_PERCENTAGE")
+    today = sim_bc.company("sandbox").clock.today()
+    payout = merchant.payout_create(payout_date=f"{today.isoformat()}T06:00:00Z")
+    _new_rate(sim_bc, today)
+    connection = PaymentProviderConnectionFactory(
+        integration=integration,
+        provider=PaymentProviderConnection.Provider.KLARNA,
+        market="DE",
+        username="K_DE",
+        api_key="klarna-de",
+        region="EU",
+        environment="playground",
+        currencies=["EUR"],
+    )
+    with serve(sim) as running:
+        settings.KLARNA_API_ROOT = running.url
+        integration.order_exclusion_date = None
+        _run(integration, monkeypatch, client, [provider_build(connection=connection)])
+
+    staged = Payout.objects.get(provider_payout_id=payout["payment_reference"])
+    assert (staged.currency.upper(), staged.amount) == ("EUR", Decimal("468.07"))
+    statuses = _assert_reconciled_in_both_currencies(sim_bc, client, staged, KLARNA_CLEARING, fx_rounding=None)
+    assert statuses["#7402"] == "Paid"
+
+
+def test_an_adyen_batch_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_bc, settings, monkeypatch):
+    integration, client = _eur_setup(
+        sim_bc,
+        batch="ADYEN",
+        provider=PaymentProviderConnection.Provider.ADYEN,
+        clearing=ADYEN_CLEARING,
+        bank="BANK2",
+        orders={"#7501": Decimal("129.95"), "#7502": Decimal("74.10")},
+    )
+    sim = AdyenSimulator()
+    account = sim.account("JunipeerDE")
+    account.currency = "EUR"
+    account.line("Settled", "129.95", merchant_reference="#7501", commission="2.27")
+    account.line("Settled", "74.10", merchant_reference="#7502", commission="1.41")
+    account.line("Refunded", "15.00", merchant_reference="#7501", commission="0.13")
+    account.line("Fee", "3.33")
+    today = sim_bc.company("sandbox").clock.today()
+    account.batch_close(paid_on=f"{today.isoformat()} 06:00:00")
+    _new_rate(sim_bc, today)
+    connection = PaymentProviderConnectionFactory(
+        integration=integration,
+        provider=PaymentProviderConnection.Provider.ADYEN,
+        market="DE",
+        account_id="JunipeerDE",
+        api_key=AdyenSimulator.API_KEY,
+        environment="test",
+        webhook_hmac_key=AdyenSimulator.HMAC_KEY,
+        currencies=["EUR"],
+    )
+    with serve(sim) as running:
+        settings.ADYEN_REPORTS_ROOT = running.url
+        _run(integration, monkeypatch, client, [provider_build(connection=connection)])
+
+    staged = Payout.objects.get(provider="adyen")
+    assert (staged.currency.upper(), staged.amount) == ("EUR", Decimal("181.91"))
+    statuses = _assert_reconciled_in_both_currencies(sim_bc, client, staged, ADYEN_CLEARING, fx_rounding=None)
+    assert statuses["#7502"] == "Paid"
 
 
 def test_without_the_general_journal_web_service_a_eur_payout_stops_with_pay_007(sim_bc, stripe_server, monkeypatch):
