@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from integrations.connectors.businesscentral import entities, odata
 from integrations.connectors.businesscentral.codec import ACCOUNT_TYPE_GL
-from syncs.mapping.currency import currency_precision
+from syncs.mapping.currency import currency_precision, money_round
 from syncs.models import Payout
 from syncs.payouts.posting import PlannedLine, payout_reference, tag_of
 
@@ -50,6 +50,7 @@ def clearing_ledger_read(*, bc_client, payout: Payout, clearing_account: str) ->
         check.balance += entry.debit_amount - entry.credit_amount
         check.entries += 1
         check.tags.add(tag_of(description))
+    check.balance = money_round(check.balance, payout.integration.base_currency)
     return check
 
 

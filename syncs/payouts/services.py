@@ -29,6 +29,7 @@ from syncs.payouts.posting import (
     line_write_with_currency,
     lines_existing,
     lines_plan,
+    payout_reference,
     transaction_tag,
 )
 from syncs.payouts.providers.base import PayoutProvider
@@ -165,7 +166,28 @@ def payout_book(*, payout: Payout, bc_client) -> BookResult:
             result=result,
         )
     _payout_state_save(payout=payout, booked=payout.booked_lines, result=result, rows=rows, line_errors=line_errors)
+    _ledger_residual_report(payout=payout, clearing_account=accounts.clearing_account)
     return result
+
+
+def _ledger_residual_report(*, payout: Payout, clearing_account: str) -> None:
+    """A posted payout whose clearing account BC's ledger shows off zero keeps PAY-005 with BC's
+    figure (loud, on the payouts list), though nothing is left for the product to write."""
+    if payout.booking_state != BookingState.POSTED or payout.clearing_ledger_balance is None:
+        return
+    expected = expected_balance(payout=payout, transfer_booked=TRANSFER_TAG in (payout.booked_lines or {}))
+    if expected is None or payout.clearing_ledger_balance == expected:
+        return
+    error = classify_exception(
+        ProductError(
+            "PAY-005",
+            payout=payout_reference(payout),
+            account=clearing_account,
+            difference=payout.clearing_ledger_balance - expected,
+        )
+    )
+    payout.last_error_code, payout.last_error_message = error.code, error.message
+    payout.save(update_fields=["last_error_code", "last_error_message", "updated_at"])
 
 
 def _lines_write(
