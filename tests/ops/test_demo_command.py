@@ -13,8 +13,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from simulators.adyen import AdyenSimulator
 from simulators.businesscentral import BusinessCentralSimulator
 from simulators.businesscentral.html_page import render
+from simulators.klarna import KlarnaSimulator
 from syncs.demo.config import (
     MERCHANT_PASSWORD,
     MERCHANT_USERNAME,
@@ -177,3 +179,24 @@ def test_bc_page_shows_invoices_journals_and_clearing_accounts():
     for heading in ("Sales invoices", "Payment journal lines", "Posted payment journal lines", "Clearing accounts"):
         assert heading in page
     assert "1581" in page and "Clearing Shopify Payments" in page
+
+
+def test_demo_klarna_and_adyen_pay_out_the_first_two_orders_in_sek_once(shopify_sim):
+    sims = DemoSimulators(
+        bc=None, identity=None, shopify=shopify_sim, stripe=None, klarna=KlarnaSimulator(), adyen=AdyenSimulator()
+    )
+    order_ids = sims.orders_in_shop_currency(3, seed=7)
+    assert len(order_ids) == 3
+    assert {shopify_sim.store.orders[o]["presentmentCurrencyCode"] for o in order_ids} == {"SEK"}
+
+    used = sims._provider_payouts(order_ids)
+
+    assert used == order_ids[:2]
+    (first_name, first_total), (second_name, second_total) = (sims.order_total(o) for o in used)
+    [klarna] = sims.klarna.merchant.payouts.values()
+    sale = next(t for t in sims.klarna.merchant.transactions if t["type"] == "SALE")
+    assert (sale["merchant_reference1"], sale["amount"]) == (first_name, int(first_total * 100))
+    assert klarna["totals"]["settlement_amount"] == int((first_total - Decimal("9.90")) * 100)
+    [report] = sims.adyen.account("JunipeerSE").reports.values()
+    assert second_name in report and "MerchantPayout" in report
+    assert sims._provider_payouts(order_ids[2:]) == []  # one order in SEK is not enough for two payouts
