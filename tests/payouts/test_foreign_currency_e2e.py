@@ -17,6 +17,7 @@ from simulators.server import serve
 from simulators.stripe import StripeSimulator
 from syncs.flows import payouts as payouts_flow
 from syncs.models import Payout
+from syncs.payouts.posting import tag_of
 from syncs.payouts.providers import provider_build
 from syncs.payouts.reconciliation import payout_report
 from tests.factories import (
@@ -313,3 +314,39 @@ def test_without_the_general_journal_web_service_a_eur_payout_stops_with_pay_007
     assert staged.last_error_code == "PAY-007" and staged.booking_state != Payout.BookingState.POSTED
     assert "GeneralJournal" in staged.last_error_message and "EUR" in staged.last_error_message
     assert "fees" not in staged.booked_lines and "transfer" not in staged.booked_lines  # they wait for the fix
+
+
+def test_eur_lines_written_through_the_page_are_found_again_and_never_written_twice(sim_bc, stripe_server, monkeypatch):
+    integration, client = _eur_setup(
+        sim_bc,
+        batch="STRIPE",
+        provider=PaymentProviderConnection.Provider.STRIPE,
+        clearing=STRIPE_CLEARING,
+        bank="BANK2",
+        orders={"#7601": Decimal("120.00")},
+    )
+    integration.post_payment_journal = False  # the accountant posts: lines stay in the journals
+    integration.save(update_fields=["post_payment_journal"])
+    charge = stripe_server.account.charge_create(
+        amount=12000, fee=300, currency="eur", metadata={"order_name": "#7601"}
+    )
+    stripe_server.account.refund_create(charge_id=charge["id"], amount=2000)
+    stripe_server.account.payout_create(currency="eur")
+    connection = PaymentProviderConnectionFactory(
+        integration=integration, provider=PaymentProviderConnection.Provider.STRIPE, api_key=StripeSimulator.VALID_KEY
+    )
+    page = sim_bc.company("sandbox")
+
+    _run(integration, monkeypatch, client, [provider_build(connection=connection)])
+    staged = Payout.objects.get()
+    staged.booked_lines = {}  # as if every acknowledgement had been lost
+    staged.booking_state = Payout.BookingState.PARTIAL
+    staged.save()
+    _run(integration, monkeypatch, client, [provider_build(connection=connection)])
+
+    lines = page.rows("journalLines")
+    tags = sorted(tag_of(line["description"]) for line in lines)
+    assert len(tags) == 3 and {"fees", "transfer"} <= set(tags)  # and the refund: each once
+    assert {line["_currencyCode"] for line in lines} == {"EUR"}
+    assert len(page.rows("customerPayments")) == 1
+    assert Payout.objects.get().booking_state == Payout.BookingState.BOOKED
