@@ -308,6 +308,10 @@ def _plan_line(store: CompanyStore, batch_table: str, batch: dict, line: dict) -
         )
         invoice = store.get("salesInvoices", line.get("appliesToInvoiceId"))
         currency = line.get("_currencyCode") or ""
+        if invoice is not None and (invoice.get("currencyCode") or "") != currency:
+            # Gen. Jnl.-Apply, CheckAgainstApplnCurrency (Sales & Receivables Setup "Appln. between
+            # Currencies" = None, the default): raised when the application is posted [assumed: where].
+            raise dialog("All entries in one application must be in the same currency.")
         posting_date = as_date(line["postingDate"], store.clock.today())
         factor = lcy_factor(store, currency, posting_date)  # the line's rate: its posting date's
         lcy = dec(money(amount * factor))

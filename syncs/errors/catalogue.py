@@ -1263,6 +1263,25 @@ _PAYOUT_ENTRIES = (
     ),
     # --- 1xx: Klarna and Adyen payout connections ------------------------------------------------------
     ErrorEntry(
+        code="PAY-014",
+        category=PAYOUT,
+        severity=ERROR,
+        retryable=True,
+        title=_("Invoice and customer in different currencies"),
+        message=_(
+            "Invoice {invoice} is in {invoice_currency}, but its customer {customer_number} is in {currency} in "
+            "Business Central, so a payment to the customer would be booked in {currency}."
+        ),
+        cause=_(
+            "Business Central gives a payment line the currency of the customer card, and applies a payment only "
+            "to an invoice in the same currency. Nothing is written, so the journal still posts."
+        ),
+        remedy=_(
+            "Pay the invoice by hand in Business Central, or give the country's customer the currency its "
+            "invoices are made in (or invoice in the customer's currency), then retry the payout."
+        ),
+    ),
+    ErrorEntry(
         code="PAY-101",
         category=PAYOUT,
         severity=ERROR,

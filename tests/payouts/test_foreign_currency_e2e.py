@@ -350,3 +350,41 @@ def test_eur_lines_written_through_the_page_are_found_again_and_never_written_tw
     assert {line["_currencyCode"] for line in lines} == {"EUR"}
     assert len(page.rows("customerPayments")) == 1
     assert Payout.objects.get().booking_state == Payout.BookingState.BOOKED
+
+
+def test_an_invoice_in_another_currency_than_its_customer_is_not_paid_so_the_journal_still_posts(
+    sim_bc, stripe_server, monkeypatch
+):
+    # A SEK invoice of the EUR customer (shop-currency invoicing of a German order): BC would book the
+    # payment in the customer's EUR and refuse to post the whole journal ("All entries in one
+    # application must be in the same currency.").
+    integration, client = _eur_setup(
+        sim_bc,
+        batch="STRIPE",
+        provider=PaymentProviderConnection.Provider.STRIPE,
+        clearing=STRIPE_CLEARING,
+        bank="BANK2",
+        orders={"#7701": Decimal("50.00")},
+    )
+    sek = invoices_create(
+        client, {"#7702": Decimal("300.00")}, customer=EUR_CUSTOMER, tax_code="ZERO", currency_code=""
+    )
+    order_links_create(integration, sek)
+    stripe_server.account.charge_create(amount=5000, fee=150, currency="eur", metadata={"order_name": "#7701"})
+    stripe_server.account.charge_create(amount=30000, fee=900, currency="sek", metadata={"order_name": "#7702"})
+    stripe_server.account.payout_create(currency="sek")
+    stripe_server.account.payout_create(currency="eur")
+    connection = PaymentProviderConnectionFactory(
+        integration=integration, provider=PaymentProviderConnection.Provider.STRIPE, api_key=StripeSimulator.VALID_KEY
+    )
+
+    _run(integration, monkeypatch, client, [provider_build(connection=connection)])
+
+    sek_payout = Payout.objects.get(currency__iexact="SEK")
+    [charge] = sek_payout.transactions.filter(raw_type="charge")
+    assert charge.error_code == "PAY-014" and EUR_CUSTOMER in charge.error_message
+    assert sek_payout.booking_state != Payout.BookingState.POSTED
+    eur_payout = Payout.objects.get(currency__iexact="EUR")
+    assert eur_payout.booking_state == Payout.BookingState.POSTED  # the journal posted: nothing blocked it
+    statuses = {i.external_document_number: i.status for i in client.list_records(entities.SALES_INVOICES)}
+    assert (statuses["#7701"], statuses["#7702"]) == ("Paid", "Open")
