@@ -320,6 +320,8 @@ def _rows_update(
 def _journals_post(*, bc_client, journals, planned: list[PlannedLine], in_journal: dict, result: BookResult) -> bool:
     """Post the batches that hold lines of this payout; none left there means they were posted."""
     kinds = {line.kind for line in planned if line.tag in in_journal}
+    if FX_ROUNDING_TAG in in_journal:  # written after an earlier posting, not posted yet
+        kinds.add("journal")
     targets = [journals.payment_id] if "payment" in kinds else []
     if "journal" in kinds:
         targets.append(journals.general_id)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from integrations.connectors.businesscentral import entities, odata
+from integrations.connectors.businesscentral import BCError, entities, odata
 from integrations.models import Flow, PaymentProviderConnection
 from simulators.adyen import AdyenSimulator
 from simulators.klarna import KlarnaSimulator
@@ -388,3 +388,54 @@ def test_an_invoice_in_another_currency_than_its_customer_is_not_paid_so_the_jou
     assert eur_payout.booking_state == Payout.BookingState.POSTED  # the journal posted: nothing blocked it
     statuses = {i.external_document_number: i.status for i in client.list_records(entities.SALES_INVOICES)}
     assert (statuses["#7701"], statuses["#7702"]) == ("Paid", "Open")
+
+
+class _SecondGeneralPostFails:
+    """The product's BC client, except that posting the general journal fails once, the second time
+    (the rounding line's own posting): BC was unavailable at that moment."""
+
+    def __init__(self, client, general_id: str) -> None:
+        self._client, self._general_id, self._posts = client, general_id, 0
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def post_journal(self, journal_id: str) -> None:
+        if journal_id == self._general_id:
+            self._posts += 1
+            if self._posts == 2:
+                raise BCError("Business Central is busy.", code="Internal_ServerError", status=500)
+        self._client.post_journal(journal_id)
+
+
+def test_a_rounding_line_left_unposted_is_posted_by_the_next_run_and_never_written_twice(
+    sim_bc, stripe_server, monkeypatch
+):
+    integration, client = _eur_setup(
+        sim_bc,
+        batch="STRIPE",
+        provider=PaymentProviderConnection.Provider.STRIPE,
+        clearing=STRIPE_CLEARING,
+        bank="BANK2",
+        orders={"#7801": Decimal("94.02"), "#7802": Decimal("236.51")},
+    )
+    account = stripe_server.account
+    first = account.charge_create(amount=9402, fee=361, currency="eur", metadata={"order_name": "#7801"})
+    account.charge_create(amount=23651, fee=220, currency="eur", metadata={"order_name": "#7802"})
+    account.refund_create(charge_id=first["id"], amount=758)
+    payout = account.payout_create(currency="eur")
+    _new_rate(sim_bc, dt.datetime.fromtimestamp(payout["arrival_date"], dt.UTC).date())
+    connection = PaymentProviderConnectionFactory(
+        integration=integration, provider=PaymentProviderConnection.Provider.STRIPE, api_key=StripeSimulator.VALID_KEY
+    )
+    general = client.list_records(entities.JOURNALS, filter=odata.eq("code", "STRIPE"))[0]
+
+    _run(integration, monkeypatch, _SecondGeneralPostFails(client, general.id), [provider_build(connection=connection)])
+    staged = Payout.objects.get()
+    assert staged.booking_state == Payout.BookingState.PARTIAL and "fx-rounding" in staged.booked_lines
+    assert _ledger(client, STRIPE_CLEARING) == Decimal("0.01")  # the rounding line waits in the journal
+
+    _run(integration, monkeypatch, client, [provider_build(connection=connection)])
+
+    staged = Payout.objects.get()
+    _assert_reconciled_in_both_currencies(sim_bc, client, staged, STRIPE_CLEARING, fx_rounding=Decimal("0.01"))
