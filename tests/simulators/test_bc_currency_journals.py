@@ -82,6 +82,12 @@ def test_a_customer_payment_is_in_the_customers_currency_and_closes_the_invoice_
     assert invoice["currencyCode"] == "EUR"
     assert bc.post(f"salesInvoices({invoice['id']})/Microsoft.NAV.post").status_code == 204
     store = bc.sim.company()
+    [receivable] = store.filter("generalLedgerEntries", accountNumber="1510")
+    assert (receivable["debitAmount"], receivable["_sourceCurrencyCode"], receivable["_sourceCurrencyAmount"]) == (
+        1145.0,
+        "EUR",
+        100.0,
+    )  # the invoice in LCY at its date's rate, and in its own currency
     later = store.clock.today() + dt.timedelta(days=1)
     currency = store.find("currencies", code="EUR")
     store.insert(
