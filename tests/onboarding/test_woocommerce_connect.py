@@ -1,0 +1,121 @@
+"""The wizard connects a WooCommerce store: platform choice, store address and REST API key, a real
+read, the integration's webhooks saved in the store (and their ping answered), coded refusals."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection as db
+from django.test import Client
+from django.urls import reverse
+
+from integrations.models import ShopConnection
+from integrations.services.onboarding import OnboardingError
+from integrations.services.woocommerce_connect import woo_store_connect, woo_store_url_normalise
+from tests.fixtures.woo_delivery import SITE_URL, woo_deliveries_to
+from tests.fixtures.woocommerce import CONSUMER_KEY, CONSUMER_SECRET
+
+
+@pytest.fixture
+def store(woo_server, settings):
+    settings.WOO_CA_BUNDLE = woo_server.ca_file
+    settings.OUTBOUND_HOST_ALLOWLIST = ["localhost"]  # the simulator, allowed by support
+    settings.SITE_URL = SITE_URL
+    woo_server.sim.webhooks.post = woo_deliveries_to(Client())
+    return woo_server
+
+
+def _post(merchant_client, integration, store, **overrides):
+    data = {"store_url": store.url, "consumer_key": CONSUMER_KEY, "consumer_secret": CONSUMER_SECRET} | overrides
+    return merchant_client.post(reverse("merchant:woo_connect", args=[integration.pk]), data)
+
+
+def test_the_wizard_offers_both_platforms(merchant_client, integration):
+    url = reverse("merchant:wizard_connect", args=[integration.pk])
+
+    shopify = merchant_client.get(url).content.decode()
+    woo = merchant_client.get(url + "?platform=woocommerce").content.decode()
+
+    assert "Shopify" in shopify and "?platform=woocommerce" in shopify and 'id="woo-form"' not in shopify
+    assert 'id="woo-form"' in woo and "Consumer secret" in woo and 'name="shop_domain"' not in woo
+
+
+def test_connecting_a_store_checks_the_key_and_saves_the_webhooks(merchant_client, integration, store):
+    response = _post(merchant_client, integration, store)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    shop = ShopConnection.objects.get(integration=integration)
+    assert (shop.platform, shop.store_url, shop.shop_domain) == ("woocommerce", store.url, "localhost")
+    assert shop.verified_at is not None
+    address = f"{SITE_URL}/hooks/woocommerce/{integration.pk}/"
+    saved = store.sim.webhooks.subscriptions
+    assert sorted((w.topic, w.delivery_url) for w in saved.values()) == [
+        ("order.created", address),
+        ("order.updated", address),
+    ]
+    assert sorted(shop.store_webhook_ids) == sorted(saved)
+    # WooCommerce pinged each new webhook and the intake answered 200 exactly.
+    assert store.sim.webhooks.pings == [(webhook_id, 200) for webhook_id in sorted(saved)]
+    assert all(not w.pending_delivery for w in saved.values())
+    assert {w.secret for w in saved.values()} == {shop.webhook_secret.reveal()}
+    with db.cursor() as cursor:  # encrypted at rest
+        cursor.execute(
+            "SELECT consumer_key, consumer_secret FROM integrations_shopconnection WHERE id = %s", [shop.pk]
+        )
+        stored = cursor.fetchone()
+    assert all(stored) and CONSUMER_KEY not in stored[0] and CONSUMER_SECRET not in stored[1]
+    # Never shown back: the page names the store, not the key.
+    page = merchant_client.get(reverse("merchant:wizard_connect", args=[integration.pk])).content.decode()
+    assert store.url in page and CONSUMER_KEY not in page and CONSUMER_SECRET not in page
+    assert "Reconnect WooCommerce" in page
+
+
+def test_connecting_again_replaces_the_webhooks(integration, store):
+    first = woo_store_connect(
+        integration=integration, store_url=store.url, consumer_key=CONSUMER_KEY, consumer_secret=CONSUMER_SECRET
+    )
+    second = woo_store_connect(
+        integration=integration, store_url=store.url, consumer_key=CONSUMER_KEY, consumer_secret=CONSUMER_SECRET
+    )
+
+    assert set(first.connection.store_webhook_ids).isdisjoint(second.connection.store_webhook_ids)
+    assert sorted(store.sim.webhooks.subscriptions) == sorted(second.connection.store_webhook_ids)
+    assert second.webhooks == ("order.created", "order.updated")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"consumer_secret": "cs_wrong"}, "WOO-001"),
+        ({"store_url": "http://localhost:8443"}, "WOO-007"),
+        ({"store_url": "{url}/blog"}, "WOO-011"),  # no WordPress REST API at this address
+    ],
+)
+def test_a_wrong_key_or_address_is_refused_with_its_code(merchant_client, integration, store, overrides, code):
+    overrides = {k: v.format(url=store.url) for k, v in overrides.items()}
+
+    response = _post(merchant_client, integration, store, **overrides)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert code in page and CONSUMER_SECRET not in page
+    assert not ShopConnection.objects.filter(integration=integration).exists()
+    assert not store.sim.webhooks.subscriptions
+
+
+def test_a_read_only_key_is_refused_before_anything_is_stored(merchant_client, integration, store):
+    store.sim.permissions = "read"
+
+    response = _post(merchant_client, integration, store)
+
+    assert response.status_code == 400 and "WOO-010" in response.content.decode()
+    assert not ShopConnection.objects.filter(integration=integration).exists()
+
+
+def test_store_addresses_are_normalised(settings):
+    settings.OUTBOUND_HOST_ALLOWLIST = []
+    assert woo_store_url_normalise(" Shop.Example.com/wp-admin/ ") == "https://shop.example.com"
+    assert woo_store_url_normalise("https://example.com/shop/") == "https://example.com/shop"
+    with pytest.raises(OnboardingError, match="WOO-007"):
+        woo_store_url_normalise("http://shop.example.com")
+    with pytest.raises(OnboardingError):
+        woo_store_url_normalise("https://192.168.1.10")
