@@ -16,7 +16,12 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from integrations.connectors.woocommerce import WooValidationError, WooWebhookSignatureError, webhook_parse, webhook_ping
+from integrations.connectors.woocommerce import (
+    WooValidationError,
+    WooWebhookSignatureError,
+    webhook_parse,
+    webhook_ping,
+)
 from integrations.crypto import reveal
 from integrations.models import ShopConnection
 from syncs.services.woocommerce_webhooks import woo_webhook_receive

@@ -8,7 +8,6 @@ in here and nowhere else in the flows.
 
 from __future__ import annotations
 
-
 from integrations.connectors.shopify import ShopifyClient
 from integrations.connectors.woocommerce import WooCommerceClient, WooCommerceShop
 from integrations.crypto import reveal
@@ -31,5 +30,3 @@ def shop_client_build(*, connection: ShopConnection) -> ShopifyClient | WooComme
     if connection.platform == ShopConnection.Platform.WOOCOMMERCE:
         return WooCommerceShop(client=woo_client_for(connection=connection))
     return shop_client_for(connection=connection)
-
-

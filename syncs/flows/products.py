@@ -17,6 +17,7 @@ def flow_clients(integration: Integration) -> tuple[Any, Any]:
     """The BC and shop clients of an integration (tests and benchmarks replace this)."""
     from integrations.connectors.businesscentral import client_for_connection
     from integrations.services.bc_auth import bc_credentials
+
     connection = integration.bc_connection
     bc = client_for_connection(connection, credentials=bc_credentials(connection=connection))
     shop = shop_client_build(connection=integration.shop_connection)

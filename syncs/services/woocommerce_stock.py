@@ -75,7 +75,9 @@ def woo_stock_push(*, bc_client: BusinessCentralClient, woo_client: WooCommerceC
     return result
 
 
-def woo_stock_run(*, run: SyncRun, bc_client: BusinessCentralClient, woo_client: WooCommerceClient) -> WooStockPushResult:
+def woo_stock_run(
+    *, run: SyncRun, bc_client: BusinessCentralClient, woo_client: WooCommerceClient
+) -> WooStockPushResult:
     """The stock flow for a WooCommerce store: push the differences, count them on the run and log
     every item the store refused with its code (the next run pushes it again)."""
     result = woo_stock_push(bc_client=bc_client, woo_client=woo_client)

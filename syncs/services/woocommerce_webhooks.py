@@ -22,7 +22,9 @@ from syncs.models import SourceSystem, WebhookEvent
 ORDER_TOPICS = {"order.created", "order.updated", "order.restored"}
 
 
-def woo_webhook_receive(*, integration_id: int, delivery: WebhookDelivery, raw_body: bytes) -> tuple[WebhookEvent, bool]:
+def woo_webhook_receive(
+    *, integration_id: int, delivery: WebhookDelivery, raw_body: bytes
+) -> tuple[WebhookEvent, bool]:
     """Store a verified delivery once; enqueue processing only for a new one."""
     delivery_id = delivery.delivery_id or f"sha256:{hashlib.sha256(raw_body).hexdigest()}"
     key = {

@@ -58,9 +58,7 @@ def test_connecting_a_store_checks_the_key_and_saves_the_webhooks(merchant_clien
     assert all(not w.pending_delivery for w in saved.values())
     assert {w.secret for w in saved.values()} == {shop.webhook_secret.reveal()}
     with db.cursor() as cursor:  # encrypted at rest
-        cursor.execute(
-            "SELECT consumer_key, consumer_secret FROM integrations_shopconnection WHERE id = %s", [shop.pk]
-        )
+        cursor.execute("SELECT consumer_key, consumer_secret FROM integrations_shopconnection WHERE id = %s", [shop.pk])
         stored = cursor.fetchone()
     assert all(stored) and CONSUMER_KEY not in stored[0] and CONSUMER_SECRET not in stored[1]
     # Never shown back: the page names the store, not the key.
