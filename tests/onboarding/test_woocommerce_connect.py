@@ -3,13 +3,17 @@ read, the integration's webhooks saved in the store (and their ping answered), c
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection as db
 from django.test import Client
 from django.urls import reverse
 
+from integrations.connectors.woocommerce import WooCommerceShop
 from integrations.models import ShopConnection
 from integrations.services.onboarding import OnboardingError
+from integrations.services.shop_usage import COUNTRY, CURRENCY, GATEWAY, SHIPPING, TAX, shop_usage_read
 from integrations.services.woocommerce_connect import woo_store_connect, woo_store_url_normalise
 from tests.fixtures.woo_delivery import SITE_URL, woo_deliveries_to
 from tests.fixtures.woocommerce import CONSUMER_KEY, CONSUMER_SECRET
@@ -117,3 +121,31 @@ def test_store_addresses_are_normalised(settings):
         woo_store_url_normalise("http://shop.example.com")
     with pytest.raises(OnboardingError):
         woo_store_url_normalise("https://192.168.1.10")
+
+
+def test_the_stores_recent_orders_are_counted_for_proposals(woo_client):
+    usage = shop_usage_read(client=WooCommerceShop(client=woo_client), now=dt.datetime(2026, 11, 20, tzinfo=dt.UTC))
+
+    assert usage.orders == 8 and not usage.truncated
+    assert set(usage.values(COUNTRY)) == {"SE", "DE", "FI"}
+    assert {"SEK", "EUR"} == set(usage.values(CURRENCY))
+    assert {"flat_rate:1", "flat_rate:2"} <= set(usage.values(SHIPPING))
+    assert "Moms 25%" in usage.values(TAX) and usage.values(GATEWAY)
+    assert usage.orders_using(COUNTRY, "DE") == ["#1003"]
+
+
+def test_the_settings_and_go_live_steps_read_the_woocommerce_store(
+    merchant_client, integration, bc_connected, store
+):
+    woo_store_connect(
+        integration=integration, store_url=store.url, consumer_key=CONSUMER_KEY, consumer_secret=CONSUMER_SECRET
+    )
+
+    settings_page = merchant_client.get(reverse("merchant:wizard_settings", args=[integration.pk]))
+    live_page = merchant_client.get(reverse("merchant:wizard_live", args=[integration.pk]))
+
+    countries = [c.strip() for c in settings_page.context["form"].initial["countries"].split(",")]
+    assert {"SE", "DE", "FI"} <= set(countries)
+    assert 'id="shop-usage"' in settings_page.content.decode()
+    unmapped = {(use.kind, use.value) for use in live_page.context["unmapped"]}
+    assert ("country", "DE") in unmapped
