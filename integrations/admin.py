@@ -46,6 +46,7 @@ from integrations.services.mapping_check import MAPPING_CHOICE_FIELDS, country_c
 from integrations.services.onboarding import OnboardingError
 from integrations.services.shopify_install import ShopInstallError, shop_custom_app_attach
 from integrations.services.shopify_subscriptions import TOPICS_BY_SWITCH, shop_webhooks_reconcile_queue
+from integrations.services.woocommerce_webhooks import woo_webhooks_reconcile_queue
 from syncs.services.dispatch import (
     flow_enqueue_for_support,
     flow_switched_off,
@@ -584,6 +585,7 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and set(form.changed_data) & set(TOPICS_BY_SWITCH):
             shop_webhooks_reconcile_queue(integration_id=obj.pk)  # the shop's webhooks follow the flows
+            woo_webhooks_reconcile_queue(integration_id=obj.pk)
 
     @admin.action(permissions=["change"], description="Attach a custom app token (shops that cannot install apps)…")
     def attach_custom_app(self, request, queryset):

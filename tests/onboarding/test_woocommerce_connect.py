@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from integrations.connectors.woocommerce import WooCommerceShop
 from integrations.models import ShopConnection
-from integrations.services.onboarding import OnboardingError
+from integrations.services.onboarding import OnboardingError, integration_flows_save
 from integrations.services.shop_usage import COUNTRY, CURRENCY, GATEWAY, SHIPPING, TAX, shop_usage_read
 from integrations.services.woocommerce_connect import woo_store_connect, woo_store_url_normalise
 from tests.fixtures.woo_delivery import SITE_URL, woo_deliveries_to
@@ -134,9 +134,7 @@ def test_the_stores_recent_orders_are_counted_for_proposals(woo_client):
     assert usage.orders_using(COUNTRY, "DE") == ["#1003"]
 
 
-def test_the_settings_and_go_live_steps_read_the_woocommerce_store(
-    merchant_client, integration, bc_connected, store
-):
+def test_the_settings_and_go_live_steps_read_the_woocommerce_store(merchant_client, integration, bc_connected, store):
     woo_store_connect(
         integration=integration, store_url=store.url, consumer_key=CONSUMER_KEY, consumer_secret=CONSUMER_SECRET
     )
@@ -149,3 +147,27 @@ def test_the_settings_and_go_live_steps_read_the_woocommerce_store(
     assert 'id="shop-usage"' in settings_page.content.decode()
     unmapped = {(use.kind, use.value) for use in live_page.context["unmapped"]}
     assert ("country", "DE") in unmapped
+
+
+def test_the_stores_webhooks_follow_the_flows(integration, store, settings, django_capture_on_commit_callbacks):
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    woo_store_connect(
+        integration=integration, store_url=store.url, consumer_key=CONSUMER_KEY, consumer_secret=CONSUMER_SECRET
+    )
+    before = dict(store.sim.webhooks.subscriptions)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        integration_flows_save(integration=integration, flows={"stock_enabled": True})  # no orders, no refunds
+    assert not store.sim.webhooks.subscriptions
+    with django_capture_on_commit_callbacks(execute=True):
+        integration_flows_save(integration=integration, flows={"orders_enabled": True})
+    with django_capture_on_commit_callbacks(execute=True):
+        integration_flows_save(integration=integration, flows={"orders_enabled": True, "refunds_enabled": True})
+
+    saved = store.sim.webhooks.subscriptions
+    assert sorted(w.topic for w in saved.values()) == ["order.created", "order.updated"]
+    assert set(saved).isdisjoint(before)  # saved again after they were removed ...
+    shop = ShopConnection.objects.get(integration=integration)
+    assert sorted(shop.store_webhook_ids) == sorted(saved)  # ... and kept when the topics did not change
+    assert {w.secret for w in saved.values()} == {shop.webhook_secret.reveal()}
+    assert len(store.sim.webhooks.pings) == 4  # two at connect, two when orders came back on
