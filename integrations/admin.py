@@ -211,7 +211,8 @@ class CustomAppTokenForm(forms.Form):
 class ShopConnectionAdminForm(forms.ModelForm):
     def clean_shop_domain(self) -> str:
         value = (self.cleaned_data.get("shop_domain") or "").strip().lower()
-        shop_domain_validate(value)
+        if self.cleaned_data.get("platform", self.instance.platform) != ShopConnection.Platform.WOOCOMMERCE:
+            shop_domain_validate(value)  # a WooCommerce store's host is any public host (checked at connect)
         return value
 
 
@@ -260,9 +261,10 @@ class ShopConnectionInline(SecretFreeInlineMixin, admin.StackedInline):
     model = ShopConnection
     form = ShopConnectionAdminForm
     extra = 0
-    secret_fields = ("access_token", "webhook_secret", "refresh_token")
+    secret_fields = ("access_token", "webhook_secret", "refresh_token", "consumer_key", "consumer_secret")
     fields = [
         ("platform", "shop_domain", "shop_currency"),
+        ("store_url", "consumer_key_status", "consumer_secret_status"),
         ("install_mode", "scopes"),
         ("access_token_status", "webhook_secret_status", "refresh_token_status"),
         ("access_token_expires_at", "token_refreshed_at", "last_auth_error_code"),
@@ -270,8 +272,12 @@ class ShopConnectionInline(SecretFreeInlineMixin, admin.StackedInline):
         ("webhooks_checked_at", "webhook_error_code"),
         ("verified_at", "last_error"),
     ]
-    # Tokens come from the install (or "Attach a custom app token"), never typed in here.
+    # Tokens come from the install (or "Attach a custom app token"), a WooCommerce key from the wizard's
+    # checked connect; never typed in here.
     readonly_fields = [
+        "store_url",
+        "consumer_key_status",
+        "consumer_secret_status",
         "install_mode",
         "scopes",
         "access_token_status",
@@ -290,6 +296,8 @@ class ShopConnectionInline(SecretFreeInlineMixin, admin.StackedInline):
     refresh_token_status = _stored_display("refresh_token", "refresh token")
     access_token_status = _stored_display("access_token", "access token")
     webhook_secret_status = _stored_display("webhook_secret", "webhook secret")
+    consumer_key_status = _stored_display("consumer_key", "WooCommerce consumer key")
+    consumer_secret_status = _stored_display("consumer_secret", "WooCommerce consumer secret")
 
 
 class PaymentProviderConnectionInline(SecretFreeInlineMixin, admin.TabularInline):
