@@ -25,6 +25,7 @@ from integrations.services.onboarding import bc_company_select, bc_environments_
 from integrations.services.woocommerce_connect import woo_store_connect
 from simulators.woocommerce.orders import OrderSpec, order_build, refund_whole_lines
 from syncs.models import EntityType, RecordLink, SourceSystem, SyncCursor, SyncRun, WebhookEvent
+from syncs.services.dispatch import flow_enqueue
 from syncs.tasks import scheduled_flow_task
 from tests.factories import oss_and_shipping_mappings_create
 from tests.fixtures.woo_delivery import SITE_URL, woo_deliveries_to
@@ -245,3 +246,29 @@ def test_the_stock_flow_writes_bcs_differences_to_the_store(
     assert second.records_updated == 0  # nothing differs any more: no write
     assert not [method for method, *_ in woo.requests if method != "GET"]
     assert Counter(r.flow for r in SyncRun.objects.filter(integration=bc_integration))[Flow.STOCK] == 2
+
+
+def test_the_customers_flow_makes_bc_customers_of_the_stores_customers(
+    store,
+    bc_server,
+    bc_integration,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    Integration.objects.filter(pk=bc_integration.pk).update(
+        customer_strategy=Integration.CustomerStrategy.MATCH_EMAIL_PHONE
+    )
+    # The store's customers registered a month before its first order.
+    SyncCursor.objects.create(
+        integration=bc_integration, flow=Flow.CUSTOMERS, last_loaded_at=dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):  # "Sync now" (customers have no schedule)
+        run = flow_enqueue(integration_id=bc_integration.pk, flow=Flow.CUSTOMERS, trigger=SyncRun.Trigger.MANUAL)
+    run.refresh_from_db()
+
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error_message
+    links = RecordLink.objects.filter(integration=bc_integration, entity_type=EntityType.CUSTOMER)
+    assert run.records_seen == 3 and links.count() == 3
+    assert all(link.state == RecordLink.State.SYNCED for link in links), [c.last_error_message for c in links]
+    emails = {c["email"] for c in bc_server.sim.company("sandbox", COMPANY).rows("customers")}
+    assert {"anna@example.se", "jonas@example.de", "aino@example.fi"} <= emails
