@@ -25,6 +25,7 @@ from integrations.services.onboarding import bc_company_select, bc_environments_
 from integrations.services.woocommerce_connect import woo_store_connect
 from simulators.woocommerce.orders import OrderSpec, order_build, refund_whole_lines
 from syncs.models import EntityType, RecordLink, SourceSystem, SyncCursor, SyncRun, WebhookEvent
+from syncs.preflight.facts import preflight_facts_get
 from syncs.services.dispatch import flow_enqueue
 from syncs.tasks import scheduled_flow_task
 from tests.factories import oss_and_shipping_mappings_create
@@ -272,3 +273,18 @@ def test_the_customers_flow_makes_bc_customers_of_the_stores_customers(
     assert all(link.state == RecordLink.State.SYNCED for link in links), [c.last_error_message for c in links]
     emails = {c["email"] for c in bc_server.sim.company("sandbox", COMPANY).rows("customers")}
     assert {"anna@example.se", "jonas@example.de", "aino@example.fi"} <= emails
+
+
+def test_the_health_check_reads_what_the_stores_orders_used(
+    store,
+    bc_integration,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    tick(bc_integration, Flow.ORDERS, django_capture_on_commit_callbacks)
+
+    facts = preflight_facts_get(integration=Integration.objects.get(pk=bc_integration.pk))
+
+    assert facts.orders_looked_at == 6  # the booked orders' stored WooCommerce payloads
+    assert facts.order_countries == {"SE", "DE", "FI"} and facts.order_currencies == {"SEK", "EUR"}
+    assert {"flat_rate:1", "flat_rate:2"} <= facts.order_shipping_methods
+    assert {"1896-S", "1928-S", "1900-S"} <= facts.order_skus
