@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, urlencode
 from simulators.woocommerce import schema
 from simulators.woocommerce.orders import RefundRefused, refund_create
 from simulators.woocommerce.seed import seed
-from simulators.woocommerce.store import Store, site_stamp, stamp
+from simulators.woocommerce.store import Clock, Store, site_stamp, stamp
 from simulators.woocommerce.webhooks import WebhookSender
 
 BASE = "/wp-json/wc/v3"
@@ -116,12 +116,13 @@ class WooCommerceSimulator:
         https: bool = True,
         source: str = "https://woo.example.test/",
         seeded: bool = True,
+        clock: Clock | None = None,
     ) -> None:
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
         self.permissions = permissions
         self.https = https
-        self.store = Store()
+        self.store = Store(clock=clock) if clock is not None else Store()
         self.webhooks = WebhookSender(source=source)
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str, dict[str, list[str]], Any]] = []
