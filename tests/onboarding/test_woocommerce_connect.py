@@ -15,6 +15,7 @@ from integrations.models import ShopConnection
 from integrations.services.onboarding import OnboardingError, integration_flows_save
 from integrations.services.shop_usage import COUNTRY, CURRENCY, GATEWAY, SHIPPING, TAX, shop_usage_read
 from integrations.services.woocommerce_connect import woo_store_connect, woo_store_url_normalise
+from tests.factories import CountryMappingFactory, ShippingMethodMappingFactory
 from tests.fixtures.woo_delivery import SITE_URL, woo_deliveries_to
 from tests.fixtures.woocommerce import CONSUMER_KEY, CONSUMER_SECRET
 
@@ -171,3 +172,27 @@ def test_the_stores_webhooks_follow_the_flows(integration, store, settings, djan
     assert sorted(shop.store_webhook_ids) == sorted(saved)  # ... and kept when the topics did not change
     assert {w.secret for w in saved.values()} == {shop.webhook_secret.reveal()}
     assert len(store.sim.webhooks.pings) == 4  # two at connect, two when orders came back on
+
+
+def test_the_test_step_previews_a_real_order_of_the_store(merchant_client, integration, bc_connected, store):
+    woo_store_connect(
+        integration=integration, store_url=store.url, consumer_key=CONSUMER_KEY, consumer_secret=CONSUMER_SECRET
+    )
+    CountryMappingFactory(
+        integration=integration, country_code="SE", vat_business_group="DOMESTIC", collective_customer_number="10000"
+    )
+    ShippingMethodMappingFactory(
+        integration=integration,
+        shop_shipping_code="flat_rate:1",
+        bc_shipment_method_code="PNORD",
+        line_type="Account",
+        line_number="3540",
+    )
+
+    response = merchant_client.post(reverse("merchant:wizard_test", args=[integration.pk]), {"order_name": "#1001"})
+
+    body = response.content.decode()
+    assert "This order can be synced" in body, body[-3000:]
+    assert "1896-S" in body and "3540" in body
+    integration.refresh_from_db()
+    assert integration.test_order_passed_at is not None
