@@ -91,8 +91,10 @@ def shopify_webhook(request: HttpRequest, integration_id: int) -> HttpResponse:
     raw_body, refused = body_read(request)
     if refused is not None:
         return refused
-    connection = ShopConnection.objects.filter(integration_id=integration_id).first()
-    if connection is None:
+    connection = ShopConnection.objects.filter(
+        integration_id=integration_id, platform=ShopConnection.Platform.SHOPIFY
+    ).first()
+    if connection is None:  # no shop, or a WooCommerce store (its deliveries go to /hooks/woocommerce/)
         return HttpResponse(status=404)
     shop_header = request.headers.get("X-Shopify-Shop-Domain", "")
     verified = webhook_verify(

@@ -13,12 +13,14 @@ from the stored connections.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 
+from integrations.connectors.woocommerce import webhook_signature
 from integrations.models import BusinessCentralConnection, Flow, Integration, ShopConnection
 from integrations.services.bc_on_premises import bc_on_premises_connect
 from integrations.services.onboarding import bc_company_select, bc_environments_list
@@ -115,7 +117,9 @@ def test_the_scheduled_sweep_books_the_stores_orders_once(
     bc_server,
     bc_integration,  # noqa: F811
     django_capture_on_commit_callbacks,
+    caplog,
 ):
+    caplog.set_level(logging.DEBUG)
     sim = bc_server.sim
     chair_stock = sim.company("sandbox", COMPANY).find("items", number="1972-S")["inventory"]
 
@@ -157,6 +161,7 @@ def test_the_scheduled_sweep_books_the_stores_orders_once(
     assert sim.company("sandbox", COMPANY).find("items", number="1972-S")["inventory"] == chair_stock - 2 + 1
     assert link("#1001").source_id == "gid://woocommerce/Order/1001"
     assert run.records_failed == 0
+    assert CONSUMER_SECRET not in caplog.text and CONSUMER_KEY not in caplog.text and KEY not in caplog.text
 
 
 def test_a_new_order_and_its_refund_arrive_by_signed_webhook(
@@ -288,3 +293,22 @@ def test_the_health_check_reads_what_the_stores_orders_used(
     assert facts.order_countries == {"SE", "DE", "FI"} and facts.order_currencies == {"SEK", "EUR"}
     assert {"flat_rate:1", "flat_rate:2"} <= facts.order_shipping_methods
     assert {"1896-S", "1928-S", "1900-S"} <= facts.order_skus
+
+
+def test_the_intake_refuses_what_is_no_woocommerce_delivery(
+    store,
+    bc_integration,  # noqa: F811
+    client,
+):
+    secret = ShopConnection.objects.get(integration=bc_integration).webhook_secret.reveal()
+    post = woo_deliveries_to(client)
+    url = f"{SITE_URL}/hooks/woocommerce/{bc_integration.pk}/"
+    not_json = b"[1, 2"
+    _, headers = store.sim.webhooks.build("order.updated", {"id": 1}, secret)
+    signed_garbage = {**headers, "X-WC-Webhook-Signature": webhook_signature(secret=secret, body=not_json)}
+    huge = b"{" + b" " * (1024 * 1024 + 1) + b"}"
+
+    assert post(url, not_json, signed_garbage) == 400
+    assert post(url, huge, {**headers, "X-WC-Webhook-Signature": webhook_signature(secret=secret, body=huge)}) == 413
+    assert client.get(url).status_code == 405
+    assert not WebhookEvent.objects.filter(integration=bc_integration).exists()
