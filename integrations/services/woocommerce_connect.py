@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from integrations.connectors.http import RetryPolicy
 from integrations.connectors.woocommerce import (
     WooAuthError,
     WooCommerceClient,
@@ -38,6 +39,9 @@ from integrations.services.onboarding import OnboardingError
 from integrations.services.woocommerce_webhooks import woo_webhook_topics, woo_webhooks_replace
 from syncs.errors import get_error
 from syncs.errors.classify import classify_woo_error
+
+# The merchant waits on the page: a store that does not answer is reported within seconds, not minutes.
+CONNECT_RETRY = RetryPolicy(max_attempts=2, max_seconds=10.0, base_delay=0.5)
 
 
 @dataclass(frozen=True)
@@ -62,9 +66,13 @@ def woo_store_url_normalise(value: str) -> str:
     parts = urlsplit(text)
     if parts.scheme == "http":
         raise _coded("WOO-007", store=text.rstrip("/"))
+    try:
+        port = parts.port
+    except ValueError:  # "https://shop.example.com:abc"
+        port, parts = None, parts._replace(netloc="")
     if parts.scheme != "https" or not parts.hostname or parts.username or parts.password:
         raise OnboardingError(_("Enter the address of your WooCommerce store, for example https://shop.example.com."))
-    host = parts.hostname.lower() + (f":{parts.port}" if parts.port else "")
+    host = parts.hostname.lower() + (f":{port}" if port else "")
     path = parts.path.rstrip("/")
     for suffix in ("/wp-admin", "/wp-json"):  # what merchants paste from the browser
         if suffix in path:
@@ -109,7 +117,9 @@ def woo_store_connect(
     if not consumer_key or not consumer_secret:
         raise OnboardingError(_("Enter both the consumer key and the consumer secret of the REST API key."))
     try:
-        client = client or WooCommerceClient(store_url=url, consumer_key=consumer_key, consumer_secret=consumer_secret)
+        client = client or WooCommerceClient(
+            store_url=url, consumer_key=consumer_key, consumer_secret=consumer_secret, retry_policy=CONNECT_RETRY
+        )
     except WooInsecureStoreUrl:
         raise _coded("WOO-007", store=url) from None
     _read_check(client)

@@ -196,3 +196,15 @@ def test_the_test_step_previews_a_real_order_of_the_store(merchant_client, integ
     assert "1896-S" in body and "3540" in body
     integration.refresh_from_db()
     assert integration.test_order_passed_at is not None
+
+
+def test_an_unreachable_or_odd_store_is_reported_at_once(integration, store):
+    store.sim.fail_next(503, times=10, path="/orders")
+    with pytest.raises(OnboardingError, match="WOO-004"):
+        woo_store_connect(
+            integration=integration, store_url=store.url, consumer_key=CONSUMER_KEY, consumer_secret=CONSUMER_SECRET
+        )
+    assert len([r for r in store.sim.requests if r[1].endswith("/orders")]) == 2  # one retry, not minutes of them
+    with pytest.raises(OnboardingError):
+        woo_store_url_normalise("https://shop.example.com:abc")
+    assert not ShopConnection.objects.filter(integration=integration).exists()
