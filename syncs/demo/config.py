@@ -17,8 +17,9 @@ DEFAULT_PORTS = {
     "identity_port": 8102,
     "shopify_port": 8103,
     "stripe_port": 8104,
-    "klarna_port": 8105,
-    "adyen_port": 8106,
+    "woo_port": 8105,
+    "klarna_port": 8106,
+    "adyen_port": 8107,
 }
 DEMO_MARKER = "JBC_DEMO_VAR_DIR"  # set in the environment of every process the demo runs
 
@@ -30,6 +31,9 @@ MERCHANT_ORGANISATION = "Demo Shop AB"
 INTEGRATION_NAME = "Demo Shop -> CRONUS Sverige AB"
 SHOP_DOMAIN = "demo-shop.myshopify.com"
 SHOP_ACCESS_TOKEN = "shpat_demo_0123456789abcdef"
+# The WooCommerce store's REST API key (what WooCommerce > Settings > Advanced > REST API shows once).
+WOO_CONSUMER_KEY = "ck_demo_0123456789abcdef0123456789abcdef"
+WOO_CONSUMER_SECRET = "cs_demo_fedcba9876543210fedcba9876543210"
 # The product as a Shopify app: the simulator knows it by this client id and secret.
 SHOPIFY_CLIENT_ID = "demo-shopify-client-id"
 SHOPIFY_CLIENT_SECRET = "demo-shopify-client-secret"  # noqa: S105 - the demo's simulated app
@@ -71,6 +75,7 @@ class DemoConfig:
     identity_port: int
     shopify_port: int
     stripe_port: int
+    woo_port: int
     klarna_port: int = 0
     adyen_port: int = 0
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -121,6 +126,10 @@ class DemoConfig:
     @property
     def stripe_url(self) -> str:
         return f"http://127.0.0.1:{self.stripe_port}"
+
+    @property
+    def woo_url(self) -> str:
+        return f"https://localhost:{self.woo_port}"  # WooCommerce takes its key over https only
 
     @property
     def klarna_url(self) -> str:
@@ -177,6 +186,10 @@ def demo_environment(config: DemoConfig) -> dict[str, str]:
         "ADYEN_REPORTS_ROOT": config.adyen_url,
         "KLARNA_RETRY_BASE_DELAY": "0.2",
         "ADYEN_RETRY_BASE_DELAY": "0.2",
+        # The WooCommerce store serves https on localhost with the demo's certificate; support would
+        # allow-list a store on a private network the same way.
+        "WOO_CA_BUNDLE": str(config.cert_file),
+        "OUTBOUND_HOST_ALLOWLIST": "localhost",
         # The simulators answer quickly: a short retry backoff keeps the demo lively.
         "BC_RETRY_BASE_DELAY": "0.2",
         **config.extra_env,

@@ -39,6 +39,7 @@ PORT_OPTIONS = [
     "--identity-port=0",
     "--shopify-port=0",
     "--stripe-port=0",
+    "--woo-port=0",
     "--klarna-port=0",
     "--adyen-port=0",
 ]

@@ -33,6 +33,8 @@ from syncs.demo.config import (
     STRIPE_SECRET_KEY,
     SUPPORT_PASSWORD,
     SUPPORT_USERNAME,
+    WOO_CONSUMER_KEY,
+    WOO_CONSUMER_SECRET,
     DemoConfig,
     demo_environment,
 )
@@ -52,7 +54,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, help=f"web server port (default {DEFAULT_PORTS['port']}; 0 = any)")
-        for name in ("bc", "identity", "shopify", "stripe", "klarna", "adyen"):
+        for name in ("bc", "identity", "shopify", "stripe", "woo", "klarna", "adyen"):
             parser.add_argument(
                 f"--{name}-port", type=int, help=f"{name} simulator port (default {DEFAULT_PORTS[f'{name}_port']})"
             )
@@ -151,6 +153,7 @@ class Command(BaseCommand):
             if options["check"]:
                 self._check(config, children, sims, seeded.integration_id, options)
                 return
+            sims.woo_activity_start(order_every=options["order_every"])
             sims.shop_activity_start(
                 order_every=options["order_every"],
                 payout_every=options["payout_every"],
@@ -279,6 +282,7 @@ class Command(BaseCommand):
             f"  Identity simulator       {config.identity_url}/organizations/v2.0/.well-known/openid-configuration",
             f"  Shopify simulator        {config.shopify_url}/{SHOP_DOMAIN}/admin/api/{api_version}/graphql.json",
             f"  Stripe simulator         {config.stripe_url}/v1/account",
+            f"  WooCommerce simulator    {config.woo_url}/wp-json/wc/v3/orders (https, the demo's certificate)",
             f"  Klarna simulator         {config.klarna_url}/settlements/v1/payouts",
             f"  Adyen simulator          {config.adyen_url}/reports/download/MerchantAccount/JunipeerSE/",
             "",
@@ -293,6 +297,10 @@ class Command(BaseCommand):
             f"    Shopify shop domain    {SHOP_DOMAIN}",
             '                           (then "Install app" on the simulated Shopify page)',
             f"    Stripe secret key      {STRIPE_SECRET_KEY}",
+            "    or, as the shop, WooCommerce:",
+            f"      store address        {config.woo_url}",
+            f"      consumer key         {WOO_CONSUMER_KEY}",
+            f"      consumer secret      {WOO_CONSUMER_SECRET}",
             "",
             f"  Database {config.database} (recreated on every start; --keep reuses it)",
         ]
