@@ -46,7 +46,9 @@ GENERAL_LEDGER_ENTRIES = EntitySet("generalLedgerEntries", r.GeneralLedgerEntry)
 ACCOUNTS = EntitySet("accounts", r.Account)
 BANK_ACCOUNTS = EntitySet("bankAccounts", r.BankAccount)
 
-# ODataV4 UI pages read by preflight (pages 472, 456, 457), by their usual service names.
+# ODataV4 UI pages read by preflight (pages 472, 456, 457) and the stock flow (page 38), by their
+# usual service names (docs/bc-configuration.md lists them for the merchant to publish).
 VAT_POSTING_SETUP_PAGE = "VATPostingSetup"
 NO_SERIES_PAGE = "NoSeries"
 NO_SERIES_LINES_PAGE = "NoSeriesLines"
+ITEM_LEDGER_ENTRIES_PAGE = "ItemLedgerEntries"

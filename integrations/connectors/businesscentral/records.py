@@ -446,3 +446,13 @@ class NoSeriesLine:
     increment_by_no: int = field(default=1, metadata={"json": "Increment_by_No"})
     open: bool = field(default=True, metadata={"json": "Open"})
     raw: dict[str, Any] = _raw()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemLedgerEntryRow:
+    """Page 38 "Item Ledger Entries": an open entry's remaining quantity is stock at its location."""
+
+    item_number: str = field(default="", metadata={"json": "Item_No"})
+    location_code: str = field(default="", metadata={"json": "Location_Code"})
+    remaining_quantity: Decimal = field(default=ZERO, metadata={"json": "Remaining_Quantity"})
+    raw: dict[str, Any] = _raw()
