@@ -39,6 +39,7 @@ CURRENCY_EXCHANGE_RATES = EntitySet("currencyExchangeRates", r.CurrencyExchangeR
 PAYMENT_METHODS = EntitySet("paymentMethods", r.PaymentMethod)
 PAYMENT_TERMS = EntitySet("paymentTerms", r.PaymentTerm)
 SHIPMENT_METHODS = EntitySet("shipmentMethods", r.ShipmentMethod)
+LOCATIONS = EntitySet("locations", r.Location)
 TAX_AREAS = EntitySet("taxAreas", r.TaxArea)
 TAX_GROUPS = EntitySet("taxGroups", r.TaxGroup)
 COUNTRIES_REGIONS = EntitySet("countriesRegions", r.CountryRegion)

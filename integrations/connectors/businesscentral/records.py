@@ -322,6 +322,11 @@ class ShipmentMethod(CodeRecord):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Location(CodeRecord):
+    """A BC location (API v2.0 ``locations``): a warehouse or store whose stock can go to a shop location."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class PaymentTerm(CodeRecord):
     due_date_calculation: str = ""
     discount_date_calculation: str = ""
