@@ -146,12 +146,6 @@ def stock_locations_get(*, integration: Integration) -> StockLocations:
     return StockLocations(total_location_id=mappings[0].shop_location_id)
 
 
-def stock_location_get(*, integration: Integration) -> str:
-    """The shop location that receives an item's total BC inventory (the first mapping)."""
-    locations = stock_locations_get(integration=integration)
-    return locations.total_location_id or locations.shop_location_ids[0]
-
-
 def bc_location_quantities(*, bc_client: Any, location_codes: Iterable[str]) -> dict[tuple[str, str], Decimal]:
     """(item number, BC location code) -> stock there: open item ledger entries' remaining
     quantities summed (page 38, three fields, BC_PAGE_SIZE entries a request)."""
