@@ -9,12 +9,16 @@ location pairs" is observed at the shop.
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 
 from integrations.connectors.businesscentral import entities
 from integrations.models import Integration, LocationMapping
 from simulators.businesscentral.inventory import item_entry_post, location_quantity_set
-from syncs.models import EntityType, PreflightRun, RecordLink, SourceSystem
+from syncs.flows import products as products_flow
+from syncs.models import EntityType, PreflightRun, RecordLink, SourceSystem, SyncRun
 from syncs.preflight.services import preflight_run
 from syncs.services.products import products_sync
 from syncs.services.stock import stock_push
@@ -186,6 +190,21 @@ def test_an_unpublished_item_ledger_page_stops_the_run_naming_the_page(
     assert getattr(raised.value, "code", "") == "BC-601"
     assert "38" in str(raised.value) and "ItemLedgerEntries" in str(raised.value)
     assert len(pushed_groups(shopify_server.sim)) == writes
+
+
+def test_the_stock_run_fails_with_bc_601_when_the_page_is_not_published(
+    integration, bc, bc_client, shop, catalogue, monkeypatch, settings
+):
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    monkeypatch.setattr(products_flow, "flow_clients", lambda integration: (bc_client, shop))
+    bc.unpublish_odatav4_pages("ItemLedgerEntries")
+
+    with pytest.raises(CommandError, match="BC-601"):
+        call_command("sync_stock", integration.pk, stdout=StringIO())
+
+    run = SyncRun.objects.get(flow="stock")
+    assert (run.status, run.error_code) == ("failed", "BC-601")
+    assert "ItemLedgerEntries" in run.error_message
 
 
 def test_preflight_names_the_unpublished_page_and_a_mapped_location_bc_lacks(integration, bc, bc_client):
