@@ -10,6 +10,7 @@ import dataclasses
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -440,8 +441,15 @@ class BusinessCentralClient:
             select=("Item_No", "Location_Code", "Remaining_Quantity"),
             page_size=page_size,
         )
+        # Read by the hundred thousand: built directly (three fields), not through from_json.
         for row in rows:
-            yield from_json(ItemLedgerEntryRow, row)
+            quantity = row.get("Remaining_Quantity")
+            yield ItemLedgerEntryRow(
+                item_number=row.get("Item_No") or "",
+                location_code=row.get("Location_Code") or "",
+                remaining_quantity=quantity if isinstance(quantity, Decimal) else Decimal(str(quantity or 0)),
+                raw=row,
+            )
 
     def list_environments(self) -> list[Environment]:
         """The environments the signed-in user can reach (``GET {api root}/environments/v1.2``).
