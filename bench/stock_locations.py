@@ -117,7 +117,7 @@ def main() -> None:
     from simulators.server import serve
     from simulators.shopify import ShopifySimulator
     from syncs.models import EntityType, RecordLink, SourceSystem
-    from syncs.services.stock import stock_push
+    from syncs.services.stock import bc_location_quantities, stock_push
     from tests.factories import IntegrationFactory
 
     bc_sim = BusinessCentralSimulator()
@@ -173,16 +173,17 @@ def main() -> None:
             bc_before, shop_before = bc_sim.request_count, shop_sim.stats["requests"]
             waited_before, applied_before = shop.stats.waited_seconds, applied()
             print(f"{label} ...", flush=True)
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             result = stock_push(integration=integration, bc_client=bc, shop_client=shop, **options)
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
             bc_requests = bc_sim.request_count - bc_before
             shop_requests = shop_sim.stats["requests"] - shop_before
             print(
                 f"  pairs seen {result.seen:,}: pushed {result.pushed:,}, unchanged {result.unchanged:,}, "
                 f"failed {result.failed:,}; shop applied {applied() - applied_before:,} quantities\n"
                 f"  HTTP requests {bc_requests + shop_requests:,} (BC {bc_requests:,}, shop {shop_requests:,}); "
-                f"{seconds:.2f} s wall; shop throttle waits {shop.stats.waited_seconds - waited_before:.1f} s "
+                f"{seconds:.2f} s wall, {cpu:.2f} s CPU (product and simulators); load {os.getloadavg()[0]:.1f}; "
+                f"shop throttle waits {shop.stats.waited_seconds - waited_before:.1f} s "
                 f"(simulator clock); BC 429s {bc_sim.throttle.rejected}",
                 flush=True,
             )
@@ -202,6 +203,14 @@ def main() -> None:
             )  # an item journal line: a new open entry, the item's lastModifiedDateTime does not move
         print(f"Changed {changed:,} of {pairs:,} item x location quantities in BC.", flush=True)
 
+        print("BC read alone (page 38, open entries of the three locations) ...", flush=True)
+        before, started = bc_sim.request_count, time.perf_counter()
+        totals = bc_location_quantities(bc_client=bc, location_codes=BC_LOCATIONS)
+        print(
+            f"  {len(totals):,} item x location sums from {bc_sim.request_count - before} BC requests in "
+            f"{time.perf_counter() - started:.2f} s wall",
+            flush=True,
+        )
         delta_requests, delta_seconds = measure("Delta run")
         full_requests, full_seconds = measure("Full re-push", full=True)
 
