@@ -9,6 +9,7 @@ from django.urls import reverse
 from integrations.models import LocationMapping
 from integrations.services import onboarding
 from integrations.services.shopify_install import shop_custom_app_attach
+from integrations.services.stock_locations import StockLocationChoices, stock_locations_save
 from tests.fixtures.shopify import ACCESS_TOKEN, SHOP_DOMAIN
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,15 @@ def test_settings_send_a_stock_merchant_to_the_stock_step_and_it_speaks_swedish(
     merchant_client.post(reverse("set_language"), {"language": "sv", "next": page(integration)})
     body = merchant_client.get(page(integration)).content.decode()
     assert "Lagerställen" in body and "Skickas inte till butiken" in body
+
+
+def test_the_service_refuses_a_bc_location_or_shop_location_it_was_not_offered(integration):
+    choices = StockLocationChoices(bc_locations=[("MAIN", "MAIN – Huvudlager")], shop_locations=[("gid-1", "Lager")])
+    with pytest.raises(onboarding.OnboardingError, match="no location GONE"):
+        stock_locations_save(integration=integration, choices=choices, by_code={"GONE": "gid-1"})
+    with pytest.raises(onboarding.OnboardingError, match="no longer exists"):
+        stock_locations_save(integration=integration, choices=choices, by_code={"MAIN": "gid-2"})
+    assert not LocationMapping.objects.filter(integration=integration).exists()
+
+    saved = stock_locations_save(integration=integration, choices=choices, by_code={"MAIN": "gid-1"})
+    assert [(m.bc_location_code, m.shop_location_id) for m in saved] == [("MAIN", "gid-1")]
