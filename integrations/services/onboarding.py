@@ -47,6 +47,7 @@ from integrations.models import (
 from integrations.services.base_currency import LocalCurrencyUnknown, integration_base_currency_refresh
 from integrations.services.bc_auth import bc_credentials
 from integrations.services.shopify_subscriptions import shop_webhooks_reconcile_queue
+from integrations.services.woocommerce_webhooks import woo_webhooks_reconcile_queue
 from syncs.errors import classify_exception
 from syncs.models import SyncRun
 from syncs.services.sync_now import integration_runs_enqueue_now
@@ -148,8 +149,9 @@ def integration_flows_save(*, integration: Integration, flows: dict[str, bool]) 
     if not integration.products_enabled:
         integration.products_bidirectional = False
     integration.save(update_fields=[*FLOW_FIELDS, "updated_at"])
-    # The shop's webhook subscriptions follow the flows (a worker reconciles them with Shopify).
+    # The shop's webhook subscriptions follow the flows (a worker reconciles them with the shop).
     shop_webhooks_reconcile_queue(integration_id=integration.pk)
+    woo_webhooks_reconcile_queue(integration_id=integration.pk)
     return integration
 
 
@@ -680,12 +682,20 @@ def settings_missing(*, integration: Integration) -> list[str]:
     without_customer = collective_customers_missing(integration=integration)
     if without_customer:
         missing.append(_("collective customer for %(countries)s") % {"countries": ", ".join(without_customer)})
-    if integration.stock_enabled and not integration.location_mappings.exists():
+    if stock_locations_needed(integration=integration):
         missing.append(_("stock locations"))
     mapped = set(integration.payout_account_mappings.values_list("provider", "currency"))
     if any(pair not in mapped for pair in payout_currencies(integration=integration)):
         missing.append(_("payout accounts"))
     return missing
+
+
+def stock_locations_needed(*, integration: Integration) -> bool:
+    """Stock to a Shopify shop needs a location mapping (a WooCommerce store has no locations)."""
+    if not integration.stock_enabled or integration.location_mappings.exists():
+        return False
+    shop = ShopConnection.objects.filter(integration=integration).first()
+    return shop is None or shop.platform == ShopConnection.Platform.SHOPIFY
 
 
 def collective_customers_missing(*, integration: Integration) -> list[str]:

@@ -34,6 +34,10 @@ def shop_locations_list(*, integration: Integration, shop_client: ShopifyClient 
         ).first()
         if connection is None:
             raise OnboardingError(_("Connect your shop first."))
+        if connection.is_woocommerce:
+            raise OnboardingError(
+                _("A WooCommerce store has no locations: each item's total inventory goes to the store.")
+            )
         shop_client = shop_client_for(connection=connection)
     try:
         locations = shop_client.locations_list()
