@@ -80,6 +80,33 @@ class ShopConnectForm(forms.Form):
     )
 
 
+class WooConnectForm(forms.Form):
+    """A WooCommerce store: its address and a REST API key (WooCommerce > Settings > Advanced > REST API).
+    The key and secret are never filled in again: a stored pair is not shown back."""
+
+    store_url = forms.CharField(
+        label=_("Store address"), max_length=500, help_text=_("for example https://shop.example.com")
+    )
+    consumer_key = forms.CharField(
+        label=_("Consumer key"),
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("starts with ck_"),
+    )
+    consumer_secret = forms.CharField(
+        label=_("Consumer secret"),
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("starts with cs_"),
+    )
+
+    def clean_consumer_key(self) -> str:
+        return _token_clean(self.cleaned_data["consumer_key"])
+
+    def clean_consumer_secret(self) -> str:
+        return _token_clean(self.cleaned_data["consumer_secret"])
+
+
 class StripeConnectForm(forms.Form):
     api_key = forms.CharField(
         label=_("Stripe secret or restricted key"), widget=forms.PasswordInput(attrs={"autocomplete": "off"})
@@ -292,6 +319,33 @@ def countries_parse(raw: str) -> list[str]:
         if _COUNTRY.match(code) and code not in seen:
             seen.append(code)
     return seen
+
+
+class StockLocationsForm(forms.Form):
+    """One shop location per Business Central location (or none), and one for the total inventory."""
+
+    PREFIX = "loc__"
+
+    total_location = forms.ChoiceField(
+        label=_("Each item's total inventory to"),
+        help_text=_("Used only when no Business Central location above is sent to the shop."),
+        required=False,
+    )
+
+    def __init__(self, *args, bc_locations: list[tuple[str, str]], shop_locations: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        options = [("", _("Not sent to the shop")), *shop_locations]
+        self.fields["total_location"].choices = [("", _("Not sent to the shop")), *shop_locations]
+        self.bc_codes = [code for code, _label in bc_locations]
+        for code, label in bc_locations:
+            self.fields[f"{self.PREFIX}{code}"] = forms.ChoiceField(label=label, choices=options, required=False)
+
+    @property
+    def location_fields(self):
+        return [self[f"{self.PREFIX}{code}"] for code in self.bc_codes]
+
+    def by_code(self) -> dict[str, str]:
+        return {code: self.cleaned_data.get(f"{self.PREFIX}{code}", "") for code in self.bc_codes}
 
 
 class TestOrderForm(forms.Form):

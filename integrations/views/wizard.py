@@ -16,15 +16,18 @@ from integrations.forms import (
     GoLiveForm,
     SettingsForm,
     ShopConnectForm,
+    StockLocationsForm,
     StripeConnectForm,
     TestOrderForm,
+    WooConnectForm,
     countries_parse,
 )
-from integrations.models import PaymentProviderConnection
+from integrations.models import PaymentProviderConnection, ShopConnection
 from integrations.selectors import integration_get_for_user
 from integrations.services import onboarding as svc
 from integrations.services.mapping_proposals import go_live_warnings_get, settings_proposals_get
 from integrations.services.shopify_install import SCOPES, scope_reasons
+from integrations.services.stock_locations import stock_location_choices_get, stock_locations_save
 from integrations.views.common import posted_data
 
 STEP_URLS = {
@@ -77,7 +80,8 @@ def wizard_flows(request, integration_id: int):
 @login_required
 def wizard_connect(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
-    return _page(request, integration, "merchant/wizard/connect.html", 2, **_connect_context(integration))
+    context = _connect_context(integration, platform=request.GET.get("platform", ""))
+    return _page(request, integration, "merchant/wizard/connect.html", 2, **context)
 
 
 def connect_page(request, integration, *, status: int = 200, **forms):
@@ -87,10 +91,17 @@ def connect_page(request, integration, *, status: int = 200, **forms):
     )
 
 
-def _connect_context(integration, **forms):
+def _connect_context(integration, platform: str = "", **forms):
     stripe = integration.payment_providers.filter(provider=PaymentProviderConnection.Provider.STRIPE).first()
     shop = getattr(integration, "shop_connection", None)
-    shop_form = forms.get("shop_form") or ShopConnectForm(initial={"shop_domain": getattr(shop, "shop_domain", "")})
+    # Which shop platform the page offers: the merchant's choice, else the connected one, else Shopify.
+    platforms = ShopConnection.Platform
+    if platform not in platforms.values:
+        platform = shop.platform if shop is not None else platforms.SHOPIFY
+    woo = shop is not None and shop.platform == platforms.WOOCOMMERCE
+    shop_form = forms.get("shop_form") or ShopConnectForm(
+        initial={"shop_domain": "" if woo else getattr(shop, "shop_domain", "")}
+    )
     bc = getattr(integration, "bc_connection", None)
     waits = bc is not None and not bc.token_cache and bc.last_auth_error_code in ADMIN_WAIT_CODES
     return {
@@ -100,6 +111,9 @@ def _connect_context(integration, **forms):
         "shop": shop,
         "stripe": stripe,
         "shop_form": shop_form,
+        "platform": platform,
+        "platforms": platforms.choices,
+        "woo_form": forms.get("woo_form") or WooConnectForm(initial={"store_url": shop.store_url if woo else ""}),
         "stripe_form": forms.get("stripe_form") or StripeConnectForm(),
     }
 
@@ -202,11 +216,49 @@ def wizard_settings(request, integration_id: int):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Settings saved."))
+            if svc.stock_locations_needed(integration=integration):
+                return redirect("merchant:wizard_stock_locations", integration_id=integration.pk)
             return redirect("merchant:wizard_test", integration_id=integration.pk)
     status = 400 if form.is_bound else 200
     return _page(
         request, integration, "merchant/wizard/settings.html", 3, status=status, form=form, proposals=proposals
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wizard_stock_locations(request, integration_id: int):
+    """Part of step 3: which shop location receives the stock of which Business Central location."""
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    template = "merchant/wizard/stock_locations.html"
+    try:
+        choices = stock_location_choices_get(integration=integration)
+    except svc.OnboardingError as error:
+        return _page(request, integration, template, 3, error=str(error), form=None)
+    mappings = list(integration.location_mappings.all())
+    initial = {f"{StockLocationsForm.PREFIX}{m.bc_location_code}": m.shop_location_id for m in mappings}
+    initial["total_location"] = next((m.shop_location_id for m in mappings if not m.bc_location_code), "")
+    form = StockLocationsForm(
+        posted_data(request),
+        initial=initial,
+        bc_locations=choices.bc_locations,
+        shop_locations=choices.shop_locations,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            stock_locations_save(
+                integration=integration,
+                choices=choices,
+                by_code=form.by_code(),
+                total_location_id=form.cleaned_data["total_location"],
+            )
+        except svc.OnboardingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Stock locations saved."))
+            return redirect("merchant:wizard_test", integration_id=integration.pk)
+    status = 400 if form.is_bound else 200
+    return _page(request, integration, template, 3, status=status, form=form)
 
 
 @login_required

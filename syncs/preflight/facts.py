@@ -9,7 +9,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from integrations.connectors.shopify import mappers as shop_mappers
-from integrations.models import Integration
+from integrations.connectors.woocommerce import woo_order_translate
+from integrations.connectors.woocommerce.records import WooOrder
+from integrations.models import Integration, ShopConnection
 from syncs.models import EntityType, RecordLink, SourceSystem
 from syncs.preflight.types import IntegrationFacts
 
@@ -37,6 +39,8 @@ def preflight_facts_get(*, integration: Integration, now: dt.datetime | None = N
         mapped_shipping_methods={m.shop_shipping_code for m in integration.shipping_method_mappings.all()},
         payout_accounts={(m.provider, m.currency.upper()) for m in integration.payout_account_mappings.all()},
         providers={p.provider: {c.upper() for c in p.currencies or []} for p in integration.payment_providers.all()},
+        stock_enabled=integration.stock_enabled,
+        stock_location_codes=stock_location_codes_get(integration=integration),
     )
     shop = getattr(integration, "shop_connection", None)
     if shop and shop.shop_currency:
@@ -45,6 +49,13 @@ def preflight_facts_get(*, integration: Integration, now: dt.datetime | None = N
         facts.shop_currencies |= currencies
     _add_recent_orders(facts, integration=integration, now=now or timezone.now())
     return facts
+
+
+def stock_location_codes_get(*, integration: Integration) -> set[str]:
+    """BC location codes whose stock goes to a shop location (empty: totals, or stock is off)."""
+    if not integration.stock_enabled:
+        return set()
+    return set(integration.location_mappings.exclude(bc_location_code="").values_list("bc_location_code", flat=True))
 
 
 def _add_recent_orders(facts: IntegrationFacts, *, integration: Integration, now: dt.datetime) -> None:
@@ -60,9 +71,12 @@ def _add_recent_orders(facts: IntegrationFacts, *, integration: Integration, now
         .exclude(raw_source=None)
         .values_list("raw_source", flat=True)
     )
+    shop = getattr(integration, "shop_connection", None)
+    woo = shop is not None and shop.platform == ShopConnection.Platform.WOOCOMMERCE
     for raw in raws.iterator(chunk_size=500):
         try:
-            order = shop_mappers.order(raw)
+            # The stored payload is the platform's own order (WooCommerce's refunds are not needed here).
+            order = woo_order_translate(WooOrder.from_json(raw)) if woo else shop_mappers.order(raw)
         except (KeyError, TypeError, ValueError, AttributeError):
             logger.info("Preflight skipped an order payload it could not read")
             continue
