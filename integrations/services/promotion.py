@@ -22,14 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from integrations.connectors.businesscentral import BusinessCentralClient, entities, odata
+from integrations.connectors.businesscentral import BusinessCentralClient, client_for_connection, entities, odata
 from integrations.connectors.businesscentral.codec import GL_ACCOUNT_TYPE_POSTING
 from integrations.models import BusinessCentralConnection, Integration
 from integrations.services.base_currency import LocalCurrencyUnknown, bc_local_currency_read
+from integrations.services.bc_auth import bc_credentials
 from integrations.services.onboarding import (
     OnboardingError,
     PreflightBlocked,
-    bc_client_build,
     bc_companies_list,
     bc_environments_list,
     bc_read,
@@ -153,7 +153,11 @@ def promotion_target_resolve(*, integration: Integration, environment_name: str,
     if environment is None:
         raise PromotionRefused(NOT_PROMOTABLE, why=_("the chosen environment is not a Production environment."))
     company = next(
-        (c for c in promotion_companies(integration=integration, environment_name=environment_name) if c.id == company_id),
+        (
+            c
+            for c in promotion_companies(integration=integration, environment_name=environment_name)
+            if c.id == company_id
+        ),
         None,
     )
     if company is None:
@@ -267,11 +271,9 @@ def promotion_check(
     """Every code the settings name, looked up in the Production company: missing ones block, renamed
     ones (same code, another name than in the Sandbox) are shown for confirmation."""
     connection = _require_promotable(integration)
-    production_client = production_client or bc_client_build(
-        connection, environment=target.environment_name, company_id=target.company_id
-    )
-    sandbox_client = sandbox_client or bc_client_build(
-        connection, environment=connection.environment_name, company_id=connection.company_id
+    production_client = production_client or _production_client(connection, target)
+    sandbox_client = sandbox_client or client_for_connection(
+        connection, credentials=bc_credentials(connection=connection)
     )
     refs = _references(integration)
     production = bc_read(lambda: _company_names(production_client, refs))
@@ -300,17 +302,30 @@ def promotion_check(
 # --- the switch -------------------------------------------------------------------------------------
 
 
-def _preflight(*, integration: Integration, target: PromotionTarget, client: Any) -> PreflightRun:
-    connection = integration.bc_connection
-    production = BusinessCentralConnection(
-        integration=integration,
+def _production_connection(connection: BusinessCentralConnection, target: PromotionTarget) -> BusinessCentralConnection:
+    """The connection as it will be after the move (unsaved): what the checks read."""
+    # integration_id, not integration: an unsaved copy must not replace the integration's cached connection.
+    return BusinessCentralConnection(
+        integration_id=connection.integration_id,
         deployment=connection.deployment,
         entra_tenant_id=connection.entra_tenant_id,
+        api_root_override=connection.api_root_override,
         environment_name=target.environment_name,
         environment_type=PRODUCTION,
         company_id=target.company_id,
         company_name=target.company_name,
     )
+
+
+def _production_client(connection: BusinessCentralConnection, target: PromotionTarget):
+    # The same sign-in reaches every environment of the Entra tenant.
+    return client_for_connection(
+        _production_connection(connection, target), credentials=bc_credentials(connection=connection)
+    )
+
+
+def _preflight(*, integration: Integration, target: PromotionTarget, client: Any) -> PreflightRun:
+    production = _production_connection(integration.bc_connection, target)
     return preflight_run(
         integration_id=integration.pk, trigger=PreflightRun.Trigger.PROMOTION, client=client, connection=production
     )
@@ -327,9 +342,7 @@ def integration_promote(
     """Check again, run the health check against Production, then switch. Raises PromotionRefused
     (BC-804) while Production lacks a record, OnboardingError without the merchant's yes, and PreflightBlocked when the health check fails."""
     connection = _require_promotable(integration)
-    production_client = production_client or bc_client_build(
-        connection, environment=target.environment_name, company_id=target.company_id
-    )
+    production_client = production_client or _production_client(connection, target)
     check = promotion_check(
         integration=integration, target=target, production_client=production_client, sandbox_client=sandbox_client
     )

@@ -556,7 +556,9 @@ _BC_ENTRIES = (
         severity=WARNING,
         retryable=False,
         title=_("Test order not written in Production"),
-        message=_("The test order was not created: {company} is a Production company, so the test shows a preview only."),
+        message=_(
+            "The test order was not created: {company} is a Production company, so the test shows a preview only."
+        ),
         cause=_(
             "The test step writes a real document only in a Sandbox company. In Production a test document would be "
             "part of the books."

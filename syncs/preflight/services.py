@@ -69,7 +69,9 @@ def preflight_run(
     previous = PreflightRun.objects.filter(integration=integration).exclude(status=PreflightRun.Status.RUNNING).first()
     run = PreflightRun.objects.create(integration=integration, trigger=trigger)
     facts = preflight_facts_get(integration=integration)
-    results = checks_run(facts=facts, snapshot=preflight_snapshot_get(integration=integration, client=client, connection=connection))
+    results = checks_run(
+        facts=facts, snapshot=preflight_snapshot_get(integration=integration, client=client, connection=connection)
+    )
     _results_store(run=run, results=results)
     new_failures = _new_failures(run=run, previous=previous)
     if new_failures:

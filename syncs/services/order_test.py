@@ -9,8 +9,8 @@ A Production company is never written from the test step: there it stays a previ
 from __future__ import annotations
 
 import logging
-from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
@@ -97,9 +97,7 @@ def _document(*, integration: Integration, link: RecordLink) -> SandboxDocument:
         bc_total=_money(details.get("bc_total", "")),
         shop_total=_money(details.get("shop_total", "")),
         currency=details.get("currency") or integration.base_currency,
-        url=bc_document_url(
-            connection=integration.bc_connection, kind=kind, posted=posted, number=link.target_number
-        ),
+        url=bc_document_url(connection=integration.bc_connection, kind=kind, posted=posted, number=link.target_number),
     )
 
 
@@ -111,7 +109,9 @@ def order_test_preview(
     return OrderTestOutcome(preview=order_preview(integration=integration, order_name=order_name, clients=clients))
 
 
-def order_test_run(*, integration: Integration, order_name: str, clients: FlowClients | None = None) -> OrderTestOutcome:
+def order_test_run(
+    *, integration: Integration, order_name: str, clients: FlowClients | None = None
+) -> OrderTestOutcome:
     """Preview the order; in a Sandbox company create (and post, when so configured) its document,
     exactly once. Returns the preview, the BC document and any coded error."""
     clients = clients or flow_clients_build(integration=integration)
@@ -162,9 +162,7 @@ def _run(*, run: SyncRun, integration: Integration, order: Any, client) -> Order
     except Exception as exc:  # noqa: BLE001 - shown coded on the page and kept on the run, never a 500
         logger.exception("Test order of integration %s failed", integration.pk)
         error = classify_exception(exc)
-        sync_run_finish(
-            run_id=run.pk, status=SyncRun.Status.FAILED, error_code=error.code, error_message=error.message
-        )
+        sync_run_finish(run_id=run.pk, status=SyncRun.Status.FAILED, error_code=error.code, error_message=error.message)
         return error
     status = SyncRun.Status.FAILED if result.failed else SyncRun.Status.SUCCEEDED
     sync_run_finish(
