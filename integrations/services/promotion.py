@@ -340,7 +340,8 @@ def integration_promote(
     sandbox_client: Any | None = None,
 ) -> Integration:
     """Check again, run the health check against Production, then switch. Raises PromotionRefused
-    (BC-804) while Production lacks a record, OnboardingError without the merchant's yes, and PreflightBlocked when the health check fails."""
+    (BC-804) while Production lacks a record, OnboardingError without the merchant's yes, and
+    PreflightBlocked when the health check fails."""
     connection = _require_promotable(integration)
     production_client = production_client or _production_client(connection, target)
     check = promotion_check(

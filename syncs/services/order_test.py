@@ -120,7 +120,11 @@ def order_test_run(
     if not preview.ok or preview.skip_reason or preview.order is None:
         return outcome
     if _is_production(integration):
-        outcome.errors.append(_coded(classify_exception(ProductError(TEST_WRITE_PRODUCTION))))
+        outcome.errors.append(
+            _coded(
+                classify_exception(ProductError(TEST_WRITE_PRODUCTION, company=integration.bc_connection.company_name))
+            )
+        )
         return outcome
     try:
         with flow_lock(integration_id=integration.pk, flow=Flow.ORDERS, holder="test-order", ttl_seconds=LEASE_SECONDS):
