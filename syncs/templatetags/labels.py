@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from integrations.labels import gateway_label as _gateway_label
 
@@ -12,3 +13,27 @@ register = template.Library()
 @register.filter
 def gateway_label(code: str) -> str:
     return _gateway_label(code)
+
+
+# An order's compared fields (syncs/mapping/digest.py), in the merchant's words.
+_ORDER_FIELDS = {
+    "currency": _("Currency"),
+    "presentment_currency": _("Customer's currency"),
+    "total_price": _("Total"),
+    "total_tax": _("Total VAT"),
+    "email": _("E-mail"),
+    "country": _("Country"),
+    "cancelled": _("Cancelled"),
+}
+_ORDER_FIELD_PREFIXES = {"line": _("Line %(name)s"), "shipping": _("Shipping %(name)s")}
+
+
+@register.filter
+def order_field_label(key: str) -> str:
+    """``{{ change.field|order_field_label }}``: "Total" for total_price, "Line SOCK-1" for "line SOCK-1"."""
+    if key in _ORDER_FIELDS:
+        return str(_ORDER_FIELDS[key])
+    prefix, _space, name = str(key).partition(" ")
+    if prefix in _ORDER_FIELD_PREFIXES and name:
+        return str(_ORDER_FIELD_PREFIXES[prefix]) % {"name": name}
+    return str(key).replace("_", " ").replace(".", " ").capitalize()
