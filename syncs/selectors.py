@@ -57,6 +57,7 @@ PREFLIGHT_CHECK_LABELS = {
     "mappings.payment_methods": _("Payment method mappings"),
     "mappings.shipping_methods": _("Shipping method mappings"),
     "mappings.countries": _("Country mappings"),
+    "mappings.collective_customers": _("Collective customers"),
     "payment_journal.batch": _("Payment journal batch"),
     "payment_journal.balancing_account": _("Balancing account of the payment journal"),
     "payment_journal.payout_accounts": _("Payout accounts"),

@@ -24,3 +24,10 @@ def error_remedy(code: str) -> str:
     """The catalogue's remedy for a code (empty for an unknown code)."""
     entry = find_error(code or "")
     return str(entry.remedy) if entry else ""
+
+
+@register.filter
+def error_title(code: str) -> str:
+    """The catalogue's title for a code, in the reader's language (empty for an unknown code)."""
+    entry = find_error(code or "")
+    return str(entry.title) if entry else ""

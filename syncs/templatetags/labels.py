@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from integrations.labels import gateway_label as _gateway_label
+from syncs.selectors import PREFLIGHT_CHECK_LABELS
 
 register = template.Library()
 
@@ -37,3 +38,22 @@ def order_field_label(key: str) -> str:
     if prefix in _ORDER_FIELD_PREFIXES and name:
         return str(_ORDER_FIELD_PREFIXES[prefix]) % {"name": name}
     return str(key).replace("_", " ").replace(".", " ").capitalize()
+
+
+@register.filter
+def shop_reference(value: str) -> str:
+    """A shop's own number instead of its API id: gid://shopify/ShopifyPaymentsPayout/901 -> 901."""
+    value = str(value or "")
+    return value.rsplit("/", 1)[-1] if value.startswith("gid://") else value
+
+
+@register.filter
+def words(value: str) -> str:
+    """A provider's type code as words: adjustment_reversal -> adjustment reversal."""
+    return str(value or "").replace("_", " ")
+
+
+@register.filter
+def check_label(name: str) -> str:
+    """A health check's name as the health check page shows it: "Payment journal batch"."""
+    return str(PREFLIGHT_CHECK_LABELS.get(name, name))
