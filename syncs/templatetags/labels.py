@@ -6,7 +6,9 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from integrations.labels import gateway_label as _gateway_label
-from syncs.selectors import PREFLIGHT_CHECK_LABELS
+from integrations.models import Integration
+from syncs.selectors import DOCUMENT_KIND_OF_ENTITY, PREFLIGHT_CHECK_LABELS
+from syncs.services.bc_links import bc_document_url as _bc_document_url
 
 register = template.Library()
 
@@ -57,3 +59,17 @@ def words(value: str) -> str:
 def check_label(name: str) -> str:
     """A health check's name as the health check page shows it: "Payment journal batch"."""
     return str(PREFLIGHT_CHECK_LABELS.get(name, name))
+
+
+@register.simple_tag
+def bc_document_url(link, integration) -> str:
+    """BC online's page of a record's document, from the integration's settings (lists do not load a
+    record's details): posted unless the integration leaves invoices as drafts."""
+    kind = DOCUMENT_KIND_OF_ENTITY.get(link.entity_type)
+    if not kind or not link.target_number:
+        return ""
+    if kind == "invoice" and integration.document_type == Integration.DocumentType.ORDER_SHIP_INVOICE:
+        kind = "order"
+    posted = integration.document_type != Integration.DocumentType.INVOICE_DRAFT
+    connection = getattr(integration, "bc_connection", None)
+    return _bc_document_url(connection=connection, kind=kind, posted=posted, number=link.target_number)

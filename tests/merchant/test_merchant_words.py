@@ -104,3 +104,14 @@ def test_the_walk_can_fail():
 
     assert [bool(GID.search(t)) for t in texts] == [True, False, False]
     assert SNAKE.findall(texts[1]) == ["shopify_payments"] and GUID.search(texts[2])
+
+
+def test_bc_documents_link_to_bc_online_and_the_glossary_explains_the_terms(owner_client, integration, world):
+    from django.urls import reverse
+
+    records = _get(owner_client, reverse("merchant:records", args=[integration.pk]), "sv")
+    payouts = _get(owner_client, reverse("payouts:list", args=[integration.pk]), "sv")
+
+    assert "page=132&amp;filter=%27No.%27%20IS%20%27103001%27" in records  # the posted invoice
+    assert "page=134&amp;filter=%27No.%27%20IS%20%27104001%27" in records  # the posted credit memo
+    assert "Avräkningskonto" in payouts and "Journalbatch" in payouts
