@@ -73,3 +73,12 @@ def bc_document_url(link, integration) -> str:
     posted = integration.document_type != Integration.DocumentType.INVOICE_DRAFT
     connection = getattr(integration, "bc_connection", None)
     return _bc_document_url(connection=connection, kind=kind, posted=posted, number=link.target_number)
+
+
+_LINE_TYPES = {"Item": _("Item"), "Account": _("G/L account"), "Comment": _("Comment")}
+
+
+@register.filter
+def line_type_label(value: str) -> str:
+    """A document line's BC type (Item, Account) in the reader's language."""
+    return str(_LINE_TYPES.get(str(value), value))

@@ -115,3 +115,13 @@ def test_bc_documents_link_to_bc_online_and_the_glossary_explains_the_terms(owne
     assert "page=132&amp;filter=%27No.%27%20IS%20%27103001%27" in records  # the posted invoice
     assert "page=134&amp;filter=%27No.%27%20IS%20%27104001%27" in records  # the posted credit memo
     assert "Avräkningskonto" in payouts and "Journalbatch" in payouts
+
+
+def test_preview_line_types_and_order_fields_are_in_words():
+    from django.utils import translation
+
+    from syncs.templatetags.labels import line_type_label, order_field_label
+
+    with translation.override("sv"):
+        assert line_type_label("Item") == "Artikel" and line_type_label("Account") == "Redovisningskonto"
+        assert order_field_label("total_price") == "Totalt" and order_field_label("line SOCK-1") == "Rad SOCK-1"
