@@ -28,6 +28,7 @@ from integrations.models import BusinessCentralConnection, Integration
 from integrations.services.base_currency import LocalCurrencyUnknown, bc_local_currency_read
 from integrations.services.bc_auth import bc_credentials
 from integrations.services.onboarding import (
+    FLOW_FIELDS,
     OnboardingError,
     PreflightBlocked,
     bc_companies_list,
@@ -383,6 +384,7 @@ def _switch(*, integration: Integration, target: PromotionTarget, keep_preflight
             % {"name": integration.name, "environment": connection.environment_name, "company": connection.company_name}
         )[:200],
         status=Integration.Status.ARCHIVED,
+        **{name: False for name in FLOW_FIELDS},  # history only: nothing is scheduled or synced
         base_currency=integration.base_currency,
         went_live_at=integration.went_live_at,
         sandbox_test_passed_at=integration.sandbox_test_passed_at,

@@ -96,7 +96,7 @@ def test_promotion_switches_and_keeps_the_sandbox_history_apart(merchant_client,
     assert not RecordLink.objects.filter(integration=live_sandbox).exists()
     assert not SyncCursor.objects.filter(integration=live_sandbox).exists()
     archive = Integration.objects.get(tenant=live_sandbox.tenant, status=Integration.Status.ARCHIVED)
-    assert sandbox_company in archive.name and not archive.live_mode
+    assert sandbox_company in archive.name and not archive.live_mode and not archive.orders_enabled
     assert RecordLink.objects.get(integration=archive).target_number == "103001"
     assert SyncRun.objects.filter(integration=archive, trigger=SyncRun.Trigger.GO_LIVE).exists()
     # The Production health check stays with the Production integration.
@@ -128,3 +128,16 @@ def test_a_draft_or_production_integration_cannot_move(merchant_client, integrat
     with pytest.raises(promotion.PromotionRefused) as refused:
         promotion.promotion_environments(integration=integration)
     assert refused.value.code == "BC-803"
+
+
+def test_the_sandbox_history_never_syncs_again(db):
+    from syncs.services.runs import sync_run_create, sync_run_execute
+    from tests.factories import IntegrationFactory
+
+    archive = IntegrationFactory(status=Integration.Status.ARCHIVED)
+    run = sync_run_create(integration_id=archive.pk, flow="orders", trigger=SyncRun.Trigger.MANUAL)
+
+    sync_run_execute(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert run.status == SyncRun.Status.SKIPPED and "sandbox history" in run.error_message.lower()
