@@ -547,11 +547,12 @@ def integration_test_order(*, integration: Integration, order_name: str, write: 
     order_test = importlib.import_module("syncs.services.order_test")
     runner = order_test.order_test_run if write else order_test.order_test_preview
     outcome = runner(integration=integration, order_name=order_name.strip(), clients=clients)
-    if not outcome.preview.ok:
+    sandbox = bc.environment_type == BusinessCentralConnection.EnvironmentType.SANDBOX
+    if not outcome.preview.ok or (write and sandbox and not outcome.written):
         return outcome  # shown with its errors; not a passed test
     integration.test_order_passed_at = timezone.now()
     updates = ["updated_at", "test_order_passed_at"]
-    if bc.environment_type == BusinessCentralConnection.EnvironmentType.SANDBOX and (outcome.written or not write):
+    if sandbox:
         integration.sandbox_test_passed_at = timezone.now()
         updates.append("sandbox_test_passed_at")
     if integration.status == Integration.Status.DRAFT:

@@ -586,6 +586,24 @@ class TestTestAndGoLive:
         ready.refresh_from_db()
         assert ready.sandbox_test_passed_at is not None
 
+    def test_a_sandbox_write_that_fails_is_not_a_passed_test(self, merchant_client, ready, monkeypatch):
+        from syncs.services import order_test, orders
+
+        def fake_run(*, integration, order_name, clients=None):
+            preview = orders.OrderPreview(order_name=order_name, document_type="invoice_posted", currency="SEK")
+            error = {"code": "BC-802", "title": "Orders are syncing right now", "message": "Wait.", "remedy": ""}
+            return order_test.OrderTestOutcome(preview=preview, errors=[error])
+
+        monkeypatch.setattr(order_test, "order_test_run", fake_run)
+        ready.test_order_passed_at = None
+        ready.save()
+
+        response = merchant_client.post(url("wizard_test", ready), {"order_name": "#1001", "action": "create"})
+
+        assert 'href="/help/errors/BC-802/"' in response.content.decode()
+        ready.refresh_from_db()
+        assert ready.test_order_passed_at is None and ready.sandbox_test_passed_at is None
+
     def test_a_production_company_offers_the_preview_only(self, merchant_client, ready):
         BusinessCentralConnection.objects.filter(integration=ready).update(
             environment_type=BusinessCentralConnection.EnvironmentType.PRODUCTION
