@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from syncs.errors import find_error
+from syncs.errors.types import CODE_RE
 
 register = template.Library()
 
@@ -36,15 +35,12 @@ def error_title(code: str) -> str:
     return str(entry.title) if entry else ""
 
 
-_CODE_IN_TEXT = re.compile(r"\b(?:BC|SHOP|WOO|PAY|MAP|SYS|AUTH)-\d{3}\b")
-
-
 @register.filter
 def link_codes(text: str) -> str:
     """Every known error code inside a message becomes a link to its help page (the rest is escaped)."""
     text = str(text or "")
     parts, last = [], 0
-    for match in _CODE_IN_TEXT.finditer(text):
+    for match in CODE_RE.finditer(text):
         parts.append(conditional_escape(text[last : match.start()]))
         parts.append(error_link(match.group(0)) if find_error(match.group(0)) else conditional_escape(match.group(0)))
         last = match.end()

@@ -115,6 +115,8 @@ def test_bc_documents_link_to_bc_online_and_the_glossary_explains_the_terms(owne
     assert "page=132&amp;filter=%27No.%27%20IS%20%27103001%27" in records  # the posted invoice
     assert "page=134&amp;filter=%27No.%27%20IS%20%27104001%27" in records  # the posted credit memo
     assert "Avräkningskonto" in payouts and "Journalbatch" in payouts
+    detail = _get(owner_client, reverse("payouts:detail", args=[integration.pk, world["payout"].pk]), "sv")
+    assert "med -970,00" in detail  # amounts in a message in the reader's number format
 
 
 def test_preview_line_types_and_order_fields_are_in_words():
