@@ -141,3 +141,16 @@ def test_the_sandbox_history_never_syncs_again(db):
 
     run.refresh_from_db()
     assert run.status == SyncRun.Status.SKIPPED and "sandbox history" in run.error_message.lower()
+
+
+def test_the_sandbox_history_page_offers_no_setup(merchant_client, merchant):
+    from tests.factories import IntegrationFactory
+
+    archive = IntegrationFactory(
+        tenant=merchant.tenants.get(), status=Integration.Status.ARCHIVED, name="Shop – Sandbox history"
+    )
+
+    page = merchant_client.get(reverse("merchant:integration_detail", args=[archive.pk])).content.decode()
+
+    assert "Sandbox history of an integration that moved to Production" in page
+    assert "Continue setup" not in page and "Sign in with Microsoft" not in page and "Connect Shopify" not in page
