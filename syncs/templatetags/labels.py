@@ -82,3 +82,21 @@ _LINE_TYPES = {"Item": _("Item"), "Account": _("G/L account"), "Comment": _("Com
 def line_type_label(value: str) -> str:
     """A document line's BC type (Item, Account) in the reader's language."""
     return str(_LINE_TYPES.get(str(value), value))
+
+
+_SKIP_REASONS = {
+    "created before the order exclusion date": _("it was placed before the integration went live"),
+    "test order": _("it is a test order, and test orders are not synced"),
+    "cancelled": _("it was cancelled"),
+}
+
+
+@register.filter
+def skip_reason_label(reason: str) -> str:
+    """Why an order is not synced (syncs.services.orders.order_skip_reason), in the reader's words."""
+    reason = str(reason or "")
+    if reason in _SKIP_REASONS:
+        return str(_SKIP_REASONS[reason])
+    if reason.startswith("not paid"):
+        return str(_("it is not paid yet"))
+    return reason

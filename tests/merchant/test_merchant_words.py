@@ -127,3 +127,13 @@ def test_preview_line_types_and_order_fields_are_in_words():
     with translation.override("sv"):
         assert line_type_label("Item") == "Artikel" and line_type_label("Account") == "Redovisningskonto"
         assert order_field_label("total_price") == "Totalt" and order_field_label("line SOCK-1") == "Rad SOCK-1"
+
+
+def test_skip_reasons_are_in_words():
+    from django.utils import translation
+
+    from syncs.templatetags.labels import skip_reason_label
+
+    with translation.override("sv"):
+        assert skip_reason_label("not paid (pending)") == "den är inte betald än"
+        assert "live" in skip_reason_label("created before the order exclusion date")
