@@ -153,4 +153,4 @@ def test_the_sandbox_history_page_offers_no_setup(merchant_client, merchant):
     page = merchant_client.get(reverse("merchant:integration_detail", args=[archive.pk])).content.decode()
 
     assert "Sandbox history of an integration that moved to Production" in page
-    assert "Continue setup" not in page and "Sign in with Microsoft" not in page and "Connect Shopify" not in page
+    assert "Continue setup" not in page and "Sign in with Microsoft" not in page and "Connect your shop" not in page
