@@ -66,3 +66,31 @@ def test_no_merchant_page_is_wider_than_the_window(live_server, transactional_db
             browser.close()
 
     assert not too_wide
+
+
+def test_the_support_integration_page_fits_the_window(live_server, transactional_db, monkeypatch):
+    """The admin's integration page (connections and mappings inline) at 1280 px."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.factories import SuperUserFactory
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    integration = IntegrationFactory(tenant=TenantFactory(with_owner=True), name="Nordic Socks → Business Central")
+    merchant_world_seed(integration=integration)
+    client = Client()
+    client.force_login(SuperUserFactory())
+    session = client.cookies["sessionid"].value
+    url = f"{live_server.url}/admin/integrations/integration/{integration.pk}/change/"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            context = browser.new_context(viewport={"width": WIDTH, "height": 900})
+            context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+            page = context.new_page()
+            assert page.goto(url).status == 200
+            page.screenshot(path=str(ARTIFACTS / "admin-integration.png"), full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+        finally:
+            browser.close()
+
+    assert width <= WIDTH
