@@ -10,6 +10,7 @@ from .amounts import dec, money
 from .documents import DOCUMENT_DATE, _price_line, check_customer_for, check_item, document_date
 from .entities import DOCUMENT_LINES
 from .errors import NOTHING_TO_POST, BCError, dialog
+from .inventory import item_entry_post
 from .ledger import as_date, check_posting_date, lcy_factor, post_gl
 from .numbering import next_number
 from .store import CompanyStore
@@ -39,10 +40,13 @@ def _validate_for_posting(store: CompanyStore, entity_set: str, document: dict) 
 
 def _sales_movements(
     store: CompanyStore, document: dict, lines: list[dict], factor: Decimal, sign: int
-) -> tuple[list[tuple[str, Decimal]], Decimal]:
-    """(account, LCY amount) for sales and VAT; ``sign`` -1 credits them (invoice), +1 debits (credit memo)."""
-    movements: list[tuple[str, Decimal]] = []
+) -> tuple[list[tuple], Decimal, Decimal]:
+    """(account, LCY amount, currency, amount in the document's currency) for sales and VAT, the LCY
+    total and the document-currency total; ``sign`` -1 credits them (invoice), +1 debits (credit memo)."""
+    movements: list[tuple] = []
     total = Decimal(0)
+    total_fcy = Decimal(0)
+    currency = document.get("currencyCode") or ""
     for line in lines:
         if line["lineType"] == "Comment":
             continue
@@ -51,26 +55,30 @@ def _sales_movements(
             sales_account = line["lineObjectNumber"]
         else:
             sales_account = store.posting.sales_by_vat_bus.get(document.get("_vatBus", ""), store.posting.default_sales)
-        net = dec(money(dec(line["amountExcludingTax"]) * factor))
-        tax = dec(money(dec(line["totalTaxAmount"]) * factor))
-        movements += [(sales_account, sign * net), (setup.sales_vat_account, sign * tax)]
+        net_fcy, tax_fcy = dec(line["amountExcludingTax"]), dec(line["totalTaxAmount"])
+        net = dec(money(net_fcy * factor))
+        tax = dec(money(tax_fcy * factor))
+        movements += [
+            (sales_account, sign * net, currency, sign * net_fcy),
+            (setup.sales_vat_account, sign * tax, currency, sign * tax_fcy),
+        ]
         total += net + tax
-    return movements, total
+        total_fcy += net_fcy + tax_fcy
+    return movements, total, total_fcy
 
 
 def _move_stock(store: CompanyStore, lines: list[dict], document_number: str, sign: int) -> None:
     for line in lines:
         item = store.get("items", line.get("itemId")) if line["lineType"] == "Item" else None
         if item and item["type"] == "Inventory":
-            quantity = float(line["quantity"]) * sign
-            item["inventory"] = round(float(item["inventory"]) + quantity, 5)
-            store.item_ledger.append(
-                {
-                    "itemNumber": item["number"],
-                    "entryType": "Sale",
-                    "documentNumber": document_number,
-                    "quantity": quantity,
-                }
+            location = store.get("locations", line.get("locationId")) if line.get("locationId") else None
+            item_entry_post(
+                store,
+                item=item,
+                location_code=location["code"] if location else "",
+                quantity=float(line["quantity"]) * sign,
+                entry_type="Sale",
+                document_number=document_number,
             )
             store.touch(item)
 
@@ -92,14 +100,15 @@ def post_invoice(store: CompanyStore, invoice: dict) -> None:
 
 def _book_invoice(store: CompanyStore, invoice: dict, lines: list[dict], factor: Decimal, number: str) -> None:
     posting_date = as_date(invoice["postingDate"], store.clock.today())
-    movements, total = _sales_movements(store, invoice, lines, factor, sign=-1)
+    movements, total, total_fcy = _sales_movements(store, invoice, lines, factor, sign=-1)
+    currency = invoice.get("currencyCode") or ""
     post_gl(
         store,
         posting_date=posting_date,
         document_number=number,
         document_type="Invoice",
         description=f"Invoice {number}",
-        movements=[(store.posting.receivables, total), *movements],
+        movements=[(store.posting.receivables, total, currency, total_fcy), *movements],
     )
     _move_stock(store, lines, number, sign=-1)
     _adjust_balance(store, invoice["customerId"], total)
@@ -143,14 +152,14 @@ def post_credit_memo(store: CompanyStore, memo: dict) -> None:
         raise dialog("The credit memo and the invoice it applies to must have the same customer.")
     posting_date = as_date(memo["postingDate"], store.clock.today())
     number = next_number(store.series("postedSalesCreditMemos"), posting_date)
-    movements, total = _sales_movements(store, memo, lines, factor, sign=+1)
+    movements, total, total_fcy = _sales_movements(store, memo, lines, factor, sign=+1)
     post_gl(
         store,
         posting_date=posting_date,
         document_number=number,
         document_type="Credit Memo",
         description=f"Credit Memo {number}",
-        movements=[(store.posting.receivables, -total), *movements],
+        movements=[(store.posting.receivables, -total, memo.get("currencyCode") or "", -total_fcy), *movements],
     )
     _move_stock(store, lines, number, sign=+1)
     _adjust_balance(store, memo["customerId"], -total)

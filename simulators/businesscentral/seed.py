@@ -16,6 +16,7 @@ import datetime as dt
 import uuid
 
 from .clock import SimClock
+from .inventory import item_entry_post
 from .numbering import NoSeries, NoSeriesLine
 from .store import EMPTY_GUID, CompanyStore, Environment, VatPostingSetup
 
@@ -35,6 +36,8 @@ COUNTRIES = {
     "GB": "United Kingdom",
 }
 HISTORIC_RATES_START = dt.date(2025, 1, 1)
+# Each currency's Realized Gains Acc. and Realized Losses Acc. (Currency table; not on the API page).
+REALIZED_GAINS_ACCOUNT, REALIZED_LOSSES_ACCOUNT = "3960", "7960"
 # (code, name, exchangeRateAmount, SEK for that amount)
 CURRENCIES = [("EUR", "Euro", 1, 11.45), ("USD", "US dollar", 1, 10.62), ("NOK", "Norwegian krone", 100, 97.5),
               ("DKK", "Danish krone", 100, 153.5)]  # fmt: skip
@@ -89,9 +92,11 @@ ACCOUNTS = [
     ("3108", "Försäljning EU", "Income", "Income, Product Sales", "STANDARD"),
     ("3540", "Fraktintäkter", "Income", "Income, Other", "STANDARD"),
     ("3740", "Öres- och kronutjämning", "Income", "Income, Other", "ZERO"),
+    ("3960", "Valutakursvinster", "Income", "Income, Other", "ZERO"),
     ("3999", "Försäljning (spärrat konto)", "Income", "Income, Other", "STANDARD"),
     ("6064", "Avgifter betalleverantörer", "Expense", "Other Expenses", "ZERO"),
     ("6570", "Bankkostnader", "Expense", "Other Expenses", "ZERO"),
+    ("7960", "Valutakursförluster", "Expense", "Other Expenses", "ZERO"),
 ]
 BLOCKED_ACCOUNTS = {"3999"}
 # number, name, VAT group, unit price (SEK), inventory, gtin, type, blocked
@@ -221,7 +226,8 @@ def build_company(environment: str, name: str, clock: SimClock) -> CompanyStore:
         currency = store.insert(
             "currencies",
             {"code": code, "displayName": display, "symbol": code, "amountDecimalPlaces": "2:2",
-             "amountRoundingPrecision": 0.01},
+             "amountRoundingPrecision": 0.01, "_realizedGainsAccount": REALIZED_GAINS_ACCOUNT,
+             "_realizedLossesAccount": REALIZED_LOSSES_ACCOUNT},
         )  # fmt: skip
         # A rate from the start of 2025 (the demo shop's orders are from March 2025), then two recent ones.
         starts = [(HISTORIC_RATES_START, 0.96)] if today - dt.timedelta(days=60) > HISTORIC_RATES_START else []
@@ -286,6 +292,18 @@ def build_company(environment: str, name: str, clock: SimClock) -> CompanyStore:
     return store
 
 
+def _opening_stock(store: CompanyStore, item: dict, stock: float) -> None:
+    """Opening stock as item ledger entries: three quarters in the main warehouse, the rest in the
+    Stockholm shop (so the total is the item's inventory and each location has its own."""
+    shop_part = int(stock) // 4
+    for code, quantity in (("MAIN", stock - shop_part), ("STHLM", shop_part)):
+        if quantity:
+            item_entry_post(
+                store, item=item, location_code=code, quantity=quantity, entry_type="Positive Adjmt.",
+                document_number="OPENING", posting_date="2026-01-01",
+            )  # fmt: skip
+
+
 def _seed_master_data(store: CompanyStore) -> None:
     groups = {row["code"]: row for row in store.rows("taxGroups")}
     areas = {row["code"]: row for row in store.rows("taxAreas")}
@@ -296,11 +314,12 @@ def _seed_master_data(store: CompanyStore) -> None:
         item = store.insert(
             "items",
             {"number": number, "displayName": display, "type": kind, "blocked": blocked, "gtin": gtin,
-             "inventory": stock, "unitPrice": price, "unitCost": round(price * 0.45, 2),
+             "inventory": 0, "unitPrice": price, "unitCost": round(price * 0.45, 2),
              "priceIncludesTax": bool(incl_vat), "taxGroupId": groups[group]["id"], "taxGroupCode": group,
              "baseUnitOfMeasureCode": "PCS", "generalProductPostingGroupCode": "RETAIL",
              "inventoryPostingGroupCode": "RESALE"},
         )  # fmt: skip
+        _opening_stock(store, item, stock)
         if number == "1000":
             for code, description in (("RED", "Röd"), ("BLUE", "Blå")):
                 store.insert(

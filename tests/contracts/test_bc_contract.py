@@ -355,8 +355,25 @@ def _bc_sources() -> list[Path]:
     ]
 
 
+# Page 38 "Item Ledger Entries" is read as an ODataV4 web service (stock per location), not an API page:
+# the repeater controls the product reads, as named in microsoft/BCApps
+# src/Layers/W1/BaseApp/Inventory/Ledger/ItemLedgerEntries.Page.al. ODataV4 names a control with
+# every run of other characters as one underscore and none at the end (assumption, bc-api-facts.md s. 6).
+ITEM_LEDGER_ENTRIES_CONTROLS = ("Entry No.", "Item No.", "Location Code", "Remaining Quantity", "Open")
+
+
+def odatav4_name(control: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", control).strip("_")
+
+
+def test_odatav4_names_of_page_38_controls():
+    assert [odatav4_name(c) for c in ITEM_LEDGER_ENTRIES_CONTROLS] == [
+        "Entry_No", "Item_No", "Location_Code", "Remaining_Quantity", "Open",
+    ]  # fmt: skip
+
+
 def test_every_filter_select_expand_name_is_a_field_of_a_used_page():
-    known = set()
+    known = {odatav4_name(control) for control in ITEM_LEDGER_ENTRIES_CONTROLS}
     for entity in used_entity_sets():
         known |= set(fields_of(entity.name)) | parts_of(entity.name)
     unknown = {}
@@ -541,3 +558,16 @@ def test_product_errors_for_too_long_values_render():
 
     error = classify_exception(ProductError("MAP-018", field="externalDocumentNumber", value="#1", length=35))
     assert error.code == "MAP-018" and "35" in error.message
+
+
+def test_api_v2_journal_pages_have_no_currency_so_foreign_lines_go_through_the_general_journal_page():
+    """Why a payout in a foreign currency writes its general journal lines through the General Journal
+    page (39, ODataV4) and reads only LCY amounts back from G/L entries."""
+    for entity_set in ("journalLines", "customerPayments"):
+        assert not [name for name in fields_of(entity_set) if "currency" in name.lower()], entity_set
+    ledger = fields_of("generalLedgerEntries")
+    assert {"debitAmount", "creditAmount", "accountNumber", "description", "postingDate"} <= set(ledger)
+    assert not [name for name in ledger if "source" in name.lower() or name == "currencyCode"]
+    assert entities.GENERAL_JOURNAL_PAGE not in bc()["pages"]  # a UI page published as a web service
+    rates = fields_of("currencyExchangeRates")
+    assert {"currencyCode", "startingDate", "exchangeRateAmount", "relationalExchangeRateAmount"} <= set(rates)

@@ -1,6 +1,15 @@
 """Preflight checks: pure functions ``(facts, snapshot) -> list[CheckResult]``, one module per topic."""
 
-from syncs.preflight.checks import connection, currencies, environment, mappings, number_series, payment_journal, vat
+from syncs.preflight.checks import (
+    connection,
+    currencies,
+    environment,
+    mappings,
+    number_series,
+    payment_journal,
+    stock,
+    vat,
+)
 
 # Run order = display order. Connection first: when BC is unreachable the BC checks are skipped.
 BC_CHECKS = (
@@ -13,6 +22,7 @@ BC_CHECKS = (
     currencies.check_local_currency,
     payment_journal.check_journal_batch,
     payment_journal.check_balancing_account,
+    stock.check_stock_locations,
 )
 LOCAL_CHECKS = (
     payment_journal.check_payout_accounts,
