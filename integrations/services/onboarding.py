@@ -393,8 +393,8 @@ def bc_locations_list(*, integration: Integration) -> list[tuple[str, str]]:
     connection = _signed_in_connection(integration)
     if not connection.company_id:
         raise OnboardingError(_("Choose the Business Central company first."))
-    client = _bc_client(connection, environment=connection.environment_name, company_id=connection.company_id)
-    rows = _bc_read(lambda: client.list_records(entities.LOCATIONS, select=["code", "displayName"]))
+    client = bc_client_build(connection, environment=connection.environment_name, company_id=connection.company_id)
+    rows = bc_read(lambda: client.list_records(entities.LOCATIONS, select=["code", "displayName"]))
     return [(r.code, f"{r.code} – {r.display_name}" if r.display_name else r.code) for r in rows]
 
 

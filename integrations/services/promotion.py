@@ -60,6 +60,7 @@ KINDS = {
     "item": gettext_lazy("Item"),
     "currency": gettext_lazy("Currency"),
     "payment_terms": gettext_lazy("Payment terms"),
+    "location": gettext_lazy("Location"),
     "lcy": gettext_lazy("Local currency (LCY)"),
 }
 
@@ -205,6 +206,8 @@ def _references(integration: Integration) -> list[tuple[str, str, str]]:
         add("payment_method", row.payment_method_code, used_by)
     for row in integration.tax_class_mappings.all():
         add("tax_group", row.vat_product_group, _("Tax class mapping"))
+    for row in integration.location_mappings.all():
+        add("location", row.bc_location_code, _("Stock locations"))
     for row in integration.payout_account_mappings.all():
         used_by = _("Payout accounts")
         add("account", row.clearing_account, used_by)
@@ -230,6 +233,7 @@ def _company_names(client: BusinessCentralClient, refs: list[tuple[str, str, str
         "journal": lambda: _names(client.list_records(entities.CUSTOMER_PAYMENT_JOURNALS)),
         "currency": lambda: _names(client.list_records(entities.CURRENCIES)),
         "payment_terms": lambda: _names(client.list_records(entities.PAYMENT_TERMS)),
+        "location": lambda: _names(client.list_records(entities.LOCATIONS)),
         "account": lambda: _names(
             [
                 a

@@ -154,3 +154,20 @@ def test_the_sandbox_history_page_offers_no_setup(merchant_client, merchant):
 
     assert "Sandbox history of an integration that moved to Production" in page
     assert "Continue setup" not in page and "Sign in with Microsoft" not in page and "Connect your shop" not in page
+
+
+def test_a_stock_location_production_lacks_blocks_the_move(live_sandbox, bc_world):
+    sandbox = bc_world.company("sandbox", "CRONUS Sverige AB")
+    code = sandbox.rows("locations")[0]["code"]
+    live_sandbox.location_mappings.create(bc_location_code=code, shop_location_id="gid://shopify/Location/1")
+    production = bc_world.company("production", "CRONUS Sverige AB")
+    for row in list(production.rows("locations")):
+        if row["code"] == code:
+            production.delete("locations", row["id"])
+    target = promotion.promotion_target_resolve(
+        integration=live_sandbox, environment_name="production", company_id=production.id
+    )
+
+    check = promotion.promotion_check(integration=live_sandbox, target=target)
+
+    assert [(d.kind, d.code) for d in check.missing] == [("location", code)]
