@@ -11,7 +11,9 @@ from syncs.flows import register_flow
 from syncs.flows.orders import _dry_run, run_counts_add
 from syncs.models import EntityType, RecordLink, SyncRun
 from syncs.services import orders as orders_service
+from syncs.services.batches import lanes_for
 from syncs.services.discovery import orders_discover
+from syncs.services.documents import Sending
 from syncs.services.refunds import refunds_page_sync
 
 
@@ -32,8 +34,12 @@ def refunds_run(run: SyncRun) -> None:
     parameters = dict(run.parameters or {})
     if parameters.get("retry"):
         parameters = {"order_names": _order_names_for_refund_retry(run)}
-    ctx = orders_service.orders_context(integration=integration, client=clients.bc, run=run)
+    lanes = lanes_for(integration=integration)  # the credit memos' $batch requests, several at once
+    ctx = orders_service.orders_context(
+        integration=integration, client=clients.bc, run=run, sending=Sending(lanes=lanes)
+    )
     orders = list(orders_discover(integration=integration, shop_client=clients.shop, parameters=parameters))
-    for start in range(0, len(orders), orders_service.PAGE_SIZE):
-        result = refunds_page_sync(ctx=ctx, orders=orders[start : start + orders_service.PAGE_SIZE])
+    page_size = orders_service.PAGE_SIZE * lanes.width
+    for start in range(0, len(orders), page_size):
+        result = refunds_page_sync(ctx=ctx, orders=orders[start : start + page_size])
         run_counts_add(run=run, result=result, client=clients.bc)

@@ -31,8 +31,9 @@ def _order(name: str, refund_id: str, refunds=True):
 
 
 def test_an_outage_fails_the_pages_refunds_with_a_code_and_the_next_page_goes_on(
-    bc_integration, bc_client, sim_bc, fake_shop, monkeypatch
+    bc_integration, bc_client, sim_bc, fake_shop, monkeypatch, settings
 ):
+    settings.BC_MAX_CONCURRENT_REQUESTS = 1  # a page holds PAGE_SIZE orders per lane: one lane
     first, second = _order("#2001", "501"), _order("#2002", "502")
     orders_sync(integration=bc_integration, orders=[first, second], client=bc_client, with_refunds=False)
     fake_shop.orders = {order.name: order for order in (first, second)}
