@@ -12,8 +12,9 @@ from integrations.connectors.shopify import mappers as shop_mappers
 from integrations.connectors.woocommerce import woo_order_translate
 from integrations.connectors.woocommerce.records import WooOrder
 from integrations.models import Integration, ShopConnection
-from syncs.models import EntityType, RecordLink, SourceSystem
+from syncs.models import EntityType, RecordLink
 from syncs.preflight.types import IntegrationFacts
+from syncs.services.shop_source import shop_source_system
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def _add_recent_orders(facts: IntegrationFacts, *, integration: Integration, now
         RecordLink.objects.filter(
             integration=integration,
             entity_type=EntityType.ORDER,
-            source_system=SourceSystem.SHOPIFY,
+            source_system=shop_source_system(integration=integration),
             updated_at__gte=now - dt.timedelta(days=days),
         )
         .exclude(raw_source=None)

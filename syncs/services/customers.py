@@ -17,8 +17,9 @@ from syncs.errors import ClassifiedError, ProductError, classify_exception
 from syncs.mapping import codes
 from syncs.mapping.customers import email_normalize, phone_normalize
 from syncs.mapping.types import CustomerPlan
-from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
+from syncs.models import EntityType, RecordLink, SyncLogEntry, SyncRun
 from syncs.services.runs import sync_log, sync_log_error
+from syncs.services.shop_source import shop_source_system
 
 LOOKUP_CHUNK = 40
 
@@ -117,7 +118,7 @@ def _links_store(
     rows = RecordLink.objects.filter(
         integration=integration,
         entity_type=EntityType.CUSTOMER,
-        source_system=SourceSystem.SHOPIFY,
+        source_system=shop_source_system(integration=integration),
         source_id__in=list(numbers),
     )
     existing = {link.source_id: link for link in rows}
@@ -137,7 +138,7 @@ def _links_store(
             RecordLink(
                 integration=integration,
                 entity_type=EntityType.CUSTOMER,
-                source_system=SourceSystem.SHOPIFY,
+                source_system=shop_source_system(integration=integration),
                 source_id=source_id,
                 source_reference=(plans[source_id].email or plans[source_id].phone)[:100],
                 target_number=number,
@@ -168,7 +169,7 @@ def customers_resolve(
         links = RecordLink.objects.filter(
             integration=integration,
             entity_type=EntityType.CUSTOMER,
-            source_system=SourceSystem.SHOPIFY,
+            source_system=shop_source_system(integration=integration),
             source_id__in=list(by_source),
             state=RecordLink.State.SYNCED,
         ).exclude(target_number="")
@@ -232,7 +233,7 @@ def _link_fail(*, integration: Integration, run: SyncRun | None, plan_or_custome
     link, _ = RecordLink.objects.get_or_create(
         integration=integration,
         entity_type=EntityType.CUSTOMER,
-        source_system=SourceSystem.SHOPIFY,
+        source_system=shop_source_system(integration=integration),
         source_id=source_id,
         defaults={"source_reference": reference[:100]},
     )
@@ -265,7 +266,7 @@ def customers_page_sync(
         RecordLink.objects.filter(
             integration=integration,
             entity_type=EntityType.CUSTOMER,
-            source_system=SourceSystem.SHOPIFY,
+            source_system=shop_source_system(integration=integration),
             source_id__in=[customer.id for customer in customers],
             state=RecordLink.State.SYNCED,
         )

@@ -31,10 +31,11 @@ from syncs.mapping.orders import order_document_build, order_is_fulfilled
 from syncs.mapping.products import VARIANT_CODE_LENGTH, VARIANT_SKU_SEPARATOR
 from syncs.mapping.settings import MappingSettings, mapping_settings_load
 from syncs.mapping.types import DocumentDraft, DocumentKind, MappingError, Problem
-from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
+from syncs.models import EntityType, RecordLink, SyncLogEntry, SyncRun
 from syncs.services.customers import CustomerCache, customers_resolve
 from syncs.services.documents import Checkpoint, DocumentJob, documents_write
 from syncs.services.runs import sync_log, sync_log_error
+from syncs.services.shop_source import shop_source_system
 
 PAGE_SIZE = 100
 LOOKUP_CHUNK = 40
@@ -240,7 +241,10 @@ def _with_shipment_method(*, ctx: OrdersContext, draft: DocumentDraft) -> Docume
 
 def _links_for(*, integration: Integration, entity_type: str, source_ids: list[str]) -> dict[str, RecordLink]:
     rows = RecordLink.objects.filter(
-        integration=integration, entity_type=entity_type, source_system=SourceSystem.SHOPIFY, source_id__in=source_ids
+        integration=integration,
+        entity_type=entity_type,
+        source_system=shop_source_system(integration=integration),
+        source_id__in=source_ids,
     )
     return {link.source_id: link for link in rows}
 
@@ -252,7 +256,7 @@ def links_ensure(*, integration: Integration, entity_type: str, references: dict
         RecordLink(
             integration=integration,
             entity_type=entity_type,
-            source_system=SourceSystem.SHOPIFY,
+            source_system=shop_source_system(integration=integration),
             source_id=source_id,
             source_reference=reference[:100],
         )
