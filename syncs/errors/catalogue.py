@@ -996,6 +996,47 @@ _WOO_ENTRIES = (
             "> Advanced > Webhooks that webhooks can be added and that the store can reach the internet."
         ),
     ),
+    ErrorEntry(
+        code="WOO-013",
+        category=SHOP,
+        severity=ERROR,
+        retryable=True,
+        title=_("Price with and without VAT do not match"),
+        message=_(
+            "The unit price of item {item} in Business Central and the prices of the WooCommerce store {store} "
+            "differ in whether they include VAT, so the price was not written."
+        ),
+        cause=_(
+            'The item\'s "Price Includes VAT" in Business Central and the store\'s "Prices entered with tax" '
+            "(WooCommerce > Settings > Tax) say different things. The integration does not convert prices: "
+            "the VAT rate of each product in the store is not known to it."
+        ),
+        remedy=_(
+            'Make both the same: set "Price Includes VAT" on the item card in Business Central (with the unit '
+            'price adjusted), or change "Prices entered with tax" in WooCommerce. Then retry the record.'
+        ),
+    ),
+    ErrorEntry(
+        code="WOO-014",
+        category=SHOP,
+        severity=ERROR,
+        retryable=True,
+        title=_("SKU already used in the WooCommerce store"),
+        message=_(
+            "Item {item} was not created in the WooCommerce store {store}: the SKU {sku} is already used by "
+            "another product or variation there."
+        ),
+        cause=_(
+            "WooCommerce keeps every SKU unique. A product or variation that is not linked to this item, "
+            "often a variation of another product, already has the SKU."
+        ),
+        remedy=_(
+            "In WooCommerce, find the product or variation with this SKU. If it is the same article, give the "
+            "item variants in Business Central or remove the duplicate in the store; otherwise change one of "
+            "the SKUs. Then retry the record."
+        ),
+        vendor_codes=("product_invalid_sku",),
+    ),
 )
 
 
