@@ -71,5 +71,5 @@ def test_the_record_page_names_the_woocommerce_order_by_its_number(owner_client,
 
     body = owner_client.get(reverse("merchant:record_detail", args=[link.pk])).content.decode()
 
-    assert "#1001 <span class=\"muted\">(WooCommerce)</span>" in body
+    assert '#1001 <span class="muted">(WooCommerce)</span>' in body
     assert "gid://" not in body and "Shopify" not in body
