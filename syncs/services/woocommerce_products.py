@@ -17,6 +17,7 @@ rate of the product in the store is not known here.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -46,6 +47,7 @@ from syncs.mapping.products import (
 from syncs.models import RecordLink
 from syncs.services.products import CODE_NO_GTIN, CODE_PRODUCT_REJECTED, item_links_save
 
+INVENTORY = "Inventory"  # BC item type whose stock the shop shows
 CODE_PRICE_BASIS = "WOO-013"
 CODE_SKU_TAKEN = "WOO-014"
 SKU_REFUSED = "product_invalid_sku"  # WC_Product::set_sku: "Invalid or duplicated SKU."
@@ -171,6 +173,10 @@ def woo_product_push(
         existing = next(iter(woo_client.products_iter(sku=sku)), None)
         product_id = existing.id if existing is not None else 0
     write = _product_write(spec=spec, sku=sku)
+    if not product_id and write.type == "simple" and getattr(item, "type", "") == INVENTORY:
+        # A new stocked product manages stock, so the stock flow sets its quantity; an existing one
+        # keeps the store's choice.
+        write = replace(write, manage_stock=True)
     try:
         product = woo_client.product_update(product_id, write) if product_id else woo_client.product_create(write)
     except WooValidationError as exc:

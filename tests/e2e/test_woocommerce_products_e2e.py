@@ -79,3 +79,7 @@ def test_the_products_flow_writes_bc_items_to_the_store_once(
     assert writes == [path for path in writes if path.endswith("/products")]  # only the refused SKUs, again
     assert len(writes) == len(CHAIR_VARIATIONS) and second.records_failed == first.records_failed
     assert len(woo.store.products) - products_before == len(NEW_SIMPLE) + 1
+    # A created product manages stock: the next stock tick sets BC's quantity on it.
+    stock = tick(bc_integration, Flow.STOCK, django_capture_on_commit_callbacks)
+    assert stock.status == SyncRun.Status.SUCCEEDED, stock.error_message
+    assert created["stock_quantity"] == company.find("items", number="2000-S")["inventory"] > 0

@@ -26,6 +26,7 @@ def _item(*, number="1000", price="149", incl_vat=True, codes=(), name="Kaffemug
         unit_price=Decimal(price),
         price_includes_tax=incl_vat,
         item_variants=variants,
+        type="Inventory",
     )
 
 
@@ -53,6 +54,7 @@ def test_a_new_item_becomes_a_simple_product_and_an_unchanged_one_costs_no_write
     (product,) = _with_sku(woo_server.sim, "1000")
     assert outcome == "created" and again == "unchanged" and not woo_server.sim.requests
     assert (product["type"], product["regular_price"], product["name"]) == ("simple", "149.00", "Kaffemugg Juniper")
+    assert product["manage_stock"] is True  # a new stocked product: the stock flow sets its quantity
     assert (link.target_id, link.source_system, link.entity_type) == (
         str(product["id"]),
         SourceSystem.BUSINESS_CENTRAL,

@@ -83,6 +83,7 @@ class ProductWrite:
     weight: str = ""
     attribute_name: str = ""
     attribute_options: tuple[str, ...] = ()
+    manage_stock: bool | None = None  # None: left as the store has it
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -96,6 +97,8 @@ class ProductWrite:
             body["regular_price"] = self.regular_price
         if self.weight:
             body["weight"] = self.weight
+        if self.manage_stock is not None:
+            body["manage_stock"] = self.manage_stock
         if self.attribute_name:
             options = list(self.attribute_options)
             body["attributes"] = [{"name": self.attribute_name, "options": options, "variation": True, "visible": True}]
