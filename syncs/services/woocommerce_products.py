@@ -122,7 +122,7 @@ def _variations_write(*, woo_client: WooCommerceClient, spec: ProductSpec, item:
             regular_price=woo_price(wanted.price),
             attribute_name=VARIANT_OPTION_NAME,
             option=wanted.option,
-            status="private" if status == "draft" else status,  # variations have no draft status
+            status=status,
             weight=_weight(wanted.weight),
         )
         for wanted in spec.variants

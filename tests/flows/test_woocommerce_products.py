@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -131,3 +132,13 @@ def test_prices_are_woocommerce_decimal_strings():
         "0.125",
         "10.00",
     )
+
+
+def test_a_blocked_item_is_a_draft_or_with_archived_chosen_a_private_product(woo_server, woo_client):
+    blocked = replace(_item(), blocked=True)
+    _, draft = _push(woo_client, blocked, integration=IntegrationFactory(blocked_item_product_status="draft"))
+    woo_server.sim.store.products[int(draft.target_id)]["sku"] = "1000-OLD"
+    _, private = _push(woo_client, blocked, integration=IntegrationFactory(blocked_item_product_status="archived"))
+
+    assert woo_server.sim.store.products[int(draft.target_id)]["status"] == "draft"
+    assert woo_server.sim.store.products[int(private.target_id)]["status"] == "private"
