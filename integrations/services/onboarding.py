@@ -15,7 +15,7 @@ from itertools import islice
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -245,12 +245,16 @@ def bc_company_select(*, integration: Integration, environment_name: str, compan
         )
     connection.company_id = company.id
     connection.company_name = company.name
-    try:
-        with transaction.atomic():
-            connection.save()
-    except IntegrityError:  # another integration took it between the check and the save
-        _company_free_check(connection=connection, environment_name=environment_name, company_id=company_id)
-        raise
+    with transaction.atomic():
+        connection.save()
+        others = company_sharing_integrations(connection=connection)
+        if others:
+            # Shared company: this integration's documents carry a prefix of their own, so its
+            # external document numbers (the exactly-once lookup) never meet another shop's.
+            prefix = document_prefix_free(integration=integration, others=others)
+            if prefix != integration.document_number_prefix:
+                integration.document_number_prefix = prefix
+                integration.save(update_fields=["document_number_prefix", "updated_at"])
     _base_currency_refresh(integration=integration, connection=connection)
     return connection
 
@@ -266,29 +270,53 @@ def _base_currency_refresh(*, integration: Integration, connection: BusinessCent
         ) from None
 
 
+def company_sharing_integrations(*, connection: BusinessCentralConnection, company_id: str = "") -> list[Integration]:
+    """The tenant's other integrations connected to the same BC company (environment and company)."""
+    company_id = company_id or connection.company_id
+    if not company_id:
+        return []
+    others = (
+        BusinessCentralConnection.objects.filter(
+            integration__tenant_id=connection.integration.tenant_id,
+            entra_tenant_id=connection.entra_tenant_id,
+            environment_name=connection.environment_name,
+            company_id=company_id,
+        )
+        .exclude(pk=connection.pk)
+        .select_related("integration")
+        .order_by("integration__name")
+    )
+    return [other.integration for other in others]
+
+
+def document_prefix_free(*, integration: Integration, others: list[Integration]) -> str:
+    """A document-number prefix no other integration of the company uses ("S2-", "S3-", ...)."""
+    taken = {other.document_number_prefix.upper() for other in others}
+    if integration.document_number_prefix and integration.document_number_prefix.upper() not in taken:
+        return integration.document_number_prefix
+    number = len(others) + 1
+    while f"S{number}-" in taken:
+        number += 1
+    return f"S{number}-"
+
+
 def _company_free_check(*, connection: BusinessCentralConnection, environment_name: str, company_id: str) -> None:
+    """Another merchant's company is refused; the tenant's own integrations may share one company."""
     other = (
         BusinessCentralConnection.objects.filter(
             entra_tenant_id=connection.entra_tenant_id, environment_name=environment_name, company_id=company_id
         )
         .exclude(pk=connection.pk)
-        .select_related("integration")
+        .exclude(integration__tenant_id=connection.integration.tenant_id)
         .first()
     )
     if other is None:
         return
-    same_merchant = other.integration.tenant_id == connection.integration.tenant_id
-    where = (
-        _("in your integration “%(name)s”") % {"name": other.integration.name}
-        if same_merchant
-        else _("in another Junipeer account")
-    )
     raise CompanyAlreadyConnected(
         _(
-            "This company is already connected %(where)s. One company belongs to one integration: choose another "
-            "company, or connect another company as a new integration."
+            "This company is already connected in another Junipeer account. Choose another company, or ask the "
+            "owner of that account to add your shop as an integration there."
         )
-        % {"where": where}
     )
 
 

@@ -376,8 +376,15 @@ class BusinessCentralClient:
             results.extend(parse_results(parse_json(response), ids))
         return results
 
-    def batch_get(self, entity: EntitySet, *, id: str | None = None, filter: str | None = None) -> BatchOperation:  # noqa: A002
-        path = self.entity_path(entity, id=id)
+    def batch_get(
+        self,
+        entity: EntitySet,
+        *,
+        id: str | None = None,  # noqa: A002
+        filter: str | None = None,  # noqa: A002
+        parent: Parent | None = None,
+    ) -> BatchOperation:
+        path = self.entity_path(entity, id=id, parent=parent)
         query = encode_query(query_params(filter=filter))
         return BatchOperation("GET", f"{path}?{query}" if query else path)
 

@@ -45,6 +45,13 @@ COUNTRIES_REGIONS = EntitySet("countriesRegions", r.CountryRegion)
 GENERAL_LEDGER_ENTRIES = EntitySet("generalLedgerEntries", r.GeneralLedgerEntry)
 ACCOUNTS = EntitySet("accounts", r.Account)
 BANK_ACCOUNTS = EntitySet("bankAccounts", r.BankAccount)
+LOCATIONS = EntitySet("locations", r.Location)
+SALESPEOPLE = EntitySet("salespeoplePurchasers", r.SalespersonPurchaser)
+DIMENSIONS = EntitySet("dimensions", r.Dimension)
+DIMENSION_VALUES = EntitySet("dimensionValues", r.DimensionValue)
+DIMENSION_SET_LINES = EntitySet("dimensionSetLines", r.DimensionSetLine)
+SALES_SHIPMENTS = EntitySet("salesShipments", r.SalesShipment)
+SALES_SHIPMENT_LINES = EntitySet("salesShipmentLines", r.SalesShipmentLine)
 
 # ODataV4 UI pages read by preflight (pages 472, 456, 457), by their usual service names.
 VAT_POSTING_SETUP_PAGE = "VATPostingSetup"

@@ -349,6 +349,61 @@ class CountryRegion(CodeRecord):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Location(CodeRecord):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dimension(CodeRecord):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class DimensionValue(CodeRecord):
+    dimension_id: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DimensionSetLine(Record):
+    """One dimension of a document (its ``id`` is the dimension's id, BC's key of the part)."""
+
+    code: str = ""
+    parent_id: str = ""
+    value_id: str = ""
+    value_code: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SalespersonPurchaser(Record):
+    code: str = ""
+    display_name: str = ""
+    blocked: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class SalesShipment(Record):
+    """A posted sales shipment (read-only in the API): what the warehouse shipped of a sales order."""
+
+    number: str = ""
+    external_document_number: str = ""
+    order_number: str = ""
+    customer_number: str = ""
+    posting_date: date | None = None
+    shipment_method_code: str = ""
+    last_modified_date_time: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SalesShipmentLine(Record):
+    document_id: str = ""
+    sequence: int = 0
+    line_type: str = _enum("Sales Line Type")
+    line_object_number: str = ""
+    description: str = ""
+    quantity: Decimal = ZERO
+
+
+@dataclass(frozen=True, kw_only=True)
 class GeneralLedgerEntry(Record):
     entry_number: int = 0
     posting_date: date | None = None
