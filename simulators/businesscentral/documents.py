@@ -307,7 +307,11 @@ def line_create(store: CompanyStore, lines_set: str, values: dict, parent: dict)
     entity_set, document = _parent(store, lines_set, values.get("documentId"))
     _check_draft(entity_set, document)
     _resolve_line_object(store, values)
-    if values.get("locationId") and values["locationId"] != EMPTY_GUID and store.get("locations", values["locationId"]) is None:
+    if (
+        values.get("locationId")
+        and values["locationId"] != EMPTY_GUID
+        and store.get("locations", values["locationId"]) is None
+    ):
         raise dialog('The "locationId" does not match to a Location.')
     values.setdefault("quantity", 0 if values["lineType"] == "Comment" else 1)
     if not values.get("sequence"):

@@ -1,5 +1,5 @@
-"""UI pages published as ODataV4 web services: VAT Posting Setup (472), No. Series (456) and
-No. Series Lines (457). Field names are page control names with underscores [assumption,
+"""UI pages published as ODataV4 web services: VAT Posting Setup (472), No. Series (456),
+No. Series Lines (457) and Dimension Values (537). Field names are page control names with underscores [assumption,
 bc-api-facts.md section 6]. An unpublished page is an unknown service: 404 BadRequest_NotFound."""
 
 from __future__ import annotations
@@ -78,7 +78,25 @@ def _series_line_rows(company: CompanyStore) -> list[dict]:
     ]
 
 
-PAGES = {"VATPostingSetup": _vat_rows, "NoSeries": _series_rows, "NoSeriesLines": _series_line_rows}
+def _dimension_value_rows(company: CompanyStore) -> list[dict]:
+    codes = {row["id"]: row["code"] for row in company.rows("dimensions")}
+    return [
+        {
+            "Dimension_Code": codes.get(value["dimensionId"], ""),
+            "Code": value["code"],
+            "Name": value["displayName"],
+            "Blocked": bool(value.get("_blocked")),
+        }
+        for value in company.rows("dimensionValues")
+    ]
+
+
+PAGES = {
+    "VATPostingSetup": _vat_rows,
+    "NoSeries": _series_rows,
+    "NoSeriesLines": _series_line_rows,
+    "DimensionValues": _dimension_value_rows,
+}
 
 
 def handle(environment: Environment, segments: list[str], request: ApiRequest) -> ApiResponse:

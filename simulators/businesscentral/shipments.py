@@ -15,13 +15,40 @@ from .errors import BCError, dialog
 from .store import CompanyStore
 
 PARENT_TYPES = {"salesInvoices": "Sales Invoice", "salesOrders": "Sales Order", "salesCreditMemos": "Sales Credit Memo"}
-HEADER_FIELDS = (
-    "externalDocumentNumber customerId customerNumber customerName billToName billToCustomerId billToCustomerNumber "
-    "shipToName shipToContact sellToAddressLine1 sellToAddressLine2 sellToCity sellToCountry sellToState "
-    "sellToPostCode billToAddressLine1 billToAddressLine2 billToCity billToCountry billToState billToPostCode "
-    "shipToAddressLine1 shipToAddressLine2 shipToCity shipToCountry shipToState shipToPostCode currencyCode "
-    "salesperson pricesIncludeTax phoneNumber email"
-).split()
+HEADER_FIELDS = [
+    "externalDocumentNumber",
+    "customerId",
+    "customerNumber",
+    "customerName",
+    "billToName",
+    "billToCustomerId",
+    "billToCustomerNumber",
+    "shipToName",
+    "shipToContact",
+    "sellToAddressLine1",
+    "sellToAddressLine2",
+    "sellToCity",
+    "sellToCountry",
+    "sellToState",
+    "sellToPostCode",
+    "billToAddressLine1",
+    "billToAddressLine2",
+    "billToCity",
+    "billToCountry",
+    "billToState",
+    "billToPostCode",
+    "shipToAddressLine1",
+    "shipToAddressLine2",
+    "shipToCity",
+    "shipToCountry",
+    "shipToState",
+    "shipToPostCode",
+    "currencyCode",
+    "salesperson",
+    "pricesIncludeTax",
+    "phoneNumber",
+    "email",
+]
 
 
 def _parent(store: CompanyStore, parent_id: str) -> tuple[str, dict]:
@@ -29,7 +56,10 @@ def _parent(store: CompanyStore, parent_id: str) -> tuple[str, dict]:
         record = store.get(entity_set, parent_id)
         if record is not None:
             return entity_set, record
-    raise BCError("Internal_RecordNotFound", f"The parent record does not exist. Identification fields and values: Id='{parent_id}'")
+    raise BCError(
+        "Internal_RecordNotFound",
+        f"The parent record does not exist. Identification fields and values: Id='{parent_id}'",
+    )
 
 
 def dimension_set_line_create(store: CompanyStore, entity_set: str, values: dict, parent: dict) -> dict:  # noqa: ARG001
@@ -49,13 +79,17 @@ def dimension_set_line_create(store: CompanyStore, entity_set: str, values: dict
     elif values.get("valueCode"):
         value = store.find("dimensionValues", dimensionId=dimension["id"], code=str(values["valueCode"]).upper())
     if value is None or value["dimensionId"] != dimension["id"]:
-        raise dialog(f"The dimension value {values.get('valueCode') or values.get('valueId')} does not exist for {dimension['code']}.")
+        raise dialog(
+            f"The dimension value {values.get('valueCode') or values.get('valueId')} does not exist "
+            f"for {dimension['code']}."
+        )
     if value.get("_blocked"):
         raise dialog(f"Dimension Value {dimension['code']} - {value['code']} is blocked.")
     if store.find("dimensionSetLines", parentId=document["id"], code=dimension["code"]):
         raise BCError(
             "Internal_EntityWithSameKeyExists",
-            f"The dimension set line already exists. Identification fields and values: Dimension Code='{dimension['code']}'",
+            "The dimension set line already exists. Identification fields and values: "
+            f"Dimension Code='{dimension['code']}'",
         )
     return store.insert(
         "dimensionSetLines",
@@ -88,7 +122,11 @@ def _shipment_number(store: CompanyStore) -> str:
 def post_shipment(store: CompanyStore, order: dict, quantities: dict[str, float] | None = None) -> dict | None:
     """Post a shipment of ``order``: ``quantities`` maps order line ids to the quantity shipped now
     (None: everything still to ship). Returns the shipment header, or None when nothing was left."""
-    lines = [line for line in store.filter(DOCUMENT_LINES["salesOrders"], documentId=order["id"]) if line["lineType"] == "Item"]
+    lines = [
+        line
+        for line in store.filter(DOCUMENT_LINES["salesOrders"], documentId=order["id"])
+        if line["lineType"] == "Item"
+    ]
     plan = []
     for line in sorted(lines, key=lambda row: row["sequence"]):
         left = float(line["quantity"]) - float(line.get("shippedQuantity") or 0)
@@ -134,7 +172,12 @@ def post_shipment(store: CompanyStore, order: dict, quantities: dict[str, float]
         if item and item["type"] == "Inventory":
             item["inventory"] = round(float(item["inventory"]) - quantity, 5)
             store.item_ledger.append(
-                {"itemNumber": item["number"], "entryType": "Sale", "documentNumber": shipment["number"], "quantity": -quantity}
+                {
+                    "itemNumber": item["number"],
+                    "entryType": "Sale",
+                    "documentNumber": shipment["number"],
+                    "quantity": -quantity,
+                }
             )
             store.touch(item)
         store.touch(line)

@@ -58,10 +58,13 @@ def install(schema, store, *, connection) -> None:
     order_type["fulfillmentOrders"].resolve = lambda source, info, **args: connection(
         fulfillment_orders(store, source), info, **args
     )
-    order_type["risk"].resolve = lambda source, _i: source.get("risk") or {
-        "assessments": [],
-        "recommendation": "NONE",
-    }
+    order_type["risk"].resolve = lambda source, _i: (
+        source.get("risk")
+        or {
+            "assessments": [],
+            "recommendation": "NONE",
+        }
+    )
     order_type["metafield"].resolve = lambda source, _i, key, namespace=None: (source.get("_metafields") or {}).get(
         (namespace or "", key)
     )
@@ -85,7 +88,10 @@ def install(schema, store, *, connection) -> None:
         for group in fulfillment["lineItemsByFulfillmentOrder"]:
             owner, fo = _find_fulfillment_order(group["fulfillmentOrderId"])
             if fo is None or (order is not None and owner is not order):
-                return {"fulfillment": None, "userErrors": [_error(["fulfillment"], "Fulfillment order does not exist.")]}
+                return {
+                    "fulfillment": None,
+                    "userErrors": [_error(["fulfillment"], "Fulfillment order does not exist.")],
+                }
             order = owner
             if fo["status"] in ("CLOSED", "CANCELLED"):
                 return {
@@ -143,11 +149,20 @@ def install(schema, store, *, connection) -> None:
             order = store.orders.get(field["ownerId"])
             namespace = field.get("namespace") or "$app"
             if order is None:
-                errors.append({**_error(["metafields", str(index), "ownerId"], "Owner does not exist."), "elementIndex": index})
+                errors.append(
+                    {**_error(["metafields", str(index), "ownerId"], "Owner does not exist."), "elementIndex": index}
+                )
             elif not field["value"]:
-                errors.append({**_error(["metafields", str(index), "value"], "Value can't be blank.", "BLANK"), "elementIndex": index})
+                errors.append(
+                    {
+                        **_error(["metafields", str(index), "value"], "Value can't be blank.", "BLANK"),
+                        "elementIndex": index,
+                    }
+                )
             elif len(namespace) < 3 or not 2 <= len(field["key"]) <= 64:
-                errors.append({**_error(["metafields", str(index), "key"], "Key is invalid.", "INVALID"), "elementIndex": index})
+                errors.append(
+                    {**_error(["metafields", str(index), "key"], "Key is invalid.", "INVALID"), "elementIndex": index}
+                )
         if errors:
             return {"metafields": [], "userErrors": errors}
         for field in metafields:
@@ -183,4 +198,3 @@ def install(schema, store, *, connection) -> None:
     fields["fulfillmentCreate"].resolve = fulfillment_create
     fields["metafieldsSet"].resolve = metafields_set
     fields["tagsAdd"].resolve = tags_add
-

@@ -433,13 +433,14 @@ _BC_ENTRIES = (
         title=_("Business Central pages not published as web services"),
         message=_("The page {page_id} ({service_name}) is not published as an OData V4 web service."),
         cause=_(
-            "Preflight reads VAT Posting Setup (page 472), No. Series (page 456) and No. Series Lines (page 457), "
-            "which the standard API does not expose. They are not published by default."
+            "Preflight reads VAT Posting Setup (page 472), No. Series (page 456), No. Series Lines (page 457) and, "
+            "when dimensions are mapped, Dimension Values (page 537), which the standard API does not fully expose. "
+            "They are not published by default."
         ),
         remedy=_(
             "In Business Central, search for Web Services, choose New, set Object Type to Page, Object ID to "
-            "the page number (472, 456 or 457), Service Name to VATPostingSetup, NoSeries or NoSeriesLines, "
-            "and select Published. Repeat for each page."
+            "the page number (472, 456, 457 or 537), Service Name to VATPostingSetup, NoSeries, NoSeriesLines or "
+            "DimensionValues, and select Published. Repeat for each page."
         ),
     ),
     ErrorEntry(

@@ -70,7 +70,11 @@ class MappingSettings:
         """Dimension code -> value code for an order: the shop's rules, then country, then channel
         (the more specific rule wins for the same dimension)."""
         chosen: dict[str, str] = {}
-        order = {DimensionMapping.Source.SHOP: 0, DimensionMapping.Source.COUNTRY: 1, DimensionMapping.Source.SALES_CHANNEL: 2}
+        order = {
+            DimensionMapping.Source.SHOP: 0,
+            DimensionMapping.Source.COUNTRY: 1,
+            DimensionMapping.Source.SALES_CHANNEL: 2,
+        }
         for rule in sorted(self.dimensions, key=lambda r: order.get(r.source, 0)):
             if rule.source == DimensionMapping.Source.SHOP:
                 matches = True

@@ -151,8 +151,10 @@ def order_filter_reason(*, order: Order, integration: Integration) -> str:
         return f"tagged {', '.join(excluded)}"
     channels = split_list(integration.order_sales_channels)
     channel = order.sales_channel
-    if channels and channel.casefold() not in {c.casefold() for c in channels} and (
-        order.source_name.casefold() not in {c.casefold() for c in channels}
+    if (
+        channels
+        and channel.casefold() not in {c.casefold() for c in channels}
+        and (order.source_name.casefold() not in {c.casefold() for c in channels})
     ):
         return f"sales channel {channel or 'unknown'} is not synced"
     if integration.order_max_risk:
@@ -313,7 +315,9 @@ def _with_header_defaults(*, ctx: OrdersContext, draft: DocumentDraft) -> Docume
 def dimension_values_resolve(*, ctx: OrdersContext) -> dict[str, set[str]]:
     """BC's dimensions and their value codes, read once per run (only when a mapping names one)."""
     if ctx.dimension_values is None:
-        dimensions = {row.id: row.code.upper() for row in ctx.client.iter_records(entities.DIMENSIONS, select=["id", "code"])}
+        dimensions = {
+            row.id: row.code.upper() for row in ctx.client.iter_records(entities.DIMENSIONS, select=["id", "code"])
+        }
         values: dict[str, set[str]] = {code: set() for code in dimensions.values()}
         for row in ctx.client.iter_records(entities.DIMENSION_VALUES, select=["code", "dimensionId"]):
             if row.dimension_id in dimensions:

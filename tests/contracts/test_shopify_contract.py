@@ -300,7 +300,11 @@ def _mutation_variables() -> list[tuple[str, str, dict]]:
             queries.FULFILLMENT_CREATE,
             {
                 "fulfillment": payloads.fulfillment_input(
-                    [t.FulfillmentLineInput("gid://shopify/FulfillmentOrder/1", "gid://shopify/FulfillmentOrderLineItem/1", 2)],
+                    [
+                        t.FulfillmentLineInput(
+                            "gid://shopify/FulfillmentOrder/1", "gid://shopify/FulfillmentOrderLineItem/1", 2
+                        )
+                    ],
                     tracking=t.Tracking(number="00370733741234567890", company="PostNord"),
                 ),
                 "key": "k-1",

@@ -54,6 +54,7 @@ from integrations.connectors.businesscentral.records import (
     Company,
     CompanyInformation,
     CustomerPayment,
+    DimensionValueRow,
     Environment,
     GeneralLedgerSetup,
     JournalLine,
@@ -418,6 +419,9 @@ class BusinessCentralClient:
 
     def vat_posting_setup(self) -> list[VatPostingSetupRow]:
         return [from_json(VatPostingSetupRow, row) for row in self.iter_page_rows(e.VAT_POSTING_SETUP_PAGE)]
+
+    def dimension_value_rows(self) -> list[DimensionValueRow]:
+        return [from_json(DimensionValueRow, row) for row in self.iter_page_rows(e.DIMENSION_VALUES_PAGE)]
 
     def no_series(self) -> list[NoSeries]:
         return [from_json(NoSeries, row) for row in self.iter_page_rows(e.NO_SERIES_PAGE)]

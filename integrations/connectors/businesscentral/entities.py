@@ -57,3 +57,5 @@ SALES_SHIPMENT_LINES = EntitySet("salesShipmentLines", r.SalesShipmentLine)
 VAT_POSTING_SETUP_PAGE = "VATPostingSetup"
 NO_SERIES_PAGE = "NoSeries"
 NO_SERIES_LINES_PAGE = "NoSeriesLines"
+# Page 537 Dimension Values: its Blocked flag is not on the API v2.0 dimensionValues page.
+DIMENSION_VALUES_PAGE = "DimensionValues"

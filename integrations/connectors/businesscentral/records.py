@@ -391,6 +391,7 @@ class SalesShipment(Record):
     posting_date: date | None = None
     shipment_method_code: str = ""
     last_modified_date_time: datetime | None = None
+    sales_shipment_lines: list[SalesShipmentLine] = field(default_factory=list)  # with $expand
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -469,6 +470,17 @@ class VatPostingSetupRow:
     vat_prod_posting_group: str = field(default="", metadata={"json": "VAT_Prod_Posting_Group"})
     vat_percent: Decimal = field(default=ZERO, metadata={"json": "VAT_Percent"})
     vat_calculation_type: str = field(default="", metadata={"json": "VAT_Calculation_Type"})
+    blocked: bool = field(default=False, metadata={"json": "Blocked"})
+    raw: dict[str, Any] = _raw()
+
+
+@dataclass(frozen=True, kw_only=True)
+class DimensionValueRow:
+    """A row of page 537 Dimension Values (published as DimensionValues): API v2.0 leaves out Blocked."""
+
+    dimension_code: str = field(default="", metadata={"json": "Dimension_Code"})
+    code: str = field(default="", metadata={"json": "Code"})
+    name: str = field(default="", metadata={"json": "Name"})
     blocked: bool = field(default=False, metadata={"json": "Blocked"})
     raw: dict[str, Any] = _raw()
 

@@ -1,6 +1,15 @@
 """Preflight checks: pure functions ``(facts, snapshot) -> list[CheckResult]``, one module per topic."""
 
-from syncs.preflight.checks import connection, currencies, environment, mappings, number_series, payment_journal, vat
+from syncs.preflight.checks import (
+    connection,
+    currencies,
+    documents,
+    environment,
+    mappings,
+    number_series,
+    payment_journal,
+    vat,
+)
 
 # Run order = display order. Connection first: when BC is unreachable the BC checks are skipped.
 BC_CHECKS = (
@@ -13,6 +22,9 @@ BC_CHECKS = (
     currencies.check_local_currency,
     payment_journal.check_journal_batch,
     payment_journal.check_balancing_account,
+    documents.check_dimensions,
+    documents.check_salesperson,
+    documents.check_location,
 )
 LOCAL_CHECKS = (
     payment_journal.check_payout_accounts,
@@ -21,5 +33,6 @@ LOCAL_CHECKS = (
     mappings.check_countries,
     mappings.check_collective_customers,
     environment.check_sandbox_tested,
+    documents.check_number_prefix,
 )
 CONNECTION_CHECKS = (connection.check_connection,)
