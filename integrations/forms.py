@@ -370,7 +370,7 @@ def dimension_rules_parse(raw: str) -> list[tuple[str, str, str, str]]:
         if source is None or (source != DimensionMapping.Source.SHOP) != bool(value):
             raise ValueError(
                 _(
-                    "Line %(number)s: write “channel <name> = DIMENSION VALUE”, “country <code> = DIMENSION VALUE” or "
+                    "Line %(number)s: write “channel NAME = DIMENSION VALUE”, “country CODE = DIMENSION VALUE” or "
                     "“shop = DIMENSION VALUE”."
                 )
                 % {"number": number}

@@ -173,7 +173,7 @@ class Integration(TimeStampedModel):
         default=False, help_text=_("Write the BC document number to the shop order as a metafield.")
     )
     write_back_tag = models.BooleanField(
-        default=False, help_text=_("Tag the shop order with the BC document number (BC:<number>).")
+        default=False, help_text=_("Tag the shop order with the BC document number (BC: and the number).")
     )
 
     # Accounting settings (design.md section 4, "Mappings").

@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='integration',
             name='write_back_tag',
-            field=models.BooleanField(default=False, help_text='Tag the shop order with the BC document number (BC:<number>).'),
+            field=models.BooleanField(default=False, help_text='Tag the shop order with the BC document number (BC: and the number).'),
         ),
         migrations.AddIndex(
             model_name='businesscentralconnection',

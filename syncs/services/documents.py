@@ -229,7 +229,7 @@ def _dimensions(*, client, jobs: list[DocumentJob]) -> None:
             uncertain.add(id(job))
         elif job.error is None:
             _fail(job, result.error or BCError("Dimension refused.", status=result.status))
-    for job in dict.fromkeys(owners):
+    for job in {id(job): job for job in owners}.values():
         if job.error is None and id(job) not in uncertain:
             job.dimensions_done = True
 
