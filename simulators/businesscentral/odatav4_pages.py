@@ -1,6 +1,7 @@
-"""UI pages published as ODataV4 web services: VAT Posting Setup (472), No. Series (456),
-No. Series Lines (457) and Dimension Values (537). Field names are page control names with underscores [assumption,
-bc-api-facts.md section 6]. An unpublished page is an unknown service: 404 BadRequest_NotFound."""
+"""UI pages published as ODataV4 web services: VAT Posting Setup (472), No. Series (456), No. Series
+Lines (457), Dimension Values (537) and Posted Sales Shipment (130). Field names are page control
+names with underscores [assumption, bc-api-facts.md section 6]. An unpublished page is an unknown
+service: 404 BadRequest_NotFound."""
 
 from __future__ import annotations
 
@@ -91,11 +92,25 @@ def _dimension_value_rows(company: CompanyStore) -> list[dict]:
     ]
 
 
+def _posted_shipment_rows(company: CompanyStore) -> list[dict]:
+    return [
+        {
+            "No": shipment["number"],
+            "Order_No": shipment["orderNumber"],
+            "External_Document_No": shipment["externalDocumentNumber"],
+            "Shipping_Agent_Code": shipment.get("_shippingAgentCode") or "",
+            "Package_Tracking_No": shipment.get("_packageTrackingNo") or "",
+        }
+        for shipment in company.rows("salesShipments")
+    ]
+
+
 PAGES = {
     "VATPostingSetup": _vat_rows,
     "NoSeries": _series_rows,
     "NoSeriesLines": _series_line_rows,
     "DimensionValues": _dimension_value_rows,
+    "PostedSalesShipment": _posted_shipment_rows,
 }
 
 

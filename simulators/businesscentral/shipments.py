@@ -119,9 +119,17 @@ def _shipment_number(store: CompanyStore) -> str:
     return f"{10800000 + store.shipment_counter}"
 
 
-def post_shipment(store: CompanyStore, order: dict, quantities: dict[str, float] | None = None) -> dict | None:
+def post_shipment(
+    store: CompanyStore,
+    order: dict,
+    quantities: dict[str, float] | None = None,
+    *,
+    tracking_no: str = "",
+    shipping_agent: str = "",
+) -> dict | None:
     """Post a shipment of ``order``: ``quantities`` maps order line ids to the quantity shipped now
-    (None: everything still to ship). Returns the shipment header, or None when nothing was left."""
+    (None: everything still to ship). Returns the shipment header, or None when nothing was left.
+    The package tracking number and shipping agent are on the header table (page 130), not in API v2.0."""
     lines = [
         line
         for line in store.filter(DOCUMENT_LINES["salesOrders"], documentId=order["id"])
@@ -147,6 +155,8 @@ def post_shipment(store: CompanyStore, order: dict, quantities: dict[str, float]
         postingDate=today,
         dueDate=order.get("orderDate"),
         shipmentMethodCode=method["code"] if method else "",
+        _packageTrackingNo=tracking_no,
+        _shippingAgentCode=shipping_agent,
     )
     shipment = store.insert("salesShipments", header)
     for line, quantity in plan:

@@ -7,7 +7,8 @@ shipment has its own RecordLink (Business Central -> shop): a linked shipment is
 Its item lines are matched to the order's fulfillment-order lines through the order's SKUs (resolved
 to BC items as the orders flow does), only up to what is still open in the shop; the fulfilment is
 one ``fulfillmentCreate`` with an idempotency key made from the shipment's id. API v2.0 does not
-expose the shipment's package tracking number, so fulfilments carry none.
+expose the shipment's package tracking number: it is read from page 130 (Posted Sales Shipment)
+when the merchant published it, otherwise fulfilments carry none.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from integrations.connectors.businesscentral import BCError, entities
+from integrations.connectors.businesscentral import BCError, PageNotPublished, entities
 from integrations.connectors.businesscentral.records import SalesShipment
 from integrations.connectors.shopify.exceptions import ShopifyError, ShopifyUserError
 from integrations.connectors.shopify.mappers import order as order_from_json
-from integrations.connectors.shopify.types import FulfillmentLineInput
+from integrations.connectors.shopify.types import FulfillmentLineInput, Tracking
 from integrations.models import Flow, Integration
 from syncs.errors import ProductError, classify_exception
 from syncs.mapping import codes
@@ -234,15 +235,15 @@ def shipments_fulfil(
         result.failed += 1
         return result
     ctx = orders_context(integration=integration, client=bc_client, run=run)
+    every = [shipment for shipments in found.values() for shipment in shipments]
+    links = _shipment_links(integration=integration, shipments=every) if every else {}
+    done = (RecordLink.State.SYNCED, RecordLink.State.SKIPPED)
+    tracking = shipments_tracking(
+        bc_client=bc_client, numbers=[s.number for s in every if links[s.id].state not in done], result=result
+    )
     for number, order_link in by_number.items():
         shipments = sorted(found.get(number) or [], key=lambda s: s.number)
-        pending, links = [], {}
-        if shipments:
-            links = _shipment_links(integration=integration, shipments=shipments)
-            pending = [
-                s for s in shipments if links[s.id].state not in (RecordLink.State.SYNCED, RecordLink.State.SKIPPED)
-            ]
-        for shipment in pending:
+        for shipment in [s for s in shipments if links[s.id].state not in done]:
             _shipment_fulfil(
                 ctx=ctx,
                 shop_client=shop_client,
@@ -250,6 +251,7 @@ def shipments_fulfil(
                 link=links[shipment.id],
                 order_link=order_link,
                 result=result,
+                tracking=tracking.get(shipment.number),
             )
         if order_link.details.get("invoice_id") and not any(
             links[s.id].state == RecordLink.State.FAILED for s in shipments
@@ -260,8 +262,35 @@ def shipments_fulfil(
     return result
 
 
+def shipments_tracking(*, bc_client, numbers: list[str], result: BackResult) -> dict[str, Tracking]:
+    """Package tracking numbers of the shipments (page 130 Posted Sales Shipment, published as
+    PostedSalesShipment: API v2.0 has no tracking). Not published: fulfilments go without tracking."""
+    if not numbers:
+        return {}
+    try:
+        rows = bc_client.posted_shipment_rows(numbers)
+    except PageNotPublished:
+        result.notes.append("Page 130 (PostedSalesShipment) is not published: fulfilments carry no tracking number.")
+        return {}
+    except BCError as exc:
+        result.notes.append(f"Tracking numbers could not be read: {exc}")
+        return {}
+    return {
+        row.number: Tracking(number=row.package_tracking_no, company=row.shipping_agent_code)
+        for row in rows
+        if row.package_tracking_no
+    }
+
+
 def _shipment_fulfil(
-    *, ctx, shop_client, shipment: SalesShipment, link: RecordLink, order_link: RecordLink, result: BackResult
+    *,
+    ctx,
+    shop_client,
+    shipment: SalesShipment,
+    link: RecordLink,
+    order_link: RecordLink,
+    result: BackResult,
+    tracking: Tracking | None = None,
 ) -> None:
     integration = ctx.integration
     link.attempts += 1
@@ -273,13 +302,15 @@ def _shipment_fulfil(
         ],
     }
     link.details = {**link.details, "order": order_link.source_reference, "order_id": order_link.source_id}
+    if tracking is not None:
+        link.details["tracking"] = {"number": tracking.number, "company": tracking.company}
     try:
         line_items = _line_item_numbers(ctx=ctx, order_json=order_link.raw_source or {})
         fulfillment_orders = shop_client.fulfillment_orders(order_link.source_id)
         allocation = shipment_allocate(shipment=shipment, fulfillment_orders=fulfillment_orders, line_items=line_items)
         if allocation.lines:
             fulfillment_id = shop_client.fulfillment_create(
-                allocation.lines, idempotency_key=f"bc-shipment-{shipment.id}"
+                allocation.lines, idempotency_key=f"bc-shipment-{shipment.id}", tracking=tracking
             )
     except ShopifyUserError as exc:
         _shipment_failed(ctx=ctx, link=link, shipment=shipment, order_link=order_link, reason=str(exc), result=result)

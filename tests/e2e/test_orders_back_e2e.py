@@ -249,10 +249,18 @@ def test_bc_shipments_fulfil_the_shop_order_exactly_once(shop, sim_bc, bc_integr
         line["lineObjectNumber"]: line
         for line in company(sim_bc).filter("salesOrderLines", documentId=sales_order["id"])
     }
-    first = post_shipment(company(sim_bc), sales_order, {lines["1900-S"]["id"]: 2})
+    first = post_shipment(
+        company(sim_bc),
+        sales_order,
+        {lines["1900-S"]["id"]: 2},
+        tracking_no="00370733741234567890",
+        shipping_agent="PNORD",
+    )
     shop.deliver("#2401", topic="orders/updated")
 
     (fulfilment,) = _fulfilments(order)
+    # The tracking number from page 130 (API v2.0 has none) travels with the fulfilment.
+    assert fulfilment["trackingInfo"] == [{"company": "PNORD", "number": "00370733741234567890", "url": None}]
     line_ids = {line["sku"]: line["id"] for line in order["lineItems"]}
     assert fulfilment["_lines"] == [(line_ids["1900-S"], 2)]
     assert order["displayFulfillmentStatus"] == "PARTIALLY_FULFILLED"
@@ -270,6 +278,7 @@ def test_bc_shipments_fulfil_the_shop_order_exactly_once(shop, sim_bc, bc_integr
     post_shipment(company(sim_bc), sales_order)
     shop.deliver("#2401", topic="orders/updated")
     assert len(_fulfilments(order)) == 2 and order["displayFulfillmentStatus"] == "FULFILLED"
+    assert _fulfilments(order)[1]["trackingInfo"] == []  # no tracking number in BC: none sent
     assert _fulfilments(order)[1]["_lines"] == [(line_ids["1900-S"], 1), (line_ids["1928-S"], 1)]
     shop.deliver("#2401", topic="orders/updated")
 
@@ -297,3 +306,19 @@ def test_a_shipment_of_an_order_fulfilled_in_the_shop_is_linked_as_skipped(shop,
     assert link.state == RecordLink.State.SKIPPED and link.details["skip_reason"] == "already fulfilled in the shop"
     assert _fulfilments(shop.order("#2402")) == []
     assert order_link("#2402").details["invoice_id"] == invoice["id"]
+
+
+def test_without_page_130_published_fulfilments_go_without_tracking(shop, sim_bc, bc_integration):
+    Integration.objects.filter(pk=bc_integration.pk).update(
+        document_type=Integration.DocumentType.ORDER_SHIP_INVOICE, fulfil_from_bc_shipments=True
+    )
+    company(sim_bc).unpublish_odatav4_pages("PostedSalesShipment")
+    order = new_order(shop.sim, 2403, [("1900-S", 1)], fulfilled=False)
+    shop.deliver("#2403")
+    (sales_order,) = sales_orders_for(sim_bc, "#2403")
+
+    post_shipment(company(sim_bc), sales_order, tracking_no="TRACK-1")
+    shop.deliver("#2403", topic="orders/updated")
+
+    (fulfilment,) = _fulfilments(order)
+    assert fulfilment["trackingInfo"] == [] and order["displayFulfillmentStatus"] == "FULFILLED"

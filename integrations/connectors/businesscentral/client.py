@@ -60,6 +60,7 @@ from integrations.connectors.businesscentral.records import (
     JournalLine,
     NoSeries,
     NoSeriesLine,
+    PostedShipmentRow,
     SalesCreditMemo,
     SalesInvoice,
     SalesOrder,
@@ -419,6 +420,16 @@ class BusinessCentralClient:
 
     def vat_posting_setup(self) -> list[VatPostingSetupRow]:
         return [from_json(VatPostingSetupRow, row) for row in self.iter_page_rows(e.VAT_POSTING_SETUP_PAGE)]
+
+    def posted_shipment_rows(self, numbers: Iterable[str]) -> list[PostedShipmentRow]:
+        """Tracking of posted shipments by number (page 130); PageNotPublished when it is not published."""
+        rows = []
+        for group in _filter_chunks("No", list(dict.fromkeys(n for n in numbers if n))):
+            rows += [
+                from_json(PostedShipmentRow, row)
+                for row in self.iter_page_rows(e.POSTED_SALES_SHIPMENT_PAGE, filter=any_of("No", group))
+            ]
+        return rows
 
     def dimension_value_rows(self) -> list[DimensionValueRow]:
         return [from_json(DimensionValueRow, row) for row in self.iter_page_rows(e.DIMENSION_VALUES_PAGE)]

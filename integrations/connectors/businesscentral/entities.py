@@ -59,3 +59,5 @@ NO_SERIES_PAGE = "NoSeries"
 NO_SERIES_LINES_PAGE = "NoSeriesLines"
 # Page 537 Dimension Values: its Blocked flag is not on the API v2.0 dimensionValues page.
 DIMENSION_VALUES_PAGE = "DimensionValues"
+# Page 130 Posted Sales Shipment: the package tracking number (optional: fulfilments carry it when published).
+POSTED_SALES_SHIPMENT_PAGE = "PostedSalesShipment"

@@ -475,6 +475,17 @@ class VatPostingSetupRow:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PostedShipmentRow:
+    """A row of page 130 Posted Sales Shipment (published as PostedSalesShipment): the package
+    tracking number and shipping agent that API v2.0's salesShipments leaves out."""
+
+    number: str = field(default="", metadata={"json": "No"})
+    shipping_agent_code: str = field(default="", metadata={"json": "Shipping_Agent_Code"})
+    package_tracking_no: str = field(default="", metadata={"json": "Package_Tracking_No"})
+    raw: dict[str, Any] = _raw()
+
+
+@dataclass(frozen=True, kw_only=True)
 class DimensionValueRow:
     """A row of page 537 Dimension Values (published as DimensionValues): API v2.0 leaves out Blocked."""
 
