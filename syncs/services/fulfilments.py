@@ -36,6 +36,7 @@ from syncs.services.runs import sync_log, sync_log_error
 METAFIELD_NAMESPACE = "junipeer"
 METAFIELD_KEY = "bc_document_number"
 TAG_PREFIX = "BC:"
+WRITE_BACK_CHUNK = 25  # orders per metafieldsSet request
 OPEN_ORDERS_DAYS = 90  # sales orders older than this are no longer looked at for shipments
 ITEM = "Item"
 
@@ -68,41 +69,59 @@ def shop_write_back(
     links = RecordLink.objects.filter(
         integration=integration, entity_type=EntityType.ORDER, state=RecordLink.State.SYNCED
     ).filter(Q(synced_at__gte=since) | Q(details__has_key="write_back_pending"))
-    for link in links.exclude(target_number=""):
-        number = link.target_number
-        if link.details.get("written_back") == number:
-            continue
-        try:
-            if integration.write_back_metafield:
-                shop_client.order_metafield_set(
-                    link.source_id, namespace=METAFIELD_NAMESPACE, key=METAFIELD_KEY, value=number
+    todo = [link for link in links.exclude(target_number="") if link.details.get("written_back") != link.target_number]
+    for start in range(0, len(todo), WRITE_BACK_CHUNK):
+        chunk = todo[start : start + WRITE_BACK_CHUNK]
+        failed: dict[int, ShopifyError] = {}
+        if integration.write_back_metafield:
+            try:  # one request for the chunk; a refusal is retried order by order to find the one
+                shop_client.order_metafields_set(
+                    {link.source_id: link.target_number for link in chunk},
+                    namespace=METAFIELD_NAMESPACE,
+                    key=METAFIELD_KEY,
                 )
-            if integration.write_back_tag:
-                shop_client.tags_add(link.source_id, [order_tag(number)])
-        except ShopifyError as exc:
-            result.failed += 1
-            link.details = {**link.details, "write_back_pending": True}
-            RecordLink.objects.filter(pk=link.pk).update(details=link.details)
-            cause = classify_exception(exc)
-            error = classify_exception(
-                ProductError(codes.WRITE_BACK_FAILED, number=number, order=link.source_reference)
-            )
-            sync_log_error(
-                run=run,
-                integration_id=integration.pk,
-                flow=Flow.ORDERS,
-                level=SyncLogEntry.Level.WARNING,
-                error=error,
-                message=f"{link.source_reference}: {error.message} ({cause.code}: {cause.message})",
-                record_link=link,
-            )
-            continue
-        details = {**link.details, "written_back": number}
-        details.pop("write_back_pending", None)
-        link.details = details
-        RecordLink.objects.filter(pk=link.pk).update(details=details)
-        result.written_back += 1
+            except ShopifyError:
+                for link in chunk:
+                    try:
+                        shop_client.order_metafields_set(
+                            {link.source_id: link.target_number}, namespace=METAFIELD_NAMESPACE, key=METAFIELD_KEY
+                        )
+                    except ShopifyError as exc:
+                        failed[link.pk] = exc
+        for link in chunk:
+            if integration.write_back_tag and link.pk not in failed:
+                try:
+                    shop_client.tags_add(link.source_id, [order_tag(link.target_number)])
+                except ShopifyError as exc:
+                    failed[link.pk] = exc
+            if link.pk in failed:
+                _write_back_failed(integration=integration, link=link, exc=failed[link.pk], run=run)
+                result.failed += 1
+                continue
+            details = {**link.details, "written_back": link.target_number}
+            details.pop("write_back_pending", None)
+            link.details = details
+            RecordLink.objects.filter(pk=link.pk).update(details=details)
+            result.written_back += 1
     return result
+
+
+def _write_back_failed(*, integration: Integration, link: RecordLink, exc: ShopifyError, run: SyncRun | None) -> None:
+    link.details = {**link.details, "write_back_pending": True}
+    RecordLink.objects.filter(pk=link.pk).update(details=link.details)
+    cause = classify_exception(exc)
+    error = classify_exception(
+        ProductError(codes.WRITE_BACK_FAILED, number=link.target_number, order=link.source_reference)
+    )
+    sync_log_error(
+        run=run,
+        integration_id=integration.pk,
+        flow=Flow.ORDERS,
+        level=SyncLogEntry.Level.WARNING,
+        error=error,
+        message=f"{link.source_reference}: {error.message} ({cause.code}: {cause.message})",
+        record_link=link,
+    )
 
 
 # --- shipments -> fulfilments ----------------------------------------------------------------------

@@ -524,7 +524,7 @@ def _exercise_every_operation(shop) -> None:
         idempotency_key="contract",
         tracking=t.Tracking(number="00370733741234567890", company="PostNord"),
     )
-    shop.order_metafield_set(order.id, namespace="junipeer", key="bc_document_number", value="101001")
+    shop.order_metafields_set({order.id: "101001"}, namespace="junipeer", key="bc_document_number")
     shop.tags_add(order.id, ["BC:101001"])
 
 

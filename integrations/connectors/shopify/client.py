@@ -204,12 +204,17 @@ class ShopifyClient:
         _raise_user_errors(data, "fulfillmentCreate")
         return ((data.get("fulfillment") or {}).get("id")) or ""
 
-    def order_metafield_set(self, order_id: str, *, namespace: str, key: str, value: str) -> None:
-        metafields = [
-            {"ownerId": order_id, "namespace": namespace, "key": key, "type": "single_line_text_field", "value": value}
-        ]
-        data = self.execute(queries.METAFIELDS_SET, {"metafields": metafields})["metafieldsSet"]
-        _raise_user_errors(data, "metafieldsSet")
+    def order_metafields_set(self, values: dict[str, str], *, namespace: str, key: str) -> None:
+        """One text metafield on each order (order id -> value), up to 25 orders per request
+        (Shopify's limit for ``metafieldsSet``); a refused value raises ShopifyUserError."""
+        items = list(values.items())
+        for start in range(0, len(items), METAFIELDS_PER_REQUEST):
+            metafields = [
+                {"ownerId": owner, "namespace": namespace, "key": key, "type": "single_line_text_field", "value": value}
+                for owner, value in items[start : start + METAFIELDS_PER_REQUEST]
+            ]
+            data = self.execute(queries.METAFIELDS_SET, {"metafields": metafields})["metafieldsSet"]
+            _raise_user_errors(data, "metafieldsSet")
 
     def tags_add(self, resource_id: str, tags: Iterable[str]) -> None:
         data = self.execute(queries.TAGS_ADD, {"id": resource_id, "tags": list(tags)})["tagsAdd"]
@@ -520,6 +525,9 @@ class ShopifyClient:
 
 
 # --- helpers ----------------------------------------------------------------------------------------
+
+
+METAFIELDS_PER_REQUEST = 25
 
 
 def _fixed_token(access_token) -> TokenProvider:
