@@ -168,27 +168,37 @@ def _shipment_links(*, integration: Integration, shipments: list[SalesShipment])
     return existing
 
 
+FULFILLABLE = ("OPEN", "IN_PROGRESS")  # fulfillment-order statuses fulfillmentCreate accepts
+
+
 @dataclass
 class Allocation:
     lines: list[FulfillmentLineInput]
     unmatched: list[str]  # "<item> x <qty>" BC shipped that the shop order has no line for
-    already_fulfilled: bool  # the items are in the order, but nothing of them is open any more
+    held: list[str]  # "<item> x <qty>" open in the shop, but on hold (or otherwise not fulfillable)
+
+    @property
+    def already_fulfilled(self) -> bool:
+        """The items are in the order, but nothing of them is open any more."""
+        return not self.lines and not self.unmatched and not self.held
 
 
 def shipment_allocate(*, shipment: SalesShipment, fulfillment_orders, line_items: dict[str, str]) -> Allocation:
     """Spread the shipment's item quantities over the open fulfillment-order lines of the same BC item.
 
     ``line_items`` maps the shop order's line item ids to BC item numbers."""
-    open_lines = [
-        (fo, line)
-        for fo in fulfillment_orders
-        if fo.status not in ("CLOSED", "CANCELLED")
-        for line in fo.lines
-        if line.remaining_quantity > 0
-    ]
+    open_lines, held_items = [], set()
+    for fo in fulfillment_orders:
+        for line in fo.lines:
+            if line.remaining_quantity <= 0:
+                continue
+            if fo.status in FULFILLABLE:
+                open_lines.append((fo, line))
+            elif fo.status not in ("CLOSED", "CANCELLED"):
+                held_items.add(line_items.get(line.line_item_id))
     remaining = {line.id: line.remaining_quantity for _fo, line in open_lines}
     chosen: dict[tuple[str, str], int] = {}
-    unmatched, known_items = [], set(line_items.values())
+    unmatched, held, known_items = [], [], set(line_items.values())
     for row in sorted(shipment.sales_shipment_lines, key=lambda r: r.sequence):
         if row.line_type != ITEM or row.quantity <= 0:
             continue
@@ -202,10 +212,12 @@ def shipment_allocate(*, shipment: SalesShipment, fulfillment_orders, line_items
             remaining[line.id] -= take
             chosen[(fo.id, line.id)] = chosen.get((fo.id, line.id), 0) + take
             left -= take
-        if left and row.line_object_number not in known_items:
+        if left and row.line_object_number in held_items:
+            held.append(f"{row.line_object_number} x {left}")
+        elif left and row.line_object_number not in known_items:
             unmatched.append(f"{row.line_object_number} x {left}")
     lines = [FulfillmentLineInput(fo_id, line_id, quantity) for (fo_id, line_id), quantity in chosen.items()]
-    return Allocation(lines=lines, unmatched=unmatched, already_fulfilled=not lines and not unmatched)
+    return Allocation(lines=lines, unmatched=unmatched, held=held)
 
 
 def _line_item_numbers(*, ctx, order_json: dict) -> dict[str, str]:
@@ -347,8 +359,13 @@ def _shipment_fulfil(
         )
         result.failed += 1
         return
-    if allocation.unmatched and not allocation.lines:
-        reason = f"the order has no open line for {', '.join(allocation.unmatched)}"
+    if (allocation.unmatched or allocation.held) and not allocation.lines:
+        reasons = []
+        if allocation.held:
+            reasons.append(f"its fulfilment is on hold in the shop for {', '.join(allocation.held)}")
+        if allocation.unmatched:
+            reasons.append(f"the order has no open line for {', '.join(allocation.unmatched)}")
+        reason = "; ".join(reasons)
         _shipment_failed(ctx=ctx, link=link, shipment=shipment, order_link=order_link, reason=reason, result=result)
         return
     if allocation.already_fulfilled:
@@ -369,13 +386,13 @@ def _shipment_fulfil(
     result.fulfilled += 1
     quantity = sum(line.quantity for line in allocation.lines)
     message = f"Shipment {shipment.number} fulfilled {quantity} item(s) of {order_link.source_reference} in the shop."
-    if allocation.unmatched:
-        message += f" Not in the shop order: {', '.join(allocation.unmatched)}."
+    if allocation.unmatched or allocation.held:
+        message += f" Not fulfilled in the shop: {', '.join(allocation.unmatched + allocation.held)}."
     sync_log(
         run=ctx.run,
         integration_id=integration.pk,
         flow=Flow.ORDERS,
-        level=SyncLogEntry.Level.WARNING if allocation.unmatched else SyncLogEntry.Level.INFO,
+        level=SyncLogEntry.Level.WARNING if allocation.unmatched or allocation.held else SyncLogEntry.Level.INFO,
         message=message,
         record_link=link,
     )

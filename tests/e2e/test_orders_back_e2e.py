@@ -11,10 +11,12 @@ import pytest
 
 from integrations.models import DimensionMapping, Integration, ShippingMethodMapping
 from simulators.businesscentral.shipments import post_shipment
+from simulators.shopify.fulfilments import fulfillment_orders
 from syncs.mapping import codes
 from syncs.models import EntityType, RecordLink, SyncLogEntry
 from syncs.preflight.services import preflight_run
 from syncs.services import orders as orders_service
+from syncs.services.dispatch import record_links_retry
 from syncs.services.fulfilments import METAFIELD_KEY, METAFIELD_NAMESPACE
 from tests.e2e.test_orders_e2e import company, invoices_for, lines_of, new_order, order_link
 from tests.factories import (
@@ -322,3 +324,33 @@ def test_without_page_130_published_fulfilments_go_without_tracking(shop, sim_bc
 
     (fulfilment,) = _fulfilments(order)
     assert fulfilment["trackingInfo"] == [] and order["displayFulfillmentStatus"] == "FULFILLED"
+
+
+def test_a_refused_shipment_is_failed_visibly_and_retried_through_the_orders_run(shop, sim_bc, bc_integration):
+    Integration.objects.filter(pk=bc_integration.pk).update(
+        document_type=Integration.DocumentType.ORDER_SHIP_INVOICE, fulfil_from_bc_shipments=True
+    )
+    order = new_order(shop.sim, 2404, [("1900-S", 2)], fulfilled=False)
+    shop.deliver("#2404")
+    (sales_order,) = sales_orders_for(sim_bc, "#2404")
+    with shop.sim.store.lock:  # the fulfillment order is on hold in the shop: it cannot be fulfilled
+        fulfillment_order = shop.sim.store.orders[order["id"]]
+        fulfillment_orders(shop.sim.store, fulfillment_order)[0]["status"] = "ON_HOLD"
+
+    shipment = post_shipment(company(sim_bc), sales_order)
+    shop.deliver("#2404", topic="orders/updated")
+
+    link = RecordLink.objects.get(entity_type=EntityType.SHIPMENT, source_id=shipment["id"])
+    assert link.state == RecordLink.State.FAILED
+    assert link.last_error_code == codes.SHIPMENT_NOT_FULFILLED, link.last_error_message
+    assert "on hold" in link.last_error_message
+    assert _fulfilments(order) == []
+
+    with shop.sim.store.lock:  # the merchant releases it; support retries the shipment record
+        fulfillment_orders(shop.sim.store, fulfillment_order)[0]["status"] = "OPEN"
+    with shop.on_commit(execute=True):
+        record_links_retry(record_link_ids=[link.pk])
+
+    link.refresh_from_db()
+    assert link.state == RecordLink.State.SYNCED, link.last_error_message
+    assert len(_fulfilments(order)) == 1
