@@ -24,7 +24,7 @@ from integrations.connectors.businesscentral.records import SalesShipment
 from integrations.connectors.shopify.exceptions import ShopifyError, ShopifyUserError
 from integrations.connectors.shopify.mappers import order as order_from_json
 from integrations.connectors.shopify.types import FulfillmentLineInput, Tracking
-from integrations.models import Flow, Integration
+from integrations.models import Flow, Integration, ShopConnection
 from syncs.errors import ProductError, classify_exception
 from syncs.mapping import codes
 from syncs.mapping.lines import order_item_keys
@@ -53,6 +53,12 @@ class BackResult:
 # --- the BC number on the shop order -----------------------------------------------------------------
 
 
+def _shopify(integration: Integration) -> bool:
+    """Fulfilments, metafields and tags are Shopify's: a WooCommerce store is left alone."""
+    shop = getattr(integration, "shop_connection", None)
+    return shop is not None and shop.platform == ShopConnection.Platform.SHOPIFY
+
+
 def order_tag(number: str) -> str:
     return f"{TAG_PREFIX}{number}"
 
@@ -64,7 +70,7 @@ def shop_write_back(
     write failed before. A number already written is not written again; a new number (the posted
     invoice of a sales order) is, so both numbers find the order."""
     result = BackResult()
-    if not (integration.write_back_metafield or integration.write_back_tag):
+    if not (integration.write_back_metafield or integration.write_back_tag) or not _shopify(integration):
         return result
     links = RecordLink.objects.filter(
         integration=integration, entity_type=EntityType.ORDER, state=RecordLink.State.SYNCED
@@ -242,6 +248,7 @@ def shipments_fulfil(
     if (
         not integration.fulfil_from_bc_shipments
         or integration.document_type != Integration.DocumentType.ORDER_SHIP_INVOICE
+        or not _shopify(integration)
     ):
         return result
     now = now or timezone.now()

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('integrations', '0006_first_hour'),
+        ('integrations', '0007_woowire'),
     ]
 
     operations = [
