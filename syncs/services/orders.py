@@ -149,14 +149,11 @@ def order_filter_reason(*, order: Order, integration: Integration) -> str:
     excluded = [tag for tag in split_list(integration.order_tags_excluded) if tag.casefold() in tags]
     if excluded:
         return f"tagged {', '.join(excluded)}"
-    channels = split_list(integration.order_sales_channels)
+    channels = {c.casefold() for c in split_list(integration.order_sales_channels)}
     channel = order.sales_channel
-    if (
-        channels
-        and channel.casefold() not in {c.casefold() for c in channels}
-        and (order.source_name.casefold() not in {c.casefold() for c in channels})
-    ):
-        return f"sales channel {channel or 'unknown'} is not synced"
+    # A platform without sales channels (WooCommerce) has none to filter by.
+    if channels and channel and channel.casefold() not in channels and order.source_name.casefold() not in channels:
+        return f"sales channel {channel} is not synced"
     if integration.order_max_risk:
         level = (order.risk_level or "").upper()
         if level and RISK_RANK.get(level, 3) > RISK_RANK[integration.order_max_risk]:
