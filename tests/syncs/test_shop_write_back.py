@@ -11,7 +11,7 @@ from integrations.connectors.shopify.exceptions import ShopifyUserError
 from syncs.mapping import codes
 from syncs.models import RecordLink, SyncLogEntry
 from syncs.services.fulfilments import METAFIELD_KEY, METAFIELD_NAMESPACE, shop_write_back
-from tests.factories import IntegrationFactory, RecordLinkFactory
+from tests.factories import IntegrationFactory, RecordLinkFactory, ShopConnectionFactory
 
 
 class Shop:
@@ -35,6 +35,7 @@ class Shop:
 @pytest.fixture
 def links(db):
     integration = IntegrationFactory(write_back_metafield=True, write_back_tag=True)
+    ShopConnectionFactory(integration=integration)  # a Shopify shop
     now = timezone.now()
     return [
         RecordLinkFactory(
@@ -79,3 +80,14 @@ def test_nothing_is_written_when_both_options_are_off(links):
     result = shop_write_back(integration=integration, shop_client=shop, since=timezone.now() - dt.timedelta(hours=1))
 
     assert result.written_back == 0 and shop.metafield_calls == [] and shop.tags == {}
+
+
+def test_a_woocommerce_store_is_left_alone(links):
+    integration = links[0].integration
+    integration.shop_connection.platform = "woocommerce"
+    integration.shop_connection.save()
+    shop = Shop()
+
+    result = shop_write_back(integration=integration, shop_client=shop, since=timezone.now() - dt.timedelta(hours=1))
+
+    assert result.written_back == 0 and shop.metafield_calls == []
