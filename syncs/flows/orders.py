@@ -60,13 +60,22 @@ def orders_run(run: SyncRun) -> None:
         if lease is not None:
             lease.renew()
 
-    orders_service.orders_sync(integration=integration, orders=orders, client=clients.bc, run=run, on_page=page_done)
-    if is_sweep(run.parameters or {}):
+    synced = orders_service.orders_sync(
+        integration=integration, orders=orders, client=clients.bc, run=run, on_page=page_done
+    )
+    parameters = run.parameters or {}
+    if is_sweep(parameters):
         cursor_save(integration=integration, loaded_at=started)
     # Back to the shop: the BC number on the shop order, BC's posted shipments as fulfilments.
     fulfilments_service.shop_write_back(integration=integration, shop_client=clients.shop, since=started, run=run)
+    # A sweep or a retry looks at every open sales order; a webhook's run at its own orders.
+    everything = is_sweep(parameters) or parameters.get("retry")
     shipped = fulfilments_service.shipments_fulfil(
-        integration=integration, bc_client=clients.bc, shop_client=clients.shop, run=run
+        integration=integration,
+        bc_client=clients.bc,
+        shop_client=clients.shop,
+        run=run,
+        order_names=None if everything else set(synced.states),
     )
     run.records_created += shipped.fulfilled
     run.records_failed += shipped.failed

@@ -241,9 +241,17 @@ def _line_item_numbers(*, ctx, order_json: dict) -> dict[str, str]:
 
 
 def shipments_fulfil(
-    *, integration: Integration, bc_client, shop_client, run: SyncRun | None = None, now: dt.datetime | None = None
+    *,
+    integration: Integration,
+    bc_client,
+    shop_client,
+    run: SyncRun | None = None,
+    order_names: set[str] | None = None,
+    now: dt.datetime | None = None,
 ) -> BackResult:
-    """Fulfil the shop orders whose BC sales orders have new posted shipments (exactly once each)."""
+    """Fulfil the shop orders whose BC sales orders have new posted shipments (exactly once each).
+
+    ``order_names`` limits the look to those orders (a webhook's run); None looks at every open one."""
     result = BackResult()
     if (
         not integration.fulfil_from_bc_shipments
@@ -253,6 +261,8 @@ def shipments_fulfil(
         return result
     now = now or timezone.now()
     orders = _open_sales_orders(integration=integration, now=now)
+    if order_names is not None:
+        orders = [link for link in orders if link.source_reference in order_names]
     if not orders:
         return result
     prefix = integration.document_number_prefix
