@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .entities import DOCUMENT_LINES
 from .errors import BCError, dialog
+from .inventory import item_entry_post
 from .store import CompanyStore
 
 PARENT_TYPES = {"salesInvoices": "Sales Invoice", "salesOrders": "Sales Order", "salesCreditMemos": "Sales Credit Memo"}
@@ -180,14 +181,14 @@ def post_shipment(
         line["shippedQuantity"] = float(line.get("shippedQuantity") or 0) + quantity
         item = store.get("items", line.get("itemId"))
         if item and item["type"] == "Inventory":
-            item["inventory"] = round(float(item["inventory"]) - quantity, 5)
-            store.item_ledger.append(
-                {
-                    "itemNumber": item["number"],
-                    "entryType": "Sale",
-                    "documentNumber": shipment["number"],
-                    "quantity": -quantity,
-                }
+            location = store.get("locations", line.get("locationId")) if line.get("locationId") else None
+            item_entry_post(
+                store,
+                item=item,
+                location_code=location["code"] if location else "",
+                quantity=-quantity,
+                entry_type="Sale",
+                document_number=shipment["number"],
             )
             store.touch(item)
         store.touch(line)

@@ -30,9 +30,11 @@ def bc_snapshot_collect(
     environment_type: str,
     company_name: str,
     on_premises: bool = False,
+    stock_per_location: bool = False,
     header_codes: bool = False,
 ) -> BCSnapshot:
-    """``header_codes``: also read dimensions, salespeople and locations (the settings name some)."""
+    """``stock_per_location``: also read BC's locations and whether page 38 is published.
+    ``header_codes``: also read dimensions, salespeople and locations (the settings name some)."""
     snap = BCSnapshot(
         environment_name=environment_name,
         environment_type=environment_type,
@@ -61,6 +63,8 @@ def bc_snapshot_collect(
         if rate.starting_date and (code not in snap.latest_rates or rate.starting_date > snap.latest_rates[code]):
             snap.latest_rates[code] = rate.starting_date
     _read_pages(snap, client)
+    if stock_per_location:
+        _read_stock_locations(snap, client)
     _read_numbers(snap, client)
     _read_journals(snap, client)
     items = _section(snap, "items", lambda: client.list_records(entities.ITEMS, select=["number", "taxGroupCode"]))
@@ -149,6 +153,19 @@ def _section(snap: BCSnapshot, name: str, read):
         snap.errors[name] = classify_exception(exc)
         logger.info("Preflight could not read %s: %s", name, exc)
         return None
+
+
+def _read_stock_locations(snap: BCSnapshot, client: Any) -> None:
+    locations = _section(snap, "locations", lambda: client.list_records(entities.LOCATIONS, select=["code"]))
+    if locations is not None:
+        snap.location_codes = {location.code for location in locations}
+    try:
+        # One entry is enough to know the page answers (the stock flow reads them all).
+        next(client.iter_page_rows(entities.ITEM_LEDGER_ENTRIES_PAGE, select=("Entry_No",), page_size=1), None)
+    except PageNotPublished:
+        snap.unpublished_pages.add(entities.ITEM_LEDGER_ENTRIES_PAGE)
+    except BCError as exc:
+        snap.errors["item_ledger_entries"] = classify_exception(exc)
 
 
 def _read_pages(snap: BCSnapshot, client: Any) -> None:

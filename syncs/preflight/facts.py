@@ -39,6 +39,8 @@ def preflight_facts_get(*, integration: Integration, now: dt.datetime | None = N
         mapped_shipping_methods={m.shop_shipping_code for m in integration.shipping_method_mappings.all()},
         payout_accounts={(m.provider, m.currency.upper()) for m in integration.payout_account_mappings.all()},
         providers={p.provider: {c.upper() for c in p.currencies or []} for p in integration.payment_providers.all()},
+        stock_enabled=integration.stock_enabled,
+        stock_location_codes=stock_location_codes_get(integration=integration),
     )
     facts.mapped_dimension_values = {
         (m.dimension_code.upper(), m.dimension_value_code.upper()) for m in integration.dimension_mappings.all()
@@ -67,6 +69,13 @@ def preflight_facts_get(*, integration: Integration, now: dt.datetime | None = N
         facts.shop_currencies |= currencies
     _add_recent_orders(facts, integration=integration, now=now or timezone.now())
     return facts
+
+
+def stock_location_codes_get(*, integration: Integration) -> set[str]:
+    """BC location codes whose stock goes to a shop location (empty: totals, or stock is off)."""
+    if not integration.stock_enabled:
+        return set()
+    return set(integration.location_mappings.exclude(bc_location_code="").values_list("bc_location_code", flat=True))
 
 
 def _add_recent_orders(facts: IntegrationFacts, *, integration: Integration, now: dt.datetime) -> None:

@@ -95,6 +95,7 @@ class BCSnapshot:
     blocked_dimension_values: set[tuple[str, str]] | None = None  # (dimension, value), page 537
     salespeople: dict[str, bool] | None = None  # salesperson code -> blocked
     locations: set[str] | None = None
+    location_codes: set[str] | None = None  # BC's locations (read only when stock goes per location)
     # section -> what went wrong reading it (connection errors make the dependent checks fail, not crash)
     errors: dict[str, ClassifiedError] = field(default_factory=dict)
 
@@ -139,3 +140,6 @@ class IntegrationFacts:
     @property
     def needs_header_codes(self) -> bool:
         return bool(self.mapped_dimension_values or self.salesperson_code or self.location_code)
+
+    stock_enabled: bool = False
+    stock_location_codes: set[str] = field(default_factory=set)  # BC locations mapped to shop locations

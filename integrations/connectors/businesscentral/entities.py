@@ -39,13 +39,13 @@ CURRENCY_EXCHANGE_RATES = EntitySet("currencyExchangeRates", r.CurrencyExchangeR
 PAYMENT_METHODS = EntitySet("paymentMethods", r.PaymentMethod)
 PAYMENT_TERMS = EntitySet("paymentTerms", r.PaymentTerm)
 SHIPMENT_METHODS = EntitySet("shipmentMethods", r.ShipmentMethod)
+LOCATIONS = EntitySet("locations", r.Location)
 TAX_AREAS = EntitySet("taxAreas", r.TaxArea)
 TAX_GROUPS = EntitySet("taxGroups", r.TaxGroup)
 COUNTRIES_REGIONS = EntitySet("countriesRegions", r.CountryRegion)
 GENERAL_LEDGER_ENTRIES = EntitySet("generalLedgerEntries", r.GeneralLedgerEntry)
 ACCOUNTS = EntitySet("accounts", r.Account)
 BANK_ACCOUNTS = EntitySet("bankAccounts", r.BankAccount)
-LOCATIONS = EntitySet("locations", r.Location)
 SALESPEOPLE = EntitySet("salespeoplePurchasers", r.SalespersonPurchaser)
 DIMENSIONS = EntitySet("dimensions", r.Dimension)
 DIMENSION_VALUES = EntitySet("dimensionValues", r.DimensionValue)
@@ -53,7 +53,8 @@ DIMENSION_SET_LINES = EntitySet("dimensionSetLines", r.DimensionSetLine)
 SALES_SHIPMENTS = EntitySet("salesShipments", r.SalesShipment)
 SALES_SHIPMENT_LINES = EntitySet("salesShipmentLines", r.SalesShipmentLine)
 
-# ODataV4 UI pages read by preflight (pages 472, 456, 457), by their usual service names.
+# ODataV4 UI pages read by preflight (pages 472, 456, 457) and the stock flow (page 38), by their
+# usual service names (docs/bc-configuration.md lists them for the merchant to publish).
 VAT_POSTING_SETUP_PAGE = "VATPostingSetup"
 NO_SERIES_PAGE = "NoSeries"
 NO_SERIES_LINES_PAGE = "NoSeriesLines"
@@ -61,3 +62,4 @@ NO_SERIES_LINES_PAGE = "NoSeriesLines"
 DIMENSION_VALUES_PAGE = "DimensionValues"
 # Page 130 Posted Sales Shipment: the package tracking number (optional: fulfilments carry it when published).
 POSTED_SALES_SHIPMENT_PAGE = "PostedSalesShipment"
+ITEM_LEDGER_ENTRIES_PAGE = "ItemLedgerEntries"

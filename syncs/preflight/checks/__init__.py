@@ -8,6 +8,7 @@ from syncs.preflight.checks import (
     mappings,
     number_series,
     payment_journal,
+    stock,
     vat,
 )
 
@@ -25,6 +26,7 @@ BC_CHECKS = (
     documents.check_dimensions,
     documents.check_salesperson,
     documents.check_location,
+    stock.check_stock_locations,
 )
 LOCAL_CHECKS = (
     payment_journal.check_payout_accounts,
