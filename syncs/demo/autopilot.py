@@ -16,9 +16,21 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from integrations.models import Flow, Integration, PaymentProviderConnection, ShippingMethodMapping
+from integrations.models import (
+    Flow,
+    Integration,
+    PaymentProviderConnection,
+    PayoutAccountMapping,
+    ShippingMethodMapping,
+)
 from syncs.demo.config import (
+    ADYEN_HMAC_KEY,
+    ADYEN_MERCHANT_ACCOUNT,
+    ADYEN_REPORT_PASSWORD,
+    ADYEN_REPORT_USER,
     DEMO_INTERVAL_MINUTES,
+    KLARNA_PASSWORD,
+    KLARNA_USERNAME,
     PAYMENT_JOURNAL_BATCH,
     SHOP_DOMAIN,
     STRIPE_SECRET_KEY,
@@ -51,6 +63,14 @@ PAYOUT_ACCOUNTS = {
     PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS.value: ("1581", "6064", "BANK1"),
     PaymentProviderConnection.Provider.STRIPE.value: ("1580", "6064", "BANK1"),
 }
+# Klarna and Adyen (market SE, SEK), connected as support would in the admin. One payment journal
+# batch per integration takes its balancing account from the batch, so they clear through the
+# batch's clearing account (1581) until each provider configuration has its own batch (1582, 1583).
+PROVIDER_PAYOUT_ACCOUNTS = {
+    PaymentProviderConnection.Provider.KLARNA.value: ("1581", "6064", "BANK1"),
+    PaymentProviderConnection.Provider.ADYEN.value: ("1581", "6064", "BANK1"),
+}
+MARKET = "SE"
 TEST_ORDER = "#1001"
 # The organisation that owns the demo's Business Central (the identity simulator's Contoso tenant).
 BC_ORGANISATION = "contoso.example"
@@ -61,7 +81,7 @@ def demo_autopilot(
 ) -> Integration:
     """``sign_in(auth_uri) -> redirect URL`` signs in on Microsoft's page; ``install_app(authorize_url)
     -> redirect URL`` presses "Install app" on Shopify's. Idempotent: live stays live."""
-    from integrations.services import onboarding
+    from integrations.services import onboarding, payment_providers
     from integrations.services.bc_auth import bc_signin_complete, bc_signin_start
     from integrations.services.shopify_install import shop_install_complete, shop_install_start
     from syncs.flows import flow_handler_get
@@ -87,6 +107,25 @@ def demo_autopilot(
     answer = dict(parse_qsl(urlsplit(install_app(authorize_url)).query))
     shop_install_complete(integration=integration, params=answer, session=shop_session)
     onboarding.stripe_connect(integration=integration, api_key=STRIPE_SECRET_KEY)
+    payment_providers.klarna_connect(
+        integration=integration,
+        market=MARKET,
+        username=KLARNA_USERNAME,
+        password=KLARNA_PASSWORD,
+        region="EU",
+        environment="playground",
+        currency="SEK",
+    )
+    payment_providers.adyen_connect(
+        integration=integration,
+        market=MARKET,
+        merchant_account=ADYEN_MERCHANT_ACCOUNT,
+        hmac_key=ADYEN_HMAC_KEY,
+        username=ADYEN_REPORT_USER,
+        password=ADYEN_REPORT_PASSWORD,
+        environment="test",
+        currency="SEK",
+    )
     # The wizard connects the shop but not its Shopify Payments account (support adds it in the admin,
     # "Payment provider connections"): the payouts flow reads Shopify Payments payouts only with it.
     shop_currency = integration.shop_connection.shop_currency or integration.base_currency
@@ -129,6 +168,13 @@ def demo_autopilot(
         "payouts_interval_minutes": DEMO_INTERVAL_MINUTES,
         "rounding_gl_account": ROUNDING_ACCOUNT,  # a charge a cent off its invoice (VAT rounded per line)
     }
+    for provider, (clearing, fee, bank) in PROVIDER_PAYOUT_ACCOUNTS.items():
+        PayoutAccountMapping.objects.update_or_create(
+            integration=integration,
+            provider=provider,
+            currency="SEK",
+            defaults={"clearing_account": clearing, "fee_account": fee, "bank_account": bank},
+        )
     known = {f.name for f in Integration._meta.get_fields()}
     Integration.objects.filter(pk=integration.pk).update(**{k: v for k, v in payout_settings.items() if k in known})
     integration.refresh_from_db()

@@ -63,3 +63,5 @@ DIMENSION_VALUES_PAGE = "DimensionValues"
 # Page 130 Posted Sales Shipment: the package tracking number (optional: fulfilments carry it when published).
 POSTED_SALES_SHIPMENT_PAGE = "PostedSalesShipment"
 ITEM_LEDGER_ENTRIES_PAGE = "ItemLedgerEntries"
+# The General Journal page (39) published as a web service: payout lines in a foreign currency.
+GENERAL_JOURNAL_PAGE = "GeneralJournal"
