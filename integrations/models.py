@@ -73,6 +73,8 @@ class Integration(TimeStampedModel):
         PAUSED = "paused", _("Paused")
         NEEDS_REAUTH = "needs_reauth", _("Needs re-authorisation")
         DISABLED = "disabled", _("Disabled")
+        # The Sandbox's records after the integration moved to Production: history, never synced.
+        ARCHIVED = "archived", _("Sandbox history")
 
     class PauseReason(models.TextChoices):
         SUPPORT = "support", _("Paused by support")

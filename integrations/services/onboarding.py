@@ -159,7 +159,7 @@ def integration_flows_save(*, integration: Integration, flows: dict[str, bool]) 
 # --- step 2: Business Central environment and company -------------------------------------------------
 
 
-def _bc_client(connection: BusinessCentralConnection, *, environment: str = "", company_id: str = ""):
+def bc_client_build(connection: BusinessCentralConnection, *, environment: str = "", company_id: str = ""):
     if connection.is_on_premises:
         return BusinessCentralClient(
             api_root=connection.on_premises_root,
@@ -185,7 +185,7 @@ def _signed_in_connection(integration: Integration) -> BusinessCentralConnection
     return connection
 
 
-def _bc_read(call):
+def bc_read(call):
     try:
         return call()
     except EntraError as error:  # the token provider: the sign-in itself failed (already recorded)
@@ -213,14 +213,14 @@ def _bc_read(call):
 
 def bc_environments_list(*, integration: Integration) -> list:
     connection = _signed_in_connection(integration)
-    environments = _bc_read(lambda: _bc_client(connection).list_environments())
+    environments = bc_read(lambda: bc_client_build(connection).list_environments())
     # Sandbox first: the guide recommends testing there before Production.
     return sorted(environments, key=lambda env: (env.type != "Sandbox", env.name))
 
 
 def bc_companies_list(*, integration: Integration, environment_name: str) -> list:
     connection = _signed_in_connection(integration)
-    return _bc_read(lambda: _bc_client(connection, environment=environment_name).list_companies())
+    return bc_read(lambda: bc_client_build(connection, environment=environment_name).list_companies())
 
 
 def bc_company_select(*, integration: Integration, environment_name: str, company_id: str) -> BusinessCentralConnection:
@@ -234,7 +234,7 @@ def bc_company_select(*, integration: Integration, environment_name: str, compan
         raise OnboardingError(_("The company was not found in %(name)s. Choose another.") % {"name": environment_name})
     if connection.company_id and connection.company_id != company_id and integration.went_live_at:
         raise OnboardingError(_("This integration is live; connect another company as a new integration."))
-    _company_free_check(connection=connection, environment_name=environment_name, company_id=company_id)
+    company_free_check(connection=connection, environment_name=environment_name, company_id=company_id)
     connection.environment_name = environment.name
     if connection.is_on_premises:
         # No environment types on-premises: the merchant said what the server holds when connecting.
@@ -264,9 +264,9 @@ def bc_company_select(*, integration: Integration, environment_name: str, compan
 
 def _base_currency_refresh(*, integration: Integration, connection: BusinessCentralConnection) -> str:
     """The base currency is BC's own LCY (General Ledger Setup), read, never typed."""
-    client = _bc_client(connection, environment=connection.environment_name, company_id=connection.company_id)
+    client = bc_client_build(connection, environment=connection.environment_name, company_id=connection.company_id)
     try:
-        return _bc_read(lambda: integration_base_currency_refresh(integration=integration, client=client))
+        return bc_read(lambda: integration_base_currency_refresh(integration=integration, client=client))
     except LocalCurrencyUnknown:
         raise OnboardingError(
             _("Business Central has no local currency: fill in LCY Code in General Ledger Setup, then try again.")
@@ -325,7 +325,7 @@ def document_prefix_free(*, integration: Integration, others: list[Integration])
     return f"S{number}-"
 
 
-def _company_free_check(*, connection: BusinessCentralConnection, environment_name: str, company_id: str) -> None:
+def company_free_check(*, connection: BusinessCentralConnection, environment_name: str, company_id: str) -> None:
     """Another merchant's company is refused; the tenant's own integrations may share one company."""
     other = (
         BusinessCentralConnection.objects.filter(
@@ -407,7 +407,7 @@ def bc_setup_choices(
     connection = _signed_in_connection(integration)
     if not connection.company_id:
         raise OnboardingError(_("Choose the Business Central company first."))
-    client = _bc_client(connection, environment=connection.environment_name, company_id=connection.company_id)
+    client = bc_client_build(connection, environment=connection.environment_name, company_id=connection.company_id)
 
     def pairs(entity, key="code"):
         return [(getattr(r, key), f"{getattr(r, key)} – {r.display_name}") for r in client.list_records(entity)]
@@ -434,7 +434,7 @@ def bc_setup_choices(
             home_country=(client.company_information().country or "").upper(),
         )
 
-    choices = _bc_read(read)
+    choices = bc_read(read)
     choices.base_currency = _base_currency_refresh(integration=integration, connection=connection)
     return choices
 
@@ -444,8 +444,8 @@ def bc_locations_list(*, integration: Integration) -> list[tuple[str, str]]:
     connection = _signed_in_connection(integration)
     if not connection.company_id:
         raise OnboardingError(_("Choose the Business Central company first."))
-    client = _bc_client(connection, environment=connection.environment_name, company_id=connection.company_id)
-    rows = _bc_read(lambda: client.list_records(entities.LOCATIONS, select=["code", "displayName"]))
+    client = bc_client_build(connection, environment=connection.environment_name, company_id=connection.company_id)
+    rows = bc_read(lambda: client.list_records(entities.LOCATIONS, select=["code", "displayName"]))
     return [(r.code, f"{r.code} – {r.display_name}" if r.display_name else r.code) for r in rows]
 
 
@@ -665,29 +665,31 @@ def order_preview_available() -> bool:
     return hasattr(module, "order_preview")
 
 
-def integration_test_order(*, integration: Integration, order_name: str):
-    """Preview the BC document for one real shop order (dry run: nothing is written)."""
+def integration_test_order(*, integration: Integration, order_name: str, write: bool = False, clients=None):
+    """Test one real shop order: a preview everywhere; with ``write`` in a Sandbox company the document
+    is really created (and posted, when so configured), exactly once. In a Production company a
+    write is refused with BC-801 and the preview stays. Returns the outcome (preview, document, errors)."""
     if not order_preview_available():
         raise OnboardingError(_("The order flow is not installed, so a test order cannot be previewed yet."))
     bc = BusinessCentralConnection.objects.filter(integration=integration).first()
     if bc is None or not bc.is_connected or not ShopConnection.objects.filter(integration=integration).exists():
         raise OnboardingError(_("Connect Business Central and the shop in step 2 first, then preview a test order."))
-    from syncs.services.orders import order_preview
-
-    preview = order_preview(integration=integration, order_name=order_name.strip())
-    if not getattr(preview, "ok", True):
-        return preview  # shown with its errors; not a passed test
-    connection = BusinessCentralConnection.objects.filter(integration=integration).first()
+    order_test = importlib.import_module("syncs.services.order_test")
+    runner = order_test.order_test_run if write else order_test.order_test_preview
+    outcome = runner(integration=integration, order_name=order_name.strip(), clients=clients)
+    sandbox = bc.environment_type == BusinessCentralConnection.EnvironmentType.SANDBOX
+    if not outcome.preview.ok or (write and sandbox and not outcome.written):
+        return outcome  # shown with its errors; not a passed test
     integration.test_order_passed_at = timezone.now()
     updates = ["updated_at", "test_order_passed_at"]
-    if connection and connection.environment_type == BusinessCentralConnection.EnvironmentType.SANDBOX:
+    if sandbox:
         integration.sandbox_test_passed_at = timezone.now()
         updates.append("sandbox_test_passed_at")
     if integration.status == Integration.Status.DRAFT:
         integration.status = Integration.Status.TESTING
         updates.append("status")
     integration.save(update_fields=updates)
-    return preview
+    return outcome
 
 
 # --- step 5: go live ---------------------------------------------------------------------------------------------

@@ -276,19 +276,26 @@ def wizard_stock_locations(request, integration_id: int):
 def wizard_test(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
     form = TestOrderForm(posted_data(request))
-    preview = None
+    outcome = None
     if request.method == "POST" and form.is_valid():
         try:
-            preview = svc.integration_test_order(integration=integration, order_name=form.cleaned_data["order_name"])
+            outcome = svc.integration_test_order(
+                integration=integration,
+                order_name=form.cleaned_data["order_name"],
+                write=request.POST.get("action") == "create",
+            )
         except svc.OnboardingError as error:
             form.add_error(None, str(error))
+    connection = getattr(integration, "bc_connection", None)
     return _page(
         request,
         integration,
         "merchant/wizard/test.html",
         4,
         form=form,
-        preview=preview,
+        outcome=outcome,
+        preview=outcome.preview if outcome else None,
+        sandbox=bool(connection and connection.environment_type == connection.EnvironmentType.SANDBOX),
         available=svc.order_preview_available(),
     )
 

@@ -550,6 +550,65 @@ _BC_ENTRIES = (
             "the host when the integration runs inside your network."
         ),
     ),
+    # --- 8xx: Sandbox test and the move to Production ------------------------------------------------
+    ErrorEntry(
+        code="BC-801",
+        category=BC,
+        severity=WARNING,
+        retryable=False,
+        title=_("Test order not written in Production"),
+        message=_(
+            "The test order was not created: {company} is a Production company, so the test shows a preview only."
+        ),
+        cause=_(
+            "The test step writes a real document only in a Sandbox company. In Production a test document would be "
+            "part of the books."
+        ),
+        remedy=_(
+            "Test in a Sandbox company first and move the integration to Production from its page afterwards, or go "
+            "live here: the preview shows what each order becomes."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-802",
+        category=BC,
+        severity=WARNING,
+        retryable=True,
+        title=_("Orders are syncing right now"),
+        message=_("The test order waits: orders are being synced to Business Central right now."),
+        cause=_("Another run of the orders flow is writing to Business Central; one run writes at a time."),
+        remedy=_("Try again in a minute."),
+    ),
+    ErrorEntry(
+        code="BC-803",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Only a live Sandbox integration moves to Production"),
+        message=_("This integration cannot move to Production: {why}"),
+        cause=_(
+            "Moving to Production carries the settings of a live integration from its Sandbox company to a "
+            "Production company. The integration is not live, is not connected to a Sandbox company, or the "
+            "chosen company is not in a Production environment."
+        ),
+        remedy=_("Go live in the Sandbox company first, then choose a company in a Production environment."),
+    ),
+    ErrorEntry(
+        code="BC-804",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("The Production company lacks what the settings use"),
+        message=_("The Production company {company} does not have: {items}."),
+        cause=_(
+            "The integration's settings name payment methods, accounts, posting groups, customers, journals or "
+            "currencies of the Sandbox company; the Production company has no record with that code."
+        ),
+        remedy=_(
+            "Create the missing records in the Production company (or copy the Sandbox company's setup), then check "
+            "again. Nothing changes until every setting is found."
+        ),
+    ),
 )
 
 _SHOP_ENTRIES = (

@@ -41,6 +41,7 @@ EXAMPLE_VALUES: dict[str, str] = {
     "invoice_currency": "EUR",
     "item": "1896-S",
     "item_number": "1896-S",
+    "items": "payment method KORT, VAT business posting group EU",
     "journal_account": "1930",
     "last_number": "S-INV109999",
     "last_used": "S-INV109999",
@@ -84,6 +85,7 @@ EXAMPLE_VALUES: dict[str, str] = {
     "vat_prod_group": "VAT25",
     "vendor_code": "Internal_RecordAlreadyExists",
     "vendor_message": "The record already exists.",
+    "why": "the chosen company is in a Sandbox environment",
 }
 UNKNOWN = "…"
 

@@ -33,9 +33,16 @@ def _client_for(integration: Integration) -> Any | None:
 
 
 def preflight_snapshot_get(
-    *, integration: Integration, client: Any | None = None, header_codes: bool = False
+    *,
+    integration: Integration,
+    client: Any | None = None,
+    connection: Any | None = None,
+    header_codes: bool = False,
 ) -> BCSnapshot | None:
-    connection = getattr(integration, "bc_connection", None)
+    """``connection`` (unsaved) checks another company than the connected one: the move to Production
+    checks the Production company before switching (``client`` must then be that company's).
+    ``header_codes``: also read what the document settings name (dimensions, salesperson, location)."""
+    connection = connection or getattr(integration, "bc_connection", None)
     if connection is None or not connection.company_id:
         return None
     client = client or _client_for(integration)
@@ -61,13 +68,17 @@ def preflight_snapshot_get(
         return snap
 
 
-def preflight_run(*, integration_id: int, trigger: str, client: Any | None = None) -> PreflightRun:
+def preflight_run(
+    *, integration_id: int, trigger: str, client: Any | None = None, connection: Any | None = None
+) -> PreflightRun:
     """Run every check, store the results as a new run, e-mail owners about failures that are new."""
     integration = Integration.objects.select_related("tenant").get(pk=integration_id)
     previous = PreflightRun.objects.filter(integration=integration).exclude(status=PreflightRun.Status.RUNNING).first()
     run = PreflightRun.objects.create(integration=integration, trigger=trigger)
     facts = preflight_facts_get(integration=integration)
-    snapshot = preflight_snapshot_get(integration=integration, client=client, header_codes=facts.needs_header_codes)
+    snapshot = preflight_snapshot_get(
+        integration=integration, client=client, connection=connection, header_codes=facts.needs_header_codes
+    )
     results = checks_run(facts=facts, snapshot=snapshot)
     _results_store(run=run, results=results)
     new_failures = _new_failures(run=run, previous=previous)

@@ -820,6 +820,7 @@ class OrderPreview:
     existing_document: str = ""
     skip_reason: str = ""
     errors: list[dict] = field(default_factory=list)
+    order: Order | None = field(default=None, repr=False, compare=False)  # the shop's order, when found
 
     @property
     def ok(self) -> bool:
@@ -857,6 +858,7 @@ def order_preview(*, integration: Integration, order_name: str, clients: FlowCli
         preview.found = False
         return preview
     order = orders[0]
+    preview.order = order
     ctx = orders_context(integration=integration, client=clients.bc)
     preview.skip_reason = order_skip_reason(order=order, integration=integration)
     try:

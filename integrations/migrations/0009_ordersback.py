@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('integrations', '0007_woowire'),
+        ('integrations', '0008_firsthour2'),
     ]
 
     operations = [
