@@ -25,6 +25,7 @@ class EntityType(models.TextChoices):
     STOCK = "stock", _("Stock level")
     PAYOUT = "payout", _("Payout")
     PAYMENT = "payment", _("Payment")
+    SHIPMENT = "shipment", _("Shipment")
 
 
 class RecordLink(models.Model):

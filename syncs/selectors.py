@@ -62,6 +62,10 @@ PREFLIGHT_CHECK_LABELS = {
     "payment_journal.balancing_account": _("Balancing account of the payment journal"),
     "payment_journal.payout_accounts": _("Payout accounts"),
     "stock.locations": _("Stock locations"),
+    "documents.dimensions": _("Dimensions on documents"),
+    "documents.salesperson": _("Salesperson on documents"),
+    "documents.location": _("Location on documents"),
+    "documents.number_prefix": _("Document number prefix"),
 }
 
 

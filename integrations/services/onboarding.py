@@ -15,7 +15,7 @@ from itertools import islice
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from integrations.crypto import Secret
 from integrations.models import (
     BusinessCentralConnection,
     CountryMapping,
+    DimensionMapping,
     Integration,
     PaymentMethodMapping,
     PaymentProviderConnection,
@@ -247,12 +248,16 @@ def bc_company_select(*, integration: Integration, environment_name: str, compan
         )
     connection.company_id = company.id
     connection.company_name = company.name
-    try:
-        with transaction.atomic():
-            connection.save()
-    except IntegrityError:  # another integration took it between the check and the save
-        company_free_check(connection=connection, environment_name=environment_name, company_id=company_id)
-        raise
+    with transaction.atomic():
+        connection.save()
+        others = company_sharing_integrations(connection=connection)
+        if others:
+            # Shared company: this integration's documents carry a prefix of their own, so its
+            # external document numbers (the exactly-once lookup) never meet another shop's.
+            prefix = document_prefix_free(integration=integration, others=others)
+            if prefix != integration.document_number_prefix:
+                integration.document_number_prefix = prefix
+                integration.save(update_fields=["document_number_prefix", "updated_at"])
     _base_currency_refresh(integration=integration, connection=connection)
     return connection
 
@@ -268,29 +273,75 @@ def _base_currency_refresh(*, integration: Integration, connection: BusinessCent
         ) from None
 
 
+def company_sharing_integrations(*, connection: BusinessCentralConnection, company_id: str = "") -> list[Integration]:
+    """The tenant's other integrations connected to the same BC company (environment and company)."""
+    company_id = company_id or connection.company_id
+    if not company_id:
+        return []
+    others = (
+        BusinessCentralConnection.objects.filter(
+            integration__tenant_id=connection.integration.tenant_id,
+            entra_tenant_id=connection.entra_tenant_id,
+            environment_name=connection.environment_name,
+            company_id=company_id,
+        )
+        .exclude(pk=connection.pk)
+        .select_related("integration")
+        .order_by("integration__name")
+    )
+    return [other.integration for other in others]
+
+
+def company_usage(*, integration: Integration, environment_name: str) -> dict[str, list[str]]:
+    """BC company id -> names of the tenant's other integrations connected to it in ``environment_name``."""
+    connection = getattr(integration, "bc_connection", None)
+    if connection is None:
+        return {}
+    usage: dict[str, list[str]] = {}
+    others = (
+        BusinessCentralConnection.objects.filter(
+            integration__tenant_id=integration.tenant_id,
+            entra_tenant_id=connection.entra_tenant_id,
+            environment_name=environment_name,
+        )
+        .exclude(pk=connection.pk)
+        .exclude(company_id="")
+        .select_related("integration")
+        .order_by("integration__name")
+    )
+    for other in others:
+        usage.setdefault(other.company_id, []).append(other.integration.name)
+    return usage
+
+
+def document_prefix_free(*, integration: Integration, others: list[Integration]) -> str:
+    """A document-number prefix no other integration of the company uses ("S2-", "S3-", ...)."""
+    taken = {other.document_number_prefix.upper() for other in others}
+    if integration.document_number_prefix and integration.document_number_prefix.upper() not in taken:
+        return integration.document_number_prefix
+    number = len(others) + 1
+    while f"S{number}-" in taken:
+        number += 1
+    return f"S{number}-"
+
+
 def company_free_check(*, connection: BusinessCentralConnection, environment_name: str, company_id: str) -> None:
+    """Another merchant's company is refused; the tenant's own integrations may share one company."""
     other = (
         BusinessCentralConnection.objects.filter(
             entra_tenant_id=connection.entra_tenant_id, environment_name=environment_name, company_id=company_id
         )
         .exclude(pk=connection.pk)
-        .select_related("integration")
+        .exclude(integration__tenant_id=connection.integration.tenant_id)
         .first()
     )
     if other is None:
         return
-    same_merchant = other.integration.tenant_id == connection.integration.tenant_id
-    where = (
-        _("in your integration “%(name)s”") % {"name": other.integration.name}
-        if same_merchant
-        else _("in another Junipeer account")
-    )
     raise CompanyAlreadyConnected(
         _(
-            "This company is already connected %(where)s. One company belongs to one integration: choose another "
-            "company, or connect another company as a new integration."
+            "This company is already connected in another Junipeer account. Choose another company, or ask the "
+            "owner of that account to add your shop as an integration there."
         )
-        % {"where": where}
     )
 
 
@@ -533,6 +584,73 @@ def integration_settings_save(
         )
     if integration.live_mode:  # new mappings apply at once: records that waited for them go now
         integration_runs_enqueue_now(integration_id=integration.pk, trigger=SyncRun.Trigger.SETTINGS)
+    return integration
+
+
+ORDER_OPTION_FIELDS = (
+    "sync_test_orders",
+    "order_tags_required",
+    "order_tags_excluded",
+    "order_sales_channels",
+    "order_max_risk",
+    "document_number_prefix",
+    "salesperson_code",
+    "location_code",
+    "fulfil_from_bc_shipments",
+    "write_back_metafield",
+    "write_back_tag",
+)
+
+
+@transaction.atomic
+def integration_order_options_save(
+    *, integration: Integration, options: Mapping[str, object], dimension_rules: Iterable[tuple[str, str, str, str]]
+) -> Integration:
+    """Order filters, document header defaults (prefix, salesperson, location, dimensions) and what
+    goes back to the shop. A live integration keeps its document-number prefix: its documents in
+    Business Central are found again by it."""
+    prefix = str(options.get("document_number_prefix") or "").strip()
+    if integration.went_live_at and prefix != integration.document_number_prefix:
+        raise OnboardingError(
+            _(
+                "The document number prefix cannot change after going live: documents already in Business "
+                "Central carry it."
+            )
+        )
+    connection = getattr(integration, "bc_connection", None)
+    if connection is not None:
+        clash = [
+            other.name
+            for other in company_sharing_integrations(connection=connection)
+            if other.document_number_prefix.upper() == prefix.upper()
+        ]
+        if clash:
+            raise OnboardingError(
+                _("The document number prefix %(prefix)s is already used by %(integrations)s in this company.")
+                % {"prefix": prefix or "-", "integrations": ", ".join(clash)}
+            )
+    for name in ORDER_OPTION_FIELDS:
+        value = options.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+            if name in ("salesperson_code", "location_code"):
+                value = value.upper()
+        setattr(integration, name, value if value is not None else integration._meta.get_field(name).get_default())
+    integration.document_number_prefix = prefix
+    integration.full_clean()
+    integration.save()
+    integration.dimension_mappings.all().delete()
+    rules = {(source, value, dimension): code for source, value, dimension, code in dimension_rules}  # last one wins
+    DimensionMapping.objects.bulk_create(
+        DimensionMapping(
+            integration=integration,
+            source=source,
+            source_value=value,
+            dimension_code=dimension,
+            dimension_value_code=code,
+        )
+        for (source, value, dimension), code in rules.items()
+    )
     return integration
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from integrations.forms import (
     TestOrderForm,
     WooConnectForm,
     countries_parse,
+    dimension_rules_text,
 )
 from integrations.models import PaymentProviderConnection, ShopConnection
 from integrations.selectors import integration_get_for_user
@@ -165,6 +167,8 @@ def wizard_settings(request, integration_id: int):
         "payment_journal_template": integration.payment_journal_template or "CASHRCPT",
         "payment_journal_batch": integration.payment_journal_batch,
         "countries": ", ".join(countries),
+        **{name: getattr(integration, name) for name in svc.ORDER_OPTION_FIELDS},
+        "dimension_rules": dimension_rules_text(integration.dimension_mappings.all()),
         **{f"vat__{m.country_code}": m.vat_business_group for m in mappings},
         **{f"collective__{m.country_code}": m.collective_customer_number for m in mappings},
         **{f"pm__{m.shop_gateway}": m.bc_payment_method_code for m in integration.payment_method_mappings.all()},
@@ -190,28 +194,34 @@ def wizard_settings(request, integration_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            svc.integration_settings_save(
-                integration=integration,
-                customer_strategy=data["customer_strategy"],
-                document_type=data["document_type"],
-                payment_journal_template=data["payment_journal_template"],
-                payment_journal_batch=data["payment_journal_batch"],
-                payment_methods={g: data.get(f"pm__{g}", "") for g in proposals.gateways},
-                shipment_method=data["shipment_method"],
-                freight_account=data["freight_account"],
-                countries={code: data.get(f"vat__{code}", "") for code in data["countries"]},
-                collective_customers=form.collective_customers(),
-                payout_accounts=[
-                    svc.PayoutAccounts(
-                        provider=p,
-                        currency=c,
-                        clearing_account=data[f"payout__{p}__{c}__clearing"],
-                        fee_account=data[f"payout__{p}__{c}__fee"],
-                        bank_account=data.get(f"payout__{p}__{c}__bank", ""),
-                    )
-                    for p, c in payout_pairs
-                ],
-            )
+            with transaction.atomic():  # the required settings and the order options: both or neither
+                svc.integration_settings_save(
+                    integration=integration,
+                    customer_strategy=data["customer_strategy"],
+                    document_type=data["document_type"],
+                    payment_journal_template=data["payment_journal_template"],
+                    payment_journal_batch=data["payment_journal_batch"],
+                    payment_methods={g: data.get(f"pm__{g}", "") for g in proposals.gateways},
+                    shipment_method=data["shipment_method"],
+                    freight_account=data["freight_account"],
+                    countries={code: data.get(f"vat__{code}", "") for code in data["countries"]},
+                    collective_customers=form.collective_customers(),
+                    payout_accounts=[
+                        svc.PayoutAccounts(
+                            provider=p,
+                            currency=c,
+                            clearing_account=data[f"payout__{p}__{c}__clearing"],
+                            fee_account=data[f"payout__{p}__{c}__fee"],
+                            bank_account=data.get(f"payout__{p}__{c}__bank", ""),
+                        )
+                        for p, c in payout_pairs
+                    ],
+                )
+                svc.integration_order_options_save(
+                    integration=integration,
+                    options={name: data.get(name) for name in svc.ORDER_OPTION_FIELDS},
+                    dimension_rules=data.get("dimension_rules") or [],
+                )
         except svc.OnboardingError as error:
             form.add_error(None, str(error))
         else:

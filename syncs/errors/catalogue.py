@@ -433,14 +433,14 @@ _BC_ENTRIES = (
         title=_("Business Central pages not published as web services"),
         message=_("The page {page_id} ({service_name}) is not published as an OData V4 web service."),
         cause=_(
-            "Preflight reads VAT Posting Setup (page 472), No. Series (page 456) and No. Series Lines (page 457), "
-            "and stock per location is read from Item Ledger Entries (page 38); the standard API does not "
-            "expose them. They are not published by default."
+            "Preflight reads VAT Posting Setup (page 472), No. Series (page 456), No. Series Lines (page 457) and, "
+            "when dimensions are mapped, Dimension Values (page 537); stock per location is read from Item Ledger "
+            "Entries (page 38). The standard API does not expose them fully. They are not published by default."
         ),
         remedy=_(
             "In Business Central, search for Web Services, choose New, set Object Type to Page, Object ID to "
-            "the page number (472, 456, 457 or 38), Service Name to VATPostingSetup, NoSeries, NoSeriesLines "
-            "or ItemLedgerEntries, and select Published. Repeat for each page."
+            "the page number (472, 456, 457, 537 or 38), Service Name to VATPostingSetup, NoSeries, NoSeriesLines, "
+            "DimensionValues or ItemLedgerEntries, and select Published. Repeat for each page."
         ),
     ),
     ErrorEntry(
@@ -1243,6 +1243,94 @@ _MAPPING_ENTRIES = (
             "could point at another record or lose the link to the shop, so it is not sent."
         ),
         _("Shorten the value in the shop (or in the integration's mappings), then retry the record."),
+    ),
+    _map(
+        "MAP-019",
+        INFO,
+        _("Order left out by the order filters"),
+        _("Order {order} was not synced: {skip_reason}."),
+        _(
+            "The integration's order filters (test orders, tags, sales channels, risk level) leave this order out. "
+            "It is recorded as skipped so it is never silently lost."
+        ),
+        _(
+            "Nothing to do if the order should stay out of Business Central. Otherwise change the order filters in "
+            "the settings (or the order's tags in the shop); the next sync picks it up."
+        ),
+    ),
+    _map(
+        "MAP-020",
+        ERROR,
+        _("Dimension value not in Business Central"),
+        _("Dimension {dimension_code} has no value {value} in Business Central."),
+        _(
+            "A dimension mapping (sales channel, market or shop) names a dimension or a dimension value that "
+            "Business Central does not have."
+        ),
+        _(
+            "Create the dimension value in Business Central (Dimensions, Dimension Values), or correct the dimension "
+            "mapping, then retry the order."
+        ),
+    ),
+    _map(
+        "MAP-021",
+        ERROR,
+        _("Document number prefix shared with another shop"),
+        _("The document number prefix '{prefix}' is also used by {integrations}, connected to the same company."),
+        _(
+            "Several shops booked into one Business Central company need different document number prefixes: the "
+            "prefix starts every external document number, so the same order number from two shops never meets."
+        ),
+        _(
+            "Give this integration a prefix of its own in the settings before it goes live (for example SE- and "
+            "DE-). A live integration keeps its prefix."
+        ),
+    ),
+    _map(
+        "MAP-022",
+        ERROR,
+        _("Dimension value blocked in Business Central"),
+        _("Dimension value {dimension_code} {value} is blocked in Business Central."),
+        _("A dimension mapping names a dimension value that is blocked; Business Central refuses to post with it."),
+        _("Unblock the dimension value in Business Central, or map another value, then retry."),
+    ),
+    _map(
+        "MAP-023",
+        ERROR,
+        _("Location not in Business Central"),
+        _("Location {code} does not exist in Business Central."),
+        _("The location code in the settings (put on every item line) is not a location in this company."),
+        _("Correct the location code in the settings, or create the location in Business Central, then retry."),
+    ),
+    _map(
+        "MAP-024",
+        ERROR,
+        _("Salesperson not in Business Central or blocked"),
+        _("Salesperson {code} does not exist in Business Central or is blocked."),
+        _("The salesperson code in the settings (put on every document) is unknown or blocked in this company."),
+        _("Correct the salesperson code in the settings, or create or unblock the salesperson, then retry."),
+    ),
+    _map(
+        "MAP-025",
+        ERROR,
+        _("Shipment could not fulfil the shop order"),
+        _("Shipment {shipment} for order {order} could not be fulfilled in the shop: {reason_text}"),
+        _(
+            "A shipment posted in Business Central names items or quantities the shop order has no open "
+            "fulfilment for (already fulfilled in the shop, cancelled, or an item the order does not hold)."
+        ),
+        _(
+            "Check the order in the shop: fulfil what is left by hand if needed. The shipment is recorded and "
+            "never sent twice; retry it after fixing the order."
+        ),
+    ),
+    _map(
+        "MAP-026",
+        WARNING,
+        _("Document number not written back to the shop"),
+        _("The Business Central number {number} could not be written to order {order} in the shop."),
+        _("The shop refused or did not answer the metafield or tag that carries the Business Central number."),
+        _("Check the app's access to orders in the shop; the write is tried again at the next sync."),
     ),
     _map(
         "MAP-401",

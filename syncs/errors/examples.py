@@ -9,6 +9,11 @@ from __future__ import annotations
 from syncs.errors.types import ErrorEntry
 
 EXAMPLE_VALUES: dict[str, str] = {
+    "skip_reason": "tagged wholesale",
+    "prefix": "SE-",
+    "integrations": "Shop DE",
+    "shipment": "10800001",
+    "reason_text": "Invalid fulfillment order line item quantity requested.",
     "account": "3540",
     "address": "https://bc.contoso.com:7048/BC",
     "age_days": "3",

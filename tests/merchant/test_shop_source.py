@@ -15,7 +15,7 @@ from tests.factories import IntegrationFactory, RecordLinkFactory, ShopConnectio
 
 pytestmark = pytest.mark.django_db
 
-links_to_woocommerce = import_module("syncs.migrations.0008_wooproducts").links_to_woocommerce
+links_to_woocommerce = import_module("syncs.migrations.0009_wooproducts").links_to_woocommerce
 
 
 def _woo(integration) -> ShopConnection:

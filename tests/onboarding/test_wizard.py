@@ -286,6 +286,65 @@ class TestSettingsStep:
         integration.refresh_from_db()
         assert onboarding.settings_missing(integration=integration) == []
 
+    def test_order_options_are_saved_with_the_settings(self, merchant_client, integration, bc_connected, bc_world):
+        options = {
+            "order_tags_excluded": "wholesale, b2b",
+            "order_sales_channels": "Online Store",
+            "order_max_risk": "MEDIUM",
+            "document_number_prefix": "SE-",
+            "salesperson_code": "jo",
+            "location_code": "main",
+            "dimension_rules": "channel Online Store = SALESCHANNEL WEB\nland SE = AREA SE\nshop = AREA EU",
+            "fulfil_from_bc_shipments": "on",
+            "write_back_tag": "on",
+        }
+        response = merchant_client.post(
+            url("wizard_settings", integration),
+            self._settings(integration, merchant_client)
+            | {"collective__SE": "10000", "collective__NO": "10060"}
+            | options,
+        )
+
+        assert response.status_code == 302
+        integration.refresh_from_db()
+        assert (integration.document_number_prefix, integration.salesperson_code, integration.location_code) == (
+            "SE-",
+            "JO",
+            "MAIN",
+        )
+        assert (integration.order_max_risk, integration.fulfil_from_bc_shipments, integration.write_back_tag) == (
+            "MEDIUM",
+            True,
+            True,
+        )
+        assert not integration.write_back_metafield
+        rules = set(
+            integration.dimension_mappings.values_list(
+                "source", "source_value", "dimension_code", "dimension_value_code"
+            )
+        )
+        assert rules == {
+            ("sales_channel", "Online Store", "SALESCHANNEL", "WEB"),
+            ("country", "SE", "AREA", "SE"),
+            ("shop", "", "AREA", "EU"),
+        }
+        page = merchant_client.get(url("wizard_settings", integration)).content.decode()
+        assert "channel Online Store = SALESCHANNEL WEB" in page
+
+    def test_a_live_integration_keeps_its_prefix_and_bad_rules_are_explained(
+        self, merchant_client, integration, bc_connected, bc_world
+    ):
+        Integration.objects.filter(pk=integration.pk).update(went_live_at=timezone.now())
+        base = self._settings(integration, merchant_client) | {"collective__SE": "10000", "collective__NO": "10060"}
+
+        changed = merchant_client.post(url("wizard_settings", integration), base | {"document_number_prefix": "X-"})
+        bad_rule = merchant_client.post(url("wizard_settings", integration), base | {"dimension_rules": "area = X"})
+
+        assert changed.status_code == 400 and "cannot change after going live" in changed.content.decode()
+        assert bad_rule.status_code == 400 and "Line 1" in bad_rule.content.decode()
+        integration.refresh_from_db()
+        assert integration.document_number_prefix == ""
+
     def test_collective_strategy_requires_one_per_country(self, merchant_client, integration, bc_connected, bc_world):
         response = merchant_client.post(
             url("wizard_settings", integration),

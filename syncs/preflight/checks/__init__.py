@@ -3,6 +3,7 @@
 from syncs.preflight.checks import (
     connection,
     currencies,
+    documents,
     environment,
     mappings,
     number_series,
@@ -22,6 +23,9 @@ BC_CHECKS = (
     currencies.check_local_currency,
     payment_journal.check_journal_batch,
     payment_journal.check_balancing_account,
+    documents.check_dimensions,
+    documents.check_salesperson,
+    documents.check_location,
     stock.check_stock_locations,
 )
 LOCAL_CHECKS = (
@@ -31,5 +35,6 @@ LOCAL_CHECKS = (
     mappings.check_countries,
     mappings.check_collective_customers,
     environment.check_sandbox_tested,
+    documents.check_number_prefix,
 )
 CONNECTION_CHECKS = (connection.check_connection,)

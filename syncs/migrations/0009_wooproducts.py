@@ -37,8 +37,8 @@ def links_to_shopify(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("syncs", "0007_firsthour2"),
-        ("integrations", "0008_firsthour2"),
+        ("syncs", "0008_ordersback"),
+        ("integrations", "0009_ordersback"),
     ]
 
     operations = [migrations.RunPython(links_to_woocommerce, links_to_shopify)]
