@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from integrations.connectors.businesscentral import BCError
-from integrations.models import Integration, PayoutAccountMapping
+from integrations.models import Integration
 from syncs.errors import ProductError, classify_exception
 from syncs.models import Payout, PayoutTransaction
+from syncs.payouts.configuration import payout_configuration_get
 from syncs.payouts.matching import payout_match
 from syncs.payouts.posting import (
     PlannedLine,
@@ -64,15 +65,6 @@ def _payout_fail(*, payout: Payout, error: BaseException) -> BookResult:
     return BookResult(error_code=classified.code, errors=[classified.message])
 
 
-def payout_accounts_get(*, payout: Payout) -> PayoutAccountMapping:
-    accounts = PayoutAccountMapping.objects.filter(
-        integration_id=payout.integration_id, provider=payout.provider, currency=payout.currency
-    ).first()
-    if accounts is None:
-        raise ProductError("PAY-003", provider=payout.provider, currency=payout.currency)
-    return accounts
-
-
 def _mark_unknown(rows: list[PayoutTransaction]) -> int:
     """Unknown types stay staged with their raw type and are reported; they are never booked."""
     unknown = [row for row in rows if row.mapped_type == MappedType.UNKNOWN]
@@ -96,14 +88,8 @@ def payout_book(*, payout: Payout, bc_client) -> BookResult:
     try:
         if payout.currency.upper() != lcy:
             raise ProductError("PAY-007", payout=payout_reference(payout), currency=payout.currency, lcy=lcy)
-        accounts = payout_accounts_get(payout=payout)
-        journals = journals_resolve(
-            bc_client=bc_client,
-            integration=integration,
-            clearing_account=accounts.clearing_account,
-            provider=payout.provider,
-            currency=payout.currency,
-        )
+        accounts = payout_configuration_get(payout=payout)
+        journals = journals_resolve(bc_client=bc_client, configuration=accounts)
         match = payout_match(payout=payout, bc_client=bc_client, lcy=lcy)
         rows = list(payout.transactions.all())
         planned = lines_plan(
@@ -148,7 +134,7 @@ def payout_book(*, payout: Payout, bc_client) -> BookResult:
     result.unmatched += sum(
         1 for row in rows if row.mapped_type in BOOKABLE and row.match_state == MatchState.UNMATCHED and row.amount
     )
-    if integration.post_payment_journal:
+    if accounts.post_journal:
         result.posted = _journals_post(
             bc_client=bc_client, journals=journals, planned=planned, in_journal=in_journal, result=result
         )

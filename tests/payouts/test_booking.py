@@ -150,8 +150,7 @@ def test_after_the_fix_the_retry_books_the_charge_and_posting_pays_the_invoices_
     integration, client, provider, invoices = world
     _sync(integration, client, provider)
     late = invoices_create(client, {UNMATCHED: ORDERS[UNMATCHED]})  # the order synced late, no link: BC search
-    integration.post_payment_journal = True
-    integration.save()
+    integration.payout_account_mappings.update(post_journal=True)
 
     result = payout_book(payout=Payout.objects.get(), bc_client=client)
 
