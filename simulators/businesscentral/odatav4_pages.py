@@ -1,5 +1,5 @@
-"""UI pages published as ODataV4 web services: VAT Posting Setup (472), No. Series (456) and
-No. Series Lines (457). Field names are page control names with underscores [assumption,
+"""UI pages published as ODataV4 web services: VAT Posting Setup (472), No. Series (456),
+No. Series Lines (457), General Journal Templates (101) and General Journal Batches (251). Field names are page control names with underscores [assumption,
 bc-api-facts.md section 6]. An unpublished page is an unknown service: 404 BadRequest_NotFound."""
 
 from __future__ import annotations
@@ -78,7 +78,38 @@ def _series_line_rows(company: CompanyStore) -> list[dict]:
     ]
 
 
-PAGES = {"VATPostingSetup": _vat_rows, "NoSeries": _series_rows, "NoSeriesLines": _series_line_rows}
+def _template_rows(company: CompanyStore) -> list[dict]:
+    return [
+        {"Name": t["name"], "Description": t["description"], "Type": t["type"], "Recurring": t["recurring"]}
+        for t in company.journal_templates
+    ]
+
+
+def _batch_rows(company: CompanyStore) -> list[dict]:
+    """Every Gen. Journal Batch of every template (page 251 with no template filter)."""
+    default = company.default_cash_receipts_template()
+    rows = [(default, b) for b in company.rows("customerPaymentJournals")]
+    rows += [(b.get("templateDisplayName") or "GENERAL", b) for b in company.rows("journals")]
+    rows += [(b["template"], b) for b in company.other_batches]
+    return [
+        {
+            "Journal_Template_Name": template,
+            "Name": batch["code"],
+            "Description": batch.get("displayName", batch.get("description", "")),
+            "Bal_Account_Type": "G/L Account",
+            "Bal_Account_No": batch.get("balancingAccountNumber", ""),
+        }
+        for template, batch in rows
+    ]
+
+
+PAGES = {
+    "VATPostingSetup": _vat_rows,
+    "NoSeries": _series_rows,
+    "NoSeriesLines": _series_line_rows,
+    "GeneralJournalTemplates": _template_rows,
+    "GeneralJournalBatches": _batch_rows,
+}
 
 
 def handle(environment: Environment, segments: list[str], request: ApiRequest) -> ApiResponse:

@@ -17,7 +17,7 @@ from syncs.models import PreflightCheckResult, PreflightRun
 from syncs.preflight.collector import bc_snapshot_collect
 from syncs.preflight.facts import preflight_facts_get
 from syncs.preflight.runner import checks_run
-from syncs.preflight.types import BCSnapshot, CheckResult, Status
+from syncs.preflight.types import BCSnapshot, CheckResult, ProbePlan, Status
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,9 @@ def _client_for(integration: Integration) -> Any | None:
     return client_for_connection(connection, credentials=bc_credentials(connection=connection))
 
 
-def preflight_snapshot_get(*, integration: Integration, client: Any | None = None) -> BCSnapshot | None:
+def preflight_snapshot_get(
+    *, integration: Integration, client: Any | None = None, probe: ProbePlan | None = None
+) -> BCSnapshot | None:
     connection = getattr(integration, "bc_connection", None)
     if connection is None or not connection.company_id:
         return None
@@ -44,6 +46,7 @@ def preflight_snapshot_get(*, integration: Integration, client: Any | None = Non
             environment_type=connection.environment_type,
             company_name=connection.company_name,
             on_premises=connection.is_on_premises,
+            probe=probe,
         )
     except Exception as exc:  # noqa: BLE001 - a sign-in failure surfaces here; it is the check's finding
         logger.info("Preflight for integration %s could not reach BC: %s", integration.pk, exc)
@@ -63,7 +66,8 @@ def preflight_run(*, integration_id: int, trigger: str, client: Any | None = Non
     previous = PreflightRun.objects.filter(integration=integration).exclude(status=PreflightRun.Status.RUNNING).first()
     run = PreflightRun.objects.create(integration=integration, trigger=trigger)
     facts = preflight_facts_get(integration=integration)
-    results = checks_run(facts=facts, snapshot=preflight_snapshot_get(integration=integration, client=client))
+    snapshot = preflight_snapshot_get(integration=integration, client=client, probe=facts.probe)
+    results = checks_run(facts=facts, snapshot=snapshot)
     _results_store(run=run, results=results)
     new_failures = _new_failures(run=run, previous=previous)
     if new_failures:

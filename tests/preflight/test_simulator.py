@@ -117,9 +117,74 @@ def _manual_numbering(company, integration):
     Integration.objects.filter(pk=integration.pk).update(customer_numbering=Integration.Numbering.SHOP_NUMBER)
 
 
+def _configure(integration, **values):
+    integration.payout_account_mappings.update(**values)
+
+
+def _batch_balances_elsewhere(company, integration):
+    batch = company.find("customerPaymentJournals", code="SHOPIFY")
+    other = company.account("1580")
+    batch["balancingAccountId"], batch["balancingAccountNumber"] = other["id"], other["number"]
+
+
+def _general_batch_missing(company, integration):
+    _configure(integration, general_journal_batch="")  # falls back to a general batch named SHOPIFY: none
+
+
+def _batch_in_another_template(company, integration):
+    _configure(integration, journal_template="INBET-EU", journal_batch="KLARNA-EU", clearing_account="1582")
+
+
+def _template_not_cash_receipts(company, integration):
+    _configure(integration, journal_template="PAYMENT")
+
+
+def _heading_fee_account(company, integration):
+    company.insert("accounts", {"number": "6000", "displayName": "Övriga kostnader", "accountType": "Heading"})
+    _configure(integration, fee_account="6000")
+
+
+def _blocked_disputes_account(company, integration):
+    _configure(integration, disputes_account="3999")
+
+
+def _blocked_bank(company, integration):
+    company.find("bankAccounts", number="BANK1")["blocked"] = True
+
+
+def _bank_in_euro(company, integration):
+    _configure(integration, bank_account="BANK2")
+
+
+def _german_collective_customer_domestic(company, integration):
+    customer = company.find("customers", number="10010")
+    area = company.find("taxAreas", code="DOMESTIC")
+    customer["taxAreaId"], customer["taxAreaDisplayName"] = area["id"], area["displayName"]
+
+
+def _no_configuration_for_market(company, integration):
+    integration.payment_providers.create(provider="klarna", market="FI", currencies=["EUR"])
+
+
+def _item_series_exhausted(company, integration):
+    Integration.objects.filter(pk=integration.pk).update(products_enabled=True, products_bidirectional=True)
+    company.exhaust_number_series("ITEM")
+
+
 @pytest.mark.parametrize(
     ("misconfigure", "check", "status", "code", "named"),
     [
+        (_batch_balances_elsewhere, "payment_journal.balancing_account", "fail", "PAY-006", ["SHOPIFY", "1580", "1581"]),
+        (_general_batch_missing, "payment_journal.general_batch", "fail", "BC-501", ["GENERAL", "SHOPIFY"]),
+        (_batch_in_another_template, "payment_journal.batch", "fail", "BC-503", ["KLARNA-EU", "INBET-EU", "CASHRCPT"]),
+        (_template_not_cash_receipts, "payment_journal.batch", "fail", "BC-501", ["PAYMENT", "SHOPIFY"]),
+        (_heading_fee_account, "payment_journal.accounts", "fail", "BC-505", ["6000", "Shopify Payments SEK"]),
+        (_blocked_disputes_account, "payment_journal.accounts", "fail", "BC-506", ["3999"]),
+        (_blocked_bank, "payment_journal.accounts", "fail", "BC-506", ["BANK1"]),
+        (_bank_in_euro, "payment_journal.accounts", "fail", "BC-507", ["BANK2", "EUR", "SEK"]),
+        (_german_collective_customer_domestic, "vat.customers", "fail", "MAP-019", ["10010", "DE", "DOMESTIC"]),
+        (_no_configuration_for_market, "payment_journal.payout_accounts", "fail", "PAY-013", ["FI", "EUR"]),
+        (_item_series_exhausted, "number_series.available", "fail", "BC-201", ["ITEM"]),
         (_missing_vat, "vat.posting_setup", "fail", "BC-101", ["OSS-DE", "REDUCED"]),
         (_blocked_vat, "vat.posting_setup", "fail", "BC-102", ["DOMESTIC", "LOW"]),
         (_exhausted, "number_series.available", "fail", "BC-201", ["S-INV+"]),
@@ -150,6 +215,35 @@ def test_misconfiguration_is_reported_by_exactly_one_check(
     for word in named:
         assert word in message
         assert word in str(objects)
+
+
+def test_probe_creates_a_customer_when_the_company_has_none(integration, bc_client, company):
+    """The sales document writes are tried, not assumed: their customer is created inside the batch."""
+    for customer in company.rows("customers"):
+        company.delete("customers", customer["id"])
+    integration.country_mappings.update(collective_customer_number="")
+    Integration.objects.filter(pk=integration.pk).update(
+        customer_strategy=Integration.CustomerStrategy.MATCH_EMAIL_PHONE
+    )
+    company.deny_permission("salesInvoices", "Insert")
+
+    run = run_preflight(integration, bc_client)
+
+    result = run.results.get(check_name="connection.permissions")
+    assert (result.status, result.error_code) == ("fail", "BC-004")
+    assert "salesInvoices" in result.message
+    assert company.rows("customers") == []  # rolled back
+
+
+def test_probe_tries_the_payout_journal_writes(integration, bc_client, company):
+    company.deny_permission("journalLines", "Insert")
+
+    run = run_preflight(integration, bc_client)
+
+    result = run.results.get(check_name="connection.permissions")
+    assert (result.status, result.error_code) == ("fail", "BC-004")
+    assert "journalLines (GENERAL)" in result.message
+    assert company.rows("journalLines") == [] and company.rows("customerPayments") == []
 
 
 def test_unpublished_series_pages_explain_how_to_publish(integration, bc_client, company):

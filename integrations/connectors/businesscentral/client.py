@@ -56,7 +56,9 @@ from integrations.connectors.businesscentral.records import (
     CustomerPayment,
     Environment,
     GeneralLedgerSetup,
+    JournalBatchRow,
     JournalLine,
+    JournalTemplateRow,
     NoSeries,
     NoSeriesLine,
     SalesCreditMemo,
@@ -417,6 +419,12 @@ class BusinessCentralClient:
 
     def no_series_lines(self) -> list[NoSeriesLine]:
         return [from_json(NoSeriesLine, row) for row in self.iter_page_rows(e.NO_SERIES_LINES_PAGE)]
+
+    def journal_templates(self) -> list[JournalTemplateRow]:
+        return [from_json(JournalTemplateRow, row) for row in self.iter_page_rows(e.JOURNAL_TEMPLATES_PAGE)]
+
+    def journal_batches(self) -> list[JournalBatchRow]:
+        return [from_json(JournalBatchRow, row) for row in self.iter_page_rows(e.JOURNAL_BATCHES_PAGE)]
 
     def list_environments(self) -> list[Environment]:
         """The environments the signed-in user can reach (``GET {api root}/environments/v1.2``).

@@ -50,3 +50,7 @@ BANK_ACCOUNTS = EntitySet("bankAccounts", r.BankAccount)
 VAT_POSTING_SETUP_PAGE = "VATPostingSetup"
 NO_SERIES_PAGE = "NoSeries"
 NO_SERIES_LINES_PAGE = "NoSeriesLines"
+# Pages 101 and 251: every journal template with its type, and every batch of every template (the
+# API lists only the default Cash Receipts template's batches as customerPaymentJournals).
+JOURNAL_TEMPLATES_PAGE = "GeneralJournalTemplates"
+JOURNAL_BATCHES_PAGE = "GeneralJournalBatches"

@@ -419,6 +419,29 @@ class VatPostingSetupRow:
 
 
 @dataclass(frozen=True, kw_only=True)
+class JournalTemplateRow:
+    """Page 101 General Journal Templates (ODataV4)."""
+
+    name: str = field(default="", metadata={"json": "Name"})
+    description: str = field(default="", metadata={"json": "Description"})
+    type: str = field(default="", metadata={"json": "Type"})  # "General", "Cash Receipts", "Payments", ...
+    recurring: bool = field(default=False, metadata={"json": "Recurring"})
+    raw: dict[str, Any] = _raw()
+
+
+@dataclass(frozen=True, kw_only=True)
+class JournalBatchRow:
+    """Page 251 General Journal Batches (ODataV4), read with no template filter: every batch."""
+
+    template: str = field(default="", metadata={"json": "Journal_Template_Name"})
+    name: str = field(default="", metadata={"json": "Name"})
+    description: str = field(default="", metadata={"json": "Description"})
+    balancing_account_type: str = field(default="", metadata={"json": "Bal_Account_Type"})
+    balancing_account_number: str = field(default="", metadata={"json": "Bal_Account_No"})
+    raw: dict[str, Any] = _raw()
+
+
+@dataclass(frozen=True, kw_only=True)
 class NoSeries:
     code: str = field(default="", metadata={"json": "Code"})
     description: str = field(default="", metadata={"json": "Description"})

@@ -1,6 +1,15 @@
 """Preflight checks: pure functions ``(facts, snapshot) -> list[CheckResult]``, one module per topic."""
 
-from syncs.preflight.checks import connection, currencies, environment, mappings, number_series, payment_journal, vat
+from syncs.preflight.checks import (
+    connection,
+    currencies,
+    environment,
+    mappings,
+    number_series,
+    payment_journal,
+    vat,
+    vat_customers,
+)
 
 # Run order = display order. Connection first: when BC is unreachable the BC checks are skipped.
 BC_CHECKS = (
@@ -13,6 +22,9 @@ BC_CHECKS = (
     currencies.check_local_currency,
     payment_journal.check_journal_batch,
     payment_journal.check_balancing_account,
+    payment_journal.check_general_batch,
+    payment_journal.check_payout_accounts_in_bc,
+    vat_customers.check_customer_vat_groups,
 )
 LOCAL_CHECKS = (
     payment_journal.check_payout_accounts,
