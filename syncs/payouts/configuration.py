@@ -12,7 +12,9 @@ def payout_configuration_find(*, payout: Payout) -> PayoutAccountMapping | None:
     one for every market of the provider (empty market); None when neither exists."""
     candidates = [
         config
-        for config in PayoutAccountMapping.objects.filter(integration_id=payout.integration_id, provider=payout.provider)
+        for config in PayoutAccountMapping.objects.filter(
+            integration_id=payout.integration_id, provider=payout.provider
+        )
         if config.currency.upper() == payout.currency.upper()
         and config.market.upper() in ("", (payout.market or "").upper())
     ]

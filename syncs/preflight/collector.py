@@ -212,7 +212,9 @@ def _read_journals(snap: BCSnapshot, client: Any) -> None:
     except (BCError, ValueError, TypeError, KeyError) as exc:
         snap.errors["journal_templates"] = classify_exception(exc)
         return
-    snap.journal_templates = {t.name: JournalTemplate(name=t.name, type=t.type, recurring=t.recurring) for t in templates}
+    snap.journal_templates = {
+        t.name: JournalTemplate(name=t.name, type=t.type, recurring=t.recurring) for t in templates
+    }
     snap.all_batches = [
         JournalBatch(code=b.name, template=b.template, balancing_account=b.balancing_account_number) for b in every
     ]
@@ -268,7 +270,9 @@ def _probe_permissions(snap: BCSnapshot, client: Any, plan: ProbePlan) -> None:
     ):
         if wanted:
             writes.append((name, name, {"customerNumber": customer_number}))
-    writes.append(("customerPaymentJournals", "customerPaymentJournals", {"code": "PFPROBE", "displayName": PROBE_NAME}))
+    writes.append(
+        ("customerPaymentJournals", "customerPaymentJournals", {"code": "PFPROBE", "displayName": PROBE_NAME})
+    )
     ids = {(b.template, b.code): b.id for b in snap.journal_batches or []}
     for code in plan.payment_batches:
         if batch_id := ids.get(("", code)):

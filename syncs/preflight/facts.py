@@ -79,7 +79,9 @@ def _probe_plan(*, integration: Integration, facts: IntegrationFacts) -> ProbePl
     """The writes the enabled flows make (the probe tries each inside its rolled-back batch)."""
     orders = integration.orders_enabled
     document = integration.document_type
-    payment_batches = {c.journal_batch for c in facts.payout_configs if c.journal_batch} if facts.payouts_enabled else set()
+    payment_batches = (
+        {c.journal_batch for c in facts.payout_configs if c.journal_batch} if facts.payouts_enabled else set()
+    )
     if facts.mark_paid and integration.payment_journal_batch:
         payment_batches.add(integration.payment_journal_batch)
     general = {c.general_batch for c in facts.payout_configs if c.general_batch} if facts.payouts_enabled else set()

@@ -48,7 +48,9 @@ def _match(*, client, plans: list[CustomerPlan], bc_field: str, value_of, cache:
             wanted.setdefault(value, []).append(plan)
     matched: dict[str, str] = {}
     values = sorted(wanted)
-    group_by_id = {area_id: code for code, area_id in cache.ids_for(client, entities.TAX_AREAS).items()} if values else {}
+    group_by_id = (
+        {area_id: code for code, area_id in cache.ids_for(client, entities.TAX_AREAS).items()} if values else {}
+    )
     for start in range(0, len(values), LOOKUP_CHUNK):
         group = values[start : start + LOOKUP_CHUNK]
         for customer in client.iter_records(
@@ -221,9 +223,7 @@ def customers_resolve(
         try:
             found = _match(client=client, plans=rest, bc_field="email", value_of=lambda p: p.email, cache=cache)
             rest = [plan for plan in rest if plan.source_id not in found]
-            found |= _match(
-                client=client, plans=rest, bc_field="phoneNumber", value_of=lambda p: p.phone, cache=cache
-            )
+            found |= _match(client=client, plans=rest, bc_field="phoneNumber", value_of=lambda p: p.phone, cache=cache)
         except BCError as exc:
             error = classify_exception(exc)
             return {plan.source_id: error for plan in plans} | {

@@ -14,7 +14,7 @@ from simulators.klarna import KlarnaSimulator
 from simulators.server import serve
 from syncs.models import Payout
 from tests.factories import PaymentProviderConnectionFactory, PayoutAccountMappingFactory
-from tests.payouts.conftest import FEE_ACCOUNT, general_journal_create, invoices_create, order_links_create
+from tests.payouts.conftest import FEE_ACCOUNT, general_journal_create
 from tests.payouts.test_klarna_adyen_e2e import _balance, _run, _setup
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,11 @@ def test_a_payout_no_configuration_matches_fails_with_its_code_and_writes_nothin
         _run(integration, monkeypatch, client, connection)
 
     payout = Payout.objects.get(provider="klarna")
-    assert (payout.market, payout.booking_state, payout.last_error_code) == ("FI", Payout.BookingState.FAILED, "PAY-013")
+    assert (payout.market, payout.booking_state, payout.last_error_code) == (
+        "FI",
+        Payout.BookingState.FAILED,
+        "PAY-013",
+    )
     assert "Klarna FI in SEK" in payout.last_error_message
     assert payout.booked_lines == {}
     assert client.list_records(entities.GENERAL_LEDGER_ENTRIES, filter=odata.eq("accountNumber", KLARNA_CLEARING)) == []

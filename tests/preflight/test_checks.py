@@ -133,10 +133,16 @@ def test_payout_accounts_per_provider_market_and_currency():
     f = facts(
         payouts_enabled=True,
         payout_configs=[klarna_se],
-        provider_connections=[("klarna", "SE", frozenset({"SEK"}), "Klarna"), ("klarna", "FI", frozenset({"EUR"}), "Klarna")],
+        provider_connections=[
+            ("klarna", "SE", frozenset({"SEK"}), "Klarna"),
+            ("klarna", "FI", frozenset({"EUR"}), "Klarna"),
+        ],
     )
     result = only(payment_journal.check_payout_accounts(f, snapshot()))
-    assert (result.error_code, result.objects) == ("PAY-013", [{"provider": "klarna", "market": "FI", "currency": "EUR"}])
+    assert (result.error_code, result.objects) == (
+        "PAY-013",
+        [{"provider": "klarna", "market": "FI", "currency": "EUR"}],
+    )
     assert "Klarna FI in EUR" in result.message
 
 
@@ -247,6 +253,7 @@ def test_next_number_follows_the_series():
     series = Series("CUST", True, (SeriesLine("C00010", "C99990", "C00120", increment_by=10),))
     assert number_series.next_number(series) == "C00130"
     assert number_series.next_number(Series("CUST", True, (SeriesLine("C00010", "C99990", ""),))) == "C00010"
+
 
 def test_not_connected_runs_only_local_checks():
     results = checks_run(facts=facts(), snapshot=None)

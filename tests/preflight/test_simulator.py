@@ -174,7 +174,13 @@ def _item_series_exhausted(company, integration):
 @pytest.mark.parametrize(
     ("misconfigure", "check", "status", "code", "named"),
     [
-        (_batch_balances_elsewhere, "payment_journal.balancing_account", "fail", "PAY-006", ["SHOPIFY", "1580", "1581"]),
+        (
+            _batch_balances_elsewhere,
+            "payment_journal.balancing_account",
+            "fail",
+            "PAY-006",
+            ["SHOPIFY", "1580", "1581"],
+        ),
         (_general_batch_missing, "payment_journal.general_batch", "fail", "BC-501", ["GENERAL", "SHOPIFY"]),
         (_batch_in_another_template, "payment_journal.batch", "fail", "BC-503", ["KLARNA-EU", "INBET-EU", "CASHRCPT"]),
         (_template_not_cash_receipts, "payment_journal.batch", "fail", "BC-501", ["PAYMENT", "SHOPIFY"]),

@@ -89,7 +89,11 @@ def check_journal_batch(facts: IntegrationFacts, snap: BCSnapshot) -> list[Check
             template = facts.payment_journal_template or "-"
             problems.append(
                 CheckResult.problem(
-                    name, Status.FAIL, "BC-501", [{"template": template, "batch": code or "-"}], template=template,
+                    name,
+                    Status.FAIL,
+                    "BC-501",
+                    [{"template": template, "batch": code or "-"}],
+                    template=template,
                     batch=code or "-",
                 )  # fmt: skip
             )

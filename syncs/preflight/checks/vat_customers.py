@@ -50,4 +50,6 @@ def check_customer_vat_groups(facts: IntegrationFacts, snap: BCSnapshot) -> list
                 )
             )
     checked = len(set(collective) | set(facts.matched_customers))
-    return [combine(NAME, problems, f"The {checked} customer(s) in use have their country's VAT business posting group.")]
+    return [
+        combine(NAME, problems, f"The {checked} customer(s) in use have their country's VAT business posting group.")
+    ]
