@@ -29,7 +29,12 @@ MAPPING_CHOICE_FIELDS: dict[type, dict[str, str]] = {
     },
     PaymentMethodMapping: {"bc_payment_method_code": "payment_methods", "balancing_account": "accounts"},
     ShippingMethodMapping: {"bc_shipment_method_code": "shipment_methods"},
-    PayoutAccountMapping: {"clearing_account": "accounts", "fee_account": "accounts", "bank_account": "bank_accounts"},
+    PayoutAccountMapping: {
+        "clearing_account": "accounts",
+        "fee_account": "accounts",
+        "disputes_account": "accounts",
+        "bank_account": "bank_accounts",
+    },
 }
 LABELS = {
     "tax_areas": "VAT business posting group",
