@@ -439,8 +439,8 @@ _BC_ENTRIES = (
             "recurring. Batches of other Cash Receipts templates are listed but cannot receive payments."
         ),
         remedy=_(
-            "Create the batch under {default_template} in Business Central (Cash Receipt Journals) and choose it in "
-            "the payout configuration (Get Started, step 3 Settings)."
+            "Create the batch under that first Cash Receipts template in Business Central (Cash Receipt Journals) "
+            "and choose it in the payout configuration (Get Started, step 3 Settings)."
         ),
     ),
     ErrorEntry(
