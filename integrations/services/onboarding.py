@@ -361,6 +361,21 @@ class SetupChoices:
     # Listed customers' VAT business posting group (OSS: compared with the country's group on save).
     customer_vat_groups: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def payment_batches(self) -> list[tuple[str, str]]:
+        """Customer payment batches by code (every Cash Receipts template's), for the admin's check."""
+        batches = self.journals.cash_receipt_batches if self.journals else []
+        return [(batch.code, batch.label) for batch in batches]
+
+    @property
+    def journal_templates(self) -> list[tuple[str, str]]:
+        batches = self.journals.cash_receipt_batches if self.journals else []
+        return [(t, t) for t in sorted({batch.template for batch in batches if batch.template})]
+
+    @property
+    def general_batches(self) -> list[tuple[str, str]]:
+        return self.journals.general_batches if self.journals else []
+
 
 def bc_setup_choices(
     *, integration: Integration, customer_search: str = "", customer_numbers: Iterable[str] = ()
