@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core import mail
 
+from integrations.connectors.businesscentral import entities, odata
 from integrations.models import BusinessCentralConnection, Integration
 from simulators.businesscentral.app import FIXED_TENANT_ID
 from simulators.businesscentral.tenancy import BusinessCentralTenants
 from simulators.identity.tokens import Principal
 from syncs.errors import get_error
-from syncs.models import PreflightRun
+from syncs.models import Payout, PreflightRun
+from syncs.payouts.providers.base import PayoutStatus, ProviderPayout, ProviderTransaction
+from syncs.payouts.services import payouts_sync
 from syncs.preflight.services import preflight_blocking_failures, preflight_run
+from tests.payouts.conftest import FakeProvider, invoices_create, order_links_create
 from tests.preflight.conftest import add_order, make_client
 
 
@@ -361,3 +366,36 @@ def test_bc_refusing_the_signed_in_user_is_bc_user_setup_not_reconnect(integrati
     found = problems(run)
     assert found["connection.token"][:2] == ("fail", "BC-011")
     assert "vat.posting_setup" not in set(run.results.values_list("check_name", flat=True))
+
+
+def test_when_preflight_passes_the_first_payout_posts_and_reconciles(integration, bc_client, sim, company):
+    """The fixture called healthy is healthy for payouts: after a clean preflight, a Shopify Payments payout
+    (a charge, a dispute, fees, the transfer) posts in the same BC company and its clearing account is zero."""
+    assert problems(run_preflight(integration, bc_client)) == {}
+    Integration.objects.filter(pk=integration.pk).update(allow_writes=True)
+    integration.refresh_from_db()
+    order_links_create(integration, invoices_create(bc_client, {"#5001": Decimal("400.00")}, tax_code="ZERO"))
+
+    def txn(txn_id, kind, category, amount, fee=Decimal("0"), order=""):
+        return ProviderTransaction(
+            id=txn_id, raw_type=kind.upper(), mapped_type=kind if kind != "dispute" else "adjustment",
+            amount=amount, fee=fee, net=amount - fee, currency="SEK", order_reference=order, category=category,
+        )  # fmt: skip
+
+    txns = [
+        txn("t1", "charge", "charge", Decimal("400.00"), Decimal("12.00"), "#5001"),
+        txn("t2", "dispute", "dispute", Decimal("-50.00")),
+    ]
+    payout = ProviderPayout(
+        id="gid://shopify/ShopifyPaymentsPayout/77", status=PayoutStatus.PAID, currency="SEK",
+        amount=Decimal("338.00"), arrival_date=dt.date.today(),
+    )  # fmt: skip
+    provider = FakeProvider([(payout, txns)])
+    provider.name = "shopify_payments"
+
+    payouts_sync(integration=integration, provider=provider, bc_client=bc_client, since=None)
+
+    booked = Payout.objects.get()
+    assert (booked.last_error_code, booked.booking_state) == ("", Payout.BookingState.POSTED)
+    entries = bc_client.list_records(entities.GENERAL_LEDGER_ENTRIES, filter=odata.eq("accountNumber", "1581"))
+    assert entries and sum((e.debit_amount - e.credit_amount for e in entries), Decimal("0")) == 0
