@@ -474,9 +474,14 @@ class TestPayoutConfigurations:
         response = self._post(merchant_client, klarna, **{"payout__klarna__NO__SEK__disputes": "6570"})
 
         assert response.status_code == 302
-        configs = {(m.market, m.journal_template, m.journal_batch, m.general_journal_batch, m.disputes_account, m.post_journal)
-                   for m in klarna.payout_account_mappings.all()}  # fmt: skip
-        assert configs == {("SE", "CASHRCPT", "KLARNA", "GENERAL", "", True), ("NO", "CASHRCPT", "KLARNA", "GENERAL", "6570", True)}
+        configs = {
+            (m.market, m.journal_template, m.journal_batch, m.general_journal_batch, m.disputes_account, m.post_journal)
+            for m in klarna.payout_account_mappings.all()
+        }
+        assert configs == {
+            ("SE", "CASHRCPT", "KLARNA", "GENERAL", "", True),
+            ("NO", "CASHRCPT", "KLARNA", "GENERAL", "6570", True),
+        }
         klarna.refresh_from_db()
         assert onboarding.settings_missing(integration=klarna) == []
 
