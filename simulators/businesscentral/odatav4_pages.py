@@ -1,6 +1,7 @@
 """UI pages published as ODataV4 web services: VAT Posting Setup (472), No. Series (456),
 No. Series Lines (457), General Journal Templates (101) and General Journal Batches (251). Field
-names are page control names with underscores [assumption, bc-api-facts.md section 6]. An unpublished page is an unknown service: 404 BadRequest_NotFound."""
+names are page control names with underscores [assumption, bc-api-facts.md section 6]. An
+unpublished page is an unknown service: 404 BadRequest_NotFound."""
 
 from __future__ import annotations
 
