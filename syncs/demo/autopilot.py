@@ -44,12 +44,18 @@ FREIGHT_ACCOUNT = "3540"
 ROUNDING_ACCOUNT = "3740"  # Öres- och kronutjämning
 PAYMENT_METHODS = {"shopify_payments": "SHOPIFY", "stripe": "STRIPE", "paypal": "CARD", "manual": "BANK"}
 # provider -> (clearing G/L account, fee G/L account, BC bank account; BANK1 posts to G/L 1930) of the
-# seed. Payouts are booked in the payment journal batch PAYMENT_JOURNAL_BATCH, which balances against
-# Shopify Payments' clearing account, and the general journal batch of the same name
-# (``sims.bc_payout_journal_ensure``).
+# seed, and its customer payment batch, which balances against that clearing account: Shopify Payments
+# in PAYMENT_JOURNAL_BATCH, Stripe in the seed's STRIPE batch. Fees and transfers of both go to the
+# general journal batch PAYMENT_JOURNAL_BATCH (``sims.bc_payout_journal_ensure``).
 PAYOUT_ACCOUNTS = {
     PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS.value: ("1581", "6064", "BANK1"),
     PaymentProviderConnection.Provider.STRIPE.value: ("1580", "6064", "BANK1"),
+}
+# The transfer lands on a bank account in the payout's currency (the seed's BANK2 holds EUR).
+PAYOUT_BANKS = {"EUR": "BANK2"}
+PAYOUT_BATCHES = {
+    PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS.value: PAYMENT_JOURNAL_BATCH,
+    PaymentProviderConnection.Provider.STRIPE.value: "STRIPE",
 }
 TEST_ORDER = "#1001"
 # The organisation that owns the demo's Business Central (the identity simulator's Contoso tenant).
@@ -104,7 +110,15 @@ def demo_autopilot(
     )
     integration.refresh_from_db()
     payout_accounts = [
-        onboarding.PayoutAccounts(provider, currency, *PAYOUT_ACCOUNTS[provider])
+        onboarding.PayoutAccounts(
+            provider,
+            currency,
+            *PAYOUT_ACCOUNTS[provider][:2],
+            bank_account=PAYOUT_BANKS.get(currency.upper(), PAYOUT_ACCOUNTS[provider][2]),
+            journal_template="CASHRCPT",
+            journal_batch=PAYOUT_BATCHES[provider],
+            general_journal_batch=PAYMENT_JOURNAL_BATCH,
+        )
         for provider, currency in onboarding.payout_currencies(integration=integration)
         if provider in PAYOUT_ACCOUNTS
     ]
