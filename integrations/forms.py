@@ -299,6 +299,16 @@ class SettingsForm(forms.Form):
                 )
         return data
 
+    def clean_payment_journal_batch(self):
+        value = self.cleaned_data["payment_journal_batch"]
+        choice = self.batches.get(value or "")
+        default = (self.choices.journals or JournalChoices([], "", [])).default_template
+        if choice is not None and default and choice.template and choice.template != default:
+            raise forms.ValidationError(
+                get_error("BC-503").render(batch=choice.code, template=choice.template, default_template=default)
+            )
+        return value
+
     def _payout_rows_clean(self, data) -> None:
         """A batch of another Cash Receipts template, or one balancing elsewhere, cannot book the payouts."""
         journals = self.choices.journals or JournalChoices([], "", [])

@@ -487,12 +487,15 @@ class TestPayoutConfigurations:
 
     def test_a_batch_the_api_cannot_write_to_or_balancing_elsewhere_is_refused(self, merchant_client, klarna):
         other_template = self._post(merchant_client, klarna, **{"payout__klarna__SE__SEK__batch": "INBET-EU|KLARNA-EU"})
+        mark_paid_elsewhere = self._post(merchant_client, klarna, payment_journal_batch="INBET-EU|KLARNA-EU")
         elsewhere = self._post(merchant_client, klarna, **{"payout__klarna__NO__SEK__clearing": "1580"})
 
         assert other_template.status_code == 400
         assert "writes customer payments only into the batches of CASHRCPT" in other_template.content.decode()
         assert elsewhere.status_code == 400
         assert "balances against 1582" in elsewhere.content.decode()
+        assert mark_paid_elsewhere.status_code == 400
+        assert "KLARNA-EU is in the journal template INBET-EU" in mark_paid_elsewhere.content.decode()
         assert not klarna.payout_account_mappings.exists()
 
     def test_no_journal_batch_is_required_when_payouts_are_off(self, integration, bc_connected):
