@@ -46,6 +46,7 @@ from integrations.services.mapping_check import MAPPING_CHOICE_FIELDS, country_c
 from integrations.services.onboarding import OnboardingError
 from integrations.services.shopify_install import ShopInstallError, shop_custom_app_attach
 from integrations.services.shopify_subscriptions import TOPICS_BY_SWITCH, shop_webhooks_reconcile_queue
+from integrations.services.woocommerce_webhooks import woo_webhooks_reconcile_queue
 from syncs.services.dispatch import (
     flow_enqueue_for_support,
     flow_switched_off,
@@ -210,7 +211,8 @@ class CustomAppTokenForm(forms.Form):
 class ShopConnectionAdminForm(forms.ModelForm):
     def clean_shop_domain(self) -> str:
         value = (self.cleaned_data.get("shop_domain") or "").strip().lower()
-        shop_domain_validate(value)
+        if self.cleaned_data.get("platform", self.instance.platform) != ShopConnection.Platform.WOOCOMMERCE:
+            shop_domain_validate(value)  # a WooCommerce store's host is any public host (checked at connect)
         return value
 
 
@@ -259,9 +261,10 @@ class ShopConnectionInline(SecretFreeInlineMixin, admin.StackedInline):
     model = ShopConnection
     form = ShopConnectionAdminForm
     extra = 0
-    secret_fields = ("access_token", "webhook_secret", "refresh_token")
+    secret_fields = ("access_token", "webhook_secret", "refresh_token", "consumer_key", "consumer_secret")
     fields = [
         ("platform", "shop_domain", "shop_currency"),
+        ("store_url", "consumer_key_status", "consumer_secret_status"),
         ("install_mode", "scopes"),
         ("access_token_status", "webhook_secret_status", "refresh_token_status"),
         ("access_token_expires_at", "token_refreshed_at", "last_auth_error_code"),
@@ -269,8 +272,12 @@ class ShopConnectionInline(SecretFreeInlineMixin, admin.StackedInline):
         ("webhooks_checked_at", "webhook_error_code"),
         ("verified_at", "last_error"),
     ]
-    # Tokens come from the install (or "Attach a custom app token"), never typed in here.
+    # Tokens come from the install (or "Attach a custom app token"), a WooCommerce key from the wizard's
+    # checked connect; never typed in here.
     readonly_fields = [
+        "store_url",
+        "consumer_key_status",
+        "consumer_secret_status",
         "install_mode",
         "scopes",
         "access_token_status",
@@ -289,6 +296,8 @@ class ShopConnectionInline(SecretFreeInlineMixin, admin.StackedInline):
     refresh_token_status = _stored_display("refresh_token", "refresh token")
     access_token_status = _stored_display("access_token", "access token")
     webhook_secret_status = _stored_display("webhook_secret", "webhook secret")
+    consumer_key_status = _stored_display("consumer_key", "WooCommerce consumer key")
+    consumer_secret_status = _stored_display("consumer_secret", "WooCommerce consumer secret")
 
 
 class PaymentProviderConnectionInline(SecretFreeInlineMixin, admin.TabularInline):
@@ -585,6 +594,7 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and set(form.changed_data) & set(TOPICS_BY_SWITCH):
             shop_webhooks_reconcile_queue(integration_id=obj.pk)  # the shop's webhooks follow the flows
+            woo_webhooks_reconcile_queue(integration_id=obj.pk)
 
     @admin.action(permissions=["change"], description="Attach a custom app token (shops that cannot install apps)…")
     def attach_custom_app(self, request, queryset):

@@ -87,6 +87,33 @@ class ShopConnectForm(forms.Form):
     )
 
 
+class WooConnectForm(forms.Form):
+    """A WooCommerce store: its address and a REST API key (WooCommerce > Settings > Advanced > REST API).
+    The key and secret are never filled in again: a stored pair is not shown back."""
+
+    store_url = forms.CharField(
+        label=_("Store address"), max_length=500, help_text=_("for example https://shop.example.com")
+    )
+    consumer_key = forms.CharField(
+        label=_("Consumer key"),
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("starts with ck_"),
+    )
+    consumer_secret = forms.CharField(
+        label=_("Consumer secret"),
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("starts with cs_"),
+    )
+
+    def clean_consumer_key(self) -> str:
+        return _token_clean(self.cleaned_data["consumer_key"])
+
+    def clean_consumer_secret(self) -> str:
+        return _token_clean(self.cleaned_data["consumer_secret"])
+
+
 class StripeConnectForm(forms.Form):
     api_key = forms.CharField(
         label=_("Stripe secret or restricted key"), widget=forms.PasswordInput(attrs={"autocomplete": "off"})

@@ -285,6 +285,7 @@ class BusinessCentralConnection(TimeStampedModel):
 class ShopConnection(TimeStampedModel):
     class Platform(models.TextChoices):
         SHOPIFY = "shopify", "Shopify"
+        WOOCOMMERCE = "woocommerce", "WooCommerce"
 
     integration = models.OneToOneField(Integration, on_delete=models.CASCADE, related_name="shop_connection")
     platform = models.CharField(max_length=20, choices=Platform.choices, default=Platform.SHOPIFY)
@@ -306,6 +307,12 @@ class ShopConnection(TimeStampedModel):
     # app's client secret (settings).
     webhook_secret = EncryptedTextField(blank=True, default="")
     shop_currency = models.CharField(max_length=3, blank=True)
+    # WooCommerce: the store's address and its REST API key pair (both halves encrypted, never shown
+    # back); the webhooks the product created there (their ids) are signed with ``webhook_secret``.
+    store_url = models.URLField(blank=True, max_length=500)
+    consumer_key = EncryptedTextField(blank=True, default="")
+    consumer_secret = EncryptedTextField(blank=True, default="")
+    store_webhook_ids = models.JSONField(default=list, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     installed_at = models.DateTimeField(null=True, blank=True)
     uninstalled_at = models.DateTimeField(null=True, blank=True)
@@ -316,6 +323,10 @@ class ShopConnection(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.shop_domain
+
+    @property
+    def is_woocommerce(self) -> bool:
+        return self.platform == self.Platform.WOOCOMMERCE
 
 
 class PaymentProviderConnection(TimeStampedModel):

@@ -25,3 +25,11 @@ def shop_webhooks_reconcile_task(integration_id: int) -> dict:
 
     result = shop_webhooks_reconcile_for(integration_id=integration_id)
     return {"created": list(result.created), "removed": list(result.removed)} if result else {}
+
+
+def woo_webhooks_reconcile_task(integration_id: int) -> dict:
+    """After the flows changed: the WooCommerce store's webhooks made to match them."""
+    from integrations.services.woocommerce_webhooks import woo_webhooks_reconcile_for
+
+    topics = woo_webhooks_reconcile_for(integration_id=integration_id)
+    return {"topics": topics} if topics is not None else {}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from integrations.views import accounts, bc, merchant, shop, wizard
+from integrations.views import accounts, bc, merchant, shop, wizard, woocommerce
 from syncs import merchant_urls as monitoring_urls
 
 app_name = "merchant"
@@ -30,6 +30,7 @@ urlpatterns = [
     path("integrations/<int:integration_id>/setup/flows/", wizard.wizard_flows, name="wizard_flows"),
     path("integrations/<int:integration_id>/setup/connect/", wizard.wizard_connect, name="wizard_connect"),
     path("integrations/<int:integration_id>/setup/connect/shop/", shop.shop_install, name="shop_connect"),
+    path("integrations/<int:integration_id>/setup/connect/woocommerce/", woocommerce.woo_connect, name="woo_connect"),
     path("integrations/<int:integration_id>/setup/connect/stripe/", wizard.stripe_connect, name="stripe_connect"),
     path("integrations/<int:integration_id>/setup/settings/", wizard.wizard_settings, name="wizard_settings"),
     path("integrations/<int:integration_id>/setup/test/", wizard.wizard_test, name="wizard_test"),

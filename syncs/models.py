@@ -10,6 +10,7 @@ from integrations.models import Flow, Integration
 
 class SourceSystem(models.TextChoices):
     SHOPIFY = "shopify", "Shopify"
+    WOOCOMMERCE = "woocommerce", "WooCommerce"
     BUSINESS_CENTRAL = "business_central", "Business Central"
     STRIPE = "stripe", "Stripe"
     SHOPIFY_PAYMENTS = "shopify_payments", "Shopify Payments"

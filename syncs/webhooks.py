@@ -33,6 +33,7 @@ from integrations.models import Flow, Integration, ShopConnection
 from integrations.services.shopify_install import shop_app_uninstalled
 from syncs.models import SourceSystem, SyncRun, WebhookEvent
 from syncs.services.compliance import compliance_request_receive
+from syncs.services.woocommerce_webhooks import woo_webhook_parameters
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ NOTE_NO_ORDERS_FLOW = "The orders flow is not registered; the scheduled sweep wi
 # --- view -------------------------------------------------------------------------------------------
 
 
-def _body_read(request: HttpRequest) -> tuple[bytes | None, HttpResponse | None]:
+def body_read(request: HttpRequest) -> tuple[bytes | None, HttpResponse | None]:
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if not (declared.isascii() and declared.isdigit()):
         return None, HttpResponse(status=400)  # "²" passes isdigit() but is no length
@@ -87,11 +88,13 @@ def _json_object(raw_body: bytes) -> dict | None:
 def shopify_webhook(request: HttpRequest, integration_id: int) -> HttpResponse:
     if integration_id > MAX_ID:
         return HttpResponse(status=404)
-    raw_body, refused = _body_read(request)
+    raw_body, refused = body_read(request)
     if refused is not None:
         return refused
-    connection = ShopConnection.objects.filter(integration_id=integration_id).first()
-    if connection is None:
+    connection = ShopConnection.objects.filter(
+        integration_id=integration_id, platform=ShopConnection.Platform.SHOPIFY
+    ).first()
+    if connection is None:  # no shop, or a WooCommerce store (its deliveries go to /hooks/woocommerce/)
         return HttpResponse(status=404)
     shop_header = request.headers.get("X-Shopify-Shop-Domain", "")
     verified = webhook_verify(
@@ -125,7 +128,7 @@ def shopify_webhook(request: HttpRequest, integration_id: int) -> HttpResponse:
 @require_POST
 def shopify_compliance_webhook(request: HttpRequest) -> HttpResponse:
     """The app's compliance address (one for all shops): signed with the app's client secret."""
-    raw_body, refused = _body_read(request)
+    raw_body, refused = body_read(request)
     if refused is not None:
         return refused
     verified = webhook_verify(
@@ -231,7 +234,10 @@ def webhook_event_process(*, event_id: int) -> WebhookEvent:
         _event_mark(event, state=WebhookEvent.State.PROCESSED, note=note)
         return event
     try:
-        parameters = webhook_event_parameters(topic=event.topic, payload=event.payload)
+        if event.source_system == SourceSystem.WOOCOMMERCE:
+            parameters = woo_webhook_parameters(topic=event.topic, payload=event.payload)
+        else:
+            parameters = webhook_event_parameters(topic=event.topic, payload=event.payload)
     except ShopifyError as error:
         _event_mark(event, state=WebhookEvent.State.FAILED, note=f"{error.code}: {error}")
         return event

@@ -86,7 +86,13 @@ def test_dumpdata_masks_an_on_premises_access_key():
 def test_every_encrypted_field_is_found():
     found = {model: {f.name for f in fields} for model, fields in encrypted_fields()}
     assert found[BusinessCentralConnection] == {"token_cache", "web_service_access_key"}
-    assert found[ShopConnection] == {"access_token", "refresh_token", "webhook_secret"}
+    assert found[ShopConnection] == {
+        "access_token",
+        "refresh_token",
+        "webhook_secret",
+        "consumer_key",
+        "consumer_secret",
+    }
     assert found[PaymentProviderConnection] == {"api_key", "webhook_hmac_key"}
 
 

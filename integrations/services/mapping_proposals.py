@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from integrations.connectors.shopify import ShopifyError
-from integrations.connectors.shopify.factory import client_for_connection
+from integrations.connectors.woocommerce import WooError
+from integrations.services.shop_clients import shop_client_build
 from integrations.services.shop_usage import COUNTRY, GATEWAY, ShopUsage, shop_usage_read
 
 logger = logging.getLogger(__name__)
@@ -134,11 +135,11 @@ def settings_proposals_get(
     usage = None
     shop = getattr(integration, "shop_connection", None)
     if shop_client is None and shop is not None and shop.verified_at:
-        shop_client = client_for_connection(shop)
+        shop_client = shop_client_build(connection=shop)
     if shop_client is not None:
         try:
             usage = shop_usage_read(client=shop_client, now=now)
-        except ShopifyError:
+        except (ShopifyError, WooError):
             logger.info("Integration %s: the shop's recent orders could not be read for proposals", integration.pk)
     return mapping_proposals_build(
         usage=usage,
@@ -179,12 +180,12 @@ def go_live_warnings_get(*, integration, now, shop_client=None) -> tuple[ShopUsa
     """The shop's recent orders and those a mapping would fail, named, before going live."""
     shop = getattr(integration, "shop_connection", None)
     if shop_client is None and shop is not None and shop.verified_at:
-        shop_client = client_for_connection(shop)
+        shop_client = shop_client_build(connection=shop)
     if shop_client is None:
         return None, []
     try:
         usage = shop_usage_read(client=shop_client, now=now)
-    except ShopifyError:
+    except (ShopifyError, WooError):
         logger.info("Integration %s: the shop's recent orders could not be read before go-live", integration.pk)
         return None, []
     return usage, recent_orders_unmapped(integration=integration, usage=usage)

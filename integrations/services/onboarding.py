@@ -54,6 +54,7 @@ from integrations.services.payout_configurations import (
     payout_rows_missing,
 )
 from integrations.services.shopify_subscriptions import shop_webhooks_reconcile_queue
+from integrations.services.woocommerce_webhooks import woo_webhooks_reconcile_queue
 from syncs.errors import classify_exception
 from syncs.models import SyncRun
 from syncs.services.sync_now import integration_runs_enqueue_now
@@ -155,8 +156,9 @@ def integration_flows_save(*, integration: Integration, flows: dict[str, bool]) 
     if not integration.products_enabled:
         integration.products_bidirectional = False
     integration.save(update_fields=[*FLOW_FIELDS, "updated_at"])
-    # The shop's webhook subscriptions follow the flows (a worker reconciles them with Shopify).
+    # The shop's webhook subscriptions follow the flows (a worker reconciles them with the shop).
     shop_webhooks_reconcile_queue(integration_id=integration.pk)
+    woo_webhooks_reconcile_queue(integration_id=integration.pk)
     return integration
 
 

@@ -174,6 +174,7 @@ def shop_install_complete(
         )
         was_uninstalled = connection.uninstalled_at is not None
         connection.shop_domain = domain
+        connection.platform = ShopConnection.Platform.SHOPIFY
         connection.install_mode = ShopConnection.InstallMode.APP
         connection.access_token = Secret(token.access_token)
         connection.access_token_expires_at = token.expires_at
@@ -323,6 +324,7 @@ def shop_custom_app_attach(
         integration=integration,
         defaults={
             "shop_domain": domain,
+            "platform": ShopConnection.Platform.SHOPIFY,
             "install_mode": ShopConnection.InstallMode.CUSTOM_APP,
             "access_token": Secret(access_token),
             "access_token_expires_at": None,

@@ -18,9 +18,10 @@ from integrations.forms import (
     ShopConnectForm,
     StripeConnectForm,
     TestOrderForm,
+    WooConnectForm,
     countries_parse,
 )
-from integrations.models import PaymentProviderConnection
+from integrations.models import PaymentProviderConnection, ShopConnection
 from integrations.selectors import integration_get_for_user
 from integrations.services import onboarding as svc
 from integrations.services.mapping_proposals import go_live_warnings_get, settings_proposals_get
@@ -79,7 +80,8 @@ def wizard_flows(request, integration_id: int):
 @login_required
 def wizard_connect(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
-    return _page(request, integration, "merchant/wizard/connect.html", 2, **_connect_context(integration))
+    context = _connect_context(integration, platform=request.GET.get("platform", ""))
+    return _page(request, integration, "merchant/wizard/connect.html", 2, **context)
 
 
 def connect_page(request, integration, *, status: int = 200, **forms):
@@ -89,10 +91,17 @@ def connect_page(request, integration, *, status: int = 200, **forms):
     )
 
 
-def _connect_context(integration, **forms):
+def _connect_context(integration, platform: str = "", **forms):
     stripe = integration.payment_providers.filter(provider=PaymentProviderConnection.Provider.STRIPE).first()
     shop = getattr(integration, "shop_connection", None)
-    shop_form = forms.get("shop_form") or ShopConnectForm(initial={"shop_domain": getattr(shop, "shop_domain", "")})
+    # Which shop platform the page offers: the merchant's choice, else the connected one, else Shopify.
+    platforms = ShopConnection.Platform
+    if platform not in platforms.values:
+        platform = shop.platform if shop is not None else platforms.SHOPIFY
+    woo = shop is not None and shop.platform == platforms.WOOCOMMERCE
+    shop_form = forms.get("shop_form") or ShopConnectForm(
+        initial={"shop_domain": "" if woo else getattr(shop, "shop_domain", "")}
+    )
     bc = getattr(integration, "bc_connection", None)
     waits = bc is not None and not bc.token_cache and bc.last_auth_error_code in ADMIN_WAIT_CODES
     return {
@@ -102,6 +111,9 @@ def _connect_context(integration, **forms):
         "shop": shop,
         "stripe": stripe,
         "shop_form": shop_form,
+        "platform": platform,
+        "platforms": platforms.choices,
+        "woo_form": forms.get("woo_form") or WooConnectForm(initial={"store_url": shop.store_url if woo else ""}),
         "stripe_form": forms.get("stripe_form") or StripeConnectForm(),
     }
 

@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import math
 import re
+import secrets
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from urllib.parse import parse_qs, urlencode
 from simulators.woocommerce import schema
 from simulators.woocommerce.orders import RefundRefused, refund_create
 from simulators.woocommerce.seed import seed
-from simulators.woocommerce.store import Store, site_stamp, stamp
+from simulators.woocommerce.store import Clock, Store, site_stamp, stamp
 from simulators.woocommerce.webhooks import WebhookSender
 
 BASE = "/wp-json/wc/v3"
@@ -115,12 +116,13 @@ class WooCommerceSimulator:
         https: bool = True,
         source: str = "https://woo.example.test/",
         seeded: bool = True,
+        clock: Clock | None = None,
     ) -> None:
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
         self.permissions = permissions
         self.https = https
-        self.store = Store()
+        self.store = Store(clock=clock) if clock is not None else Store()
         self.webhooks = WebhookSender(source=source)
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str, dict[str, list[str]], Any]] = []
@@ -148,6 +150,11 @@ class WooCommerceSimulator:
             ),
             (re.compile(r"^/products/(?P<product_id>\d+)/variations$"), {"GET": self._variations_list}),
             (re.compile(r"^/products/(?P<product_id>\d+)/variations/batch$"), self._editable(self._variations_batch)),
+            (re.compile(r"^/webhooks$"), {"GET": self._webhooks_list, "POST": self._webhook_create}),
+            (
+                re.compile(r"^/webhooks/(?P<webhook_id>\d+)$"),
+                {"GET": self._webhook_get, "DELETE": self._webhook_delete},
+            ),
             (
                 re.compile(r"^/products/(?P<product_id>\d+)/variations/(?P<variation_id>\d+)$"),
                 {"GET": self._variation_get, **self._editable(self._variation_update)},
@@ -629,3 +636,74 @@ class WooCommerceSimulator:
             resource="product_variations",
             render_one=render_variation,
         )
+
+    # --- webhooks (WC_REST_Webhooks_V1_Controller; v3 inherits it) --------------------------------
+
+    def _render_webhook(self, webhook) -> dict[str, Any]:
+        resource, _, event = webhook.topic.partition(".")
+        return {
+            "id": webhook.id,
+            "name": webhook.name,
+            "status": webhook.status,
+            "topic": webhook.topic,
+            "resource": resource,
+            "event": event,
+            "hooks": [],
+            "delivery_url": webhook.delivery_url,
+            "date_created": site_stamp(self.store.clock.now()),
+            "date_modified": site_stamp(self.store.clock.now()),
+        }
+
+    def _webhooks_list(self, *, query, body) -> Response:
+        status = query.get("status", ["all"])[0]
+        if status not in ("all", *schema.WEBHOOK_STATUSES):
+            raise _invalid("status", f"status is not one of all, {', '.join(schema.WEBHOOK_STATUSES)}.")
+        items = [
+            {"id": w.id, "_webhook": w}
+            for w in self.webhooks.subscriptions.values()
+            if status == "all" or w.status == status
+        ]
+        response = self._page(query, items, path="/webhooks", default_orderby="id")
+        response.body = [self._render_webhook(item["_webhook"]) for item in response.body]
+        return response
+
+    def _webhook_get(self, *, query, body, webhook_id: int) -> Response:
+        webhook = self.webhooks.subscriptions.get(webhook_id)
+        if webhook is None:
+            raise ApiError(404, "woocommerce_rest_shop_webhook_invalid_id", "Invalid ID.")
+        return Response(200, self._render_webhook(webhook), {})
+
+    def _webhook_create(self, *, query, body) -> Response:
+        if not isinstance(body, dict):
+            raise ApiError(400, "rest_invalid_json", "Invalid JSON body passed.")
+        for name in ("topic", "delivery_url"):  # required by the route's args
+            if not body.get(name):
+                raise ApiError(400, "rest_missing_callback_param", f"Missing parameter(s): {name}", params=[name])
+        if body.get("id"):
+            raise ApiError(400, "woocommerce_rest_shop_webhook_exists", "Cannot create existing shop_webhook.")
+        topic = str(body["topic"]).lower()
+        if topic not in schema.WEBHOOK_TOPICS:
+            raise ApiError(
+                400, "woocommerce_rest_shop_webhook_invalid_topic", "Webhook topic is required and must be valid."
+            )
+        url = str(body["delivery_url"])
+        if not url.startswith(("http://", "https://")):
+            raise ApiError(
+                400,
+                "woocommerce_rest_shop_webhook_invalid_delivery_url",
+                "Webhook delivery URL must be a valid URL starting with http:// or https://.",
+            )
+        secret = str(body.get("secret") or "") or secrets.token_urlsafe(37)  # WooCommerce: 50 random characters
+        webhook = self.webhooks.create(topic=topic, delivery_url=url, secret=secret, name=str(body.get("name") or ""))
+        return Response(201, self._render_webhook(webhook), {"Location": f"{BASE}/webhooks/{webhook.id}"})
+
+    def _webhook_delete(self, *, query, body, webhook_id: int) -> Response:
+        force = query.get("force", ["false"])[0].lower() in ("1", "true")
+        if not force:
+            raise ApiError(501, "woocommerce_rest_trash_not_supported", "Webhooks do not support trashing.")
+        webhook = self.webhooks.subscriptions.get(webhook_id)
+        if webhook is None:
+            raise ApiError(404, "woocommerce_rest_shop_webhook_invalid_id", "Invalid ID.")
+        rendered = self._render_webhook(webhook)
+        self.webhooks.remove(webhook_id)
+        return Response(200, rendered, {})

@@ -97,3 +97,9 @@ WEBHOOK_TOPICS = (
     "order.created", "order.updated", "order.deleted", "product.created", "product.updated", "customer.created",
     "customer.updated",
 )  # fmt: skip
+
+# /webhooks is not in the vendor reference file: its fields and rules come from WooCommerce's
+# WC_REST_Webhooks_V1_Controller (docs/vendor-contracts.md, WooCommerce webhooks route).
+WEBHOOK = ("id", "name", "status", "topic", "resource", "event", "hooks", "delivery_url", "date_created",
+           "date_modified")  # fmt: skip
+WEBHOOK_STATUSES = ("active", "paused", "disabled")

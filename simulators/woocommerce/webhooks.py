@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ class Webhook:
     topic: str
     delivery_url: str
     secret: str
+    name: str = ""
     status: str = "active"
     failure_count: int = 0
     pending_delivery: bool = True
@@ -37,16 +39,46 @@ class WebhookSender:
         self._delivery = 0
         self.subscriptions: dict[int, Webhook] = {}
         self.verify: Any = True  # what deliveries trust (a CA file for a receiver over TLS)
+        # How a POST reaches the receiver: (url, body, headers) -> HTTP status. Over HTTP by default;
+        # a test may hand deliveries to its own client instead.
+        self.post: Callable[[str, bytes, dict[str, str]], int] | None = None
+        self._next_id = 1
+        self.pings: list[tuple[int, int]] = []  # (webhook id, status the delivery URL answered)
+
+    def _new(self, *, topic: str, delivery_url: str, secret: str, name: str = "") -> Webhook:
+        webhook = Webhook(id=self._next_id, topic=topic, delivery_url=delivery_url, secret=secret, name=name)
+        self._next_id += 1
+        return webhook
+
+    def _ping(self, webhook: Webhook) -> int:
+        try:
+            status = self.deliver(webhook.delivery_url, *self.ping(webhook_id=webhook.id), verify=self.verify)
+        except requests.RequestException:
+            status = 0
+        self.pings.append((webhook.id, status))
+        if status == 200:
+            webhook.pending_delivery = False
+        return status
 
     def add(self, *, topic: str, delivery_url: str, secret: str) -> Webhook:
-        """Save an active webhook: WooCommerce pings the URL first and needs HTTP 200 exactly."""
-        webhook = Webhook(id=len(self.subscriptions) + 1, topic=topic, delivery_url=delivery_url, secret=secret)
-        status = self.deliver(delivery_url, *self.ping(webhook_id=webhook.id), verify=self.verify)
+        """Save an active webhook from the admin screen: the ping must answer HTTP 200 exactly."""
+        webhook = self._new(topic=topic, delivery_url=delivery_url, secret=secret)
+        status = self._ping(webhook)
         if status != 200:
             raise WebhookRefused(f"Delivery URL returned response code: {status}")
-        webhook.pending_delivery = False
         self.subscriptions[webhook.id] = webhook
         return webhook
+
+    def create(self, *, topic: str, delivery_url: str, secret: str, name: str = "") -> Webhook:
+        """Save a webhook through the REST API: saved (and answered 201) first, then pinged; a failed
+        ping leaves it saved with ``pending_delivery`` (WC_REST_Webhooks_V1_Controller::create_item)."""
+        webhook = self._new(topic=topic, delivery_url=delivery_url, secret=secret, name=name)
+        self.subscriptions[webhook.id] = webhook
+        self._ping(webhook)
+        return webhook
+
+    def remove(self, webhook_id: int) -> Webhook | None:
+        return self.subscriptions.pop(webhook_id, None)
 
     def fire(self, topic: str, payload: dict[str, Any]) -> None:
         """Queue ``payload`` for the active webhooks of ``topic`` (WooCommerce delivers later, async)."""
@@ -101,6 +133,8 @@ class WebhookSender:
 
     def deliver(self, url: str, body: bytes, headers: dict[str, str], *, verify: Any = True) -> int:
         """POST to ``url`` the way WooCommerce does (no redirects followed); return the status."""
+        if self.post is not None:
+            return self.post(url, body, headers)
         response = requests.post(url, data=body, headers=headers, timeout=60, allow_redirects=False, verify=verify)
         return response.status_code
 

@@ -11,7 +11,14 @@ from pathlib import Path
 from django.conf import settings
 
 # Fixed defaults so bookmarks keep working between runs; every one can be changed (0 = any free port).
-DEFAULT_PORTS = {"port": 8000, "bc_port": 8101, "identity_port": 8102, "shopify_port": 8103, "stripe_port": 8104}
+DEFAULT_PORTS = {
+    "port": 8000,
+    "bc_port": 8101,
+    "identity_port": 8102,
+    "shopify_port": 8103,
+    "stripe_port": 8104,
+    "woo_port": 8105,
+}
 DEMO_MARKER = "JBC_DEMO_VAR_DIR"  # set in the environment of every process the demo runs
 
 SUPPORT_USERNAME = "support"
@@ -22,6 +29,9 @@ MERCHANT_ORGANISATION = "Demo Shop AB"
 INTEGRATION_NAME = "Demo Shop -> CRONUS Sverige AB"
 SHOP_DOMAIN = "demo-shop.myshopify.com"
 SHOP_ACCESS_TOKEN = "shpat_demo_0123456789abcdef"
+# The WooCommerce store's REST API key (what WooCommerce > Settings > Advanced > REST API shows once).
+WOO_CONSUMER_KEY = "ck_demo_0123456789abcdef0123456789abcdef"
+WOO_CONSUMER_SECRET = "cs_demo_fedcba9876543210fedcba9876543210"
 # The product as a Shopify app: the simulator knows it by this client id and secret.
 SHOPIFY_CLIENT_ID = "demo-shopify-client-id"
 SHOPIFY_CLIENT_SECRET = "demo-shopify-client-secret"  # noqa: S105 - the demo's simulated app
@@ -54,6 +64,7 @@ class DemoConfig:
     identity_port: int
     shopify_port: int
     stripe_port: int
+    woo_port: int
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -103,6 +114,10 @@ class DemoConfig:
     def stripe_url(self) -> str:
         return f"http://127.0.0.1:{self.stripe_port}"
 
+    @property
+    def woo_url(self) -> str:
+        return f"https://localhost:{self.woo_port}"  # WooCommerce takes its key over https only
+
 
 def field_key_ensure(path: Path) -> str:
     """The demo's Fernet key: made once and kept, so a ``--keep`` database stays readable."""
@@ -146,6 +161,10 @@ def demo_environment(config: DemoConfig) -> dict[str, str]:
         "SHOPIFY_CLIENT_ID": SHOPIFY_CLIENT_ID,
         "SHOPIFY_CLIENT_SECRET": SHOPIFY_CLIENT_SECRET,
         "STRIPE_API_BASE": config.stripe_url,
+        # The WooCommerce store serves https on localhost with the demo's certificate; support would
+        # allow-list a store on a private network the same way.
+        "WOO_CA_BUNDLE": str(config.cert_file),
+        "OUTBOUND_HOST_ALLOWLIST": "localhost",
         # The simulators answer quickly: a short retry backoff keeps the demo lively.
         "BC_RETRY_BASE_DELAY": "0.2",
         **config.extra_env,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import ssl
@@ -16,7 +17,14 @@ from pathlib import Path
 from django.conf import settings
 
 from integrations.connectors.shopify.version import SHOPIFY_API_VERSION
-from syncs.demo.config import SHOP_ACCESS_TOKEN, SHOP_DOMAIN, STRIPE_SECRET_KEY, DemoConfig
+from syncs.demo.config import (
+    SHOP_ACCESS_TOKEN,
+    SHOP_DOMAIN,
+    STRIPE_SECRET_KEY,
+    WOO_CONSUMER_KEY,
+    WOO_CONSUMER_SECRET,
+    DemoConfig,
+)
 
 STOP_GRACE_SECONDS = 10
 
@@ -68,6 +76,10 @@ class Endpoint:
     body: bytes | None = None
 
 
+def _basic(user: str, password: str) -> str:
+    return base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
 def demo_endpoints(config: DemoConfig) -> list[Endpoint]:
     shop_query = b'{"query": "{ shop { name currencyCode } }"}'
     return [
@@ -86,6 +98,11 @@ def demo_endpoints(config: DemoConfig) -> list[Endpoint]:
             "Stripe simulator",
             f"{config.stripe_url}/v1/account",
             headers={"Authorization": f"Bearer {STRIPE_SECRET_KEY}"},
+        ),
+        Endpoint(
+            "WooCommerce simulator",
+            f"{config.woo_url}/wp-json/wc/v3/orders?per_page=1",
+            headers={"Authorization": f"Basic {_basic(WOO_CONSUMER_KEY, WOO_CONSUMER_SECRET)}"},
         ),
     ]
 

@@ -1,4 +1,4 @@
-"""The four simulators as real HTTP servers on loopback, in threads of the demo command's process.
+"""The five simulators as real HTTP servers on loopback, in threads of the demo command's process.
 
 One process holds the in-memory state; the web server and the worker (child processes) reach it
 over HTTP exactly as they would reach the real systems. The simulators are imported inside
@@ -25,6 +25,8 @@ from syncs.demo.config import (
     SHOP_DOMAIN,
     SHOPIFY_CLIENT_ID,
     SHOPIFY_CLIENT_SECRET,
+    WOO_CONSUMER_KEY,
+    WOO_CONSUMER_SECRET,
     DemoConfig,
 )
 
@@ -39,6 +41,7 @@ class DemoSimulators:
     identity: Any
     shopify: Any
     stripe: Any
+    woo: Any = None
     servers: list[Any] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
 
@@ -133,6 +136,34 @@ class DemoSimulators:
 
         threading.Thread(target=loop, name="demo-shop-activity", daemon=True).start()
 
+    def woo_activity_start(self, *, order_every: float) -> None:
+        """A new paid order in the WooCommerce store every few seconds (store time follows wall time),
+        announced to the webhooks the product saved there (WooCommerce's queue, delivered at once)."""
+        if order_every <= 0 or self.woo is None:
+            return
+        from simulators.woocommerce.orders import OrderSpec, order_build
+
+        def loop() -> None:
+            number = 5000
+            while not self._stop.wait(order_every):
+                try:
+                    woo = self.woo
+                    with woo.store.lock:
+                        lag = (dt.datetime.now(dt.UTC) - woo.clock.now()).total_seconds()
+                        woo.clock.advance(max(lag, 0))
+                        number += 1
+                        order = order_build(
+                            woo.store,
+                            OrderSpec(number, woo.clock.now(), "SE", [("1928-S", 1 + number % 3)],
+                                      billing={"email": f"kund{number}@example.se"}),
+                        )  # fmt: skip
+                    woo.webhooks.fire("order.created", woo.order_json(order["id"]))
+                    woo.webhooks.flush()
+                except Exception:  # a demo convenience must never take the demo down
+                    logger.exception("Could not add a demo order to the WooCommerce store")
+
+        threading.Thread(target=loop, name="demo-woo-activity", daemon=True).start()
+
 
 # An order with no invoice this long after it was placed is taken as never to be invoiced.
 NEVER_INVOICED_AFTER_SECONDS = 600
@@ -164,6 +195,7 @@ def simulators_start(config: DemoConfig) -> DemoSimulators:
     from simulators.shopify.clock import SimClock as ShopClock
     from simulators.stripe.app import StripeSimulator
     from simulators.tls import loopback_certificate_reuse_or_make
+    from simulators.woocommerce import WooCommerceSimulator
 
     identity = IdentitySimulator()
     callback = f"{config.site_url}/connect/microsoft/callback/"
@@ -180,7 +212,10 @@ def simulators_start(config: DemoConfig) -> DemoSimulators:
     )
     stripe = StripeSimulator()
     bc_payout_journal_ensure(bc)
-    sims = DemoSimulators(bc=bc, identity=identity, shopify=shopify, stripe=stripe)
+    woo = WooCommerceSimulator(
+        consumer_key=WOO_CONSUMER_KEY, consumer_secret=WOO_CONSUMER_SECRET, source=f"{config.woo_url}/"
+    )
+    sims = DemoSimulators(bc=bc, identity=identity, shopify=shopify, stripe=stripe, woo=woo)
     try:
         config.tls_dir.mkdir(parents=True, exist_ok=True)
         certificate = loopback_certificate_reuse_or_make(config.tls_dir)
@@ -190,6 +225,7 @@ def simulators_start(config: DemoConfig) -> DemoSimulators:
         sims.servers.append(identity_server)
         sims.servers.append(serve(shopify, port=config.shopify_port))
         sims.servers.append(serve(stripe, port=config.stripe_port))
+        sims.servers.append(serve(woo, port=config.woo_port, tls=certificate.server_context()))
     except OSError:
         sims.stop()
         raise

@@ -956,6 +956,54 @@ _WOO_ENTRIES = (
         cause=_("The store refused the request for a reason the integration does not recognise."),
         remedy=_("Read the store's message; correct the data in the store, then retry."),
     ),
+    ErrorEntry(
+        code="WOO-010",
+        category=SHOP,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("WooCommerce API key can only read"),
+        message=_("The WooCommerce store {store} accepted the API key for reading but refused a change."),
+        cause=_(
+            "The key was created with Read permission. The integration also writes: it sets up the store's "
+            "webhooks and keeps stock levels up to date."
+        ),
+        remedy=_(
+            "In WordPress, open WooCommerce > Settings > Advanced > REST API, edit the key (or create a new one) "
+            "with Read/Write permission, and enter it again."
+        ),
+    ),
+    ErrorEntry(
+        code="WOO-011",
+        category=SHOP,
+        severity=CRITICAL,
+        retryable=False,
+        title=_("WooCommerce REST API not available"),
+        message=_("The website {store} does not answer WooCommerce's REST API at /wp-json/wc/v3/."),
+        cause=_(
+            "The address is not the WordPress site, WooCommerce is deactivated, the WordPress REST API is "
+            'switched off by a plugin, or Settings > Permalinks is "Plain".'
+        ),
+        remedy=_(
+            "Check the address (the one the shop opens at). In WordPress, make sure WooCommerce is active, "
+            'Settings > Permalinks is not "Plain", and no security plugin blocks /wp-json/. Then connect again.'
+        ),
+    ),
+    ErrorEntry(
+        code="WOO-012",
+        category=SHOP,
+        severity=WARNING,
+        retryable=True,
+        title=_("WooCommerce webhooks could not be set up"),
+        message=_("The WooCommerce store {store} did not save the integration's webhooks: {vendor_message}"),
+        cause=_(
+            "The store refused to save a webhook or could not be reached while they were set up. Orders are "
+            "still synced by the regular check, only later."
+        ),
+        remedy=_(
+            "Connect the store again in the setup's step 2. If it keeps failing, check in WooCommerce > Settings "
+            "> Advanced > Webhooks that webhooks can be added and that the store can reach the internet."
+        ),
+    ),
 )
 
 

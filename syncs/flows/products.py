@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from integrations.connectors.woocommerce import WooCommerceShop
 from integrations.models import Flow, Integration
+from integrations.services.shop_clients import shop_client_build
 from syncs.flows import register_flow
-from syncs.models import RecordLink, SyncRun
+from syncs.models import RecordLink, SyncLogEntry, SyncRun
 from syncs.services.products import products_sync
+from syncs.services.runs import sync_log
 
 
 def flow_clients(integration: Integration) -> tuple[Any, Any]:
     """The BC and shop clients of an integration (tests and benchmarks replace this)."""
     from integrations.connectors.businesscentral import client_for_connection
     from integrations.services.bc_auth import bc_credentials
-    from integrations.services.shopify_tokens import shop_client_for
 
     connection = integration.bc_connection
     bc = client_for_connection(connection, credentials=bc_credentials(connection=connection))
-    shop_connection = integration.shop_connection
-    shop = shop_client_for(connection=shop_connection)
+    shop = shop_client_build(connection=integration.shop_connection)
     return bc, shop
 
 
@@ -40,6 +41,15 @@ def _retry_item_ids(run: SyncRun) -> list[str] | None:
 @register_flow(Flow.PRODUCTS)
 def products_run(run: SyncRun) -> None:
     bc, shop = flow_clients(run.integration)
+    if isinstance(shop, WooCommerceShop):
+        sync_log(
+            run=run,
+            integration_id=run.integration_id,
+            flow=run.flow,
+            level=SyncLogEntry.Level.WARNING,
+            message="Products are not written to a WooCommerce store yet: only stock levels are synced there.",
+        )
+        return
     try:
         result = products_sync(
             integration=run.integration,

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from integrations.connectors.woocommerce import WooCommerceShop
 from integrations.models import Flow
 from syncs.flows import products, register_flow
 from syncs.models import SyncRun
 from syncs.services.stock import stock_push
+from syncs.services.woocommerce_stock import woo_stock_run
 
 
 @register_flow(Flow.STOCK)
 def stock_run(run: SyncRun) -> None:
     bc, shop = products.flow_clients(run.integration)
+    if isinstance(shop, WooCommerceShop):
+        try:
+            woo_stock_run(run=run, bc_client=bc, woo_client=shop.client)
+        finally:
+            products.add_client_stats(run, bc, shop)
+        return
     try:
         result = stock_push(
             integration=run.integration,

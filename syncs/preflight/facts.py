@@ -9,7 +9,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from integrations.connectors.shopify import mappers as shop_mappers
-from integrations.models import Integration
+from integrations.connectors.woocommerce import woo_order_translate
+from integrations.connectors.woocommerce.records import WooOrder
+from integrations.models import Integration, ShopConnection
 from syncs.models import EntityType, RecordLink, SourceSystem
 from syncs.preflight.types import IntegrationFacts, PayoutConfig, ProbePlan
 
@@ -117,9 +119,12 @@ def _add_recent_orders(facts: IntegrationFacts, *, integration: Integration, now
         .exclude(raw_source=None)
         .values_list("raw_source", flat=True)
     )
+    shop = getattr(integration, "shop_connection", None)
+    woo = shop is not None and shop.platform == ShopConnection.Platform.WOOCOMMERCE
     for raw in raws.iterator(chunk_size=500):
         try:
-            order = shop_mappers.order(raw)
+            # The stored payload is the platform's own order (WooCommerce's refunds are not needed here).
+            order = woo_order_translate(WooOrder.from_json(raw)) if woo else shop_mappers.order(raw)
         except (KeyError, TypeError, ValueError, AttributeError):
             logger.info("Preflight skipped an order payload it could not read")
             continue

@@ -20,6 +20,7 @@ from django.utils import timezone
 from integrations.connectors.businesscentral import BCError, client_for_connection, entities, odata
 from integrations.connectors.shopify.types import Order
 from integrations.models import Flow, Integration
+from integrations.services.shop_clients import shop_client_build
 from syncs.errors import ClassifiedError, ProductError, classify_exception
 from syncs.mapping import codes
 from syncs.mapping.currency import money_pick, order_currency, total_tolerance
@@ -53,13 +54,12 @@ class FlowClients:
 def flow_clients_build(*, integration: Integration) -> FlowClients:
     """The BC and shop clients of an integration (tests replace this one function)."""
     from integrations.services.bc_auth import bc_credentials
-    from integrations.services.shopify_tokens import shop_client_for
 
     connection = integration.bc_connection
-    shop = integration.shop_connection
     return FlowClients(
         bc=client_for_connection(connection, credentials=bc_credentials(connection=connection)),
-        shop=shop_client_for(connection=shop),
+        # The shop platform is chosen in one place (Shopify or WooCommerce).
+        shop=shop_client_build(connection=integration.shop_connection),
     )
 
 

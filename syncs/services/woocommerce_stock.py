@@ -15,6 +15,8 @@ from integrations.connectors.businesscentral import BusinessCentralClient, entit
 from integrations.connectors.woocommerce import StockUpdate, WooCommerceClient, WooValidationError
 from syncs.errors import ClassifiedError
 from syncs.errors.classify import classify_woo_error
+from syncs.models import SyncRun
+from syncs.services.runs import sync_log_error
 
 BC_PAGE_SIZE = 20_000
 
@@ -70,4 +72,25 @@ def woo_stock_push(*, bc_client: BusinessCentralClient, woo_client: WooCommerceC
         else:
             refused = WooValidationError(outcome.error_message, code=outcome.error_code, store=woo_client.store_url)
             result.failed[sku] = classify_woo_error(refused)
+    return result
+
+
+def woo_stock_run(
+    *, run: SyncRun, bc_client: BusinessCentralClient, woo_client: WooCommerceClient
+) -> WooStockPushResult:
+    """The stock flow for a WooCommerce store: push the differences, count them on the run and log
+    every item the store refused with its code (the next run pushes it again)."""
+    result = woo_stock_push(bc_client=bc_client, woo_client=woo_client)
+    run.records_seen += result.seen
+    run.records_updated += result.pushed
+    run.records_skipped += result.unchanged + result.not_in_bc
+    run.records_failed += len(result.failed)
+    for sku, error in result.failed.items():
+        sync_log_error(
+            run=run,
+            integration_id=run.integration_id,
+            flow=run.flow,
+            error=error,
+            message=f"The store refused the stock level of {sku}: {error.message}",
+        )
     return result

@@ -3,6 +3,7 @@
 from django.forms import CheckboxInput
 from django.urls import reverse
 
+from integrations.crypto import Secret
 from integrations.models import BusinessCentralConnection, PaymentProviderConnection, ShopConnection
 from tests.factories import BC_TOKEN_CACHE, PROVIDER_API_KEY, SHOP_ACCESS_TOKEN, SHOP_WEBHOOK_SECRET
 
@@ -94,3 +95,26 @@ def test_support_attaches_a_custom_app_token_verified_with_the_shop(client, worl
     assert (shop.access_token.reveal(), shop.webhook_secret.reveal()) == ("shpat_test", "custom-secret")
     page = client.get(reverse("admin:integrations_integration_change", args=[world.pk])).content.decode()
     assert "shpat_test" not in page and "custom-secret" not in page
+
+
+def test_a_woocommerce_connection_saves_without_showing_its_key(client, world, superuser):
+    ShopConnection.objects.filter(integration=world).update(
+        platform=ShopConnection.Platform.WOOCOMMERCE,
+        shop_domain="shop.example.se",
+        store_url="https://shop.example.se",
+        access_token="",
+    )
+    shop = ShopConnection.objects.get(integration=world)
+    shop.consumer_key, shop.consumer_secret = Secret("ck_admin_key_1234"), Secret("cs_admin_secret_5678")
+    shop.save()
+    client.force_login(superuser)
+    url = reverse("admin:integrations_integration_change", args=[world.pk])
+    page = client.get(url)
+    body = page.content.decode()
+
+    assert "https://shop.example.se" in body and "ck_admin_key_1234" not in body and "cs_admin_secret_5678" not in body
+    response = client.post(url, post_data_from(page) | {"name": "Woo shop"})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    shop.refresh_from_db()
+    assert (shop.consumer_key.reveal(), shop.consumer_secret.reveal()) == ("ck_admin_key_1234", "cs_admin_secret_5678")

@@ -46,6 +46,12 @@ SIM_CODES_OUTSIDE_REFERENCE = {
     "woocommerce_rest_invalid_product_type": "assumption: stock of a variable product is refused",
     "sim_fault": "test control: injected faults",
     "sim_unsupported": "simulator: batch create/delete not simulated",
+    "rest_missing_callback_param": "WordPress core: a required route argument is missing",
+    # WC_REST_Webhooks_V1_Controller (post type shop_webhook; /webhooks is not in the reference file)
+    "woocommerce_rest_shop_webhook_invalid_id": "webhooks controller: unknown webhook id",
+    "woocommerce_rest_shop_webhook_invalid_topic": "webhooks controller: topic missing or not valid",
+    "woocommerce_rest_shop_webhook_invalid_delivery_url": "webhooks controller: delivery URL not http(s)",
+    "woocommerce_rest_shop_webhook_exists": "webhooks controller: create with an id",
 }
 
 

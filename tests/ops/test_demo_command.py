@@ -31,7 +31,14 @@ from syncs.demo.config import (
 )
 from syncs.demo.sims import DemoSimulators, bc_payout_journal_ensure
 
-PORT_OPTIONS = ["--port=0", "--bc-port=0", "--identity-port=0", "--shopify-port=0", "--stripe-port=0"]
+PORT_OPTIONS = [
+    "--port=0",
+    "--bc-port=0",
+    "--identity-port=0",
+    "--shopify-port=0",
+    "--stripe-port=0",
+    "--woo-port=0",
+]
 
 
 def run_demo(var_dir: Path, *options: str) -> subprocess.CompletedProcess:

@@ -1,4 +1,4 @@
-"""Migration integrations/0007: existing payout accounts take the integration's journal and posting
+"""Migration integrations/0008: existing payout accounts take the integration's journal and posting
 switch, and every provider connection without a configuration gets one."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("integrations", "0006_first_hour"), ("syncs", "0004_first_hour")]
-AFTER = [("integrations", "0007_payoutscfg"), ("syncs", "0005_payoutscfg")]
+BEFORE = [("integrations", "0007_woowire"), ("syncs", "0005_woowire")]
+AFTER = [("integrations", "0008_payoutscfg"), ("syncs", "0006_payoutscfg")]
 
 
 @pytest.fixture

@@ -27,8 +27,9 @@ from integrations.connectors.woocommerce.exceptions import (
     WooValidationError,
     WooWebhookSignatureError,
 )
-from integrations.connectors.woocommerce.payloads import StockUpdate
+from integrations.connectors.woocommerce.payloads import StockUpdate, WebhookCreate
 from integrations.connectors.woocommerce.platform import WooCommerceShop
+from integrations.connectors.woocommerce.records import WooWebhook
 from integrations.connectors.woocommerce.webhooks import (
     WebhookDelivery,
     WebhookPing,
@@ -40,6 +41,7 @@ from integrations.connectors.woocommerce.webhooks import (
 
 __all__ = [
     "StockUpdate",
+    "WebhookCreate",
     "WebhookDelivery",
     "WebhookPing",
     "WooAmbiguousWriteError",
@@ -56,6 +58,7 @@ __all__ = [
     "WooTimeout",
     "WooTransportError",
     "WooValidationError",
+    "WooWebhook",
     "WooWebhookSignatureError",
     "signature_valid",
     "webhook_parse",

@@ -27,7 +27,7 @@ from integrations.connectors.woocommerce.exceptions import (
     WooResponseError,
     error_from_body,
 )
-from integrations.connectors.woocommerce.payloads import StockUpdate, batch_body, batches
+from integrations.connectors.woocommerce.payloads import StockUpdate, WebhookCreate, batch_body, batches
 from integrations.connectors.woocommerce.records import (
     StockResult,
     WooCustomer,
@@ -36,6 +36,7 @@ from integrations.connectors.woocommerce.records import (
     WooProduct,
     WooRefund,
     WooVariation,
+    WooWebhook,
 )
 from integrations.connectors.woocommerce.transport import Transport
 
@@ -239,6 +240,29 @@ class WooCommerceClient:
     def variations_iter(self, product_id: int) -> Iterator[WooVariation]:
         for item in self.iter_collection(f"products/{int(product_id)}/variations"):
             yield WooVariation.from_json(item, product_id=int(product_id))
+
+    # --- webhooks ------------------------------------------------------------------------------
+
+    def webhooks_list(self) -> list[WooWebhook]:
+        """Every webhook saved in the store (any status)."""
+        return [WooWebhook.from_json(item) for item in self.iter_collection("webhooks", params={"status": "all"})]
+
+    def webhook_create(self, webhook: WebhookCreate) -> WooWebhook:
+        """Save a webhook (a write: needs a read/write key). WooCommerce answers 201 and then pings
+        the delivery URL; a ping that fails leaves the webhook saved but not yet delivering."""
+        response = self._transport.request("POST", self._url("webhooks"), body=webhook.to_json())
+        body = self._transport.json(response)
+        if not isinstance(body, dict):
+            raise WooResponseError(
+                f"Expected an object from {API_PATH}/webhooks.", code="invalid_json", store=self.store_url
+            )
+        return WooWebhook.from_json(body)
+
+    def webhook_delete(self, webhook_id: int) -> None:
+        """Delete for good (``force=true``: webhooks cannot be trashed, WooCommerce answers 501 without)."""
+        self._transport.request(
+            "DELETE", self._url(f"webhooks/{int(webhook_id)}"), params={"force": True}, idempotent=True
+        )
 
     # --- stock ---------------------------------------------------------------------------------
 

@@ -40,3 +40,23 @@ def batch_body(updates: Iterable[StockUpdate]) -> dict[str, Any]:
 def batches(updates: list[StockUpdate], size: int = MAX_BATCH_ITEMS) -> Iterator[list[StockUpdate]]:
     for start in range(0, len(updates), size):
         yield updates[start : start + size]
+
+
+@dataclass(frozen=True, kw_only=True)
+class WebhookCreate:
+    """A webhook to save in the store: WooCommerce pings ``delivery_url`` once it is saved and then
+    delivers ``topic`` there, signed with ``secret`` (base64 HMAC-SHA256 of the body)."""
+
+    name: str
+    topic: str
+    delivery_url: str
+    secret: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "topic": self.topic,
+            "delivery_url": self.delivery_url,
+            "secret": self.secret,
+            "status": "active",
+        }

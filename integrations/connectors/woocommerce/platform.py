@@ -17,9 +17,10 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from integrations.connectors.shopify.types import Customer, Order, gid_tail
+from integrations.connectors.http import ClientStats
+from integrations.connectors.shopify.types import Customer, Order, OrderUsage, gid_tail
 from integrations.connectors.woocommerce.client import WooCommerceClient
-from integrations.connectors.woocommerce.commerce import woo_customer_translate, woo_order_translate
+from integrations.connectors.woocommerce.commerce import shipping_code, woo_customer_translate, woo_order_translate
 from integrations.connectors.woocommerce.records import WooOrder
 
 _CREATED_UNTIL = re.compile(r"^created_at:<='(?P<until>[^']+)'$")
@@ -41,6 +42,14 @@ class WooCommerceShop:
 
     def __repr__(self) -> str:
         return f"<WooCommerceShop {self.client.store_url}>"
+
+    @property
+    def stats(self) -> ClientStats:
+        return self.client.stats
+
+    @property
+    def store_url(self) -> str:
+        return self.client.store_url
 
     def _translate(self, order: WooOrder) -> Order:
         refunds = self.client.refunds_list(order.id) if order.refunds else []
@@ -97,3 +106,20 @@ class WooCommerceShop:
 
     def order_get(self, order_id: str) -> Order:
         return self._translate(self.client.order_get(int(gid_tail(order_id))))
+
+    def order_usage_iter(self, *, created_since: dt.datetime) -> Iterator[OrderUsage]:
+        """What each order created since then used (country, gateway, currency, shipping, tax rates);
+        refunds are not read (amounts are not needed)."""
+        for woo_order in self.client.orders_iter(after=created_since):
+            order = woo_order_translate(woo_order)
+            address = order.shipping_address or order.billing_address
+            taxes = {(tax.title, tax.rate / 100) for line in order.line_items for tax in line.tax_lines}
+            yield OrderUsage(
+                name=order.name,
+                test=False,
+                country=address.country_code if address else "",
+                gateways=(woo_order.payment_method,) if woo_order.payment_method else (),
+                currencies=(order.currency,) if order.currency else (),
+                shipping_methods=tuple(shipping_code(line) for line in woo_order.shipping_lines),
+                tax_lines=tuple(sorted(taxes)),
+            )

@@ -534,3 +534,29 @@ class StockResult:
     @property
     def ok(self) -> bool:
         return not self.error_code
+
+
+@dataclass(frozen=True, kw_only=True)
+class WooWebhook:
+    """A webhook saved in the store (``/webhooks``): its topic, where it delivers and its status.
+
+    The secret is write-only for the product: WooCommerce signs with it, it is never read back.
+    """
+
+    id: int
+    name: str = ""
+    status: str = ""
+    topic: str = ""
+    delivery_url: str = ""
+    raw: dict[str, Any] = _raw()
+
+    @classmethod
+    def from_json(cls, data: dict) -> WooWebhook:
+        return cls(
+            id=_int(data.get("id")),
+            name=_str(data.get("name")),
+            status=_str(data.get("status")),
+            topic=_str(data.get("topic")),
+            delivery_url=_str(data.get("delivery_url")),
+            raw=data,
+        )

@@ -101,8 +101,8 @@ class Transport:
             )
         self._auth = (consumer_key, consumer_secret)
         self.session = session or requests.Session()
-        if session is None and settings.WOO_CA_BUNDLE:
-            self.session.verify = settings.WOO_CA_BUNDLE
+        # Sent with each request: a session-level ``verify`` loses to REQUESTS_CA_BUNDLE in the environment.
+        self._verify = settings.WOO_CA_BUNDLE if session is None and settings.WOO_CA_BUNDLE else None
         self.timeout = timeout or (settings.WOO_HTTP_CONNECT_TIMEOUT, settings.WOO_HTTP_READ_TIMEOUT)
         self.retry_policy = retry_policy or retry_policy_from_settings("WOO")
         self._sleep = sleep
@@ -146,6 +146,7 @@ class Transport:
                     auth=self._auth,
                     timeout=self.timeout,
                     allow_redirects=False,
+                    **({"verify": self._verify} if self._verify else {}),
                 )
             except requests.RequestException as exc:
                 self._log(method, url, None, started, attempt)

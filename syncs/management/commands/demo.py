@@ -32,6 +32,8 @@ from syncs.demo.config import (
     STRIPE_SECRET_KEY,
     SUPPORT_PASSWORD,
     SUPPORT_USERNAME,
+    WOO_CONSUMER_KEY,
+    WOO_CONSUMER_SECRET,
     DemoConfig,
     demo_environment,
 )
@@ -51,7 +53,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, help=f"web server port (default {DEFAULT_PORTS['port']}; 0 = any)")
-        for name in ("bc", "identity", "shopify", "stripe"):
+        for name in ("bc", "identity", "shopify", "stripe", "woo"):
             parser.add_argument(
                 f"--{name}-port", type=int, help=f"{name} simulator port (default {DEFAULT_PORTS[f'{name}_port']})"
             )
@@ -150,6 +152,7 @@ class Command(BaseCommand):
             if options["check"]:
                 self._check(config, children, sims, seeded.integration_id, options)
                 return
+            sims.woo_activity_start(order_every=options["order_every"])
             sims.shop_activity_start(
                 order_every=options["order_every"],
                 payout_every=options["payout_every"],
@@ -253,6 +256,7 @@ class Command(BaseCommand):
             f"  Identity simulator       {config.identity_url}/organizations/v2.0/.well-known/openid-configuration",
             f"  Shopify simulator        {config.shopify_url}/{SHOP_DOMAIN}/admin/api/{api_version}/graphql.json",
             f"  Stripe simulator         {config.stripe_url}/v1/account",
+            f"  WooCommerce simulator    {config.woo_url}/wp-json/wc/v3/orders (https, the demo's certificate)",
             "",
             f"  Merchant login           {MERCHANT_USERNAME} / {MERCHANT_PASSWORD}",
             f"  Support login (admin)    {SUPPORT_USERNAME} / {SUPPORT_PASSWORD}",
@@ -265,6 +269,10 @@ class Command(BaseCommand):
             f"    Shopify shop domain    {SHOP_DOMAIN}",
             '                           (then "Install app" on the simulated Shopify page)',
             f"    Stripe secret key      {STRIPE_SECRET_KEY}",
+            "    or, as the shop, WooCommerce:",
+            f"      store address        {config.woo_url}",
+            f"      consumer key         {WOO_CONSUMER_KEY}",
+            f"      consumer secret      {WOO_CONSUMER_SECRET}",
             "",
             f"  Database {config.database} (recreated on every start; --keep reuses it)",
         ]

@@ -9,6 +9,9 @@ import hmac
 import pytest
 
 from integrations.connectors.woocommerce import (
+    WebhookCreate,
+    WooAuthError,
+    WooNotFound,
     WooValidationError,
     WooWebhookSignatureError,
     webhook_parse,
@@ -151,3 +154,53 @@ def test_a_webhook_whose_url_does_not_answer_200_is_refused(woo_sim):
 
     with serve(receiver) as running, pytest.raises(WebhookRefused):
         woo_sim.webhooks.add(topic="order.created", delivery_url=running.url, secret="s")
+
+
+def test_webhooks_are_saved_listed_and_deleted_through_the_rest_route(woo_server, woo_client):
+    pings = []
+
+    def receiver(environ, start_response):
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        pings.append(body)
+        start_response("500 Error" if len(pings) == 2 else "200 OK", [("Content-Length", "0")])
+        return [b""]
+
+    sim = woo_server.sim
+    with serve(receiver) as running:
+        first = woo_client.webhook_create(
+            WebhookCreate(name="Junipeer", topic="order.created", delivery_url=running.url, secret="s1")
+        )
+        second = woo_client.webhook_create(
+            WebhookCreate(name="Junipeer", topic="order.updated", delivery_url=running.url, secret="s1")
+        )
+
+    # Saved (201) first, pinged after: a failed ping leaves the webhook saved, pending delivery.
+    assert pings == [f"webhook_id={first.id}".encode(), f"webhook_id={second.id}".encode()]
+    assert (first.topic, first.status, first.delivery_url) == ("order.created", "active", running.url)
+    assert not sim.webhooks.subscriptions[first.id].pending_delivery
+    assert sim.webhooks.subscriptions[second.id].pending_delivery
+    assert [w.id for w in woo_client.webhooks_list()] == [first.id, second.id]
+    assert sim.webhooks.subscriptions[first.id].secret == "s1"  # written, never rendered back
+    assert "secret" not in woo_client.webhooks_list()[0].raw
+
+    session, auth = woo_client._transport.session, woo_client._transport._auth
+    trash = session.delete(woo_client._url(f"webhooks/{first.id}"), auth=auth, timeout=5)
+    assert (trash.status_code, trash.json()["code"]) == (501, "woocommerce_rest_trash_not_supported")
+    woo_client.webhook_delete(first.id)
+    assert [w.id for w in woo_client.webhooks_list()] == [second.id]
+    with pytest.raises(WooNotFound):
+        woo_client.webhook_delete(first.id)
+
+
+def test_a_webhook_needs_a_valid_topic_and_a_write_key(woo_server, woo_client):
+    with pytest.raises(WooValidationError) as refused:
+        woo_client.webhook_create(
+            WebhookCreate(name="x", topic="order.exploded", delivery_url="https://example.com/h", secret="s")
+        )
+    assert refused.value.code == "woocommerce_rest_shop_webhook_invalid_topic"
+    woo_server.sim.permissions = "read"
+    with pytest.raises(WooAuthError):
+        woo_client.webhook_create(
+            WebhookCreate(name="x", topic="order.created", delivery_url="https://example.com/h", secret="s")
+        )
+    assert woo_client.webhooks_list() == []  # reading is still allowed

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('syncs', '0004_first_hour'),
+        ('syncs', '0005_woowire'),
     ]
 
     operations = [
