@@ -25,6 +25,7 @@ from integrations.models import PaymentProviderConnection, ShopConnection
 from integrations.selectors import integration_get_for_user
 from integrations.services import onboarding as svc
 from integrations.services.mapping_proposals import go_live_warnings_get, settings_proposals_get
+from integrations.services.oss_check import matched_customer_numbers, matched_customer_vat_mismatches
 from integrations.services.payout_configurations import batch_initial, batch_value_split, payout_initial
 from integrations.services.payout_configurations import payout_rows as payout_rows_get
 from integrations.services.shopify_install import SCOPES, scope_reasons
@@ -143,6 +144,7 @@ def wizard_settings(request, integration_id: int):
     data = posted_data(request)
     # The chosen collective customers stay in the lists even when a search or the size limit hides them.
     chosen = {m.collective_customer_number for m in mappings}
+    chosen |= matched_customer_numbers(integration=integration)  # OSS: their VAT group is compared too
     if data is not None:
         chosen |= {value for key, value in data.items() if key.startswith("collective__")}
     try:
@@ -178,11 +180,22 @@ def wizard_settings(request, integration_id: int):
     if shipping:
         initial |= {"shipment_method": shipping.bc_shipment_method_code, "freight_account": shipping.line_number}
     form_options = {"choices": choices, "gateways": proposals.gateways, "payout_rows": payout_rows}
+    vat_mismatches = matched_customer_vat_mismatches(
+        integration=integration, customer_vat_groups=choices.customer_vat_groups
+    )
     if data is not None and "search_customers" in data:
         # Only the customer lists change: show the entered values again, unsaved and without errors.
         countries = countries_parse(data.get("countries", ""))
         form = SettingsForm(initial=data.dict(), countries=countries, **form_options)
-        return _page(request, integration, "merchant/wizard/settings.html", 3, form=form, proposals=proposals)
+        return _page(
+            request,
+            integration,
+            "merchant/wizard/settings.html",
+            3,
+            form=form,
+            proposals=proposals,
+            vat_mismatches=vat_mismatches,
+        )
     form = SettingsForm(data, initial=initial, countries=countries, **form_options)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -207,7 +220,14 @@ def wizard_settings(request, integration_id: int):
             return redirect("merchant:wizard_test", integration_id=integration.pk)
     status = 400 if form.is_bound else 200
     return _page(
-        request, integration, "merchant/wizard/settings.html", 3, status=status, form=form, proposals=proposals
+        request,
+        integration,
+        "merchant/wizard/settings.html",
+        3,
+        status=status,
+        form=form,
+        proposals=proposals,
+        vat_mismatches=vat_mismatches,
     )
 
 

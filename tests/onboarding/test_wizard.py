@@ -15,6 +15,7 @@ from django.utils import timezone
 from integrations.models import BusinessCentralConnection, Integration, PaymentProviderConnection, ShopConnection
 from integrations.services import onboarding
 from integrations.services.shopify_install import SCOPES, shop_install_complete, shop_install_start
+from syncs.models import EntityType, RecordLink, SourceSystem
 from tests.fixtures.shopify import APP_CLIENT_SECRET, SHOP_DOMAIN, shop_install, shopify_client_for
 
 
@@ -428,6 +429,27 @@ class TestSettingsStep:
         clearing = [code for code, _label in form.fields["payout__stripe__SEK__clearing"].choices if code]
         assert "BANK1" in bank and "BANK1" not in clearing
         assert not set(bank) & set(clearing)
+
+
+class TestMatchedCustomersVat:
+    def test_the_settings_step_names_a_matched_customer_with_another_vat_group(
+        self, merchant_client, integration, bc_connected
+    ):
+        """OSS: Fabrikam (EU group in BC) was matched by e-mail for an order to DE, mapped to OSS-DE."""
+        integration.country_mappings.create(country_code="DE", vat_business_group="OSS-DE")
+        for number, country in (("20010", "DE"), ("10010", "DE")):  # 10010 has OSS-DE: no mismatch
+            RecordLink.objects.create(
+                integration=integration, entity_type=EntityType.CUSTOMER, source_system=SourceSystem.SHOPIFY,
+                source_id=f"gid://shopify/Customer/{number}", target_number=number, state=RecordLink.State.SYNCED,
+                details={"matched_country": country},
+            )  # fmt: skip
+
+        page = merchant_client.get(url("wizard_settings", integration))
+
+        assert page.context["vat_mismatches"] == [
+            "Customer 20010 is used for orders to DE but has the VAT business posting group EU; DE is mapped to OSS-DE."
+        ]
+        assert "Customer 20010 is used for orders to DE" in page.content.decode()
 
 
 class TestPayoutConfigurations:
