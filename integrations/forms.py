@@ -417,6 +417,33 @@ def countries_parse(raw: str) -> list[str]:
     return seen
 
 
+class StockLocationsForm(forms.Form):
+    """One shop location per Business Central location (or none), and one for the total inventory."""
+
+    PREFIX = "loc__"
+
+    total_location = forms.ChoiceField(
+        label=_("Each item's total inventory to"),
+        help_text=_("Used only when no Business Central location above is sent to the shop."),
+        required=False,
+    )
+
+    def __init__(self, *args, bc_locations: list[tuple[str, str]], shop_locations: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        options = [("", _("Not sent to the shop")), *shop_locations]
+        self.fields["total_location"].choices = [("", _("Not sent to the shop")), *shop_locations]
+        self.bc_codes = [code for code, _label in bc_locations]
+        for code, label in bc_locations:
+            self.fields[f"{self.PREFIX}{code}"] = forms.ChoiceField(label=label, choices=options, required=False)
+
+    @property
+    def location_fields(self):
+        return [self[f"{self.PREFIX}{code}"] for code in self.bc_codes]
+
+    def by_code(self) -> dict[str, str]:
+        return {code: self.cleaned_data.get(f"{self.PREFIX}{code}", "") for code in self.bc_codes}
+
+
 class TestOrderForm(forms.Form):
     order_name = forms.CharField(label=_("Order number in the shop"), help_text=_("for example #1001"), max_length=50)
 

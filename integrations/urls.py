@@ -33,6 +33,11 @@ urlpatterns = [
     path("integrations/<int:integration_id>/setup/connect/woocommerce/", woocommerce.woo_connect, name="woo_connect"),
     path("integrations/<int:integration_id>/setup/connect/stripe/", wizard.stripe_connect, name="stripe_connect"),
     path("integrations/<int:integration_id>/setup/settings/", wizard.wizard_settings, name="wizard_settings"),
+    path(
+        "integrations/<int:integration_id>/setup/stock-locations/",
+        wizard.wizard_stock_locations,
+        name="wizard_stock_locations",
+    ),
     path("integrations/<int:integration_id>/setup/test/", wizard.wizard_test, name="wizard_test"),
     path("integrations/<int:integration_id>/setup/live/", wizard.wizard_live, name="wizard_live"),
     # Monitoring: records, runs, health check (syncs/merchant_urls.py)

@@ -47,6 +47,7 @@ PREFLIGHT_CHECK_LABELS = {
     "payment_journal.batch": _("Payment journal batch"),
     "payment_journal.balancing_account": _("Balancing account of the payment journal"),
     "payment_journal.payout_accounts": _("Payout accounts"),
+    "stock.locations": _("Stock locations"),
 }
 
 

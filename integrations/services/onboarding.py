@@ -426,6 +426,16 @@ def bc_setup_choices(
     return choices
 
 
+def bc_locations_list(*, integration: Integration) -> list[tuple[str, str]]:
+    """BC's locations (API v2.0 ``locations``) as (code, "code – name"), for the stock location step."""
+    connection = _signed_in_connection(integration)
+    if not connection.company_id:
+        raise OnboardingError(_("Choose the Business Central company first."))
+    client = _bc_client(connection, environment=connection.environment_name, company_id=connection.company_id)
+    rows = _bc_read(lambda: client.list_records(entities.LOCATIONS, select=["code", "displayName"]))
+    return [(r.code, f"{r.code} – {r.display_name}" if r.display_name else r.code) for r in rows]
+
+
 _CUSTOMER_FIELDS = ["number", "displayName", "blocked", "taxAreaId"]
 
 
@@ -691,9 +701,19 @@ def settings_missing(*, integration: Integration) -> list[str]:
     without_customer = collective_customers_missing(integration=integration)
     if without_customer:
         missing.append(_("collective customer for %(countries)s") % {"countries": ", ".join(without_customer)})
+    if stock_locations_needed(integration=integration):
+        missing.append(_("stock locations"))
     if payout_rows_missing(integration=integration):
         missing.append(_("payout accounts"))
     return missing
+
+
+def stock_locations_needed(*, integration: Integration) -> bool:
+    """Stock to a Shopify shop needs a location mapping (a WooCommerce store has no locations)."""
+    if not integration.stock_enabled or integration.location_mappings.exists():
+        return False
+    shop = ShopConnection.objects.filter(integration=integration).first()
+    return shop is None or shop.platform == ShopConnection.Platform.SHOPIFY
 
 
 def collective_customers_missing(*, integration: Integration) -> list[str]:

@@ -16,6 +16,7 @@ from integrations.forms import (
     GoLiveForm,
     SettingsForm,
     ShopConnectForm,
+    StockLocationsForm,
     StripeConnectForm,
     TestOrderForm,
     WooConnectForm,
@@ -29,6 +30,7 @@ from integrations.services.oss_check import matched_customer_numbers, matched_cu
 from integrations.services.payout_configurations import batch_initial, batch_value_split, payout_initial
 from integrations.services.payout_configurations import payout_rows as payout_rows_get
 from integrations.services.shopify_install import SCOPES, scope_reasons
+from integrations.services.stock_locations import stock_location_choices_get, stock_locations_save
 from integrations.views.common import posted_data
 
 STEP_URLS = {
@@ -217,6 +219,8 @@ def wizard_settings(request, integration_id: int):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Settings saved."))
+            if svc.stock_locations_needed(integration=integration):
+                return redirect("merchant:wizard_stock_locations", integration_id=integration.pk)
             return redirect("merchant:wizard_test", integration_id=integration.pk)
     status = 400 if form.is_bound else 200
     return _page(
@@ -229,6 +233,42 @@ def wizard_settings(request, integration_id: int):
         proposals=proposals,
         vat_mismatches=vat_mismatches,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wizard_stock_locations(request, integration_id: int):
+    """Part of step 3: which shop location receives the stock of which Business Central location."""
+    integration = integration_get_for_user(user=request.user, integration_id=integration_id)
+    template = "merchant/wizard/stock_locations.html"
+    try:
+        choices = stock_location_choices_get(integration=integration)
+    except svc.OnboardingError as error:
+        return _page(request, integration, template, 3, error=str(error), form=None)
+    mappings = list(integration.location_mappings.all())
+    initial = {f"{StockLocationsForm.PREFIX}{m.bc_location_code}": m.shop_location_id for m in mappings}
+    initial["total_location"] = next((m.shop_location_id for m in mappings if not m.bc_location_code), "")
+    form = StockLocationsForm(
+        posted_data(request),
+        initial=initial,
+        bc_locations=choices.bc_locations,
+        shop_locations=choices.shop_locations,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            stock_locations_save(
+                integration=integration,
+                choices=choices,
+                by_code=form.by_code(),
+                total_location_id=form.cleaned_data["total_location"],
+            )
+        except svc.OnboardingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Stock locations saved."))
+            return redirect("merchant:wizard_test", integration_id=integration.pk)
+    status = 400 if form.is_bound else 200
+    return _page(request, integration, template, 3, status=status, form=form)
 
 
 @login_required

@@ -1,7 +1,8 @@
 """UI pages published as ODataV4 web services: VAT Posting Setup (472), No. Series (456),
-No. Series Lines (457), General Journal Templates (101) and General Journal Batches (251). Field
-names are page control names with underscores [assumption, bc-api-facts.md section 6]. An
-unpublished page is an unknown service: 404 BadRequest_NotFound."""
+No. Series Lines (457), Item Ledger Entries (38), General Journal Templates (101) and General
+Journal Batches (251). Field names are page control names with underscores [assumption,
+bc-api-facts.md section 6]. An unpublished page is an unknown service: 404 BadRequest_NotFound.
+$filter, $select, $orderby, $top/$skip and server-driven paging work as on API v2.0 pages."""
 
 from __future__ import annotations
 
@@ -79,6 +80,26 @@ def _series_line_rows(company: CompanyStore) -> list[dict]:
     ]
 
 
+def _item_ledger_rows(company: CompanyStore) -> list[dict]:
+    """Page 38's repeater fields the product reads (and a few beside them), newest entry first
+    (the page's SourceTableView: sorting("Entry No.") order(descending))."""
+    return [
+        {
+            "Entry_No": entry["entryNo"],
+            "Posting_Date": entry["postingDate"],
+            "Entry_Type": entry["entryType"],
+            "Document_No": entry["documentNumber"],
+            "Item_No": entry["itemNumber"],
+            "Variant_Code": entry.get("variantCode", ""),
+            "Location_Code": entry.get("locationCode", ""),
+            "Quantity": entry["quantity"],
+            "Remaining_Quantity": entry["remainingQuantity"],
+            "Open": entry["open"],
+        }
+        for entry in reversed(company.item_ledger)
+    ]
+
+
 def _template_rows(company: CompanyStore) -> list[dict]:
     return [
         {"Name": t["name"], "Description": t["description"], "Type": t["type"], "Recurring": t["recurring"]}
@@ -108,9 +129,38 @@ PAGES = {
     "VATPostingSetup": _vat_rows,
     "NoSeries": _series_rows,
     "NoSeriesLines": _series_line_rows,
+    "ItemLedgerEntries": _item_ledger_rows,
     "GeneralJournalTemplates": _template_rows,
     "GeneralJournalBatches": _batch_rows,
 }
+# Field names of each page even when it has no rows (a $filter on an empty page is still checked).
+FIELDS = {
+    "ItemLedgerEntries": {
+        "Entry_No", "Posting_Date", "Entry_Type", "Document_No", "Item_No", "Variant_Code", "Location_Code",
+        "Quantity", "Remaining_Quantity", "Open",
+    },
+}  # fmt: skip
+
+
+def _query_rows(company: CompanyStore, page: str, filter_text: str | None, orderby: str | None):
+    """The page's rows after $filter and $orderby, and its field names. The item ledger's result is
+    kept until the ledger changes, so the pages of one read do not each filter every entry again
+    (the simulator's own cost, not BC's)."""
+    ledger = company.item_ledger
+    key = (page, filter_text, orderby, id(ledger), len(ledger), id(ledger[-1]) if ledger else None)
+    cache = company.__dict__.setdefault("_page_query_cache", {})
+    if page == "ItemLedgerEntries" and key in cache:
+        return cache[key]
+    rows = PAGES[page](company)
+    fields = set(rows[0]) if rows else FIELDS.get(page, set())
+    if filter_text:
+        tree = odata.parse_filter(filter_text, fields, page)
+        rows = [row for row in rows if odata.matches(tree, row)]
+    rows = odata.order(rows, orderby, fields, page)
+    if page == "ItemLedgerEntries":
+        cache.clear()
+        cache[key] = (rows, fields)
+    return rows, fields
 
 
 def handle(environment: Environment, segments: list[str], request: ApiRequest) -> ApiResponse:
@@ -130,12 +180,15 @@ def handle(environment: Environment, segments: list[str], request: ApiRequest) -
     page = segments[1]
     if page not in PAGES or page not in company.published_pages:
         raise not_found_route(url)
-    rows = PAGES[page](company)
     options = request.query
-    if options.get("$filter"):
-        tree = odata.parse_filter(options["$filter"], set(rows[0]) if rows else set(), page)
-        rows = [row for row in rows if odata.matches(tree, row)]
-    rows = odata.order(rows, options.get("$orderby"), set(rows[0]) if rows else set(), page)
+    rows, fields = _query_rows(company, page, options.get("$filter"), options.get("$orderby"))
+    select = odata.parse_select(options.get("$select"))
+    if select is not None:
+        unknown = [name for name in select if name not in fields]
+        if unknown:
+            raise BCError(
+                "BadRequest_NotFound", f"Could not find a property named '{unknown[0]}' on type 'Microsoft.NAV.{page}'."
+            )
     result = odata.paginate(
         rows,
         top=odata.parse_int_option("$top", options.get("$top")),
@@ -145,7 +198,10 @@ def handle(environment: Environment, segments: list[str], request: ApiRequest) -
     )
     body: dict = {
         "@odata.context": f"{request.base_url}/$metadata#Company('{company.name}')/{page}",
-        "value": [{"@odata.etag": _etag(row), **row} for row in result.rows],
+        "value": [
+            {"@odata.etag": _etag(row), **{k: v for k, v in row.items() if select is None or k in select}}
+            for row in result.rows
+        ],
     }
     if result.next_offset is not None:
         body["@odata.nextLink"] = next_link(request, odata.encode_skiptoken(result.next_offset))

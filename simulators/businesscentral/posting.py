@@ -10,6 +10,7 @@ from .amounts import dec, money
 from .documents import DOCUMENT_DATE, _price_line, check_customer_for, check_item, document_date
 from .entities import DOCUMENT_LINES
 from .errors import NOTHING_TO_POST, BCError, dialog
+from .inventory import item_entry_post
 from .ledger import as_date, check_posting_date, lcy_factor, post_gl
 from .numbering import next_number
 from .store import CompanyStore
@@ -62,15 +63,14 @@ def _move_stock(store: CompanyStore, lines: list[dict], document_number: str, si
     for line in lines:
         item = store.get("items", line.get("itemId")) if line["lineType"] == "Item" else None
         if item and item["type"] == "Inventory":
-            quantity = float(line["quantity"]) * sign
-            item["inventory"] = round(float(item["inventory"]) + quantity, 5)
-            store.item_ledger.append(
-                {
-                    "itemNumber": item["number"],
-                    "entryType": "Sale",
-                    "documentNumber": document_number,
-                    "quantity": quantity,
-                }
+            location = store.get("locations", line.get("locationId")) if line.get("locationId") else None
+            item_entry_post(
+                store,
+                item=item,
+                location_code=location["code"] if location else "",
+                quantity=float(line["quantity"]) * sign,
+                entry_type="Sale",
+                document_number=document_number,
             )
             store.touch(item)
 

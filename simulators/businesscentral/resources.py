@@ -9,6 +9,7 @@ from . import odata
 from .entities import NAVIGATIONS, SPECS, EntitySpec
 from .errors import BCError, dialog
 from .fields import ENUMS, LENGTHS, member, wire
+from .inventory import item_entry_post
 from .numbering import check_manual_allowed, next_number
 from .store import EMPTY_GUID, CompanyStore
 
@@ -317,16 +318,15 @@ def item_update(store: CompanyStore, record: dict, values: dict) -> None:
 
 
 def adjust_inventory(store: CompanyStore, item: dict, new_quantity: float) -> None:
-    """PATCH inventory posts a Positive/Negative Adjmt. item journal line (dated today)."""
+    """PATCH inventory posts a Positive/Negative Adjmt. item journal line (dated today, no location)."""
     delta = round(new_quantity - float(item["inventory"] or 0), 5)
     if delta:
-        store.item_ledger.append(
-            {
-                "itemNumber": item["number"],
-                "entryType": "Positive Adjmt." if delta > 0 else "Negative Adjmt.",
-                "postingDate": store.clock.today().isoformat(),
-                "documentNumber": item["number"],
-                "quantity": delta,
-            }
+        item_entry_post(
+            store,
+            item=item,
+            location_code="",
+            quantity=delta,
+            entry_type="Positive Adjmt." if delta > 0 else "Negative Adjmt.",
+            document_number=item["number"],
         )
     item["inventory"] = new_quantity

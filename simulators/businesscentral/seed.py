@@ -16,6 +16,7 @@ import datetime as dt
 import uuid
 
 from .clock import SimClock
+from .inventory import item_entry_post
 from .numbering import NoSeries, NoSeriesLine
 from .store import EMPTY_GUID, CompanyStore, Environment, VatPostingSetup
 
@@ -286,6 +287,18 @@ def build_company(environment: str, name: str, clock: SimClock) -> CompanyStore:
     return store
 
 
+def _opening_stock(store: CompanyStore, item: dict, stock: float) -> None:
+    """Opening stock as item ledger entries: three quarters in the main warehouse, the rest in the
+    Stockholm shop (so the total is the item's inventory and each location has its own."""
+    shop_part = int(stock) // 4
+    for code, quantity in (("MAIN", stock - shop_part), ("STHLM", shop_part)):
+        if quantity:
+            item_entry_post(
+                store, item=item, location_code=code, quantity=quantity, entry_type="Positive Adjmt.",
+                document_number="OPENING", posting_date="2026-01-01",
+            )  # fmt: skip
+
+
 def _seed_master_data(store: CompanyStore) -> None:
     groups = {row["code"]: row for row in store.rows("taxGroups")}
     areas = {row["code"]: row for row in store.rows("taxAreas")}
@@ -296,11 +309,12 @@ def _seed_master_data(store: CompanyStore) -> None:
         item = store.insert(
             "items",
             {"number": number, "displayName": display, "type": kind, "blocked": blocked, "gtin": gtin,
-             "inventory": stock, "unitPrice": price, "unitCost": round(price * 0.45, 2),
+             "inventory": 0, "unitPrice": price, "unitCost": round(price * 0.45, 2),
              "priceIncludesTax": bool(incl_vat), "taxGroupId": groups[group]["id"], "taxGroupCode": group,
              "baseUnitOfMeasureCode": "PCS", "generalProductPostingGroupCode": "RETAIL",
              "inventoryPostingGroupCode": "RESALE"},
         )  # fmt: skip
+        _opening_stock(store, item, stock)
         if number == "1000":
             for code, description in (("RED", "Röd"), ("BLUE", "Blå")):
                 store.insert(

@@ -17,7 +17,14 @@ from .entities import SPECS
 from .numbering import NoSeries
 
 # ODataV4 page web services the product reads (pages 472, 456, 457).
-ODATAV4_PAGES = ("VATPostingSetup", "NoSeries", "NoSeriesLines", "GeneralJournalTemplates", "GeneralJournalBatches")
+ODATAV4_PAGES = (
+    "VATPostingSetup",
+    "NoSeries",
+    "NoSeriesLines",
+    "ItemLedgerEntries",
+    "GeneralJournalTemplates",
+    "GeneralJournalBatches",
+)
 
 
 @dataclass

@@ -277,14 +277,6 @@ def install(schema: GraphQLSchema, store, sim) -> None:
             elif rejection := sim.faults.inventory_rejection(row["inventoryItemId"]):
                 field = [*where, "inventoryItemId"] if rejection.positioned else None
                 errors.append(_error(field, rejection.message, rejection.code))
-            elif store.inventory_level(row["inventoryItemId"], row["locationId"]) is None:
-                errors.append(
-                    _error(
-                        [*where, "locationId"],
-                        "The item is not stocked at the location.",
-                        "ITEM_NOT_STOCKED_AT_LOCATION",
-                    )
-                )
             elif "changeFromQuantity" not in row:
                 errors.append(
                     _error(
@@ -293,12 +285,13 @@ def install(schema: GraphQLSchema, store, sim) -> None:
                 )
             elif row["changeFromQuantity"] is not None:
                 level = store.inventory_level(row["inventoryItemId"], row["locationId"])
-                if sim.faults.sale_now(row["inventoryItemId"]):  # another channel sells one meanwhile
+                if level is not None and sim.faults.sale_now(row["inventoryItemId"]):  # another channel sells one
                     inventory_set(
                         store, row["inventoryItemId"], row["locationId"], level["_quantities"]["available"] - 1
                     )
                     store.stats["stock_sales"] += 1
-                if level["_quantities"][input["name"]] != row["changeFromQuantity"]:
+                current = level["_quantities"][input["name"]] if level is not None else 0
+                if current != row["changeFromQuantity"]:
                     errors.append(
                         _error(
                             [*where, "changeFromQuantity"],
@@ -310,7 +303,9 @@ def install(schema: GraphQLSchema, store, sim) -> None:
             return {"inventoryAdjustmentGroup": None, "userErrors": errors}
         changes = []
         for row in input["quantities"]:
-            level = store.inventory_level(row["inventoryItemId"], row["locationId"])
+            # 2026-10: quantities can be set at any location; an item not stocked there becomes stocked
+            # (shopify.dev changelog "Removal of ITEM_NOT_STOCKED_AT_LOCATION error").
+            level = store.inventory_level(row["inventoryItemId"], row["locationId"], create=True)
             before = level["_quantities"]["available"]
             inventory_set(store, row["inventoryItemId"], row["locationId"], row["quantity"])
             changes.append(

@@ -502,12 +502,13 @@ _BC_ENTRIES = (
         message=_("The page {page_id} ({service_name}) is not published as an OData V4 web service."),
         cause=_(
             "Preflight reads VAT Posting Setup (page 472), No. Series (page 456) and No. Series Lines (page 457), "
-            "which the standard API does not expose. They are not published by default."
+            "and stock per location is read from Item Ledger Entries (page 38); the standard API does not "
+            "expose them. They are not published by default."
         ),
         remedy=_(
             "In Business Central, search for Web Services, choose New, set Object Type to Page, Object ID to "
-            "the page number (472, 456 or 457), Service Name to VATPostingSetup, NoSeries or NoSeriesLines, "
-            "and select Published. Repeat for each page."
+            "the page number (472, 456, 457 or 38), Service Name to VATPostingSetup, NoSeries, NoSeriesLines "
+            "or ItemLedgerEntries, and select Published. Repeat for each page."
         ),
     ),
     ErrorEntry(
@@ -1243,6 +1244,14 @@ _MAPPING_ENTRIES = (
         _("No shop location is mapped to receive stock levels."),
         _("Stock levels are written to a shop location, and the integration has no location mapping."),
         _("Add a location mapping (BC location, or empty for total inventory, to the shop location)."),
+    ),
+    _map(
+        "MAP-403",
+        ERROR,
+        _("Mapped Business Central location not found"),
+        _("Business Central has no location {locations}, yet stock is mapped from it to a shop location."),
+        _("A location was renamed or deleted in Business Central after it was mapped to a shop location."),
+        _("Map the shop location to an existing Business Central location in the Get Started wizard's stock step."),
     ),
 )
 

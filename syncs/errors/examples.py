@@ -47,6 +47,7 @@ EXAMPLE_VALUES: dict[str, str] = {
     "lcy": "SEK",
     "length": "35",
     "limit": "20",
+    "locations": "MAIN, STHLM",
     "net": "12 480.00",
     "number": "103015",
     "numbers": "S-INV103001, S-INV103002",

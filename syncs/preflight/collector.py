@@ -43,8 +43,10 @@ def bc_snapshot_collect(
     company_name: str,
     on_premises: bool = False,
     probe: ProbePlan | None = None,
+    stock_per_location: bool = False,
 ) -> BCSnapshot:
-    """``probe``: the writes the enabled flows make (default: customers, items and sales documents)."""
+    """``probe``: the writes the enabled flows make (default: customers, items and sales documents);
+    ``stock_per_location``: also read BC's locations and whether page 38 is published."""
     snap = BCSnapshot(
         environment_name=environment_name,
         environment_type=environment_type,
@@ -74,6 +76,8 @@ def bc_snapshot_collect(
         code = rate.currency_code.upper()
         if rate.starting_date and (code not in snap.latest_rates or rate.starting_date > snap.latest_rates[code]):
             snap.latest_rates[code] = rate.starting_date
+    if stock_per_location:
+        _read_stock_locations(snap, client)
     _read_numbers(snap, client)
     items = _section(snap, "items", lambda: client.list_records(entities.ITEMS, select=["number", "taxGroupCode"]))
     snap.item_vat_groups = {item.number: item.tax_group_code for item in items or []}
@@ -130,6 +134,19 @@ def _section(snap: BCSnapshot, name: str, read):
         snap.errors[name] = classify_exception(exc)
         logger.info("Preflight could not read %s: %s", name, exc)
         return None
+
+
+def _read_stock_locations(snap: BCSnapshot, client: Any) -> None:
+    locations = _section(snap, "locations", lambda: client.list_records(entities.LOCATIONS, select=["code"]))
+    if locations is not None:
+        snap.location_codes = {location.code for location in locations}
+    try:
+        # One entry is enough to know the page answers (the stock flow reads them all).
+        next(client.iter_page_rows(entities.ITEM_LEDGER_ENTRIES_PAGE, select=("Entry_No",), page_size=1), None)
+    except PageNotPublished:
+        snap.unpublished_pages.add(entities.ITEM_LEDGER_ENTRIES_PAGE)
+    except BCError as exc:
+        snap.errors["item_ledger_entries"] = classify_exception(exc)
 
 
 def _read_pages(snap: BCSnapshot, client: Any) -> None:

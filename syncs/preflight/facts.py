@@ -38,6 +38,8 @@ def preflight_facts_get(*, integration: Integration, now: dt.datetime | None = N
         mapped_payment_methods={m.shop_gateway for m in integration.payment_method_mappings.all()},
         mapped_shipping_methods={m.shop_shipping_code for m in integration.shipping_method_mappings.all()},
         providers={p.provider: {c.upper() for c in p.currencies or []} for p in integration.payment_providers.all()},
+        stock_enabled=integration.stock_enabled,
+        stock_location_codes=stock_location_codes_get(integration=integration),
     )
     _add_payouts(facts, integration=integration)
     facts.creates_items = integration.products_enabled and integration.products_bidirectional
@@ -104,6 +106,13 @@ def _matched_customers(*, integration: Integration) -> dict[str, str]:
         integration=integration, entity_type=EntityType.CUSTOMER, details__has_key="matched_country"
     ).exclude(target_number="")
     return {number: details["matched_country"] for number, details in links.values_list("target_number", "details")}
+
+
+def stock_location_codes_get(*, integration: Integration) -> set[str]:
+    """BC location codes whose stock goes to a shop location (empty: totals, or stock is off)."""
+    if not integration.stock_enabled:
+        return set()
+    return set(integration.location_mappings.exclude(bc_location_code="").values_list("bc_location_code", flat=True))
 
 
 def _add_recent_orders(facts: IntegrationFacts, *, integration: Integration, now: dt.datetime) -> None:

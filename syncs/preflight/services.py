@@ -15,7 +15,7 @@ from integrations.models import Integration
 from syncs.errors import classify_exception
 from syncs.models import PreflightCheckResult, PreflightRun
 from syncs.preflight.collector import bc_snapshot_collect
-from syncs.preflight.facts import preflight_facts_get
+from syncs.preflight.facts import preflight_facts_get, stock_location_codes_get
 from syncs.preflight.runner import checks_run
 from syncs.preflight.types import BCSnapshot, CheckResult, ProbePlan, Status
 
@@ -47,6 +47,7 @@ def preflight_snapshot_get(
             company_name=connection.company_name,
             on_premises=connection.is_on_premises,
             probe=probe,
+            stock_per_location=bool(stock_location_codes_get(integration=integration)),
         )
     except Exception as exc:  # noqa: BLE001 - a sign-in failure surfaces here; it is the check's finding
         logger.info("Preflight for integration %s could not reach BC: %s", integration.pk, exc)

@@ -149,6 +149,7 @@ class BCSnapshot:
     item_vat_groups: dict[str, str] = field(default_factory=dict)  # item number -> VAT prod. group
     customers: dict[str, str] | None = None  # customer number -> Blocked ("" when not blocked)
     unpublished_pages: set[str] = field(default_factory=set)
+    location_codes: set[str] | None = None  # BC's locations (read only when stock goes per location)
     # section -> what went wrong reading it (connection errors make the dependent checks fail, not crash)
     errors: dict[str, ClassifiedError] = field(default_factory=dict)
 
@@ -191,3 +192,5 @@ class IntegrationFacts:
     order_shipping_methods: set[str] = field(default_factory=set)
     order_skus: set[str] = field(default_factory=set)
     shop_currencies: set[str] = field(default_factory=set)
+    stock_enabled: bool = False
+    stock_location_codes: set[str] = field(default_factory=set)  # BC locations mapped to shop locations

@@ -1,9 +1,13 @@
 """BC stock -> shop inventory levels, pushing only what changed.
 
-The last quantity we pushed for each (item, shop location) sits on a RecordLink (entity type
-``stock``), so a run reads BC's quantities (a few pages with ``$select``), compares, and pushes only
-the differences. Each push is a compare-and-swap: it carries the last pushed quantity as
-``changeFromQuantity`` (null for a level never set, so a resent first push stays identical);
+Two ways to read BC, chosen by the location mappings: an item's total (API v2.0 ``items``,
+``inventory``) to one shop location, or stock per BC location (the open entries of page 38 "Item
+Ledger Entries", published as an ODataV4 web service, their remaining quantities summed per item
+and location) to the shop location each BC location is mapped to; several BC locations may feed one
+shop location. The last quantity we pushed for each (item, shop location) sits on a RecordLink
+(entity type ``stock``), so a run reads BC's quantities (a few pages with ``$select``), compares,
+and pushes only the item x location pairs that changed. Each push is a compare-and-swap: it carries
+the last pushed quantity as ``changeFromQuantity`` (null for a level never set, so a resent first push stays identical);
 when the shop's stock moved meanwhile (a sale), the connector re-reads the levels and resends,
 a bounded number of times, then the batch's items fail with SHOP-006 and are pushed again on the
 next run. Pushes go in batches with a content-derived idempotency key; a
@@ -15,13 +19,15 @@ blocks the others. A failed link stays ``failed`` and is pushed again on the nex
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
-from integrations.connectors.businesscentral import entities
+from integrations.connectors.businesscentral import PageNotPublished, entities
 from integrations.connectors.shopify.exceptions import ShopifyStockConflict, ShopifyUserError
 from integrations.connectors.shopify.types import InventoryChange
 from integrations.models import Flow, Integration, LocationMapping
@@ -39,6 +45,9 @@ BC_PAGE_SIZE = 20_000
 CODE_NO_LOCATION = "MAP-402"
 CODE_ITEM_REJECTED = "SHOP-402"
 CODE_STOCK_CONFLICT = "SHOP-006"
+CODE_PAGE_NOT_PUBLISHED = "BC-601"
+ITEM_LEDGER_ENTRIES_PAGE_ID = "38"
+ZERO = Decimal(0)
 
 
 @dataclass
@@ -112,16 +121,55 @@ def _rejection_message(exc: ShopifyUserError, *, index: int) -> str:
     return str(exc)
 
 
-def stock_location_get(*, integration: Integration) -> str:
-    """The shop location that receives an item's total BC inventory.
+@dataclass(frozen=True)
+class StockLocations:
+    """Where stock goes: ``total_location_id`` receives each item's total (API v2.0 ``inventory``),
+    or ``by_code`` maps BC location codes to shop locations (several codes may feed one shop location)."""
 
-    BC API v2.0 exposes one inventory figure per item, not per location, so one mapping is used:
-    the one without a BC location code, else the first one.
-    """
+    total_location_id: str = ""
+    by_code: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def shop_location_ids(self) -> list[str]:
+        return sorted(set(self.by_code.values())) if self.by_code else [self.total_location_id]
+
+
+def stock_locations_get(*, integration: Integration) -> StockLocations:
+    """The integration's location mappings: per BC location when any mapping names a BC location
+    (read from page 38, Item Ledger Entries), else the total inventory to one shop location."""
     mappings = list(LocationMapping.objects.filter(integration=integration).order_by("bc_location_code", "pk"))
     if not mappings:
         raise ProductError(CODE_NO_LOCATION)
-    return mappings[0].shop_location_id
+    by_code = {m.bc_location_code: m.shop_location_id for m in mappings if m.bc_location_code}
+    if by_code:
+        return StockLocations(by_code=by_code)
+    return StockLocations(total_location_id=mappings[0].shop_location_id)
+
+
+def bc_location_quantities(*, bc_client: Any, location_codes: Iterable[str]) -> dict[tuple[str, str], Decimal]:
+    """(item number, BC location code) -> stock there: open item ledger entries' remaining
+    quantities summed (page 38, three fields, BC_PAGE_SIZE entries a request)."""
+    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    try:
+        for entry in bc_client.open_item_ledger_entries(location_codes=location_codes, page_size=BC_PAGE_SIZE):
+            totals[(entry.item_number, entry.location_code)] += Decimal(entry.remaining_quantity)
+    except PageNotPublished as exc:
+        raise ProductError(CODE_PAGE_NOT_PUBLISHED, page_id=ITEM_LEDGER_ENTRIES_PAGE_ID, service_name=exc.page) from exc
+    return totals
+
+
+def _per_location_quantities(
+    *, integration: Integration, bc_client: Any, locations: StockLocations
+) -> Iterator[tuple[str, str, Any]]:
+    """(item id, shop location, quantity) of every linked item at every mapped shop location: 0 where
+    BC has no open entry, so stock that ran out is written too."""
+    totals = bc_location_quantities(bc_client=bc_client, location_codes=locations.by_code)
+    codes_by_shop: dict[str, list[str]] = defaultdict(list)
+    for code, shop_location in locations.by_code.items():
+        codes_by_shop[shop_location].append(code)
+    for item_id, (_inventory_item_id, number) in _linked_inventory_items(integration=integration).items():
+        for shop_location, codes in codes_by_shop.items():
+            yield item_id, shop_location, sum((totals.get((number, code), ZERO) for code in codes), ZERO)
 
 
 def _linked_inventory_items(*, integration: Integration) -> dict[str, tuple[str, str]]:
@@ -141,19 +189,24 @@ def _linked_inventory_items(*, integration: Integration) -> dict[str, tuple[str,
 
 
 def stock_changes(
-    *, integration: Integration, quantities: Iterable[tuple[str, Any]], location_id: str, full: bool = False
+    *, integration: Integration, quantities: Iterable[tuple[str, str, Any]], full: bool = False
 ) -> tuple[list[StockChange], StockPushResult]:
-    """Compare BC quantities with the last pushed ones; return what must be pushed."""
+    """Compare BC quantities (item id, shop location, quantity) with the last pushed ones; return
+    what must be pushed: only the item x location pairs whose quantity changed."""
     result = StockPushResult()
     linked = _linked_inventory_items(integration=integration)
+    # Plain rows, not model instances: a run compares every item x location (150,000 for 50,000
+    # items at three locations); only the changed ones become RecordLink objects.
     links = {
-        link.source_id: link
-        for link in RecordLink.objects.filter(
+        row[1]: row
+        for row in RecordLink.objects.filter(
             integration=integration, entity_type=EntityType.STOCK, source_system=SourceSystem.BUSINESS_CENTRAL
-        ).only("id", "source_id", "state", "details", "attempts", "target_id")
+        )
+        .values_list(*_LINK_FIELDS)
+        .iterator(chunk_size=5000)
     }
     changes: list[StockChange] = []
-    for item_id, bc_quantity in quantities:
+    for item_id, location_id, bc_quantity in quantities:
         result.seen += 1
         target = linked.get(item_id)
         if target is None:
@@ -161,13 +214,33 @@ def stock_changes(
             continue
         inventory_item_id, number = target
         change = StockChange(item_id, number, inventory_item_id, location_id, shop_quantity(bc_quantity))
-        change.link = links.get(change.source_id)
-        last = change.link.details.get("quantity") if change.link else None
-        if not full and change.link and change.link.state == RecordLink.State.SYNCED and last == change.quantity:
-            result.unchanged += 1
-            continue
+        row = links.get(change.source_id)
+        if row is not None:
+            last = (row[3] or {}).get("quantity")
+            if not full and row[2] == RecordLink.State.SYNCED and last == change.quantity:
+                result.unchanged += 1
+                continue
+            change.link = _link_from_row(integration=integration, row=row)
         changes.append(change)
     return changes, result
+
+
+_LINK_FIELDS = ("id", "source_id", "state", "details", "attempts", "target_id")
+
+
+def _link_from_row(*, integration: Integration, row: tuple) -> RecordLink:
+    link_id, source_id, state, details, attempts, target_id = row
+    return RecordLink(
+        id=link_id,
+        integration=integration,
+        entity_type=EntityType.STOCK,
+        source_system=SourceSystem.BUSINESS_CENTRAL,
+        source_id=source_id,
+        state=state,
+        details=details or {},
+        attempts=attempts,
+        target_id=target_id,
+    )
 
 
 def _record_pushed(*, integration: Integration, changes: list[StockChange]) -> None:
@@ -293,9 +366,15 @@ def stock_push(
     batch_size: int = STOCK_BATCH_SIZE,
 ) -> StockPushResult:
     """Push changed BC quantities to the shop (``full`` re-pushes every linked item)."""
-    location_id = stock_location_get(integration=integration)
-    quantities = bc_item_quantities(bc_client=bc_client)
-    changes, result = stock_changes(integration=integration, quantities=quantities, location_id=location_id, full=full)
+    locations = stock_locations_get(integration=integration)
+    if locations.by_code:
+        quantities = _per_location_quantities(integration=integration, bc_client=bc_client, locations=locations)
+    else:
+        quantities = (
+            (item_id, locations.total_location_id, quantity)
+            for item_id, quantity in bc_item_quantities(bc_client=bc_client)
+        )
+    changes, result = stock_changes(integration=integration, quantities=quantities, full=full)
     for start in range(0, len(changes), batch_size):
         batch = changes[start : start + batch_size]
         _push(integration=integration, run=run, shop_client=shop_client, batch=batch, result=result)

@@ -355,8 +355,25 @@ def _bc_sources() -> list[Path]:
     ]
 
 
+# Page 38 "Item Ledger Entries" is read as an ODataV4 web service (stock per location), not an API page:
+# the repeater controls the product reads, as named in microsoft/BCApps
+# src/Layers/W1/BaseApp/Inventory/Ledger/ItemLedgerEntries.Page.al. ODataV4 names a control with
+# every run of other characters as one underscore and none at the end (assumption, bc-api-facts.md s. 6).
+ITEM_LEDGER_ENTRIES_CONTROLS = ("Entry No.", "Item No.", "Location Code", "Remaining Quantity", "Open")
+
+
+def odatav4_name(control: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", control).strip("_")
+
+
+def test_odatav4_names_of_page_38_controls():
+    assert [odatav4_name(c) for c in ITEM_LEDGER_ENTRIES_CONTROLS] == [
+        "Entry_No", "Item_No", "Location_Code", "Remaining_Quantity", "Open",
+    ]  # fmt: skip
+
+
 def test_every_filter_select_expand_name_is_a_field_of_a_used_page():
-    known = set()
+    known = {odatav4_name(control) for control in ITEM_LEDGER_ENTRIES_CONTROLS}
     for entity in used_entity_sets():
         known |= set(fields_of(entity.name)) | parts_of(entity.name)
     unknown = {}

@@ -39,6 +39,7 @@ CURRENCY_EXCHANGE_RATES = EntitySet("currencyExchangeRates", r.CurrencyExchangeR
 PAYMENT_METHODS = EntitySet("paymentMethods", r.PaymentMethod)
 PAYMENT_TERMS = EntitySet("paymentTerms", r.PaymentTerm)
 SHIPMENT_METHODS = EntitySet("shipmentMethods", r.ShipmentMethod)
+LOCATIONS = EntitySet("locations", r.Location)
 TAX_AREAS = EntitySet("taxAreas", r.TaxArea)
 TAX_GROUPS = EntitySet("taxGroups", r.TaxGroup)
 COUNTRIES_REGIONS = EntitySet("countriesRegions", r.CountryRegion)
@@ -46,7 +47,8 @@ GENERAL_LEDGER_ENTRIES = EntitySet("generalLedgerEntries", r.GeneralLedgerEntry)
 ACCOUNTS = EntitySet("accounts", r.Account)
 BANK_ACCOUNTS = EntitySet("bankAccounts", r.BankAccount)
 
-# ODataV4 UI pages read by preflight (pages 472, 456, 457), by their usual service names.
+# ODataV4 UI pages read by preflight (pages 472, 456, 457) and the stock flow (page 38), by their
+# usual service names (docs/bc-configuration.md lists them for the merchant to publish).
 VAT_POSTING_SETUP_PAGE = "VATPostingSetup"
 NO_SERIES_PAGE = "NoSeries"
 NO_SERIES_LINES_PAGE = "NoSeriesLines"
@@ -54,3 +56,4 @@ NO_SERIES_LINES_PAGE = "NoSeriesLines"
 # API lists only the default Cash Receipts template's batches as customerPaymentJournals).
 JOURNAL_TEMPLATES_PAGE = "GeneralJournalTemplates"
 JOURNAL_BATCHES_PAGE = "GeneralJournalBatches"
+ITEM_LEDGER_ENTRIES_PAGE = "ItemLedgerEntries"

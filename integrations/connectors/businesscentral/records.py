@@ -322,6 +322,11 @@ class ShipmentMethod(CodeRecord):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Location(CodeRecord):
+    """A BC location (API v2.0 ``locations``): a warehouse or store whose stock can go to a shop location."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class PaymentTerm(CodeRecord):
     due_date_calculation: str = ""
     discount_date_calculation: str = ""
@@ -468,4 +473,14 @@ class NoSeriesLine:
     last_date_used: date | None = field(default=None, metadata={"json": "Last_Date_Used"})
     increment_by_no: int = field(default=1, metadata={"json": "Increment_by_No"})
     open: bool = field(default=True, metadata={"json": "Open"})
+    raw: dict[str, Any] = _raw()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemLedgerEntryRow:
+    """Page 38 "Item Ledger Entries": an open entry's remaining quantity is stock at its location."""
+
+    item_number: str = field(default="", metadata={"json": "Item_No"})
+    location_code: str = field(default="", metadata={"json": "Location_Code"})
+    remaining_quantity: Decimal = field(default=ZERO, metadata={"json": "Remaining_Quantity"})
     raw: dict[str, Any] = _raw()

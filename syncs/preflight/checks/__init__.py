@@ -7,6 +7,7 @@ from syncs.preflight.checks import (
     mappings,
     number_series,
     payment_journal,
+    stock,
     vat,
     vat_customers,
 )
@@ -25,6 +26,7 @@ BC_CHECKS = (
     payment_journal.check_general_batch,
     payment_journal.check_payout_accounts_in_bc,
     vat_customers.check_customer_vat_groups,
+    stock.check_stock_locations,
 )
 LOCAL_CHECKS = (
     payment_journal.check_payout_accounts,

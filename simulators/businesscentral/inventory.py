@@ -1,0 +1,77 @@
+"""Item ledger entries per location, as BC keeps them (table 32 "Item Ledger Entry").
+
+Every stock movement is one entry with the item number, a location code (blank when the document
+had none) and a quantity. An inbound entry stays open with its whole quantity remaining; an outbound
+entry is applied to the oldest open inbound entries of the same item and location, and what it could
+not apply stays open with a negative remaining quantity (negative inventory). So the sum of the open
+entries' remaining quantities per item and location is the item's inventory there, and over all
+locations it equals the item's ``inventory`` (API v2.0 items). [assumption: FIFO application order;
+BC applies by the item's costing method, which does not change the sums.]
+"""
+
+from __future__ import annotations
+
+from .store import CompanyStore
+
+
+def item_entry_post(
+    store: CompanyStore,
+    *,
+    item: dict,
+    location_code: str,
+    quantity: float,
+    entry_type: str,
+    document_number: str,
+    posting_date: str | None = None,
+) -> dict:
+    """Append one entry, apply an outbound one to open inbound ones, move the item's total."""
+    quantity = round(float(quantity), 5)
+    remaining = quantity
+    if quantity < 0:
+        for entry in store.item_ledger:
+            if remaining >= 0:
+                break
+            if (
+                entry.get("open")
+                and entry["itemNumber"] == item["number"]
+                and entry.get("locationCode", "") == location_code
+                and entry["remainingQuantity"] > 0
+            ):
+                applied = min(entry["remainingQuantity"], -remaining)
+                entry["remainingQuantity"] = round(entry["remainingQuantity"] - applied, 5)
+                entry["open"] = entry["remainingQuantity"] != 0
+                remaining = round(remaining + applied, 5)
+    entry = {
+        "entryNo": len(store.item_ledger) + 1,
+        "itemNumber": item["number"],
+        "entryType": entry_type,
+        "postingDate": posting_date or store.clock.today().isoformat(),
+        "documentNumber": document_number,
+        "locationCode": location_code,
+        "quantity": quantity,
+        "remainingQuantity": remaining,
+        "open": remaining != 0,
+    }
+    store.item_ledger.append(entry)
+    item["inventory"] = round(float(item.get("inventory") or 0) + quantity, 5)
+    return entry
+
+
+def location_quantity(store: CompanyStore, *, item_number: str, location_code: str) -> float:
+    entries = (entry for entry in store.item_ledger if entry.get("open") and entry["itemNumber"] == item_number)
+    return round(sum(e["remainingQuantity"] for e in entries if e.get("locationCode", "") == location_code), 5)
+
+
+def location_quantity_set(store: CompanyStore, *, item: dict, location_code: str, quantity: float) -> None:
+    """Post the positive or negative adjustment that brings the item to ``quantity`` at the location."""
+    now = location_quantity(store, item_number=item["number"], location_code=location_code)
+    delta = round(float(quantity) - now, 5)
+    if delta:
+        item_entry_post(
+            store,
+            item=item,
+            location_code=location_code,
+            quantity=delta,
+            entry_type="Positive Adjmt." if delta > 0 else "Negative Adjmt.",
+            document_number=item["number"],
+        )  # an item journal: the item's lastModifiedDateTime does not move
