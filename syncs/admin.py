@@ -507,6 +507,7 @@ class PayoutAdmin(LargeTableAdmin):
         "fees",
         "arrival_date",
         "booking_state",
+        "clearing_ledger_balance",
         "last_error_code_link",
     ]
     list_select_related = ["integration"]

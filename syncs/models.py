@@ -330,6 +330,10 @@ class Payout(models.Model):
     # gone from the journal) is still known as booked, so it is never written twice.
     booked_lines = models.JSONField(default=dict, blank=True)
     booked_at = models.DateTimeField(null=True, blank=True)
+    # The zero check from BC's ledger: the payout's G/L entries on the clearing account, read back
+    # after posting (debit - credit, LCY); empty until checked.
+    clearing_ledger_balance = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    clearing_ledger_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

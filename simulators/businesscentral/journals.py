@@ -9,7 +9,7 @@ from decimal import Decimal
 from .amounts import dec, money
 from .documents import check_customer_for
 from .errors import NOTHING_TO_POST, BCError, dialog
-from .ledger import as_date, check_posting_date, post_gl
+from .ledger import as_date, check_posting_date, lcy_factor, post_gl
 from .numbering import next_number
 from .posting import POSTED_STATUSES, apply_to_invoice
 from .resources import check_enum, resolve
@@ -130,6 +130,9 @@ def _resolve_payment_refs(store: CompanyStore, values: dict) -> None:
             label="Customer",
         )
         values["customerId"], values["customerNumber"] = customer["id"], customer["number"]
+        # Gen. Journal Line, GetCustomerAccount: the line takes the customer card's currency (the
+        # customer payments page validates Account No. before the batch's balancing account is set).
+        values["_currencyCode"] = customer.get("currencyCode") or ""
     sent_id = values.get("appliesToInvoiceId") not in (None, "", EMPTY_GUID)
     if sent_id or values.get("appliesToInvoiceNumber"):
         by_id = store.get("salesInvoices", values["appliesToInvoiceId"]) if sent_id else None
@@ -156,6 +159,7 @@ def _resolve_payment_refs(store: CompanyStore, values: dict) -> None:
         values["appliesToInvoiceId"], values["appliesToInvoiceNumber"] = invoice["id"], invoice["number"]
         if customer is None:
             values["customerId"], values["customerNumber"] = invoice["customerId"], invoice["customerNumber"]
+            values["_currencyCode"] = (store.get("customers", invoice["customerId"]) or {}).get("currencyCode") or ""
     if not values.get("description") and values.get("customerId") not in (None, "", EMPTY_GUID):
         values["description"] = store.get("customers", values["customerId"])["displayName"]
 
@@ -194,6 +198,12 @@ def _resolve_journal_line_refs(store: CompanyStore, values: dict) -> None:
             label=values["accountType"],
         )
         values["accountId"], values["accountNumber"] = account["id"], account["number"]
+        # Gen. Journal Line: a customer line takes the customer card's currency, a bank account line
+        # the bank account's (GetCustomerAccount, GetBankAccount); a G/L account line keeps what it has
+        # (blank = LCY; the API page has no currency field, the General Journal page 39 has).
+        if values["accountType"] in ("Customer", "Bank Account") and not values.get("_currencyFixed"):
+            values["_currencyCode"] = account.get("currencyCode") or ""
+    values.setdefault("_currencyCode", "")
     values.setdefault("balanceAccountType", "G/L Account")
     check_enum("balanceAccountType", values["balanceAccountType"], ACCOUNT_TYPES)
     bal_table = {"G/L Account": "accounts", "Bank Account": "bankAccounts"}.get(values["balanceAccountType"])
@@ -249,7 +259,7 @@ def post_journal(store: CompanyStore, batch_id: str) -> None:
     plans = [_plan_line(store, batch_table, batch, line) for line in lines]  # validate everything first
     by_document: dict[str, Decimal] = defaultdict(Decimal)
     for line, (movements, _) in zip(lines, plans, strict=True):
-        by_document[line["documentNumber"]] += sum((amount for _, amount in movements), Decimal(0))
+        by_document[line["documentNumber"]] += sum((movement[1] for movement in movements), Decimal(0))
     for document_number, difference in by_document.items():
         if money(difference) != 0:
             raise dialog(
@@ -297,26 +307,54 @@ def _plan_line(store: CompanyStore, batch_table: str, batch: dict, line: dict) -
             where=_where("CASHRCPT", batch, line),
         )
         invoice = store.get("salesInvoices", line.get("appliesToInvoiceId"))
-        factor = dec(invoice.get("_lcyFactor") or 1) if invoice else Decimal(1)
+        currency = line.get("_currencyCode") or ""
+        if invoice is not None and (invoice.get("currencyCode") or "") != currency:
+            # Gen. Jnl.-Apply, CheckAgainstApplnCurrency (Sales & Receivables Setup "Appln. between
+            # Currencies" = None, the default): raised when the application is posted [assumed: where].
+            raise dialog("All entries in one application must be in the same currency.")
+        posting_date = as_date(line["postingDate"], store.clock.today())
+        factor = lcy_factor(store, currency, posting_date)  # the line's rate: its posting date's
         lcy = dec(money(amount * factor))
-        movements.append((store.posting.receivables, lcy))  # negative: credits the customer
+        # Applied to an invoice, the customer's entry is closed at the invoice's own rate; the
+        # difference is the currency's realized gain or loss (BC's application posting).
+        closed = dec(money(amount * dec(invoice.get("_lcyFactor") or factor))) if invoice and currency else lcy
+        movements.append((store.posting.receivables, closed, currency, amount))  # negative: credits the customer
+        if closed != lcy:
+            movements.append((_realized_account(store, currency, gain=lcy < closed), lcy - closed, currency, 0))
         if batch.get("balancingAccountNumber"):
-            movements.append((batch["balancingAccountNumber"], -lcy))
-        effects.append(lambda c=customer, a=lcy: _change_balance(store, c, a))
+            movements.append((batch["balancingAccountNumber"], -lcy, currency, -amount))
+        effects.append(lambda c=customer, a=closed: _change_balance(store, c, a))
         if invoice is not None:
             effects.append(lambda i=invoice, a=amount: apply_to_invoice(store, i, -a))
         return movements, effects
     account = _gl_account_of(store, line["accountType"], line["accountNumber"])
-    movements.append((account, amount))
+    currency = line.get("_currencyCode") or ""
+    # Amount is in the line's currency; BC converts it at the posting date's rate (Amount (LCY)),
+    # both sides of the line with the same figure.
+    lcy = dec(money(amount * lcy_factor(store, currency, as_date(line["postingDate"], store.clock.today()))))
+    movements.append((account, lcy, currency, amount))
     if line["accountType"] == "Customer":
         customer = store.get("customers", line["accountId"])
         check_customer_for(customer, posting=True)
-        effects.append(lambda c=customer, a=amount: _change_balance(store, c, a))
+        effects.append(lambda c=customer, a=lcy: _change_balance(store, c, a))
     balancing = line.get("balancingAccountNumber") or batch.get("balancingAccountNumber")
     if balancing:
         balancing_type = line.get("balanceAccountType") if line.get("balancingAccountNumber") else "G/L Account"
-        movements.append((_gl_account_of(store, balancing_type, balancing), -amount))
+        movements.append((_gl_account_of(store, balancing_type, balancing), -lcy, currency, -amount))
     return movements, effects
+
+
+def _realized_account(store: CompanyStore, currency_code: str, *, gain: bool) -> str:
+    """The currency's Realized Gains Acc. / Realized Losses Acc. (Currency card)."""
+    currency = store.find("currencies", code=currency_code) or {}
+    field = "_realizedGainsAccount" if gain else "_realizedLossesAccount"
+    if not currency.get(field):
+        raise BCError(
+            "Application_FieldValidationException",
+            f"{'Realized Gains Acc.' if gain else 'Realized Losses Acc.'} must have a value in Currency: "
+            f"Code={currency_code}. It cannot be zero or empty.",
+        )
+    return currency[field]
 
 
 def _where(template: str, batch: dict, line: dict) -> str:

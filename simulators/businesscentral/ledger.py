@@ -84,10 +84,15 @@ def post_gl(
     document_number: str,
     document_type: str,
     description: str,
-    movements: list[tuple[str, Decimal]],
+    movements: list[tuple],
 ) -> list[dict]:
-    """Write G/L entries; ``movements`` are (account number, LCY amount; + debit, - credit)."""
-    total = sum((dec(amount) for _, amount in movements), Decimal(0))
+    """Write G/L entries; ``movements`` are (account number, LCY amount; + debit, - credit), or
+    (account, LCY amount, currency code, amount in that currency) for a line in a foreign currency.
+
+    An entry keeps its transaction currency and amount as BC's G/L Entry does ("Source Currency
+    Code", "Source Currency Amount"); API v2.0's generalLedgerEntries page does not show them, so
+    they are stored as internal fields."""
+    total = sum((dec(movement[1]) for movement in movements), Decimal(0))
     if money(total) != 0:
         raise BCError(
             "Application_DialogException",
@@ -95,9 +100,10 @@ def post_gl(
             "Posting Date, Document Type, Document No. and Amount are correct for each line.",
         )
     entries = []
-    for account_number, amount in movements:
+    for account_number, amount, *source in movements:
         amount = money(amount)
-        if amount == 0:
+        currency, source_amount = (source[0], money(source[1])) if source else ("", amount)
+        if amount == 0 and source_amount == 0:
             continue
         account = store.account(account_number)
         if account is None:
@@ -118,6 +124,8 @@ def post_gl(
                     "description": description,
                     "debitAmount": amount if amount > 0 else 0,
                     "creditAmount": -amount if amount < 0 else 0,
+                    "_sourceCurrencyCode": currency,
+                    "_sourceCurrencyAmount": source_amount,
                 },
             )
         )

@@ -1,8 +1,10 @@
 """UI pages published as ODataV4 web services: VAT Posting Setup (472), No. Series (456),
-No. Series Lines (457), Item Ledger Entries (38), General Journal Templates (101) and General
-Journal Batches (251). Field names are page control names with underscores [assumption,
-bc-api-facts.md section 6]. An unpublished page is an unknown service: 404 BadRequest_NotFound.
-$filter, $select, $orderby, $top/$skip and server-driven paging work as on API v2.0 pages."""
+No. Series Lines (457), Item Ledger Entries (38), General Journal (39, read and insert: the one
+way to give a general journal line a Currency Code, which API v2.0's journalLines page lacks),
+General Journal Templates (101) and General Journal Batches (251). Field names are page control
+names with underscores [assumption, bc-api-facts.md section 6]. An unpublished page is an unknown
+service: 404 BadRequest_NotFound. $filter, $select, $orderby, $top/$skip and server-driven paging
+work as on API v2.0 pages."""
 
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ from urllib.parse import unquote
 
 from . import odata
 from .api import next_link
-from .errors import BCError, not_found_route
+from .errors import BCError, dialog, not_found_route
+from .fields import member, wire
 from .http import ApiRequest, ApiResponse
+from .journals import journal_line_create
 from .store import CompanyStore, Environment
 
 _COMPANY = re.compile(r"^Company\((?:'(?P<name>(?:[^']|'')*)'|Id=(?P<id>[0-9a-fA-F-]{36}))\)$")
@@ -80,6 +84,67 @@ def _series_line_rows(company: CompanyStore) -> list[dict]:
     ]
 
 
+def _journal_row(company: CompanyStore, line: dict) -> dict:
+    batch = company.get("journals", line["journalId"]) or {}
+    return {
+        "Journal_Template_Name": batch.get("templateDisplayName") or "GENERAL",
+        "Journal_Batch_Name": line["journalDisplayName"],
+        "Line_No": line["lineNumber"],
+        "Posting_Date": line["postingDate"],
+        "Document_Type": " ",
+        "Document_No": line.get("documentNumber") or "",
+        "External_Document_No": line.get("externalDocumentNumber") or "",
+        "Account_Type": wire(line["accountType"]),
+        "Account_No": line.get("accountNumber") or "",
+        "Description": line.get("description") or "",
+        "Currency_Code": line.get("_currencyCode") or "",
+        "Amount": line["amount"],
+        "Bal_Account_Type": wire(line.get("balanceAccountType") or "G/L Account"),
+        "Bal_Account_No": line.get("balancingAccountNumber") or "",
+    }
+
+
+def _journal_rows(company: CompanyStore) -> list[dict]:
+    return [_journal_row(company, line) for line in company.rows("journalLines")]
+
+
+def _journal_insert(company: CompanyStore, body: dict) -> dict:
+    """Insert a general journal line as page 39 does: the batch by template and name, then the
+    fields; an explicit Currency Code stays (it follows Account No. on the page)."""
+    if not isinstance(body, dict):
+        raise BCError("BadRequest", "The request body is not a JSON object.")
+    batch = company.find("journals", code=body.get("Journal_Batch_Name") or "")
+    template = body.get("Journal_Template_Name") or ""
+    if batch is None or (template and template != (batch.get("templateDisplayName") or "GENERAL")):
+        raise BCError(
+            "Internal_RecordNotFound",
+            "The Gen. Journal Batch does not exist. Identification fields and values: "
+            f"Journal Template Name='{template}',Name='{body.get('Journal_Batch_Name') or ''}'",
+        )
+    currency = str(body.get("Currency_Code") or "")
+    if currency and company.find("currencies", code=currency) is None:
+        raise dialog(
+            f"The field Currency Code of table Gen. Journal Line contains a value ({currency}) that cannot be "
+            "found in the related table (Currency)."
+        )
+    values = {
+        "lineNumber": body.get("Line_No") or 0,
+        "postingDate": body.get("Posting_Date"),
+        "documentNumber": body.get("Document_No") or "",
+        "externalDocumentNumber": body.get("External_Document_No") or "",
+        "accountType": member(body.get("Account_Type") or "G_x002F_L_x0020_Account"),
+        "accountNumber": body.get("Account_No") or "",
+        "description": body.get("Description") or "",
+        "amount": body.get("Amount") or 0,
+        "balanceAccountType": member(body.get("Bal_Account_Type") or "G_x002F_L_x0020_Account"),
+        "balancingAccountNumber": body.get("Bal_Account_No") or "",
+        "_currencyCode": currency,
+        "_currencyFixed": bool(currency),
+    }
+    line = journal_line_create(company, values, {"journalId": batch["id"]})
+    return _journal_row(company, line)
+
+
 def _item_ledger_rows(company: CompanyStore) -> list[dict]:
     """Page 38's repeater fields the product reads (and a few beside them), newest entry first
     (the page's SourceTableView: sorting("Entry No.") order(descending))."""
@@ -130,14 +195,21 @@ PAGES = {
     "NoSeries": _series_rows,
     "NoSeriesLines": _series_line_rows,
     "ItemLedgerEntries": _item_ledger_rows,
+    "GeneralJournal": _journal_rows,
     "GeneralJournalTemplates": _template_rows,
     "GeneralJournalBatches": _batch_rows,
 }
+INSERTABLE = {"GeneralJournal": _journal_insert}
 # Field names of each page even when it has no rows (a $filter on an empty page is still checked).
 FIELDS = {
     "ItemLedgerEntries": {
         "Entry_No", "Posting_Date", "Entry_Type", "Document_No", "Item_No", "Variant_Code", "Location_Code",
         "Quantity", "Remaining_Quantity", "Open",
+    },
+    "GeneralJournal": {
+        "Journal_Template_Name", "Journal_Batch_Name", "Line_No", "Posting_Date", "Document_Type", "Document_No",
+        "External_Document_No", "Account_Type", "Account_No", "Description", "Currency_Code", "Amount",
+        "Bal_Account_Type", "Bal_Account_No",
     },
 }  # fmt: skip
 
@@ -166,7 +238,7 @@ def _query_rows(company: CompanyStore, page: str, filter_text: str | None, order
 def handle(environment: Environment, segments: list[str], request: ApiRequest) -> ApiResponse:
     """``segments`` come after ``ODataV4/``: ``["Company('X')", "VATPostingSetup"]``."""
     url = f"{request.base_url}/{'/'.join(segments)}"
-    if len(segments) != 2 or request.method != "GET":
+    if len(segments) != 2 or request.method not in ("GET", "POST"):
         raise not_found_route(url)
     match = _COMPANY.match(unquote(segments[0]))
     if match is None:
@@ -180,6 +252,12 @@ def handle(environment: Environment, segments: list[str], request: ApiRequest) -
     page = segments[1]
     if page not in PAGES or page not in company.published_pages:
         raise not_found_route(url)
+    if request.method == "POST":
+        if page not in INSERTABLE:
+            raise BCError("BadRequest_MethodNotAllowed", f"'POST' requests for '{page}' are not allowed.")
+        row = INSERTABLE[page](company, request.body)
+        body = {"@odata.context": f"{request.base_url}/$metadata#Company('{company.name}')/{page}/$entity"}
+        return ApiResponse(201, {**body, "@odata.etag": _etag(row), **row}, {"Content-Type": "application/json"})
     options = request.query
     rows, fields = _query_rows(company, page, options.get("$filter"), options.get("$orderby"))
     select = odata.parse_select(options.get("$select"))

@@ -40,10 +40,13 @@ def _validate_for_posting(store: CompanyStore, entity_set: str, document: dict) 
 
 def _sales_movements(
     store: CompanyStore, document: dict, lines: list[dict], factor: Decimal, sign: int
-) -> tuple[list[tuple[str, Decimal]], Decimal]:
-    """(account, LCY amount) for sales and VAT; ``sign`` -1 credits them (invoice), +1 debits (credit memo)."""
-    movements: list[tuple[str, Decimal]] = []
+) -> tuple[list[tuple], Decimal, Decimal]:
+    """(account, LCY amount, currency, amount in the document's currency) for sales and VAT, the LCY
+    total and the document-currency total; ``sign`` -1 credits them (invoice), +1 debits (credit memo)."""
+    movements: list[tuple] = []
     total = Decimal(0)
+    total_fcy = Decimal(0)
+    currency = document.get("currencyCode") or ""
     for line in lines:
         if line["lineType"] == "Comment":
             continue
@@ -52,11 +55,16 @@ def _sales_movements(
             sales_account = line["lineObjectNumber"]
         else:
             sales_account = store.posting.sales_by_vat_bus.get(document.get("_vatBus", ""), store.posting.default_sales)
-        net = dec(money(dec(line["amountExcludingTax"]) * factor))
-        tax = dec(money(dec(line["totalTaxAmount"]) * factor))
-        movements += [(sales_account, sign * net), (setup.sales_vat_account, sign * tax)]
+        net_fcy, tax_fcy = dec(line["amountExcludingTax"]), dec(line["totalTaxAmount"])
+        net = dec(money(net_fcy * factor))
+        tax = dec(money(tax_fcy * factor))
+        movements += [
+            (sales_account, sign * net, currency, sign * net_fcy),
+            (setup.sales_vat_account, sign * tax, currency, sign * tax_fcy),
+        ]
         total += net + tax
-    return movements, total
+        total_fcy += net_fcy + tax_fcy
+    return movements, total, total_fcy
 
 
 def _move_stock(store: CompanyStore, lines: list[dict], document_number: str, sign: int) -> None:
@@ -92,14 +100,15 @@ def post_invoice(store: CompanyStore, invoice: dict) -> None:
 
 def _book_invoice(store: CompanyStore, invoice: dict, lines: list[dict], factor: Decimal, number: str) -> None:
     posting_date = as_date(invoice["postingDate"], store.clock.today())
-    movements, total = _sales_movements(store, invoice, lines, factor, sign=-1)
+    movements, total, total_fcy = _sales_movements(store, invoice, lines, factor, sign=-1)
+    currency = invoice.get("currencyCode") or ""
     post_gl(
         store,
         posting_date=posting_date,
         document_number=number,
         document_type="Invoice",
         description=f"Invoice {number}",
-        movements=[(store.posting.receivables, total), *movements],
+        movements=[(store.posting.receivables, total, currency, total_fcy), *movements],
     )
     _move_stock(store, lines, number, sign=-1)
     _adjust_balance(store, invoice["customerId"], total)
@@ -143,14 +152,14 @@ def post_credit_memo(store: CompanyStore, memo: dict) -> None:
         raise dialog("The credit memo and the invoice it applies to must have the same customer.")
     posting_date = as_date(memo["postingDate"], store.clock.today())
     number = next_number(store.series("postedSalesCreditMemos"), posting_date)
-    movements, total = _sales_movements(store, memo, lines, factor, sign=+1)
+    movements, total, total_fcy = _sales_movements(store, memo, lines, factor, sign=+1)
     post_gl(
         store,
         posting_date=posting_date,
         document_number=number,
         document_type="Credit Memo",
         description=f"Credit Memo {number}",
-        movements=[(store.posting.receivables, -total), *movements],
+        movements=[(store.posting.receivables, -total, memo.get("currencyCode") or "", -total_fcy), *movements],
     )
     _move_stock(store, lines, number, sign=+1)
     _adjust_balance(store, memo["customerId"], -total)

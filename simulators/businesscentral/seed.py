@@ -36,6 +36,8 @@ COUNTRIES = {
     "GB": "United Kingdom",
 }
 HISTORIC_RATES_START = dt.date(2025, 1, 1)
+# Each currency's Realized Gains Acc. and Realized Losses Acc. (Currency table; not on the API page).
+REALIZED_GAINS_ACCOUNT, REALIZED_LOSSES_ACCOUNT = "3960", "7960"
 # (code, name, exchangeRateAmount, SEK for that amount)
 CURRENCIES = [("EUR", "Euro", 1, 11.45), ("USD", "US dollar", 1, 10.62), ("NOK", "Norwegian krone", 100, 97.5),
               ("DKK", "Danish krone", 100, 153.5)]  # fmt: skip
@@ -90,9 +92,11 @@ ACCOUNTS = [
     ("3108", "Försäljning EU", "Income", "Income, Product Sales", "STANDARD"),
     ("3540", "Fraktintäkter", "Income", "Income, Other", "STANDARD"),
     ("3740", "Öres- och kronutjämning", "Income", "Income, Other", "ZERO"),
+    ("3960", "Valutakursvinster", "Income", "Income, Other", "ZERO"),
     ("3999", "Försäljning (spärrat konto)", "Income", "Income, Other", "STANDARD"),
     ("6064", "Avgifter betalleverantörer", "Expense", "Other Expenses", "ZERO"),
     ("6570", "Bankkostnader", "Expense", "Other Expenses", "ZERO"),
+    ("7960", "Valutakursförluster", "Expense", "Other Expenses", "ZERO"),
 ]
 BLOCKED_ACCOUNTS = {"3999"}
 # number, name, VAT group, unit price (SEK), inventory, gtin, type, blocked
@@ -222,7 +226,8 @@ def build_company(environment: str, name: str, clock: SimClock) -> CompanyStore:
         currency = store.insert(
             "currencies",
             {"code": code, "displayName": display, "symbol": code, "amountDecimalPlaces": "2:2",
-             "amountRoundingPrecision": 0.01},
+             "amountRoundingPrecision": 0.01, "_realizedGainsAccount": REALIZED_GAINS_ACCOUNT,
+             "_realizedLossesAccount": REALIZED_LOSSES_ACCOUNT},
         )  # fmt: skip
         # A rate from the start of 2025 (the demo shop's orders are from March 2025), then two recent ones.
         starts = [(HISTORIC_RATES_START, 0.96)] if today - dt.timedelta(days=60) > HISTORIC_RATES_START else []

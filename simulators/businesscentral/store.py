@@ -22,6 +22,7 @@ ODATAV4_PAGES = (
     "NoSeries",
     "NoSeriesLines",
     "ItemLedgerEntries",
+    "GeneralJournal",
     "GeneralJournalTemplates",
     "GeneralJournalBatches",
 )

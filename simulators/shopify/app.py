@@ -91,6 +91,15 @@ class ShopifySimulator:
                 self.store, order_ids, fee_rate=fee_rate, fixed_fee=fixed_fee, status=status
             )
 
+    def payout_create_in_currency(
+        self, rows: list[tuple[str, Decimal, Decimal, str]], *, currency: str, issued_at: str, status: str = "PAID"
+    ) -> dict:
+        """A payout in another currency of (type, amount, fee, order name) rows (see seeding)."""
+        with self.store.lock:
+            return seeding.payout_create_in_currency(
+                self.store, rows, currency=currency, issued_at=issued_at, status=status
+            )
+
     def set_throttle(self, *, maximum: float | None = None, restore_rate: float | None = None) -> None:
         self.bucket.configure(maximum=maximum, restore_rate=restore_rate)
 

@@ -530,6 +530,7 @@ def _bt(
     order: dict | None,
     tx: dict | None,
     source_type: str,
+    currency: str = "SEK",
 ) -> dict:
     tx_legacy = int(tx["id"].rsplit("/", 1)[-1]) if tx else None
     return {
@@ -538,9 +539,9 @@ def _bt(
         "type": type_,
         "test": False,
         "transactionDate": date,
-        "amount": money(amount, "SEK"),
-        "fee": money(fee, "SEK"),
-        "net": money(amount - fee, "SEK"),
+        "amount": money(amount, currency),
+        "fee": money(fee, currency),
+        "net": money(amount - fee, currency),
         "sourceId": tx_legacy,
         "sourceType": source_type,
         "sourceOrderTransactionId": tx_legacy,
@@ -626,7 +627,9 @@ def _seed_payouts(store: Store) -> None:
         )
 
 
-def payout_create(store: Store, balance_transactions: list[dict], *, issued_at: str, status: str) -> dict:
+def payout_create(
+    store: Store, balance_transactions: list[dict], *, issued_at: str, status: str, currency: str = "SEK"
+) -> dict:
     payout_id = store.new_id("ShopifyPaymentsPayout")
 
     def total(types, key="amount") -> Decimal:
@@ -639,15 +642,15 @@ def payout_create(store: Store, balance_transactions: list[dict], *, issued_at: 
         "legacyResourceId": int(payout_id.rsplit("/", 1)[-1]),
         "status": status,
         "issuedAt": issued_at,
-        "net": money(net, "SEK"),
+        "net": money(net, currency),
         "transactionType": "DEPOSIT",
         "summary": {
-            "chargesGross": money(total({"CHARGE"}), "SEK"),
-            "chargesFee": money(total({"CHARGE"}, "fee"), "SEK"),
-            "refundsFeeGross": money(total({"REFUND"}), "SEK"),
-            "refundsFee": money(Decimal("0"), "SEK"),
-            "adjustmentsGross": money(total({"ADJUSTMENT", "RESERVED_FUNDS"}), "SEK"),
-            "adjustmentsFee": money(Decimal("0"), "SEK"),
+            "chargesGross": money(total({"CHARGE"}), currency),
+            "chargesFee": money(total({"CHARGE"}, "fee"), currency),
+            "refundsFeeGross": money(total({"REFUND"}), currency),
+            "refundsFee": money(Decimal("0"), currency),
+            "adjustmentsGross": money(total({"ADJUSTMENT", "RESERVED_FUNDS"}), currency),
+            "adjustmentsFee": money(Decimal("0"), currency),
         },
     }
     store.payouts[payout_id] = payout
@@ -660,6 +663,7 @@ def payout_create(store: Store, balance_transactions: list[dict], *, issued_at: 
         order=None,
         tx=None,
         source_type="TRANSFER",
+        currency=currency,
     )
     transfer["sourceId"] = payout["legacyResourceId"]
     transfer["_net"] = Decimal("0")  # the payout's own row: not part of what it pays out
@@ -715,6 +719,34 @@ def payout_create_for_orders(
     if not entries:
         return None
     return payout_create(store, entries, issued_at=issued_at or store.now_iso(), status=status)
+
+
+def payout_create_in_currency(
+    store: Store,
+    rows: list[tuple[str, Decimal, Decimal, str]],
+    *,
+    currency: str,
+    issued_at: str,
+    status: str = "PAID",
+) -> dict:
+    """A payout in ``currency`` (a Shopify Payments account paying out in a second currency) of
+    (type CHARGE/REFUND/ADJUSTMENT, amount, fee, order name or "") rows."""
+    by_name = {order["name"]: order for order in store.orders.values()}
+    entries = [
+        _bt(
+            store,
+            type_=type_,
+            amount=amount,
+            fee=fee,
+            date=issued_at,
+            order=by_name.get(name) or ({"id": store.new_id("Order"), "name": name} if name else None),
+            tx=None,
+            source_type=type_ if type_ != "ADJUSTMENT" else "ADJUSTMENT",
+            currency=currency,
+        )
+        for type_, amount, fee, name in rows
+    ]
+    return payout_create(store, entries, issued_at=issued_at, status=status, currency=currency)
 
 
 __all__ = [

@@ -16,9 +16,20 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from integrations.models import Flow, Integration, PaymentProviderConnection, ShippingMethodMapping
+from integrations.models import (
+    Flow,
+    Integration,
+    PaymentProviderConnection,
+    ShippingMethodMapping,
+)
 from syncs.demo.config import (
+    ADYEN_HMAC_KEY,
+    ADYEN_MERCHANT_ACCOUNT,
+    ADYEN_REPORT_PASSWORD,
+    ADYEN_REPORT_USER,
     DEMO_INTERVAL_MINUTES,
+    KLARNA_PASSWORD,
+    KLARNA_USERNAME,
     PAYMENT_JOURNAL_BATCH,
     SHOP_DOMAIN,
     STRIPE_SECRET_KEY,
@@ -50,13 +61,20 @@ PAYMENT_METHODS = {"shopify_payments": "SHOPIFY", "stripe": "STRIPE", "paypal": 
 PAYOUT_ACCOUNTS = {
     PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS.value: ("1581", "6064", "BANK1"),
     PaymentProviderConnection.Provider.STRIPE.value: ("1580", "6064", "BANK1"),
+    PaymentProviderConnection.Provider.KLARNA.value: ("1582", "6064", "BANK1"),
+    PaymentProviderConnection.Provider.ADYEN.value: ("1583", "6064", "BANK1"),
 }
 # The transfer lands on a bank account in the payout's currency (the seed's BANK2 holds EUR).
 PAYOUT_BANKS = {"EUR": "BANK2"}
+# Klarna and Adyen (market SE, SEK) are connected as support would in the admin; each provider's
+# payout configuration has its own customer payment batch of the seed, balancing on its clearing account.
 PAYOUT_BATCHES = {
     PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS.value: PAYMENT_JOURNAL_BATCH,
     PaymentProviderConnection.Provider.STRIPE.value: "STRIPE",
+    PaymentProviderConnection.Provider.KLARNA.value: "KLARNA",
+    PaymentProviderConnection.Provider.ADYEN.value: "ADYEN",
 }
+MARKET = "SE"
 TEST_ORDER = "#1001"
 # The organisation that owns the demo's Business Central (the identity simulator's Contoso tenant).
 BC_ORGANISATION = "contoso.example"
@@ -67,7 +85,7 @@ def demo_autopilot(
 ) -> Integration:
     """``sign_in(auth_uri) -> redirect URL`` signs in on Microsoft's page; ``install_app(authorize_url)
     -> redirect URL`` presses "Install app" on Shopify's. Idempotent: live stays live."""
-    from integrations.services import onboarding
+    from integrations.services import onboarding, payment_providers
     from integrations.services.bc_auth import bc_signin_complete, bc_signin_start
     from integrations.services.shopify_install import shop_install_complete, shop_install_start
     from syncs.flows import flow_handler_get
@@ -93,6 +111,25 @@ def demo_autopilot(
     answer = dict(parse_qsl(urlsplit(install_app(authorize_url)).query))
     shop_install_complete(integration=integration, params=answer, session=shop_session)
     onboarding.stripe_connect(integration=integration, api_key=STRIPE_SECRET_KEY)
+    payment_providers.klarna_connect(
+        integration=integration,
+        market=MARKET,
+        username=KLARNA_USERNAME,
+        password=KLARNA_PASSWORD,
+        region="EU",
+        environment="playground",
+        currency="SEK",
+    )
+    payment_providers.adyen_connect(
+        integration=integration,
+        market=MARKET,
+        merchant_account=ADYEN_MERCHANT_ACCOUNT,
+        hmac_key=ADYEN_HMAC_KEY,
+        username=ADYEN_REPORT_USER,
+        password=ADYEN_REPORT_PASSWORD,
+        environment="test",
+        currency="SEK",
+    )
     # The wizard connects the shop but not its Shopify Payments account (support adds it in the admin,
     # "Payment provider connections"): the payouts flow reads Shopify Payments payouts only with it.
     shop_currency = integration.shop_connection.shop_currency or integration.base_currency
@@ -111,16 +148,17 @@ def demo_autopilot(
     integration.refresh_from_db()
     payout_accounts = [
         onboarding.PayoutAccounts(
-            provider,
-            currency,
-            *PAYOUT_ACCOUNTS[provider][:2],
-            bank_account=PAYOUT_BANKS.get(currency.upper(), PAYOUT_ACCOUNTS[provider][2]),
+            row.provider,
+            row.currency,
+            *PAYOUT_ACCOUNTS[row.provider][:2],
+            bank_account=PAYOUT_BANKS.get(row.currency.upper(), PAYOUT_ACCOUNTS[row.provider][2]),
+            market=row.market,
             journal_template="CASHRCPT",
-            journal_batch=PAYOUT_BATCHES[provider],
+            journal_batch=PAYOUT_BATCHES[row.provider],
             general_journal_batch=PAYMENT_JOURNAL_BATCH,
         )
-        for provider, currency in onboarding.payout_currencies(integration=integration)
-        if provider in PAYOUT_ACCOUNTS
+        for row in onboarding.payout_rows(integration=integration)
+        if row.provider in PAYOUT_ACCOUNTS
     ]
     onboarding.integration_settings_save(
         integration=integration,

@@ -18,6 +18,8 @@ DEFAULT_PORTS = {
     "shopify_port": 8103,
     "stripe_port": 8104,
     "woo_port": 8105,
+    "klarna_port": 8106,
+    "adyen_port": 8107,
 }
 DEMO_MARKER = "JBC_DEMO_VAR_DIR"  # set in the environment of every process the demo runs
 
@@ -48,6 +50,15 @@ PAYMENT_JOURNAL_BATCH = "SHOPIFY"
 # The demo shop's Shopify Payments fee per card payment: 1.8 % + 1.80 SEK.
 PAYOUT_FEE_RATE = Decimal("0.018")
 PAYOUT_FIXED_FEE = Decimal("1.80")
+# Klarna and Adyen (one market, Sweden): the simulators' fixed credentials and the demo's fees.
+KLARNA_USERNAME = "K100001_5c7a9e0b1d2f"
+KLARNA_PASSWORD = "klarna_sim_password"  # noqa: S105 - the Klarna simulator's account
+ADYEN_MERCHANT_ACCOUNT = "JunipeerSE"
+ADYEN_REPORT_USER = "report_123456@Company.JunipeerCompany"
+ADYEN_REPORT_PASSWORD = "adyen_sim_report_password"  # noqa: S105 - the Adyen simulator's report user
+ADYEN_HMAC_KEY = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056"  # Adyen's test key
+KLARNA_FEE = Decimal("9.90")
+ADYEN_COMMISSION = Decimal("2.95")
 
 
 def free_port() -> int:
@@ -65,6 +76,8 @@ class DemoConfig:
     shopify_port: int
     stripe_port: int
     woo_port: int
+    klarna_port: int = 0
+    adyen_port: int = 0
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -118,6 +131,14 @@ class DemoConfig:
     def woo_url(self) -> str:
         return f"https://localhost:{self.woo_port}"  # WooCommerce takes its key over https only
 
+    @property
+    def klarna_url(self) -> str:
+        return f"http://127.0.0.1:{self.klarna_port}"
+
+    @property
+    def adyen_url(self) -> str:
+        return f"http://127.0.0.1:{self.adyen_port}"
+
 
 def field_key_ensure(path: Path) -> str:
     """The demo's Fernet key: made once and kept, so a ``--keep`` database stays readable."""
@@ -161,6 +182,10 @@ def demo_environment(config: DemoConfig) -> dict[str, str]:
         "SHOPIFY_CLIENT_ID": SHOPIFY_CLIENT_ID,
         "SHOPIFY_CLIENT_SECRET": SHOPIFY_CLIENT_SECRET,
         "STRIPE_API_BASE": config.stripe_url,
+        "KLARNA_API_ROOT": config.klarna_url,
+        "ADYEN_REPORTS_ROOT": config.adyen_url,
+        "KLARNA_RETRY_BASE_DELAY": "0.2",
+        "ADYEN_RETRY_BASE_DELAY": "0.2",
         # The WooCommerce store serves https on localhost with the demo's certificate; support would
         # allow-list a store on a private network the same way.
         "WOO_CA_BUNDLE": str(config.cert_file),

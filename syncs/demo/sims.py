@@ -1,4 +1,5 @@
-"""The five simulators as real HTTP servers on loopback, in threads of the demo command's process.
+"""The simulators (BC, sign-in, Shopify, WooCommerce, Stripe, Klarna, Adyen) as real HTTP servers on
+loopback, in threads of the demo command's process.
 
 One process holds the in-memory state; the web server and the worker (child processes) reach it
 over HTTP exactly as they would reach the real systems. The simulators are imported inside
@@ -16,8 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 from syncs.demo.config import (
+    ADYEN_COMMISSION,
+    ADYEN_MERCHANT_ACCOUNT,
     ENTRA_CLIENT_ID,
     ENTRA_CLIENT_SECRET,
+    KLARNA_FEE,
     PAYMENT_JOURNAL_BATCH,
     PAYOUT_FEE_RATE,
     PAYOUT_FIXED_FEE,
@@ -42,6 +46,8 @@ class DemoSimulators:
     shopify: Any
     stripe: Any
     woo: Any = None
+    klarna: Any = None
+    adyen: Any = None
     servers: list[Any] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
 
@@ -67,6 +73,44 @@ class DemoSimulators:
         store = self.bc.company("sandbox")
         entries = store.filter("generalLedgerEntries", accountNumber=account_number)
         return sum((Decimal(str(e["debitAmount"])) - Decimal(str(e["creditAmount"])) for e in entries), Decimal(0))
+
+    def order_total(self, order_id: str) -> tuple[str, Decimal]:
+        """(name, total in the shop's currency) of a shop order."""
+        with self.shopify.store.lock:
+            order = self.shopify.store.orders[order_id]
+            return order["name"], Decimal(order["totalPriceSet"]["shopMoney"]["amount"])
+
+    def orders_in_shop_currency(self, n: int, *, seed: int, tries: int = 40) -> list[str]:
+        """``n`` new shop orders paid in the shop's currency (SEK), so their invoices are in SEK."""
+        found: list[str] = []
+        for offset in range(tries):
+            if len(found) == n:
+                break
+            for order_id in self.shopify.generate_orders(1, seed=seed + offset):
+                with self.shopify.store.lock:
+                    order = self.shopify.store.orders[order_id]
+                    currency = self.shopify.store.shop.get("currencyCode")
+                    if not order["test"] and order["presentmentCurrencyCode"] == currency:
+                        found.append(order_id)
+        return found
+
+    def klarna_payout_for_order(self, order_id: str, *, fee: Decimal = KLARNA_FEE) -> dict:
+        """A Klarna payout (SEK) of one order as if paid with Klarna: the sale and Klarna's fee."""
+        name, total = self.order_total(order_id)
+        merchant = self.klarna.merchant
+        merchant.transaction("SALE", int(total * 100), order_reference=name)
+        merchant.transaction("FEE", int(fee * 100), detailed_type="PURCHASE_FEE_PERCENTAGE")
+        paid = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return merchant.payout_create(payout_date=paid)
+
+    def adyen_payout_for_order(self, order_id: str, *, commission: Decimal = ADYEN_COMMISSION) -> str:
+        """An Adyen settlement batch (SEK) of one order as if paid by card through Adyen; the report's
+        file name. The product finds it by trying the next batch."""
+        name, total = self.order_total(order_id)
+        account = self.adyen.account(ADYEN_MERCHANT_ACCOUNT)
+        account.line("Settled", total, merchant_reference=name, commission=commission)
+        paid = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")
+        return account.batch_close(paid_on=paid)
 
     # --- shop activity ---------------------------------------------------------------------------
     def payout_for_orders(self, order_ids: list[str]) -> dict | None:
@@ -101,6 +145,7 @@ class DemoSimulators:
 
         def loop() -> None:
             waiting: list[tuple[float, str]] = []  # (monotonic time created, order id) not yet paid out
+            providers_paid_out = False  # one Klarna and one Adyen payout, of the first two orders in SEK
             next_order = time.monotonic() + order_every
             # Wake often enough that a payout follows as soon as its last order is old enough.
             while not self._stop.wait(min(order_every, ACTIVITY_TICK_SECONDS)):
@@ -128,6 +173,10 @@ class DemoSimulators:
                     if len(ready) < payout_every:
                         continue
                     waiting = [(created, order_id) for created, order_id in waiting if order_id not in ready]
+                    if not providers_paid_out and self.klarna is not None:
+                        used = self._provider_payouts(ready)
+                        providers_paid_out = bool(used)
+                        ready = [order_id for order_id in ready if order_id not in used]
                     payout = self.payout_for_orders(ready)
                     if payout is not None:
                         logger.info("Demo: Shopify Payments payout %s of %s orders", payout["id"], len(ready))
@@ -135,6 +184,19 @@ class DemoSimulators:
                     logger.exception("Could not add a demo order or payout to the shop")
 
         threading.Thread(target=loop, name="demo-shop-activity", daemon=True).start()
+
+    def _provider_payouts(self, order_ids: list[str]) -> list[str]:
+        """A Klarna payout of the first order in SEK and an Adyen batch of the second; the two orders,
+        or none when there are not two such orders yet."""
+        with self.shopify.store.lock:
+            currency = self.shopify.store.shop.get("currencyCode")
+            in_sek = [i for i in order_ids if self.shopify.store.orders[i]["presentmentCurrencyCode"] == currency]
+        if len(in_sek) < 2:
+            return []
+        klarna = self.klarna_payout_for_order(in_sek[0])
+        batch = self.adyen_payout_for_order(in_sek[1])
+        logger.info("Demo: Klarna payout %s and Adyen batch %s", klarna["payment_reference"], batch)
+        return in_sek[:2]
 
     def woo_activity_start(self, *, order_every: float) -> None:
         """A new paid order in the WooCommerce store every few seconds (store time follows wall time),
@@ -188,8 +250,10 @@ def _orders_invoiced(order_ids: list[str]) -> set[str]:
 
 
 def simulators_start(config: DemoConfig) -> DemoSimulators:
+    from simulators.adyen import AdyenSimulator
     from simulators.businesscentral import BusinessCentralSimulator
     from simulators.identity import IdentitySimulator, SimClient
+    from simulators.klarna import KlarnaSimulator
     from simulators.server import serve
     from simulators.shopify import ShopifySimulator
     from simulators.shopify.clock import SimClock as ShopClock
@@ -215,7 +279,15 @@ def simulators_start(config: DemoConfig) -> DemoSimulators:
     woo = WooCommerceSimulator(
         consumer_key=WOO_CONSUMER_KEY, consumer_secret=WOO_CONSUMER_SECRET, source=f"{config.woo_url}/"
     )
-    sims = DemoSimulators(bc=bc, identity=identity, shopify=shopify, stripe=stripe, woo=woo)
+    sims = DemoSimulators(
+        bc=bc,
+        identity=identity,
+        shopify=shopify,
+        stripe=stripe,
+        woo=woo,
+        klarna=KlarnaSimulator(),
+        adyen=AdyenSimulator(),
+    )
     try:
         config.tls_dir.mkdir(parents=True, exist_ok=True)
         certificate = loopback_certificate_reuse_or_make(config.tls_dir)
@@ -225,6 +297,8 @@ def simulators_start(config: DemoConfig) -> DemoSimulators:
         sims.servers.append(identity_server)
         sims.servers.append(serve(shopify, port=config.shopify_port))
         sims.servers.append(serve(stripe, port=config.stripe_port))
+        sims.servers.append(serve(sims.klarna, port=config.klarna_port))
+        sims.servers.append(serve(sims.adyen, port=config.adyen_port))
         sims.servers.append(serve(woo, port=config.woo_port, tls=certificate.server_context()))
     except OSError:
         sims.stop()

@@ -1332,14 +1332,20 @@ _PAYOUT_ENTRIES = (
         code="PAY-007",
         category=PAYOUT,
         severity=ERROR,
-        retryable=False,
-        title=_("Payout not in the local currency"),
-        message=_("Payout {payout} is in {currency}; only payouts in the local currency {lcy} are booked."),
-        cause=_(
-            "Fee and transfer lines are general journal lines, which the Business Central API books in the local "
-            "currency only."
+        retryable=True,
+        title=_("Foreign-currency payout needs the General Journal web service"),
+        message=_(
+            "Payout {payout} is in {currency}, not the local currency {lcy}: its fee and transfer lines need the "
+            "General Journal page (39) published as the web service GeneralJournal."
         ),
-        remedy=_("Book this payout by hand in Business Central, or pay out in the local currency."),
+        cause=_(
+            "The Business Central API writes general journal lines in the local currency only. Lines in another "
+            "currency are written through the General Journal page, which must be published as a web service."
+        ),
+        remedy=_(
+            "In Business Central open Web Services, add Object Type Page, Object ID 39, Service Name "
+            "GeneralJournal, tick Published, then retry the payout."
+        ),
     ),
     ErrorEntry(
         code="PAY-008",
@@ -1414,6 +1420,25 @@ _PAYOUT_ENTRIES = (
         ),
     ),
     # --- 1xx: Klarna and Adyen payout connections ------------------------------------------------------
+    ErrorEntry(
+        code="PAY-014",
+        category=PAYOUT,
+        severity=ERROR,
+        retryable=True,
+        title=_("Invoice and customer in different currencies"),
+        message=_(
+            "Invoice {invoice} is in {invoice_currency}, but its customer {customer_number} is in {currency} in "
+            "Business Central, so a payment to the customer would be booked in {currency}."
+        ),
+        cause=_(
+            "Business Central gives a payment line the currency of the customer card, and applies a payment only "
+            "to an invoice in the same currency. Nothing is written, so the journal still posts."
+        ),
+        remedy=_(
+            "Pay the invoice by hand in Business Central, or give the country's customer the currency its "
+            "invoices are made in (or invoice in the customer's currency), then retry the payout."
+        ),
+    ),
     ErrorEntry(
         code="PAY-101",
         category=PAYOUT,

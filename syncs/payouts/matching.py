@@ -9,7 +9,7 @@ the reference and the field searched. Only posted invoices can take a payment.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from integrations.connectors.businesscentral import entities, odata
@@ -32,6 +32,7 @@ class InvoiceRef:
     currency: str
     status: str
     remaining: Decimal | None = None  # open amount; None when BC did not say
+    customer_currency: str | None = None  # the customer card's currency (blank card = LCY); None: unknown
 
 
 @dataclass
@@ -85,7 +86,18 @@ def invoices_find(*, integration, bc_client, order_names: Iterable[str], lcy: st
             posted = [invoice for invoice in invoices if invoice.status in POSTED]
             if posted:
                 found[name] = _ref(posted[0], lcy)
-    return found
+    return _with_customer_currencies(bc_client=bc_client, found=found, lcy=lcy)
+
+
+def _with_customer_currencies(*, bc_client, found: dict[str, InvoiceRef], lcy: str) -> dict[str, InvoiceRef]:
+    """Each invoice's customer card currency: a payment line takes it in BC (not the invoice's), and
+    BC refuses to apply a payment to an invoice in another currency."""
+    numbers = sorted({ref.customer_number for ref in found.values() if ref.customer_number})
+    currencies: dict[str, str] = {}
+    for group in _chunks(numbers, ID_CHUNK):
+        for customer in bc_client.iter_records(entities.CUSTOMERS, filter=odata.any_of("number", group)):
+            currencies[customer.number] = (customer.currency_code or lcy).upper()
+    return {name: replace(ref, customer_currency=currencies.get(ref.customer_number)) for name, ref in found.items()}
 
 
 def credit_memos_find(*, integration, order_names: Iterable[str]) -> dict[str, list[str]]:
@@ -134,6 +146,17 @@ def payout_match(*, payout: Payout, bc_client, lcy: str) -> MatchResult:
                 row,
                 ProductError(
                     "PAY-002", payout_currency=row.currency, invoice=invoice.number, invoice_currency=invoice.currency
+                ),
+            )
+        elif invoice.customer_currency is not None and invoice.customer_currency != invoice.currency:
+            _fail(
+                row,
+                ProductError(
+                    "PAY-014",
+                    invoice=invoice.number,
+                    invoice_currency=invoice.currency,
+                    customer_number=invoice.customer_number,
+                    currency=invoice.customer_currency,
                 ),
             )
         elif (rounding := _rounding(row, invoice, payout.integration.payment_rounding_tolerance)) and (

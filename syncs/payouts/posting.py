@@ -15,7 +15,16 @@ journal check: a Payment to a Customer must be negative, a Refund to a Customer 
   adjustment  general journal line on the fee G/L account, amount = -adjustment
   fees     one general journal line on the fee G/L account, amount = the payout's fees
   transfer (optional) general journal line on the bank account, amount = N
-so C moves by exactly zero once every transaction is booked. Customer payments take their balancing
+so C moves by exactly zero once every transaction is booked.
+
+A payout in a foreign currency F (not the company's LCY) is booked in F: a customer payment line takes
+the customer card's currency in BC (so the invoice's customer must be in F, which PAY-002 already
+holds), and every general journal line is written through the General Journal page (39, ODataV4)
+with Currency Code = F, because API v2.0's journalLines has no currency field. BC converts each line
+at the posting date's exchange rate, so C is exactly zero in F but can be a few öre off in LCY; the
+ledger check (syncs/payouts/ledger.py) books that difference to the rounding account.
+
+Customer payments take their balancing
 account from the customer payment journal batch (the API has no per-line field), so that batch must
 balance against C. Every line carries externalDocumentNumber = the payout reference and ends its
 description with a tag ``[<tag>]``: lines already in the journal or recorded in ``Payout.booked_lines``
@@ -31,7 +40,11 @@ from decimal import Decimal
 from integrations.connectors.businesscentral import entities, odata
 from integrations.connectors.businesscentral.codec import ACCOUNT_TYPE_BANK, ACCOUNT_TYPE_CUSTOMER, ACCOUNT_TYPE_GL
 from integrations.connectors.businesscentral.jsonmap import to_json
-from integrations.connectors.businesscentral.payloads import NewCustomerPayment, NewJournalLine
+from integrations.connectors.businesscentral.payloads import (
+    NewCustomerPayment,
+    NewGeneralJournalPageLine,
+    NewJournalLine,
+)
 from integrations.connectors.businesscentral.writes import FieldTooLong, payload_fit
 from integrations.models import PayoutAccountMapping
 from syncs.errors import ProductError
@@ -63,6 +76,7 @@ class PlannedLine:
     account_type: str = ""
     account_number: str = ""
     balancing_account_number: str = ""  # the clearing account (journal lines only; see module doc)
+    currency: str = ""  # BC's Currency Code of a general journal line; blank = LCY
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,7 @@ class Journals:
     payment_code: str
     general_id: str = ""
     general_code: str = ""
+    general_template: str = GENERAL_TEMPLATE
 
 
 def payout_reference(payout: Payout) -> str:
@@ -109,8 +124,12 @@ def lines_plan(
     accounts: PayoutAccountMapping,
     book_transfer: bool,
     rounding_account: str = "",
+    currency: str = "",
 ) -> list[PlannedLine]:
-    """Every line the payout needs (already-booked ones included; the writer skips those)."""
+    """Every line the payout needs (already-booked ones included; the writer skips those).
+
+    ``currency``: the payout's currency when it is not the company's LCY, else blank; every general
+    journal line then carries it (customer payment lines take it from the customer card in BC)."""
     reference = payout_reference(payout)
     label = payout.get_provider_display() if hasattr(payout, "get_provider_display") else payout.provider
     lines: list[PlannedLine] = []
@@ -143,6 +162,7 @@ def lines_plan(
                         account_type=ACCOUNT_TYPE_GL,
                         account_number=rounding_account,
                         balancing_account_number=accounts.clearing_account,
+                        currency=currency,
                     )
                 )
         elif row.mapped_type == MappedType.REFUND and fact:
@@ -158,6 +178,7 @@ def lines_plan(
                     account_type=ACCOUNT_TYPE_CUSTOMER,
                     account_number=fact["customer_number"],
                     balancing_account_number=accounts.clearing_account,
+                    currency=currency,
                 )
             )
         elif row.mapped_type == MappedType.ADJUSTMENT and row.amount:
@@ -172,6 +193,7 @@ def lines_plan(
                     account_type=ACCOUNT_TYPE_GL,
                     account_number=account,
                     balancing_account_number=accounts.clearing_account,
+                    currency=currency,
                 )
             )
     if payout.fees:
@@ -184,6 +206,7 @@ def lines_plan(
                 account_type=ACCOUNT_TYPE_GL,
                 account_number=accounts.fee_account,
                 balancing_account_number=accounts.clearing_account,
+                currency=currency,
             )
         )
     if book_transfer and payout.amount:
@@ -198,6 +221,7 @@ def lines_plan(
                 account_type=ACCOUNT_TYPE_BANK,
                 account_number=accounts.bank_account,
                 balancing_account_number=accounts.clearing_account,
+                currency=currency,
             )
         )
     return lines
@@ -231,6 +255,7 @@ def journals_resolve(*, bc_client, configuration: PayoutAccountMapping) -> Journ
         payment_code=code,
         general_id=general.id if general else "",
         general_code=general.code if general else general_code,
+        general_template=(general.template_display_name if general else "") or GENERAL_TEMPLATE,
     )
 
 
@@ -282,6 +307,29 @@ def line_operation(*, bc_client, line: PlannedLine, journals: Journals, referenc
         _fit(entities.JOURNAL_LINES.name, payload),
         parent=(entities.JOURNALS, journals.general_id),
     )
+
+
+def line_write_with_currency(*, bc_client, line: PlannedLine, journals: Journals, reference: str, posting_date) -> str:
+    """Write one general journal line in a foreign currency through the General Journal page (not
+    batchable: a page web service, not API v2.0); returns the line's key as "<batch>:<line no.>"."""
+    if not journals.general_id:
+        raise ProductError("BC-501", template=GENERAL_TEMPLATE, batch=journals.general_code)
+    row = bc_client.general_journal_line_create(
+        NewGeneralJournalPageLine(
+            journal_template_name=journals.general_template,
+            journal_batch_name=journals.general_code,
+            account_type=line.account_type,
+            account_number=line.account_number,
+            posting_date=posting_date,
+            external_document_number=reference,
+            amount=line.amount,
+            description=line.description,
+            currency_code=line.currency,
+            balance_account_type=ACCOUNT_TYPE_GL,
+            balancing_account_number=line.balancing_account_number,
+        )
+    )
+    return f"{row.get('Journal_Batch_Name', journals.general_code)}:{row.get('Line_No', '')}"
 
 
 def _fit(entity_set: str, payload) -> dict:

@@ -1,8 +1,11 @@
-"""The reconciliation report of one payout (read from staging, no BC call) and its CSV.
+"""The reconciliation report of one payout (no BC call) and its CSV.
 
 The totals check: the provider's transactions add up to what it paid out. The zero check: the
-lines booked move the clearing account by exactly zero (the transfer to the bank included), or,
-without a booked transfer, by exactly the payout's net, which the bank statement then clears.
+clearing account moves by exactly zero (the transfer to the bank included), or, without a booked
+transfer, by exactly the payout's net, which the bank statement then clears. Once the payout is
+posted the zero check is BC's: the clearing account's G/L entries of the payout as read back from
+BC after posting (``Payout.clearing_ledger_balance``, LCY; syncs/payouts/ledger.py); before that it
+is the booked lines' own sum in the payout's currency, marked as not yet confirmed by BC.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from decimal import Decimal
 from syncs.errors import ProductError
 from syncs.models import Payout, PayoutTransaction
 from syncs.payouts.configuration import payout_configuration_find
+from syncs.payouts.ledger import expected_balance
 from syncs.payouts.posting import FEES_TAG, TRANSFER_TAG, payout_reference
 
 MappedType = PayoutTransaction.MappedType
@@ -61,6 +65,7 @@ class PayoutReport:
     transfer_booked: bool = False
     clearing_movement: Decimal = ZERO
     clearing_residual: Decimal = ZERO
+    from_ledger: bool = False  # the zero check is BC's ledger read back after posting
 
     @property
     def fees(self) -> Decimal:
@@ -131,6 +136,11 @@ def payout_report(*, payout: Payout) -> PayoutReport:
     if report.transfer_booked:
         report.clearing_movement -= payout.amount
     report.clearing_residual = report.clearing_movement - (ZERO if report.transfer_booked else payout.amount)
+    if payout.clearing_ledger_checked_at is not None and payout.clearing_ledger_balance is not None:
+        expected = expected_balance(payout=payout, transfer_booked=report.transfer_booked)
+        if expected is not None:
+            report.clearing_residual = payout.clearing_ledger_balance - expected
+            report.from_ledger = True
     return report
 
 

@@ -7,17 +7,27 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from integrations.connectors.businesscentral import BCError
-from integrations.models import Integration
+from integrations.connectors.businesscentral import BCAmbiguousWriteError, BCError, PageNotPublished
+from integrations.models import Integration, PayoutAccountMapping
 from syncs.errors import ProductError, classify_exception
 from syncs.models import Payout, PayoutTransaction
 from syncs.payouts.configuration import payout_configuration_get
+from syncs.payouts.ledger import (
+    FX_ROUNDING_TAG,
+    ZERO,
+    clearing_ledger_read,
+    expected_balance,
+    fx_rounding_line,
+    fx_tolerance,
+)
 from syncs.payouts.matching import payout_match
 from syncs.payouts.posting import (
+    TRANSFER_TAG,
     PlannedLine,
     booking_reference,
     journals_resolve,
     line_operation,
+    line_write_with_currency,
     lines_existing,
     lines_plan,
     payout_reference,
@@ -85,9 +95,8 @@ def payout_book(*, payout: Payout, bc_client) -> BookResult:
     if payout.status != Payout.Status.PAID or payout.booking_state == BookingState.POSTED:
         return BookResult()
     lcy = integration.base_currency.upper()
+    foreign = payout.currency.upper() if payout.currency.upper() != lcy else ""
     try:
-        if payout.currency.upper() != lcy:
-            raise ProductError("PAY-007", payout=payout_reference(payout), currency=payout.currency, lcy=lcy)
         accounts = payout_configuration_get(payout=payout)
         journals = journals_resolve(bc_client=bc_client, configuration=accounts)
         match = payout_match(payout=payout, bc_client=bc_client, lcy=lcy)
@@ -99,6 +108,7 @@ def payout_book(*, payout: Payout, bc_client) -> BookResult:
             accounts=accounts,
             book_transfer=integration.book_payout_transfer,
             rounding_account=integration.rounding_gl_account,
+            currency=foreign,
         )
         reference = booking_reference(payout)
         in_journal = lines_existing(bc_client=bc_client, journals=journals, reference=reference)
@@ -110,26 +120,18 @@ def payout_book(*, payout: Payout, bc_client) -> BookResult:
     todo = [line for line in planned if line.tag not in booked]
     result.already = len(planned) - len(todo)
     line_errors: dict[str, str] = {}
-    if todo:
-        operations = [
-            line_operation(
-                bc_client=bc_client,
-                line=line,
-                journals=journals,
-                reference=reference,
-                posting_date=payout.arrival_date,
-            )
-            for line in todo
-        ]
-        for line, outcome in zip(todo, bc_client.batch(operations), strict=True):
-            if outcome.ok:
-                booked[line.tag] = (outcome.body or {}).get("id", "")
-                in_journal[line.tag] = booked[line.tag]
-                result.written += 1
-            else:
-                error = classify_exception(outcome.error or BCError("Business Central rejected the line."))
-                line_errors[line.tag] = f"{error.code}|{error.message}"
-                result.failed += 1
+    _lines_write(
+        bc_client=bc_client,
+        todo=todo,
+        journals=journals,
+        reference=reference,
+        posting_date=payout.arrival_date,
+        booked=booked,
+        in_journal=in_journal,
+        line_errors=line_errors,
+        result=result,
+        lcy=lcy,
+    )
     _rows_update(rows=rows, booked=booked, line_errors=line_errors, planned=planned)
     result.unmatched += sum(
         1 for row in rows if row.mapped_type in BOOKABLE and row.match_state == MatchState.UNMATCHED and row.amount
@@ -138,8 +140,144 @@ def payout_book(*, payout: Payout, bc_client) -> BookResult:
         result.posted = _journals_post(
             bc_client=bc_client, journals=journals, planned=planned, in_journal=in_journal, result=result
         )
-    _payout_state_save(payout=payout, booked=booked, result=result, rows=rows, line_errors=line_errors)
+    payout.booked_lines = booked
+    if result.posted and result.complete:
+        _ledger_check(
+            bc_client=bc_client,
+            payout=payout,
+            accounts=accounts,
+            journals=journals,
+            planned=planned,
+            reference=reference,
+            result=result,
+        )
+    _payout_state_save(payout=payout, booked=payout.booked_lines, result=result, rows=rows, line_errors=line_errors)
+    _ledger_residual_report(payout=payout, clearing_account=accounts.clearing_account)
     return result
+
+
+def _ledger_residual_report(*, payout: Payout, clearing_account: str) -> None:
+    """A posted payout whose clearing account BC's ledger shows off zero keeps PAY-005 with BC's
+    figure (loud, on the payouts list), though nothing is left for the product to write."""
+    if payout.booking_state != BookingState.POSTED or payout.clearing_ledger_balance is None:
+        return
+    expected = expected_balance(payout=payout, transfer_booked=TRANSFER_TAG in (payout.booked_lines or {}))
+    if expected is None or payout.clearing_ledger_balance == expected:
+        return
+    error = classify_exception(
+        ProductError(
+            "PAY-005",
+            payout=payout_reference(payout),
+            account=clearing_account,
+            difference=payout.clearing_ledger_balance - expected,
+        )
+    )
+    payout.last_error_code, payout.last_error_message = error.code, error.message
+    payout.save(update_fields=["last_error_code", "last_error_message", "updated_at"])
+
+
+def _lines_write(
+    *,
+    bc_client,
+    todo: list[PlannedLine],
+    journals,
+    reference: str,
+    posting_date,
+    booked: dict,
+    in_journal: dict,
+    line_errors: dict[str, str],
+    result: BookResult,
+    lcy: str,
+) -> None:
+    """Lines in LCY and customer payments in one $batch; general journal lines in a foreign currency
+    one by one through the General Journal page (the only way to set their Currency Code)."""
+    batched = [line for line in todo if not (line.currency and line.kind == "journal")]
+    if batched:
+        operations = [
+            line_operation(
+                bc_client=bc_client, line=line, journals=journals, reference=reference, posting_date=posting_date
+            )
+            for line in batched
+        ]
+        for line, outcome in zip(batched, bc_client.batch(operations), strict=True):
+            if outcome.ok:
+                booked[line.tag] = (outcome.body or {}).get("id", "")
+                in_journal[line.tag] = booked[line.tag]
+                result.written += 1
+            else:
+                error = classify_exception(outcome.error or BCError("Business Central rejected the line."))
+                line_errors[line.tag] = f"{error.code}|{error.message}"
+                result.failed += 1
+    for line in todo:
+        if line in batched:
+            continue
+        try:
+            try:
+                booked[line.tag] = line_write_with_currency(
+                    bc_client=bc_client, line=line, journals=journals, reference=reference, posting_date=posting_date
+                )
+            except PageNotPublished:
+                raise ProductError("PAY-007", payout=reference, currency=line.currency, lcy=lcy) from None
+        except (ProductError, BCError) as exc:
+            error = classify_exception(exc)
+            line_errors[line.tag] = f"{error.code}|{error.message}"
+            result.failed += 1
+            if isinstance(exc, BCAmbiguousWriteError):
+                break  # BC may hold the line: the next run finds it in the journal before writing again
+            continue
+        in_journal[line.tag] = booked[line.tag]
+        result.written += 1
+
+
+def _ledger_check(
+    *,
+    bc_client,
+    payout: Payout,
+    accounts: PayoutAccountMapping,
+    journals,
+    planned: list[PlannedLine],
+    reference: str,
+    result: BookResult,
+) -> None:
+    """Read the payout's entries on the clearing account back from BC after posting; a foreign-currency
+    payout's LCY conversion difference within the tolerance is booked to the rounding account and
+    posted, then read again. The balance BC holds is what the report shows (PAY-005 if not zero)."""
+    booked = payout.booked_lines
+    try:
+        check = clearing_ledger_read(bc_client=bc_client, payout=payout, clearing_account=accounts.clearing_account)
+        expected = expected_balance(payout=payout, transfer_booked=TRANSFER_TAG in booked)
+        difference = check.balance - expected if expected is not None else ZERO
+        foreign = payout.currency.upper() != payout.integration.base_currency.upper()
+        rounding_account = payout.integration.rounding_gl_account
+        if (
+            foreign
+            and difference
+            and FX_ROUNDING_TAG not in booked
+            and rounding_account
+            and abs(difference) <= fx_tolerance(payout=payout, lines=len(planned))
+        ):
+            line = fx_rounding_line(
+                payout=payout,
+                difference=difference,
+                rounding_account=rounding_account,
+                clearing_account=accounts.clearing_account,
+            )
+            operation = line_operation(
+                bc_client=bc_client, line=line, journals=journals, reference=reference, posting_date=payout.arrival_date
+            )
+            outcome = bc_client.batch([operation])[0]
+            if not outcome.ok:
+                raise outcome.error or BCError("Business Central rejected the line.")
+            booked[FX_ROUNDING_TAG] = (outcome.body or {}).get("id", "")
+            bc_client.post_journal(journals.general_id)
+            check = clearing_ledger_read(bc_client=bc_client, payout=payout, clearing_account=accounts.clearing_account)
+    except BCError as error:
+        classified = classify_exception(error)
+        result.errors.append(f"{classified.code}: {classified.message}")
+        result.error_code = classified.code
+        return
+    payout.clearing_ledger_balance = check.balance
+    payout.clearing_ledger_checked_at = timezone.now()
 
 
 def _rows_update(
@@ -168,6 +306,8 @@ def _rows_update(
 def _journals_post(*, bc_client, journals, planned: list[PlannedLine], in_journal: dict, result: BookResult) -> bool:
     """Post the batches that hold lines of this payout; none left there means they were posted."""
     kinds = {line.kind for line in planned if line.tag in in_journal}
+    if FX_ROUNDING_TAG in in_journal:  # written after an earlier posting, not posted yet
+        kinds.add("journal")
     targets = [journals.payment_id] if "payment" in kinds else []
     if "journal" in kinds:
         targets.append(journals.general_id)

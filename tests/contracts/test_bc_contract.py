@@ -558,3 +558,16 @@ def test_product_errors_for_too_long_values_render():
 
     error = classify_exception(ProductError("MAP-018", field="externalDocumentNumber", value="#1", length=35))
     assert error.code == "MAP-018" and "35" in error.message
+
+
+def test_api_v2_journal_pages_have_no_currency_so_foreign_lines_go_through_the_general_journal_page():
+    """Why a payout in a foreign currency writes its general journal lines through the General Journal
+    page (39, ODataV4) and reads only LCY amounts back from G/L entries."""
+    for entity_set in ("journalLines", "customerPayments"):
+        assert not [name for name in fields_of(entity_set) if "currency" in name.lower()], entity_set
+    ledger = fields_of("generalLedgerEntries")
+    assert {"debitAmount", "creditAmount", "accountNumber", "description", "postingDate"} <= set(ledger)
+    assert not [name for name in ledger if "source" in name.lower() or name == "currencyCode"]
+    assert entities.GENERAL_JOURNAL_PAGE not in bc()["pages"]  # a UI page published as a web service
+    rates = fields_of("currencyExchangeRates")
+    assert {"currencyCode", "startingDate", "exchangeRateAmount", "relationalExchangeRateAmount"} <= set(rates)

@@ -13,8 +13,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from simulators.adyen import AdyenSimulator
 from simulators.businesscentral import BusinessCentralSimulator
 from simulators.businesscentral.html_page import render
+from simulators.klarna import KlarnaSimulator
 from syncs.demo.config import (
     MERCHANT_PASSWORD,
     MERCHANT_USERNAME,
@@ -38,6 +40,8 @@ PORT_OPTIONS = [
     "--shopify-port=0",
     "--stripe-port=0",
     "--woo-port=0",
+    "--klarna-port=0",
+    "--adyen-port=0",
 ]
 
 
@@ -66,9 +70,12 @@ def test_demo_check_starts_everything_goes_live_and_books_an_invoice_and_a_payou
     for wizard_value in (SHOP_DOMAIN, "Install app", STRIPE_SECRET_KEY, "admin@contoso.example"):
         assert wizard_value in out
     assert SHOP_ACCESS_TOKEN not in out  # Shopify is connected through the app install, not a pasted token
-    assert "BC invoices from shop orders 1" in " ".join(out.split())
-    # A Shopify Payments payout of that order was booked and posted: invoice Paid, clearing account at 0.
-    assert "BC payout reconciled 1" in " ".join(out.split())
+    words = " ".join(out.split())
+    assert "BC invoices from shop orders 3" in words  # the checked order and two more in SEK
+    # A Shopify Payments payout of the first, a Klarna payout of the second and an Adyen batch of the
+    # third were booked and posted: each invoice Paid, each clearing account at 0 in BC's ledger.
+    for provider in ("Shopify Payments", "Klarna", "Adyen"):
+        assert f"BC payout reconciled ({provider}) 1" in words
     # The demo wrote its own database and key under the var dir, never the project's.
     with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
         assert db.execute("select status, allow_writes from integrations_integration").fetchall() == [("live", 1)]
@@ -76,6 +83,12 @@ def test_demo_check_starts_everything_goes_live_and_books_an_invoice_and_a_payou
         shop = "select install_mode, access_token_expires_at is not null, refresh_token != '' from {}"
         assert db.execute(shop.format("integrations_shopconnection")).fetchall() == [("app", 1, 1)]
         assert db.execute("select count(*) from auth_user where is_superuser").fetchone() == (1,)
+        payouts = "select provider, booking_state, clearing_ledger_balance from syncs_payout order by provider"
+        assert db.execute(payouts).fetchall() == [
+            ("adyen", "posted", 0),
+            ("klarna", "posted", 0),
+            ("shopify_payments", "posted", 0),
+        ]
     assert (tmp_path / "demo-field-encryption.key").read_text().strip()
 
 
@@ -167,3 +180,24 @@ def test_bc_page_shows_invoices_journals_and_clearing_accounts():
     for heading in ("Sales invoices", "Payment journal lines", "Posted payment journal lines", "Clearing accounts"):
         assert heading in page
     assert "1581" in page and "Clearing Shopify Payments" in page
+
+
+def test_demo_klarna_and_adyen_pay_out_the_first_two_orders_in_sek_once(shopify_sim):
+    sims = DemoSimulators(
+        bc=None, identity=None, shopify=shopify_sim, stripe=None, klarna=KlarnaSimulator(), adyen=AdyenSimulator()
+    )
+    order_ids = sims.orders_in_shop_currency(3, seed=7)
+    assert len(order_ids) == 3
+    assert {shopify_sim.store.orders[o]["presentmentCurrencyCode"] for o in order_ids} == {"SEK"}
+
+    used = sims._provider_payouts(order_ids)
+
+    assert used == order_ids[:2]
+    (first_name, first_total), (second_name, second_total) = (sims.order_total(o) for o in used)
+    [klarna] = sims.klarna.merchant.payouts.values()
+    sale = next(t for t in sims.klarna.merchant.transactions if t["type"] == "SALE")
+    assert (sale["merchant_reference1"], sale["amount"]) == (first_name, int(first_total * 100))
+    assert klarna["totals"]["settlement_amount"] == int((first_total - Decimal("9.90")) * 100)
+    [report] = sims.adyen.account("JunipeerSE").reports.values()
+    assert second_name in report and "MerchantPayout" in report
+    assert sims._provider_payouts(order_ids[2:]) == []  # one order in SEK is not enough for two payouts

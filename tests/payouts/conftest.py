@@ -92,7 +92,12 @@ def general_journal_create(client, code: str) -> None:
 
 
 def invoices_create(
-    client, orders: dict[str, Decimal], *, customer: str = "10000", tax_code: str = "STANDARD"
+    client,
+    orders: dict[str, Decimal],
+    *,
+    customer: str = "10000",
+    tax_code: str = "STANDARD",
+    currency_code: str | None = None,
 ) -> dict[str, object]:
     """Posted invoices (deep insert + post, by $batch) for order name -> net line amount; returns them by name.
 
@@ -105,6 +110,7 @@ def invoices_create(
             NewSalesInvoice(
                 customer_number=customer,
                 external_document_number=name,
+                currency_code=currency_code,
                 lines=[
                     NewSalesLine(
                         line_type="Account",

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("integrations", "0007_woowire"), ("syncs", "0005_woowire")]
-AFTER = [("integrations", "0008_payoutscfg"), ("syncs", "0006_payoutscfg")]
+BEFORE = [("integrations", "0007_woowire"), ("syncs", "0006_payoutsfx")]
+AFTER = [("integrations", "0008_payoutscfg"), ("syncs", "0007_payoutscfg")]
 
 
 @pytest.fixture

@@ -154,3 +154,18 @@ def test_the_report_names_each_transactions_booking_category_in_the_merchants_la
     assert "adjustment (Dispute or chargeback)" in english
     assert "adjustment (Tvist eller återkrav)" in swedish
     assert csv_lines.splitlines()[0].endswith(",Category") and csv_lines.strip().endswith(",Dispute or chargeback")
+
+
+def test_the_zero_check_says_when_it_is_business_centrals_ledger(client, payout):
+    client.force_login(_owner(payout))
+    url = reverse("payouts:detail", args=[payout.integration_id, payout.pk])
+    assert 'data-check="ledger"' not in client.get(url).content.decode()  # not posted: the booked lines' sum
+
+    payout.booked_lines = {"transfer": "x"}
+    payout.clearing_ledger_balance = Decimal("0.02")
+    payout.clearing_ledger_checked_at = payout.created_at
+    payout.save()
+    body = client.get(url).content.decode()
+
+    assert 'data-check="ledger"' in body and "general ledger" in body
+    assert "off by 0.02" in body  # BC's figure, not the staged lines' sum

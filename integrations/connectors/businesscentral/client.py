@@ -44,6 +44,7 @@ from integrations.connectors.businesscentral.jsonmap import from_json, to_json
 from integrations.connectors.businesscentral.odata import all_of, any_of, encode_query, guid, query_params
 from integrations.connectors.businesscentral.payloads import (
     NewCustomerPayment,
+    NewGeneralJournalPageLine,
     NewJournalLine,
     NewSalesCreditMemo,
     NewSalesDocument,
@@ -420,6 +421,25 @@ class BusinessCentralClient:
             if exc.code not in ("", "BadRequest_NotFound"):  # e.g. Internal_CompanyNotFound: not about the page
                 raise
             raise PageNotPublished(page, code=exc.code, correlation_id=exc.correlation_id) from None
+
+    def page_row_create(self, page: str, row: dict[str, Any]) -> dict[str, Any]:
+        """Insert one row through a UI page published as an ODataV4 web service (POST); BC runs the
+        page's validation as in the client. PageNotPublished when the page is not published."""
+        if not self.company_name:
+            raise ValueError("ODataV4 pages are addressed by company name: build the client with company_name.")
+        company = quote(self.company_name.replace("'", "''"), safe="")
+        url = f"{self.endpoint.odata_url}/Company('{company}')/{quote(page, safe='')}"
+        try:
+            response = self._transport.request("POST", url, body=row)
+        except BCNotFound as exc:
+            if exc.code not in ("", "BadRequest_NotFound"):
+                raise
+            raise PageNotPublished(page, code=exc.code, correlation_id=exc.correlation_id) from None
+        return parse_json(response) or {}
+
+    def general_journal_line_create(self, line: NewGeneralJournalPageLine) -> dict[str, Any]:
+        """A general journal line with a Currency Code, through the General Journal page (39)."""
+        return self.page_row_create(e.GENERAL_JOURNAL_PAGE, line.page_json())
 
     def vat_posting_setup(self) -> list[VatPostingSetupRow]:
         return [from_json(VatPostingSetupRow, row) for row in self.iter_page_rows(e.VAT_POSTING_SETUP_PAGE)]

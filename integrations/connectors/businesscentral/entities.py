@@ -57,3 +57,5 @@ NO_SERIES_LINES_PAGE = "NoSeriesLines"
 JOURNAL_TEMPLATES_PAGE = "GeneralJournalTemplates"
 JOURNAL_BATCHES_PAGE = "GeneralJournalBatches"
 ITEM_LEDGER_ENTRIES_PAGE = "ItemLedgerEntries"
+# The General Journal page (39) published as a web service: payout lines in a foreign currency.
+GENERAL_JOURNAL_PAGE = "GeneralJournal"

@@ -11,6 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from integrations.connectors.businesscentral.codec import enum_encode
+
 
 @dataclass(kw_only=True)
 class Payload:
@@ -137,6 +139,40 @@ class NewCustomerPayment(Payload):
     applies_to_invoice_number: str | None = None
     description: str | None = None
     comment: str | None = None
+
+
+@dataclass(kw_only=True, frozen=True)
+class NewGeneralJournalPageLine:
+    """A line for the General Journal page (39) published as an ODataV4 web service: the one documented
+    way to give a general journal line a Currency Code (API v2.0's journalLines has none). Sent with the
+    page's field names (``page_json``)."""
+
+    journal_template_name: str
+    journal_batch_name: str
+    account_type: str  # enum member name, e.g. "G/L Account"
+    account_number: str
+    posting_date: date | None
+    external_document_number: str
+    amount: Decimal
+    description: str
+    currency_code: str
+    balance_account_type: str
+    balancing_account_number: str
+
+    def page_json(self) -> dict:
+        return {
+            "Journal_Template_Name": self.journal_template_name,
+            "Journal_Batch_Name": self.journal_batch_name,
+            "Account_Type": enum_encode(self.account_type),
+            "Account_No": self.account_number,
+            "Posting_Date": self.posting_date.isoformat() if self.posting_date else None,
+            "External_Document_No": self.external_document_number,
+            "Amount": float(self.amount),
+            "Description": self.description,
+            "Currency_Code": self.currency_code,
+            "Bal_Account_Type": enum_encode(self.balance_account_type),
+            "Bal_Account_No": self.balancing_account_number,
+        }
 
 
 @dataclass(kw_only=True)

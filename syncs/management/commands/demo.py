@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from integrations.connectors.shopify.version import SHOPIFY_API_VERSION
 from syncs.demo.config import (
+    ADYEN_MERCHANT_ACCOUNT,
     DEFAULT_PORTS,
     DEMO_INTERVAL_MINUTES,
     DEMO_MARKER,
@@ -53,7 +54,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, help=f"web server port (default {DEFAULT_PORTS['port']}; 0 = any)")
-        for name in ("bc", "identity", "shopify", "stripe", "woo"):
+        for name in ("bc", "identity", "shopify", "stripe", "woo", "klarna", "adyen"):
             parser.add_argument(
                 f"--{name}-port", type=int, help=f"{name} simulator port (default {DEFAULT_PORTS[f'{name}_port']})"
             )
@@ -182,8 +183,10 @@ class Command(BaseCommand):
         if not options["no_worker"]:
             order_ids = []
             if options["autopilot"]:
-                # One order after go-live, paid with Shopify Payments in SEK: the worker must book it.
+                # One order after go-live, paid with Shopify Payments in SEK: the worker must book it;
+                # two more in SEK for a Klarna and an Adyen payout.
                 order_ids = sims.shopify.generate_orders(1, seed=CHECK_ORDER_SEED)
+                order_ids += sims.orders_in_shop_currency(2, seed=CHECK_ORDER_SEED + 1)
             status = worker_check(
                 integration_id=integration_id, children=children, timeout_seconds=CHECK_TIMEOUT_SECONDS
             )
@@ -200,16 +203,32 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("OK"))
 
     def _check_payout(self, children, sims, integration_id: int, order_ids: list[str]) -> None:
-        """A payout of the checked order and one payouts run: the payout must be booked, the invoice
-        Paid and the clearing account back at zero."""
+        """A Shopify Payments payout of the checked order, a Klarna payout and an Adyen batch of the
+        two others, and one payouts run: each payout must be posted, its invoice Paid, and its clearing
+        account back at zero in BC's ledger (as read back by the product and by this check)."""
         from integrations.models import Flow, PaymentProviderConnection
-        from syncs.demo.autopilot import PAYOUT_ACCOUNTS
+        from syncs.demo.autopilot import PAYOUT_ACCOUNTS, PROVIDER_PAYOUT_ACCOUNTS
         from syncs.demo.processes import worker_check
         from syncs.models import Payout
 
-        payout = sims.payout_for_orders(order_ids)
+        Provider = PaymentProviderConnection.Provider
+        payout = sims.payout_for_orders(order_ids[:1])
         if payout is None:
             raise CommandError("Demo check failed: the checked order has no Shopify Payments charge to pay out.")
+        if len(order_ids) < 3:
+            raise CommandError("Demo check failed: the shop made no orders in SEK for Klarna and Adyen.")
+        klarna = sims.klarna_payout_for_order(order_ids[1])
+        adyen_number = sims.adyen_payout_for_order(order_ids[2]).rsplit("_", 1)[-1].removesuffix(".csv")
+        expected = [
+            (Provider.SHOPIFY_PAYMENTS, payout["id"], order_ids[0], PAYOUT_ACCOUNTS[Provider.SHOPIFY_PAYMENTS][0]),
+            (Provider.KLARNA, klarna["payment_reference"], order_ids[1], PROVIDER_PAYOUT_ACCOUNTS[Provider.KLARNA][0]),
+            (
+                Provider.ADYEN,
+                f"{ADYEN_MERCHANT_ACCOUNT}-{adyen_number}",
+                order_ids[2],
+                PROVIDER_PAYOUT_ACCOUNTS[Provider.ADYEN][0],
+            ),
+        ]
         status = worker_check(
             integration_id=integration_id,
             children=children,
@@ -217,22 +236,29 @@ class Command(BaseCommand):
             flow=Flow.PAYOUTS,
         )
         self.stdout.write(f"  {'worker (one payouts run)':<28} {status}")
-        staged = Payout.objects.filter(integration_id=integration_id, provider_payout_id=payout["id"])
-        booked = staged.filter(booking_state__in=[Payout.BookingState.BOOKED, Payout.BookingState.POSTED]).first()
-        order_name = sims.shopify.store.orders[order_ids[0]]["name"]
-        invoice_status = sims.invoice_status_in_bc(order_name)
-        clearing = sims.gl_balance_in_bc(PAYOUT_ACCOUNTS[PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS][0])
-        reconciled = int(booked is not None and invoice_status == "Paid" and clearing == 0)
-        self.stdout.write(f"  {'BC payout reconciled':<28} {reconciled}")
-        if not reconciled:
-            found = staged.first()
-            state = (
-                f"{found.booking_state} {found.last_error_code} {found.last_error_message}" if found else "not staged"
+        for provider, payout_id, order_id, clearing_account in expected:
+            staged = Payout.objects.filter(
+                integration_id=integration_id, provider=provider, provider_payout_id=payout_id
             )
-            raise CommandError(
-                f"Demo check failed: payout {payout['id']} is {state.strip()}; the invoice of {order_name} is "
-                f"{invoice_status or 'missing'} in BC; its clearing account holds {clearing}."
-            )
+            posted = staged.filter(booking_state=Payout.BookingState.POSTED, clearing_ledger_balance=0).first()
+            order_name = sims.shopify.store.orders[order_id]["name"]
+            invoice_status = sims.invoice_status_in_bc(order_name)
+            clearing = sims.gl_balance_in_bc(clearing_account)
+            reconciled = int(posted is not None and invoice_status == "Paid" and clearing == 0)
+            label = f"BC payout reconciled ({Provider(provider).label})"
+            self.stdout.write(f"  {label:<28} {reconciled}")
+            if not reconciled:
+                found = staged.first()
+                state = (
+                    f"{found.booking_state} {found.last_error_code} {found.last_error_message}"
+                    if found
+                    else "not staged"
+                )
+                raise CommandError(
+                    f"Demo check failed: {Provider(provider).label} payout {payout_id} is {state.strip()}; the "
+                    f"invoice of {order_name} is {invoice_status or 'missing'} in BC; its clearing account "
+                    f"{clearing_account} holds {clearing}."
+                )
 
     def _supervise(self, children, schedules_sync) -> None:
         # New integrations (and changed settings) get their schedules without a restart.
@@ -257,6 +283,8 @@ class Command(BaseCommand):
             f"  Shopify simulator        {config.shopify_url}/{SHOP_DOMAIN}/admin/api/{api_version}/graphql.json",
             f"  Stripe simulator         {config.stripe_url}/v1/account",
             f"  WooCommerce simulator    {config.woo_url}/wp-json/wc/v3/orders (https, the demo's certificate)",
+            f"  Klarna simulator         {config.klarna_url}/settlements/v1/payouts",
+            f"  Adyen simulator          {config.adyen_url}/reports/download/MerchantAccount/JunipeerSE/",
             "",
             f"  Merchant login           {MERCHANT_USERNAME} / {MERCHANT_PASSWORD}",
             f"  Support login (admin)    {SUPPORT_USERNAME} / {SUPPORT_PASSWORD}",
