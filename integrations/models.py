@@ -456,7 +456,9 @@ class PayoutAccountMapping(models.Model):
         max_length=10, blank=True, help_text=_("BC Cash Receipts journal template of the customer payment batch")
     )
     journal_batch = models.CharField(
-        max_length=10, blank=True, help_text=_("BC customer payment journal batch the payments are written to")
+        max_length=10,
+        blank=True,
+        help_text=_("BC customer payment journal batch the payments are written to; empty = the integration's"),
     )
     general_journal_batch = models.CharField(
         max_length=10,
@@ -490,8 +492,17 @@ class PayoutAccountMapping(models.Model):
         return " ".join(filter(None, [self.get_provider_display(), self.market, self.currency]))
 
     @property
+    def batch_code(self) -> str:
+        """The customer payment batch; empty = the integration's payment journal batch."""
+        return self.journal_batch or self.integration.payment_journal_batch
+
+    @property
+    def batch_template(self) -> str:
+        return self.journal_template if self.journal_batch else self.integration.payment_journal_template
+
+    @property
     def general_batch(self) -> str:
-        return self.general_journal_batch or self.journal_batch
+        return self.general_journal_batch or self.batch_code
 
     @property
     def dispute_account(self) -> str:

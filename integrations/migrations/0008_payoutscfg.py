@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='payoutaccountmapping',
             name='journal_batch',
-            field=models.CharField(blank=True, help_text='BC customer payment journal batch the payments are written to', max_length=10),
+            field=models.CharField(blank=True, help_text="BC customer payment journal batch the payments are written to; empty = the integration's", max_length=10),
         ),
         migrations.AddField(
             model_name='payoutaccountmapping',

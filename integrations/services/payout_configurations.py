@@ -114,9 +114,8 @@ def payout_rows_missing(*, integration: Integration) -> list[PayoutRow]:
     """Rows without a configuration naming a batch, a clearing account and a fee account."""
     complete = {
         PayoutRow(m.provider, m.market.upper(), m.currency.upper())
-        for m in integration.payout_account_mappings.exclude(journal_batch="")
-        .exclude(clearing_account="")
-        .exclude(fee_account="")
+        for m in integration.payout_account_mappings.exclude(clearing_account="").exclude(fee_account="")
+        if m.batch_code
     }
     return [
         row
@@ -203,7 +202,7 @@ def payout_initial(choices, mappings: Iterable[PayoutAccountMapping]) -> dict:
     for mapping in mappings:
         key = PayoutRow(mapping.provider, mapping.market.upper(), mapping.currency.upper()).key
         initial |= {
-            f"payout__{key}__batch": batch_initial(choices, mapping.journal_template, mapping.journal_batch),
+            f"payout__{key}__batch": batch_initial(choices, mapping.batch_template, mapping.batch_code),
             f"payout__{key}__general": mapping.general_journal_batch,
             f"payout__{key}__clearing": mapping.clearing_account,
             f"payout__{key}__fee": mapping.fee_account,

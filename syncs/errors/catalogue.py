@@ -489,8 +489,13 @@ _BC_ENTRIES = (
             "The bank account {account} of the payout configuration {configuration} is in {bank_currency}, but the "
             "payouts are in {currency}."
         ),
-        cause=_("The net payout is transferred to the bank account, which must hold the payout's currency."),
-        remedy=_("Choose a bank account in the payout's currency in the payout configuration."),
+        cause=_(
+            "The net payout is transferred to the bank account, and a bank account with a currency takes only "
+            "lines in that currency."
+        ),
+        remedy=_(
+            "Choose a bank account in the payout's currency, or one without a currency, in the payout configuration."
+        ),
     ),
     # --- 6xx: environment and published pages ------------------------------------------------------
     ErrorEntry(

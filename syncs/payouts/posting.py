@@ -229,8 +229,8 @@ def lines_plan(
 
 def journals_resolve(*, bc_client, configuration: PayoutAccountMapping) -> Journals:
     """The configuration's customer payment journal batch and general journal batch, as BC has them."""
-    code = configuration.journal_batch
-    template = configuration.journal_template or "-"
+    code = configuration.batch_code
+    template = configuration.batch_template or "-"
     if not code:
         raise ProductError("BC-501", template=template, batch="-")
     payment = next(

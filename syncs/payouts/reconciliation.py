@@ -104,7 +104,7 @@ def payout_report(*, payout: Payout) -> PayoutReport:
         payout=payout,
         reference=payout_reference(payout),
         clearing_account=accounts.clearing_account if accounts else "",
-        journal_batch=accounts.journal_batch if accounts else "",
+        journal_batch=accounts.batch_code if accounts else "",
     )
     booked = payout.booked_lines or {}
     for row in payout.transactions.order_by("pk"):

@@ -201,10 +201,10 @@ def test_a_payout_in_a_currency_without_clearing_accounts_stops_before_writing(i
     _sync(integration, bc_client, FakeProvider([(foreign, txns)]))
 
     staged = Payout.objects.get()
-    # Only SEK accounts are mapped: a EUR payout names the missing provider and currency (booking in
-    # EUR itself is tests/payouts/test_foreign_currency_e2e.py).
-    assert (staged.booking_state, staged.last_error_code) == (Payout.BookingState.FAILED, "PAY-003")
-    assert "EUR" in staged.last_error_message
+    # Only a SEK configuration exists: a EUR payout names the provider, market and currency no
+    # configuration matches (booking in EUR itself is tests/payouts/test_foreign_currency_e2e.py).
+    assert (staged.booking_state, staged.last_error_code) == (Payout.BookingState.FAILED, "PAY-013")
+    assert "Stripe" in staged.last_error_message and "EUR" in staged.last_error_message
     assert _lines(bc_client) == ([], [])
 
 

@@ -210,6 +210,10 @@ def test_each_payout_misconfiguration_is_named():
         assert run_payout_checks(config) == expected, case
 
 
+def test_a_bank_account_without_a_currency_takes_a_payout_in_any_currency():
+    assert run_payout_checks(payout_config(currency="EUR", bank_account="BANK1")) == {}
+
+
 def test_balancing_account_empty_fails():
     snap = payout_snapshot()
     snap.journal_batches[0] = JournalBatch("SHOPIFY", "", "", id="b1")

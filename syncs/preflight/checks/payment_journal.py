@@ -175,14 +175,15 @@ def _gl_problem(name: str, config: PayoutConfig, number: str, snap: BCSnapshot) 
     return None
 
 
-def _bank_problem(name: str, config: PayoutConfig, number: str, snap: BCSnapshot, lcy: str) -> CheckResult | None:
+def _bank_problem(name: str, config: PayoutConfig, number: str, snap: BCSnapshot) -> CheckResult | None:
     objects = [{"configuration": config.label, "account": number}]
     bank = snap.bank_accounts.get(number)
     if bank is None:
         return CheckResult.problem(name, Status.FAIL, "BC-504", objects, account=number, configuration=config.label)
     if bank.blocked:
         return CheckResult.problem(name, Status.FAIL, "BC-506", objects, account=number, configuration=config.label)
-    bank_currency = bank.currency or lcy
+    # A bank account without a currency takes lines in any currency; one with a currency only its own.
+    bank_currency = bank.currency
     if bank_currency and config.currency and bank_currency.upper() != config.currency.upper():
         objects[0] |= {"bank_currency": bank_currency, "currency": config.currency}
         return CheckResult.problem(
@@ -199,8 +200,8 @@ def _bank_problem(name: str, config: PayoutConfig, number: str, snap: BCSnapshot
 
 
 def check_payout_accounts_in_bc(facts: IntegrationFacts, snap: BCSnapshot) -> list[CheckResult]:
-    """Every account a payout books to exists, is a posting account, is not blocked; the bank account
-    holds the payout's currency (G/L accounts carry no currency in BC)."""
+    """Every account a payout books to exists, is a posting account, is not blocked; a bank account with
+    a currency holds the payout's (G/L accounts carry no currency in BC)."""
     name = "payment_journal.accounts"
     configs = _configs(facts)
     if not configs:
@@ -209,13 +210,12 @@ def check_payout_accounts_in_bc(facts: IntegrationFacts, snap: BCSnapshot) -> li
         error = snap.errors.get("accounts") or snap.errors.get("bankAccounts")
         message = error.message if error else "The accounts could not be read."
         return [CheckResult(name, Status.FAIL, message, [], error.entry.code if error else "")]
-    lcy = (snap.local_currency or facts.base_currency or "").upper()
     problems, checked = [], set()
     for config in configs:
         numbers = [config.clearing_account, config.fee_account, config.disputes_account, facts.rounding_account]
         found = [(n, _gl_problem(name, config, n, snap)) for n in dict.fromkeys(n for n in numbers if n)]
         if config.bank_account:
-            found.append((config.bank_account, _bank_problem(name, config, config.bank_account, snap, lcy)))
+            found.append((config.bank_account, _bank_problem(name, config, config.bank_account, snap)))
         for number, problem in found:
             if problem is None:
                 checked.add(number)
