@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from integrations.labels import gateway_label
-from integrations.models import BusinessCentralConnection, Integration
+from integrations.models import BusinessCentralConnection, DimensionMapping, Integration
 from integrations.services.payout_configurations import (
     JournalChoices,
     PayoutConfiguration,
@@ -240,6 +240,61 @@ class SettingsForm(forms.Form):
         required=False,
     )
 
+    # Orders: which are synced, what every document carries, what goes back to the shop.
+    sync_test_orders = forms.BooleanField(label=_("Sync test orders"), required=False)
+    order_tags_required = forms.CharField(
+        label=_("Only orders with one of these tags"),
+        help_text=_("Tags separated by commas; empty = every order."),
+        max_length=500,
+        required=False,
+    )
+    order_tags_excluded = forms.CharField(
+        label=_("Skip orders with any of these tags"),
+        help_text=_("Tags separated by commas."),
+        max_length=500,
+        required=False,
+    )
+    order_sales_channels = forms.CharField(
+        label=_("Only orders from these sales channels"),
+        help_text=_(
+            "As Shopify names them, separated by commas, for example Online Store, Point of Sale; empty = all."
+        ),
+        max_length=500,
+        required=False,
+    )
+    order_max_risk = forms.ChoiceField(
+        label=_("Skip orders riskier than"),
+        choices=Integration._meta.get_field("order_max_risk").choices,
+        required=False,
+    )
+    document_number_prefix = forms.CharField(
+        label=_("Document number prefix"),
+        help_text=_(
+            "Starts the external document number of every document, for example SE- (#1001 becomes SE-#1001). "
+            "Needed when several shops share this company; fixed once the integration is live."
+        ),
+        max_length=10,
+        required=False,
+    )
+    salesperson_code = forms.CharField(label=_("Salesperson code on documents"), max_length=20, required=False)
+    location_code = forms.CharField(label=_("Location code on item lines"), max_length=10, required=False)
+    dimension_rules = forms.CharField(
+        label=_("Dimensions on documents"),
+        help_text=_(
+            "One rule per line: “channel Online Store = SALESCHANNEL WEB”, “country SE = AREA SE” or "
+            "“shop = AREA EU” (dimension code, then value code)."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    fulfil_from_bc_shipments = forms.BooleanField(
+        label=_("Shipments posted in Business Central fulfil the shop order (sales orders only)"), required=False
+    )
+    write_back_metafield = forms.BooleanField(
+        label=_("Write the Business Central number to the shop order as a metafield"), required=False
+    )
+    write_back_tag = forms.BooleanField(label=_("Tag the shop order with the Business Central number"), required=False)
+
     def __init__(self, *args, choices, gateways, payout_rows=(), countries=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.gateways = list(gateways)
@@ -293,6 +348,12 @@ class SettingsForm(forms.Form):
                 required=False,
                 initial=True,
             )
+
+    def clean_dimension_rules(self):
+        try:
+            return dimension_rules_parse(self.cleaned_data.get("dimension_rules") or "")
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
 
     def clean_countries(self):
         raw = self.cleaned_data["countries"]
@@ -358,7 +419,7 @@ class SettingsForm(forms.Form):
             number = data.get(name) or ""
             actual = groups.get(number, "")
             if number and expected and actual and actual != expected and name not in self.errors:
-                message = get_error("MAP-019").render(
+                message = get_error("MAP-027").render(
                     customer_number=number, country=code, customer_group=actual, vat_bus_group=expected
                 )
                 self.add_error(name, message)
@@ -407,6 +468,53 @@ class SettingsForm(forms.Form):
             (row.label, [self[name] for name in self.fields if name.startswith(f"payout__{row.key}__")])
             for row in self.payout_rows
         ]
+
+
+_SOURCES = {
+    "channel": DimensionMapping.Source.SALES_CHANNEL,
+    "kanal": DimensionMapping.Source.SALES_CHANNEL,
+    "country": DimensionMapping.Source.COUNTRY,
+    "land": DimensionMapping.Source.COUNTRY,
+    "shop": DimensionMapping.Source.SHOP,
+    "butik": DimensionMapping.Source.SHOP,
+}
+_RULE = re.compile(r"^(?P<source>\w+)(?P<value>[^=]*)=\s*(?P<dimension>\S+)\s+(?P<code>\S+)\s*$")
+
+
+def dimension_rules_parse(raw: str) -> list[tuple[str, str, str, str]]:
+    """Lines "channel Online Store = SALESCHANNEL WEB" -> (source, source value, dimension, value)."""
+    rules = []
+    for number, line in enumerate((raw or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _RULE.match(line.strip())
+        source = _SOURCES.get(match.group("source").lower()) if match else None
+        value = match.group("value").strip() if match else ""
+        if source is None or (source != DimensionMapping.Source.SHOP) != bool(value):
+            raise ValueError(
+                _(
+                    "Line %(number)s: write “channel NAME = DIMENSION VALUE”, “country CODE = DIMENSION VALUE” or "
+                    "“shop = DIMENSION VALUE”."
+                )
+                % {"number": number}
+            )
+        if source == DimensionMapping.Source.COUNTRY:
+            value = value.upper()
+        rules.append((source, value, match.group("dimension").upper()[:20], match.group("code").upper()[:20]))
+    return rules
+
+
+def dimension_rules_text(mappings) -> str:
+    words = {
+        DimensionMapping.Source.SALES_CHANNEL: "channel",
+        DimensionMapping.Source.COUNTRY: "country",
+        DimensionMapping.Source.SHOP: "shop",
+    }
+    lines = []
+    for m in mappings:
+        head = f"{words[m.source]} {m.source_value}" if m.source_value else words[m.source]
+        lines.append(f"{head} = {m.dimension_code} {m.dimension_value_code}")
+    return "\n".join(lines)
 
 
 def countries_parse(raw: str) -> list[str]:

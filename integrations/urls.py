@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from integrations.views import accounts, bc, merchant, shop, wizard, woocommerce
+from integrations.views import accounts, bc, merchant, promotion, shop, wizard, woocommerce
 from syncs import merchant_urls as monitoring_urls
 
 app_name = "merchant"
@@ -13,6 +13,9 @@ urlpatterns = [
     path("integrations/new/", merchant.integration_new, name="integration_new"),
     path("integrations/<int:integration_id>/", merchant.integration_detail, name="integration_detail"),
     path("integrations/<int:integration_id>/resume/", merchant.integration_resume_view, name="integration_resume"),
+    path(
+        "integrations/<int:integration_id>/production/", promotion.integration_promote_view, name="integration_promote"
+    ),
     # Business Central
     path("integrations/<int:integration_id>/bc/signin/", bc.bc_signin, name="bc_signin"),
     path("integrations/<int:integration_id>/bc/reconnect/", bc.bc_reconnect, name="reconnect"),

@@ -25,6 +25,7 @@ class EntityType(models.TextChoices):
     STOCK = "stock", _("Stock level")
     PAYOUT = "payout", _("Payout")
     PAYMENT = "payment", _("Payment")
+    SHIPMENT = "shipment", _("Shipment")
 
 
 class RecordLink(models.Model):
@@ -108,6 +109,8 @@ class SyncRun(models.Model):
         RETRY = "retry", _("Retry")
         GO_LIVE = "go_live", _("Going live")
         SETTINGS = "settings", _("Settings saved")
+        TEST_ORDER = "test_order", _("Test order")
+        PROMOTION = "promotion", _("Moved to Production")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -421,6 +424,7 @@ class PreflightRun(models.Model):
         MANUAL = "manual", _("Manual")
         COMMAND = "command", _("Command")
         WIZARD = "wizard", _("Go-live wizard")
+        PROMOTION = "promotion", _("Move to Production")
 
     class Status(models.TextChoices):
         RUNNING = "running", _("Running")

@@ -13,16 +13,29 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from integrations.models import Integration
+from integrations.models import Flow, Integration
 from integrations.selectors import integration_get_for_user
 from syncs.errors import ErrorEntry, find_error
 from syncs.models import EntityType, PreflightCheckResult, PreflightRun, RecordLink, SyncLogEntry, SyncRun
+from syncs.services.bc_links import bc_document_url
 
 RECORDS_PER_PAGE = 50
 RUNS_PER_PAGE = 50
 RECORD_LOG_LIMIT = 100
+FLOW_OF_ENTITY = {
+    EntityType.ORDER: Flow.ORDERS,
+    EntityType.REFUND: Flow.REFUNDS,
+    EntityType.CUSTOMER: Flow.CUSTOMERS,
+    EntityType.ITEM: Flow.PRODUCTS,
+    EntityType.STOCK: Flow.STOCK,
+    EntityType.PAYOUT: Flow.PAYOUTS,
+    EntityType.PAYMENT: Flow.PAYOUTS,
+}
+# The sales document a record becomes in BC (the web client page that shows it).
+DOCUMENT_KIND_OF_ENTITY = {EntityType.ORDER: "invoice", EntityType.REFUND: "credit_memo"}
 PREFLIGHT_HISTORY = 10
 
 # The raw payloads are large JSON documents: lists never load them.
@@ -44,10 +57,15 @@ PREFLIGHT_CHECK_LABELS = {
     "mappings.payment_methods": _("Payment method mappings"),
     "mappings.shipping_methods": _("Shipping method mappings"),
     "mappings.countries": _("Country mappings"),
+    "mappings.collective_customers": _("Collective customers"),
     "payment_journal.batch": _("Payment journal batch"),
     "payment_journal.balancing_account": _("Balancing account of the payment journal"),
     "payment_journal.payout_accounts": _("Payout accounts"),
     "stock.locations": _("Stock locations"),
+    "documents.dimensions": _("Dimensions on documents"),
+    "documents.salesperson": _("Salesperson on documents"),
+    "documents.location": _("Location on documents"),
+    "documents.number_prefix": _("Document number prefix"),
 }
 
 
@@ -142,6 +160,20 @@ def record_link_get_for_user(*, user, record_link_id: int) -> RecordLink:
     return link
 
 
+@dataclass(frozen=True)
+class HistoryRow:
+    """One line of a record's history: a log entry, or the successful sync itself."""
+
+    created_at: Any
+    level: str
+    level_label: str
+    flow_label: str
+    error_code: str
+    message: str
+    title: str = ""  # a coded entry's title in the reader's language (the message is the log's, in English)
+    logged: bool = True
+
+
 @dataclass
 class RecordLinkDetail:
     link: RecordLink
@@ -152,6 +184,39 @@ class RecordLinkDetail:
     diff: list[dict[str, Any]] = field(default_factory=list)
     raw_source: str = ""
     raw_target: str = ""
+    history: list[HistoryRow] = field(default_factory=list)
+    document_url: str = ""
+
+
+def _record_history(link: RecordLink, log_entries: list[SyncLogEntry]) -> list[HistoryRow]:
+    """The log entries plus the last successful sync (not logged per record: a page of orders writes no
+    log line per success), newest first. Coded entries show the code's title in the reader's language."""
+    rows = [
+        HistoryRow(
+            created_at=entry.created_at,
+            level=entry.level,
+            level_label=str(entry.get_level_display()),
+            flow_label=str(entry.get_flow_display()),
+            error_code=entry.error_code,
+            message=entry.message,
+            title=str(entry.error_entry.title) if entry.error_entry else "",
+        )
+        for entry in log_entries
+    ]
+    if link.synced_at and link.target_number:
+        flow = FLOW_OF_ENTITY.get(link.entity_type, "")
+        rows.append(
+            HistoryRow(
+                created_at=link.synced_at,
+                level="success",
+                level_label=gettext("Synced"),
+                flow_label=str(Flow(flow).label) if flow else "",
+                error_code="",
+                message=gettext("Synced to Business Central as %(number)s.") % {"number": link.target_number},
+                logged=False,
+            )
+        )
+    return sorted(rows, key=lambda row: row.created_at, reverse=True)
 
 
 def _pretty_json(value: Any) -> str:
@@ -180,6 +245,21 @@ def record_link_detail_get(*, user, record_link_id: int) -> RecordLinkDetail:
         diff=list(diff),
         raw_source=_pretty_json(link.raw_source),
         raw_target=_pretty_json(link.raw_target),
+        history=_record_history(link, log_entries),
+        document_url=_document_url(link),
+    )
+
+
+def _document_url(link: RecordLink) -> str:
+    kind = DOCUMENT_KIND_OF_ENTITY.get(link.entity_type)
+    if not kind or not link.target_number:
+        return ""
+    details = link.details or {}
+    if details.get("document_kind") == "order":
+        kind = "order"
+    posted = details.get("status", "") not in ("", "Draft")
+    return bc_document_url(
+        connection=getattr(link.integration, "bc_connection", None), kind=kind, posted=posted, number=link.target_number
     )
 
 

@@ -39,6 +39,7 @@ from integrations.services.lifecycle import IntegrationActionError, integration_
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "bc_signin"
+SIGNED_IN_KEY = "bc_signin_last_integration"  # the callback again (Back, reload): back to the wizard
 # Refresh tokens die after 90 idle days: the schedule uses each one at least weekly.
 REFRESH_AT_LEAST_EVERY = dt.timedelta(days=7)
 # Refresh ahead of expiry so a scheduled sync never waits for Microsoft.
@@ -97,6 +98,12 @@ def bc_signin_pending_integration_id(*, session: MutableMapping) -> int | None:
     return pending.get("integration_id") if isinstance(pending, dict) else None
 
 
+def bc_signin_last_integration_id(*, session: MutableMapping) -> int | None:
+    """The integration the last finished sign-in in this browser was for (Back or a reload of the callback)."""
+    value = session.get(SIGNED_IN_KEY)
+    return value if isinstance(value, int) else None
+
+
 def bc_signin_complete(
     *,
     integration: Integration,
@@ -115,6 +122,7 @@ def bc_signin_complete(
     pending = session.pop(SESSION_KEY, None)
     if not isinstance(pending, dict) or pending.get("integration_id") != integration.pk:
         raise entra_exc.SignInExpired()
+    session[SIGNED_IN_KEY] = integration.pk
     tenant_id = pending.get("tenant_id") or AUTHORITY_TENANT
     client = EntraClient(tenant=tenant_id)
     try:

@@ -15,7 +15,7 @@ from itertools import islice
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from integrations.crypto import Secret
 from integrations.models import (
     BusinessCentralConnection,
     CountryMapping,
+    DimensionMapping,
     Integration,
     PaymentMethodMapping,
     PaymentProviderConnection,
@@ -165,7 +166,7 @@ def integration_flows_save(*, integration: Integration, flows: dict[str, bool]) 
 # --- step 2: Business Central environment and company -------------------------------------------------
 
 
-def _bc_client(
+def bc_client_build(
     connection: BusinessCentralConnection, *, environment: str = "", company_id: str = "", company_name: str = ""
 ):
     """``company_name`` addresses the ODataV4 pages (journal templates and batches)."""
@@ -196,7 +197,7 @@ def _signed_in_connection(integration: Integration) -> BusinessCentralConnection
     return connection
 
 
-def _bc_read(call):
+def bc_read(call):
     try:
         return call()
     except EntraError as error:  # the token provider: the sign-in itself failed (already recorded)
@@ -224,14 +225,14 @@ def _bc_read(call):
 
 def bc_environments_list(*, integration: Integration) -> list:
     connection = _signed_in_connection(integration)
-    environments = _bc_read(lambda: _bc_client(connection).list_environments())
+    environments = bc_read(lambda: bc_client_build(connection).list_environments())
     # Sandbox first: the guide recommends testing there before Production.
     return sorted(environments, key=lambda env: (env.type != "Sandbox", env.name))
 
 
 def bc_companies_list(*, integration: Integration, environment_name: str) -> list:
     connection = _signed_in_connection(integration)
-    return _bc_read(lambda: _bc_client(connection, environment=environment_name).list_companies())
+    return bc_read(lambda: bc_client_build(connection, environment=environment_name).list_companies())
 
 
 def bc_company_select(*, integration: Integration, environment_name: str, company_id: str) -> BusinessCentralConnection:
@@ -245,7 +246,7 @@ def bc_company_select(*, integration: Integration, environment_name: str, compan
         raise OnboardingError(_("The company was not found in %(name)s. Choose another.") % {"name": environment_name})
     if connection.company_id and connection.company_id != company_id and integration.went_live_at:
         raise OnboardingError(_("This integration is live; connect another company as a new integration."))
-    _company_free_check(connection=connection, environment_name=environment_name, company_id=company_id)
+    company_free_check(connection=connection, environment_name=environment_name, company_id=company_id)
     connection.environment_name = environment.name
     if connection.is_on_premises:
         # No environment types on-premises: the merchant said what the server holds when connecting.
@@ -259,50 +260,100 @@ def bc_company_select(*, integration: Integration, environment_name: str, compan
         )
     connection.company_id = company.id
     connection.company_name = company.name
-    try:
-        with transaction.atomic():
-            connection.save()
-    except IntegrityError:  # another integration took it between the check and the save
-        _company_free_check(connection=connection, environment_name=environment_name, company_id=company_id)
-        raise
+    with transaction.atomic():
+        connection.save()
+        others = company_sharing_integrations(connection=connection)
+        if others:
+            # Shared company: this integration's documents carry a prefix of their own, so its
+            # external document numbers (the exactly-once lookup) never meet another shop's.
+            prefix = document_prefix_free(integration=integration, others=others)
+            if prefix != integration.document_number_prefix:
+                integration.document_number_prefix = prefix
+                integration.save(update_fields=["document_number_prefix", "updated_at"])
     _base_currency_refresh(integration=integration, connection=connection)
     return connection
 
 
 def _base_currency_refresh(*, integration: Integration, connection: BusinessCentralConnection) -> str:
     """The base currency is BC's own LCY (General Ledger Setup), read, never typed."""
-    client = _bc_client(connection, environment=connection.environment_name, company_id=connection.company_id)
+    client = bc_client_build(connection, environment=connection.environment_name, company_id=connection.company_id)
     try:
-        return _bc_read(lambda: integration_base_currency_refresh(integration=integration, client=client))
+        return bc_read(lambda: integration_base_currency_refresh(integration=integration, client=client))
     except LocalCurrencyUnknown:
         raise OnboardingError(
             _("Business Central has no local currency: fill in LCY Code in General Ledger Setup, then try again.")
         ) from None
 
 
-def _company_free_check(*, connection: BusinessCentralConnection, environment_name: str, company_id: str) -> None:
+def company_sharing_integrations(*, connection: BusinessCentralConnection, company_id: str = "") -> list[Integration]:
+    """The tenant's other integrations connected to the same BC company (environment and company)."""
+    company_id = company_id or connection.company_id
+    if not company_id:
+        return []
+    others = (
+        BusinessCentralConnection.objects.filter(
+            integration__tenant_id=connection.integration.tenant_id,
+            entra_tenant_id=connection.entra_tenant_id,
+            environment_name=connection.environment_name,
+            company_id=company_id,
+        )
+        .exclude(pk=connection.pk)
+        .select_related("integration")
+        .order_by("integration__name")
+    )
+    return [other.integration for other in others]
+
+
+def company_usage(*, integration: Integration, environment_name: str) -> dict[str, list[str]]:
+    """BC company id -> names of the tenant's other integrations connected to it in ``environment_name``."""
+    connection = getattr(integration, "bc_connection", None)
+    if connection is None:
+        return {}
+    usage: dict[str, list[str]] = {}
+    others = (
+        BusinessCentralConnection.objects.filter(
+            integration__tenant_id=integration.tenant_id,
+            entra_tenant_id=connection.entra_tenant_id,
+            environment_name=environment_name,
+        )
+        .exclude(pk=connection.pk)
+        .exclude(company_id="")
+        .select_related("integration")
+        .order_by("integration__name")
+    )
+    for other in others:
+        usage.setdefault(other.company_id, []).append(other.integration.name)
+    return usage
+
+
+def document_prefix_free(*, integration: Integration, others: list[Integration]) -> str:
+    """A document-number prefix no other integration of the company uses ("S2-", "S3-", ...)."""
+    taken = {other.document_number_prefix.upper() for other in others}
+    if integration.document_number_prefix and integration.document_number_prefix.upper() not in taken:
+        return integration.document_number_prefix
+    number = len(others) + 1
+    while f"S{number}-" in taken:
+        number += 1
+    return f"S{number}-"
+
+
+def company_free_check(*, connection: BusinessCentralConnection, environment_name: str, company_id: str) -> None:
+    """Another merchant's company is refused; the tenant's own integrations may share one company."""
     other = (
         BusinessCentralConnection.objects.filter(
             entra_tenant_id=connection.entra_tenant_id, environment_name=environment_name, company_id=company_id
         )
         .exclude(pk=connection.pk)
-        .select_related("integration")
+        .exclude(integration__tenant_id=connection.integration.tenant_id)
         .first()
     )
     if other is None:
         return
-    same_merchant = other.integration.tenant_id == connection.integration.tenant_id
-    where = (
-        _("in your integration “%(name)s”") % {"name": other.integration.name}
-        if same_merchant
-        else _("in another Junipeer account")
-    )
     raise CompanyAlreadyConnected(
         _(
-            "This company is already connected %(where)s. One company belongs to one integration: choose another "
-            "company, or connect another company as a new integration."
+            "This company is already connected in another Junipeer account. Choose another company, or ask the "
+            "owner of that account to add your shop as an integration there."
         )
-        % {"where": where}
     )
 
 
@@ -387,7 +438,7 @@ def bc_setup_choices(
     connection = _signed_in_connection(integration)
     if not connection.company_id:
         raise OnboardingError(_("Choose the Business Central company first."))
-    client = _bc_client(
+    client = bc_client_build(
         connection,
         environment=connection.environment_name,
         company_id=connection.company_id,
@@ -421,7 +472,7 @@ def bc_setup_choices(
             customer_vat_groups=vat_groups,
         )
 
-    choices = _bc_read(read)
+    choices = bc_read(read)
     choices.base_currency = _base_currency_refresh(integration=integration, connection=connection)
     return choices
 
@@ -431,8 +482,8 @@ def bc_locations_list(*, integration: Integration) -> list[tuple[str, str]]:
     connection = _signed_in_connection(integration)
     if not connection.company_id:
         raise OnboardingError(_("Choose the Business Central company first."))
-    client = _bc_client(connection, environment=connection.environment_name, company_id=connection.company_id)
-    rows = _bc_read(lambda: client.list_records(entities.LOCATIONS, select=["code", "displayName"]))
+    client = bc_client_build(connection, environment=connection.environment_name, company_id=connection.company_id)
+    rows = bc_read(lambda: client.list_records(entities.LOCATIONS, select=["code", "displayName"]))
     return [(r.code, f"{r.code} – {r.display_name}" if r.display_name else r.code) for r in rows]
 
 
@@ -554,6 +605,73 @@ def integration_settings_save(
     return integration
 
 
+ORDER_OPTION_FIELDS = (
+    "sync_test_orders",
+    "order_tags_required",
+    "order_tags_excluded",
+    "order_sales_channels",
+    "order_max_risk",
+    "document_number_prefix",
+    "salesperson_code",
+    "location_code",
+    "fulfil_from_bc_shipments",
+    "write_back_metafield",
+    "write_back_tag",
+)
+
+
+@transaction.atomic
+def integration_order_options_save(
+    *, integration: Integration, options: Mapping[str, object], dimension_rules: Iterable[tuple[str, str, str, str]]
+) -> Integration:
+    """Order filters, document header defaults (prefix, salesperson, location, dimensions) and what
+    goes back to the shop. A live integration keeps its document-number prefix: its documents in
+    Business Central are found again by it."""
+    prefix = str(options.get("document_number_prefix") or "").strip()
+    if integration.went_live_at and prefix != integration.document_number_prefix:
+        raise OnboardingError(
+            _(
+                "The document number prefix cannot change after going live: documents already in Business "
+                "Central carry it."
+            )
+        )
+    connection = getattr(integration, "bc_connection", None)
+    if connection is not None:
+        clash = [
+            other.name
+            for other in company_sharing_integrations(connection=connection)
+            if other.document_number_prefix.upper() == prefix.upper()
+        ]
+        if clash:
+            raise OnboardingError(
+                _("The document number prefix %(prefix)s is already used by %(integrations)s in this company.")
+                % {"prefix": prefix or "-", "integrations": ", ".join(clash)}
+            )
+    for name in ORDER_OPTION_FIELDS:
+        value = options.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+            if name in ("salesperson_code", "location_code"):
+                value = value.upper()
+        setattr(integration, name, value if value is not None else integration._meta.get_field(name).get_default())
+    integration.document_number_prefix = prefix
+    integration.full_clean()
+    integration.save()
+    integration.dimension_mappings.all().delete()
+    rules = {(source, value, dimension): code for source, value, dimension, code in dimension_rules}  # last one wins
+    DimensionMapping.objects.bulk_create(
+        DimensionMapping(
+            integration=integration,
+            source=source,
+            source_value=value,
+            dimension_code=dimension,
+            dimension_value_code=code,
+        )
+        for (source, value, dimension), code in rules.items()
+    )
+    return integration
+
+
 # --- step 4: test with a real order -------------------------------------------------------------------------
 
 
@@ -565,29 +683,31 @@ def order_preview_available() -> bool:
     return hasattr(module, "order_preview")
 
 
-def integration_test_order(*, integration: Integration, order_name: str):
-    """Preview the BC document for one real shop order (dry run: nothing is written)."""
+def integration_test_order(*, integration: Integration, order_name: str, write: bool = False, clients=None):
+    """Test one real shop order: a preview everywhere; with ``write`` in a Sandbox company the document
+    is really created (and posted, when so configured), exactly once. In a Production company a
+    write is refused with BC-801 and the preview stays. Returns the outcome (preview, document, errors)."""
     if not order_preview_available():
         raise OnboardingError(_("The order flow is not installed, so a test order cannot be previewed yet."))
     bc = BusinessCentralConnection.objects.filter(integration=integration).first()
     if bc is None or not bc.is_connected or not ShopConnection.objects.filter(integration=integration).exists():
         raise OnboardingError(_("Connect Business Central and the shop in step 2 first, then preview a test order."))
-    from syncs.services.orders import order_preview
-
-    preview = order_preview(integration=integration, order_name=order_name.strip())
-    if not getattr(preview, "ok", True):
-        return preview  # shown with its errors; not a passed test
-    connection = BusinessCentralConnection.objects.filter(integration=integration).first()
+    order_test = importlib.import_module("syncs.services.order_test")
+    runner = order_test.order_test_run if write else order_test.order_test_preview
+    outcome = runner(integration=integration, order_name=order_name.strip(), clients=clients)
+    sandbox = bc.environment_type == BusinessCentralConnection.EnvironmentType.SANDBOX
+    if not outcome.preview.ok or (write and sandbox and not outcome.written):
+        return outcome  # shown with its errors; not a passed test
     integration.test_order_passed_at = timezone.now()
     updates = ["updated_at", "test_order_passed_at"]
-    if connection and connection.environment_type == BusinessCentralConnection.EnvironmentType.SANDBOX:
+    if sandbox:
         integration.sandbox_test_passed_at = timezone.now()
         updates.append("sandbox_test_passed_at")
     if integration.status == Integration.Status.DRAFT:
         integration.status = Integration.Status.TESTING
         updates.append("status")
     integration.save(update_fields=updates)
-    return preview
+    return outcome
 
 
 # --- step 5: go live ---------------------------------------------------------------------------------------------

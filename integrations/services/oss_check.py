@@ -20,14 +20,14 @@ def matched_customer_numbers(*, integration: Integration) -> set[str]:
 
 
 def matched_customer_vat_mismatches(*, integration: Integration, customer_vat_groups: dict[str, str]) -> list[str]:
-    """MAP-019's message for each matched customer (of those BC listed) whose group is not its country's."""
+    """MAP-027's message for each matched customer (of those BC listed) whose group is not its country's."""
     mapped = {m.country_code.upper(): m.vat_business_group for m in integration.country_mappings.all()}
     found = {}
     for number, details in _matched_links(integration).values_list("target_number", "details"):
         country = (details.get("matched_country") or "").upper()
         expected, actual = mapped.get(country, ""), customer_vat_groups.get(number, "")
         if expected and actual and actual != expected:
-            found[number] = get_error("MAP-019").render(
+            found[number] = get_error("MAP-027").render(
                 customer_number=number, country=country, customer_group=actual, vat_bus_group=expected
             )
     return [found[number] for number in sorted(found)]

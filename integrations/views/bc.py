@@ -24,6 +24,7 @@ from integrations.services.bc_auth import (
     SESSION_KEY,
     bc_disconnect,
     bc_signin_complete,
+    bc_signin_last_integration_id,
     bc_signin_pending_integration_id,
     bc_signin_start,
 )
@@ -34,6 +35,7 @@ from integrations.services.onboarding import (
     bc_companies_list,
     bc_company_select,
     bc_environments_list,
+    company_usage,
 )
 from integrations.views.common import posted_data
 
@@ -95,8 +97,7 @@ def _signin_start(request, integration, organisation: str, login_hint: str):
 def bc_callback(request):
     integration_id = bc_signin_pending_integration_id(session=request.session)
     if integration_id is None:
-        messages.warning(request, _("The Microsoft sign-in session expired. Start the sign-in again."))
-        return redirect("merchant:home")
+        return _callback_again(request)
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
     pending = dict(request.session.get(SESSION_KEY) or {})
     try:
@@ -118,6 +119,26 @@ def bc_callback(request):
         )
     messages.success(request, _("Signed in with Microsoft. Now choose the environment and company."))
     return redirect("merchant:bc_company", integration_id=integration.pk)
+
+
+def _callback_again(request):
+    """The callback without a sign-in in progress: Back after the sign-in, or the page reloaded.
+    The merchant goes back to the wizard step they were at, never to an error page."""
+    integration_id = bc_signin_last_integration_id(session=request.session)
+    integration = (
+        integration_list_for_user(user=request.user).filter(pk=integration_id).first() if integration_id else None
+    )
+    if integration is None:
+        messages.warning(request, _("The Microsoft sign-in session expired. Start the sign-in again."))
+        return redirect("merchant:home")
+    connection = bc_connection_for_integration(integration=integration)
+    if connection is not None and connection.has_credentials:
+        messages.info(request, _("You are already signed in with Microsoft. Continue where you left off."))
+        if not connection.company_id:
+            return redirect("merchant:bc_company", integration_id=integration.pk)
+        return redirect("merchant:wizard", integration_id=integration.pk)
+    messages.info(request, _("The Microsoft sign-in was not finished. Start it again when you are ready."))
+    return redirect("merchant:wizard_connect", integration_id=integration.pk)
 
 
 def bc_admin_consent(request):
@@ -219,13 +240,31 @@ def bc_company(request, integration_id: int):
                 initial["company_id"] = connection.company_id
             form = CompanySelectForm(posted_data(request), companies=companies, initial=initial)
             context["form"] = form
+            usage = company_usage(integration=integration, environment_name=chosen)
+            context["shared"] = [
+                {"company": company.name, "integrations": ", ".join(usage[company.id])}
+                for company in companies
+                if company.id in usage
+            ]
             if request.method == "POST" and form.is_valid():
-                bc_company_select(
+                connection = bc_company_select(
                     integration=integration,
                     environment_name=form.cleaned_data["environment"],
                     company_id=form.cleaned_data["company_id"],
                 )
                 messages.success(request, _("Business Central is connected."))
+                others = usage.get(connection.company_id)
+                if others:
+                    integration.refresh_from_db(fields=["document_number_prefix"])
+                    messages.warning(
+                        request,
+                        _(
+                            "This company is also used by %(integrations)s. This shop's documents get the document "
+                            "number prefix %(prefix)s so their numbers never collide; you can change it in the "
+                            "settings until you go live."
+                        )
+                        % {"integrations": ", ".join(others), "prefix": integration.document_number_prefix},
+                    )
                 return redirect("merchant:wizard_connect", integration_id=integration.pk)
     except CompanyAlreadyConnected as error:
         context.update(error=str(error), conflict=True)

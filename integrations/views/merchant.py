@@ -14,6 +14,7 @@ from integrations.forms import IntegrationCreateForm
 from integrations.selectors import integration_get_for_user, integration_list_for_user, tenant_for_user
 from integrations.services.lifecycle import integration_resume
 from integrations.services.onboarding import integration_create, wizard_state
+from integrations.services.promotion import promotion_available
 from syncs.errors import find_error
 
 
@@ -57,6 +58,7 @@ def integration_detail(request, integration_id: int):
             "shop": shop,
             "shop_error": shop_error,
             "state": wizard_state(integration=integration),
+            "can_promote": promotion_available(integration=integration),
         },
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from integrations.forms import (
     TestOrderForm,
     WooConnectForm,
     countries_parse,
+    dimension_rules_text,
 )
 from integrations.models import PaymentProviderConnection, ShopConnection
 from integrations.selectors import integration_get_for_user
@@ -170,6 +172,8 @@ def wizard_settings(request, integration_id: int):
             choices, integration.payment_journal_template, integration.payment_journal_batch
         ),
         "countries": ", ".join(countries),
+        **{name: getattr(integration, name) for name in svc.ORDER_OPTION_FIELDS},
+        "dimension_rules": dimension_rules_text(integration.dimension_mappings.all()),
         **{f"vat__{m.country_code}": m.vat_business_group for m in mappings},
         **{f"collective__{m.country_code}": m.collective_customer_number for m in mappings},
         **{f"pm__{m.shop_gateway}": m.bc_payment_method_code for m in integration.payment_method_mappings.all()},
@@ -202,19 +206,25 @@ def wizard_settings(request, integration_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            svc.integration_settings_save(
-                integration=integration,
-                customer_strategy=data["customer_strategy"],
-                document_type=data["document_type"],
-                payment_journal_template=batch_value_split(data["payment_journal_batch"])[0],
-                payment_journal_batch=batch_value_split(data["payment_journal_batch"])[1],
-                payment_methods={g: data.get(f"pm__{g}", "") for g in proposals.gateways},
-                shipment_method=data["shipment_method"],
-                freight_account=data["freight_account"],
-                countries={code: data.get(f"vat__{code}", "") for code in data["countries"]},
-                collective_customers=form.collective_customers(),
-                payout_accounts=form.payout_configurations(),
-            )
+            with transaction.atomic():  # the required settings and the order options: both or neither
+                svc.integration_settings_save(
+                    integration=integration,
+                    customer_strategy=data["customer_strategy"],
+                    document_type=data["document_type"],
+                    payment_journal_template=batch_value_split(data["payment_journal_batch"])[0],
+                    payment_journal_batch=batch_value_split(data["payment_journal_batch"])[1],
+                    payment_methods={g: data.get(f"pm__{g}", "") for g in proposals.gateways},
+                    shipment_method=data["shipment_method"],
+                    freight_account=data["freight_account"],
+                    countries={code: data.get(f"vat__{code}", "") for code in data["countries"]},
+                    collective_customers=form.collective_customers(),
+                    payout_accounts=form.payout_configurations(),
+                )
+                svc.integration_order_options_save(
+                    integration=integration,
+                    options={name: data.get(name) for name in svc.ORDER_OPTION_FIELDS},
+                    dimension_rules=data.get("dimension_rules") or [],
+                )
         except svc.OnboardingError as error:
             form.add_error(None, str(error))
         else:
@@ -276,19 +286,26 @@ def wizard_stock_locations(request, integration_id: int):
 def wizard_test(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
     form = TestOrderForm(posted_data(request))
-    preview = None
+    outcome = None
     if request.method == "POST" and form.is_valid():
         try:
-            preview = svc.integration_test_order(integration=integration, order_name=form.cleaned_data["order_name"])
+            outcome = svc.integration_test_order(
+                integration=integration,
+                order_name=form.cleaned_data["order_name"],
+                write=request.POST.get("action") == "create",
+            )
         except svc.OnboardingError as error:
             form.add_error(None, str(error))
+    connection = getattr(integration, "bc_connection", None)
     return _page(
         request,
         integration,
         "merchant/wizard/test.html",
         4,
         form=form,
-        preview=preview,
+        outcome=outcome,
+        preview=outcome.preview if outcome else None,
+        sandbox=bool(connection and connection.environment_type == connection.EnvironmentType.SANDBOX),
         available=svc.order_preview_available(),
     )
 

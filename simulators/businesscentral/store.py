@@ -23,6 +23,8 @@ ODATAV4_PAGES = (
     "NoSeriesLines",
     "ItemLedgerEntries",
     "GeneralJournal",
+    "DimensionValues",
+    "PostedSalesShipment",
     "GeneralJournalTemplates",
     "GeneralJournalBatches",
 )

@@ -506,14 +506,14 @@ _BC_ENTRIES = (
         title=_("Business Central pages not published as web services"),
         message=_("The page {page_id} ({service_name}) is not published as an OData V4 web service."),
         cause=_(
-            "Preflight reads VAT Posting Setup (page 472), No. Series (page 456) and No. Series Lines (page 457), "
-            "and stock per location is read from Item Ledger Entries (page 38); the standard API does not "
-            "expose them. They are not published by default."
+            "Preflight reads VAT Posting Setup (page 472), No. Series (page 456), No. Series Lines (page 457) and, "
+            "when dimensions are mapped, Dimension Values (page 537); stock per location is read from Item Ledger "
+            "Entries (page 38). The standard API does not expose them fully. They are not published by default."
         ),
         remedy=_(
             "In Business Central, search for Web Services, choose New, set Object Type to Page, Object ID to "
-            "the page number (472, 456, 457 or 38), Service Name to VATPostingSetup, NoSeries, NoSeriesLines "
-            "or ItemLedgerEntries, and select Published. Repeat for each page."
+            "the page number (472, 456, 457, 537 or 38), Service Name to VATPostingSetup, NoSeries, NoSeriesLines, "
+            "DimensionValues or ItemLedgerEntries, and select Published. Repeat for each page."
         ),
     ),
     ErrorEntry(
@@ -621,6 +621,65 @@ _BC_ENTRIES = (
         remedy=_(
             "Publish the Business Central server's OData port over https on a public name, or ask support to allow "
             "the host when the integration runs inside your network."
+        ),
+    ),
+    # --- 8xx: Sandbox test and the move to Production ------------------------------------------------
+    ErrorEntry(
+        code="BC-801",
+        category=BC,
+        severity=WARNING,
+        retryable=False,
+        title=_("Test order not written in Production"),
+        message=_(
+            "The test order was not created: {company} is a Production company, so the test shows a preview only."
+        ),
+        cause=_(
+            "The test step writes a real document only in a Sandbox company. In Production a test document would be "
+            "part of the books."
+        ),
+        remedy=_(
+            "Test in a Sandbox company first and move the integration to Production from its page afterwards, or go "
+            "live here: the preview shows what each order becomes."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-802",
+        category=BC,
+        severity=WARNING,
+        retryable=True,
+        title=_("Orders are syncing right now"),
+        message=_("The test order waits: orders are being synced to Business Central right now."),
+        cause=_("Another run of the orders flow is writing to Business Central; one run writes at a time."),
+        remedy=_("Try again in a minute."),
+    ),
+    ErrorEntry(
+        code="BC-803",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Only a live Sandbox integration moves to Production"),
+        message=_("This integration cannot move to Production: {why}"),
+        cause=_(
+            "Moving to Production carries the settings of a live integration from its Sandbox company to a "
+            "Production company. The integration is not live, is not connected to a Sandbox company, or the "
+            "chosen company is not in a Production environment."
+        ),
+        remedy=_("Go live in the Sandbox company first, then choose a company in a Production environment."),
+    ),
+    ErrorEntry(
+        code="BC-804",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("The Production company lacks what the settings use"),
+        message=_("The Production company {company} does not have: {items}."),
+        cause=_(
+            "The integration's settings name payment methods, accounts, posting groups, customers, journals or "
+            "currencies of the Sandbox company; the Production company has no record with that code."
+        ),
+        remedy=_(
+            "Create the missing records in the Production company (or copy the Sandbox company's setup), then check "
+            "again. Nothing changes until every setting is found."
         ),
     ),
 )
@@ -1219,6 +1278,94 @@ _MAPPING_ENTRIES = (
     ),
     _map(
         "MAP-019",
+        INFO,
+        _("Order left out by the order filters"),
+        _("Order {order} was not synced: {skip_reason}."),
+        _(
+            "The integration's order filters (test orders, tags, sales channels, risk level) leave this order out. "
+            "It is recorded as skipped so it is never silently lost."
+        ),
+        _(
+            "Nothing to do if the order should stay out of Business Central. Otherwise change the order filters in "
+            "the settings (or the order's tags in the shop); the next sync picks it up."
+        ),
+    ),
+    _map(
+        "MAP-020",
+        ERROR,
+        _("Dimension value not in Business Central"),
+        _("Dimension {dimension_code} has no value {value} in Business Central."),
+        _(
+            "A dimension mapping (sales channel, market or shop) names a dimension or a dimension value that "
+            "Business Central does not have."
+        ),
+        _(
+            "Create the dimension value in Business Central (Dimensions, Dimension Values), or correct the dimension "
+            "mapping, then retry the order."
+        ),
+    ),
+    _map(
+        "MAP-021",
+        ERROR,
+        _("Document number prefix shared with another shop"),
+        _("The document number prefix '{prefix}' is also used by {integrations}, connected to the same company."),
+        _(
+            "Several shops booked into one Business Central company need different document number prefixes: the "
+            "prefix starts every external document number, so the same order number from two shops never meets."
+        ),
+        _(
+            "Give this integration a prefix of its own in the settings before it goes live (for example SE- and "
+            "DE-). A live integration keeps its prefix."
+        ),
+    ),
+    _map(
+        "MAP-022",
+        ERROR,
+        _("Dimension value blocked in Business Central"),
+        _("Dimension value {dimension_code} {value} is blocked in Business Central."),
+        _("A dimension mapping names a dimension value that is blocked; Business Central refuses to post with it."),
+        _("Unblock the dimension value in Business Central, or map another value, then retry."),
+    ),
+    _map(
+        "MAP-023",
+        ERROR,
+        _("Location not in Business Central"),
+        _("Location {code} does not exist in Business Central."),
+        _("The location code in the settings (put on every item line) is not a location in this company."),
+        _("Correct the location code in the settings, or create the location in Business Central, then retry."),
+    ),
+    _map(
+        "MAP-024",
+        ERROR,
+        _("Salesperson not in Business Central or blocked"),
+        _("Salesperson {code} does not exist in Business Central or is blocked."),
+        _("The salesperson code in the settings (put on every document) is unknown or blocked in this company."),
+        _("Correct the salesperson code in the settings, or create or unblock the salesperson, then retry."),
+    ),
+    _map(
+        "MAP-025",
+        ERROR,
+        _("Shipment could not fulfil the shop order"),
+        _("Shipment {shipment} for order {order} could not be fulfilled in the shop: {reason_text}"),
+        _(
+            "A shipment posted in Business Central names items or quantities the shop order has no open "
+            "fulfilment for (already fulfilled in the shop, cancelled, or an item the order does not hold)."
+        ),
+        _(
+            "Check the order in the shop: fulfil what is left by hand if needed. The shipment is recorded and "
+            "never sent twice; retry it after fixing the order."
+        ),
+    ),
+    _map(
+        "MAP-026",
+        WARNING,
+        _("Document number not written back to the shop"),
+        _("The Business Central number {number} could not be written to order {order} in the shop."),
+        _("The shop refused or did not answer the metafield or tag that carries the Business Central number."),
+        _("Check the app's access to orders in the shop; the write is tried again at the next sync."),
+    ),
+    _map(
+        "MAP-027",
         ERROR,
         _("Customer has another VAT business posting group than its country"),
         _(

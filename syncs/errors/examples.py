@@ -9,6 +9,11 @@ from __future__ import annotations
 from syncs.errors.types import ErrorEntry
 
 EXAMPLE_VALUES: dict[str, str] = {
+    "skip_reason": "tagged wholesale",
+    "prefix": "SE-",
+    "integrations": "Shop DE",
+    "shipment": "10800001",
+    "reason_text": "Invalid fulfillment order line item quantity requested.",
     "account": "3540",
     "address": "https://bc.contoso.com:7048/BC",
     "age_days": "3",
@@ -40,6 +45,7 @@ EXAMPLE_VALUES: dict[str, str] = {
     "invoice_currency": "EUR",
     "item": "1896-S",
     "item_number": "1896-S",
+    "items": "payment method KORT, VAT business posting group EU",
     "journal_account": "1930",
     "last_number": "S-INV109999",
     "market": "SE",
@@ -84,6 +90,7 @@ EXAMPLE_VALUES: dict[str, str] = {
     "vat_prod_group": "VAT25",
     "vendor_code": "Internal_RecordAlreadyExists",
     "vendor_message": "The record already exists.",
+    "why": "the chosen company is in a Sandbox environment",
 }
 UNKNOWN = "…"
 

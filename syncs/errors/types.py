@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +69,15 @@ class _KeepMissing(dict):
         return "{" + key + "}"
 
 
+def _param(value):
+    """Amounts in the reader's number format (970,00 in Swedish); None as nothing."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return formats.number_format(value, use_l10n=True)
+    return value
+
+
 @dataclass(frozen=True)
 class ErrorEntry:
     code: str
@@ -86,7 +97,7 @@ class ErrorEntry:
 
     def render(self, **params) -> str:
         """The message in the active language with the details filled in."""
-        return str(self.message).format_map(_KeepMissing({k: "" if v is None else v for k, v in params.items()}))
+        return str(self.message).format_map(_KeepMissing({k: _param(v) for k, v in params.items()}))
 
     @property
     def help_url(self) -> str:

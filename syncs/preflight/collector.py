@@ -44,9 +44,11 @@ def bc_snapshot_collect(
     on_premises: bool = False,
     probe: ProbePlan | None = None,
     stock_per_location: bool = False,
+    header_codes: bool = False,
 ) -> BCSnapshot:
     """``probe``: the writes the enabled flows make (default: customers, items and sales documents);
-    ``stock_per_location``: also read BC's locations and whether page 38 is published."""
+    ``stock_per_location``: also read BC's locations and whether page 38 is published;
+    ``header_codes``: also read dimensions, salespeople and locations (the settings name some)."""
     snap = BCSnapshot(
         environment_name=environment_name,
         environment_type=environment_type,
@@ -83,7 +85,40 @@ def bc_snapshot_collect(
     snap.item_vat_groups = {item.number: item.tax_group_code for item in items or []}
     snap.numbers_by_purpose["items"] = list(snap.item_vat_groups)
     _read_accounts(snap, client)
+    if header_codes:
+        _read_header_codes(snap, client)
     return snap
+
+
+def _read_header_codes(snap: BCSnapshot, client: Any) -> None:
+    """Dimensions and their values (API v2.0), whether a value is blocked (page 537, which API v2.0
+    does not cover), salespeople and locations."""
+    dimensions = _section(snap, "dimensions", lambda: client.list_records(entities.DIMENSIONS, select=["id", "code"]))
+    values = _section(
+        snap, "dimension_values", lambda: client.list_records(entities.DIMENSION_VALUES, select=["code", "dimensionId"])
+    )
+    if dimensions is not None and values is not None:
+        codes = {row.id: row.code.upper() for row in dimensions}
+        snap.dimension_values = {code: set() for code in codes.values()}
+        for value in values:
+            if value.dimension_id in codes:
+                snap.dimension_values[codes[value.dimension_id]].add(value.code.upper())
+    try:
+        rows = client.dimension_value_rows()
+    except PageNotPublished:
+        snap.unpublished_pages.add(entities.DIMENSION_VALUES_PAGE)
+    except BCError as exc:
+        snap.errors["dimension_values_page"] = classify_exception(exc)
+    else:
+        snap.blocked_dimension_values = {(r.dimension_code.upper(), r.code.upper()) for r in rows if r.blocked}
+    people = _section(
+        snap, "salespeople", lambda: client.list_records(entities.SALESPEOPLE, select=["code", "blocked"])
+    )
+    if people is not None:
+        snap.salespeople = {p.code.upper(): bool(p.blocked) for p in people}
+    locations = _section(snap, "locations", lambda: client.list_records(entities.LOCATIONS, select=["code"]))
+    if locations is not None:
+        snap.locations = {location.code.upper() for location in locations}
 
 
 # BC-002: BC rejects the token; BC-011: BC does not let the signed-in user in; BC-751: the

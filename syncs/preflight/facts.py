@@ -45,6 +45,26 @@ def preflight_facts_get(*, integration: Integration, now: dt.datetime | None = N
     facts.creates_items = integration.products_enabled and integration.products_bidirectional
     facts.probe = _probe_plan(integration=integration, facts=facts)
     facts.matched_customers = _matched_customers(integration=integration)
+    facts.mapped_dimension_values = {
+        (m.dimension_code.upper(), m.dimension_value_code.upper()) for m in integration.dimension_mappings.all()
+    }
+    facts.salesperson_code = integration.salesperson_code.upper()
+    facts.location_code = integration.location_code.upper()
+    facts.document_number_prefix = integration.document_number_prefix
+    if connection is not None and connection.company_id:
+        facts.prefix_shared_with = [
+            other.integration.name
+            for other in type(connection)
+            .objects.filter(
+                integration__tenant_id=integration.tenant_id,
+                entra_tenant_id=connection.entra_tenant_id,
+                environment_name=connection.environment_name,
+                company_id=connection.company_id,
+            )
+            .exclude(pk=connection.pk)
+            .select_related("integration")
+            if other.integration.document_number_prefix.upper() == integration.document_number_prefix.upper()
+        ]
     shop = getattr(integration, "shop_connection", None)
     if shop and shop.shop_currency:
         facts.shop_currencies.add(shop.shop_currency.upper())

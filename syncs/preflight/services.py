@@ -33,9 +33,17 @@ def _client_for(integration: Integration) -> Any | None:
 
 
 def preflight_snapshot_get(
-    *, integration: Integration, client: Any | None = None, probe: ProbePlan | None = None
+    *,
+    integration: Integration,
+    client: Any | None = None,
+    connection: Any | None = None,
+    header_codes: bool = False,
+    probe: ProbePlan | None = None,
 ) -> BCSnapshot | None:
-    connection = getattr(integration, "bc_connection", None)
+    """``connection`` (unsaved) checks another company than the connected one: the move to Production
+    checks the Production company before switching (``client`` must then be that company's).
+    ``header_codes``: also read what the document settings name (dimensions, salesperson, location)."""
+    connection = connection or getattr(integration, "bc_connection", None)
     if connection is None or not connection.company_id:
         return None
     client = client or _client_for(integration)
@@ -47,6 +55,7 @@ def preflight_snapshot_get(
             company_name=connection.company_name,
             on_premises=connection.is_on_premises,
             probe=probe,
+            header_codes=header_codes,
             stock_per_location=bool(stock_location_codes_get(integration=integration)),
         )
     except Exception as exc:  # noqa: BLE001 - a sign-in failure surfaces here; it is the check's finding
@@ -61,13 +70,21 @@ def preflight_snapshot_get(
         return snap
 
 
-def preflight_run(*, integration_id: int, trigger: str, client: Any | None = None) -> PreflightRun:
+def preflight_run(
+    *, integration_id: int, trigger: str, client: Any | None = None, connection: Any | None = None
+) -> PreflightRun:
     """Run every check, store the results as a new run, e-mail owners about failures that are new."""
     integration = Integration.objects.select_related("tenant").get(pk=integration_id)
     previous = PreflightRun.objects.filter(integration=integration).exclude(status=PreflightRun.Status.RUNNING).first()
     run = PreflightRun.objects.create(integration=integration, trigger=trigger)
     facts = preflight_facts_get(integration=integration)
-    snapshot = preflight_snapshot_get(integration=integration, client=client, probe=facts.probe)
+    snapshot = preflight_snapshot_get(
+        integration=integration,
+        client=client,
+        connection=connection,
+        header_codes=facts.needs_header_codes,
+        probe=facts.probe,
+    )
     results = checks_run(facts=facts, snapshot=snapshot)
     _results_store(run=run, results=results)
     new_failures = _new_failures(run=run, previous=previous)

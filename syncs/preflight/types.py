@@ -149,6 +149,11 @@ class BCSnapshot:
     item_vat_groups: dict[str, str] = field(default_factory=dict)  # item number -> VAT prod. group
     customers: dict[str, str] | None = None  # customer number -> Blocked ("" when not blocked)
     unpublished_pages: set[str] = field(default_factory=set)
+    # Read only when the settings name them (dimensions, salesperson, location). None = not read.
+    dimension_values: dict[str, set[str]] | None = None  # dimension code -> value codes (API v2.0)
+    blocked_dimension_values: set[tuple[str, str]] | None = None  # (dimension, value), page 537
+    salespeople: dict[str, bool] | None = None  # salesperson code -> blocked
+    locations: set[str] | None = None
     location_codes: set[str] | None = None  # BC's locations (read only when stock goes per location)
     # section -> what went wrong reading it (connection errors make the dependent checks fail, not crash)
     errors: dict[str, ClassifiedError] = field(default_factory=dict)
@@ -192,5 +197,16 @@ class IntegrationFacts:
     order_shipping_methods: set[str] = field(default_factory=set)
     order_skus: set[str] = field(default_factory=set)
     shop_currencies: set[str] = field(default_factory=set)
+    # Document header settings and the shops sharing the BC company.
+    mapped_dimension_values: set[tuple[str, str]] = field(default_factory=set)  # (dimension, value)
+    salesperson_code: str = ""
+    location_code: str = ""
+    document_number_prefix: str = ""
+    prefix_shared_with: list[str] = field(default_factory=list)  # integrations of the company with the same prefix
+
+    @property
+    def needs_header_codes(self) -> bool:
+        return bool(self.mapped_dimension_values or self.salesperson_code or self.location_code)
+
     stock_enabled: bool = False
     stock_location_codes: set[str] = field(default_factory=set)  # BC locations mapped to shop locations

@@ -71,7 +71,7 @@ def _match(*, client, plans: list[CustomerPlan], bc_field: str, value_of, cache:
 def vat_mismatches(
     *, integration: Integration, matched: dict[str, tuple[str, str]], numbers: dict[str, str]
 ) -> list[ProductError]:
-    """MAP-019 for each matched customer whose VAT business posting group is not its order country's."""
+    """MAP-027 for each matched customer whose VAT business posting group is not its order country's."""
     mapped = {m.country_code.upper(): m.vat_business_group for m in integration.country_mappings.all()}
     problems = []
     for source_id, (country, group) in sorted(matched.items()):
@@ -79,7 +79,7 @@ def vat_mismatches(
         if country and group and expected and group.upper() != expected.upper() and source_id in numbers:
             problems.append(
                 ProductError(
-                    "MAP-019",
+                    "MAP-027",
                     customer_number=numbers[source_id],
                     country=country,
                     customer_group=group,

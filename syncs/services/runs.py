@@ -189,7 +189,9 @@ def sync_run_execute(*, run_id: int) -> None:
         Integration.Status.DISABLED,
         Integration.Status.NEEDS_REAUTH,
     )
-    if held and run.trigger not in EXPLICIT_TRIGGERS:
+    # A Sandbox history (after the move to Production) never syncs, not even when asked.
+    archived = run.integration.status == Integration.Status.ARCHIVED
+    if archived or (held and run.trigger not in EXPLICIT_TRIGGERS):
         with translation.override("en"):  # the run log is support's record: one language
             message = (
                 f"Integration is {run.integration.get_status_display().lower()}; "

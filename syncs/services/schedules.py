@@ -54,7 +54,8 @@ def flow_schedule_name(*, integration_id: int, flow: str) -> str:
 
 def _wanted_flow_schedules() -> dict[str, dict]:
     wanted: dict[str, dict] = {}
-    integrations = Integration.objects.exclude(status=Integration.Status.DISABLED).only(
+    stopped = (Integration.Status.DISABLED, Integration.Status.ARCHIVED)
+    integrations = Integration.objects.exclude(status__in=stopped).only(
         "pk", *[f for _, switch, interval in SCHEDULED_FLOWS for f in (switch, interval)]
     )
     for integration in integrations:

@@ -129,7 +129,7 @@ def test_a_matched_customer_with_another_vat_group_than_its_country_is_named(cus
 
     run = sync_customers(bc_integration)
 
-    warning = SyncLogEntry.objects.get(run=run, error_code="MAP-019")
+    warning = SyncLogEntry.objects.get(run=run, error_code="MAP-027")
     assert warning.level == SyncLogEntry.Level.WARNING
     assert "Customer 30000" in warning.message and "EXPORT" in warning.message and "DOMESTIC" in warning.message
     assert customer_links()["anna.svensson@example.com"].details["matched_country"] == "SE"

@@ -27,6 +27,7 @@ NOT_RAISED_IN_FLOWS = {
     "integrations.services.onboarding.CompanyAlreadyConnected",
     "integrations.services.onboarding.ConfirmationRequired",
     "integrations.services.onboarding.PreflightBlocked",
+    "integrations.services.promotion.PromotionRefused",  # the Move to Production page, coded (BC-803, BC-804)
     "integrations.services.lifecycle.IntegrationActionError",
     "integrations.services.base_currency.LocalCurrencyUnknown",  # converted to OnboardingError on the spot
     "syncs.services.sync_now.SyncNowRefused",  # the merchant's "Sync now" button, answered on the page

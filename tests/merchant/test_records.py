@@ -205,7 +205,7 @@ def test_record_detail_shows_the_error_bcs_words_remedy_and_history(owner_client
 def test_record_detail_shows_the_conflict_diff(owner_client, world):
     body = owner_client.get(reverse("merchant:record_detail", args=[world["conflict"].pk])).content.decode()
 
-    assert "shipping_address.city" in body and "Malmö" in body and "Lund" in body
+    assert "Shipping address city" in body and "shipping_address" not in body and "Malmö" in body and "Lund" in body
 
 
 def test_record_detail_shows_the_payloads(owner_client, integration):
@@ -245,3 +245,29 @@ def test_a_get_on_a_retry_url_changes_nothing(owner_client, integration, world):
 
 def test_the_selector_is_scoped_to_the_integration(integration, other_integration, world):
     assert world["other"].pk not in set(record_link_list(integration=integration).values_list("pk", flat=True))
+
+
+def test_record_history_shows_the_successful_sync_with_the_bc_link(owner_client, integration):
+    from django.utils import timezone
+
+    from tests.factories import BusinessCentralConnectionFactory
+
+    BusinessCentralConnectionFactory(
+        integration=integration, environment_name="sandbox", company_name="CRONUS Sverige AB", entra_tenant_id="t-1"
+    )
+    link = RecordLinkFactory(
+        integration=integration,
+        source_id="gid://shopify/Order/9001",
+        source_reference="#9001",
+        target_id="5865bb86-278c-5d2a-837b-338e5e0f546b",
+        target_number="103001",
+        state=RecordLink.State.SYNCED,
+        synced_at=timezone.now(),
+        details={"document_kind": "invoice", "status": "Open"},
+    )
+
+    body = owner_client.get(reverse("merchant:record_detail", args=[link.pk])).content.decode()
+
+    assert "Synced to Business Central as 103001." in body
+    assert 'href="https://businesscentral.dynamics.com/t-1/sandbox/?company=CRONUS%20Sverige%20AB&amp;page=132' in body
+    assert "gid://" not in body.split("<h2>Data</h2>")[0] and link.target_id not in body.split("<h2>Data</h2>")[0]

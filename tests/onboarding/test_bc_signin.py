@@ -177,3 +177,47 @@ class TestSignIn:
         start = merchant_client.get(reverse("merchant:reconnect", args=[integration.pk]))
 
         assert start.status_code == 302 and start["Location"] == reverse("merchant:bc_signin", args=[integration.pk])
+
+
+class TestBackSafeCallback:
+    """Back after the Microsoft sign-in, or reloading the callback, returns to the wizard step."""
+
+    @staticmethod
+    def _signed_in(client, identity_sim, integration):
+        from urllib.parse import urlsplit
+
+        start = client.post(
+            reverse("merchant:bc_signin", args=[integration.pk]),
+            {"organisation": "contoso.example", "login_hint": "admin@contoso.example"},
+        )
+        back = identity_sim.sign_in(start["Location"], username="admin@contoso.example", action="accept")
+        path = urlsplit(back).path
+        assert client.get(path, query(back)).status_code == 302
+        return path, query(back)
+
+    def test_reloading_the_callback_continues_at_the_company_choice(
+        self, merchant_client, integration, identity_server, entra_settings
+    ):
+        path, params = self._signed_in(merchant_client, identity_server.sim, integration)
+
+        again = merchant_client.get(path, params)
+
+        assert again.status_code == 302
+        assert again["Location"] == reverse("merchant:bc_company", args=[integration.pk])
+        page = merchant_client.get(reverse("merchant:wizard_connect", args=[integration.pk])).content.decode()
+        assert "already signed in with Microsoft" in page
+
+    def test_after_the_company_is_chosen_it_returns_to_the_wizard(
+        self, merchant_client, integration, identity_server, entra_settings
+    ):
+        path, params = self._signed_in(merchant_client, identity_server.sim, integration)
+        BusinessCentralConnection.objects.filter(integration=integration).update(company_id="c1", company_name="C")
+
+        again = merchant_client.get(path, params)
+
+        assert again["Location"] == reverse("merchant:wizard", args=[integration.pk])
+
+    def test_without_a_sign_in_in_this_browser_it_is_a_message(self, merchant_client, integration, entra_settings):
+        response = merchant_client.get(reverse("merchant:bc_callback"), {"code": "x", "state": str(integration.pk)})
+
+        assert response["Location"] == reverse("merchant:home")

@@ -297,6 +297,65 @@ class TestSettingsStep:
         integration.refresh_from_db()
         assert onboarding.settings_missing(integration=integration) == []
 
+    def test_order_options_are_saved_with_the_settings(self, merchant_client, integration, bc_connected, bc_world):
+        options = {
+            "order_tags_excluded": "wholesale, b2b",
+            "order_sales_channels": "Online Store",
+            "order_max_risk": "MEDIUM",
+            "document_number_prefix": "SE-",
+            "salesperson_code": "jo",
+            "location_code": "main",
+            "dimension_rules": "channel Online Store = SALESCHANNEL WEB\nland SE = AREA SE\nshop = AREA EU",
+            "fulfil_from_bc_shipments": "on",
+            "write_back_tag": "on",
+        }
+        response = merchant_client.post(
+            url("wizard_settings", integration),
+            self._settings(integration, merchant_client)
+            | {"collective__SE": "10000", "collective__NO": "10060"}
+            | options,
+        )
+
+        assert response.status_code == 302
+        integration.refresh_from_db()
+        assert (integration.document_number_prefix, integration.salesperson_code, integration.location_code) == (
+            "SE-",
+            "JO",
+            "MAIN",
+        )
+        assert (integration.order_max_risk, integration.fulfil_from_bc_shipments, integration.write_back_tag) == (
+            "MEDIUM",
+            True,
+            True,
+        )
+        assert not integration.write_back_metafield
+        rules = set(
+            integration.dimension_mappings.values_list(
+                "source", "source_value", "dimension_code", "dimension_value_code"
+            )
+        )
+        assert rules == {
+            ("sales_channel", "Online Store", "SALESCHANNEL", "WEB"),
+            ("country", "SE", "AREA", "SE"),
+            ("shop", "", "AREA", "EU"),
+        }
+        page = merchant_client.get(url("wizard_settings", integration)).content.decode()
+        assert "channel Online Store = SALESCHANNEL WEB" in page
+
+    def test_a_live_integration_keeps_its_prefix_and_bad_rules_are_explained(
+        self, merchant_client, integration, bc_connected, bc_world
+    ):
+        Integration.objects.filter(pk=integration.pk).update(went_live_at=timezone.now())
+        base = self._settings(integration, merchant_client) | {"collective__SE": "10000", "collective__NO": "10060"}
+
+        changed = merchant_client.post(url("wizard_settings", integration), base | {"document_number_prefix": "X-"})
+        bad_rule = merchant_client.post(url("wizard_settings", integration), base | {"dimension_rules": "area = X"})
+
+        assert changed.status_code == 400 and "cannot change after going live" in changed.content.decode()
+        assert bad_rule.status_code == 400 and "Line 1" in bad_rule.content.decode()
+        integration.refresh_from_db()
+        assert integration.document_number_prefix == ""
+
     def test_collective_strategy_requires_one_per_country(self, merchant_client, integration, bc_connected, bc_world):
         response = merchant_client.post(
             url("wizard_settings", integration),
@@ -656,30 +715,84 @@ class TestTestAndGoLive:
         assert "Finish" in response.content.decode() and not integration.live_mode
 
     def test_test_order_preview_on_sandbox_marks_the_sandbox_test(self, merchant_client, ready, monkeypatch):
-        from syncs.services import orders
+        from syncs.services import order_test, orders
 
         calls = []
 
-        def fake_preview(*, integration, order_name):
+        def fake_preview(*, integration, order_name, clients=None):
             calls.append(order_name)
-            return orders.OrderPreview(order_name=order_name, document_type="invoice", currency="SEK")
+            preview = orders.OrderPreview(order_name=order_name, document_type="invoice", currency="SEK")
+            return order_test.OrderTestOutcome(preview=preview)
 
-        monkeypatch.setattr(orders, "order_preview", fake_preview)
+        monkeypatch.setattr(order_test, "order_test_preview", fake_preview)
 
-        response = merchant_client.post(url("wizard_test", ready), {"order_name": " #1001 "})
+        response = merchant_client.post(url("wizard_test", ready), {"order_name": " #1001 ", "action": "preview"})
 
         assert calls == ["#1001"]
-        assert "This order can be synced" in response.content.decode()
+        page = response.content.decode()
+        assert "This order can be synced" in page and "Create in Sandbox" in page
         ready.refresh_from_db()
         assert ready.sandbox_test_passed_at is not None and ready.status == Integration.Status.TESTING
         assert ready.test_order_passed_at is not None
         assert onboarding.wizard_state(integration=ready).steps[3].done
 
+    def test_create_in_sandbox_shows_the_document_with_its_link(self, merchant_client, ready, monkeypatch):
+        from syncs.services import order_test, orders
+
+        def fake_run(*, integration, order_name, clients=None):
+            preview = orders.OrderPreview(order_name=order_name, document_type="invoice_posted", currency="SEK")
+            document = order_test.SandboxDocument(
+                number="103001", kind="invoice", status="Open", bc_total="198.00", shop_total="198.00",
+                currency="SEK", url="https://businesscentral.dynamics.com/t/sandbox/?page=132",
+            )  # fmt: skip
+            return order_test.OrderTestOutcome(preview=preview, document=document, created=True)
+
+        monkeypatch.setattr(order_test, "order_test_run", fake_run)
+
+        response = merchant_client.post(url("wizard_test", ready), {"order_name": "#1001", "action": "create"})
+
+        page = response.content.decode()
+        assert "Created in your Sandbox company" in page and "103001" in page and "198.00 SEK" in page
+        assert 'href="https://businesscentral.dynamics.com/t/sandbox/?page=132"' in page
+        ready.refresh_from_db()
+        assert ready.sandbox_test_passed_at is not None
+
+    def test_a_sandbox_write_that_fails_is_not_a_passed_test(self, merchant_client, ready, monkeypatch):
+        from syncs.services import order_test, orders
+
+        def fake_run(*, integration, order_name, clients=None):
+            preview = orders.OrderPreview(order_name=order_name, document_type="invoice_posted", currency="SEK")
+            error = {"code": "BC-802", "title": "Orders are syncing right now", "message": "Wait.", "remedy": ""}
+            return order_test.OrderTestOutcome(preview=preview, errors=[error])
+
+        monkeypatch.setattr(order_test, "order_test_run", fake_run)
+        ready.test_order_passed_at = None
+        ready.save()
+
+        response = merchant_client.post(url("wizard_test", ready), {"order_name": "#1001", "action": "create"})
+
+        assert 'href="/help/errors/BC-802/"' in response.content.decode()
+        ready.refresh_from_db()
+        assert ready.test_order_passed_at is None and ready.sandbox_test_passed_at is None
+
+    def test_a_production_company_offers_the_preview_only(self, merchant_client, ready):
+        BusinessCentralConnection.objects.filter(integration=ready).update(
+            environment_type=BusinessCentralConnection.EnvironmentType.PRODUCTION
+        )
+
+        page = merchant_client.get(url("wizard_test", ready)).content.decode()
+
+        assert "Create in Sandbox" not in page and "preview only" in page
+
     def test_failed_preview_is_not_a_passed_test(self, merchant_client, ready, monkeypatch):
-        from syncs.services import orders
+        from syncs.services import order_test, orders
 
         monkeypatch.setattr(
-            orders, "order_preview", lambda *, integration, order_name: orders.OrderPreview(order_name, found=False)
+            order_test,
+            "order_test_preview",
+            lambda *, integration, order_name, clients=None: order_test.OrderTestOutcome(
+                preview=orders.OrderPreview(order_name, found=False)
+            ),
         )
 
         ready.test_order_passed_at = None

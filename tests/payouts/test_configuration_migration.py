@@ -1,4 +1,4 @@
-"""Migration integrations/0008: existing payout accounts take the integration's journal and posting
+"""Migration integrations/0010: existing payout accounts take the integration's journal and posting
 switch, and every provider connection without a configuration gets one."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("integrations", "0007_woowire"), ("syncs", "0006_payoutsfx")]
-AFTER = [("integrations", "0008_payoutscfg"), ("syncs", "0007_payoutscfg")]
+BEFORE = [("integrations", "0009_ordersback"), ("syncs", "0008_ordersback")]
+AFTER = [("integrations", "0010_payoutscfg"), ("syncs", "0009_payoutscfg")]
 
 
 @pytest.fixture

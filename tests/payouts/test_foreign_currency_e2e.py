@@ -270,7 +270,7 @@ def test_an_adyen_batch_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_b
     account.line("Refunded", "15.00", merchant_reference="#7501", commission="0.13")
     account.line("Fee", "3.33")
     today = sim_bc.company("sandbox").clock.today()
-    account.batch_close(paid_on=f"{today.isoformat()} 06:00:00")
+    account.batch_close(paid_on=f"{today.isoformat()} 00:00:00")
     _new_rate(sim_bc, today)
     connection = PaymentProviderConnectionFactory(
         integration=integration,

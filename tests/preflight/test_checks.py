@@ -236,7 +236,7 @@ def test_collective_customer_with_another_vat_group_fails_and_matched_one_warns(
         customer_vat_groups={"10000": "DOMESTIC", "10010": "DOMESTIC", "20010": "EU"},
     )
     result = only(vat_customers.check_customer_vat_groups(f, snap))
-    assert (result.status, result.error_code) == (Status.FAIL, "MAP-019")
+    assert (result.status, result.error_code) == (Status.FAIL, "MAP-027")
     assert [o["customer"] for o in result.objects] == ["10010", "20010"]
     assert "Customer 10010" in result.message and "DOMESTIC" in result.message and "OSS-DE" in result.message
 

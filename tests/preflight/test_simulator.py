@@ -193,7 +193,7 @@ def _item_series_exhausted(company, integration):
         (_blocked_disputes_account, "payment_journal.accounts", "fail", "BC-506", ["3999"]),
         (_blocked_bank, "payment_journal.accounts", "fail", "BC-506", ["BANK1"]),
         (_bank_in_euro, "payment_journal.accounts", "fail", "BC-507", ["BANK2", "EUR", "SEK"]),
-        (_german_collective_customer_domestic, "vat.customers", "fail", "MAP-019", ["10010", "DE", "DOMESTIC"]),
+        (_german_collective_customer_domestic, "vat.customers", "fail", "MAP-027", ["10010", "DE", "DOMESTIC"]),
         (_no_configuration_for_market, "payment_journal.payout_accounts", "fail", "PAY-013", ["FI", "EUR"]),
         (_item_series_exhausted, "number_series.available", "fail", "BC-201", ["ITEM"]),
         (_missing_vat, "vat.posting_setup", "fail", "BC-101", ["OSS-DE", "REDUCED"]),

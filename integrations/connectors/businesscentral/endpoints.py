@@ -83,3 +83,29 @@ def on_premises_root_normalise(value: str) -> str:
     if match:
         path = match.group("instance").rstrip("/")
     return urlunsplit((parts.scheme.lower(), parts.netloc, path, "", ""))
+
+
+# --- the web client (a link a person opens, not an API) ---------------------------------------------
+
+# https://businesscentral.dynamics.com/{Entra tenant}/{environment}/?company={name}&page={id}&filter=...
+# (learn.microsoft.com "Web client URL"); page ids of the base application (microsoft/BCApps).
+WEB_CLIENT_ROOT = "https://businesscentral.dynamics.com"
+WEB_CLIENT_PAGES = {
+    ("invoice", False): 43,  # Sales Invoice
+    ("invoice", True): 132,  # Posted Sales Invoice
+    ("order", False): 42,  # Sales Order
+    ("credit_memo", False): 44,  # Sales Credit Memo
+    ("credit_memo", True): 134,  # Posted Sales Credit Memo
+}
+
+
+def web_client_document_url(
+    *, tenant_id: str, environment: str, company_name: str, kind: str, posted: bool, number: str
+) -> str:
+    """The BC online page that shows one sales document ("" when BC has no such page)."""
+    page = WEB_CLIENT_PAGES.get((kind, posted if kind != "order" else False))
+    if page is None or not (tenant_id and environment and company_name and number):
+        return ""
+    record_filter = quote(f"'No.' IS '{number}'")
+    query = f"company={quote(company_name)}&page={page}&filter={record_filter}"
+    return f"{WEB_CLIENT_ROOT}/{quote(tenant_id)}/{quote(environment)}/?{query}"

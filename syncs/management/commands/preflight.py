@@ -24,7 +24,8 @@ class Command(BaseCommand):
         if all == (integration_id is not None):
             raise CommandError("Give one integration id or --all.", returncode=EXIT_USAGE)
         if all:
-            active = Integration.objects.exclude(status=Integration.Status.DISABLED).order_by("pk")
+            stopped = (Integration.Status.DISABLED, Integration.Status.ARCHIVED)
+            active = Integration.objects.exclude(status__in=stopped).order_by("pk")
             ids = list(active.values_list("pk", flat=True))
         else:
             ids = [integration_require(integration_id).pk]

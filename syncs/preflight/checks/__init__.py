@@ -3,6 +3,7 @@
 from syncs.preflight.checks import (
     connection,
     currencies,
+    documents,
     environment,
     mappings,
     number_series,
@@ -26,6 +27,9 @@ BC_CHECKS = (
     payment_journal.check_general_batch,
     payment_journal.check_payout_accounts_in_bc,
     vat_customers.check_customer_vat_groups,
+    documents.check_dimensions,
+    documents.check_salesperson,
+    documents.check_location,
     stock.check_stock_locations,
 )
 LOCAL_CHECKS = (
@@ -35,5 +39,6 @@ LOCAL_CHECKS = (
     mappings.check_countries,
     mappings.check_collective_customers,
     environment.check_sandbox_tested,
+    documents.check_number_prefix,
 )
 CONNECTION_CHECKS = (connection.check_connection,)

@@ -41,7 +41,7 @@ def check_customer_vat_groups(facts: IntegrationFacts, snap: BCSnapshot) -> list
                 CheckResult.problem(
                     NAME,
                     status,
-                    "MAP-019",
+                    "MAP-027",
                     objects,
                     customer_number=number,
                     country=country,

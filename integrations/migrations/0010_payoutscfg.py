@@ -35,7 +35,7 @@ def configurations_from_connections(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('integrations', '0007_woowire'),
+        ('integrations', '0009_ordersback'),
     ]
 
     operations = [

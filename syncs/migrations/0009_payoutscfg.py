@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('syncs', '0006_payoutsfx'),
+        ('syncs', '0008_ordersback'),
     ]
 
     operations = [
