@@ -473,6 +473,7 @@ FIELD_GROUPS = (
     (
         "Payouts",
         [
+            # The journal for payments marked paid at sync; payouts use their payout configuration's.
             ("payment_journal_template", "payment_journal_batch"),
             ("post_payment_journal", "book_payout_transfer"),
             "rounding_gl_account",

@@ -10,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from integrations.labels import gateway_label
 from integrations.models import BusinessCentralConnection, DimensionMapping, Integration
+from integrations.services.payout_configurations import (
+    JournalChoices,
+    PayoutConfiguration,
+    batch_choice_problem,
+    batch_value_split,
+)
+from syncs.errors import get_error
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _TENANT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -211,8 +218,15 @@ class SettingsForm(forms.Form):
 
     customer_strategy = forms.ChoiceField(label=_("Customers"), choices=Integration.CustomerStrategy.choices)
     document_type = forms.ChoiceField(label=_("Orders become"), choices=Integration.DocumentType.choices)
-    payment_journal_template = forms.CharField(label=_("Payment journal template"), max_length=10, initial="CASHRCPT")
-    payment_journal_batch = forms.ChoiceField(label=_("Payment journal batch"))
+    # Template and batch in one choice, read from BC: the template is never typed.
+    payment_journal_batch = forms.ChoiceField(
+        label=_("Payment journal batch for payments marked paid"),
+        help_text=_(
+            "Only for payment methods without a payout connection, whose invoices are marked paid when the order "
+            "is synced. Payouts use the journal of their payout configuration below."
+        ),
+        required=False,
+    )
     shipment_method = forms.ChoiceField(label=_("BC shipment method for shop shipping"), required=False)
     freight_account = forms.ChoiceField(label=_("G/L account for freight charges"))
     countries = forms.CharField(
@@ -281,11 +295,15 @@ class SettingsForm(forms.Form):
     )
     write_back_tag = forms.BooleanField(label=_("Tag the shop order with the Business Central number"), required=False)
 
-    def __init__(self, *args, choices, gateways, payout_pairs=(), countries=(), **kwargs):
+    def __init__(self, *args, choices, gateways, payout_rows=(), countries=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.gateways = list(gateways)
-        self.payout_pairs = list(payout_pairs)
-        self.fields["payment_journal_batch"].choices = _blank(choices.payment_journals)
+        self.payout_rows = list(payout_rows)
+        self.choices = choices
+        journals = choices.journals or JournalChoices([], "", [])
+        self.batches = {batch.value: batch for batch in journals.cash_receipt_batches}
+        batch_choices = [(batch.value, batch.label) for batch in journals.cash_receipt_batches]
+        self.fields["payment_journal_batch"].choices = _blank(batch_choices, _("— none —"))
         self.fields["shipment_method"].choices = _blank(choices.shipment_methods, _("— none —"))
         self.fields["freight_account"].choices = _blank(choices.accounts)
         for gateway in self.gateways:
@@ -310,16 +328,26 @@ class SettingsForm(forms.Form):
                 choices=_blank(choices.customers),
                 required=False,
             )
-        for provider, currency in self.payout_pairs:
+        for row in self.payout_rows:
             for kind, label, required, options in (
+                ("batch", _("customer payment journal batch"), True, batch_choices),
+                ("general", _("general journal batch for fees and the transfer"), False, journals.general_batches),
                 ("clearing", _("clearing account"), True, choices.accounts),
                 ("fee", _("fee account"), True, choices.accounts),
+                ("disputes", _("disputes and chargebacks account"), False, choices.accounts),
                 # The transfer of the net amount lands on a BC bank account, not on a G/L account.
                 ("bank", _("bank account"), False, choices.bank_accounts),
             ):
-                self.fields[f"payout__{provider}__{currency}__{kind}"] = forms.ChoiceField(
-                    label=f"{provider} {currency}: {label}", choices=_blank(options), required=required
+                blank = _("— same name as the payment batch —") if kind == "general" else None
+                blank = _("— the fee account —") if kind == "disputes" else blank
+                self.fields[f"payout__{row.key}__{kind}"] = forms.ChoiceField(
+                    label=f"{row.label}: {label}", choices=_blank(options, blank), required=required
                 )
+            self.fields[f"payout__{row.key}__post"] = forms.BooleanField(
+                label=_("%(configuration)s: post the journal (invoices become Paid)") % {"configuration": row.label},
+                required=False,
+                initial=True,
+            )
 
     def clean_dimension_rules(self):
         try:
@@ -337,6 +365,8 @@ class SettingsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        self._payout_rows_clean(data)
+        self._customer_vat_groups_clean(data)
         if data.get("customer_strategy") == Integration.CustomerStrategy.COLLECTIVE_PER_COUNTRY:
             new_countries = []
             for code in data.get("countries") or []:
@@ -357,6 +387,65 @@ class SettingsForm(forms.Form):
                 )
         return data
 
+    def clean_payment_journal_batch(self):
+        value = self.cleaned_data["payment_journal_batch"]
+        choice = self.batches.get(value or "")
+        default = (self.choices.journals or JournalChoices([], "", [])).default_template
+        if choice is not None and default and choice.template and choice.template != default:
+            raise forms.ValidationError(
+                get_error("BC-503").render(batch=choice.code, template=choice.template, default_template=default)
+            )
+        return value
+
+    def _payout_rows_clean(self, data) -> None:
+        """A batch of another Cash Receipts template, or one balancing elsewhere, cannot book the payouts."""
+        journals = self.choices.journals or JournalChoices([], "", [])
+        for row in self.payout_rows:
+            name = f"payout__{row.key}__batch"
+            problem = batch_choice_problem(
+                row=row,
+                choice=self.batches.get(data.get(name) or ""),
+                default_template=journals.default_template,
+                clearing_account=data.get(f"payout__{row.key}__clearing") or "",
+            )
+            if problem and name not in self.errors:
+                self.add_error(name, problem)
+
+    def _customer_vat_groups_clean(self, data) -> None:
+        """OSS: BC takes the VAT group from the customer card, so a collective customer must have its country's."""
+        groups = self.choices.customer_vat_groups or {}
+        for code in data.get("countries") or []:
+            name, expected = f"collective__{code}", data.get(f"vat__{code}") or ""
+            number = data.get(name) or ""
+            actual = groups.get(number, "")
+            if number and expected and actual and actual != expected and name not in self.errors:
+                message = get_error("MAP-027").render(
+                    customer_number=number, country=code, customer_group=actual, vat_bus_group=expected
+                )
+                self.add_error(name, message)
+
+    def payout_configurations(self) -> list[PayoutConfiguration]:
+        data = self.cleaned_data
+        configurations = []
+        for row in self.payout_rows:
+            template, batch = batch_value_split(data.get(f"payout__{row.key}__batch", ""))
+            configurations.append(
+                PayoutConfiguration(
+                    provider=row.provider,
+                    market=row.market,
+                    currency=row.currency,
+                    journal_template=template,
+                    journal_batch=batch,
+                    general_journal_batch=data.get(f"payout__{row.key}__general", ""),
+                    clearing_account=data[f"payout__{row.key}__clearing"],
+                    fee_account=data[f"payout__{row.key}__fee"],
+                    disputes_account=data.get(f"payout__{row.key}__disputes", ""),
+                    bank_account=data.get(f"payout__{row.key}__bank", ""),
+                    post_journal=bool(data.get(f"payout__{row.key}__post")),
+                )
+            )
+        return configurations
+
     def country_fields(self):
         return [self[name] for name in self.fields if name.startswith("vat__")]
 
@@ -372,6 +461,13 @@ class SettingsForm(forms.Form):
 
     def payout_fields(self):
         return [self[name] for name in self.fields if name.startswith("payout__")]
+
+    def payout_groups(self):
+        """Per payout row: its label and its fields (the template shows one fieldset each)."""
+        return [
+            (row.label, [self[name] for name in self.fields if name.startswith(f"payout__{row.key}__")])
+            for row in self.payout_rows
+        ]
 
 
 _SOURCES = {

@@ -481,22 +481,74 @@ class TaxClassMapping(models.Model):
 
 
 class PayoutAccountMapping(models.Model):
+    """A payout configuration: how one provider's payouts in one market and currency are booked.
+
+    A provider may have several (one per market or currency, as Klarna and Adyen issue credentials per
+    market). A payout is booked with the configuration of its provider, market and currency; a
+    configuration with no market serves every market of the provider.
+    """
+
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="payout_account_mappings")
     provider = models.CharField(max_length=30, choices=PaymentProviderConnection.Provider.choices)
+    market = models.CharField(
+        max_length=20, blank=True, help_text=_("The provider connection's market; empty = every market")
+    )
     currency = models.CharField(max_length=3)
-    clearing_account = models.CharField(max_length=20)
-    fee_account = models.CharField(max_length=20)
+    journal_template = models.CharField(
+        max_length=10, blank=True, help_text=_("BC Cash Receipts journal template of the customer payment batch")
+    )
+    journal_batch = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text=_("BC customer payment journal batch the payments are written to; empty = the integration's"),
+    )
+    general_journal_batch = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text=_("BC general journal batch for fees, refunds, disputes and the transfer; empty = same name"),
+    )
+    clearing_account = models.CharField(max_length=20, blank=True)
+    fee_account = models.CharField(max_length=20, blank=True)
     bank_account = models.CharField(
         max_length=20, blank=True, help_text=_("BC bank account no. (e.g. BANK1) the net payout is transferred to")
     )
+    disputes_account = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text=_("G/L account for disputes, chargebacks and their reversals; empty = the fee account"),
+    )
+    post_journal = models.BooleanField(
+        default=True, help_text=_("Post the journal lines at once, which marks the invoices paid in BC")
+    )
 
     class Meta:
+        verbose_name = _("payout configuration")
+        verbose_name_plural = _("payout configurations")
         constraints = [
-            models.UniqueConstraint(fields=["integration", "provider", "currency"], name="payout_account_unique")
+            models.UniqueConstraint(
+                fields=["integration", "provider", "market", "currency"], name="payout_configuration_unique"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.provider} {self.currency}"
+        return " ".join(filter(None, [self.get_provider_display(), self.market, self.currency]))
+
+    @property
+    def batch_code(self) -> str:
+        """The customer payment batch; empty = the integration's payment journal batch."""
+        return self.journal_batch or self.integration.payment_journal_batch
+
+    @property
+    def batch_template(self) -> str:
+        return self.journal_template if self.journal_batch else self.integration.payment_journal_template
+
+    @property
+    def general_batch(self) -> str:
+        return self.general_journal_batch or self.batch_code
+
+    @property
+    def dispute_account(self) -> str:
+        return self.disputes_account or self.fee_account
 
 
 class DimensionMapping(models.Model):

@@ -39,7 +39,6 @@ from integrations.models import (
     Integration,
     PaymentMethodMapping,
     PaymentProviderConnection,
-    PayoutAccountMapping,
     ShippingMethodMapping,
     ShopConnection,
     Tenant,
@@ -47,6 +46,14 @@ from integrations.models import (
 )
 from integrations.services.base_currency import LocalCurrencyUnknown, integration_base_currency_refresh
 from integrations.services.bc_auth import bc_credentials
+from integrations.services.payout_configurations import (
+    JournalChoices,
+    PayoutConfiguration,
+    journal_choices_read,
+    payout_configurations_save,
+    payout_rows,
+    payout_rows_missing,
+)
 from integrations.services.shopify_subscriptions import shop_webhooks_reconcile_queue
 from integrations.services.woocommerce_webhooks import woo_webhooks_reconcile_queue
 from syncs.errors import classify_exception
@@ -159,12 +166,16 @@ def integration_flows_save(*, integration: Integration, flows: dict[str, bool]) 
 # --- step 2: Business Central environment and company -------------------------------------------------
 
 
-def bc_client_build(connection: BusinessCentralConnection, *, environment: str = "", company_id: str = ""):
+def bc_client_build(
+    connection: BusinessCentralConnection, *, environment: str = "", company_id: str = "", company_name: str = ""
+):
+    """``company_name`` addresses the ODataV4 pages (journal templates and batches)."""
     if connection.is_on_premises:
         return BusinessCentralClient(
             api_root=connection.on_premises_root,
             on_premises=True,
             company_id=company_id,
+            company_name=company_name,
             credentials=bc_credentials(connection=connection),
         )
     return BusinessCentralClient(
@@ -172,6 +183,7 @@ def bc_client_build(connection: BusinessCentralConnection, *, environment: str =
         tenant_id=connection.entra_tenant_id,
         environment=environment,
         company_id=company_id,
+        company_name=company_name,
         credentials=bc_credentials(connection=connection),
     )
 
@@ -397,6 +409,25 @@ class SetupChoices:
     base_currency: str = ""
     # The company's own country (Company Information): its domestic VAT group is proposed for it.
     home_country: str = ""
+    # Customer payment batches of every Cash Receipts template, and general journal batches.
+    journals: JournalChoices | None = None
+    # Listed customers' VAT business posting group (OSS: compared with the country's group on save).
+    customer_vat_groups: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def payment_batches(self) -> list[tuple[str, str]]:
+        """Customer payment batches by code (every Cash Receipts template's), for the admin's check."""
+        batches = self.journals.cash_receipt_batches if self.journals else []
+        return [(batch.code, batch.label) for batch in batches]
+
+    @property
+    def journal_templates(self) -> list[tuple[str, str]]:
+        batches = self.journals.cash_receipt_batches if self.journals else []
+        return [(t, t) for t in sorted({batch.template for batch in batches if batch.template})]
+
+    @property
+    def general_batches(self) -> list[tuple[str, str]]:
+        return self.journals.general_batches if self.journals else []
 
 
 def bc_setup_choices(
@@ -407,13 +438,18 @@ def bc_setup_choices(
     connection = _signed_in_connection(integration)
     if not connection.company_id:
         raise OnboardingError(_("Choose the Business Central company first."))
-    client = bc_client_build(connection, environment=connection.environment_name, company_id=connection.company_id)
+    client = bc_client_build(
+        connection,
+        environment=connection.environment_name,
+        company_id=connection.company_id,
+        company_name=connection.company_name,
+    )
 
     def pairs(entity, key="code"):
         return [(getattr(r, key), f"{getattr(r, key)} – {r.display_name}") for r in client.list_records(entity)]
 
     def read() -> SetupChoices:
-        customers, truncated = _bc_customers(client, search=customer_search, numbers=customer_numbers)
+        customers, truncated, vat_groups = _bc_customers(client, search=customer_search, numbers=customer_numbers)
         return SetupChoices(
             tax_areas=pairs(entities.TAX_AREAS),
             payment_methods=pairs(entities.PAYMENT_METHODS),
@@ -432,6 +468,8 @@ def bc_setup_choices(
             customers=customers,
             customers_truncated=truncated,
             home_country=(client.company_information().country or "").upper(),
+            journals=journal_choices_read(client),
+            customer_vat_groups=vat_groups,
         )
 
     choices = bc_read(read)
@@ -449,11 +487,12 @@ def bc_locations_list(*, integration: Integration) -> list[tuple[str, str]]:
     return [(r.code, f"{r.code} – {r.display_name}" if r.display_name else r.code) for r in rows]
 
 
-_CUSTOMER_FIELDS = ["number", "displayName", "blocked"]
+_CUSTOMER_FIELDS = ["number", "displayName", "blocked", "taxAreaId"]
 
 
-def _bc_customers(client, *, search: str, numbers: Iterable[str]) -> tuple[list[tuple[str, str]], bool]:
-    """Unblocked customers sorted by name, at most CUSTOMER_CHOICES_LIMIT, plus the given numbers."""
+def _bc_customers(client, *, search: str, numbers: Iterable[str]) -> tuple[list[tuple[str, str]], bool, dict[str, str]]:
+    """Unblocked customers sorted by name, at most CUSTOMER_CHOICES_LIMIT, plus the given numbers; and
+    each listed customer's VAT business posting group (its taxAreaId's code)."""
     search = (search or "").strip()
     # BC refuses "or" across two fields, so a search reads the name matches and the number matches apart.
     queries = [f"contains({name},{odata.literal(search)})" for name in ("displayName", "number")] if search else [None]
@@ -478,7 +517,9 @@ def _bc_customers(client, *, search: str, numbers: Iterable[str]) -> tuple[list[
         extra = client.list_records(entities.CUSTOMERS, filter=odata.any_of("number", wanted), select=_CUSTOMER_FIELDS)
         ordered += [c for c in extra if not _customer_blocked(c)]
         ordered.sort(key=lambda c: (c.display_name.casefold(), c.number))
-    return [(c.number, f"{c.number} – {c.display_name}") for c in ordered], truncated
+    group_by_id = {area.id: area.code for area in client.list_records(entities.TAX_AREAS)} if ordered else {}
+    vat_groups = {c.number: group_by_id.get(c.tax_area_id, "") for c in ordered}
+    return [(c.number, f"{c.number} – {c.display_name}") for c in ordered], truncated, vat_groups
 
 
 def _customer_blocked(customer) -> bool:
@@ -487,26 +528,13 @@ def _customer_blocked(customer) -> bool:
     return (customer.blocked or CUSTOMER_NOT_BLOCKED) != CUSTOMER_NOT_BLOCKED
 
 
-@dataclass(frozen=True)
-class PayoutAccounts:
-    provider: str
-    currency: str
-    clearing_account: str
-    fee_account: str
-    bank_account: str = ""
+# A payout configuration as the wizard (and the demo) saves it.
+PayoutAccounts = PayoutConfiguration
 
 
 def payout_currencies(*, integration: Integration) -> list[tuple[str, str]]:
-    """(provider, currency) pairs that need payout accounts when the payouts flow is on."""
-    if not integration.payouts_enabled:
-        return []
-    pairs = []
-    shop = ShopConnection.objects.filter(integration=integration).first()
-    if shop and shop.shop_currency:
-        pairs.append((PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS.value, shop.shop_currency))
-    for provider in integration.payment_providers.filter(provider=PaymentProviderConnection.Provider.STRIPE):
-        pairs.extend((provider.provider, currency) for currency in provider.currencies)
-    return pairs
+    """(provider, currency) pairs that need a payout configuration when the payouts flow is on."""
+    return [(row.provider, row.currency) for row in payout_rows(integration=integration)]
 
 
 @transaction.atomic
@@ -571,17 +599,7 @@ def integration_settings_save(
         if collective_customers is not None:
             defaults["collective_customer_number"] = collective_customers.get(code, "")
         CountryMapping.objects.update_or_create(integration=integration, country_code=code, defaults=defaults)
-    for accounts in payout_accounts:
-        PayoutAccountMapping.objects.update_or_create(
-            integration=integration,
-            provider=accounts.provider,
-            currency=accounts.currency,
-            defaults={
-                "clearing_account": accounts.clearing_account,
-                "fee_account": accounts.fee_account,
-                "bank_account": accounts.bank_account,
-            },
-        )
+    payout_configurations_save(integration=integration, configurations=payout_accounts)
     if integration.live_mode:  # new mappings apply at once: records that waited for them go now
         integration_runs_enqueue_now(integration_id=integration.pk, trigger=SyncRun.Trigger.SETTINGS)
     return integration
@@ -791,7 +809,8 @@ class WizardState:
 
 def settings_missing(*, integration: Integration) -> list[str]:
     missing = []
-    if not integration.payment_journal_batch:
+    # The integration's own batch books only payments marked paid at sync (payouts have their own).
+    if not integration.payment_journal_batch and integration.payment_method_mappings.filter(mark_as_paid=True).exists():
         missing.append(_("payment journal batch"))
     if not integration.payment_method_mappings.exists():
         missing.append(_("payment method mapping"))
@@ -804,8 +823,7 @@ def settings_missing(*, integration: Integration) -> list[str]:
         missing.append(_("collective customer for %(countries)s") % {"countries": ", ".join(without_customer)})
     if stock_locations_needed(integration=integration):
         missing.append(_("stock locations"))
-    mapped = set(integration.payout_account_mappings.values_list("provider", "currency"))
-    if any(pair not in mapped for pair in payout_currencies(integration=integration)):
+    if payout_rows_missing(integration=integration):
         missing.append(_("payout accounts"))
     return missing
 

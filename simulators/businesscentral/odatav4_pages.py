@@ -1,10 +1,10 @@
 """UI pages published as ODataV4 web services: VAT Posting Setup (472), No. Series (456),
 No. Series Lines (457), Item Ledger Entries (38), General Journal (39, read and insert: the one
 way to give a general journal line a Currency Code, which API v2.0's journalLines page lacks),
-Dimension Values (537) and Posted Sales Shipment (130). Field names are page control names with
-underscores [assumption, bc-api-facts.md section 6]. An unpublished page is an unknown service:
-404 BadRequest_NotFound. $filter, $select, $orderby,
-$top/$skip and server-driven paging work as on API v2.0 pages."""
+Dimension Values (537), Posted Sales Shipment (130), General Journal Templates (101) and General
+Journal Batches (251). Field names are page control names with underscores [assumption,
+bc-api-facts.md section 6]. An unpublished page is an unknown service: 404 BadRequest_NotFound.
+$filter, $select, $orderby, $top/$skip and server-driven paging work as on API v2.0 pages."""
 
 from __future__ import annotations
 
@@ -191,6 +191,31 @@ def _item_ledger_rows(company: CompanyStore) -> list[dict]:
     ]
 
 
+def _template_rows(company: CompanyStore) -> list[dict]:
+    return [
+        {"Name": t["name"], "Description": t["description"], "Type": t["type"], "Recurring": t["recurring"]}
+        for t in company.journal_templates
+    ]
+
+
+def _batch_rows(company: CompanyStore) -> list[dict]:
+    """Every Gen. Journal Batch of every template (page 251 with no template filter)."""
+    default = company.default_cash_receipts_template()
+    rows = [(default, b) for b in company.rows("customerPaymentJournals")]
+    rows += [(b.get("templateDisplayName") or "GENERAL", b) for b in company.rows("journals")]
+    rows += [(b["template"], b) for b in company.other_batches]
+    return [
+        {
+            "Journal_Template_Name": template,
+            "Name": batch["code"],
+            "Description": batch.get("displayName", batch.get("description", "")),
+            "Bal_Account_Type": "G/L Account",
+            "Bal_Account_No": batch.get("balancingAccountNumber", ""),
+        }
+        for template, batch in rows
+    ]
+
+
 PAGES = {
     "VATPostingSetup": _vat_rows,
     "NoSeries": _series_rows,
@@ -199,6 +224,8 @@ PAGES = {
     "GeneralJournal": _journal_rows,
     "DimensionValues": _dimension_value_rows,
     "PostedSalesShipment": _posted_shipment_rows,
+    "GeneralJournalTemplates": _template_rows,
+    "GeneralJournalBatches": _batch_rows,
 }
 INSERTABLE = {"GeneralJournal": _journal_insert}
 # Field names of each page even when it has no rows (a $filter on an empty page is still checked).

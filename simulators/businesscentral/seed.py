@@ -361,6 +361,20 @@ def _seed_master_data(store: CompanyStore) -> None:
             {"code": code, "displayName": display, "balancingAccountId": balancing["id"],
              "balancingAccountNumber": account, "_series": "GJNL-RCPT"},
         )  # fmt: skip
+    store.journal_templates = [
+        {"name": name, "description": description, "type": kind, "recurring": recurring}
+        for name, description, kind, recurring in (
+            ("GENERAL", "Allmän", "General", False),
+            ("CASHRCPT", "Inbetalningar", "Cash Receipts", False),
+            ("INBET-EU", "Inbetalningar EU", "Cash Receipts", False),
+            ("REC-CASH", "Återkommande inbetalningar", "Cash Receipts", True),
+            ("PAYMENT", "Utbetalningar", "Payments", False),
+        )
+    ]
+    # A batch of a second Cash Receipts template: listed on page 251, not by the customer payments API.
+    store.other_batches = [
+        {"template": "INBET-EU", "code": "KLARNA-EU", "description": "Klarna EUR", "balancingAccountNumber": "1582"}
+    ]
     store.insert(
         "journals",
         {"code": "GENERAL", "displayName": "Allmän journal", "templateDisplayName": "GENERAL",

@@ -424,6 +424,79 @@ _BC_ENTRIES = (
         cause=_("Payment lines need an account to balance against; the batch does not name one."),
         remedy=_("Open the journal batch and set Bal. Account Type and Bal. Account No."),
     ),
+    ErrorEntry(
+        code="BC-503",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Customer payment batch in a template the API cannot write to"),
+        message=_(
+            "The customer payment batch {batch} is in the journal template {template}; Business Central's API "
+            "writes customer payments only into the batches of {default_template}."
+        ),
+        cause=_(
+            "The customer payments API always uses the first Cash Receipts journal template that is not "
+            "recurring. Batches of other Cash Receipts templates are listed but cannot receive payments."
+        ),
+        remedy=_(
+            "Create the batch under that first Cash Receipts template in Business Central (Cash Receipt Journals) "
+            "and choose it in the payout configuration (Get Started, step 3 Settings)."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-504",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Account not found"),
+        message=_("The account {account} of the payout configuration {configuration} does not exist."),
+        cause=_("A payout configuration names a G/L account or bank account that Business Central does not have."),
+        remedy=_(
+            "Choose an existing account in the payout configuration (Get Started, step 3 Settings), or create it "
+            "in Business Central."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-505",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Account is not a posting account"),
+        message=_(
+            "The G/L account {account} of the payout configuration {configuration} is a heading or total "
+            "account, so nothing can be posted to it."
+        ),
+        cause=_("Journal lines can post only to G/L accounts whose Account Type is Posting."),
+        remedy=_("Choose a posting account in the payout configuration (Get Started, step 3 Settings)."),
+    ),
+    ErrorEntry(
+        code="BC-506",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Account is blocked"),
+        message=_("The account {account} of the payout configuration {configuration} is blocked."),
+        cause=_("Business Central refuses to post to a blocked G/L account or bank account."),
+        remedy=_("Clear Blocked on the account in Business Central, or choose another account."),
+    ),
+    ErrorEntry(
+        code="BC-507",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Bank account in another currency"),
+        message=_(
+            "The bank account {account} of the payout configuration {configuration} is in {bank_currency}, but the "
+            "payouts are in {currency}."
+        ),
+        cause=_(
+            "The net payout is transferred to the bank account, and a bank account with a currency takes only "
+            "lines in that currency."
+        ),
+        remedy=_(
+            "Choose a bank account in the payout's currency, or one without a currency, in the payout configuration."
+        ),
+    ),
     # --- 6xx: environment and published pages ------------------------------------------------------
     ErrorEntry(
         code="BC-601",
@@ -1333,6 +1406,23 @@ _MAPPING_ENTRIES = (
         _("Check the app's access to orders in the shop; the write is tried again at the next sync."),
     ),
     _map(
+        "MAP-027",
+        ERROR,
+        _("Customer has another VAT business posting group than its country"),
+        _(
+            "Customer {customer_number} is used for orders to {country} but has the VAT business posting group "
+            "{customer_group}; {country} is mapped to {vat_bus_group}."
+        ),
+        _(
+            "Business Central takes the VAT business posting group from the customer card, so its invoices would "
+            "carry the wrong VAT (for example domestic VAT on an OSS sale)."
+        ),
+        _(
+            "Set the customer's VAT Bus. Posting Group to the country's group in Business Central, or correct the "
+            "country mapping, then retry."
+        ),
+    ),
+    _map(
         "MAP-401",
         ERROR,
         _("Item has no GTIN"),
@@ -1505,6 +1595,22 @@ _PAYOUT_ENTRIES = (
         message=_("The payment provider could not be reached or answered with an error."),
         cause=_("A network problem or an outage at the payment provider."),
         remedy=_("Nothing to do: the next run tries again."),
+    ),
+    ErrorEntry(
+        code="PAY-013",
+        category=PAYOUT,
+        severity=ERROR,
+        retryable=False,
+        title=_("No payout configuration for the payout"),
+        message=_("No payout configuration matches {provider} {market} in {currency}."),
+        cause=_(
+            "Each payout is booked with the configuration of its provider, market and currency (journal batch, "
+            "clearing, fee and bank accounts). None matches this payout."
+        ),
+        remedy=_(
+            "Add a payout configuration for the provider, market and currency (Get Started, step 3 Settings), "
+            "then retry the payout."
+        ),
     ),
     # --- 1xx: Klarna and Adyen payout connections ------------------------------------------------------
     ErrorEntry(

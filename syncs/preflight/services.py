@@ -17,7 +17,7 @@ from syncs.models import PreflightCheckResult, PreflightRun
 from syncs.preflight.collector import bc_snapshot_collect
 from syncs.preflight.facts import preflight_facts_get, stock_location_codes_get
 from syncs.preflight.runner import checks_run
-from syncs.preflight.types import BCSnapshot, CheckResult, Status
+from syncs.preflight.types import BCSnapshot, CheckResult, ProbePlan, Status
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ def preflight_snapshot_get(
     client: Any | None = None,
     connection: Any | None = None,
     header_codes: bool = False,
+    probe: ProbePlan | None = None,
 ) -> BCSnapshot | None:
     """``connection`` (unsaved) checks another company than the connected one: the move to Production
     checks the Production company before switching (``client`` must then be that company's).
@@ -53,6 +54,7 @@ def preflight_snapshot_get(
             environment_type=connection.environment_type,
             company_name=connection.company_name,
             on_premises=connection.is_on_premises,
+            probe=probe,
             header_codes=header_codes,
             stock_per_location=bool(stock_location_codes_get(integration=integration)),
         )
@@ -77,7 +79,11 @@ def preflight_run(
     run = PreflightRun.objects.create(integration=integration, trigger=trigger)
     facts = preflight_facts_get(integration=integration)
     snapshot = preflight_snapshot_get(
-        integration=integration, client=client, connection=connection, header_codes=facts.needs_header_codes
+        integration=integration,
+        client=client,
+        connection=connection,
+        header_codes=facts.needs_header_codes,
+        probe=facts.probe,
     )
     results = checks_run(facts=facts, snapshot=snapshot)
     _results_store(run=run, results=results)

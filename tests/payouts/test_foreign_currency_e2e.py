@@ -325,8 +325,8 @@ def test_eur_lines_written_through_the_page_are_found_again_and_never_written_tw
         bank="BANK2",
         orders={"#7601": Decimal("120.00")},
     )
-    integration.post_payment_journal = False  # the accountant posts: lines stay in the journals
-    integration.save(update_fields=["post_payment_journal"])
+    # The accountant posts: lines stay in the journals (posting is the payout configuration's switch).
+    integration.payout_account_mappings.update(post_journal=False)
     charge = stripe_server.account.charge_create(
         amount=12000, fee=300, currency="eur", metadata={"order_name": "#7601"}
     )

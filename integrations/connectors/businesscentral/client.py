@@ -60,7 +60,9 @@ from integrations.connectors.businesscentral.records import (
     Environment,
     GeneralLedgerSetup,
     ItemLedgerEntryRow,
+    JournalBatchRow,
     JournalLine,
+    JournalTemplateRow,
     NoSeries,
     NoSeriesLine,
     PostedShipmentRow,
@@ -469,6 +471,12 @@ class BusinessCentralClient:
 
     def no_series_lines(self) -> list[NoSeriesLine]:
         return [from_json(NoSeriesLine, row) for row in self.iter_page_rows(e.NO_SERIES_LINES_PAGE)]
+
+    def journal_templates(self) -> list[JournalTemplateRow]:
+        return [from_json(JournalTemplateRow, row) for row in self.iter_page_rows(e.JOURNAL_TEMPLATES_PAGE)]
+
+    def journal_batches(self) -> list[JournalBatchRow]:
+        return [from_json(JournalBatchRow, row) for row in self.iter_page_rows(e.JOURNAL_BATCHES_PAGE)]
 
     def open_item_ledger_entries(
         self, *, location_codes: Iterable[str], page_size: int | None = None

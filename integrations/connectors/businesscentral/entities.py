@@ -58,6 +58,10 @@ SALES_SHIPMENT_LINES = EntitySet("salesShipmentLines", r.SalesShipmentLine)
 VAT_POSTING_SETUP_PAGE = "VATPostingSetup"
 NO_SERIES_PAGE = "NoSeries"
 NO_SERIES_LINES_PAGE = "NoSeriesLines"
+# Pages 101 and 251: every journal template with its type, and every batch of every template (the
+# API lists only the default Cash Receipts template's batches as customerPaymentJournals).
+JOURNAL_TEMPLATES_PAGE = "GeneralJournalTemplates"
+JOURNAL_BATCHES_PAGE = "GeneralJournalBatches"
 # Page 537 Dimension Values: its Blocked flag is not on the API v2.0 dimensionValues page.
 DIMENSION_VALUES_PAGE = "DimensionValues"
 # Page 130 Posted Sales Shipment: the package tracking number (optional: fulfilments carry it when published).

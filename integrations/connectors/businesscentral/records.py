@@ -475,6 +475,17 @@ class VatPostingSetupRow:
 
 
 @dataclass(frozen=True, kw_only=True)
+class JournalTemplateRow:
+    """Page 101 General Journal Templates (ODataV4)."""
+
+    name: str = field(default="", metadata={"json": "Name"})
+    description: str = field(default="", metadata={"json": "Description"})
+    type: str = field(default="", metadata={"json": "Type"})  # "General", "Cash Receipts", "Payments", ...
+    recurring: bool = field(default=False, metadata={"json": "Recurring"})
+    raw: dict[str, Any] = _raw()
+
+
+@dataclass(frozen=True, kw_only=True)
 class PostedShipmentRow:
     """A row of page 130 Posted Sales Shipment (published as PostedSalesShipment): the package
     tracking number and shipping agent that API v2.0's salesShipments leaves out."""
@@ -482,6 +493,18 @@ class PostedShipmentRow:
     number: str = field(default="", metadata={"json": "No"})
     shipping_agent_code: str = field(default="", metadata={"json": "Shipping_Agent_Code"})
     package_tracking_no: str = field(default="", metadata={"json": "Package_Tracking_No"})
+    raw: dict[str, Any] = _raw()
+
+
+@dataclass(frozen=True, kw_only=True)
+class JournalBatchRow:
+    """Page 251 General Journal Batches (ODataV4), read with no template filter: every batch."""
+
+    template: str = field(default="", metadata={"json": "Journal_Template_Name"})
+    name: str = field(default="", metadata={"json": "Name"})
+    description: str = field(default="", metadata={"json": "Description"})
+    balancing_account_type: str = field(default="", metadata={"json": "Bal_Account_Type"})
+    balancing_account_number: str = field(default="", metadata={"json": "Bal_Account_No"})
     raw: dict[str, Any] = _raw()
 
 

@@ -10,6 +10,7 @@ from syncs.preflight.checks import (
     payment_journal,
     stock,
     vat,
+    vat_customers,
 )
 
 # Run order = display order. Connection first: when BC is unreachable the BC checks are skipped.
@@ -23,6 +24,9 @@ BC_CHECKS = (
     currencies.check_local_currency,
     payment_journal.check_journal_batch,
     payment_journal.check_balancing_account,
+    payment_journal.check_general_batch,
+    payment_journal.check_payout_accounts_in_bc,
+    vat_customers.check_customer_vat_groups,
     documents.check_dimensions,
     documents.check_salesperson,
     documents.check_location,
