@@ -283,8 +283,8 @@ def naive_sync(*, client, orders, settings, progress: Progress) -> int:
 # --- setup ---------------------------------------------------------------------------------------
 
 
-def _integration(*, info: dict, company: str):
-    from integrations.models import Integration, ShippingMethodMapping
+def _integration(*, info: dict, company: str, document_options: bool = False):
+    from integrations.models import DimensionMapping, Integration, ShippingMethodMapping
     from tests.factories import (
         BusinessCentralConnectionFactory,
         CountryMappingFactory,
@@ -322,6 +322,21 @@ def _integration(*, info: dict, company: str):
             line_number="3540",
             vat_product_group="STANDARD",
         )
+    if document_options:
+        # What every document then carries: salesperson, location on item lines, two header dimensions.
+        Integration.objects.filter(pk=integration.pk).update(salesperson_code="JO", location_code="MAIN")
+        for source, value, dimension, code in (
+            (DimensionMapping.Source.SHOP, "", "AREA", "EU"),
+            (DimensionMapping.Source.SALES_CHANNEL, "Online Store", "SALESCHANNEL", "WEB"),
+        ):
+            DimensionMapping.objects.create(
+                integration=integration,
+                source=source,
+                source_value=value,
+                dimension_code=dimension,
+                dimension_value_code=code,
+            )
+        integration.refresh_from_db()
     return integration
 
 
@@ -333,6 +348,11 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=20.0, help="BC (and shop) seconds per wall second")
     parser.add_argument("--plan-orders", type=int, default=120, help="orders read under each plan's budget")
     parser.add_argument("--lanes", type=int, default=4, help="$batch requests in flight at once (product)")
+    parser.add_argument(
+        "--document-options",
+        action="store_true",
+        help="the product's documents carry a salesperson, a location and two header dimensions",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "junipeer_bc.settings_test")
@@ -377,7 +397,8 @@ def main() -> None:
     shop = ShopifyClient(shop_domain=SHOP_DOMAIN, access_token=SHOP_TOKEN, api_root=info["shop_url"])
 
     def measure(label: str, total: int, company: str, run, lanes: int) -> Figures:
-        integration = _integration(info=info, company=company)
+        document_options = args.document_options and company == PRODUCT_COMPANY
+        integration = _integration(info=info, company=company, document_options=document_options)
         bc = client_for_connection(integration.bc_connection, token_provider=lambda: BC_TOKEN)
         queries = QueryCounter()
         before, rss_before = counters(), _rss_mb()

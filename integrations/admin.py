@@ -23,6 +23,7 @@ from integrations.connectors.businesscentral.endpoints import on_premises_root_n
 from integrations.models import (
     BusinessCentralConnection,
     CountryMapping,
+    DimensionMapping,
     Flow,
     Integration,
     LocationMapping,
@@ -382,6 +383,10 @@ class LocationMappingInline(MappingInline):
     model = LocationMapping
 
 
+class DimensionMappingInline(MappingInline):
+    model = DimensionMapping
+
+
 # --- Integration -----------------------------------------------------------------------------
 
 
@@ -456,8 +461,19 @@ FIELD_GROUPS = (
         ],
     ),
     (
+        "Order filters and documents",
+        [
+            ("order_tags_required", "order_tags_excluded"),
+            ("order_sales_channels", "order_max_risk"),
+            "document_number_prefix",
+            ("salesperson_code", "location_code"),
+            ("fulfil_from_bc_shipments", "write_back_metafield", "write_back_tag"),
+        ],
+    ),
+    (
         "Payouts",
         [
+            # The journal for payments marked paid at sync; payouts use their payout configuration's.
             ("payment_journal_template", "payment_journal_batch"),
             ("post_payment_journal", "book_payout_transfer"),
             "rounding_gl_account",
@@ -515,6 +531,7 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
         TaxClassMappingInline,
         PayoutAccountMappingInline,
         LocationMappingInline,
+        DimensionMappingInline,
     ]
     actions = [
         *(_sync_now_action(flow) for flow in SYNC_NOW_FLOWS),

@@ -9,7 +9,14 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from integrations.labels import gateway_label
-from integrations.models import BusinessCentralConnection, Integration
+from integrations.models import BusinessCentralConnection, DimensionMapping, Integration
+from integrations.services.payout_configurations import (
+    JournalChoices,
+    PayoutConfiguration,
+    batch_choice_problem,
+    batch_value_split,
+)
+from syncs.errors import get_error
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _TENANT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -211,8 +218,15 @@ class SettingsForm(forms.Form):
 
     customer_strategy = forms.ChoiceField(label=_("Customers"), choices=Integration.CustomerStrategy.choices)
     document_type = forms.ChoiceField(label=_("Orders become"), choices=Integration.DocumentType.choices)
-    payment_journal_template = forms.CharField(label=_("Payment journal template"), max_length=10, initial="CASHRCPT")
-    payment_journal_batch = forms.ChoiceField(label=_("Payment journal batch"))
+    # Template and batch in one choice, read from BC: the template is never typed.
+    payment_journal_batch = forms.ChoiceField(
+        label=_("Payment journal batch for payments marked paid"),
+        help_text=_(
+            "Only for payment methods without a payout connection, whose invoices are marked paid when the order "
+            "is synced. Payouts use the journal of their payout configuration below."
+        ),
+        required=False,
+    )
     shipment_method = forms.ChoiceField(label=_("BC shipment method for shop shipping"), required=False)
     freight_account = forms.ChoiceField(label=_("G/L account for freight charges"))
     countries = forms.CharField(
@@ -226,11 +240,70 @@ class SettingsForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, choices, gateways, payout_pairs=(), countries=(), **kwargs):
+    # Orders: which are synced, what every document carries, what goes back to the shop.
+    sync_test_orders = forms.BooleanField(label=_("Sync test orders"), required=False)
+    order_tags_required = forms.CharField(
+        label=_("Only orders with one of these tags"),
+        help_text=_("Tags separated by commas; empty = every order."),
+        max_length=500,
+        required=False,
+    )
+    order_tags_excluded = forms.CharField(
+        label=_("Skip orders with any of these tags"),
+        help_text=_("Tags separated by commas."),
+        max_length=500,
+        required=False,
+    )
+    order_sales_channels = forms.CharField(
+        label=_("Only orders from these sales channels"),
+        help_text=_(
+            "As Shopify names them, separated by commas, for example Online Store, Point of Sale; empty = all."
+        ),
+        max_length=500,
+        required=False,
+    )
+    order_max_risk = forms.ChoiceField(
+        label=_("Skip orders riskier than"),
+        choices=Integration._meta.get_field("order_max_risk").choices,
+        required=False,
+    )
+    document_number_prefix = forms.CharField(
+        label=_("Document number prefix"),
+        help_text=_(
+            "Starts the external document number of every document, for example SE- (#1001 becomes SE-#1001). "
+            "Needed when several shops share this company; fixed once the integration is live."
+        ),
+        max_length=10,
+        required=False,
+    )
+    salesperson_code = forms.CharField(label=_("Salesperson code on documents"), max_length=20, required=False)
+    location_code = forms.CharField(label=_("Location code on item lines"), max_length=10, required=False)
+    dimension_rules = forms.CharField(
+        label=_("Dimensions on documents"),
+        help_text=_(
+            "One rule per line: “channel Online Store = SALESCHANNEL WEB”, “country SE = AREA SE” or "
+            "“shop = AREA EU” (dimension code, then value code)."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    fulfil_from_bc_shipments = forms.BooleanField(
+        label=_("Shipments posted in Business Central fulfil the shop order (sales orders only)"), required=False
+    )
+    write_back_metafield = forms.BooleanField(
+        label=_("Write the Business Central number to the shop order as a metafield"), required=False
+    )
+    write_back_tag = forms.BooleanField(label=_("Tag the shop order with the Business Central number"), required=False)
+
+    def __init__(self, *args, choices, gateways, payout_rows=(), countries=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.gateways = list(gateways)
-        self.payout_pairs = list(payout_pairs)
-        self.fields["payment_journal_batch"].choices = _blank(choices.payment_journals)
+        self.payout_rows = list(payout_rows)
+        self.choices = choices
+        journals = choices.journals or JournalChoices([], "", [])
+        self.batches = {batch.value: batch for batch in journals.cash_receipt_batches}
+        batch_choices = [(batch.value, batch.label) for batch in journals.cash_receipt_batches]
+        self.fields["payment_journal_batch"].choices = _blank(batch_choices, _("— none —"))
         self.fields["shipment_method"].choices = _blank(choices.shipment_methods, _("— none —"))
         self.fields["freight_account"].choices = _blank(choices.accounts)
         for gateway in self.gateways:
@@ -255,16 +328,32 @@ class SettingsForm(forms.Form):
                 choices=_blank(choices.customers),
                 required=False,
             )
-        for provider, currency in self.payout_pairs:
+        for row in self.payout_rows:
             for kind, label, required, options in (
+                ("batch", _("customer payment journal batch"), True, batch_choices),
+                ("general", _("general journal batch for fees and the transfer"), False, journals.general_batches),
                 ("clearing", _("clearing account"), True, choices.accounts),
                 ("fee", _("fee account"), True, choices.accounts),
+                ("disputes", _("disputes and chargebacks account"), False, choices.accounts),
                 # The transfer of the net amount lands on a BC bank account, not on a G/L account.
                 ("bank", _("bank account"), False, choices.bank_accounts),
             ):
-                self.fields[f"payout__{provider}__{currency}__{kind}"] = forms.ChoiceField(
-                    label=f"{provider} {currency}: {label}", choices=_blank(options), required=required
+                blank = _("— same name as the payment batch —") if kind == "general" else None
+                blank = _("— the fee account —") if kind == "disputes" else blank
+                self.fields[f"payout__{row.key}__{kind}"] = forms.ChoiceField(
+                    label=f"{row.label}: {label}", choices=_blank(options, blank), required=required
                 )
+            self.fields[f"payout__{row.key}__post"] = forms.BooleanField(
+                label=_("%(configuration)s: post the journal (invoices become Paid)") % {"configuration": row.label},
+                required=False,
+                initial=True,
+            )
+
+    def clean_dimension_rules(self):
+        try:
+            return dimension_rules_parse(self.cleaned_data.get("dimension_rules") or "")
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
 
     def clean_countries(self):
         raw = self.cleaned_data["countries"]
@@ -276,6 +365,8 @@ class SettingsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        self._payout_rows_clean(data)
+        self._customer_vat_groups_clean(data)
         if data.get("customer_strategy") == Integration.CustomerStrategy.COLLECTIVE_PER_COUNTRY:
             new_countries = []
             for code in data.get("countries") or []:
@@ -296,6 +387,65 @@ class SettingsForm(forms.Form):
                 )
         return data
 
+    def clean_payment_journal_batch(self):
+        value = self.cleaned_data["payment_journal_batch"]
+        choice = self.batches.get(value or "")
+        default = (self.choices.journals or JournalChoices([], "", [])).default_template
+        if choice is not None and default and choice.template and choice.template != default:
+            raise forms.ValidationError(
+                get_error("BC-503").render(batch=choice.code, template=choice.template, default_template=default)
+            )
+        return value
+
+    def _payout_rows_clean(self, data) -> None:
+        """A batch of another Cash Receipts template, or one balancing elsewhere, cannot book the payouts."""
+        journals = self.choices.journals or JournalChoices([], "", [])
+        for row in self.payout_rows:
+            name = f"payout__{row.key}__batch"
+            problem = batch_choice_problem(
+                row=row,
+                choice=self.batches.get(data.get(name) or ""),
+                default_template=journals.default_template,
+                clearing_account=data.get(f"payout__{row.key}__clearing") or "",
+            )
+            if problem and name not in self.errors:
+                self.add_error(name, problem)
+
+    def _customer_vat_groups_clean(self, data) -> None:
+        """OSS: BC takes the VAT group from the customer card, so a collective customer must have its country's."""
+        groups = self.choices.customer_vat_groups or {}
+        for code in data.get("countries") or []:
+            name, expected = f"collective__{code}", data.get(f"vat__{code}") or ""
+            number = data.get(name) or ""
+            actual = groups.get(number, "")
+            if number and expected and actual and actual != expected and name not in self.errors:
+                message = get_error("MAP-027").render(
+                    customer_number=number, country=code, customer_group=actual, vat_bus_group=expected
+                )
+                self.add_error(name, message)
+
+    def payout_configurations(self) -> list[PayoutConfiguration]:
+        data = self.cleaned_data
+        configurations = []
+        for row in self.payout_rows:
+            template, batch = batch_value_split(data.get(f"payout__{row.key}__batch", ""))
+            configurations.append(
+                PayoutConfiguration(
+                    provider=row.provider,
+                    market=row.market,
+                    currency=row.currency,
+                    journal_template=template,
+                    journal_batch=batch,
+                    general_journal_batch=data.get(f"payout__{row.key}__general", ""),
+                    clearing_account=data[f"payout__{row.key}__clearing"],
+                    fee_account=data[f"payout__{row.key}__fee"],
+                    disputes_account=data.get(f"payout__{row.key}__disputes", ""),
+                    bank_account=data.get(f"payout__{row.key}__bank", ""),
+                    post_journal=bool(data.get(f"payout__{row.key}__post")),
+                )
+            )
+        return configurations
+
     def country_fields(self):
         return [self[name] for name in self.fields if name.startswith("vat__")]
 
@@ -311,6 +461,60 @@ class SettingsForm(forms.Form):
 
     def payout_fields(self):
         return [self[name] for name in self.fields if name.startswith("payout__")]
+
+    def payout_groups(self):
+        """Per payout row: its label and its fields (the template shows one fieldset each)."""
+        return [
+            (row.label, [self[name] for name in self.fields if name.startswith(f"payout__{row.key}__")])
+            for row in self.payout_rows
+        ]
+
+
+_SOURCES = {
+    "channel": DimensionMapping.Source.SALES_CHANNEL,
+    "kanal": DimensionMapping.Source.SALES_CHANNEL,
+    "country": DimensionMapping.Source.COUNTRY,
+    "land": DimensionMapping.Source.COUNTRY,
+    "shop": DimensionMapping.Source.SHOP,
+    "butik": DimensionMapping.Source.SHOP,
+}
+_RULE = re.compile(r"^(?P<source>\w+)(?P<value>[^=]*)=\s*(?P<dimension>\S+)\s+(?P<code>\S+)\s*$")
+
+
+def dimension_rules_parse(raw: str) -> list[tuple[str, str, str, str]]:
+    """Lines "channel Online Store = SALESCHANNEL WEB" -> (source, source value, dimension, value)."""
+    rules = []
+    for number, line in enumerate((raw or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _RULE.match(line.strip())
+        source = _SOURCES.get(match.group("source").lower()) if match else None
+        value = match.group("value").strip() if match else ""
+        if source is None or (source != DimensionMapping.Source.SHOP) != bool(value):
+            raise ValueError(
+                _(
+                    "Line %(number)s: write “channel NAME = DIMENSION VALUE”, “country CODE = DIMENSION VALUE” or "
+                    "“shop = DIMENSION VALUE”."
+                )
+                % {"number": number}
+            )
+        if source == DimensionMapping.Source.COUNTRY:
+            value = value.upper()
+        rules.append((source, value, match.group("dimension").upper()[:20], match.group("code").upper()[:20]))
+    return rules
+
+
+def dimension_rules_text(mappings) -> str:
+    words = {
+        DimensionMapping.Source.SALES_CHANNEL: "channel",
+        DimensionMapping.Source.COUNTRY: "country",
+        DimensionMapping.Source.SHOP: "shop",
+    }
+    lines = []
+    for m in mappings:
+        head = f"{words[m.source]} {m.source_value}" if m.source_value else words[m.source]
+        lines.append(f"{head} = {m.dimension_code} {m.dimension_value_code}")
+    return "\n".join(lines)
 
 
 def countries_parse(raw: str) -> list[str]:

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from integrations.crypto import EncryptedTextField
@@ -64,7 +63,8 @@ class Flow(models.TextChoices):
 
 
 class Integration(TimeStampedModel):
-    """One per (tenant, BC company)."""
+    """One shop and one BC company. Several integrations of a tenant may share a company: each has its
+    own document-number prefix, links, customers and mappings."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -134,6 +134,49 @@ class Integration(TimeStampedModel):
     # Order filters.
     sync_test_orders = models.BooleanField(default=False)
     sync_unpaid_orders = models.BooleanField(default=False)
+    order_tags_required = models.CharField(
+        max_length=500, blank=True, help_text=_("Comma-separated: only orders with at least one of these tags.")
+    )
+    order_tags_excluded = models.CharField(
+        max_length=500, blank=True, help_text=_("Comma-separated: orders with any of these tags are skipped.")
+    )
+    order_sales_channels = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated sales channels (e.g. Online Store, Point of Sale); empty = every channel."),
+    )
+    order_max_risk = models.CharField(
+        max_length=10,
+        choices=[("", _("Any risk level")), ("LOW", _("Low risk only")), ("MEDIUM", _("Up to medium risk"))],
+        blank=True,
+        default="",
+        help_text=_("Orders Shopify rates riskier than this are skipped."),
+    )
+
+    # Several shops into one BC company: this prefix starts every external document number.
+    document_number_prefix = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text=_(
+            "Starts the external document number of every document (e.g. SE- makes #1001 into SE-#1001). Needed "
+            "when several shops share one Business Central company; fixed once the integration is live."
+        ),
+    )
+    # Document header defaults.
+    salesperson_code = models.CharField(max_length=20, blank=True, help_text=_("BC salesperson code on documents"))
+    location_code = models.CharField(max_length=10, blank=True, help_text=_("BC location code on item lines"))
+
+    # Back to the shop.
+    fulfil_from_bc_shipments = models.BooleanField(
+        default=False,
+        help_text=_("Sales-order mode: shipments posted in Business Central fulfil the shop order."),
+    )
+    write_back_metafield = models.BooleanField(
+        default=False, help_text=_("Write the BC document number to the shop order as a metafield.")
+    )
+    write_back_tag = models.BooleanField(
+        default=False, help_text=_("Tag the shop order with the BC document number (BC: and the number).")
+    )
 
     # Accounting settings (design.md section 4, "Mappings").
     customer_strategy = models.CharField(
@@ -254,13 +297,10 @@ class BusinessCentralConnection(TimeStampedModel):
     last_auth_error = models.TextField(blank=True)
 
     class Meta:
-        constraints = [
-            # One BC company belongs to at most one integration.
-            models.UniqueConstraint(
-                fields=["entra_tenant_id", "environment_name", "company_id"],
-                condition=~Q(company_id=""),
-                name="bc_company_one_integration",
-            ),
+        # Several integrations of one tenant may share a company (each with its own document-number
+        # prefix); another tenant's company is refused by the onboarding service.
+        indexes = [
+            models.Index(fields=["entra_tenant_id", "environment_name", "company_id"], name="bc_company_lookup"),
         ]
 
     def __str__(self) -> str:
@@ -441,22 +481,101 @@ class TaxClassMapping(models.Model):
 
 
 class PayoutAccountMapping(models.Model):
+    """A payout configuration: how one provider's payouts in one market and currency are booked.
+
+    A provider may have several (one per market or currency, as Klarna and Adyen issue credentials per
+    market). A payout is booked with the configuration of its provider, market and currency; a
+    configuration with no market serves every market of the provider.
+    """
+
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="payout_account_mappings")
     provider = models.CharField(max_length=30, choices=PaymentProviderConnection.Provider.choices)
+    market = models.CharField(
+        max_length=20, blank=True, help_text=_("The provider connection's market; empty = every market")
+    )
     currency = models.CharField(max_length=3)
-    clearing_account = models.CharField(max_length=20)
-    fee_account = models.CharField(max_length=20)
+    journal_template = models.CharField(
+        max_length=10, blank=True, help_text=_("BC Cash Receipts journal template of the customer payment batch")
+    )
+    journal_batch = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text=_("BC customer payment journal batch the payments are written to; empty = the integration's"),
+    )
+    general_journal_batch = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text=_("BC general journal batch for fees, refunds, disputes and the transfer; empty = same name"),
+    )
+    clearing_account = models.CharField(max_length=20, blank=True)
+    fee_account = models.CharField(max_length=20, blank=True)
     bank_account = models.CharField(
         max_length=20, blank=True, help_text=_("BC bank account no. (e.g. BANK1) the net payout is transferred to")
     )
+    disputes_account = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text=_("G/L account for disputes, chargebacks and their reversals; empty = the fee account"),
+    )
+    post_journal = models.BooleanField(
+        default=True, help_text=_("Post the journal lines at once, which marks the invoices paid in BC")
+    )
 
     class Meta:
+        verbose_name = _("payout configuration")
+        verbose_name_plural = _("payout configurations")
         constraints = [
-            models.UniqueConstraint(fields=["integration", "provider", "currency"], name="payout_account_unique")
+            models.UniqueConstraint(
+                fields=["integration", "provider", "market", "currency"], name="payout_configuration_unique"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.provider} {self.currency}"
+        return " ".join(filter(None, [self.get_provider_display(), self.market, self.currency]))
+
+    @property
+    def batch_code(self) -> str:
+        """The customer payment batch; empty = the integration's payment journal batch."""
+        return self.journal_batch or self.integration.payment_journal_batch
+
+    @property
+    def batch_template(self) -> str:
+        return self.journal_template if self.journal_batch else self.integration.payment_journal_template
+
+    @property
+    def general_batch(self) -> str:
+        return self.general_journal_batch or self.batch_code
+
+    @property
+    def dispute_account(self) -> str:
+        return self.disputes_account or self.fee_account
+
+
+class DimensionMapping(models.Model):
+    """A BC dimension value on the document header, chosen by sales channel, country or shop."""
+
+    class Source(models.TextChoices):
+        SALES_CHANNEL = "sales_channel", _("Sales channel")
+        COUNTRY = "country", _("Market / country")
+        SHOP = "shop", _("Shop (every order)")
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="dimension_mappings")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    source_value = models.CharField(
+        max_length=100, blank=True, help_text=_("Sales channel name or country code; empty for the shop.")
+    )
+    dimension_code = models.CharField(max_length=20)
+    dimension_value_code = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["integration", "source", "source_value", "dimension_code"], name="dimension_mapping_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.source_value or '*'} -> {self.dimension_code}={self.dimension_value_code}"
 
 
 class LocationMapping(models.Model):

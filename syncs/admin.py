@@ -500,6 +500,7 @@ class PayoutAdmin(LargeTableAdmin):
         "provider_payout_id",
         "integration_ref",
         "provider",
+        "market",
         "status",
         "currency",
         "amount",

@@ -25,6 +25,7 @@ class EntityType(models.TextChoices):
     STOCK = "stock", _("Stock level")
     PAYOUT = "payout", _("Payout")
     PAYMENT = "payment", _("Payment")
+    SHIPMENT = "shipment", _("Shipment")
 
 
 class RecordLink(models.Model):
@@ -315,6 +316,8 @@ class Payout(models.Model):
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="payouts")
     provider = models.CharField(max_length=30)
+    # The provider connection's market (Klarna and Adyen connect per market); picks the configuration.
+    market = models.CharField(max_length=20, blank=True)
     provider_payout_id = models.CharField(max_length=100)
     status = models.CharField(max_length=20, choices=Status.choices)
     currency = models.CharField(max_length=3)

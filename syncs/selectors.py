@@ -62,6 +62,10 @@ PREFLIGHT_CHECK_LABELS = {
     "payment_journal.balancing_account": _("Balancing account of the payment journal"),
     "payment_journal.payout_accounts": _("Payout accounts"),
     "stock.locations": _("Stock locations"),
+    "documents.dimensions": _("Dimensions on documents"),
+    "documents.salesperson": _("Salesperson on documents"),
+    "documents.location": _("Location on documents"),
+    "documents.number_prefix": _("Document number prefix"),
 }
 
 
@@ -182,6 +186,16 @@ class RecordLinkDetail:
     raw_target: str = ""
     history: list[HistoryRow] = field(default_factory=list)
     document_url: str = ""
+    shop_reference: str = ""
+
+
+def _shop_reference(link: RecordLink) -> str:
+    """The shop's own number for the record (an order's "#1001"), never an internal id or gid://."""
+    reference = link.source_reference or ""
+    if reference and not reference.startswith("gid://"):
+        return reference
+    tail = (reference or link.source_id).rstrip("/").rsplit("/", 1)[-1]
+    return f"#{tail}" if link.entity_type == EntityType.ORDER and tail.isdigit() else tail
 
 
 def _record_history(link: RecordLink, log_entries: list[SyncLogEntry]) -> list[HistoryRow]:
@@ -243,6 +257,7 @@ def record_link_detail_get(*, user, record_link_id: int) -> RecordLinkDetail:
         raw_target=_pretty_json(link.raw_target),
         history=_record_history(link, log_entries),
         document_url=_document_url(link),
+        shop_reference=_shop_reference(link),
     )
 
 

@@ -29,7 +29,15 @@ MAPPING_CHOICE_FIELDS: dict[type, dict[str, str]] = {
     },
     PaymentMethodMapping: {"bc_payment_method_code": "payment_methods", "balancing_account": "accounts"},
     ShippingMethodMapping: {"bc_shipment_method_code": "shipment_methods"},
-    PayoutAccountMapping: {"clearing_account": "accounts", "fee_account": "accounts", "bank_account": "bank_accounts"},
+    PayoutAccountMapping: {
+        "journal_template": "journal_templates",
+        "journal_batch": "payment_batches",
+        "general_journal_batch": "general_batches",
+        "clearing_account": "accounts",
+        "fee_account": "accounts",
+        "disputes_account": "accounts",
+        "bank_account": "bank_accounts",
+    },
 }
 LABELS = {
     "tax_areas": "VAT business posting group",
@@ -38,6 +46,9 @@ LABELS = {
     "accounts": "G/L posting account",
     "bank_accounts": "bank account",
     "shipment_methods": "shipment method",
+    "journal_templates": "Cash Receipts journal template",
+    "payment_batches": "customer payment journal batch",
+    "general_batches": "general journal batch",
 }
 
 

@@ -15,7 +15,7 @@ from itertools import islice
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -35,10 +35,10 @@ from integrations.crypto import Secret
 from integrations.models import (
     BusinessCentralConnection,
     CountryMapping,
+    DimensionMapping,
     Integration,
     PaymentMethodMapping,
     PaymentProviderConnection,
-    PayoutAccountMapping,
     ShippingMethodMapping,
     ShopConnection,
     Tenant,
@@ -46,6 +46,14 @@ from integrations.models import (
 )
 from integrations.services.base_currency import LocalCurrencyUnknown, integration_base_currency_refresh
 from integrations.services.bc_auth import bc_credentials
+from integrations.services.payout_configurations import (
+    JournalChoices,
+    PayoutConfiguration,
+    journal_choices_read,
+    payout_configurations_save,
+    payout_rows,
+    payout_rows_missing,
+)
 from integrations.services.shopify_subscriptions import shop_webhooks_reconcile_queue
 from integrations.services.woocommerce_webhooks import woo_webhooks_reconcile_queue
 from syncs.errors import classify_exception
@@ -158,12 +166,16 @@ def integration_flows_save(*, integration: Integration, flows: dict[str, bool]) 
 # --- step 2: Business Central environment and company -------------------------------------------------
 
 
-def bc_client_build(connection: BusinessCentralConnection, *, environment: str = "", company_id: str = ""):
+def bc_client_build(
+    connection: BusinessCentralConnection, *, environment: str = "", company_id: str = "", company_name: str = ""
+):
+    """``company_name`` addresses the ODataV4 pages (journal templates and batches)."""
     if connection.is_on_premises:
         return BusinessCentralClient(
             api_root=connection.on_premises_root,
             on_premises=True,
             company_id=company_id,
+            company_name=company_name,
             credentials=bc_credentials(connection=connection),
         )
     return BusinessCentralClient(
@@ -171,6 +183,7 @@ def bc_client_build(connection: BusinessCentralConnection, *, environment: str =
         tenant_id=connection.entra_tenant_id,
         environment=environment,
         company_id=company_id,
+        company_name=company_name,
         credentials=bc_credentials(connection=connection),
     )
 
@@ -247,12 +260,16 @@ def bc_company_select(*, integration: Integration, environment_name: str, compan
         )
     connection.company_id = company.id
     connection.company_name = company.name
-    try:
-        with transaction.atomic():
-            connection.save()
-    except IntegrityError:  # another integration took it between the check and the save
-        company_free_check(connection=connection, environment_name=environment_name, company_id=company_id)
-        raise
+    with transaction.atomic():
+        connection.save()
+        others = company_sharing_integrations(connection=connection)
+        if others:
+            # Shared company: this integration's documents carry a prefix of their own, so its
+            # external document numbers (the exactly-once lookup) never meet another shop's.
+            prefix = document_prefix_free(integration=integration, others=others)
+            if prefix != integration.document_number_prefix:
+                integration.document_number_prefix = prefix
+                integration.save(update_fields=["document_number_prefix", "updated_at"])
     _base_currency_refresh(integration=integration, connection=connection)
     return connection
 
@@ -268,29 +285,75 @@ def _base_currency_refresh(*, integration: Integration, connection: BusinessCent
         ) from None
 
 
+def company_sharing_integrations(*, connection: BusinessCentralConnection, company_id: str = "") -> list[Integration]:
+    """The tenant's other integrations connected to the same BC company (environment and company)."""
+    company_id = company_id or connection.company_id
+    if not company_id:
+        return []
+    others = (
+        BusinessCentralConnection.objects.filter(
+            integration__tenant_id=connection.integration.tenant_id,
+            entra_tenant_id=connection.entra_tenant_id,
+            environment_name=connection.environment_name,
+            company_id=company_id,
+        )
+        .exclude(pk=connection.pk)
+        .select_related("integration")
+        .order_by("integration__name")
+    )
+    return [other.integration for other in others]
+
+
+def company_usage(*, integration: Integration, environment_name: str) -> dict[str, list[str]]:
+    """BC company id -> names of the tenant's other integrations connected to it in ``environment_name``."""
+    connection = getattr(integration, "bc_connection", None)
+    if connection is None:
+        return {}
+    usage: dict[str, list[str]] = {}
+    others = (
+        BusinessCentralConnection.objects.filter(
+            integration__tenant_id=integration.tenant_id,
+            entra_tenant_id=connection.entra_tenant_id,
+            environment_name=environment_name,
+        )
+        .exclude(pk=connection.pk)
+        .exclude(company_id="")
+        .select_related("integration")
+        .order_by("integration__name")
+    )
+    for other in others:
+        usage.setdefault(other.company_id, []).append(other.integration.name)
+    return usage
+
+
+def document_prefix_free(*, integration: Integration, others: list[Integration]) -> str:
+    """A document-number prefix no other integration of the company uses ("S2-", "S3-", ...)."""
+    taken = {other.document_number_prefix.upper() for other in others}
+    if integration.document_number_prefix and integration.document_number_prefix.upper() not in taken:
+        return integration.document_number_prefix
+    number = len(others) + 1
+    while f"S{number}-" in taken:
+        number += 1
+    return f"S{number}-"
+
+
 def company_free_check(*, connection: BusinessCentralConnection, environment_name: str, company_id: str) -> None:
+    """Another merchant's company is refused; the tenant's own integrations may share one company."""
     other = (
         BusinessCentralConnection.objects.filter(
             entra_tenant_id=connection.entra_tenant_id, environment_name=environment_name, company_id=company_id
         )
         .exclude(pk=connection.pk)
-        .select_related("integration")
+        .exclude(integration__tenant_id=connection.integration.tenant_id)
         .first()
     )
     if other is None:
         return
-    same_merchant = other.integration.tenant_id == connection.integration.tenant_id
-    where = (
-        _("in your integration “%(name)s”") % {"name": other.integration.name}
-        if same_merchant
-        else _("in another Junipeer account")
-    )
     raise CompanyAlreadyConnected(
         _(
-            "This company is already connected %(where)s. One company belongs to one integration: choose another "
-            "company, or connect another company as a new integration."
+            "This company is already connected in another Junipeer account. Choose another company, or ask the "
+            "owner of that account to add your shop as an integration there."
         )
-        % {"where": where}
     )
 
 
@@ -346,6 +409,25 @@ class SetupChoices:
     base_currency: str = ""
     # The company's own country (Company Information): its domestic VAT group is proposed for it.
     home_country: str = ""
+    # Customer payment batches of every Cash Receipts template, and general journal batches.
+    journals: JournalChoices | None = None
+    # Listed customers' VAT business posting group (OSS: compared with the country's group on save).
+    customer_vat_groups: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def payment_batches(self) -> list[tuple[str, str]]:
+        """Customer payment batches by code (every Cash Receipts template's), for the admin's check."""
+        batches = self.journals.cash_receipt_batches if self.journals else []
+        return [(batch.code, batch.label) for batch in batches]
+
+    @property
+    def journal_templates(self) -> list[tuple[str, str]]:
+        batches = self.journals.cash_receipt_batches if self.journals else []
+        return [(t, t) for t in sorted({batch.template for batch in batches if batch.template})]
+
+    @property
+    def general_batches(self) -> list[tuple[str, str]]:
+        return self.journals.general_batches if self.journals else []
 
 
 def bc_setup_choices(
@@ -356,13 +438,18 @@ def bc_setup_choices(
     connection = _signed_in_connection(integration)
     if not connection.company_id:
         raise OnboardingError(_("Choose the Business Central company first."))
-    client = bc_client_build(connection, environment=connection.environment_name, company_id=connection.company_id)
+    client = bc_client_build(
+        connection,
+        environment=connection.environment_name,
+        company_id=connection.company_id,
+        company_name=connection.company_name,
+    )
 
     def pairs(entity, key="code"):
         return [(getattr(r, key), f"{getattr(r, key)} – {r.display_name}") for r in client.list_records(entity)]
 
     def read() -> SetupChoices:
-        customers, truncated = _bc_customers(client, search=customer_search, numbers=customer_numbers)
+        customers, truncated, vat_groups = _bc_customers(client, search=customer_search, numbers=customer_numbers)
         return SetupChoices(
             tax_areas=pairs(entities.TAX_AREAS),
             payment_methods=pairs(entities.PAYMENT_METHODS),
@@ -381,6 +468,8 @@ def bc_setup_choices(
             customers=customers,
             customers_truncated=truncated,
             home_country=(client.company_information().country or "").upper(),
+            journals=journal_choices_read(client),
+            customer_vat_groups=vat_groups,
         )
 
     choices = bc_read(read)
@@ -398,11 +487,12 @@ def bc_locations_list(*, integration: Integration) -> list[tuple[str, str]]:
     return [(r.code, f"{r.code} – {r.display_name}" if r.display_name else r.code) for r in rows]
 
 
-_CUSTOMER_FIELDS = ["number", "displayName", "blocked"]
+_CUSTOMER_FIELDS = ["number", "displayName", "blocked", "taxAreaId"]
 
 
-def _bc_customers(client, *, search: str, numbers: Iterable[str]) -> tuple[list[tuple[str, str]], bool]:
-    """Unblocked customers sorted by name, at most CUSTOMER_CHOICES_LIMIT, plus the given numbers."""
+def _bc_customers(client, *, search: str, numbers: Iterable[str]) -> tuple[list[tuple[str, str]], bool, dict[str, str]]:
+    """Unblocked customers sorted by name, at most CUSTOMER_CHOICES_LIMIT, plus the given numbers; and
+    each listed customer's VAT business posting group (its taxAreaId's code)."""
     search = (search or "").strip()
     # BC refuses "or" across two fields, so a search reads the name matches and the number matches apart.
     queries = [f"contains({name},{odata.literal(search)})" for name in ("displayName", "number")] if search else [None]
@@ -427,7 +517,9 @@ def _bc_customers(client, *, search: str, numbers: Iterable[str]) -> tuple[list[
         extra = client.list_records(entities.CUSTOMERS, filter=odata.any_of("number", wanted), select=_CUSTOMER_FIELDS)
         ordered += [c for c in extra if not _customer_blocked(c)]
         ordered.sort(key=lambda c: (c.display_name.casefold(), c.number))
-    return [(c.number, f"{c.number} – {c.display_name}") for c in ordered], truncated
+    group_by_id = {area.id: area.code for area in client.list_records(entities.TAX_AREAS)} if ordered else {}
+    vat_groups = {c.number: group_by_id.get(c.tax_area_id, "") for c in ordered}
+    return [(c.number, f"{c.number} – {c.display_name}") for c in ordered], truncated, vat_groups
 
 
 def _customer_blocked(customer) -> bool:
@@ -436,26 +528,13 @@ def _customer_blocked(customer) -> bool:
     return (customer.blocked or CUSTOMER_NOT_BLOCKED) != CUSTOMER_NOT_BLOCKED
 
 
-@dataclass(frozen=True)
-class PayoutAccounts:
-    provider: str
-    currency: str
-    clearing_account: str
-    fee_account: str
-    bank_account: str = ""
+# A payout configuration as the wizard (and the demo) saves it.
+PayoutAccounts = PayoutConfiguration
 
 
 def payout_currencies(*, integration: Integration) -> list[tuple[str, str]]:
-    """(provider, currency) pairs that need payout accounts when the payouts flow is on."""
-    if not integration.payouts_enabled:
-        return []
-    pairs = []
-    shop = ShopConnection.objects.filter(integration=integration).first()
-    if shop and shop.shop_currency:
-        pairs.append((PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS.value, shop.shop_currency))
-    for provider in integration.payment_providers.filter(provider=PaymentProviderConnection.Provider.STRIPE):
-        pairs.extend((provider.provider, currency) for currency in provider.currencies)
-    return pairs
+    """(provider, currency) pairs that need a payout configuration when the payouts flow is on."""
+    return [(row.provider, row.currency) for row in payout_rows(integration=integration)]
 
 
 @transaction.atomic
@@ -520,19 +599,76 @@ def integration_settings_save(
         if collective_customers is not None:
             defaults["collective_customer_number"] = collective_customers.get(code, "")
         CountryMapping.objects.update_or_create(integration=integration, country_code=code, defaults=defaults)
-    for accounts in payout_accounts:
-        PayoutAccountMapping.objects.update_or_create(
-            integration=integration,
-            provider=accounts.provider,
-            currency=accounts.currency,
-            defaults={
-                "clearing_account": accounts.clearing_account,
-                "fee_account": accounts.fee_account,
-                "bank_account": accounts.bank_account,
-            },
-        )
+    payout_configurations_save(integration=integration, configurations=payout_accounts)
     if integration.live_mode:  # new mappings apply at once: records that waited for them go now
         integration_runs_enqueue_now(integration_id=integration.pk, trigger=SyncRun.Trigger.SETTINGS)
+    return integration
+
+
+ORDER_OPTION_FIELDS = (
+    "sync_test_orders",
+    "order_tags_required",
+    "order_tags_excluded",
+    "order_sales_channels",
+    "order_max_risk",
+    "document_number_prefix",
+    "salesperson_code",
+    "location_code",
+    "fulfil_from_bc_shipments",
+    "write_back_metafield",
+    "write_back_tag",
+)
+
+
+@transaction.atomic
+def integration_order_options_save(
+    *, integration: Integration, options: Mapping[str, object], dimension_rules: Iterable[tuple[str, str, str, str]]
+) -> Integration:
+    """Order filters, document header defaults (prefix, salesperson, location, dimensions) and what
+    goes back to the shop. A live integration keeps its document-number prefix: its documents in
+    Business Central are found again by it."""
+    prefix = str(options.get("document_number_prefix") or "").strip()
+    if integration.went_live_at and prefix != integration.document_number_prefix:
+        raise OnboardingError(
+            _(
+                "The document number prefix cannot change after going live: documents already in Business "
+                "Central carry it."
+            )
+        )
+    connection = getattr(integration, "bc_connection", None)
+    if connection is not None:
+        clash = [
+            other.name
+            for other in company_sharing_integrations(connection=connection)
+            if other.document_number_prefix.upper() == prefix.upper()
+        ]
+        if clash:
+            raise OnboardingError(
+                _("The document number prefix %(prefix)s is already used by %(integrations)s in this company.")
+                % {"prefix": prefix or "-", "integrations": ", ".join(clash)}
+            )
+    for name in ORDER_OPTION_FIELDS:
+        value = options.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+            if name in ("salesperson_code", "location_code"):
+                value = value.upper()
+        setattr(integration, name, value if value is not None else integration._meta.get_field(name).get_default())
+    integration.document_number_prefix = prefix
+    integration.full_clean()
+    integration.save()
+    integration.dimension_mappings.all().delete()
+    rules = {(source, value, dimension): code for source, value, dimension, code in dimension_rules}  # last one wins
+    DimensionMapping.objects.bulk_create(
+        DimensionMapping(
+            integration=integration,
+            source=source,
+            source_value=value,
+            dimension_code=dimension,
+            dimension_value_code=code,
+        )
+        for (source, value, dimension), code in rules.items()
+    )
     return integration
 
 
@@ -673,7 +809,8 @@ class WizardState:
 
 def settings_missing(*, integration: Integration) -> list[str]:
     missing = []
-    if not integration.payment_journal_batch:
+    # The integration's own batch books only payments marked paid at sync (payouts have their own).
+    if not integration.payment_journal_batch and integration.payment_method_mappings.filter(mark_as_paid=True).exists():
         missing.append(_("payment journal batch"))
     if not integration.payment_method_mappings.exists():
         missing.append(_("payment method mapping"))
@@ -686,8 +823,7 @@ def settings_missing(*, integration: Integration) -> list[str]:
         missing.append(_("collective customer for %(countries)s") % {"countries": ", ".join(without_customer)})
     if stock_locations_needed(integration=integration):
         missing.append(_("stock locations"))
-    mapped = set(integration.payout_account_mappings.values_list("provider", "currency"))
-    if any(pair not in mapped for pair in payout_currencies(integration=integration)):
+    if payout_rows_missing(integration=integration):
         missing.append(_("payout accounts"))
     return missing
 

@@ -35,6 +35,7 @@ from integrations.services.onboarding import (
     bc_companies_list,
     bc_company_select,
     bc_environments_list,
+    company_usage,
 )
 from integrations.views.common import posted_data
 
@@ -239,13 +240,31 @@ def bc_company(request, integration_id: int):
                 initial["company_id"] = connection.company_id
             form = CompanySelectForm(posted_data(request), companies=companies, initial=initial)
             context["form"] = form
+            usage = company_usage(integration=integration, environment_name=chosen)
+            context["shared"] = [
+                {"company": company.name, "integrations": ", ".join(usage[company.id])}
+                for company in companies
+                if company.id in usage
+            ]
             if request.method == "POST" and form.is_valid():
-                bc_company_select(
+                connection = bc_company_select(
                     integration=integration,
                     environment_name=form.cleaned_data["environment"],
                     company_id=form.cleaned_data["company_id"],
                 )
                 messages.success(request, _("Business Central is connected."))
+                others = usage.get(connection.company_id)
+                if others:
+                    integration.refresh_from_db(fields=["document_number_prefix"])
+                    messages.warning(
+                        request,
+                        _(
+                            "This company is also used by %(integrations)s. This shop's documents get the document "
+                            "number prefix %(prefix)s so their numbers never collide; you can change it in the "
+                            "settings until you go live."
+                        )
+                        % {"integrations": ", ".join(others), "prefix": integration.document_number_prefix},
+                    )
                 return redirect("merchant:wizard_connect", integration_id=integration.pk)
     except CompanyAlreadyConnected as error:
         context.update(error=str(error), conflict=True)

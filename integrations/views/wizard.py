@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,11 +22,15 @@ from integrations.forms import (
     TestOrderForm,
     WooConnectForm,
     countries_parse,
+    dimension_rules_text,
 )
 from integrations.models import PaymentProviderConnection, ShopConnection
 from integrations.selectors import integration_get_for_user
 from integrations.services import onboarding as svc
 from integrations.services.mapping_proposals import go_live_warnings_get, settings_proposals_get
+from integrations.services.oss_check import matched_customer_numbers, matched_customer_vat_mismatches
+from integrations.services.payout_configurations import batch_initial, batch_value_split, payout_initial
+from integrations.services.payout_configurations import payout_rows as payout_rows_get
 from integrations.services.shopify_install import SCOPES, scope_reasons
 from integrations.services.stock_locations import stock_location_choices_get, stock_locations_save
 from integrations.views.common import posted_data
@@ -143,6 +148,7 @@ def wizard_settings(request, integration_id: int):
     data = posted_data(request)
     # The chosen collective customers stay in the lists even when a search or the size limit hides them.
     chosen = {m.collective_customer_number for m in mappings}
+    chosen |= matched_customer_numbers(integration=integration)  # OSS: their VAT group is compared too
     if data is not None:
         chosen |= {value for key, value in data.items() if key.startswith("collective__")}
     try:
@@ -153,7 +159,7 @@ def wizard_settings(request, integration_id: int):
         )
     except svc.OnboardingError as error:
         return _page(request, integration, "merchant/wizard/settings.html", 3, error=str(error), form=None)
-    payout_pairs = svc.payout_currencies(integration=integration)
+    payout_rows = payout_rows_get(integration=integration)
     # Rows proposed from the shop's recent orders: every gateway it used, every country it shipped to.
     proposals = settings_proposals_get(
         integration=integration, choices=choices, now=timezone.now(), usual_gateways=svc.SHOP_GATEWAYS
@@ -162,17 +168,16 @@ def wizard_settings(request, integration_id: int):
     initial = {
         "customer_strategy": integration.customer_strategy,
         "document_type": integration.document_type,
-        "payment_journal_template": integration.payment_journal_template or "CASHRCPT",
-        "payment_journal_batch": integration.payment_journal_batch,
+        "payment_journal_batch": batch_initial(
+            choices, integration.payment_journal_template, integration.payment_journal_batch
+        ),
         "countries": ", ".join(countries),
+        **{name: getattr(integration, name) for name in svc.ORDER_OPTION_FIELDS},
+        "dimension_rules": dimension_rules_text(integration.dimension_mappings.all()),
         **{f"vat__{m.country_code}": m.vat_business_group for m in mappings},
         **{f"collective__{m.country_code}": m.collective_customer_number for m in mappings},
         **{f"pm__{m.shop_gateway}": m.bc_payment_method_code for m in integration.payment_method_mappings.all()},
-        **{
-            f"payout__{m.provider}__{m.currency}__{kind}": getattr(m, f"{kind}_account")
-            for m in integration.payout_account_mappings.all()
-            for kind in ("clearing", "fee", "bank")
-        },
+        **payout_initial(choices, integration.payout_account_mappings.all()),
     }
     proposed = {f"pm__{g}": code for g, code in proposals.payment_methods.items()}
     proposed |= {f"vat__{c}": group for c, group in proposals.vat_groups.items()}
@@ -180,38 +185,46 @@ def wizard_settings(request, integration_id: int):
     shipping = integration.shipping_method_mappings.filter(shop_shipping_code=svc.DEFAULT_SHIPPING_CODE).first()
     if shipping:
         initial |= {"shipment_method": shipping.bc_shipment_method_code, "freight_account": shipping.line_number}
-    form_options = {"choices": choices, "gateways": proposals.gateways, "payout_pairs": payout_pairs}
+    form_options = {"choices": choices, "gateways": proposals.gateways, "payout_rows": payout_rows}
+    vat_mismatches = matched_customer_vat_mismatches(
+        integration=integration, customer_vat_groups=choices.customer_vat_groups
+    )
     if data is not None and "search_customers" in data:
         # Only the customer lists change: show the entered values again, unsaved and without errors.
         countries = countries_parse(data.get("countries", ""))
         form = SettingsForm(initial=data.dict(), countries=countries, **form_options)
-        return _page(request, integration, "merchant/wizard/settings.html", 3, form=form, proposals=proposals)
+        return _page(
+            request,
+            integration,
+            "merchant/wizard/settings.html",
+            3,
+            form=form,
+            proposals=proposals,
+            vat_mismatches=vat_mismatches,
+        )
     form = SettingsForm(data, initial=initial, countries=countries, **form_options)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            svc.integration_settings_save(
-                integration=integration,
-                customer_strategy=data["customer_strategy"],
-                document_type=data["document_type"],
-                payment_journal_template=data["payment_journal_template"],
-                payment_journal_batch=data["payment_journal_batch"],
-                payment_methods={g: data.get(f"pm__{g}", "") for g in proposals.gateways},
-                shipment_method=data["shipment_method"],
-                freight_account=data["freight_account"],
-                countries={code: data.get(f"vat__{code}", "") for code in data["countries"]},
-                collective_customers=form.collective_customers(),
-                payout_accounts=[
-                    svc.PayoutAccounts(
-                        provider=p,
-                        currency=c,
-                        clearing_account=data[f"payout__{p}__{c}__clearing"],
-                        fee_account=data[f"payout__{p}__{c}__fee"],
-                        bank_account=data.get(f"payout__{p}__{c}__bank", ""),
-                    )
-                    for p, c in payout_pairs
-                ],
-            )
+            with transaction.atomic():  # the required settings and the order options: both or neither
+                svc.integration_settings_save(
+                    integration=integration,
+                    customer_strategy=data["customer_strategy"],
+                    document_type=data["document_type"],
+                    payment_journal_template=batch_value_split(data["payment_journal_batch"])[0],
+                    payment_journal_batch=batch_value_split(data["payment_journal_batch"])[1],
+                    payment_methods={g: data.get(f"pm__{g}", "") for g in proposals.gateways},
+                    shipment_method=data["shipment_method"],
+                    freight_account=data["freight_account"],
+                    countries={code: data.get(f"vat__{code}", "") for code in data["countries"]},
+                    collective_customers=form.collective_customers(),
+                    payout_accounts=form.payout_configurations(),
+                )
+                svc.integration_order_options_save(
+                    integration=integration,
+                    options={name: data.get(name) for name in svc.ORDER_OPTION_FIELDS},
+                    dimension_rules=data.get("dimension_rules") or [],
+                )
         except svc.OnboardingError as error:
             form.add_error(None, str(error))
         else:
@@ -221,7 +234,14 @@ def wizard_settings(request, integration_id: int):
             return redirect("merchant:wizard_test", integration_id=integration.pk)
     status = 400 if form.is_bound else 200
     return _page(
-        request, integration, "merchant/wizard/settings.html", 3, status=status, form=form, proposals=proposals
+        request,
+        integration,
+        "merchant/wizard/settings.html",
+        3,
+        status=status,
+        form=form,
+        proposals=proposals,
+        vat_mismatches=vat_mismatches,
     )
 
 

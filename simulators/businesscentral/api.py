@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import parse_qsl, quote, urlencode
 
-from . import documents, journals, odata, resources
+from . import documents, journals, odata, resources, shipments
 from .entities import DOCUMENT_LINES, LINE_DOCUMENTS, NAVIGATIONS, SPECS
 from .errors import ENTITY_CHANGED, MISSING_IF_MATCH, BCError, envelope, not_found_route
 from .http import ApiRequest, ApiResponse
@@ -28,6 +28,7 @@ _CREATE: dict[str, Create] = {
     "journalLines": lambda s, _, v, p: journals.journal_line_create(s, v, p),
     "customerPaymentJournals": journals.batch_create,
     "journals": journals.batch_create,
+    "dimensionSetLines": shipments.dimension_set_line_create,
     **{name: documents.document_create for name in DOCUMENT_LINES},
     **{name: documents.line_create for name in LINE_DOCUMENTS},
 }

@@ -129,6 +129,7 @@ def document_create(store: CompanyStore, entity_set: str, values: dict, parent: 
             if invoice and invoice["status"] == "Draft":
                 raise dialog('The "invoiceId" should be the ID of an Open, Paid, Corrective, or Canceled Invoice.')
             values["invoiceId"], values["invoiceNumber"] = invoice["id"], invoice["number"]
+        _check_salesperson(store, values)
         values["number"] = assign_number(store, entity_set, values.get("number"), entity_set, LABEL[entity_set])
         values["status"] = "Draft"
         values.setdefault("pricesIncludeTax", False)
@@ -145,6 +146,16 @@ def document_create(store: CompanyStore, entity_set: str, values: dict, parent: 
             store.delete(table, record_id)
         store.number_series = saved_series
         raise
+
+
+def _check_salesperson(store: CompanyStore, values: dict) -> None:
+    """Salesperson Code relates to Salesperson/Purchaser: an unknown code is refused (BC's TableRelation)."""
+    code = values.get("salesperson")
+    if code and store.find("salespeoplePurchasers", code=str(code).upper()) is None:
+        raise dialog(
+            f"The field Salesperson Code of table Sales Header contains a value ({code}) that cannot be found in the "
+            "related table (Salesperson/Purchaser)."
+        )
 
 
 def document_update(store: CompanyStore, entity_set: str, document: dict, values: dict) -> None:
@@ -296,6 +307,12 @@ def line_create(store: CompanyStore, lines_set: str, values: dict, parent: dict)
     entity_set, document = _parent(store, lines_set, values.get("documentId"))
     _check_draft(entity_set, document)
     _resolve_line_object(store, values)
+    if (
+        values.get("locationId")
+        and values["locationId"] != EMPTY_GUID
+        and store.get("locations", values["locationId"]) is None
+    ):
+        raise dialog('The "locationId" does not match to a Location.')
     values.setdefault("quantity", 0 if values["lineType"] == "Comment" else 1)
     if not values.get("sequence"):
         existing = store.filter(lines_set, documentId=document["id"])

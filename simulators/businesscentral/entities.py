@@ -234,6 +234,42 @@ SPECS: dict[str, EntitySpec] = {
             **_READ_ONLY,
         ),
         _spec(
+            "salesShipments",
+            "salesShipment",
+            "number externalDocumentNumber invoiceDate postingDate dueDate customerPurchaseOrderReference customerId "
+            "customerNumber customerName billToName billToCustomerId billToCustomerNumber shipToName shipToContact "
+            "sellToAddressLine1 sellToAddressLine2 sellToCity sellToCountry sellToState sellToPostCode "
+            "billToAddressLine1 billToAddressLine2 billToCity billToCountry billToState billToPostCode "
+            "shipToAddressLine1 shipToAddressLine2 shipToCity shipToCountry shipToState shipToPostCode currencyCode "
+            "orderNumber paymentTermsCode shipmentMethodCode salesperson pricesIncludeTax phoneNumber email",
+            **_READ_ONLY,
+        ),
+        _spec(
+            "salesShipmentLines",
+            "salesShipmentLine",
+            "documentId documentNo sequence lineType lineObjectNumber description description2 unitOfMeasureCode "
+            "unitPrice quantity discountPercent taxPercent shipmentDate",
+            modified=False,
+            **_READ_ONLY,
+        ),
+        _spec("dimensions", "dimension", "code displayName consolidationCode", **_READ_ONLY),
+        _spec("dimensionValues", "dimensionValue", "code dimensionId displayName consolidationCode", **_READ_ONLY),
+        # A document's dimensions: posted under salesInvoices({id})/dimensionSetLines (and orders, credit memos).
+        _spec(
+            "dimensionSetLines",
+            "dimensionSetLine",
+            "code consolidationCode parentId parentType displayName valueId valueCode valueConsolidationCode "
+            "valueDisplayName",
+            "consolidationCode parentId parentType valueConsolidationCode",
+            modified=False,
+        ),
+        _spec(
+            "salespeoplePurchasers",
+            "salespersonPurchaser",
+            "code displayName email email2 phoneNo jobTitle commisionPercent privacyBlocked blocked",
+            **_READ_ONLY,
+        ),
+        _spec(
             "locations",
             "location",
             "code displayName contact addressLine1 addressLine2 city state country postalCode phoneNumber email",
@@ -250,6 +286,11 @@ NAVIGATIONS: dict[tuple[str, str], Navigation] = {
     ("customerPaymentJournals", "customerPayments"): Navigation("customerPayments", True, "id", "journalId"),
     ("journals", "journalLines"): Navigation("journalLines", True, "id", "journalId"),
     ("items", "itemVariants"): Navigation("itemVariants", True, "id", "itemId"),
+    ("salesShipments", "salesShipmentLines"): Navigation("salesShipmentLines", True, "id", "documentId"),
+    ("dimensions", "dimensionValues"): Navigation("dimensionValues", True, "id", "dimensionId"),
+    ("salesInvoices", "dimensionSetLines"): Navigation("dimensionSetLines", True, "id", "parentId"),
+    ("salesOrders", "dimensionSetLines"): Navigation("dimensionSetLines", True, "id", "parentId"),
+    ("salesCreditMemos", "dimensionSetLines"): Navigation("dimensionSetLines", True, "id", "parentId"),
     ("customers", "currency"): Navigation("currencies", False, "currencyId"),
     ("customers", "paymentTerm"): Navigation("paymentTerms", False, "paymentTermsId"),
     ("customers", "paymentMethod"): Navigation("paymentMethods", False, "paymentMethodId"),

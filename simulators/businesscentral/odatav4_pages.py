@@ -1,9 +1,10 @@
 """UI pages published as ODataV4 web services: VAT Posting Setup (472), No. Series (456),
-No. Series Lines (457), Item Ledger Entries (38) and General Journal (39, read and insert: the one
-way to give a general journal line a Currency Code, which API v2.0's journalLines page lacks). Field
-names are page control names with underscores [assumption, bc-api-facts.md section 6]. An
-unpublished page is an unknown service: 404 BadRequest_NotFound. $filter, $select, $orderby,
-$top/$skip and server-driven paging work as on API v2.0 pages."""
+No. Series Lines (457), Item Ledger Entries (38), General Journal (39, read and insert: the one
+way to give a general journal line a Currency Code, which API v2.0's journalLines page lacks),
+Dimension Values (537), Posted Sales Shipment (130), General Journal Templates (101) and General
+Journal Batches (251). Field names are page control names with underscores [assumption,
+bc-api-facts.md section 6]. An unpublished page is an unknown service: 404 BadRequest_NotFound.
+$filter, $select, $orderby, $top/$skip and server-driven paging work as on API v2.0 pages."""
 
 from __future__ import annotations
 
@@ -80,6 +81,32 @@ def _series_line_rows(company: CompanyStore) -> list[dict]:
         }
         for series in company.number_series.values()
         for line in series.lines
+    ]
+
+
+def _dimension_value_rows(company: CompanyStore) -> list[dict]:
+    codes = {row["id"]: row["code"] for row in company.rows("dimensions")}
+    return [
+        {
+            "Dimension_Code": codes.get(value["dimensionId"], ""),
+            "Code": value["code"],
+            "Name": value["displayName"],
+            "Blocked": bool(value.get("_blocked")),
+        }
+        for value in company.rows("dimensionValues")
+    ]
+
+
+def _posted_shipment_rows(company: CompanyStore) -> list[dict]:
+    return [
+        {
+            "No": shipment["number"],
+            "Order_No": shipment["orderNumber"],
+            "External_Document_No": shipment["externalDocumentNumber"],
+            "Shipping_Agent_Code": shipment.get("_shippingAgentCode") or "",
+            "Package_Tracking_No": shipment.get("_packageTrackingNo") or "",
+        }
+        for shipment in company.rows("salesShipments")
     ]
 
 
@@ -164,12 +191,41 @@ def _item_ledger_rows(company: CompanyStore) -> list[dict]:
     ]
 
 
+def _template_rows(company: CompanyStore) -> list[dict]:
+    return [
+        {"Name": t["name"], "Description": t["description"], "Type": t["type"], "Recurring": t["recurring"]}
+        for t in company.journal_templates
+    ]
+
+
+def _batch_rows(company: CompanyStore) -> list[dict]:
+    """Every Gen. Journal Batch of every template (page 251 with no template filter)."""
+    default = company.default_cash_receipts_template()
+    rows = [(default, b) for b in company.rows("customerPaymentJournals")]
+    rows += [(b.get("templateDisplayName") or "GENERAL", b) for b in company.rows("journals")]
+    rows += [(b["template"], b) for b in company.other_batches]
+    return [
+        {
+            "Journal_Template_Name": template,
+            "Name": batch["code"],
+            "Description": batch.get("displayName", batch.get("description", "")),
+            "Bal_Account_Type": "G/L Account",
+            "Bal_Account_No": batch.get("balancingAccountNumber", ""),
+        }
+        for template, batch in rows
+    ]
+
+
 PAGES = {
     "VATPostingSetup": _vat_rows,
     "NoSeries": _series_rows,
     "NoSeriesLines": _series_line_rows,
     "ItemLedgerEntries": _item_ledger_rows,
     "GeneralJournal": _journal_rows,
+    "DimensionValues": _dimension_value_rows,
+    "PostedSalesShipment": _posted_shipment_rows,
+    "GeneralJournalTemplates": _template_rows,
+    "GeneralJournalBatches": _batch_rows,
 }
 INSERTABLE = {"GeneralJournal": _journal_insert}
 # Field names of each page even when it has no rows (a $filter on an empty page is still checked).
@@ -183,6 +239,8 @@ FIELDS = {
         "External_Document_No", "Account_Type", "Account_No", "Description", "Currency_Code", "Amount",
         "Bal_Account_Type", "Bal_Account_No",
     },
+    "DimensionValues": {"Dimension_Code", "Code", "Name", "Blocked"},
+    "PostedSalesShipment": {"No", "Order_No", "External_Document_No", "Shipping_Agent_Code", "Package_Tracking_No"},
 }  # fmt: skip
 
 

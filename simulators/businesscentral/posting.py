@@ -13,6 +13,7 @@ from .errors import NOTHING_TO_POST, BCError, dialog
 from .inventory import item_entry_post
 from .ledger import as_date, check_posting_date, lcy_factor, post_gl
 from .numbering import next_number
+from .shipments import dimensions_copy, post_shipment
 from .store import CompanyStore
 
 
@@ -98,7 +99,9 @@ def post_invoice(store: CompanyStore, invoice: dict) -> None:
     _book_invoice(store, invoice, lines, factor, number)
 
 
-def _book_invoice(store: CompanyStore, invoice: dict, lines: list[dict], factor: Decimal, number: str) -> None:
+def _book_invoice(
+    store: CompanyStore, invoice: dict, lines: list[dict], factor: Decimal, number: str, *, move_stock: bool = True
+) -> None:
     posting_date = as_date(invoice["postingDate"], store.clock.today())
     movements, total, total_fcy = _sales_movements(store, invoice, lines, factor, sign=-1)
     currency = invoice.get("currencyCode") or ""
@@ -110,7 +113,8 @@ def _book_invoice(store: CompanyStore, invoice: dict, lines: list[dict], factor:
         description=f"Invoice {number}",
         movements=[(store.posting.receivables, total, currency, total_fcy), *movements],
     )
-    _move_stock(store, lines, number, sign=-1)
+    if move_stock:
+        _move_stock(store, lines, number, sign=-1)
     _adjust_balance(store, invoice["customerId"], total)
     invoice.update(number=number, status="Open", remainingAmount=invoice["totalAmountIncludingTax"])
     invoice["_draftNumber"] = invoice.get("_draftNumber") or ""
@@ -119,11 +123,13 @@ def _book_invoice(store: CompanyStore, invoice: dict, lines: list[dict], factor:
 
 
 def ship_and_invoice_order(store: CompanyStore, order: dict) -> None:
-    """Ship and invoice the whole order: a posted invoice (new id, orderId/orderNumber set) is
-    created and the fully invoiced order is deleted, as BC does."""
+    """Ship and invoice the whole order: what is not shipped yet is shipped (a posted shipment, the
+    stock moves there), a posted invoice (new id, orderId/orderNumber set, the order's dimensions)
+    is created and the fully invoiced order is deleted, as BC does."""
     lines, factor = _validate_for_posting(store, "salesOrders", order)
     posting_date = as_date(order["postingDate"], store.clock.today())
     number = next_number(store.series("postedSalesInvoices"), posting_date)
+    post_shipment(store, order)
     header = {key: value for key, value in order.items() if key not in {"id", "_seq", "_etag", "orderDate", "number"}}
     header.update(
         invoiceDate=order["orderDate"],
@@ -139,7 +145,8 @@ def ship_and_invoice_order(store: CompanyStore, order: dict) -> None:
         copied["documentId"] = invoice["id"]
         invoice_lines.append(store.insert("salesInvoiceLines", copied))
         store.delete("salesOrderLines", line["id"])
-    _book_invoice(store, invoice, invoice_lines, factor, number)
+    dimensions_copy(store, from_id=order["id"], to_id=invoice["id"], parent_type="Sales Invoice")
+    _book_invoice(store, invoice, invoice_lines, factor, number, move_stock=False)
     store.delete("salesOrders", order["id"])
 
 

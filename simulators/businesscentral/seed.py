@@ -149,6 +149,13 @@ CUSTOMERS = [
 ]
 
 
+# Dimensions a web shop books by: its sales channel and its market. OLD is blocked.
+DIMENSIONS = (
+    ("SALESCHANNEL", "Försäljningskanal", (("WEB", "Webbutik", False), ("POS", "Butik", False))),
+    ("AREA", "Område", (("SE", "Sverige", False), ("EU", "EU", False), ("OLD", "Gammal marknad", True))),
+)
+
+
 def _series(code: str, description: str, start: str, end: str, last: str = "", manual: bool = False) -> NoSeries:
     line = NoSeriesLine(line_no=10000, starting_no=start, ending_no=end, last_no_used=last, warning_no="")
     return NoSeries(code=code, description=description, manual_nos=manual, lines=[line])
@@ -336,6 +343,15 @@ def _seed_master_data(store: CompanyStore) -> None:
         )  # fmt: skip
     for code, display in (("MAIN", "Huvudlager"), ("STHLM", "Butik Stockholm")):
         store.insert("locations", {"code": code, "displayName": display, "city": "Stockholm", "country": "SE"})
+    for code, display, values in DIMENSIONS:
+        dimension = store.insert("dimensions", {"code": code, "displayName": display, "consolidationCode": ""})
+        for value_code, value_name, blocked in values:
+            store.insert(
+                "dimensionValues",
+                {"code": value_code, "dimensionId": dimension["id"], "displayName": value_name, "_blocked": blocked},
+            )
+    for code, name in (("JO", "Johanna Olsson"), ("MH", "Mikael Holm")):
+        store.insert("salespeoplePurchasers", {"code": code, "displayName": name, "blocked": False})
     for code, display, account in (("SHOPIFY", "Shopify Payments", "1581"), ("STRIPE", "Stripe", "1580"),
                                    ("KLARNA", "Klarna", "1582"), ("ADYEN", "Adyen", "1583"),
                                    ("BANK", "Bankinbetalningar", "1930")):  # fmt: skip
@@ -345,6 +361,20 @@ def _seed_master_data(store: CompanyStore) -> None:
             {"code": code, "displayName": display, "balancingAccountId": balancing["id"],
              "balancingAccountNumber": account, "_series": "GJNL-RCPT"},
         )  # fmt: skip
+    store.journal_templates = [
+        {"name": name, "description": description, "type": kind, "recurring": recurring}
+        for name, description, kind, recurring in (
+            ("GENERAL", "Allmän", "General", False),
+            ("CASHRCPT", "Inbetalningar", "Cash Receipts", False),
+            ("INBET-EU", "Inbetalningar EU", "Cash Receipts", False),
+            ("REC-CASH", "Återkommande inbetalningar", "Cash Receipts", True),
+            ("PAYMENT", "Utbetalningar", "Payments", False),
+        )
+    ]
+    # A batch of a second Cash Receipts template: listed on page 251, not by the customer payments API.
+    store.other_batches = [
+        {"template": "INBET-EU", "code": "KLARNA-EU", "description": "Klarna EUR", "balancingAccountNumber": "1582"}
+    ]
     store.insert(
         "journals",
         {"code": "GENERAL", "displayName": "Allmän journal", "templateDisplayName": "GENERAL",

@@ -17,7 +17,17 @@ from .entities import SPECS
 from .numbering import NoSeries
 
 # ODataV4 page web services the product reads (pages 472, 456, 457).
-ODATAV4_PAGES = ("VATPostingSetup", "NoSeries", "NoSeriesLines", "ItemLedgerEntries", "GeneralJournal")
+ODATAV4_PAGES = (
+    "VATPostingSetup",
+    "NoSeries",
+    "NoSeriesLines",
+    "ItemLedgerEntries",
+    "GeneralJournal",
+    "DimensionValues",
+    "PostedSalesShipment",
+    "GeneralJournalTemplates",
+    "GeneralJournalBatches",
+)
 
 
 @dataclass
@@ -63,6 +73,12 @@ class CompanyStore:
         self.series_for: dict[str, str] = {}  # purpose ("customers", "postedSalesInvoices", ...) -> series code
         self.posting = PostingAccounts()
         self.published_pages: set[str] = set(ODATAV4_PAGES)
+        # Gen. Journal Templates: {"name", "description", "type", "recurring"}. The API's
+        # customerPaymentJournals are the batches of the first non-recurring Cash Receipts template and
+        # journals carry their template; batches of other templates are only in ``other_batches``
+        # ({"template", "code", "description", "balancingAccountNumber"}), which the API does not list.
+        self.journal_templates: list[dict] = []
+        self.other_batches: list[dict] = []
         # (entity set, "Read"/"Insert"/"Modify"/"Delete") the caller's permission sets lack.
         self.denied_permissions: set[tuple[str, str]] = set()
         self.item_ledger: list[dict] = []
@@ -147,6 +163,11 @@ class CompanyStore:
         code = self.series_for.get(purpose)
         return self.number_series.get(code) if code else None
 
+    def default_cash_receipts_template(self) -> str:
+        """BC's Graph Mgt - Journal: the first (by name) non-recurring Cash Receipts template."""
+        names = sorted(t["name"] for t in self.journal_templates if t["type"] == "Cash Receipts" and not t["recurring"])
+        return names[0] if names else "CASHRCPT"
+
     def account(self, number: str) -> dict | None:
         return self.find("accounts", number=number)
 
@@ -160,6 +181,8 @@ class CompanyStore:
         "series_for",
         "posting",
         "published_pages",
+        "journal_templates",
+        "other_batches",
         "item_ledger",
     )
     _COUNTERS = ("_sequence", "_writes", "_entry_number")

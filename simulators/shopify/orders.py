@@ -30,6 +30,11 @@ VAT = {
 }
 
 
+# Sales channels as Shopify names them: the app that took the order, and its sourceName.
+SOURCE_NAMES = {"Online Store": "web", "Point of Sale": "pos", "Draft Orders": "shopify_draft_order"}
+CHANNEL_APPS = {"Online Store": 580111, "Point of Sale": 129785, "Draft Orders": 1354745}
+
+
 def q2(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -122,6 +127,9 @@ class OrderSpec:
     # (each discount is taken on the undiscounted amounts; the allocations add up).
     extra_shipping: list[tuple[str, str, Decimal]] = field(default_factory=list)
     extra_discounts: list[Discount] = field(default_factory=list)
+    # The sales channel (the app that took the order) and Shopify's risk assessment.
+    channel: str = "Online Store"
+    risk: str = "LOW"  # RiskAssessmentResult; "" = no assessment
 
 
 def _address(customer: dict | None, country: str) -> dict | None:
@@ -332,7 +340,12 @@ def build_order(store: Store, spec: OrderSpec) -> dict:
         "note": spec.note or None,
         "taxesIncluded": True,
         "paymentGatewayNames": sorted({gateway for gateway, _ in spec.payments}),
-        "sourceName": "web",
+        "sourceName": SOURCE_NAMES.get(spec.channel, "web"),
+        "app": {"id": f"gid://shopify/App/{CHANNEL_APPS.get(spec.channel, 1)}", "name": spec.channel},
+        "risk": {
+            "assessments": [{"riskLevel": spec.risk}] if spec.risk else [],
+            "recommendation": {"HIGH": "CANCEL", "MEDIUM": "INVESTIGATE"}.get(spec.risk, "ACCEPT"),
+        },
         "_total": total,
         "_vat_rate": rate_info[0],
     }

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from graphql import GraphQLSchema, build_schema, get_named_type, get_nullable_type, is_list_type
 
-from simulators.shopify import bulk, mutations, search
+from simulators.shopify import bulk, fulfilments, mutations, search
 
 SDL = (Path(__file__).parent / "schema.graphql").read_text()
 MAX_PAGE = 250
@@ -243,4 +243,5 @@ def build(store, sim) -> GraphQLSchema:
         {"name": name, "quantity": source["_quantities"].get(name, 0)} for name in names
     ]
     mutations.install(schema, store, sim)
+    fulfilments.install(schema, store, connection=connection)
     return schema

@@ -34,6 +34,10 @@ ID_BASES = {
     "InventoryAdjustmentGroup": 19_000_000_000,
     "ProductOption": 10_500_000_000,
     "ProductOptionValue": 3_900_000_000,
+    "FulfillmentOrder": 6_100_000_000_000,
+    "FulfillmentOrderLineItem": 15_300_000_000_000,
+    "Fulfillment": 5_200_000_000_000,
+    "Metafield": 27_000_000_000_000,
 }
 
 

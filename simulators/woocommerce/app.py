@@ -142,7 +142,7 @@ class WooCommerceSimulator:
             (re.compile(r"^/orders/(?P<order_id>\d+)/refunds/(?P<refund_id>\d+)$"), {"GET": self._refund_get}),
             (re.compile(r"^/customers$"), {"GET": self._customers_list}),
             (re.compile(r"^/customers/(?P<customer_id>\d+)$"), {"GET": self._customer_get}),
-            (re.compile(r"^/products$"), {"GET": self._products_list}),
+            (re.compile(r"^/products$"), {"GET": self._products_list, "POST": self._product_create}),
             (re.compile(r"^/products/batch$"), self._editable(self._products_batch)),
             (
                 re.compile(r"^/products/(?P<product_id>\d+)$"),
@@ -150,6 +150,7 @@ class WooCommerceSimulator:
             ),
             (re.compile(r"^/products/(?P<product_id>\d+)/variations$"), {"GET": self._variations_list}),
             (re.compile(r"^/products/(?P<product_id>\d+)/variations/batch$"), self._editable(self._variations_batch)),
+            (re.compile(r"^/settings/(?P<group_id>[\w-]+)/(?P<setting_id>[\w-]+)$"), {"GET": self._setting_get}),
             (re.compile(r"^/webhooks$"), {"GET": self._webhooks_list, "POST": self._webhook_create}),
             (
                 re.compile(r"^/webhooks/(?P<webhook_id>\d+)$"),
@@ -242,7 +243,8 @@ class WooCommerceSimulator:
                 if handler is None:
                     break
                 with self.store.lock:
-                    return handler(query=query, body=body, **{k: int(v) for k, v in match.groupdict().items()})
+                    params = {k: int(v) if v.isdigit() else v for k, v in match.groupdict().items()}
+                    return handler(query=query, body=body, **params)
             raise ApiError(404, "rest_no_route", "No route was found matching the URL and request method.")
         except ApiError as exc:
             return self._error(exc)
@@ -553,9 +555,17 @@ class WooCommerceSimulator:
             ("stock_status", schema.STOCK_STATUSES),
             ("backorders", schema.BACKORDERS),
             ("status", schema.PRODUCT_STATUSES),
+            ("type", schema.PRODUCT_TYPES),
         ):
             if name in changes and changes[name] not in allowed:
                 raise _invalid(name, f"{name} is not one of {', '.join(allowed)}.")
+        if changes.get("sku") and self.store.sku_taken(changes["sku"], but=record.get("id", 0)):
+            # WC_Product::set_sku: a SKU used by another product or variation is refused.
+            raise ApiError(400, "product_invalid_sku", "Invalid or duplicated SKU.")
+        if "attributes" in changes:
+            record["attributes"] = self._attributes(changes["attributes"], variation=resource == "product_variations")
+            if resource == "product_variations" and record["attributes"]:
+                record["_option"] = record["attributes"][0]["option"]
         if "stock_quantity" in changes:
             value = changes["stock_quantity"]
             if isinstance(value, bool) or not isinstance(value, int):
@@ -565,7 +575,7 @@ class WooCommerceSimulator:
                     400, "woocommerce_rest_invalid_product_type", "Stock of a variable product is its variations'."
                 )
         for name in ("sku", "regular_price", "sale_price", "status", "manage_stock", "stock_quantity", "stock_status",
-                     "backorders"):  # fmt: skip
+                     "backorders", "name", "type", "description", "weight"):  # fmt: skip
             if name in changes:
                 record[name] = changes[name]
         if "regular_price" in changes:
@@ -581,6 +591,65 @@ class WooCommerceSimulator:
             parent = self.store.products[record["_parent_id"]]
             parent["date_modified"], parent["date_modified_gmt"] = site_stamp(now), stamp(now)
 
+    @staticmethod
+    def _attributes(value: Any, *, variation: bool) -> list[dict[str, Any]]:
+        if not isinstance(value, list) or not all(isinstance(a, dict) and a.get("name") for a in value):
+            raise _invalid("attributes", "attributes is not a list of named attributes.")
+        if variation:
+            return [{"id": 0, "name": str(a["name"]), "option": str(a.get("option") or "")} for a in value]
+        return [
+            {"id": 0, "name": str(a["name"]), "position": position, "visible": bool(a.get("visible", False)),
+             "variation": bool(a.get("variation", False)), "options": [str(o) for o in a.get("options") or ()]}
+            for position, a in enumerate(value)
+        ]  # fmt: skip
+
+    def _product_create(self, *, query, body, **_) -> Response:
+        if isinstance(body, dict) and "id" in body:
+            raise ApiError(400, "woocommerce_rest_product_exists", "Cannot create existing product.")
+        changes = self._refuse_readonly("products", body, schema.PRODUCT_WRITABLE)
+        now = self.store.clock.now()
+        product = {
+            "id": self.store.next_id(), "name": "", "slug": "", "date_created": site_stamp(now),
+            "date_created_gmt": stamp(now), "date_modified": site_stamp(now), "date_modified_gmt": stamp(now),
+            "type": "simple", "status": "publish", "description": "", "sku": "", "price": "", "regular_price": "",
+            "sale_price": "", "tax_status": "taxable", "tax_class": "", "manage_stock": False, "stock_quantity": None,
+            "stock_status": "instock", "backorders": "no", "weight": "", "attributes": [], "variations": [],
+            "meta_data": [],
+        }  # fmt: skip
+        self._apply(product, changes, "products")
+        product["slug"] = re.sub(r"[^a-z0-9]+", "-", product["name"].lower()).strip("-")
+        self.store.products[product["id"]] = product
+        return Response(201, render_product(product), {})
+
+    def _variation_create(self, product: dict[str, Any], item: Any) -> dict[str, Any]:
+        if isinstance(item, dict) and "id" in item:
+            raise ApiError(400, "woocommerce_rest_product_variation_exists", "Cannot create existing variation.")
+        changes = self._refuse_readonly("product_variations", item, schema.VARIATION_WRITABLE)
+        if product["type"] != "variable":
+            raise ApiError(400, "woocommerce_rest_invalid_product_type", "Variations need a variable product.")
+        local = site_stamp(self.store.clock.now())
+        variation = {
+            "id": self.store.next_id(), "date_created": local, "date_modified": local, "sku": "", "price": "",
+            "regular_price": "", "sale_price": "", "status": "publish", "tax_status": "taxable", "tax_class": "",
+            "manage_stock": False, "stock_quantity": None, "stock_status": "instock", "backorders": "no",
+            "weight": "", "attributes": [], "meta_data": [], "type": "variation", "_parent_id": product["id"],
+            "_option": "", "name": product["name"],
+        }  # fmt: skip
+        self._apply(variation, changes, "product_variations")
+        self.store.variations[variation["id"]] = variation
+        product["variations"].append(variation["id"])
+        return variation
+
+    def _setting_get(self, *, query, body, group_id: str, setting_id: str) -> Response:
+        group = schema.SETTINGS.get(str(group_id))
+        if group is None:
+            raise ApiError(404, "rest_setting_setting_group_invalid", "Invalid setting group.")
+        setting = group.get(str(setting_id))
+        if setting is None:
+            raise ApiError(404, "rest_setting_setting_invalid", "Invalid setting.")
+        value = "yes" if self.store.prices_include_tax else "no"
+        return Response(200, render({**setting, "value": value}, schema.SETTING), {})
+
     def _product_update(self, *, query, body, product_id: int) -> Response:
         product = self._product(product_id)
         changes = self._refuse_readonly("products", body, schema.PRODUCT_WRITABLE)
@@ -589,11 +658,19 @@ class WooCommerceSimulator:
 
     def _variation_update(self, *, query, body, product_id: int, variation_id: int) -> Response:
         variation = self._variation(product_id, variation_id)
-        changes = self._refuse_readonly("product_variations", body, schema.PRODUCT_WRITABLE)
+        changes = self._refuse_readonly("product_variations", body, schema.VARIATION_WRITABLE)
         self._apply(variation, changes, "product_variations")
         return Response(200, render_variation(variation), {})
 
-    def _batch(self, body, *, find: Callable[[int], dict], resource: str, render_one: Callable) -> Response:
+    def _batch(
+        self,
+        body,
+        *,
+        find: Callable[[int], dict],
+        resource: str,
+        render_one: Callable,
+        create: Callable[[Any], dict] | None = None,
+    ) -> Response:
         if not isinstance(body, dict):
             raise ApiError(400, "rest_invalid_json", "Invalid JSON body passed.")
         count = sum(len(body.get(key) or []) for key in ("create", "update", "delete"))
@@ -604,7 +681,16 @@ class WooCommerceSimulator:
                 f"Unable to accept more than {MAX_BATCH} items for this request.",
             )
         answer: dict[str, list] = {}
-        for key in ("create", "delete"):
+        writable = schema.VARIATION_WRITABLE if resource == "product_variations" else schema.PRODUCT_WRITABLE
+        if create is not None and body.get("create"):
+            answer["create"] = []
+            for item in body["create"]:
+                try:
+                    answer["create"].append(render_one(create(item)))
+                except ApiError as exc:
+                    error = {"code": exc.code, "message": exc.message, "data": {"status": exc.status, **exc.data}}
+                    answer["create"].append({"id": 0, "error": error})
+        for key in ("delete",) if create is not None else ("create", "delete"):
             if body.get(key):
                 answer[key] = [
                     {"id": 0, "error": {"code": "sim_unsupported", "message": f"{key} is not simulated.",
@@ -616,25 +702,27 @@ class WooCommerceSimulator:
             item_id = int(item.get("id") or 0) if isinstance(item, dict) else 0
             try:
                 record = find(item_id)
-                changes = self._refuse_readonly(resource, item, schema.PRODUCT_WRITABLE)
+                changes = self._refuse_readonly(resource, item, writable)
                 self._apply(record, {k: v for k, v in changes.items() if k != "id"}, resource)
                 results.append(render_one(record))
             except ApiError as exc:
                 results.append({"id": item_id, "error": {"code": exc.code, "message": exc.message,
                                                           "data": {"status": exc.status, **exc.data}}})  # fmt: skip
-        answer["update"] = results
+        if body.get("update") or not answer:
+            answer["update"] = results
         return Response(200, answer, {})
 
     def _products_batch(self, *, query, body) -> Response:
         return self._batch(body, find=self._product, resource="products", render_one=render_product)
 
     def _variations_batch(self, *, query, body, product_id: int) -> Response:
-        self._product(product_id)
+        product = self._product(product_id)
         return self._batch(
             body,
             find=lambda variation_id: self._variation(product_id, variation_id),
             resource="product_variations",
             render_one=render_variation,
+            create=lambda item: self._variation_create(product, item),
         )
 
     # --- webhooks (WC_REST_Webhooks_V1_Controller; v3 inherits it) --------------------------------

@@ -57,16 +57,37 @@ CUSTOMER = (
 STOCK = ("manage_stock", "stock_quantity", "stock_status", "backorders")
 PRODUCT = (
     "id", "name", "slug", "date_created", "date_created_gmt", "date_modified", "date_modified_gmt", "type", "status",
-    "sku", "price", "regular_price", "sale_price", "tax_status", "tax_class", *STOCK, "weight", "attributes",
-    "variations", "meta_data",
+    "description", "sku", "price", "regular_price", "sale_price", "tax_status", "tax_class", *STOCK, "weight",
+    "attributes", "variations", "meta_data",
 )  # fmt: skip
 VARIATION = (
     "id", "date_created", "date_modified", "sku", "price", "regular_price", "sale_price", "status", "tax_status",
     "tax_class", *STOCK, "weight", "attributes", "meta_data",
 )  # fmt: skip
-# Keys the simulator accepts in a product or variation update (batch or single).
-PRODUCT_WRITABLE = ("id", "sku", "regular_price", "sale_price", "status", "manage_stock", "stock_quantity",
-                    "stock_status", "backorders")  # fmt: skip
+# Keys the simulator accepts in a product or variation write (create, update, batch).
+VARIATION_WRITABLE = ("id", "sku", "regular_price", "sale_price", "status", "manage_stock", "stock_quantity",
+                      "stock_status", "backorders", "weight", "attributes")  # fmt: skip
+PRODUCT_WRITABLE = (*VARIATION_WRITABLE, "name", "type", "description")
+
+# /settings/<group>/<id> is not in the vendor reference file: WC_REST_Setting_Options_V2_Controller
+# (docs/vendor-contracts.md, WooCommerce settings route). The one setting served.
+SETTING = ("id", "label", "description", "type", "default", "options", "tip", "value")
+SETTINGS = {
+    "tax": {
+        "woocommerce_prices_include_tax": {
+            "id": "woocommerce_prices_include_tax",
+            "label": "Prices entered with tax",
+            "description": "",
+            "type": "radio",
+            "default": "no",
+            "options": {
+                "yes": "Yes, I will enter prices inclusive of tax",
+                "no": "No, I will enter prices exclusive of tax",
+            },
+            "tip": "This option is important as it will affect how you input prices.",
+        }
+    }
+}
 
 # Read-only fields of the resources the simulator accepts writes to (refused when sent).
 READONLY = {

@@ -90,6 +90,7 @@ class Store:
     customers: dict[int, dict[str, Any]] = field(default_factory=dict)
     orders: dict[int, dict[str, Any]] = field(default_factory=dict)
     refunds: dict[int, dict[str, Any]] = field(default_factory=dict)  # refund id -> refund (with _order_id)
+    prices_include_tax: bool = True  # the setting "Prices entered with tax"
     _ids: itertools.count = field(default_factory=lambda: itertools.count(2000))
     _item_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -98,6 +99,11 @@ class Store:
 
     def next_item_id(self) -> int:
         return next(self._item_ids)
+
+    def sku_taken(self, sku: str, *, but: int = 0) -> bool:
+        """Another product or variation already has this SKU (WooCommerce keeps SKUs unique)."""
+        records = itertools.chain(self.variations.values(), self.products.values())
+        return bool(sku) and any(record["sku"] == sku and record["id"] != but for record in records)
 
     def sellable(self, sku: str) -> dict[str, Any]:
         """The simple product or variation with this SKU."""

@@ -20,7 +20,6 @@ from integrations.models import (
     Flow,
     Integration,
     PaymentProviderConnection,
-    PayoutAccountMapping,
     ShippingMethodMapping,
 )
 from syncs.demo.config import (
@@ -56,19 +55,24 @@ FREIGHT_ACCOUNT = "3540"
 ROUNDING_ACCOUNT = "3740"  # Öres- och kronutjämning
 PAYMENT_METHODS = {"shopify_payments": "SHOPIFY", "stripe": "STRIPE", "paypal": "CARD", "manual": "BANK"}
 # provider -> (clearing G/L account, fee G/L account, BC bank account; BANK1 posts to G/L 1930) of the
-# seed. Payouts are booked in the payment journal batch PAYMENT_JOURNAL_BATCH, which balances against
-# Shopify Payments' clearing account, and the general journal batch of the same name
-# (``sims.bc_payout_journal_ensure``).
+# seed, and its customer payment batch, which balances against that clearing account: Shopify Payments
+# in PAYMENT_JOURNAL_BATCH, Stripe in the seed's STRIPE batch. Fees and transfers of both go to the
+# general journal batch PAYMENT_JOURNAL_BATCH (``sims.bc_payout_journal_ensure``).
 PAYOUT_ACCOUNTS = {
     PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS.value: ("1581", "6064", "BANK1"),
     PaymentProviderConnection.Provider.STRIPE.value: ("1580", "6064", "BANK1"),
+    PaymentProviderConnection.Provider.KLARNA.value: ("1582", "6064", "BANK1"),
+    PaymentProviderConnection.Provider.ADYEN.value: ("1583", "6064", "BANK1"),
 }
-# Klarna and Adyen (market SE, SEK), connected as support would in the admin. One payment journal
-# batch per integration takes its balancing account from the batch, so they clear through the
-# batch's clearing account (1581) until each provider configuration has its own batch (1582, 1583).
-PROVIDER_PAYOUT_ACCOUNTS = {
-    PaymentProviderConnection.Provider.KLARNA.value: ("1581", "6064", "BANK1"),
-    PaymentProviderConnection.Provider.ADYEN.value: ("1581", "6064", "BANK1"),
+# The transfer lands on a bank account in the payout's currency (the seed's BANK2 holds EUR).
+PAYOUT_BANKS = {"EUR": "BANK2"}
+# Klarna and Adyen (market SE, SEK) are connected as support would in the admin; each provider's
+# payout configuration has its own customer payment batch of the seed, balancing on its clearing account.
+PAYOUT_BATCHES = {
+    PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS.value: PAYMENT_JOURNAL_BATCH,
+    PaymentProviderConnection.Provider.STRIPE.value: "STRIPE",
+    PaymentProviderConnection.Provider.KLARNA.value: "KLARNA",
+    PaymentProviderConnection.Provider.ADYEN.value: "ADYEN",
 }
 MARKET = "SE"
 TEST_ORDER = "#1001"
@@ -143,9 +147,18 @@ def demo_autopilot(
     )
     integration.refresh_from_db()
     payout_accounts = [
-        onboarding.PayoutAccounts(provider, currency, *PAYOUT_ACCOUNTS[provider])
-        for provider, currency in onboarding.payout_currencies(integration=integration)
-        if provider in PAYOUT_ACCOUNTS
+        onboarding.PayoutAccounts(
+            row.provider,
+            row.currency,
+            *PAYOUT_ACCOUNTS[row.provider][:2],
+            bank_account=PAYOUT_BANKS.get(row.currency.upper(), PAYOUT_ACCOUNTS[row.provider][2]),
+            market=row.market,
+            journal_template="CASHRCPT",
+            journal_batch=PAYOUT_BATCHES[row.provider],
+            general_journal_batch=PAYMENT_JOURNAL_BATCH,
+        )
+        for row in onboarding.payout_rows(integration=integration)
+        if row.provider in PAYOUT_ACCOUNTS
     ]
     onboarding.integration_settings_save(
         integration=integration,
@@ -168,13 +181,6 @@ def demo_autopilot(
         "payouts_interval_minutes": DEMO_INTERVAL_MINUTES,
         "rounding_gl_account": ROUNDING_ACCOUNT,  # a charge a cent off its invoice (VAT rounded per line)
     }
-    for provider, (clearing, fee, bank) in PROVIDER_PAYOUT_ACCOUNTS.items():
-        PayoutAccountMapping.objects.update_or_create(
-            integration=integration,
-            provider=provider,
-            currency="SEK",
-            defaults={"clearing_account": clearing, "fee_account": fee, "bank_account": bank},
-        )
     known = {f.name for f in Integration._meta.get_fields()}
     Integration.objects.filter(pk=integration.pk).update(**{k: v for k, v in payout_settings.items() if k in known})
     integration.refresh_from_db()

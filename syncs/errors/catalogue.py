@@ -424,6 +424,79 @@ _BC_ENTRIES = (
         cause=_("Payment lines need an account to balance against; the batch does not name one."),
         remedy=_("Open the journal batch and set Bal. Account Type and Bal. Account No."),
     ),
+    ErrorEntry(
+        code="BC-503",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Customer payment batch in a template the API cannot write to"),
+        message=_(
+            "The customer payment batch {batch} is in the journal template {template}; Business Central's API "
+            "writes customer payments only into the batches of {default_template}."
+        ),
+        cause=_(
+            "The customer payments API always uses the first Cash Receipts journal template that is not "
+            "recurring. Batches of other Cash Receipts templates are listed but cannot receive payments."
+        ),
+        remedy=_(
+            "Create the batch under that first Cash Receipts template in Business Central (Cash Receipt Journals) "
+            "and choose it in the payout configuration (Get Started, step 3 Settings)."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-504",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Account not found"),
+        message=_("The account {account} of the payout configuration {configuration} does not exist."),
+        cause=_("A payout configuration names a G/L account or bank account that Business Central does not have."),
+        remedy=_(
+            "Choose an existing account in the payout configuration (Get Started, step 3 Settings), or create it "
+            "in Business Central."
+        ),
+    ),
+    ErrorEntry(
+        code="BC-505",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Account is not a posting account"),
+        message=_(
+            "The G/L account {account} of the payout configuration {configuration} is a heading or total "
+            "account, so nothing can be posted to it."
+        ),
+        cause=_("Journal lines can post only to G/L accounts whose Account Type is Posting."),
+        remedy=_("Choose a posting account in the payout configuration (Get Started, step 3 Settings)."),
+    ),
+    ErrorEntry(
+        code="BC-506",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Account is blocked"),
+        message=_("The account {account} of the payout configuration {configuration} is blocked."),
+        cause=_("Business Central refuses to post to a blocked G/L account or bank account."),
+        remedy=_("Clear Blocked on the account in Business Central, or choose another account."),
+    ),
+    ErrorEntry(
+        code="BC-507",
+        category=BC,
+        severity=ERROR,
+        retryable=False,
+        title=_("Bank account in another currency"),
+        message=_(
+            "The bank account {account} of the payout configuration {configuration} is in {bank_currency}, but the "
+            "payouts are in {currency}."
+        ),
+        cause=_(
+            "The net payout is transferred to the bank account, and a bank account with a currency takes only "
+            "lines in that currency."
+        ),
+        remedy=_(
+            "Choose a bank account in the payout's currency, or one without a currency, in the payout configuration."
+        ),
+    ),
     # --- 6xx: environment and published pages ------------------------------------------------------
     ErrorEntry(
         code="BC-601",
@@ -433,14 +506,14 @@ _BC_ENTRIES = (
         title=_("Business Central pages not published as web services"),
         message=_("The page {page_id} ({service_name}) is not published as an OData V4 web service."),
         cause=_(
-            "Preflight reads VAT Posting Setup (page 472), No. Series (page 456) and No. Series Lines (page 457), "
-            "and stock per location is read from Item Ledger Entries (page 38); the standard API does not "
-            "expose them. They are not published by default."
+            "Preflight reads VAT Posting Setup (page 472), No. Series (page 456), No. Series Lines (page 457) and, "
+            "when dimensions are mapped, Dimension Values (page 537); stock per location is read from Item Ledger "
+            "Entries (page 38). The standard API does not expose them fully. They are not published by default."
         ),
         remedy=_(
             "In Business Central, search for Web Services, choose New, set Object Type to Page, Object ID to "
-            "the page number (472, 456, 457 or 38), Service Name to VATPostingSetup, NoSeries, NoSeriesLines "
-            "or ItemLedgerEntries, and select Published. Repeat for each page."
+            "the page number (472, 456, 457, 537 or 38), Service Name to VATPostingSetup, NoSeries, NoSeriesLines, "
+            "DimensionValues or ItemLedgerEntries, and select Published. Repeat for each page."
         ),
     ),
     ErrorEntry(
@@ -996,6 +1069,47 @@ _WOO_ENTRIES = (
             "> Advanced > Webhooks that webhooks can be added and that the store can reach the internet."
         ),
     ),
+    ErrorEntry(
+        code="WOO-013",
+        category=SHOP,
+        severity=ERROR,
+        retryable=True,
+        title=_("Price with and without VAT do not match"),
+        message=_(
+            "The unit price of item {item} in Business Central and the prices of the WooCommerce store {store} "
+            "differ in whether they include VAT, so the price was not written."
+        ),
+        cause=_(
+            'The item\'s "Price Includes VAT" in Business Central and the store\'s "Prices entered with tax" '
+            "(WooCommerce > Settings > Tax) say different things. The integration does not convert prices: "
+            "the VAT rate of each product in the store is not known to it."
+        ),
+        remedy=_(
+            'Make both the same: set "Price Includes VAT" on the item card in Business Central (with the unit '
+            'price adjusted), or change "Prices entered with tax" in WooCommerce. Then retry the record.'
+        ),
+    ),
+    ErrorEntry(
+        code="WOO-014",
+        category=SHOP,
+        severity=ERROR,
+        retryable=True,
+        title=_("SKU already used in the WooCommerce store"),
+        message=_(
+            "Item {item} was not created in the WooCommerce store {store}: the SKU {sku} is already used by "
+            "another product or variation there."
+        ),
+        cause=_(
+            "WooCommerce keeps every SKU unique. A product or variation that is not linked to this item, "
+            "often a variation of another product, already has the SKU."
+        ),
+        remedy=_(
+            "In WooCommerce, find the product or variation with this SKU. If it is the same article, give the "
+            "item variants in Business Central or remove the duplicate in the store; otherwise change one of "
+            "the SKUs. Then retry the record."
+        ),
+        vendor_codes=("product_invalid_sku",),
+    ),
 )
 
 
@@ -1204,6 +1318,111 @@ _MAPPING_ENTRIES = (
         _("Shorten the value in the shop (or in the integration's mappings), then retry the record."),
     ),
     _map(
+        "MAP-019",
+        INFO,
+        _("Order left out by the order filters"),
+        _("Order {order} was not synced: {skip_reason}."),
+        _(
+            "The integration's order filters (test orders, tags, sales channels, risk level) leave this order out. "
+            "It is recorded as skipped so it is never silently lost."
+        ),
+        _(
+            "Nothing to do if the order should stay out of Business Central. Otherwise change the order filters in "
+            "the settings (or the order's tags in the shop); the next sync picks it up."
+        ),
+    ),
+    _map(
+        "MAP-020",
+        ERROR,
+        _("Dimension value not in Business Central"),
+        _("Dimension {dimension_code} has no value {value} in Business Central."),
+        _(
+            "A dimension mapping (sales channel, market or shop) names a dimension or a dimension value that "
+            "Business Central does not have."
+        ),
+        _(
+            "Create the dimension value in Business Central (Dimensions, Dimension Values), or correct the dimension "
+            "mapping, then retry the order."
+        ),
+    ),
+    _map(
+        "MAP-021",
+        ERROR,
+        _("Document number prefix shared with another shop"),
+        _("The document number prefix '{prefix}' is also used by {integrations}, connected to the same company."),
+        _(
+            "Several shops booked into one Business Central company need different document number prefixes: the "
+            "prefix starts every external document number, so the same order number from two shops never meets."
+        ),
+        _(
+            "Give this integration a prefix of its own in the settings before it goes live (for example SE- and "
+            "DE-). A live integration keeps its prefix."
+        ),
+    ),
+    _map(
+        "MAP-022",
+        ERROR,
+        _("Dimension value blocked in Business Central"),
+        _("Dimension value {dimension_code} {value} is blocked in Business Central."),
+        _("A dimension mapping names a dimension value that is blocked; Business Central refuses to post with it."),
+        _("Unblock the dimension value in Business Central, or map another value, then retry."),
+    ),
+    _map(
+        "MAP-023",
+        ERROR,
+        _("Location not in Business Central"),
+        _("Location {code} does not exist in Business Central."),
+        _("The location code in the settings (put on every item line) is not a location in this company."),
+        _("Correct the location code in the settings, or create the location in Business Central, then retry."),
+    ),
+    _map(
+        "MAP-024",
+        ERROR,
+        _("Salesperson not in Business Central or blocked"),
+        _("Salesperson {code} does not exist in Business Central or is blocked."),
+        _("The salesperson code in the settings (put on every document) is unknown or blocked in this company."),
+        _("Correct the salesperson code in the settings, or create or unblock the salesperson, then retry."),
+    ),
+    _map(
+        "MAP-025",
+        ERROR,
+        _("Shipment could not fulfil the shop order"),
+        _("Shipment {shipment} for order {order} could not be fulfilled in the shop: {reason_text}"),
+        _(
+            "A shipment posted in Business Central names items or quantities the shop order has no open "
+            "fulfilment for (already fulfilled in the shop, cancelled, or an item the order does not hold)."
+        ),
+        _(
+            "Check the order in the shop: fulfil what is left by hand if needed. The shipment is recorded and "
+            "never sent twice; retry it after fixing the order."
+        ),
+    ),
+    _map(
+        "MAP-026",
+        WARNING,
+        _("Document number not written back to the shop"),
+        _("The Business Central number {number} could not be written to order {order} in the shop."),
+        _("The shop refused or did not answer the metafield or tag that carries the Business Central number."),
+        _("Check the app's access to orders in the shop; the write is tried again at the next sync."),
+    ),
+    _map(
+        "MAP-027",
+        ERROR,
+        _("Customer has another VAT business posting group than its country"),
+        _(
+            "Customer {customer_number} is used for orders to {country} but has the VAT business posting group "
+            "{customer_group}; {country} is mapped to {vat_bus_group}."
+        ),
+        _(
+            "Business Central takes the VAT business posting group from the customer card, so its invoices would "
+            "carry the wrong VAT (for example domestic VAT on an OSS sale)."
+        ),
+        _(
+            "Set the customer's VAT Bus. Posting Group to the country's group in Business Central, or correct the "
+            "country mapping, then retry."
+        ),
+    ),
+    _map(
         "MAP-401",
         ERROR,
         _("Item has no GTIN"),
@@ -1376,6 +1595,22 @@ _PAYOUT_ENTRIES = (
         message=_("The payment provider could not be reached or answered with an error."),
         cause=_("A network problem or an outage at the payment provider."),
         remedy=_("Nothing to do: the next run tries again."),
+    ),
+    ErrorEntry(
+        code="PAY-013",
+        category=PAYOUT,
+        severity=ERROR,
+        retryable=False,
+        title=_("No payout configuration for the payout"),
+        message=_("No payout configuration matches {provider} {market} in {currency}."),
+        cause=_(
+            "Each payout is booked with the configuration of its provider, market and currency (journal batch, "
+            "clearing, fee and bank accounts). None matches this payout."
+        ),
+        remedy=_(
+            "Add a payout configuration for the provider, market and currency (Get Started, step 3 Settings), "
+            "then retry the payout."
+        ),
     ),
     # --- 1xx: Klarna and Adyen payout connections ------------------------------------------------------
     ErrorEntry(

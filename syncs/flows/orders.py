@@ -7,6 +7,7 @@ from django.utils import timezone
 from integrations.models import Flow
 from syncs.flows import register_flow
 from syncs.models import SyncLogEntry, SyncRun
+from syncs.services import fulfilments as fulfilments_service
 from syncs.services import orders as orders_service
 from syncs.services.discovery import cursor_save, is_sweep, orders_discover
 from syncs.services.runs import sync_log
@@ -59,6 +60,25 @@ def orders_run(run: SyncRun) -> None:
         if lease is not None:
             lease.renew()
 
-    orders_service.orders_sync(integration=integration, orders=orders, client=clients.bc, run=run, on_page=page_done)
-    if is_sweep(run.parameters or {}):
+    synced = orders_service.orders_sync(
+        integration=integration, orders=orders, client=clients.bc, run=run, on_page=page_done
+    )
+    parameters = run.parameters or {}
+    if is_sweep(parameters):
         cursor_save(integration=integration, loaded_at=started)
+    # Back to the shop: the BC number on the shop order, BC's posted shipments as fulfilments.
+    fulfilments_service.shop_write_back(integration=integration, shop_client=clients.shop, since=started, run=run)
+    # A sweep or a retry looks at every open sales order; a webhook's run at its own orders.
+    everything = is_sweep(parameters) or parameters.get("retry")
+    shipped = fulfilments_service.shipments_fulfil(
+        integration=integration,
+        bc_client=clients.bc,
+        shop_client=clients.shop,
+        run=run,
+        order_names=None if everything else set(synced.states),
+    )
+    run.records_created += shipped.fulfilled
+    run.records_failed += shipped.failed
+    if integration.fulfil_from_bc_shipments:
+        run.api_requests = clients.bc.stats.requests
+        run.api_operations = clients.bc.stats.operations

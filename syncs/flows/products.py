@@ -9,8 +9,9 @@ from integrations.models import Flow, Integration
 from integrations.services.shop_clients import shop_client_build
 from syncs.flows import register_flow
 from syncs.models import RecordLink, SyncLogEntry, SyncRun
-from syncs.services.products import products_sync
+from syncs.services.products import product_push, products_sync
 from syncs.services.runs import sync_log
+from syncs.services.woocommerce_products import woo_product_pusher
 
 
 def flow_clients(integration: Integration) -> tuple[Any, Any]:
@@ -41,16 +42,17 @@ def _retry_item_ids(run: SyncRun) -> list[str] | None:
 @register_flow(Flow.PRODUCTS)
 def products_run(run: SyncRun) -> None:
     bc, shop = flow_clients(run.integration)
-    if isinstance(shop, WooCommerceShop):
+    woo = isinstance(shop, WooCommerceShop)
+    if woo and run.integration.products_bidirectional:
         sync_log(
             run=run,
             integration_id=run.integration_id,
             flow=run.flow,
             level=SyncLogEntry.Level.WARNING,
-            message="Products are not written to a WooCommerce store yet: only stock levels are synced there.",
+            message="WooCommerce products are not copied to Business Central: only items are written to the store.",
         )
-        return
     try:
+        item_push = woo_product_pusher(woo_client=shop.client) if woo else product_push
         result = products_sync(
             integration=run.integration,
             bc_client=bc,
@@ -58,6 +60,8 @@ def products_run(run: SyncRun) -> None:
             run=run,
             full=bool((run.parameters or {}).get("full")),
             item_ids=_retry_item_ids(run),
+            item_push=item_push,
+            shop_to_bc=not woo,
         )
     finally:
         add_client_stats(run, bc, shop)

@@ -7,6 +7,7 @@ from integrations.models import Integration
 
 from . import codes
 from .currency import bc_currency_code, money_pick, order_currency
+from .customers import order_country
 from .lines import ItemRef, order_lines_build
 from .settings import MappingSettings
 from .types import Address, DocumentDraft, DocumentKind, MappingError, Problem
@@ -50,7 +51,7 @@ def order_document_build(
     shipping = next((settings.shipping_rule(s.code, s.title) for s in order.shipping_lines), None)
     return DocumentDraft(
         kind=kind,
-        external_document_number=order.name,
+        external_document_number=settings.external_number(order.name),
         document_date=order.created_at.date(),
         currency_code=bc_currency_code(currency, base_currency=settings.base_currency),
         lines=tuple(lines),
@@ -62,4 +63,12 @@ def order_document_build(
         shipment_method_code=shipping.shipment_method_code if shipping else "",
         post=settings.document_type == Integration.DocumentType.INVOICE_POSTED,
         ship_and_invoice=kind == DocumentKind.ORDER and order_is_fulfilled(order),
+        salesperson_code=settings.salesperson_code,
+        dimensions=order_dimensions(order=order, settings=settings),
     )
+
+
+def order_dimensions(*, order: Order, settings: MappingSettings) -> tuple[tuple[str, str], ...]:
+    """The header dimensions the mappings give this order (sales channel, market/country, shop)."""
+    chosen = settings.dimensions_for(sales_channel=order.sales_channel, country=order_country(order))
+    return tuple(sorted(chosen.items()))

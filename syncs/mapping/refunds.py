@@ -14,6 +14,7 @@ from integrations.connectors.shopify.types import Money, MoneyBag, Order, Refund
 from . import codes
 from .currency import bc_currency_code, money_pick
 from .lines import ItemRef, item_line_build, net_unit_and_discount, shipping_line_build
+from .orders import order_dimensions
 from .settings import MappingSettings
 from .types import ZERO, DocumentDraft, DocumentKind, DocumentLine, MappingError, Problem
 
@@ -115,7 +116,7 @@ def refund_document_build(
         raise MappingError(problems)
     return DocumentDraft(
         kind=DocumentKind.CREDIT_MEMO,
-        external_document_number=refund_external_number(order, refund),
+        external_document_number=settings.external_number(refund_external_number(order, refund)),
         document_date=refund.created_at.date(),
         currency_code=bc_currency_code(currency, base_currency=settings.base_currency),
         lines=tuple(lines),
@@ -126,6 +127,8 @@ def refund_document_build(
         # memo stays a draft too, unapplied: the accountant posts the invoice, then applies and posts it.
         applies_to_invoice_id=snapshot.invoice_id if snapshot.invoice_posted else "",
         post=snapshot.invoice_posted,
+        salesperson_code=settings.salesperson_code,
+        dimensions=order_dimensions(order=order, settings=settings),
     )
 
 

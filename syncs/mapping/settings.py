@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from integrations.models import Integration, ShippingMethodMapping
+from integrations.models import DimensionMapping, Integration, ShippingMethodMapping
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,21 @@ class ShippingRule:
 
 
 @dataclass(frozen=True)
+class DimensionRule:
+    """Dimension ``dimension_code`` = ``value_code`` on documents of orders matching (source, source_value)."""
+
+    source: str  # DimensionMapping.Source
+    source_value: str  # sales channel name or country code (upper case); "" for the shop
+    dimension_code: str
+    value_code: str
+
+
+def split_list(raw: str) -> tuple[str, ...]:
+    """A comma-separated setting -> its trimmed, non-empty values."""
+    return tuple(part.strip() for part in (raw or "").split(",") if part.strip())
+
+
+@dataclass(frozen=True)
 class MappingSettings:
     customer_strategy: str = Integration.CustomerStrategy.COLLECTIVE_PER_COUNTRY
     document_type: str = Integration.DocumentType.INVOICE_POSTED
@@ -42,6 +57,34 @@ class MappingSettings:
     tax_classes: dict[str, str] = field(default_factory=dict)  # shop tax class -> VAT product group
     payment_methods: dict[str, str] = field(default_factory=dict)  # gateway -> BC payment method code
     mark_paid_gateways: frozenset[str] = frozenset()  # gateways whose invoices are paid at sync time
+    document_number_prefix: str = ""  # starts every external document number (several shops, one company)
+    salesperson_code: str = ""
+    location_code: str = ""
+    dimensions: tuple[DimensionRule, ...] = ()
+
+    def external_number(self, reference: str) -> str:
+        """The external document number of a shop reference (#1001 -> SE-#1001 with the prefix SE-)."""
+        return f"{self.document_number_prefix}{reference}"
+
+    def dimensions_for(self, *, sales_channel: str, country: str) -> dict[str, str]:
+        """Dimension code -> value code for an order: the shop's rules, then country, then channel
+        (the more specific rule wins for the same dimension)."""
+        chosen: dict[str, str] = {}
+        order = {
+            DimensionMapping.Source.SHOP: 0,
+            DimensionMapping.Source.COUNTRY: 1,
+            DimensionMapping.Source.SALES_CHANNEL: 2,
+        }
+        for rule in sorted(self.dimensions, key=lambda r: order.get(r.source, 0)):
+            if rule.source == DimensionMapping.Source.SHOP:
+                matches = True
+            elif rule.source == DimensionMapping.Source.COUNTRY:
+                matches = rule.source_value.upper() == (country or "").upper()
+            else:
+                matches = rule.source_value.casefold() == (sales_channel or "").casefold()
+            if matches:
+                chosen[rule.dimension_code.upper()] = rule.value_code.upper()
+        return chosen
 
     def country(self, code: str) -> CountryDefaults | None:
         return self.countries.get((code or "").upper())
@@ -52,7 +95,7 @@ class MappingSettings:
 
 
 def mapping_settings_load(*, integration: Integration) -> MappingSettings:
-    """Read the integration and its mapping tables (four small queries) into one snapshot."""
+    """Read the integration and its mapping tables (five small queries) into one snapshot."""
     countries = {
         row.country_code.upper(): CountryDefaults(
             country_code=row.country_code.upper(),
@@ -90,4 +133,16 @@ def mapping_settings_load(*, integration: Integration) -> MappingSettings:
         tax_classes={row.shop_tax_class: row.vat_product_group for row in integration.tax_class_mappings.all()},
         payment_methods={row.shop_gateway: row.bc_payment_method_code for row in payment_mappings},
         mark_paid_gateways=frozenset(row.shop_gateway for row in payment_mappings if row.mark_as_paid),
+        document_number_prefix=integration.document_number_prefix,
+        salesperson_code=integration.salesperson_code.upper(),
+        location_code=integration.location_code.upper(),
+        dimensions=tuple(
+            DimensionRule(
+                source=row.source,
+                source_value=row.source_value,
+                dimension_code=row.dimension_code,
+                value_code=row.dimension_value_code,
+            )
+            for row in integration.dimension_mappings.all()
+        ),
     )

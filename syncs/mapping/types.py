@@ -68,6 +68,7 @@ class DocumentLine:
     source: str = ""  # "item", "fallback", "shipping", "gift_card" (for previews and refunds)
     sku: str = ""
     item_variant_id: str = ""  # BC item variant (a variant SKU "<item>-<variant code>")
+    location_id: str = ""  # BC location (the integration's location code, resolved by the flow)
 
     @property
     def net_amount(self) -> Decimal:
@@ -87,6 +88,8 @@ class DocumentLine:
             payload["taxCode"] = self.tax_code
         if self.item_variant_id:
             payload["itemVariantId"] = self.item_variant_id
+        if self.location_id:
+            payload["locationId"] = self.location_id
         return payload
 
 
@@ -172,6 +175,9 @@ class DocumentDraft:
     applies_to_invoice_id: str = ""  # credit memos
     post: bool = True  # invoice/credit memo: post after creating
     ship_and_invoice: bool = False  # sales order: fulfilled -> shipAndInvoice
+    salesperson_code: str = ""
+    # Header dimensions (code, value code), written as dimensionSetLines before the document is posted.
+    dimensions: tuple[tuple[str, str], ...] = ()
 
     @property
     def expected_net(self) -> Decimal:
@@ -189,6 +195,8 @@ class DocumentDraft:
             payload["email"] = self.email
         if self.applies_to_invoice_id:
             payload["invoiceId"] = self.applies_to_invoice_id
+        if self.salesperson_code:
+            payload["salesperson"] = self.salesperson_code
         if self.shipment_method_id and self.kind != DocumentKind.CREDIT_MEMO:
             payload["shipmentMethodId"] = self.shipment_method_id
         if self.ship_to and self.kind != DocumentKind.CREDIT_MEMO:

@@ -18,7 +18,7 @@ from syncs.payouts.services import payouts_retry
 
 class ReconciliationPayoutAdmin(ProjectPermissionsMixin, PayoutAdmin):
     list_display = [*PayoutAdmin.list_display, "report_link"]
-    list_filter = [*PayoutAdmin.list_filter, "provider", "currency"]
+    list_filter = [*PayoutAdmin.list_filter, "provider", "market", "currency"]
     actions = [*(PayoutAdmin.actions or []), "rematch"]
 
     @admin.display(description="report")

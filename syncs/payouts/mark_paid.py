@@ -18,8 +18,9 @@ from integrations.connectors.businesscentral import BCError, entities, odata
 from integrations.connectors.businesscentral.payloads import NewCustomerPayment
 from integrations.models import Integration, PaymentMethodMapping
 from syncs.errors import ProductError, classify_exception
-from syncs.models import EntityType, RecordLink, SourceSystem
+from syncs.models import EntityType, RecordLink
 from syncs.payouts.posting import EXTERNAL_MAX, tag_of
+from syncs.services.shop_source import shop_source_system
 
 MARK_PAID = "mark_paid"  # RecordLink.details["kind"] of a payment written by "mark as paid"
 
@@ -48,7 +49,7 @@ def order_payment_mark_paid(
     link, _ = RecordLink.objects.get_or_create(
         integration=integration,
         entity_type=EntityType.PAYMENT,
-        source_system=SourceSystem.SHOPIFY,
+        source_system=shop_source_system(integration=integration),
         source_id=order_name,
         defaults={"source_reference": order_name},
     )

@@ -82,10 +82,15 @@ def invoices_find(*, integration, bc_client, order_names: Iterable[str], lcy: st
                 found[by_id[invoice.id]] = _ref(invoice, lcy)
     missing = [name for name in names if name not in found]
     if missing:
-        for name, invoices in bc_client.find_by_external_document_numbers(entities.SALES_INVOICES, missing).items():
+        # The invoice carries the integration's document-number prefix (several shops, one company).
+        prefix = integration.document_number_prefix
+        by_number = {f"{prefix}{name}": name for name in missing}
+        for number, invoices in bc_client.find_by_external_document_numbers(
+            entities.SALES_INVOICES, list(by_number)
+        ).items():
             posted = [invoice for invoice in invoices if invoice.status in POSTED]
-            if posted:
-                found[name] = _ref(posted[0], lcy)
+            if posted and number in by_number:
+                found[by_number[number]] = _ref(posted[0], lcy)
     return _with_customer_currencies(bc_client=bc_client, found=found, lcy=lcy)
 
 

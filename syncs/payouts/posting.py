@@ -10,6 +10,8 @@ journal check: a Payment to a Customer must be negative, a Refund to a Customer 
   refund   general journal line on the customer, amount = the money paid back (positive), naming
            the credit memo (the customer payments page only writes Payment lines, which must be
            negative)
+  dispute  (disputes, chargebacks and their reversals) general journal line on the configuration's
+           disputes G/L account (the fee account when none is set), amount = -dispute
   adjustment  general journal line on the fee G/L account, amount = -adjustment
   fees     one general journal line on the fee G/L account, amount = the payout's fees
   transfer (optional) general journal line on the bank account, amount = N
@@ -49,6 +51,8 @@ from syncs.errors import ProductError
 from syncs.models import Payout, PayoutTransaction
 
 MappedType = PayoutTransaction.MappedType
+Category = PayoutTransaction.Category
+DISPUTE_CATEGORIES = (Category.DISPUTE, Category.DISPUTE_REVERSAL)
 MatchState = PayoutTransaction.MatchState
 GENERAL_TEMPLATE = "GENERAL"
 FEES_TAG = "fees"
@@ -178,6 +182,7 @@ def lines_plan(
                 )
             )
         elif row.mapped_type == MappedType.ADJUSTMENT and row.amount:
+            account = accounts.dispute_account if row.category in DISPUTE_CATEGORIES else accounts.fee_account
             lines.append(
                 PlannedLine(
                     tag=tag,
@@ -186,7 +191,7 @@ def lines_plan(
                     description=_describe(f"{label} {reference} {row.raw_type.lower()}", tag),
                     transaction_id=row.pk,
                     account_type=ACCOUNT_TYPE_GL,
-                    account_number=accounts.fee_account,
+                    account_number=account,
                     balancing_account_number=accounts.clearing_account,
                     currency=currency,
                 )
@@ -222,10 +227,10 @@ def lines_plan(
     return lines
 
 
-def journals_resolve(*, bc_client, integration, clearing_account: str, provider: str, currency: str) -> Journals:
-    """The customer payment journal and the general journal batch named in the integration's settings."""
-    code = integration.payment_journal_batch
-    template = integration.payment_journal_template or "-"
+def journals_resolve(*, bc_client, configuration: PayoutAccountMapping) -> Journals:
+    """The configuration's customer payment journal batch and general journal batch, as BC has them."""
+    code = configuration.batch_code
+    template = configuration.batch_template or "-"
     if not code:
         raise ProductError("BC-501", template=template, batch="-")
     payment = next(
@@ -233,21 +238,23 @@ def journals_resolve(*, bc_client, integration, clearing_account: str, provider:
     )
     if payment is None:
         raise ProductError("BC-501", template=template, batch=code)
+    clearing_account = configuration.clearing_account
     if payment.balancing_account_number != clearing_account:
         raise ProductError(
             "PAY-006",
             batch=code,
             journal_account=payment.balancing_account_number or "-",
-            provider=provider,
-            currency=currency,
-            clearing_account=clearing_account,
+            provider=configuration.get_provider_display(),
+            currency=configuration.currency,
+            clearing_account=clearing_account or "-",
         )
-    general = next(iter(bc_client.iter_records(entities.JOURNALS, filter=odata.eq("code", code))), None)
+    general_code = configuration.general_batch
+    general = next(iter(bc_client.iter_records(entities.JOURNALS, filter=odata.eq("code", general_code))), None)
     return Journals(
         payment_id=payment.id,
         payment_code=code,
         general_id=general.id if general else "",
-        general_code=general.code if general else "",
+        general_code=general.code if general else general_code,
         general_template=(general.template_display_name if general else "") or GENERAL_TEMPLATE,
     )
 
@@ -284,7 +291,7 @@ def line_operation(*, bc_client, line: PlannedLine, journals: Journals, referenc
             parent=(entities.CUSTOMER_PAYMENT_JOURNALS, journals.payment_id),
         )
     if not journals.general_id:
-        raise ProductError("BC-501", template=GENERAL_TEMPLATE, batch=journals.payment_code)
+        raise ProductError("BC-501", template=GENERAL_TEMPLATE, batch=journals.general_code)
     payload = NewJournalLine(
         account_type=line.account_type,
         account_number=line.account_number,
@@ -306,7 +313,7 @@ def line_write_with_currency(*, bc_client, line: PlannedLine, journals: Journals
     """Write one general journal line in a foreign currency through the General Journal page (not
     batchable: a page web service, not API v2.0); returns the line's key as "<batch>:<line no.>"."""
     if not journals.general_id:
-        raise ProductError("BC-501", template=GENERAL_TEMPLATE, batch=journals.payment_code)
+        raise ProductError("BC-501", template=GENERAL_TEMPLATE, batch=journals.general_code)
     row = bc_client.general_journal_line_create(
         NewGeneralJournalPageLine(
             journal_template_name=journals.general_template,

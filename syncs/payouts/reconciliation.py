@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from syncs.errors import ProductError
 from syncs.models import Payout, PayoutTransaction
+from syncs.payouts.configuration import payout_configuration_find
 from syncs.payouts.ledger import expected_balance
 from syncs.payouts.posting import FEES_TAG, TRANSFER_TAG, payout_reference
 
@@ -48,6 +49,7 @@ class PayoutReport:
     payout: Payout
     reference: str
     clearing_account: str = ""
+    journal_batch: str = ""  # the configuration's customer payment journal batch
     matched: list[PayoutTransaction] = field(default_factory=list)
     unmatched: list[PayoutTransaction] = field(default_factory=list)
     refunds: list[PayoutTransaction] = field(default_factory=list)
@@ -97,15 +99,12 @@ class PayoutReport:
 
 
 def payout_report(*, payout: Payout) -> PayoutReport:
-    from integrations.models import PayoutAccountMapping
-
-    accounts = PayoutAccountMapping.objects.filter(
-        integration_id=payout.integration_id, provider=payout.provider, currency=payout.currency
-    ).first()
+    accounts = payout_configuration_find(payout=payout)
     report = PayoutReport(
         payout=payout,
         reference=payout_reference(payout),
         clearing_account=accounts.clearing_account if accounts else "",
+        journal_batch=accounts.batch_code if accounts else "",
     )
     booked = payout.booked_lines or {}
     for row in payout.transactions.order_by("pk"):

@@ -11,6 +11,7 @@ from integrations.connectors.businesscentral import BCAmbiguousWriteError, BCErr
 from integrations.models import Integration, PayoutAccountMapping
 from syncs.errors import ProductError, classify_exception
 from syncs.models import Payout, PayoutTransaction
+from syncs.payouts.configuration import payout_configuration_get
 from syncs.payouts.ledger import (
     FX_ROUNDING_TAG,
     ZERO,
@@ -75,15 +76,6 @@ def _payout_fail(*, payout: Payout, error: BaseException) -> BookResult:
     return BookResult(error_code=classified.code, errors=[classified.message])
 
 
-def payout_accounts_get(*, payout: Payout) -> PayoutAccountMapping:
-    accounts = PayoutAccountMapping.objects.filter(
-        integration_id=payout.integration_id, provider=payout.provider, currency=payout.currency
-    ).first()
-    if accounts is None:
-        raise ProductError("PAY-003", provider=payout.provider, currency=payout.currency)
-    return accounts
-
-
 def _mark_unknown(rows: list[PayoutTransaction]) -> int:
     """Unknown types stay staged with their raw type and are reported; they are never booked."""
     unknown = [row for row in rows if row.mapped_type == MappedType.UNKNOWN]
@@ -106,14 +98,8 @@ def payout_book(*, payout: Payout, bc_client) -> BookResult:
     lcy = integration.base_currency.upper()
     foreign = payout.currency.upper() if payout.currency.upper() != lcy else ""
     try:
-        accounts = payout_accounts_get(payout=payout)
-        journals = journals_resolve(
-            bc_client=bc_client,
-            integration=integration,
-            clearing_account=accounts.clearing_account,
-            provider=payout.provider,
-            currency=payout.currency,
-        )
+        accounts = payout_configuration_get(payout=payout)
+        journals = journals_resolve(bc_client=bc_client, configuration=accounts)
         match = payout_match(payout=payout, bc_client=bc_client, lcy=lcy)
         rows = list(payout.transactions.all())
         planned = lines_plan(
@@ -152,7 +138,7 @@ def payout_book(*, payout: Payout, bc_client) -> BookResult:
     result.unmatched += sum(
         1 for row in rows if row.mapped_type in BOOKABLE and row.match_state == MatchState.UNMATCHED and row.amount
     )
-    if integration.post_payment_journal:
+    if accounts.post_journal:
         result.posted = _journals_post(
             bc_client=bc_client, journals=journals, planned=planned, in_journal=in_journal, result=result
         )

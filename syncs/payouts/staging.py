@@ -46,7 +46,9 @@ def payouts_stage(
     to_book: list[Payout] = []
     for found in provider.payouts_since(since):
         result.seen += 1
-        payout, created = _payout_upsert(integration=integration, provider_name=provider.name, found=found)
+        payout, created = _payout_upsert(
+            integration=integration, provider_name=provider.name, market=getattr(provider, "market", ""), found=found
+        )
         result.created += int(created)
         if payout.status != Payout.Status.PAID or payout.booking_state in FINAL_STATES or not found.complete:
             continue
@@ -57,12 +59,15 @@ def payouts_stage(
     return result, to_book
 
 
-def _payout_upsert(*, integration: Integration, provider_name: str, found: ProviderPayout) -> tuple[Payout, bool]:
+def _payout_upsert(
+    *, integration: Integration, provider_name: str, market: str, found: ProviderPayout
+) -> tuple[Payout, bool]:
     return Payout.objects.update_or_create(
         integration=integration,
         provider=provider_name,
         provider_payout_id=found.id,
         defaults={
+            "market": (market or "").upper(),
             "status": found.status,
             "currency": found.currency.upper(),
             "amount": found.amount,

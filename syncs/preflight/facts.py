@@ -12,8 +12,9 @@ from integrations.connectors.shopify import mappers as shop_mappers
 from integrations.connectors.woocommerce import woo_order_translate
 from integrations.connectors.woocommerce.records import WooOrder
 from integrations.models import Integration, ShopConnection
-from syncs.models import EntityType, RecordLink, SourceSystem
-from syncs.preflight.types import IntegrationFacts
+from syncs.models import EntityType, RecordLink
+from syncs.preflight.types import IntegrationFacts, PayoutConfig, ProbePlan
+from syncs.services.shop_source import shop_source_system
 
 logger = logging.getLogger(__name__)
 
@@ -37,11 +38,34 @@ def preflight_facts_get(*, integration: Integration, now: dt.datetime | None = N
         shipping_vat_groups={m.vat_product_group for m in integration.shipping_method_mappings.all()},
         mapped_payment_methods={m.shop_gateway for m in integration.payment_method_mappings.all()},
         mapped_shipping_methods={m.shop_shipping_code for m in integration.shipping_method_mappings.all()},
-        payout_accounts={(m.provider, m.currency.upper()) for m in integration.payout_account_mappings.all()},
         providers={p.provider: {c.upper() for c in p.currencies or []} for p in integration.payment_providers.all()},
         stock_enabled=integration.stock_enabled,
         stock_location_codes=stock_location_codes_get(integration=integration),
     )
+    _add_payouts(facts, integration=integration)
+    facts.creates_items = integration.products_enabled and integration.products_bidirectional
+    facts.probe = _probe_plan(integration=integration, facts=facts)
+    facts.matched_customers = _matched_customers(integration=integration)
+    facts.mapped_dimension_values = {
+        (m.dimension_code.upper(), m.dimension_value_code.upper()) for m in integration.dimension_mappings.all()
+    }
+    facts.salesperson_code = integration.salesperson_code.upper()
+    facts.location_code = integration.location_code.upper()
+    facts.document_number_prefix = integration.document_number_prefix
+    if connection is not None and connection.company_id:
+        facts.prefix_shared_with = [
+            other.integration.name
+            for other in type(connection)
+            .objects.filter(
+                integration__tenant_id=integration.tenant_id,
+                entra_tenant_id=connection.entra_tenant_id,
+                environment_name=connection.environment_name,
+                company_id=connection.company_id,
+            )
+            .exclude(pk=connection.pk)
+            .select_related("integration")
+            if other.integration.document_number_prefix.upper() == integration.document_number_prefix.upper()
+        ]
     shop = getattr(integration, "shop_connection", None)
     if shop and shop.shop_currency:
         facts.shop_currencies.add(shop.shop_currency.upper())
@@ -49,6 +73,60 @@ def preflight_facts_get(*, integration: Integration, now: dt.datetime | None = N
         facts.shop_currencies |= currencies
     _add_recent_orders(facts, integration=integration, now=now or timezone.now())
     return facts
+
+
+def _add_payouts(facts: IntegrationFacts, *, integration: Integration) -> None:
+    facts.payout_configs = [
+        PayoutConfig(
+            label=str(m),
+            provider=m.provider,
+            market=m.market.upper(),
+            currency=m.currency.upper(),
+            journal_template=m.batch_template,
+            journal_batch=m.batch_code,
+            general_batch=m.general_batch,
+            clearing_account=m.clearing_account,
+            fee_account=m.fee_account,
+            bank_account=m.bank_account if integration.book_payout_transfer else "",
+            disputes_account=m.disputes_account,
+        )
+        for m in integration.payout_account_mappings.order_by("provider", "market", "currency", "pk")
+    ]
+    facts.provider_connections = [
+        (p.provider, (p.market or "").upper(), frozenset(c.upper() for c in p.currencies or []), str(p))
+        for p in integration.payment_providers.order_by("provider", "market")
+    ]
+    facts.rounding_account = integration.rounding_gl_account
+    facts.mark_paid = integration.payment_method_mappings.filter(mark_as_paid=True).exists()
+
+
+def _probe_plan(*, integration: Integration, facts: IntegrationFacts) -> ProbePlan:
+    """The writes the enabled flows make (the probe tries each inside its rolled-back batch)."""
+    orders = integration.orders_enabled
+    document = integration.document_type
+    payment_batches = (
+        {c.journal_batch for c in facts.payout_configs if c.journal_batch} if facts.payouts_enabled else set()
+    )
+    if facts.mark_paid and integration.payment_journal_batch:
+        payment_batches.add(integration.payment_journal_batch)
+    general = {c.general_batch for c in facts.payout_configs if c.general_batch} if facts.payouts_enabled else set()
+    return ProbePlan(
+        customers=orders and integration.customer_strategy == Integration.CustomerStrategy.MATCH_EMAIL_PHONE,
+        items=integration.products_enabled and integration.products_bidirectional,
+        sales_invoices=orders and document != Integration.DocumentType.ORDER_SHIP_INVOICE,
+        sales_orders=orders and document == Integration.DocumentType.ORDER_SHIP_INVOICE,
+        credit_memos=integration.refunds_enabled,
+        payment_batches=tuple(sorted(payment_batches)),
+        general_batches=tuple(sorted(general)),
+    )
+
+
+def _matched_customers(*, integration: Integration) -> dict[str, str]:
+    """BC customers matched (not created) during order sync, with the country of the order they matched."""
+    links = RecordLink.objects.filter(
+        integration=integration, entity_type=EntityType.CUSTOMER, details__has_key="matched_country"
+    ).exclude(target_number="")
+    return {number: details["matched_country"] for number, details in links.values_list("target_number", "details")}
 
 
 def stock_location_codes_get(*, integration: Integration) -> set[str]:
@@ -65,7 +143,7 @@ def _add_recent_orders(facts: IntegrationFacts, *, integration: Integration, now
         RecordLink.objects.filter(
             integration=integration,
             entity_type=EntityType.ORDER,
-            source_system=SourceSystem.SHOPIFY,
+            source_system=shop_source_system(integration=integration),
             updated_at__gte=now - dt.timedelta(days=days),
         )
         .exclude(raw_source=None)

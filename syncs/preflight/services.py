@@ -17,7 +17,7 @@ from syncs.models import PreflightCheckResult, PreflightRun
 from syncs.preflight.collector import bc_snapshot_collect
 from syncs.preflight.facts import preflight_facts_get, stock_location_codes_get
 from syncs.preflight.runner import checks_run
-from syncs.preflight.types import BCSnapshot, CheckResult, Status
+from syncs.preflight.types import BCSnapshot, CheckResult, ProbePlan, Status
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +33,16 @@ def _client_for(integration: Integration) -> Any | None:
 
 
 def preflight_snapshot_get(
-    *, integration: Integration, client: Any | None = None, connection: Any | None = None
+    *,
+    integration: Integration,
+    client: Any | None = None,
+    connection: Any | None = None,
+    header_codes: bool = False,
+    probe: ProbePlan | None = None,
 ) -> BCSnapshot | None:
     """``connection`` (unsaved) checks another company than the connected one: the move to Production
-    checks the Production company before switching (``client`` must then be that company's)."""
+    checks the Production company before switching (``client`` must then be that company's).
+    ``header_codes``: also read what the document settings name (dimensions, salesperson, location)."""
     connection = connection or getattr(integration, "bc_connection", None)
     if connection is None or not connection.company_id:
         return None
@@ -48,6 +54,8 @@ def preflight_snapshot_get(
             environment_type=connection.environment_type,
             company_name=connection.company_name,
             on_premises=connection.is_on_premises,
+            probe=probe,
+            header_codes=header_codes,
             stock_per_location=bool(stock_location_codes_get(integration=integration)),
         )
     except Exception as exc:  # noqa: BLE001 - a sign-in failure surfaces here; it is the check's finding
@@ -70,9 +78,14 @@ def preflight_run(
     previous = PreflightRun.objects.filter(integration=integration).exclude(status=PreflightRun.Status.RUNNING).first()
     run = PreflightRun.objects.create(integration=integration, trigger=trigger)
     facts = preflight_facts_get(integration=integration)
-    results = checks_run(
-        facts=facts, snapshot=preflight_snapshot_get(integration=integration, client=client, connection=connection)
+    snapshot = preflight_snapshot_get(
+        integration=integration,
+        client=client,
+        connection=connection,
+        header_codes=facts.needs_header_codes,
+        probe=facts.probe,
     )
+    results = checks_run(facts=facts, snapshot=snapshot)
     _results_store(run=run, results=results)
     new_failures = _new_failures(run=run, previous=previous)
     if new_failures:

@@ -66,6 +66,58 @@ class JournalBatch:
     code: str
     template: str
     balancing_account: str
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class JournalTemplate:
+    name: str
+    type: str  # "General", "Cash Receipts", ...
+    recurring: bool = False
+
+
+@dataclass(frozen=True)
+class GLAccount:
+    number: str
+    account_type: str  # "Posting", "Heading", "Total", ...
+    blocked: bool = False
+
+
+@dataclass(frozen=True)
+class BankAccount:
+    number: str
+    currency: str  # "" = the local currency
+    blocked: bool = False
+
+
+@dataclass(frozen=True)
+class PayoutConfig:
+    """One payout configuration as the checks see it (integrations.models.PayoutAccountMapping)."""
+
+    label: str  # "Klarna SE SEK": how the merchant names it
+    provider: str
+    market: str
+    currency: str
+    journal_template: str
+    journal_batch: str
+    general_batch: str
+    clearing_account: str
+    fee_account: str
+    bank_account: str = ""
+    disputes_account: str = ""
+
+
+@dataclass(frozen=True)
+class ProbePlan:
+    """The writes the enabled flows make, tried by the rolled-back permission probe."""
+
+    customers: bool = True
+    items: bool = True
+    sales_invoices: bool = True
+    sales_orders: bool = True
+    credit_memos: bool = False
+    payment_batches: tuple[str, ...] = ()  # customer payment journal batches lines are written to
+    general_batches: tuple[str, ...] = ()  # general journal batches lines are written to
 
 
 @dataclass
@@ -86,10 +138,22 @@ class BCSnapshot:
     number_series: dict[str, Series] | None = None
     # purpose ("customers", "postedSalesInvoices", ...) -> record numbers seen in BC
     numbers_by_purpose: dict[str, list[str]] = field(default_factory=dict)
-    journal_batches: list[JournalBatch] | None = None
+    journal_batches: list[JournalBatch] | None = None  # customerPaymentJournals (template "") and journals
+    # Pages 101 and 251 (None: not published or not readable): every template, every batch of every template.
+    journal_templates: dict[str, JournalTemplate] | None = None
+    all_batches: list[JournalBatch] | None = None
+    gl_accounts: dict[str, GLAccount] | None = None
+    bank_accounts: dict[str, BankAccount] | None = None
+    # customer number -> VAT business posting group (the API's taxAreaId, resolved to its code)
+    customer_vat_groups: dict[str, str] = field(default_factory=dict)
     item_vat_groups: dict[str, str] = field(default_factory=dict)  # item number -> VAT prod. group
     customers: dict[str, str] | None = None  # customer number -> Blocked ("" when not blocked)
     unpublished_pages: set[str] = field(default_factory=set)
+    # Read only when the settings name them (dimensions, salesperson, location). None = not read.
+    dimension_values: dict[str, set[str]] | None = None  # dimension code -> value codes (API v2.0)
+    blocked_dimension_values: set[tuple[str, str]] | None = None  # (dimension, value), page 537
+    salespeople: dict[str, bool] | None = None  # salesperson code -> blocked
+    locations: set[str] | None = None
     location_codes: set[str] | None = None  # BC's locations (read only when stock goes per location)
     # section -> what went wrong reading it (connection errors make the dependent checks fail, not crash)
     errors: dict[str, ClassifiedError] = field(default_factory=dict)
@@ -113,8 +177,16 @@ class IntegrationFacts:
     shipping_vat_groups: set[str] = field(default_factory=set)
     mapped_payment_methods: set[str] = field(default_factory=set)
     mapped_shipping_methods: set[str] = field(default_factory=set)
-    payout_accounts: set[tuple[str, str]] = field(default_factory=set)  # (provider, currency)
     providers: dict[str, set[str]] = field(default_factory=dict)  # provider -> currencies
+    payout_configs: list[PayoutConfig] = field(default_factory=list)
+    # (provider, market, currencies, label) of every provider connection: each needs a configuration
+    provider_connections: list[tuple[str, str, frozenset[str], str]] = field(default_factory=list)
+    rounding_account: str = ""
+    mark_paid: bool = False  # a payment method is marked paid at sync: the integration's own batch is used
+    creates_items: bool = False  # products both ways: shop-only products become BC items
+    probe: ProbePlan = field(default_factory=ProbePlan)
+    # customers matched during order sync: number -> the country of the order it was matched for
+    matched_customers: dict[str, str] = field(default_factory=dict)
     # seen in recent orders
     # How many recent orders the mapping checks looked at, from how many days back.
     orders_looked_at: int = 0
@@ -125,5 +197,16 @@ class IntegrationFacts:
     order_shipping_methods: set[str] = field(default_factory=set)
     order_skus: set[str] = field(default_factory=set)
     shop_currencies: set[str] = field(default_factory=set)
+    # Document header settings and the shops sharing the BC company.
+    mapped_dimension_values: set[tuple[str, str]] = field(default_factory=set)  # (dimension, value)
+    salesperson_code: str = ""
+    location_code: str = ""
+    document_number_prefix: str = ""
+    prefix_shared_with: list[str] = field(default_factory=list)  # integrations of the company with the same prefix
+
+    @property
+    def needs_header_codes(self) -> bool:
+        return bool(self.mapped_dimension_values or self.salesperson_code or self.location_code)
+
     stock_enabled: bool = False
     stock_location_codes: set[str] = field(default_factory=set)  # BC locations mapped to shop locations

@@ -17,8 +17,9 @@ from syncs.errors import ClassifiedError, ProductError, classify_exception
 from syncs.mapping import codes
 from syncs.mapping.customers import email_normalize, phone_normalize
 from syncs.mapping.types import CustomerPlan
-from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
+from syncs.models import EntityType, RecordLink, SyncLogEntry, SyncRun
 from syncs.services.runs import sync_log, sync_log_error
+from syncs.services.shop_source import shop_source_system
 
 LOOKUP_CHUNK = 40
 
@@ -30,6 +31,8 @@ class CustomerCache:
     numbers: dict[str, str] = field(default_factory=dict)
     code_ids: dict[str, dict[str, str]] = field(default_factory=dict)
     created: set[str] = field(default_factory=set)  # source ids whose customer this run created
+    # source id -> (country, the matched customer's VAT business posting group) of customers matched in BC
+    matched_vat: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def ids_for(self, client, entity) -> dict[str, str]:
         if entity.name not in self.code_ids:
@@ -37,24 +40,54 @@ class CustomerCache:
         return self.code_ids[entity.name]
 
 
-def _match(*, client, plans: list[CustomerPlan], bc_field: str, value_of) -> dict[str, str]:
-    """source id -> customer number for plans whose value equals BC's field."""
+def _match(*, client, plans: list[CustomerPlan], bc_field: str, value_of, cache: CustomerCache) -> dict[str, str]:
+    """source id -> customer number for plans whose value equals BC's field. The matched customer's VAT
+    business posting group is noted with the order's country (OSS: BC takes it from the customer card)."""
     wanted: dict[str, list[CustomerPlan]] = {}
     for plan in plans:
         if value := value_of(plan):
             wanted.setdefault(value, []).append(plan)
     matched: dict[str, str] = {}
     values = sorted(wanted)
+    group_by_id = (
+        {area_id: code for code, area_id in cache.ids_for(client, entities.TAX_AREAS).items()} if values else {}
+    )
     for start in range(0, len(values), LOOKUP_CHUNK):
         group = values[start : start + LOOKUP_CHUNK]
         for customer in client.iter_records(
-            entities.CUSTOMERS, filter=odata.any_of(bc_field, group), select=["id", "number", "email", "phoneNumber"]
+            entities.CUSTOMERS,
+            filter=odata.any_of(bc_field, group),
+            select=["id", "number", "email", "phoneNumber", "taxAreaId"],
         ):
             raw = customer.email if bc_field == "email" else customer.phone_number
             key = email_normalize(raw) if bc_field == "email" else phone_normalize(raw)
             for plan in wanted.get(key, []):
-                matched.setdefault(plan.source_id, customer.number)
+                if plan.source_id not in matched:
+                    matched[plan.source_id] = customer.number
+                    country = plan.draft.country.upper() if plan.draft else ""
+                    cache.matched_vat[plan.source_id] = (country, group_by_id.get(customer.tax_area_id, ""))
     return matched
+
+
+def vat_mismatches(
+    *, integration: Integration, matched: dict[str, tuple[str, str]], numbers: dict[str, str]
+) -> list[ProductError]:
+    """MAP-027 for each matched customer whose VAT business posting group is not its order country's."""
+    mapped = {m.country_code.upper(): m.vat_business_group for m in integration.country_mappings.all()}
+    problems = []
+    for source_id, (country, group) in sorted(matched.items()):
+        expected = mapped.get(country, "")
+        if country and group and expected and group.upper() != expected.upper() and source_id in numbers:
+            problems.append(
+                ProductError(
+                    "MAP-027",
+                    customer_number=numbers[source_id],
+                    country=country,
+                    customer_group=group,
+                    vat_bus_group=expected,
+                )
+            )
+    return problems
 
 
 def _create_payload(*, client, plan: CustomerPlan, cache: CustomerCache) -> dict:
@@ -110,14 +143,18 @@ def _links_store(
     plans: dict[str, CustomerPlan],
     numbers: dict[str, str],
     cuts: dict[str, list[dict]] | None = None,
+    matched: dict[str, tuple[str, str]] | None = None,
 ) -> None:
+    """``matched``: source id -> (order country, VAT group) of customers matched in BC, kept in the link's
+    details so preflight compares them with the country mapping."""
     cuts = cuts or {}
+    matched = matched or {}
     if not numbers:
         return
     rows = RecordLink.objects.filter(
         integration=integration,
         entity_type=EntityType.CUSTOMER,
-        source_system=SourceSystem.SHOPIFY,
+        source_system=shop_source_system(integration=integration),
         source_id__in=list(numbers),
     )
     existing = {link.source_id: link for link in rows}
@@ -137,19 +174,28 @@ def _links_store(
             RecordLink(
                 integration=integration,
                 entity_type=EntityType.CUSTOMER,
-                source_system=SourceSystem.SHOPIFY,
+                source_system=shop_source_system(integration=integration),
                 source_id=source_id,
                 source_reference=(plans[source_id].email or plans[source_id].phone)[:100],
                 target_number=number,
                 state=RecordLink.State.SYNCED,
                 synced_at=now,
-                details={"cuts": cuts[source_id]} if source_id in cuts else {},
+                details=_link_details(cuts.get(source_id), matched.get(source_id)),
             )
             for source_id, number in numbers.items()
             if source_id not in existing
         ],
         ignore_conflicts=True,
     )
+
+
+def _link_details(cuts: list[dict] | None, matched: tuple[str, str] | None) -> dict:
+    details: dict = {}
+    if cuts:
+        details["cuts"] = cuts
+    if matched and matched[0]:
+        details["matched_country"] = matched[0]
+    return details
 
 
 def customers_resolve(
@@ -168,7 +214,7 @@ def customers_resolve(
         links = RecordLink.objects.filter(
             integration=integration,
             entity_type=EntityType.CUSTOMER,
-            source_system=SourceSystem.SHOPIFY,
+            source_system=shop_source_system(integration=integration),
             source_id__in=list(by_source),
             state=RecordLink.State.SYNCED,
         ).exclude(target_number="")
@@ -176,9 +222,9 @@ def customers_resolve(
             cache.numbers[source_id] = number
         rest = [plan for source_id, plan in by_source.items() if source_id not in cache.numbers]
         try:
-            found = _match(client=client, plans=rest, bc_field="email", value_of=lambda p: p.email)
+            found = _match(client=client, plans=rest, bc_field="email", value_of=lambda p: p.email, cache=cache)
             rest = [plan for plan in rest if plan.source_id not in found]
-            found |= _match(client=client, plans=rest, bc_field="phoneNumber", value_of=lambda p: p.phone)
+            found |= _match(client=client, plans=rest, bc_field="phoneNumber", value_of=lambda p: p.phone, cache=cache)
         except BCError as exc:
             error = classify_exception(exc)
             return {plan.source_id: error for plan in plans} | {
@@ -207,8 +253,19 @@ def customers_resolve(
                 message=f"{count} new customer(s) created in Business Central.",
             )
         cache.numbers.update(found)
+        matched_vat = {source_id: cache.matched_vat[source_id] for source_id in found if source_id in cache.matched_vat}
+        if run is not None:  # a B2B customer may rightly differ (EU reverse charge): named, not refused
+            for problem in vat_mismatches(integration=integration, matched=matched_vat, numbers=found):
+                sync_log(
+                    run=run,
+                    integration_id=integration.pk,
+                    flow=Flow.CUSTOMERS,
+                    level=SyncLogEntry.Level.WARNING,
+                    message=problem.message,
+                    error_code=problem.code,
+                )
         if create:  # a preview writes nothing, not even links
-            _links_store(integration=integration, plans=by_source, numbers=found, cuts=cuts)
+            _links_store(integration=integration, plans=by_source, numbers=found, cuts=cuts, matched=matched_vat)
     for plan in plans:
         if plan.source_id in cache.numbers:
             outcome[plan.source_id] = cache.numbers[plan.source_id]
@@ -232,7 +289,7 @@ def _link_fail(*, integration: Integration, run: SyncRun | None, plan_or_custome
     link, _ = RecordLink.objects.get_or_create(
         integration=integration,
         entity_type=EntityType.CUSTOMER,
-        source_system=SourceSystem.SHOPIFY,
+        source_system=shop_source_system(integration=integration),
         source_id=source_id,
         defaults={"source_reference": reference[:100]},
     )
@@ -265,7 +322,7 @@ def customers_page_sync(
         RecordLink.objects.filter(
             integration=integration,
             entity_type=EntityType.CUSTOMER,
-            source_system=SourceSystem.SHOPIFY,
+            source_system=shop_source_system(integration=integration),
             source_id__in=[customer.id for customer in customers],
             state=RecordLink.State.SYNCED,
         )

@@ -15,7 +15,7 @@ from syncs.services.runs import sync_log, sync_run_create
 
 # Which records each flow writes, so a retry of failed records knows which run to start.
 FLOW_ENTITY_TYPES: dict[str, tuple[str, ...]] = {
-    Flow.ORDERS: (EntityType.ORDER,),
+    Flow.ORDERS: (EntityType.ORDER, EntityType.SHIPMENT),  # BC shipments are fulfilled by the orders run
     Flow.REFUNDS: (EntityType.REFUND,),
     Flow.CUSTOMERS: (EntityType.CUSTOMER,),
     Flow.PRODUCTS: (EntityType.ITEM,),

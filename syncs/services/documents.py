@@ -59,6 +59,7 @@ class DocumentJob:
     total_mismatch: dict | None = None
     notes: list[str] = field(default_factory=list)
     cuts: list[dict] = field(default_factory=list)  # texts shortened to BC's field lengths (MAP-017)
+    dimensions_done: bool = False  # the header dimensions are on the document
 
     @property
     def done(self) -> bool:
@@ -173,6 +174,72 @@ def _total_check(job: DocumentJob, *, base_currency: str) -> None:
         )
 
 
+def _needs_dimensions(job: DocumentJob) -> bool:
+    """Dimensions go on a document that is still open to change: a draft, or a sales order not yet invoiced."""
+    if not job.draft.dimensions or job.dimensions_done or job.document is None or job.error is not None:
+        return False
+    if job.draft.kind == DocumentKind.ORDER:
+        return job.invoice is None
+    return job.document.status == DRAFT
+
+
+def _dimensions(*, client, jobs: list[DocumentJob]) -> None:
+    """Put each document's header dimensions on it before it is posted, exactly once.
+
+    One $batch reads the dimension set lines of every document (what is there is never sent again),
+    one $batch adds the missing ones. A refusal fails the job and leaves the document a draft to fix;
+    an unknown outcome is read again in the next round."""
+    todo = [job for job in jobs if _needs_dimensions(job)]
+    if not todo:
+        return
+    reads = [
+        client.batch_get(entities.DIMENSION_SET_LINES, parent=(ENTITY_BY_KIND[job.draft.kind], job.document.id))
+        for job in todo
+    ]
+    try:
+        results = client.batch(reads)
+    except BCError:
+        return
+    writes, owners = [], []
+    for job, result in zip(todo, results, strict=True):
+        if not result.ok:
+            if not _uncertain(result.status):
+                _fail(job, result.error or BCError("Dimensions could not be read.", status=result.status))
+            continue
+        present = {str(row.get("code") or "").upper() for row in (result.body or {}).get("value", [])}
+        missing = [(code, value) for code, value in job.draft.dimensions if code.upper() not in present]
+        if not missing:
+            job.dimensions_done = True
+            continue
+        for code, value in missing:
+            fitted = payload_fit(entities.DIMENSION_SET_LINES.name, {"code": code, "valueCode": value})
+            writes.append(
+                client.batch_create(
+                    entities.DIMENSION_SET_LINES,
+                    fitted.payload,
+                    parent=(ENTITY_BY_KIND[job.draft.kind], job.document.id),
+                )
+            )
+            owners.append(job)
+    if not writes:
+        return
+    try:
+        results = client.batch(writes)
+    except BCError:
+        return
+    uncertain: set[int] = set()
+    for job, result in zip(owners, results, strict=True):
+        if result.ok:
+            continue
+        if _uncertain(result.status):
+            uncertain.add(id(job))
+        elif job.error is None:
+            _fail(job, result.error or BCError("Dimension refused.", status=result.status))
+    for job in {id(job): job for job in owners}.values():
+        if job.error is None and id(job) not in uncertain:
+            job.dimensions_done = True
+
+
 def _act(*, client, jobs: list[DocumentJob], sending: Sending) -> None:
     operations = [
         client.batch_action(ENTITY_BY_KIND[job.draft.kind], job.document.id, ACTION_BY_KIND[job.draft.kind])
@@ -259,6 +326,13 @@ def documents_write(
         if job.document is None and job.error is None:
             _fail(job, last_error or BCError("Business Central did not confirm the document.", status=503))
         _total_check(job, base_currency=base_currency)
+    for _round in range(MAX_ROUNDS):
+        if not any(_needs_dimensions(job) for job in jobs):
+            break
+        _dimensions(client=client, jobs=jobs)
+    for job in jobs:
+        if _needs_dimensions(job):
+            _fail(job, BCError("Business Central did not confirm the document's dimensions.", status=503))
     for _round in range(MAX_ROUNDS):
         todo = [job for job in jobs if job.needs_action]
         if not todo:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from integrations.models import BusinessCentralConnection, Flow, Integration
 from syncs.errors import ClassifiedError, ProductError, classify_exception
-from syncs.models import EntityType, RecordLink, SourceSystem, SyncRun
+from syncs.models import EntityType, RecordLink, SyncRun
 from syncs.services.bc_links import bc_document_url
 from syncs.services.locks import FlowLocked, flow_lock
 from syncs.services.orders import (
@@ -29,6 +29,7 @@ from syncs.services.orders import (
     orders_sync,
 )
 from syncs.services.runs import sync_run_create, sync_run_finish
+from syncs.services.shop_source import shop_source_system
 
 # The test order is refused in a Production company (preview only there).
 TEST_WRITE_PRODUCTION = "BC-801"
@@ -146,7 +147,7 @@ def order_test_run(
     link = RecordLink.objects.filter(
         integration=integration,
         entity_type=EntityType.ORDER,
-        source_system=SourceSystem.SHOPIFY,
+        source_system=shop_source_system(integration=integration),
         source_id=preview.order.id,
     ).first()
     if link is None:

@@ -29,13 +29,14 @@ from syncs.mapping.digest import fingerprint_diff, fingerprint_digest, order_fin
 from syncs.mapping.lines import ItemRef, order_item_keys
 from syncs.mapping.orders import order_document_build, order_is_fulfilled
 from syncs.mapping.products import VARIANT_CODE_LENGTH, VARIANT_SKU_SEPARATOR
-from syncs.mapping.settings import MappingSettings, mapping_settings_load
+from syncs.mapping.settings import MappingSettings, mapping_settings_load, split_list
 from syncs.mapping.types import DocumentDraft, DocumentKind, MappingError, Problem
-from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
+from syncs.models import EntityType, RecordLink, SyncLogEntry, SyncRun
 from syncs.services.batches import Lanes, lanes_for
 from syncs.services.customers import CustomerCache, customers_resolve
 from syncs.services.documents import Checkpoint, DocumentJob, Sending, documents_write
 from syncs.services.runs import sync_log, sync_log_error
+from syncs.services.shop_source import shop_source_system
 
 PAGE_SIZE = 100  # orders per $batch request; a page holds one request per lane
 LOOKUP_CHUNK = 40
@@ -77,6 +78,9 @@ class OrdersContext:
     items: dict[str, ItemRef | None] = field(default_factory=dict)
     customers: CustomerCache = field(default_factory=CustomerCache)
     shipment_methods: dict[str, str] | None = None  # BC code (upper case) -> id, read once per run
+    location_id: str | None = None  # the integration's location code resolved to BC's id, once per run
+    salesperson_ok: bool | None = None  # the salesperson code exists and is not blocked (read once per run)
+    dimension_values: dict[str, set[str]] | None = None  # dimension code -> its value codes, once per run
     sending: Sending = field(default_factory=Sending)
 
     @property
@@ -125,16 +129,44 @@ def orders_context(
 # --- filters ---------------------------------------------------------------------------------------
 
 
+RISK_RANK = {"NONE": 0, "LOW": 1, "PENDING": 2, "MEDIUM": 2, "HIGH": 3}
+
+
 def order_skip_reason(*, order: Order, integration: Integration) -> str:
     """Why an order is not synced ("" = it is). The exclusion date is a hard cutoff."""
     if integration.order_exclusion_date and order.created_at < integration.order_exclusion_date:
         return "created before the order exclusion date"
-    if order.test and not integration.sync_test_orders:
-        return "test order"
     if order.cancelled_at:
         return "cancelled"
+    filtered = order_filter_reason(order=order, integration=integration)
+    if filtered:
+        return filtered
     if order.financial_status.upper() not in PAID_STATUSES and not integration.sync_unpaid_orders:
         return f"not paid ({order.financial_status.lower()})"
+    return ""
+
+
+def order_filter_reason(*, order: Order, integration: Integration) -> str:
+    """The merchant's order filters (test flag, tags, sales channel, risk): why the order is left
+    out ("" = it passes). Such an order is recorded as skipped with this reason (MAP-019)."""
+    if order.test and not integration.sync_test_orders:
+        return "test order"
+    tags = {tag.strip().casefold() for tag in order.tags}
+    required = [tag for tag in split_list(integration.order_tags_required)]
+    if required and not tags & {tag.casefold() for tag in required}:
+        return f"has none of the tags {', '.join(required)}"
+    excluded = [tag for tag in split_list(integration.order_tags_excluded) if tag.casefold() in tags]
+    if excluded:
+        return f"tagged {', '.join(excluded)}"
+    channels = {c.casefold() for c in split_list(integration.order_sales_channels)}
+    channel = order.sales_channel
+    # A platform without sales channels (WooCommerce) has none to filter by.
+    if channels and channel and channel.casefold() not in channels and order.source_name.casefold() not in channels:
+        return f"sales channel {channel} is not synced"
+    if integration.order_max_risk:
+        level = (order.risk_level or "").upper()
+        if level and RISK_RANK.get(level, 3) > RISK_RANK[integration.order_max_risk]:
+            return f"{level.lower()} risk"
     return ""
 
 
@@ -243,12 +275,72 @@ def _with_shipment_method(*, ctx: OrdersContext, draft: DocumentDraft) -> Docume
     return replace(draft, shipment_method_id=method_id)
 
 
+def header_lookups_resolve(*, ctx: OrdersContext) -> None:
+    """Read once per run what the header settings name: the location, the salesperson, the dimensions."""
+    settings = ctx.settings
+    if settings.location_code and ctx.location_id is None:
+        found = ctx.client.list_records(
+            entities.LOCATIONS, filter=odata.eq("code", settings.location_code), select=["id", "code"]
+        )
+        ctx.location_id = found[0].id if found else ""
+    if settings.salesperson_code and ctx.salesperson_ok is None:
+        found = ctx.client.list_records(
+            entities.SALESPEOPLE, filter=odata.eq("code", settings.salesperson_code), select=["code", "blocked"]
+        )
+        ctx.salesperson_ok = bool(found) and not found[0].blocked
+    if settings.dimensions:
+        dimension_values_resolve(ctx=ctx)
+
+
+def _with_header_defaults(*, ctx: OrdersContext, draft: DocumentDraft) -> DocumentDraft:
+    """Location on item lines, salesperson and dimensions checked against what BC holds (read by
+    ``header_lookups_resolve``); an unknown code raises MappingError (MAP-023, MAP-024, MAP-020)."""
+    settings = ctx.settings
+    header_lookups_resolve(ctx=ctx)
+    problems: list[Problem] = []
+    if settings.location_code:
+        if not ctx.location_id:
+            problems.append(Problem(codes.LOCATION_UNKNOWN, {"code": settings.location_code}))
+        else:
+            lines = tuple(
+                replace(line, location_id=ctx.location_id) if line.line_type == "Item" else line for line in draft.lines
+            )
+            draft = replace(draft, lines=lines)
+    if settings.salesperson_code and not ctx.salesperson_ok:
+        problems.append(Problem(codes.SALESPERSON_UNKNOWN, {"code": settings.salesperson_code}))
+    if draft.dimensions:
+        values = dimension_values_resolve(ctx=ctx)
+        for code, value in draft.dimensions:
+            if value.upper() not in values.get(code.upper(), set()):
+                problems.append(Problem(codes.DIMENSION_UNKNOWN, {"dimension_code": code, "value": value}))
+    if problems:
+        raise MappingError(problems)
+    return draft
+
+
+def dimension_values_resolve(*, ctx: OrdersContext) -> dict[str, set[str]]:
+    """BC's dimensions and their value codes, read once per run (only when a mapping names one)."""
+    if ctx.dimension_values is None:
+        dimensions = {
+            row.id: row.code.upper() for row in ctx.client.iter_records(entities.DIMENSIONS, select=["id", "code"])
+        }
+        values: dict[str, set[str]] = {code: set() for code in dimensions.values()}
+        for row in ctx.client.iter_records(entities.DIMENSION_VALUES, select=["code", "dimensionId"]):
+            if row.dimension_id in dimensions:
+                values[dimensions[row.dimension_id]].add(row.code.upper())
+        ctx.dimension_values = values
+    return ctx.dimension_values
+
+
 # --- links -----------------------------------------------------------------------------------------
 
 
 def _links_for(*, integration: Integration, entity_type: str, source_ids: list[str]) -> dict[str, RecordLink]:
     rows = RecordLink.objects.filter(
-        integration=integration, entity_type=entity_type, source_system=SourceSystem.SHOPIFY, source_id__in=source_ids
+        integration=integration,
+        entity_type=entity_type,
+        source_system=shop_source_system(integration=integration),
+        source_id__in=source_ids,
     )
     return {link.source_id: link for link in rows}
 
@@ -260,7 +352,7 @@ def links_ensure(*, integration: Integration, entity_type: str, references: dict
         RecordLink(
             integration=integration,
             entity_type=entity_type,
-            source_system=SourceSystem.SHOPIFY,
+            source_system=shop_source_system(integration=integration),
             source_id=source_id,
             source_reference=reference[:100],
         )
@@ -452,21 +544,62 @@ def _order_job(*, ctx: OrdersContext, order: Order, customer_numbers: dict[str, 
             order=order, settings=ctx.settings, items=ctx.items_found, customer_number=customer or ""
         )
         draft = _with_shipment_method(ctx=ctx, draft=draft)
+        draft = _with_header_defaults(ctx=ctx, draft=draft)
     except MappingError as exc:
         return problems_error(exc.problems)
     return DocumentJob(key=order.id, draft=draft)
 
 
+def orders_filtered_record(*, ctx: OrdersContext, filtered: dict[str, tuple[Order, str]]) -> None:
+    """An order the merchant's filters leave out is never silently lost: its record says "skipped"
+    with the reason (MAP-019) and the run logs it once, when the reason is new. A record already
+    written to BC stays as it is."""
+    links = links_ensure(
+        integration=ctx.integration,
+        entity_type=EntityType.ORDER,
+        references={order_id: order.name for order_id, (order, _reason) in filtered.items()},
+    )
+    changed = []
+    for order_id, (order, reason) in filtered.items():
+        link = links[order_id]
+        if link.target_id or link.state in (RecordLink.State.SYNCED, RecordLink.State.CONFLICT):
+            continue
+        error = classify_exception(ProductError(codes.ORDER_FILTERED, order=order.name, reason=reason))
+        if link.state == RecordLink.State.SKIPPED and link.last_error_message == error.message:
+            continue
+        link.state = RecordLink.State.SKIPPED
+        link.last_error_code = error.code
+        link.last_error_message = error.message
+        link.details = {**link.details, "skip_reason": reason}
+        changed.append(link)
+        sync_log(
+            run=ctx.run,
+            integration_id=ctx.integration.pk,
+            flow=Flow.ORDERS,
+            level=SyncLogEntry.Level.INFO,
+            message=f"{order.name}: {error.message}",
+            error_code=error.code,
+            details={"reason": reason},
+            record_link=link,
+        )
+    links_save(changed)
+
+
 def orders_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncResult:
     result = OrdersSyncResult(seen=len(orders))
     candidates = []
+    filtered: dict[str, tuple[Order, str]] = {}
     for order in orders:
         reason = order_skip_reason(order=order, integration=ctx.integration)
         if reason:
             result.skipped += 1
             result.states[order.name] = f"skipped: {reason}"
+            if reason == order_filter_reason(order=order, integration=ctx.integration):
+                filtered[order.id] = (order, reason)
         else:
             candidates.append(order)
+    if filtered:
+        orders_filtered_record(ctx=ctx, filtered=filtered)
     links = _links_for(
         integration=ctx.integration, entity_type=EntityType.ORDER, source_ids=[order.id for order in candidates]
     )
@@ -507,6 +640,7 @@ def orders_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncRe
         items_resolve(ctx=ctx, keys=keys)
         if to_write:
             shipment_methods_resolve(ctx=ctx)
+            header_lookups_resolve(ctx=ctx)
         plans = [customer_plan(order=order, settings=ctx.settings) for order in to_write]
         customer_numbers = customers_resolve(
             integration=ctx.integration,
@@ -636,7 +770,7 @@ def orders_mark_paid(
             order_payment_mark_paid(
                 integration=ctx.integration,
                 bc_client=ctx.client,
-                order_name=order.name,
+                order_name=job.draft.external_document_number,
                 gateway=gateway,
                 invoice_id=invoice.id,
                 amount=amount,
@@ -779,11 +913,13 @@ def order_preview(*, integration: Integration, order_name: str, clients: FlowCli
             order=order, settings=ctx.settings, items=ctx.items_found, customer_number=customer_number or "(new)"
         )
         draft = _with_shipment_method(ctx=ctx, draft=draft)
+        draft = _with_header_defaults(ctx=ctx, draft=draft)
+        number = draft.external_document_number
         found = clients.bc.find_by_external_document_numbers(
-            entities.SALES_INVOICES if draft.kind == DocumentKind.INVOICE else entities.SALES_ORDERS, [order.name]
+            entities.SALES_INVOICES if draft.kind == DocumentKind.INVOICE else entities.SALES_ORDERS, [number]
         )
-        if found.get(order.name):
-            preview.existing_document = found[order.name][0].number
+        if found.get(number):
+            preview.existing_document = found[number][0].number
     except MappingError as exc:
         preview.errors += [_error_dict(problems_error([problem])) for problem in exc.problems]
         return preview

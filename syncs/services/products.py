@@ -14,7 +14,7 @@ shop product whose SKU matches no BC item creates one (both-ways mode only); a m
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -27,6 +27,7 @@ from integrations.connectors.businesscentral import entities, odata
 from integrations.connectors.businesscentral.writes import FieldTooLong, payload_fit
 from integrations.connectors.shopify.exceptions import ShopifyAuthError, ShopifyError, ShopifyUserError
 from integrations.connectors.shopify.types import Product, ProductInput, ProductOption, SelectedOption, VariantInput
+from integrations.connectors.woocommerce import WooAuthError, WooError
 from integrations.models import Flow, Integration
 from syncs.errors import ProductError, classify_exception
 from syncs.mapping import codes
@@ -124,7 +125,7 @@ def _variant_ids_by_key(*, spec: ProductSpec, product: Product) -> dict[str, Any
 
 
 @transaction.atomic
-def _links_save(
+def item_links_save(
     *, integration: Integration, item: Any, spec: ProductSpec, digest: str, product: Product, origin: str = "bc"
 ) -> RecordLink:
     """One link for item <-> product, and one per BC item variant <-> shop variant."""
@@ -309,7 +310,7 @@ def product_push(
         product = shop_client.product_update(payload) if product_id else shop_client.product_create(payload)
     except ShopifyUserError as exc:
         raise ProductError(CODE_PRODUCT_REJECTED, item=item.number, vendor_message=str(exc)) from exc
-    link = _links_save(integration=integration, item=item, spec=spec, digest=digest, product=product)
+    link = item_links_save(integration=integration, item=item, spec=spec, digest=digest, product=product)
     return ("updated" if product_id else "created"), link
 
 
@@ -430,7 +431,7 @@ def shop_products_to_bc(
             blocked_item_product_status=integration.blocked_item_product_status,
         )
         # The digest stays empty: the next BC -> shop pass pushes BC's version (BC wins from now on).
-        _links_save(integration=integration, item=item, spec=spec, digest="", product=product, origin=origin)
+        item_links_save(integration=integration, item=item, spec=spec, digest="", product=product, origin=origin)
         linked.add(product.id)
     return result
 
@@ -446,8 +447,13 @@ def products_sync(
     run: SyncRun | None = None,
     full: bool = False,
     item_ids: Iterable[str] | None = None,
+    item_push: Callable[..., tuple[str, RecordLink | None]] = product_push,
+    shop_to_bc: bool = True,
 ) -> ProductsSyncResult:
-    """One products pass: changed BC items (+ links awaiting retry) to the shop, then shop -> BC."""
+    """One products pass: changed BC items (+ links awaiting retry) to the shop, then shop -> BC.
+
+    ``item_push`` writes one item to the shop (Shopify's ``product_push`` unless the platform has
+    its own); ``shop_to_bc=False`` leaves out the shop -> BC pass on platforms that have none."""
     result = ProductsSyncResult()
     cursor, _ = SyncCursor.objects.get_or_create(integration=integration, flow=Flow.PRODUCTS)
     started = timezone.now()
@@ -476,12 +482,12 @@ def products_sync(
     for item in items:
         result.seen += 1
         try:
-            outcome, _link = product_push(
+            outcome, _link = item_push(
                 integration=integration, item=item, link=links.get(str(item.id)), shop_client=shop_client, force=full
             )
-        except ShopifyAuthError:
+        except (ShopifyAuthError, WooAuthError):
             raise  # the whole shop is unreachable: fail the run, not each item
-        except (ProductError, ShopifyError) as exc:
+        except (ProductError, ShopifyError, WooError) as exc:
             classified = classify_exception(exc)
             _link_failed(
                 integration=integration,
@@ -498,7 +504,7 @@ def products_sync(
         if run is not None and getattr(run, "lease", None) is not None and result.seen % 50 == 0:
             run.lease.renew()
 
-    if integration.products_bidirectional and item_ids is None:
+    if integration.products_bidirectional and shop_to_bc and item_ids is None:
         shop_since = parse_datetime(cursor.position) if cursor.position else None
         shop_products_to_bc(
             integration=integration,

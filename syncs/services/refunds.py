@@ -19,7 +19,7 @@ from syncs.mapping.currency import money_pick
 from syncs.mapping.lines import order_item_keys
 from syncs.mapping.refunds import InvoiceSnapshot, refund_document_build, refund_external_number
 from syncs.mapping.types import DocumentKind, MappingError
-from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry
+from syncs.models import EntityType, RecordLink, SyncLogEntry
 from syncs.services.documents import DocumentJob, documents_write
 from syncs.services.orders import (
     OrdersContext,
@@ -33,6 +33,7 @@ from syncs.services.orders import (
     problems_error,
 )
 from syncs.services.runs import sync_log_error
+from syncs.services.shop_source import shop_source_system
 
 DRAFT = "Draft"
 ID_CHUNK = 40
@@ -112,7 +113,7 @@ def refunds_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncR
         for link in RecordLink.objects.filter(
             integration=ctx.integration,
             entity_type=EntityType.ORDER,
-            source_system=SourceSystem.SHOPIFY,
+            source_system=shop_source_system(integration=ctx.integration),
             source_id__in=[order.id for order, _ in pairs],
         )
     }

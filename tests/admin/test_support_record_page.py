@@ -85,9 +85,9 @@ def test_dashboard_counts_link_to_the_filtered_lists(client, superuser, failed_l
     page = client.get(reverse("support_dashboard")).content.decode()
 
     changelist = reverse("admin:syncs_recordlink_changelist")
-    assert f'{changelist}?state__exact=failed&amp;entity_type__in=order">1</a>' in page
+    assert f'{changelist}?state__exact=failed&amp;entity_type__in=order,shipment">1</a>' in page
     assert f'{reverse("admin:integrations_integration_changelist")}?status__exact=testing">1</a>' in page
     logs = reverse("admin:syncs_synclogentry_changelist")
     assert f"{logs}?level__exact=error&amp;error_code=MAP-001&amp;created_at__gte=" in page
     # The links open filtered lists that work.
-    assert client.get(f"{changelist}?state__exact=failed&entity_type__in=order").status_code == 200
+    assert client.get(f"{changelist}?state__exact=failed&entity_type__in=order,shipment").status_code == 200

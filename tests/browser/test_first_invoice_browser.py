@@ -171,7 +171,7 @@ def test_signup_to_first_posted_invoice(world, transactional_db, language):
             )
             page.get_by_label(t("G/L account for freight charges")).select_option("3540")
             page.get_by_label(t("Countries you sell to")).fill("SE")
-            page.get_by_label(t("Payment journal batch")).select_option("SHOPIFY")
+            page.get_by_label(t("Payment journal batch for payments marked paid")).select_option("CASHRCPT|SHOPIFY")
             page.get_by_role("button", name=t("Save and continue")).first.click()
             page.get_by_label(t("VAT business posting group for %(country)s", country="SE")).select_option("DOMESTIC")
             page.get_by_label(t("Collective customer for %(country)s", country="SE")).select_option("10000")

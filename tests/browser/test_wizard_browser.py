@@ -127,7 +127,7 @@ def test_signup_to_connected_sandbox_company(world, shopify_server, transactiona
             shot(page, "connected")
             page.get_by_role("link", name="Continue to settings").click()
             expect(page.get_by_role("heading", name="3. Settings")).to_be_visible()
-            expect(page.get_by_label("Payment journal batch")).to_be_visible()
+            expect(page.get_by_label("Shopify Payments SEK: customer payment journal batch")).to_be_visible()
             shot(page, "settings")
             page.goto(f"{world}/help/errors/")
             assert not violations, violations

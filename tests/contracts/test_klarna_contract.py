@@ -67,7 +67,7 @@ def test_the_sign_of_every_transaction_type_follows_klarnas_settlement_table():
 
 
 def test_every_klarna_transaction_type_has_a_booking_category():
-    for kind in REF["enums"]["transaction_type"]["values"]:
+    for kind in REF["enums"]["transaction_type"]["values"] + REF["enums"]["transaction_type_sdk_2020"]["values"]:
         assert klarna_provider.category_of(kind) != PayoutTransaction.Category.UNKNOWN, kind
     assert klarna_provider.category_of("SALE") == PayoutTransaction.Category.CHARGE
     assert klarna_provider.category_of("RETURN") == PayoutTransaction.Category.REFUND

@@ -295,6 +295,37 @@ def _mutation_variables() -> list[tuple[str, str, dict]]:
         ),
         ("BULK_RUN", queries.BULK_RUN, {"query": queries.bulk_orders_query(None)}),
         ("ORDERS_COUNT", queries.ORDERS_COUNT, {"query": "created_at:>='2026-01-01T00:00:00Z'", "limit": 250}),
+        (
+            "FULFILLMENT_CREATE",
+            queries.FULFILLMENT_CREATE,
+            {
+                "fulfillment": payloads.fulfillment_input(
+                    [
+                        t.FulfillmentLineInput(
+                            "gid://shopify/FulfillmentOrder/1", "gid://shopify/FulfillmentOrderLineItem/1", 2
+                        )
+                    ],
+                    tracking=t.Tracking(number="00370733741234567890", company="PostNord"),
+                ),
+                "key": "k-1",
+            },
+        ),
+        (
+            "METAFIELDS_SET",
+            queries.METAFIELDS_SET,
+            {
+                "metafields": [
+                    {
+                        "ownerId": "gid://shopify/Order/1",
+                        "namespace": "junipeer",
+                        "key": "bc_document_number",
+                        "type": "single_line_text_field",
+                        "value": "101001",
+                    }
+                ]
+            },
+        ),
+        ("TAGS_ADD", queries.TAGS_ADD, {"id": "gid://shopify/Order/1", "tags": ["BC:101001"]}),
     ]
 
 
@@ -479,6 +510,22 @@ def _exercise_every_operation(shop) -> None:
     subscription = shop.webhook_subscribe("orders/edited", "https://app.example/hooks/shopify/1/")
     assert subscription.id in {s.id for s in shop.webhook_subscriptions()}
     shop.webhook_unsubscribe(subscription.id)
+    # Back to the shop: a BC shipment fulfils lines; the BC number goes on as a metafield and a tag.
+    open_lines = [
+        (order, fo, line)
+        for order in orders
+        for fo in shop.fulfillment_orders(order.id)
+        for line in fo.lines
+        if line.remaining_quantity
+    ]
+    order, fo, line = open_lines[0]
+    shop.fulfillment_create(
+        [t.FulfillmentLineInput(fo.id, line.id, 1)],
+        idempotency_key="contract",
+        tracking=t.Tracking(number="00370733741234567890", company="PostNord"),
+    )
+    shop.order_metafields_set({order.id: "101001"}, namespace="junipeer", key="bc_document_number")
+    shop.tags_add(order.id, ["BC:101001"])
 
 
 def test_every_document_the_client_sends_is_enumerated_and_valid(shopify_server):

@@ -18,7 +18,14 @@ from typing import Any
 
 import pytest
 
-from integrations.connectors.woocommerce import StockUpdate, WooCommerceShop, webhook_ping, webhooks
+from integrations.connectors.woocommerce import (
+    ProductWrite,
+    StockUpdate,
+    VariationWrite,
+    WooCommerceShop,
+    webhook_ping,
+    webhooks,
+)
 from integrations.connectors.woocommerce import client as woo_client_module
 from integrations.connectors.woocommerce import payloads as woo_payloads
 from integrations.connectors.woocommerce.records import (
@@ -52,6 +59,9 @@ SIM_CODES_OUTSIDE_REFERENCE = {
     "woocommerce_rest_shop_webhook_invalid_topic": "webhooks controller: topic missing or not valid",
     "woocommerce_rest_shop_webhook_invalid_delivery_url": "webhooks controller: delivery URL not http(s)",
     "woocommerce_rest_shop_webhook_exists": "webhooks controller: create with an id",
+    # WC_REST_Setting_Options_V2_Controller (/settings/<group>/<id> is not in the reference file)
+    "rest_setting_setting_group_invalid": "settings controller: unknown settings group",
+    "rest_setting_setting_invalid": "settings controller: unknown setting in the group",
 }
 
 
@@ -372,7 +382,7 @@ def test_simulator_read_only_flags_follow_the_reference():
     accepted = {
         "orders": sim_schema.ORDER_WRITABLE,
         "products": sim_schema.PRODUCT_WRITABLE,
-        "product_variations": sim_schema.PRODUCT_WRITABLE,
+        "product_variations": sim_schema.VARIATION_WRITABLE,
     }
     for resource, names in accepted.items():
         properties = RESOURCES[resource]["properties"]
@@ -425,6 +435,74 @@ def test_simulator_errors_paging_and_webhooks_follow_the_reference(woo_server, w
     assert body.decode() == ping["body"].split(" ")[0].replace("<id>", "4")
     assert not ping["signed"] and not any(h.startswith("X-WC-") for h in headers)
     assert webhook_ping(headers=headers, body=body).webhook_id == 4
+
+
+# --- product writes (BC items -> WooCommerce products) ---------------------------------------------
+
+
+def _written_keys(resource: str, body: dict, trail: tuple[str, ...] = ()) -> None:
+    """Every key written exists at its place in the reference and is not read-only."""
+    properties = schema_at(resource, trail)
+    for key, value in body.items():
+        if key == "id" and trail == () and resource == "product_variations":
+            continue  # batch update items name the variation by id
+        assert key in properties, f"{resource}: {'.'.join((*trail, key))} is not a field"
+        assert not properties[key].get("readonly"), f"{resource}: {'.'.join((*trail, key))} is read-only"
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for element in value:
+                _written_keys(resource, element, (*trail, key))
+
+
+def test_product_writes_use_reference_routes_and_writable_fields(woo_server, woo_client):
+    simple = ProductWrite(name="Mugg", sku="NEW-1", regular_price="149.00", description="<p>Mugg</p>", weight="0.4")
+    variable = ProductWrite(
+        name="Mugg", type="variable", sku="NEW-2", attribute_name="Variant", attribute_options=("RED", "BLUE")
+    )
+    product = woo_client.product_create(simple)
+    woo_client.product_update(product.id, simple)
+    parent = woo_client.product_create(variable)
+    made = woo_client.variations_write(
+        parent.id,
+        [
+            VariationWrite(sku="NEW-2-RED", regular_price="149.00", attribute_name="Variant", option="RED"),
+            VariationWrite(sku="NEW-2-BLUE", regular_price="149.00", attribute_name="Variant", option="BLUE"),
+        ],
+    )
+    woo_client.variations_write(
+        parent.id, [VariationWrite(id=made[0].variation.id, sku="NEW-2-RED", regular_price="159.00",
+                                   attribute_name="Variant", option="RED")]
+    )  # fmt: skip
+
+    writes = [(method, path, body) for method, path, _, body in woo_server.sim.requests if method != "GET"]
+    assert len(writes) == 5 and all(result.ok for result in made)
+    for method, path, body in writes:
+        name, route = route_for(path)
+        assert method in route["methods"], f"{method} {path}"
+        if route["path"].endswith("/batch"):
+            assert set(body) <= set(REF["batch"]["request_body"])
+            assert sum(len(items) for items in body.values()) <= REF["batch"]["max_items_total"]
+            for item in body.get("create", []) + body.get("update", []):
+                _written_keys(name, item)
+            assert all("id" in item for item in body.get("update", []))  # the reference: update includes id
+        else:
+            _written_keys(name, body)
+    assert {"simple", "variable"} <= set(RESOURCES["products"]["properties"]["type"]["enum"])
+    for resource in ("products", "product_variations"):  # the statuses the products flow writes
+        assert {"publish", "draft", "private"} <= set(RESOURCES[resource]["properties"]["status"]["enum"])
+
+
+def test_the_tax_setting_is_read_from_the_settings_route(woo_server, woo_client):
+    """/settings/<group>/<id> is not in the reference file: WooCommerce's
+    WC_REST_Setting_Options_V2_Controller (docs/vendor-contracts.md) answers the setting with its
+    ``value`` ("yes"/"no" for the radio setting woocommerce_prices_include_tax, group "tax")."""
+    assert woo_client.prices_include_tax() is True
+    woo_server.sim.store.prices_include_tax = False
+    assert woo_client.prices_include_tax() is False
+    (request,) = {path for method, path, _, _ in woo_server.sim.requests if "settings" in path}
+    assert request == "/wp-json/wc/v3/settings/tax/woocommerce_prices_include_tax"
+    rendered = woo_client._object("settings/tax/woocommerce_prices_include_tax")
+    assert set(rendered) <= set(sim_schema.SETTING) and rendered["type"] == "radio"
+    assert set(rendered["options"]) == {"yes", "no"}
 
 
 def _source(obj) -> str:

@@ -116,3 +116,21 @@ def test_switched_off_or_before_go_live_nothing_is_written(field, customers_flow
 
     assert run.records_seen == 0 and len(company(sim_bc).rows("customers")) == before
     assert not RecordLink.objects.filter(entity_type=EntityType.CUSTOMER).exists()
+
+
+def test_a_matched_customer_with_another_vat_group_than_its_country_is_named(customers_flow, sim_bc, bc_integration):
+    """OSS: BC takes the VAT group from the customer card; a matched customer keeps its own (it may be a
+    business under reverse charge), so the mismatch is named, in the run's log and in preflight."""
+    from syncs.preflight.facts import preflight_facts_get
+
+    export = company(sim_bc).find("taxAreas", code="EXPORT")
+    anna = {"number": "30000", "displayName": "Anna S", "email": "anna.svensson@example.com"}
+    company(sim_bc).insert("customers", anna | {"taxAreaId": export["id"], "taxAreaDisplayName": "Export"})
+
+    run = sync_customers(bc_integration)
+
+    warning = SyncLogEntry.objects.get(run=run, error_code="MAP-027")
+    assert warning.level == SyncLogEntry.Level.WARNING
+    assert "Customer 30000" in warning.message and "EXPORT" in warning.message and "DOMESTIC" in warning.message
+    assert customer_links()["anna.svensson@example.com"].details["matched_country"] == "SE"
+    assert preflight_facts_get(integration=bc_integration).matched_customers == {"30000": "SE"}

@@ -160,6 +160,7 @@ def test_the_scheduled_sweep_books_the_stores_orders_once(
     assert Decimal(str(memo["totalAmountIncludingTax"])) == Decimal("2490.00") and memo["status"] == "Paid"
     assert sim.company("sandbox", COMPANY).find("items", number="1972-S")["inventory"] == chair_stock - 2 + 1
     assert link("#1001").source_id == "gid://woocommerce/Order/1001"
+    assert link("#1001").source_system == SourceSystem.WOOCOMMERCE  # the shop it came from, not "shopify"
     assert run.records_failed == 0
     assert CONSUMER_SECRET not in caplog.text and CONSUMER_KEY not in caplog.text and KEY not in caplog.text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from integrations.models import CountryMapping
+from integrations.models import CountryMapping, PayoutAccountMapping
 from integrations.services.mapping_check import country_code_check, mapping_rows_check
 from integrations.services.onboarding import OnboardingError, bc_setup_choices
 from tests import factories as f
@@ -29,6 +29,24 @@ def test_values_bc_does_not_offer_are_named(integration, bc_connected):
     assert problems[1] == {
         "vat_business_group": "Business Central has no VAT business posting group NOPE.",
         "collective_customer_number": "Business Central has no customer (not blocked) 99999.",
+    }
+
+
+def test_payout_configuration_journals_are_checked_too(integration, bc_connected):
+    row = {"journal_template": "CASHRCPT", "journal_batch": "KLARNA", "general_journal_batch": "GENERAL",
+           "clearing_account": "1582", "fee_account": "6064", "disputes_account": "6570"}  # fmt: skip
+
+    problems = mapping_rows_check(
+        integration=integration,
+        model=PayoutAccountMapping,
+        rows=[row, row | {"journal_template": "FREETEXT", "journal_batch": "NOPE", "general_journal_batch": "X"}],
+    )
+
+    assert problems[0] == {}
+    assert problems[1] == {
+        "journal_template": "Business Central has no Cash Receipts journal template FREETEXT.",
+        "journal_batch": "Business Central has no customer payment journal batch NOPE.",
+        "general_journal_batch": "Business Central has no general journal batch X.",
     }
 
 

@@ -74,24 +74,33 @@ class TestEnvironmentAndCompany:
         with pytest.raises(OnboardingError):
             bc_company_select(integration=signed_in, environment_name="sandbox", company_id="nope")
 
-    def test_company_connected_in_another_integration_is_refused_with_the_offer(
+    def test_a_second_shop_shares_the_company_with_a_prefix_and_a_warning(
         self, merchant_client, signed_in, identity_server
     ):
+        """Several shops into one company: allowed for the merchant's own integrations, each with a
+        document-number prefix of its own; the company step says who else uses the company."""
         company = sandbox_company(signed_in)
         bc_company_select(integration=signed_in, environment_name="sandbox", company_id=company.id)
-        second = integration_create(tenant=signed_in.tenant, name="Second")
+        second = integration_create(tenant=signed_in.tenant, name="Shop DE")
         assert microsoft_sign_in(merchant_client, identity_server.sim, second).status_code == 302
 
-        with pytest.raises(CompanyAlreadyConnected, match="Shop → BC"):
-            bc_company_select(integration=second, environment_name="sandbox", company_id=company.id)
+        page = merchant_client.get(reverse("merchant:bc_company", args=[second.pk]), {"environment": "sandbox"})
+        body = page.content.decode()
+        assert page.status_code == 200
+        assert f"{company.name}: used by {signed_in.name}" in body
         response = merchant_client.post(
-            reverse("merchant:bc_company", args=[second.pk]), {"environment": "sandbox", "company_id": company.id}
+            reverse("merchant:bc_company", args=[second.pk]),
+            {"environment": "sandbox", "company_id": company.id},
+            follow=True,
         )
 
-        body = response.content.decode()
-        assert response.status_code == 400
-        assert "already connected" in body and "as a new integration" in body
-        assert not BusinessCentralConnection.objects.get(integration=second).company_id
+        assert response.status_code == 200
+        assert BusinessCentralConnection.objects.get(integration=second).company_id == company.id
+        second.refresh_from_db()
+        signed_in.refresh_from_db()
+        assert (signed_in.document_number_prefix, second.document_number_prefix) == ("", "S2-")
+        assert f"also used by {signed_in.name}" in response.content.decode()
+        assert "S2-" in response.content.decode()
 
     def test_another_merchants_company_is_refused_without_naming_their_integration(
         self, signed_in, identity_server, client

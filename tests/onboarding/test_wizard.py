@@ -15,6 +15,7 @@ from django.utils import timezone
 from integrations.models import BusinessCentralConnection, Integration, PaymentProviderConnection, ShopConnection
 from integrations.services import onboarding
 from integrations.services.shopify_install import SCOPES, shop_install_complete, shop_install_start
+from syncs.models import EntityType, RecordLink, SourceSystem
 from tests.fixtures.shopify import APP_CLIENT_SECRET, SHOP_DOMAIN, shop_install, shopify_client_for
 
 
@@ -251,9 +252,19 @@ class TestSettingsStep:
         assert "Choose a VAT business posting group for: NO, SE" in first.content.decode()
         tax_area = first.context["form"].fields["vat__SE"].choices[1][0]
 
+        # OSS: each collective customer's VAT group must be its country's (BC takes it from the card).
+        mismatch = merchant_client.post(
+            url("wizard_settings", integration), base | {"vat__SE": "DOMESTIC", "vat__NO": "DOMESTIC"}
+        )
+        assert mismatch.status_code == 400
+        assert "Customer 10060 is used for orders to NO but has the VAT business posting group EXPORT" in (
+            mismatch.content.decode()
+        )
+        assert tax_area
+
         second = merchant_client.post(
             url("wizard_settings", integration),
-            base | {"vat__SE": tax_area, "vat__NO": tax_area},
+            base | {"vat__SE": "DOMESTIC", "vat__NO": "EXPORT"},
         )
 
         assert second.status_code == 302
@@ -285,6 +296,65 @@ class TestSettingsStep:
         assert stored == {"SE": "10000", "NO": "10060"}
         integration.refresh_from_db()
         assert onboarding.settings_missing(integration=integration) == []
+
+    def test_order_options_are_saved_with_the_settings(self, merchant_client, integration, bc_connected, bc_world):
+        options = {
+            "order_tags_excluded": "wholesale, b2b",
+            "order_sales_channels": "Online Store",
+            "order_max_risk": "MEDIUM",
+            "document_number_prefix": "SE-",
+            "salesperson_code": "jo",
+            "location_code": "main",
+            "dimension_rules": "channel Online Store = SALESCHANNEL WEB\nland SE = AREA SE\nshop = AREA EU",
+            "fulfil_from_bc_shipments": "on",
+            "write_back_tag": "on",
+        }
+        response = merchant_client.post(
+            url("wizard_settings", integration),
+            self._settings(integration, merchant_client)
+            | {"collective__SE": "10000", "collective__NO": "10060"}
+            | options,
+        )
+
+        assert response.status_code == 302
+        integration.refresh_from_db()
+        assert (integration.document_number_prefix, integration.salesperson_code, integration.location_code) == (
+            "SE-",
+            "JO",
+            "MAIN",
+        )
+        assert (integration.order_max_risk, integration.fulfil_from_bc_shipments, integration.write_back_tag) == (
+            "MEDIUM",
+            True,
+            True,
+        )
+        assert not integration.write_back_metafield
+        rules = set(
+            integration.dimension_mappings.values_list(
+                "source", "source_value", "dimension_code", "dimension_value_code"
+            )
+        )
+        assert rules == {
+            ("sales_channel", "Online Store", "SALESCHANNEL", "WEB"),
+            ("country", "SE", "AREA", "SE"),
+            ("shop", "", "AREA", "EU"),
+        }
+        page = merchant_client.get(url("wizard_settings", integration)).content.decode()
+        assert "channel Online Store = SALESCHANNEL WEB" in page
+
+    def test_a_live_integration_keeps_its_prefix_and_bad_rules_are_explained(
+        self, merchant_client, integration, bc_connected, bc_world
+    ):
+        Integration.objects.filter(pk=integration.pk).update(went_live_at=timezone.now())
+        base = self._settings(integration, merchant_client) | {"collective__SE": "10000", "collective__NO": "10060"}
+
+        changed = merchant_client.post(url("wizard_settings", integration), base | {"document_number_prefix": "X-"})
+        bad_rule = merchant_client.post(url("wizard_settings", integration), base | {"dimension_rules": "area = X"})
+
+        assert changed.status_code == 400 and "cannot change after going live" in changed.content.decode()
+        assert bad_rule.status_code == 400 and "Line 1" in bad_rule.content.decode()
+        integration.refresh_from_db()
+        assert integration.document_number_prefix == ""
 
     def test_collective_strategy_requires_one_per_country(self, merchant_client, integration, bc_connected, bc_world):
         response = merchant_client.post(
@@ -420,6 +490,105 @@ class TestSettingsStep:
         assert not set(bank) & set(clearing)
 
 
+class TestMatchedCustomersVat:
+    def test_the_settings_step_names_a_matched_customer_with_another_vat_group(
+        self, merchant_client, integration, bc_connected
+    ):
+        """OSS: Fabrikam (EU group in BC) was matched by e-mail for an order to DE, mapped to OSS-DE."""
+        integration.country_mappings.create(country_code="DE", vat_business_group="OSS-DE")
+        for number, country in (("20010", "DE"), ("10010", "DE")):  # 10010 has OSS-DE: no mismatch
+            RecordLink.objects.create(
+                integration=integration, entity_type=EntityType.CUSTOMER, source_system=SourceSystem.SHOPIFY,
+                source_id=f"gid://shopify/Customer/{number}", target_number=number, state=RecordLink.State.SYNCED,
+                details={"matched_country": country},
+            )  # fmt: skip
+
+        page = merchant_client.get(url("wizard_settings", integration))
+
+        assert page.context["vat_mismatches"] == [
+            "Customer 20010 is used for orders to DE but has the VAT business posting group EU; DE is mapped to OSS-DE."
+        ]
+        assert "Customer 20010 is used for orders to DE" in page.content.decode()
+
+
+class TestPayoutConfigurations:
+    @pytest.fixture
+    def klarna(self, integration, bc_connected):
+        integration.payouts_enabled = True
+        integration.save()
+        for market in ("SE", "NO"):
+            integration.payment_providers.create(provider="klarna", market=market, currencies=["SEK"])
+        return integration
+
+    def _post(self, merchant_client, integration, **payout) -> object:
+        form = merchant_client.get(url("wizard_settings", integration)).context["form"]
+        data = {
+            "customer_strategy": "match_email_phone",
+            "document_type": "invoice_posted",
+            "pm__shopify_payments": form.fields["pm__shopify_payments"].choices[1][0],
+            "freight_account": "3540",
+            "countries": "SE",
+            "vat__SE": "DOMESTIC",
+        }
+        for key in ("klarna__SE__SEK", "klarna__NO__SEK"):
+            data |= {
+                f"payout__{key}__batch": "CASHRCPT|KLARNA",
+                f"payout__{key}__general": "GENERAL",
+                f"payout__{key}__clearing": "1582",
+                f"payout__{key}__fee": "6064",
+                f"payout__{key}__post": "on",
+            }
+        return merchant_client.post(url("wizard_settings", integration), data | payout)
+
+    def test_one_configuration_per_market_with_batches_of_every_cash_receipts_template(
+        self, merchant_client, klarna, bc_world
+    ):
+        form = merchant_client.get(url("wizard_settings", klarna)).context["form"]
+
+        batches = dict(form.fields["payout__klarna__SE__SEK__batch"].choices)
+        assert "CASHRCPT|KLARNA" in batches and "INBET-EU|KLARNA-EU" in batches  # the second template's too
+        assert batches["INBET-EU|KLARNA-EU"].startswith("INBET-EU / KLARNA-EU")  # shown with its template
+        assert not any(value.startswith("REC-CASH|") or value.startswith("GENERAL|") for value in batches)
+        assert "payout__klarna__NO__SEK__batch" in form.fields
+        assert form.fields["payout__klarna__SE__SEK__post"].initial is True  # posting on by default
+
+        response = self._post(merchant_client, klarna, **{"payout__klarna__NO__SEK__disputes": "6570"})
+
+        assert response.status_code == 302
+        configs = {
+            (m.market, m.journal_template, m.journal_batch, m.general_journal_batch, m.disputes_account, m.post_journal)
+            for m in klarna.payout_account_mappings.all()
+        }
+        assert configs == {
+            ("SE", "CASHRCPT", "KLARNA", "GENERAL", "", True),
+            ("NO", "CASHRCPT", "KLARNA", "GENERAL", "6570", True),
+        }
+        klarna.refresh_from_db()
+        assert onboarding.settings_missing(integration=klarna) == []
+
+    def test_a_batch_the_api_cannot_write_to_or_balancing_elsewhere_is_refused(self, merchant_client, klarna):
+        other_template = self._post(merchant_client, klarna, **{"payout__klarna__SE__SEK__batch": "INBET-EU|KLARNA-EU"})
+        mark_paid_elsewhere = self._post(merchant_client, klarna, payment_journal_batch="INBET-EU|KLARNA-EU")
+        elsewhere = self._post(merchant_client, klarna, **{"payout__klarna__NO__SEK__clearing": "1580"})
+
+        assert other_template.status_code == 400
+        assert "writes customer payments only into the batches of CASHRCPT" in other_template.content.decode()
+        assert elsewhere.status_code == 400
+        assert "balances against 1582" in elsewhere.content.decode()
+        assert mark_paid_elsewhere.status_code == 400
+        assert "KLARNA-EU is in the journal template INBET-EU" in mark_paid_elsewhere.content.decode()
+        assert not klarna.payout_account_mappings.exists()
+
+    def test_no_journal_batch_is_required_when_payouts_are_off(self, integration, bc_connected):
+        integration.payment_method_mappings.create(shop_gateway="shopify_payments", bc_payment_method_code="KORT")
+        integration.shipping_method_mappings.create(shop_shipping_code="*", line_number="3010")
+        integration.country_mappings.create(country_code="SE", vat_business_group="DOMESTIC")
+        Integration.objects.filter(pk=integration.pk).update(customer_strategy="match_email_phone")
+        integration.refresh_from_db()
+
+        assert integration.payment_journal_batch == "" and onboarding.settings_missing(integration=integration) == []
+
+
 class TestTestAndGoLive:
     @pytest.fixture
     def ready(self, integration, bc_connected, shop, merchant_client):
@@ -429,7 +598,7 @@ class TestTestAndGoLive:
         integration.payment_method_mappings.create(shop_gateway="shopify_payments", bc_payment_method_code="KORT")
         integration.shipping_method_mappings.create(shop_shipping_code="*", line_number="3010")
         integration.country_mappings.create(
-            country_code="SE", vat_business_group="INRIKES", collective_customer_number="10000"
+            country_code="SE", vat_business_group="DOMESTIC", collective_customer_number="10000"
         )
         integration.test_order_passed_at = timezone.now()  # step 4 done: a real order previewed cleanly
         integration.save()
@@ -457,6 +626,8 @@ class TestTestAndGoLive:
     def test_go_live_runs_the_preflight_and_a_failure_blocks_it(self, merchant_client, ready, bc_world):
         from syncs.models import PreflightRun
 
+        # Cards are marked paid at sync, so the integration's own batch is needed (payouts are off).
+        ready.payment_method_mappings.update(mark_as_paid=True)
         bc_world.company("sandbox", "CRONUS Sverige AB").delete_journal_batch("BANK")
 
         response = merchant_client.post(url("wizard_live", ready), {})

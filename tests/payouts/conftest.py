@@ -34,6 +34,8 @@ def sim_bc() -> BusinessCentralSimulator:
 
 
 def integration_for(sim_bc, *, batch: str, provider: str, clearing: str, **fields) -> Integration:
+    """``post_payment_journal`` sets the payout configuration's posting switch (off unless given)."""
+    post = bool(fields.pop("post_payment_journal", False))
     integration = IntegrationFactory(
         status=Integration.Status.LIVE,
         allow_writes=True,
@@ -56,9 +58,12 @@ def integration_for(sim_bc, *, batch: str, provider: str, clearing: str, **field
         integration=integration,
         provider=provider,
         currency="SEK",
+        journal_template="CASHRCPT",
+        journal_batch=batch,
         clearing_account=clearing,
         fee_account=FEE_ACCOUNT,
         bank_account=BANK_ACCOUNT,
+        post_journal=post,
     )
     return integration
 

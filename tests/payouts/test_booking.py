@@ -150,8 +150,7 @@ def test_after_the_fix_the_retry_books_the_charge_and_posting_pays_the_invoices_
     integration, client, provider, invoices = world
     _sync(integration, client, provider)
     late = invoices_create(client, {UNMATCHED: ORDERS[UNMATCHED]})  # the order synced late, no link: BC search
-    integration.post_payment_journal = True
-    integration.save()
+    integration.payout_account_mappings.update(post_journal=True)
 
     result = payout_book(payout=Payout.objects.get(), bc_client=client)
 
@@ -202,10 +201,10 @@ def test_a_payout_in_a_currency_without_clearing_accounts_stops_before_writing(i
     _sync(integration, bc_client, FakeProvider([(foreign, txns)]))
 
     staged = Payout.objects.get()
-    # Only SEK accounts are mapped: a EUR payout names the missing provider and currency (booking in
-    # EUR itself is tests/payouts/test_foreign_currency_e2e.py).
-    assert (staged.booking_state, staged.last_error_code) == (Payout.BookingState.FAILED, "PAY-003")
-    assert "EUR" in staged.last_error_message
+    # Only a SEK configuration exists: a EUR payout names the provider, market and currency no
+    # configuration matches (booking in EUR itself is tests/payouts/test_foreign_currency_e2e.py).
+    assert (staged.booking_state, staged.last_error_code) == (Payout.BookingState.FAILED, "PAY-013")
+    assert "Stripe" in staged.last_error_message and "EUR" in staged.last_error_message
     assert _lines(bc_client) == ([], [])
 
 

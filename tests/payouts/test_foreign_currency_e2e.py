@@ -197,7 +197,7 @@ def test_a_shopify_payments_payout_in_eur_posts_and_reconciles_to_zero_in_eur_an
             ("REFUND", Decimal("-20.00"), Decimal("0"), "#7201"),
         ],
         currency="EUR",
-        issued_at=f"{today.isoformat()}T06:00:00Z",
+        issued_at=f"{today.isoformat()}T00:00:00Z",
     )
     _new_rate(sim_bc, today)
     connection = PaymentProviderConnectionFactory(
@@ -230,7 +230,7 @@ def test_a_klarna_payout_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_
     merchant.transaction("RETURN", 1999, order_reference="#7401")
     merchant.transaction("FEE", 1311, detailed_type="PURCHASE_FEE_PERCENTAGE")
     today = sim_bc.company("sandbox").clock.today()
-    payout = merchant.payout_create(payout_date=f"{today.isoformat()}T06:00:00Z")
+    payout = merchant.payout_create(payout_date=f"{today.isoformat()}T00:00:00Z")
     _new_rate(sim_bc, today)
     connection = PaymentProviderConnectionFactory(
         integration=integration,
@@ -270,7 +270,7 @@ def test_an_adyen_batch_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_b
     account.line("Refunded", "15.00", merchant_reference="#7501", commission="0.13")
     account.line("Fee", "3.33")
     today = sim_bc.company("sandbox").clock.today()
-    account.batch_close(paid_on=f"{today.isoformat()} 06:00:00")
+    account.batch_close(paid_on=f"{today.isoformat()} 00:00:00")
     _new_rate(sim_bc, today)
     connection = PaymentProviderConnectionFactory(
         integration=integration,
@@ -325,8 +325,8 @@ def test_eur_lines_written_through_the_page_are_found_again_and_never_written_tw
         bank="BANK2",
         orders={"#7601": Decimal("120.00")},
     )
-    integration.post_payment_journal = False  # the accountant posts: lines stay in the journals
-    integration.save(update_fields=["post_payment_journal"])
+    # The accountant posts: lines stay in the journals (posting is the payout configuration's switch).
+    integration.payout_account_mappings.update(post_journal=False)
     charge = stripe_server.account.charge_create(
         amount=12000, fee=300, currency="eur", metadata={"order_name": "#7601"}
     )

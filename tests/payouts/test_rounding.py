@@ -35,8 +35,7 @@ def _provider() -> FakeProvider:
 def one_cent(integration, bc_client):
     invoices = invoices_create(bc_client, {"#1004": INVOICE}, tax_code="ZERO")
     order_links_create(integration, invoices)
-    integration.post_payment_journal = True
-    integration.save()
+    integration.payout_account_mappings.update(post_journal=True)
     return integration, bc_client, invoices["#1004"]
 
 
@@ -90,7 +89,7 @@ def test_the_rounding_tolerance_decides_what_is_closed(
 ):
     invoices = invoices_create(bc_client, {"#1004": invoice_amount}, tax_code="ZERO")
     order_links_create(integration, invoices)
-    integration.post_payment_journal = True
+    integration.payout_account_mappings.update(post_journal=True)
     integration.rounding_gl_account = ROUNDING_ACCOUNT
     integration.payment_rounding_tolerance = tolerance
     integration.save()

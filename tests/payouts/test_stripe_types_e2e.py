@@ -45,8 +45,7 @@ def _clearing_balance(client) -> Decimal:
 def test_every_stripe_type_is_categorised_booked_and_the_clearing_account_ends_at_zero(
     integration, bc_client, stripe_server, monkeypatch
 ):
-    integration.post_payment_journal = True
-    integration.save(update_fields=["post_payment_journal"])
+    integration.payout_account_mappings.update(post_journal=True)
     account = stripe_server.account
     invoices = invoices_create(bc_client, {"#4001": Decimal("500.00"), "#4002": Decimal("300.00")}, tax_code="ZERO")
     order_links_create(integration, invoices)
@@ -102,8 +101,7 @@ def test_every_stripe_type_is_categorised_booked_and_the_clearing_account_ends_a
 def test_a_stripe_payout_is_booked_only_when_automatic_and_reconciled(
     integration, bc_client, stripe_server, monkeypatch, automatic, reconciliation
 ):
-    integration.post_payment_journal = True
-    integration.save(update_fields=["post_payment_journal"])
+    integration.payout_account_mappings.update(post_journal=True)
     account = stripe_server.account
     order_links_create(integration, invoices_create(bc_client, {"#4101": Decimal("100.00")}, tax_code="ZERO"))
     account.charge_create(amount=10000, fee=200, metadata={"order_name": "#4101"})

@@ -79,6 +79,7 @@ def integration(db, sim, owner) -> Integration:
         tenant=tenant,
         base_currency="SEK",
         payouts_enabled=True,
+        book_payout_transfer=True,
         payment_journal_template="CASHRCPT",
         payment_journal_batch="SHOPIFY",
     )
@@ -95,7 +96,19 @@ def integration(db, sim, owner) -> Integration:
     PaymentProviderConnectionFactory(
         integration=integration, provider=PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS, currencies=["SEK"]
     )
-    PayoutAccountMappingFactory(integration=integration, provider="shopify_payments", currency="SEK")
+    # Healthy for payouts: the batch SHOPIFY (template CASHRCPT) balances against the clearing account 1581,
+    # fees and the transfer go to the general batch GENERAL, every account posts and the bank is in SEK.
+    PayoutAccountMappingFactory(
+        integration=integration,
+        provider="shopify_payments",
+        currency="SEK",
+        journal_template="CASHRCPT",
+        journal_batch="SHOPIFY",
+        general_journal_batch="GENERAL",
+        clearing_account="1581",
+        fee_account="6064",
+        bank_account="BANK1",
+    )
     PaymentMethodMappingFactory(integration=integration, shop_gateway="shopify_payments")
     ShippingMethodMappingFactory(integration=integration, shop_shipping_code="Standard", vat_product_group="STANDARD")
     CountryMappingFactory(

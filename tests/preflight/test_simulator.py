@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core import mail
 
+from integrations.connectors.businesscentral import entities, odata
 from integrations.models import BusinessCentralConnection, Integration
 from simulators.businesscentral.app import FIXED_TENANT_ID
 from simulators.businesscentral.tenancy import BusinessCentralTenants
 from simulators.identity.tokens import Principal
 from syncs.errors import get_error
-from syncs.models import PreflightRun
+from syncs.models import Payout, PreflightRun
+from syncs.payouts.providers.base import PayoutStatus, ProviderPayout, ProviderTransaction
+from syncs.payouts.services import payouts_sync
 from syncs.preflight.services import preflight_blocking_failures, preflight_run
+from tests.payouts.conftest import FakeProvider, invoices_create, order_links_create
 from tests.preflight.conftest import add_order, make_client
 
 
@@ -117,9 +122,80 @@ def _manual_numbering(company, integration):
     Integration.objects.filter(pk=integration.pk).update(customer_numbering=Integration.Numbering.SHOP_NUMBER)
 
 
+def _configure(integration, **values):
+    integration.payout_account_mappings.update(**values)
+
+
+def _batch_balances_elsewhere(company, integration):
+    batch = company.find("customerPaymentJournals", code="SHOPIFY")
+    other = company.account("1580")
+    batch["balancingAccountId"], batch["balancingAccountNumber"] = other["id"], other["number"]
+
+
+def _general_batch_missing(company, integration):
+    _configure(integration, general_journal_batch="")  # falls back to a general batch named SHOPIFY: none
+
+
+def _batch_in_another_template(company, integration):
+    _configure(integration, journal_template="INBET-EU", journal_batch="KLARNA-EU", clearing_account="1582")
+
+
+def _template_not_cash_receipts(company, integration):
+    _configure(integration, journal_template="PAYMENT")
+
+
+def _heading_fee_account(company, integration):
+    company.insert("accounts", {"number": "6000", "displayName": "Övriga kostnader", "accountType": "Heading"})
+    _configure(integration, fee_account="6000")
+
+
+def _blocked_disputes_account(company, integration):
+    _configure(integration, disputes_account="3999")
+
+
+def _blocked_bank(company, integration):
+    company.find("bankAccounts", number="BANK1")["blocked"] = True
+
+
+def _bank_in_euro(company, integration):
+    _configure(integration, bank_account="BANK2")
+
+
+def _german_collective_customer_domestic(company, integration):
+    customer = company.find("customers", number="10010")
+    area = company.find("taxAreas", code="DOMESTIC")
+    customer["taxAreaId"], customer["taxAreaDisplayName"] = area["id"], area["displayName"]
+
+
+def _no_configuration_for_market(company, integration):
+    integration.payment_providers.create(provider="klarna", market="FI", currencies=["EUR"])
+
+
+def _item_series_exhausted(company, integration):
+    Integration.objects.filter(pk=integration.pk).update(products_enabled=True, products_bidirectional=True)
+    company.exhaust_number_series("ITEM")
+
+
 @pytest.mark.parametrize(
     ("misconfigure", "check", "status", "code", "named"),
     [
+        (
+            _batch_balances_elsewhere,
+            "payment_journal.balancing_account",
+            "fail",
+            "PAY-006",
+            ["SHOPIFY", "1580", "1581"],
+        ),
+        (_general_batch_missing, "payment_journal.general_batch", "fail", "BC-501", ["GENERAL", "SHOPIFY"]),
+        (_batch_in_another_template, "payment_journal.batch", "fail", "BC-503", ["KLARNA-EU", "INBET-EU", "CASHRCPT"]),
+        (_template_not_cash_receipts, "payment_journal.batch", "fail", "BC-501", ["PAYMENT", "SHOPIFY"]),
+        (_heading_fee_account, "payment_journal.accounts", "fail", "BC-505", ["6000", "Shopify Payments SEK"]),
+        (_blocked_disputes_account, "payment_journal.accounts", "fail", "BC-506", ["3999"]),
+        (_blocked_bank, "payment_journal.accounts", "fail", "BC-506", ["BANK1"]),
+        (_bank_in_euro, "payment_journal.accounts", "fail", "BC-507", ["BANK2", "EUR", "SEK"]),
+        (_german_collective_customer_domestic, "vat.customers", "fail", "MAP-027", ["10010", "DE", "DOMESTIC"]),
+        (_no_configuration_for_market, "payment_journal.payout_accounts", "fail", "PAY-013", ["FI", "EUR"]),
+        (_item_series_exhausted, "number_series.available", "fail", "BC-201", ["ITEM"]),
         (_missing_vat, "vat.posting_setup", "fail", "BC-101", ["OSS-DE", "REDUCED"]),
         (_blocked_vat, "vat.posting_setup", "fail", "BC-102", ["DOMESTIC", "LOW"]),
         (_exhausted, "number_series.available", "fail", "BC-201", ["S-INV+"]),
@@ -150,6 +226,35 @@ def test_misconfiguration_is_reported_by_exactly_one_check(
     for word in named:
         assert word in message
         assert word in str(objects)
+
+
+def test_probe_creates_a_customer_when_the_company_has_none(integration, bc_client, company):
+    """The sales document writes are tried, not assumed: their customer is created inside the batch."""
+    for customer in company.rows("customers"):
+        company.delete("customers", customer["id"])
+    integration.country_mappings.update(collective_customer_number="")
+    Integration.objects.filter(pk=integration.pk).update(
+        customer_strategy=Integration.CustomerStrategy.MATCH_EMAIL_PHONE
+    )
+    company.deny_permission("salesInvoices", "Insert")
+
+    run = run_preflight(integration, bc_client)
+
+    result = run.results.get(check_name="connection.permissions")
+    assert (result.status, result.error_code) == ("fail", "BC-004")
+    assert "salesInvoices" in result.message
+    assert company.rows("customers") == []  # rolled back
+
+
+def test_probe_tries_the_payout_journal_writes(integration, bc_client, company):
+    company.deny_permission("journalLines", "Insert")
+
+    run = run_preflight(integration, bc_client)
+
+    result = run.results.get(check_name="connection.permissions")
+    assert (result.status, result.error_code) == ("fail", "BC-004")
+    assert "journalLines (GENERAL)" in result.message
+    assert company.rows("journalLines") == [] and company.rows("customerPayments") == []
 
 
 def test_unpublished_series_pages_explain_how_to_publish(integration, bc_client, company):
@@ -261,3 +366,36 @@ def test_bc_refusing_the_signed_in_user_is_bc_user_setup_not_reconnect(integrati
     found = problems(run)
     assert found["connection.token"][:2] == ("fail", "BC-011")
     assert "vat.posting_setup" not in set(run.results.values_list("check_name", flat=True))
+
+
+def test_when_preflight_passes_the_first_payout_posts_and_reconciles(integration, bc_client, sim, company):
+    """The fixture called healthy is healthy for payouts: after a clean preflight, a Shopify Payments payout
+    (a charge, a dispute, fees, the transfer) posts in the same BC company and its clearing account is zero."""
+    assert problems(run_preflight(integration, bc_client)) == {}
+    Integration.objects.filter(pk=integration.pk).update(allow_writes=True)
+    integration.refresh_from_db()
+    order_links_create(integration, invoices_create(bc_client, {"#5001": Decimal("400.00")}, tax_code="ZERO"))
+
+    def txn(txn_id, kind, category, amount, fee=Decimal("0"), order=""):
+        return ProviderTransaction(
+            id=txn_id, raw_type=kind.upper(), mapped_type=kind if kind != "dispute" else "adjustment",
+            amount=amount, fee=fee, net=amount - fee, currency="SEK", order_reference=order, category=category,
+        )  # fmt: skip
+
+    txns = [
+        txn("t1", "charge", "charge", Decimal("400.00"), Decimal("12.00"), "#5001"),
+        txn("t2", "dispute", "dispute", Decimal("-50.00")),
+    ]
+    payout = ProviderPayout(
+        id="gid://shopify/ShopifyPaymentsPayout/77", status=PayoutStatus.PAID, currency="SEK",
+        amount=Decimal("338.00"), arrival_date=dt.date.today(),
+    )  # fmt: skip
+    provider = FakeProvider([(payout, txns)])
+    provider.name = "shopify_payments"
+
+    payouts_sync(integration=integration, provider=provider, bc_client=bc_client, since=None)
+
+    booked = Payout.objects.get()
+    assert (booked.last_error_code, booked.booking_state) == ("", Payout.BookingState.POSTED)
+    entries = bc_client.list_records(entities.GENERAL_LEDGER_ENTRIES, filter=odata.eq("accountNumber", "1581"))
+    assert entries and sum((e.debit_amount - e.credit_amount for e in entries), Decimal("0")) == 0

@@ -57,12 +57,16 @@ from integrations.connectors.businesscentral.records import (
     Company,
     CompanyInformation,
     CustomerPayment,
+    DimensionValueRow,
     Environment,
     GeneralLedgerSetup,
     ItemLedgerEntryRow,
+    JournalBatchRow,
     JournalLine,
+    JournalTemplateRow,
     NoSeries,
     NoSeriesLine,
+    PostedShipmentRow,
     SalesCreditMemo,
     SalesInvoice,
     SalesOrder,
@@ -420,8 +424,15 @@ class BusinessCentralClient:
             results.extend(parse_results(parse_json(response), ids))
         return results
 
-    def batch_get(self, entity: EntitySet, *, id: str | None = None, filter: str | None = None) -> BatchOperation:  # noqa: A002
-        path = self.entity_path(entity, id=id)
+    def batch_get(
+        self,
+        entity: EntitySet,
+        *,
+        id: str | None = None,  # noqa: A002
+        filter: str | None = None,  # noqa: A002
+        parent: Parent | None = None,
+    ) -> BatchOperation:
+        path = self.entity_path(entity, id=id, parent=parent)
         query = encode_query(query_params(filter=filter))
         return BatchOperation("GET", f"{path}?{query}" if query else path)
 
@@ -483,11 +494,30 @@ class BusinessCentralClient:
     def vat_posting_setup(self) -> list[VatPostingSetupRow]:
         return [from_json(VatPostingSetupRow, row) for row in self.iter_page_rows(e.VAT_POSTING_SETUP_PAGE)]
 
+    def posted_shipment_rows(self, numbers: Iterable[str]) -> list[PostedShipmentRow]:
+        """Tracking of posted shipments by number (page 130); PageNotPublished when it is not published."""
+        rows = []
+        for group in _filter_chunks("No", list(dict.fromkeys(n for n in numbers if n))):
+            rows += [
+                from_json(PostedShipmentRow, row)
+                for row in self.iter_page_rows(e.POSTED_SALES_SHIPMENT_PAGE, filter=any_of("No", group))
+            ]
+        return rows
+
+    def dimension_value_rows(self) -> list[DimensionValueRow]:
+        return [from_json(DimensionValueRow, row) for row in self.iter_page_rows(e.DIMENSION_VALUES_PAGE)]
+
     def no_series(self) -> list[NoSeries]:
         return [from_json(NoSeries, row) for row in self.iter_page_rows(e.NO_SERIES_PAGE)]
 
     def no_series_lines(self) -> list[NoSeriesLine]:
         return [from_json(NoSeriesLine, row) for row in self.iter_page_rows(e.NO_SERIES_LINES_PAGE)]
+
+    def journal_templates(self) -> list[JournalTemplateRow]:
+        return [from_json(JournalTemplateRow, row) for row in self.iter_page_rows(e.JOURNAL_TEMPLATES_PAGE)]
+
+    def journal_batches(self) -> list[JournalBatchRow]:
+        return [from_json(JournalBatchRow, row) for row in self.iter_page_rows(e.JOURNAL_BATCHES_PAGE)]
 
     def open_item_ledger_entries(
         self, *, location_codes: Iterable[str], page_size: int | None = None

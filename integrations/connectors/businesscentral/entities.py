@@ -46,12 +46,26 @@ COUNTRIES_REGIONS = EntitySet("countriesRegions", r.CountryRegion)
 GENERAL_LEDGER_ENTRIES = EntitySet("generalLedgerEntries", r.GeneralLedgerEntry)
 ACCOUNTS = EntitySet("accounts", r.Account)
 BANK_ACCOUNTS = EntitySet("bankAccounts", r.BankAccount)
+SALESPEOPLE = EntitySet("salespeoplePurchasers", r.SalespersonPurchaser)
+DIMENSIONS = EntitySet("dimensions", r.Dimension)
+DIMENSION_VALUES = EntitySet("dimensionValues", r.DimensionValue)
+DIMENSION_SET_LINES = EntitySet("dimensionSetLines", r.DimensionSetLine)
+SALES_SHIPMENTS = EntitySet("salesShipments", r.SalesShipment)
+SALES_SHIPMENT_LINES = EntitySet("salesShipmentLines", r.SalesShipmentLine)
 
 # ODataV4 UI pages read by preflight (pages 472, 456, 457) and the stock flow (page 38), by their
 # usual service names (docs/bc-configuration.md lists them for the merchant to publish).
 VAT_POSTING_SETUP_PAGE = "VATPostingSetup"
 NO_SERIES_PAGE = "NoSeries"
 NO_SERIES_LINES_PAGE = "NoSeriesLines"
+# Pages 101 and 251: every journal template with its type, and every batch of every template (the
+# API lists only the default Cash Receipts template's batches as customerPaymentJournals).
+JOURNAL_TEMPLATES_PAGE = "GeneralJournalTemplates"
+JOURNAL_BATCHES_PAGE = "GeneralJournalBatches"
+# Page 537 Dimension Values: its Blocked flag is not on the API v2.0 dimensionValues page.
+DIMENSION_VALUES_PAGE = "DimensionValues"
+# Page 130 Posted Sales Shipment: the package tracking number (optional: fulfilments carry it when published).
+POSTED_SALES_SHIPMENT_PAGE = "PostedSalesShipment"
 ITEM_LEDGER_ENTRIES_PAGE = "ItemLedgerEntries"
 # The General Journal page (39) published as a web service: payout lines in a foreign currency.
 GENERAL_JOURNAL_PAGE = "GeneralJournal"

@@ -354,6 +354,57 @@ class CountryRegion(CodeRecord):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Dimension(CodeRecord):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class DimensionValue(CodeRecord):
+    dimension_id: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DimensionSetLine(Record):
+    """One dimension of a document (its ``id`` is the dimension's id, BC's key of the part)."""
+
+    code: str = ""
+    parent_id: str = ""
+    value_id: str = ""
+    value_code: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SalespersonPurchaser(Record):
+    code: str = ""
+    display_name: str = ""
+    blocked: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class SalesShipment(Record):
+    """A posted sales shipment (read-only in the API): what the warehouse shipped of a sales order."""
+
+    number: str = ""
+    external_document_number: str = ""
+    order_number: str = ""
+    customer_number: str = ""
+    posting_date: date | None = None
+    shipment_method_code: str = ""
+    last_modified_date_time: datetime | None = None
+    sales_shipment_lines: list[SalesShipmentLine] = field(default_factory=list)  # with $expand
+
+
+@dataclass(frozen=True, kw_only=True)
+class SalesShipmentLine(Record):
+    document_id: str = ""
+    sequence: int = 0
+    line_type: str = _enum("Sales Line Type")
+    line_object_number: str = ""
+    description: str = ""
+    quantity: Decimal = ZERO
+
+
+@dataclass(frozen=True, kw_only=True)
 class GeneralLedgerEntry(Record):
     entry_number: int = 0
     posting_date: date | None = None
@@ -419,6 +470,51 @@ class VatPostingSetupRow:
     vat_prod_posting_group: str = field(default="", metadata={"json": "VAT_Prod_Posting_Group"})
     vat_percent: Decimal = field(default=ZERO, metadata={"json": "VAT_Percent"})
     vat_calculation_type: str = field(default="", metadata={"json": "VAT_Calculation_Type"})
+    blocked: bool = field(default=False, metadata={"json": "Blocked"})
+    raw: dict[str, Any] = _raw()
+
+
+@dataclass(frozen=True, kw_only=True)
+class JournalTemplateRow:
+    """Page 101 General Journal Templates (ODataV4)."""
+
+    name: str = field(default="", metadata={"json": "Name"})
+    description: str = field(default="", metadata={"json": "Description"})
+    type: str = field(default="", metadata={"json": "Type"})  # "General", "Cash Receipts", "Payments", ...
+    recurring: bool = field(default=False, metadata={"json": "Recurring"})
+    raw: dict[str, Any] = _raw()
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostedShipmentRow:
+    """A row of page 130 Posted Sales Shipment (published as PostedSalesShipment): the package
+    tracking number and shipping agent that API v2.0's salesShipments leaves out."""
+
+    number: str = field(default="", metadata={"json": "No"})
+    shipping_agent_code: str = field(default="", metadata={"json": "Shipping_Agent_Code"})
+    package_tracking_no: str = field(default="", metadata={"json": "Package_Tracking_No"})
+    raw: dict[str, Any] = _raw()
+
+
+@dataclass(frozen=True, kw_only=True)
+class JournalBatchRow:
+    """Page 251 General Journal Batches (ODataV4), read with no template filter: every batch."""
+
+    template: str = field(default="", metadata={"json": "Journal_Template_Name"})
+    name: str = field(default="", metadata={"json": "Name"})
+    description: str = field(default="", metadata={"json": "Description"})
+    balancing_account_type: str = field(default="", metadata={"json": "Bal_Account_Type"})
+    balancing_account_number: str = field(default="", metadata={"json": "Bal_Account_No"})
+    raw: dict[str, Any] = _raw()
+
+
+@dataclass(frozen=True, kw_only=True)
+class DimensionValueRow:
+    """A row of page 537 Dimension Values (published as DimensionValues): API v2.0 leaves out Blocked."""
+
+    dimension_code: str = field(default="", metadata={"json": "Dimension_Code"})
+    code: str = field(default="", metadata={"json": "Code"})
+    name: str = field(default="", metadata={"json": "Name"})
     blocked: bool = field(default=False, metadata={"json": "Blocked"})
     raw: dict[str, Any] = _raw()
 

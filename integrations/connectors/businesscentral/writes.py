@@ -69,6 +69,7 @@ WRITES: dict[str, dict[str, FieldRule]] = {
         "customerPurchaseOrderReference": text(35),
         "invoiceDate": VALUE,
         "dueDate": VALUE,
+        "salesperson": code(20),
     },
     "salesOrders": {
         "externalDocumentNumber": code(35),
@@ -99,6 +100,7 @@ WRITES: dict[str, dict[str, FieldRule]] = {
         "pricesIncludeTax": VALUE,
         "partialShipping": VALUE,
         "requestedDeliveryDate": VALUE,
+        "salesperson": code(20),
     },
     "salesCreditMemos": {
         "externalDocumentNumber": code(35),
@@ -121,6 +123,7 @@ WRITES: dict[str, dict[str, FieldRule]] = {
         "dueDate": VALUE,
         "invoiceId": VALUE,
         "invoiceNumber": code(20),
+        "salesperson": code(20),
     },
     "salesInvoiceLines": {
         "lineType": enum("Invoice Line Agg. Line Type"),
@@ -169,6 +172,13 @@ WRITES: dict[str, dict[str, FieldRule]] = {
         "unitOfMeasureCode": code(10),
         "locationId": VALUE,
         "shipmentDate": VALUE,
+    },
+    # A document header's dimension (POST .../salesInvoices({id})/dimensionSetLines).
+    "dimensionSetLines": {
+        "id": VALUE,
+        "code": code(20),
+        "valueId": VALUE,
+        "valueCode": code(20),
     },
     "customers": {
         "displayName": text(100),

@@ -180,6 +180,46 @@ class ShopifyClient:
             raise ShopifyNotFound(f"Order {gid} not found.")
         return mappers.order(self._complete_order(node))
 
+    def fulfillment_orders(self, order_id: str) -> list[t.FulfillmentOrder]:
+        """The order's fulfillment orders with each line's remaining quantity."""
+        node = self.execute(queries.ORDER_FULFILLMENT_ORDERS, {"id": order_id}).get("order")
+        if node is None:
+            raise ShopifyNotFound(f"Order {order_id} not found.")
+        return [mappers.fulfillment_order(fo) for fo in mappers.nodes(node.get("fulfillmentOrders"))]
+
+    def fulfillment_create(
+        self,
+        lines: Iterable[t.FulfillmentLineInput],
+        *,
+        idempotency_key: str,
+        tracking: t.Tracking | None = None,
+        notify_customer: bool = False,
+    ) -> str:
+        """Fulfil the given fulfillment-order lines; returns the fulfilment's id. The request carries
+        an ``@idempotent`` key from ``idempotency_key``: a resent request is applied once."""
+        payload = p.fulfillment_input(list(lines), tracking=tracking, notify_customer=notify_customer)
+        data = self.execute(
+            queries.FULFILLMENT_CREATE, {"fulfillment": payload, "key": _request_key(idempotency_key, payload)}
+        )["fulfillmentCreate"]
+        _raise_user_errors(data, "fulfillmentCreate")
+        return ((data.get("fulfillment") or {}).get("id")) or ""
+
+    def order_metafields_set(self, values: dict[str, str], *, namespace: str, key: str) -> None:
+        """One text metafield on each order (order id -> value), up to 25 orders per request
+        (Shopify's limit for ``metafieldsSet``); a refused value raises ShopifyUserError."""
+        items = list(values.items())
+        for start in range(0, len(items), METAFIELDS_PER_REQUEST):
+            metafields = [
+                {"ownerId": owner, "namespace": namespace, "key": key, "type": "single_line_text_field", "value": value}
+                for owner, value in items[start : start + METAFIELDS_PER_REQUEST]
+            ]
+            data = self.execute(queries.METAFIELDS_SET, {"metafields": metafields})["metafieldsSet"]
+            _raise_user_errors(data, "metafieldsSet")
+
+    def tags_add(self, resource_id: str, tags: Iterable[str]) -> None:
+        data = self.execute(queries.TAGS_ADD, {"id": resource_id, "tags": list(tags)})["tagsAdd"]
+        _raise_user_errors(data, "tagsAdd")
+
     def orders_by_names(self, names: Iterable[str]) -> list[t.Order]:
         names = [n for n in names if n]
         found: list[t.Order] = []
@@ -485,6 +525,9 @@ class ShopifyClient:
 
 
 # --- helpers ----------------------------------------------------------------------------------------
+
+
+METAFIELDS_PER_REQUEST = 25
 
 
 def _fixed_token(access_token) -> TokenProvider:

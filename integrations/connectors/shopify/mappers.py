@@ -205,7 +205,36 @@ def order(data: dict) -> t.Order:
         taxes_included=bool(data.get("taxesIncluded", True)),
         tags=tuple(data.get("tags") or ()),
         note=data.get("note") or "",
+        source_name=data.get("sourceName") or "",
+        app_name=(data.get("app") or {}).get("name") or "",
+        risk_level=risk_level(data.get("risk")),
         raw=data,
+    )
+
+
+RISK_ORDER = ("NONE", "LOW", "PENDING", "MEDIUM", "HIGH")
+
+
+def risk_level(risk: dict | None) -> str:
+    """The highest level among the order's risk assessments ("" when Shopify assessed nothing)."""
+    levels = [(a or {}).get("riskLevel") or "" for a in (risk or {}).get("assessments") or []]
+    known = [level for level in levels if level in RISK_ORDER]
+    return max(known, key=RISK_ORDER.index) if known else ""
+
+
+def fulfillment_order(data: dict) -> t.FulfillmentOrder:
+    return t.FulfillmentOrder(
+        id=data["id"],
+        status=data.get("status") or "",
+        lines=tuple(
+            t.FulfillmentOrderLine(
+                id=node["id"],
+                line_item_id=(node.get("lineItem") or {}).get("id") or "",
+                sku=node.get("sku") or (node.get("lineItem") or {}).get("sku") or "",
+                remaining_quantity=int(node.get("remainingQuantity") or 0),
+            )
+            for node in nodes(data.get("lineItems"))
+        ),
     )
 
 

@@ -74,3 +74,27 @@ def inventory_set_input(
     if reference_document_uri:
         payload["referenceDocumentUri"] = reference_document_uri
     return payload
+
+
+def fulfillment_input(
+    lines: list[t.FulfillmentLineInput], *, tracking: t.Tracking | None = None, notify_customer: bool = False
+) -> dict:
+    """Shopify's FulfillmentInput: the lines grouped by fulfillment order, tracking when known."""
+    grouped: dict[str, list[dict]] = {}
+    for line in lines:
+        grouped.setdefault(line.fulfillment_order_id, []).append(
+            {"id": line.fulfillment_order_line_id, "quantity": line.quantity}
+        )
+    payload: dict = {
+        "lineItemsByFulfillmentOrder": [
+            {"fulfillmentOrderId": order_id, "fulfillmentOrderLineItems": items} for order_id, items in grouped.items()
+        ],
+        "notifyCustomer": notify_customer,
+    }
+    if tracking is not None and (tracking.number or tracking.company or tracking.url):
+        payload["trackingInfo"] = {
+            key: value
+            for key, value in (("number", tracking.number), ("company", tracking.company), ("url", tracking.url))
+            if value
+        }
+    return payload

@@ -84,6 +84,7 @@ transactions(first: {REFUND_TRANSACTIONS_FIRST}) {{ {PAGE_INFO} edges {{ node {{
 ORDER_SCALARS = f"""
 id name createdAt updatedAt cancelledAt test displayFinancialStatus displayFulfillmentStatus
 currencyCode presentmentCurrencyCode email phone tags note taxesIncluded
+sourceName app {{ name }} risk {{ assessments {{ riskLevel }} }}
 customer {{ {CUSTOMER_FIELDS} }}
 billingAddress {{ {ADDRESS} }}
 shippingAddress {{ {ADDRESS} }}
@@ -105,6 +106,54 @@ discountApplications(first: {DISCOUNT_APPLICATIONS_FIRST}) {{
 }}
 transactions {{ {TRANSACTION_FIELDS} }}
 refunds {{ {REFUND_FIELDS} }}
+"""
+
+# Back to the shop: an order's fulfillment orders (what is left to ship, per location), the
+# fulfilment of a BC shipment, and the BC document number as a metafield and a tag.
+FULFILLMENT_ORDERS_FIRST = 5
+FULFILLMENT_ORDER_LINES_FIRST = 30
+ORDER_FULFILLMENT_ORDERS = f"""
+query OrderFulfillmentOrders($id: ID!) {{
+  order(id: $id) {{
+    id
+    fulfillmentOrders(first: {FULFILLMENT_ORDERS_FIRST}) {{
+      edges {{ node {{
+        id status
+        lineItems(first: {FULFILLMENT_ORDER_LINES_FIRST}) {{
+          edges {{ node {{ id remainingQuantity sku lineItem {{ id sku }} }} }}
+        }}
+      }} }}
+    }}
+  }}
+}}
+"""
+
+# ``@idempotent``: a fulfilment resent after a lost answer is created once.
+FULFILLMENT_CREATE = """
+mutation FulfillmentCreate($fulfillment: FulfillmentInput!, $key: String!) {
+  fulfillmentCreate(fulfillment: $fulfillment) @idempotent(key: $key) {
+    fulfillment { id status }
+    userErrors { field message }
+  }
+}
+"""
+
+METAFIELDS_SET = """
+mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) {
+    metafields { id namespace key value }
+    userErrors { field message code }
+  }
+}
+"""
+
+TAGS_ADD = """
+mutation TagsAdd($id: ID!, $tags: [String!]!) {
+  tagsAdd(id: $id, tags: $tags) {
+    node { id }
+    userErrors { field message }
+  }
+}
 """
 
 SHOP = "query Shop { shop { name email myshopifyDomain currencyCode ianaTimezone enabledPresentmentCurrencies } }"

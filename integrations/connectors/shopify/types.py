@@ -195,11 +195,50 @@ class Order:
     cancelled_at: dt.datetime | None = None
     tags: tuple[str, ...] = ()
     note: str = ""
+    source_name: str = ""  # Shopify's sourceName: web, pos, shopify_draft_order, an app's id ...
+    app_name: str = ""  # the app (sales channel) that created the order: "Online Store", "Point of Sale"
+    risk_level: str = ""  # the highest risk assessment: HIGH / MEDIUM / LOW / NONE / PENDING ("" = none)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def legacy_id(self) -> str:
         return gid_tail(self.id)
+
+    @property
+    def sales_channel(self) -> str:
+        """The channel's name as the merchant sees it in Shopify (the app), else Shopify's source name."""
+        return self.app_name or self.source_name
+
+
+@dataclass(frozen=True, slots=True)
+class FulfillmentOrderLine:
+    id: str
+    line_item_id: str
+    sku: str
+    remaining_quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class FulfillmentOrder:
+    """Shopify's unit of fulfilment: the order's lines at one location, with what is still to ship."""
+
+    id: str
+    status: str  # OPEN / IN_PROGRESS / CLOSED / CANCELLED / ON_HOLD / SCHEDULED / INCOMPLETE
+    lines: tuple[FulfillmentOrderLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FulfillmentLineInput:
+    fulfillment_order_id: str
+    fulfillment_order_line_id: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Tracking:
+    number: str = ""
+    company: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True, slots=True)

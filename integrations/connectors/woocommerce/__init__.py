@@ -11,7 +11,7 @@ commerce.py / platform.py: translation into the product's order model.
 """
 
 from integrations.connectors.woocommerce.client import WooCommerceClient
-from integrations.connectors.woocommerce.commerce import woo_order_translate
+from integrations.connectors.woocommerce.commerce import woo_order_translate, woo_product_translate
 from integrations.connectors.woocommerce.exceptions import (
     WooAmbiguousWriteError,
     WooAuthError,
@@ -27,9 +27,9 @@ from integrations.connectors.woocommerce.exceptions import (
     WooValidationError,
     WooWebhookSignatureError,
 )
-from integrations.connectors.woocommerce.payloads import StockUpdate, WebhookCreate
+from integrations.connectors.woocommerce.payloads import ProductWrite, StockUpdate, VariationWrite, WebhookCreate
 from integrations.connectors.woocommerce.platform import WooCommerceShop
-from integrations.connectors.woocommerce.records import WooWebhook
+from integrations.connectors.woocommerce.records import VariationResult, WooProduct, WooVariation, WooWebhook
 from integrations.connectors.woocommerce.webhooks import (
     WebhookDelivery,
     WebhookPing,
@@ -40,6 +40,11 @@ from integrations.connectors.woocommerce.webhooks import (
 )
 
 __all__ = [
+    "ProductWrite",
+    "VariationResult",
+    "VariationWrite",
+    "WooProduct",
+    "WooVariation",
     "StockUpdate",
     "WebhookCreate",
     "WebhookDelivery",
@@ -65,4 +70,5 @@ __all__ = [
     "webhook_ping",
     "webhook_signature",
     "woo_order_translate",
+    "woo_product_translate",
 ]

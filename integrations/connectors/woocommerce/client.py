@@ -27,9 +27,19 @@ from integrations.connectors.woocommerce.exceptions import (
     WooResponseError,
     error_from_body,
 )
-from integrations.connectors.woocommerce.payloads import StockUpdate, WebhookCreate, batch_body, batches
+from integrations.connectors.woocommerce.payloads import (
+    PRICES_INCLUDE_TAX_SETTING,
+    ProductWrite,
+    StockUpdate,
+    VariationWrite,
+    WebhookCreate,
+    batch_body,
+    batches,
+    variations_batch_body,
+)
 from integrations.connectors.woocommerce.records import (
     StockResult,
+    VariationResult,
     WooCustomer,
     WooOrder,
     WooPage,
@@ -240,6 +250,72 @@ class WooCommerceClient:
     def variations_iter(self, product_id: int) -> Iterator[WooVariation]:
         for item in self.iter_collection(f"products/{int(product_id)}/variations"):
             yield WooVariation.from_json(item, product_id=int(product_id))
+
+    def product_create(self, product: ProductWrite) -> WooProduct:
+        """``POST /products`` (not idempotent: a lost answer is WooAmbiguousWriteError, and the caller
+        looks the product up by SKU before creating again)."""
+        return WooProduct.from_json(self._write("POST", "products", product.to_json(), idempotent=False))
+
+    def product_update(self, product_id: int, product: ProductWrite) -> WooProduct:
+        """``PUT /products/{id}`` with absolute values: resending it is harmless."""
+        return WooProduct.from_json(self._write("PUT", f"products/{int(product_id)}", product.to_json()))
+
+    def variations_write(self, product_id: int, variations: list[VariationWrite]) -> list[VariationResult]:
+        """Create (``id`` 0) and update variations through ``/products/{id}/variations/batch``,
+        100 a request; one refused does not stop the others. Results come back in the order given."""
+        results: list[VariationResult] = []
+        for chunk in batches(variations):
+            body = variations_batch_body(chunk)
+            path = f"products/{int(product_id)}/variations/batch"
+            answer = self._write("POST", path, body, idempotent="create" not in body, operations=len(chunk))
+            ordered = [v for v in chunk if not v.id] + [v for v in chunk if v.id]
+            items = (answer.get("create") or []) + (answer.get("update") or [])
+            if len(items) != len(ordered):
+                raise WooResponseError(
+                    f"{API_PATH}/{path} did not answer every item of the batch.",
+                    code="invalid_batch",
+                    store=self.store_url,
+                )
+            by_sku: dict[str, VariationResult] = {}
+            for wanted, item in zip(ordered, items, strict=True):
+                error = item.get("error") if isinstance(item, dict) else None
+                if isinstance(error, dict) or not isinstance(item, dict):
+                    failure = error_from_body(status=None, body=error or {}, store=self.store_url)
+                    by_sku[wanted.sku] = VariationResult(
+                        sku=wanted.sku, error_code=failure.code or "error", error_message=failure.message
+                    )
+                else:
+                    by_sku[wanted.sku] = VariationResult(
+                        sku=wanted.sku, variation=WooVariation.from_json(item, product_id=int(product_id))
+                    )
+            results += [by_sku[v.sku] for v in chunk]
+        return results
+
+    def prices_include_tax(self) -> bool:
+        """The store's "Prices entered with tax" (``/settings/tax/woocommerce_prices_include_tax``,
+        value ``yes`` or ``no``): whether the prices the product writes are gross."""
+        setting = self._object(f"settings/tax/{PRICES_INCLUDE_TAX_SETTING}")
+        value = setting.get("value")
+        if value not in ("yes", "no"):
+            raise WooResponseError(
+                f"{API_PATH}/settings/tax/{PRICES_INCLUDE_TAX_SETTING} answered without yes or no.",
+                code="invalid_setting",
+                store=self.store_url,
+            )
+        return value == "yes"
+
+    def _write(
+        self, method: str, path: str, body: dict[str, Any], *, idempotent: bool = True, operations: int = 1
+    ) -> dict[str, Any]:
+        response = self._transport.request(
+            method, self._url(path), body=body, idempotent=idempotent, operations=operations
+        )
+        answer = self._transport.json(response)
+        if not isinstance(answer, dict):
+            raise WooResponseError(
+                f"Expected an object from {API_PATH}/{path}.", code="invalid_json", store=self.store_url
+            )
+        return answer
 
     # --- webhooks ------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ WooCommerce facts this translation rests on (docs/vendor-contracts.md, WooCommer
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from integrations.connectors.shopify.types import (
@@ -26,9 +27,12 @@ from integrations.connectors.shopify.types import (
     Money,
     MoneyBag,
     Order,
+    Product,
+    ProductVariant,
     Refund,
     RefundLineItem,
     RefundShippingLine,
+    SelectedOption,
     ShippingLine,
     TaxLine,
     Transaction,
@@ -38,10 +42,12 @@ from integrations.connectors.woocommerce.records import (
     WooCustomer,
     WooLineItem,
     WooOrder,
+    WooProduct,
     WooRefund,
     WooShippingLine,
     WooTax,
     WooTaxLine,
+    WooVariation,
 )
 
 ZERO = Decimal("0")
@@ -312,3 +318,27 @@ def woo_customer_translate(customer: WooCustomer) -> Customer:
         default_address=_address(billing or customer.shipping),
         updated_at=customer.date_modified,
     )
+
+
+def woo_product_translate(product: WooProduct, variations: Iterable[WooVariation] = ()) -> Product:
+    """A WooCommerce product as the product model: a simple product is its own one variant; a
+    variable one has a variant per variation, its attribute values as selected options."""
+    if product.is_variable:
+        variants = tuple(
+            ProductVariant(
+                id=str(variation.id),
+                sku=variation.sku,
+                barcode="",
+                price=variation.regular_price,
+                inventory_item_id="",
+                selected_options=tuple(SelectedOption(a.name, a.option) for a in variation.attributes),
+            )
+            for variation in variations
+        )
+    else:
+        variants = (
+            ProductVariant(
+                id=str(product.id), sku=product.sku, barcode="", price=product.regular_price, inventory_item_id=""
+            ),
+        )
+    return Product(id=str(product.id), title=product.name, status=product.status, variants=variants)

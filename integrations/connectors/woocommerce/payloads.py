@@ -37,7 +37,7 @@ def batch_body(updates: Iterable[StockUpdate]) -> dict[str, Any]:
     return {"update": [update.to_json() for update in updates]}
 
 
-def batches(updates: list[StockUpdate], size: int = MAX_BATCH_ITEMS) -> Iterator[list[StockUpdate]]:
+def batches(updates: list, size: int = MAX_BATCH_ITEMS) -> Iterator[list]:
     for start in range(0, len(updates), size):
         yield updates[start : start + size]
 
@@ -60,3 +60,79 @@ class WebhookCreate:
             "secret": self.secret,
             "status": "active",
         }
+
+
+# --- products and variations ----------------------------------------------------------------------
+
+# Setting ids of the tax group (``/settings/tax/<id>``) the connector reads.
+PRICES_INCLUDE_TAX_SETTING = "woocommerce_prices_include_tax"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductWrite:
+    """A product to create or update: ``simple`` with its own SKU and price, or ``variable`` with
+    one attribute used for variations (``attribute_name`` with ``attribute_options``); its
+    variations are written separately (VariationWrite). Prices are WooCommerce decimal strings."""
+
+    name: str
+    type: str = "simple"
+    status: str = "publish"
+    sku: str = ""
+    regular_price: str = ""
+    description: str = ""
+    weight: str = ""
+    attribute_name: str = ""
+    attribute_options: tuple[str, ...] = ()
+    manage_stock: bool | None = None  # None: left as the store has it
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "name": self.name,
+            "type": self.type,
+            "status": self.status,
+            "sku": self.sku,
+            "description": self.description,
+        }
+        if self.type == "simple":
+            body["regular_price"] = self.regular_price
+        if self.weight:
+            body["weight"] = self.weight
+        if self.manage_stock is not None:
+            body["manage_stock"] = self.manage_stock
+        if self.attribute_name:
+            options = list(self.attribute_options)
+            body["attributes"] = [{"name": self.attribute_name, "options": options, "variation": True, "visible": True}]
+        return body
+
+
+@dataclass(frozen=True, kw_only=True)
+class VariationWrite:
+    """One variation of a variable product: created when ``id`` is 0, else updated."""
+
+    sku: str
+    regular_price: str
+    attribute_name: str
+    option: str
+    status: str = "publish"
+    weight: str = ""
+    id: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "sku": self.sku,
+            "regular_price": self.regular_price,
+            "status": self.status,
+            "attributes": [{"name": self.attribute_name, "option": self.option}],
+        }
+        if self.weight:
+            body["weight"] = self.weight
+        if self.id:
+            body["id"] = self.id
+        return body
+
+
+def variations_batch_body(variations: Iterable[VariationWrite]) -> dict[str, Any]:
+    """``create`` for new variations, ``update`` (with ``id``) for known ones; empty keys left out."""
+    create = [v.to_json() for v in variations if not v.id]
+    update = [v.to_json() for v in variations if v.id]
+    return {key: items for key, items in (("create", create), ("update", update)) if items}

@@ -560,3 +560,17 @@ class WooWebhook:
             delivery_url=_str(data.get("delivery_url")),
             raw=data,
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class VariationResult:
+    """The outcome of one variation in a batch write: the variation, or WooCommerce's error."""
+
+    sku: str
+    variation: WooVariation | None = None
+    error_code: str = ""
+    error_message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.variation is not None and not self.error_code

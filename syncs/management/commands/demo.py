@@ -207,7 +207,7 @@ class Command(BaseCommand):
         two others, and one payouts run: each payout must be posted, its invoice Paid, and its clearing
         account back at zero in BC's ledger (as read back by the product and by this check)."""
         from integrations.models import Flow, PaymentProviderConnection
-        from syncs.demo.autopilot import PAYOUT_ACCOUNTS, PROVIDER_PAYOUT_ACCOUNTS
+        from syncs.demo.autopilot import PAYOUT_ACCOUNTS
         from syncs.demo.processes import worker_check
         from syncs.models import Payout
 
@@ -221,12 +221,12 @@ class Command(BaseCommand):
         adyen_number = sims.adyen_payout_for_order(order_ids[2]).rsplit("_", 1)[-1].removesuffix(".csv")
         expected = [
             (Provider.SHOPIFY_PAYMENTS, payout["id"], order_ids[0], PAYOUT_ACCOUNTS[Provider.SHOPIFY_PAYMENTS][0]),
-            (Provider.KLARNA, klarna["payment_reference"], order_ids[1], PROVIDER_PAYOUT_ACCOUNTS[Provider.KLARNA][0]),
+            (Provider.KLARNA, klarna["payment_reference"], order_ids[1], PAYOUT_ACCOUNTS[Provider.KLARNA][0]),
             (
                 Provider.ADYEN,
                 f"{ADYEN_MERCHANT_ACCOUNT}-{adyen_number}",
                 order_ids[2],
-                PROVIDER_PAYOUT_ACCOUNTS[Provider.ADYEN][0],
+                PAYOUT_ACCOUNTS[Provider.ADYEN][0],
             ),
         ]
         status = worker_check(

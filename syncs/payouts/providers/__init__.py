@@ -36,7 +36,9 @@ def provider_build(*, connection, client: Any = None) -> PayoutProvider:
     cls = provider_class(connection.provider)
     if cls is None:
         raise LookupError(f"No payout provider named {connection.provider!r}.")
-    return cls.for_connection(connection, client=client)
+    provider = cls.for_connection(connection, client=client)
+    provider.market = (getattr(connection, "market", "") or "").upper()  # picks the payout configuration
+    return provider
 
 
 __all__ = [

@@ -55,6 +55,8 @@ class PayoutProvider:
     """Subclass per provider and register it with ``@register_provider``."""
 
     name: ClassVar[str] = ""
+    # The connection's market ("" = one connection for every market); staged on each payout.
+    market: str = ""
 
     @classmethod
     def for_connection(cls, connection: Any, *, client: Any = None) -> PayoutProvider:

@@ -34,6 +34,7 @@ CATEGORY_BY_TYPE: dict[str, str] = {
     "FEE": Category.FEE,
     "FEE_REFUND": Category.FEE_REFUND,
     "COMMISSION": Category.FEE,
+    "COMISSION": Category.FEE,  # the 2020 SDK's spelling (reference enum transaction_type_sdk_2020)
     "TAX": Category.FEE,
     "CORRECTION": Category.ADJUSTMENT,
     "CHARGE": Category.ADJUSTMENT,

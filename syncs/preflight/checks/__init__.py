@@ -3,12 +3,14 @@
 from syncs.preflight.checks import (
     connection,
     currencies,
+    documents,
     environment,
     mappings,
     number_series,
     payment_journal,
     stock,
     vat,
+    vat_customers,
 )
 
 # Run order = display order. Connection first: when BC is unreachable the BC checks are skipped.
@@ -22,6 +24,12 @@ BC_CHECKS = (
     currencies.check_local_currency,
     payment_journal.check_journal_batch,
     payment_journal.check_balancing_account,
+    payment_journal.check_general_batch,
+    payment_journal.check_payout_accounts_in_bc,
+    vat_customers.check_customer_vat_groups,
+    documents.check_dimensions,
+    documents.check_salesperson,
+    documents.check_location,
     stock.check_stock_locations,
 )
 LOCAL_CHECKS = (
@@ -31,5 +39,6 @@ LOCAL_CHECKS = (
     mappings.check_countries,
     mappings.check_collective_customers,
     environment.check_sandbox_tested,
+    documents.check_number_prefix,
 )
 CONNECTION_CHECKS = (connection.check_connection,)

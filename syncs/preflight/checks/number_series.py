@@ -18,6 +18,7 @@ PURPOSES = {
     "salesCreditMemos": "Sales credit memos",
     "postedSalesCreditMemos": "Posted sales credit memos",
     "paymentJournal": "Payment journal documents",
+    "items": "Items",  # only when the product flow creates items (both ways)
 }
 # W1 (CRONUS) series codes, used when no BC record shows which series a purpose uses.
 DEFAULT_SERIES = {
@@ -28,6 +29,7 @@ DEFAULT_SERIES = {
     "salesCreditMemos": "S-CR",
     "postedSalesCreditMemos": "S-CR+",
     "paymentJournal": "GJNL-RCPT",
+    "items": "ITEM",
 }
 _TRAILING_DIGITS = re.compile(r"(\d+)(?!.*\d)")
 
@@ -63,6 +65,20 @@ def remaining(line: SeriesLine) -> int | None:
     return max(0, (end[1] - next_value) // max(line.increment_by, 1) + 1)
 
 
+def next_number(series: Series) -> str:
+    """The number BC gives next from the series' open line (its IncStr of the last number used)."""
+    line = open_line(series)
+    if line is None:
+        return ""
+    if not line.last_no_used:
+        return line.starting_no
+    parts = split_number(line.last_no_used)
+    if parts is None:
+        return ""
+    prefix, value, width, suffix = parts
+    return f"{prefix}{str(value + line.increment_by).zfill(width)}{suffix}"
+
+
 def series_by_purpose(snap: BCSnapshot) -> dict[str, Series]:
     """Which series each purpose uses: the one BC's own records are numbered from, else the W1 default."""
     defaults = {**DEFAULT_SERIES, **getattr(settings, "PREFLIGHT_NUMBER_SERIES", {})}
@@ -81,6 +97,11 @@ def series_by_purpose(snap: BCSnapshot) -> dict[str, Series]:
     return found
 
 
+def _in_use(facts: IntegrationFacts, snap: BCSnapshot) -> dict[str, Series]:
+    """The series of the documents the integration makes: items only when it creates them."""
+    return {p: s for p, s in series_by_purpose(snap).items() if p != "items" or facts.creates_items}
+
+
 def _not_published(name: str, snap: BCSnapshot) -> CheckResult | None:
     missing = sorted(snap.unpublished_pages & {"NoSeries", "NoSeriesLines"})
     if snap.number_series is not None and not missing:
@@ -96,13 +117,13 @@ def _not_published(name: str, snap: BCSnapshot) -> CheckResult | None:
     return combine(name, problems, "")
 
 
-def check_available(facts: IntegrationFacts, snap: BCSnapshot) -> list[CheckResult]:  # noqa: ARG001
+def check_available(facts: IntegrationFacts, snap: BCSnapshot) -> list[CheckResult]:
     name = "number_series.available"
     if blocked := _not_published(name, snap):
         return [blocked]
     threshold = getattr(settings, "PREFLIGHT_SERIES_WARN_REMAINING", 100)
     problems, checked = [], []
-    for purpose, series in sorted(series_by_purpose(snap).items()):
+    for purpose, series in sorted(_in_use(facts, snap).items()):
         if series.code in checked:
             continue
         checked.append(series.code)
@@ -118,12 +139,12 @@ def check_available(facts: IntegrationFacts, snap: BCSnapshot) -> list[CheckResu
     return [combine(name, problems, f"Number series with numbers left: {listing(checked)}.", checked)]
 
 
-def check_overlap(facts: IntegrationFacts, snap: BCSnapshot) -> list[CheckResult]:  # noqa: ARG001
+def check_overlap(facts: IntegrationFacts, snap: BCSnapshot) -> list[CheckResult]:
     name = "number_series.overlap"
     if blocked := _not_published(name, snap):
         return [blocked]
     problems = []
-    for purpose, series in sorted(series_by_purpose(snap).items()):
+    for purpose, series in sorted(_in_use(facts, snap).items()):
         line = open_line(series)
         if line is None or not line.last_no_used:
             continue
