@@ -1,8 +1,9 @@
 """Item ledger entries per location, as BC keeps them (table 32 "Item Ledger Entry").
 
 Every stock movement is one entry with the item number, a variant code and a location code (each
-blank when the document had none) and a quantity. An inbound entry stays open with its whole quantity remaining; an outbound
-entry is applied to the oldest open inbound entries of the same item and location, and what it could
+blank when the document had none) and a quantity. An inbound entry stays open with its whole
+quantity remaining; an outbound entry is applied to the oldest open inbound entries of the same
+item, variant and location, and what it could
 not apply stays open with a negative remaining quantity (negative inventory). So the sum of the open
 entries' remaining quantities per item and location is the item's inventory there, and over all
 locations it equals the item's ``inventory`` (API v2.0 items). [assumption: FIFO application order;

@@ -236,7 +236,9 @@ def test_a_stock_item_the_store_refuses_is_reported_with_its_code(woo_server, wo
     products = {p["sku"]: p for p in woo_server.sim.store.products.values()}
     products["1896-S"]["stock_quantity"] = products["1928-S"]["stock_quantity"] = 1
 
-    result = woo_stock_push(integration=bc_integration, bc_client=bc_client, woo_client=RefusingStore(woo_client, products["1928-S"]["id"]))
+    result = woo_stock_push(
+        integration=bc_integration, bc_client=bc_client, woo_client=RefusingStore(woo_client, products["1928-S"]["id"])
+    )
 
     assert set(result.failed) == {"1928-S"} and result.failed["1928-S"].code == "WOO-005"
     assert products["1928-S"]["stock_quantity"] == 1  # refused: left as it was

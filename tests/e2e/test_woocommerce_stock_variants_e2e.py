@@ -54,7 +54,9 @@ def test_the_stock_flow_writes_each_variation_its_variants_stock_once(
 
     assert first.status == SyncRun.Status.SUCCEEDED, first.error_message
     assert (variations["1000-RED"]["stock_quantity"], variations["1000-BLUE"]["stock_quantity"]) == (9, 3)
-    (mug_write,) = [body for path, body in _writes(store) if path.endswith(f"/products/{product['id']}/variations/batch")]
+    (mug_write,) = [
+        body for path, body in _writes(store) if path.endswith(f"/products/{product['id']}/variations/batch")
+    ]
     assert sorted(row["stock_quantity"] for row in mug_write["update"]) == [3, 9]  # both variants, one request
 
     store.sim.requests.clear()
