@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("integrations", "0009_ordersback"), ("syncs", "0008_ordersback")]
-AFTER = [("integrations", "0010_payoutscfg"), ("syncs", "0009_payoutscfg")]
+BEFORE = [("integrations", "0009_ordersback"), ("syncs", "0009_wooproducts")]
+AFTER = [("integrations", "0010_payoutscfg"), ("syncs", "0010_payoutscfg")]
 
 
 @pytest.fixture
