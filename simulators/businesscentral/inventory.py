@@ -1,8 +1,9 @@
 """Item ledger entries per location, as BC keeps them (table 32 "Item Ledger Entry").
 
-Every stock movement is one entry with the item number, a location code (blank when the document
-had none) and a quantity. An inbound entry stays open with its whole quantity remaining; an outbound
-entry is applied to the oldest open inbound entries of the same item and location, and what it could
+Every stock movement is one entry with the item number, a variant code and a location code (each
+blank when the document had none) and a quantity. An inbound entry stays open with its whole
+quantity remaining; an outbound entry is applied to the oldest open inbound entries of the same
+item, variant and location, and what it could
 not apply stays open with a negative remaining quantity (negative inventory). So the sum of the open
 entries' remaining quantities per item and location is the item's inventory there, and over all
 locations it equals the item's ``inventory`` (API v2.0 items). [assumption: FIFO application order;
@@ -23,6 +24,7 @@ def item_entry_post(
     entry_type: str,
     document_number: str,
     posting_date: str | None = None,
+    variant_code: str = "",
 ) -> dict:
     """Append one entry, apply an outbound one to open inbound ones, move the item's total."""
     quantity = round(float(quantity), 5)
@@ -35,6 +37,7 @@ def item_entry_post(
                 entry.get("open")
                 and entry["itemNumber"] == item["number"]
                 and entry.get("locationCode", "") == location_code
+                and entry.get("variantCode", "") == variant_code
                 and entry["remainingQuantity"] > 0
             ):
                 applied = min(entry["remainingQuantity"], -remaining)
@@ -44,6 +47,7 @@ def item_entry_post(
     entry = {
         "entryNo": len(store.item_ledger) + 1,
         "itemNumber": item["number"],
+        "variantCode": variant_code,
         "entryType": entry_type,
         "postingDate": posting_date or store.clock.today().isoformat(),
         "documentNumber": document_number,
@@ -57,14 +61,27 @@ def item_entry_post(
     return entry
 
 
-def location_quantity(store: CompanyStore, *, item_number: str, location_code: str) -> float:
-    entries = (entry for entry in store.item_ledger if entry.get("open") and entry["itemNumber"] == item_number)
+def location_quantity(store: CompanyStore, *, item_number: str, location_code: str, variant_code: str = "") -> float:
+    entries = (
+        entry
+        for entry in store.item_ledger
+        if entry.get("open") and entry["itemNumber"] == item_number and entry.get("variantCode", "") == variant_code
+    )
     return round(sum(e["remainingQuantity"] for e in entries if e.get("locationCode", "") == location_code), 5)
 
 
-def location_quantity_set(store: CompanyStore, *, item: dict, location_code: str, quantity: float) -> None:
-    """Post the positive or negative adjustment that brings the item to ``quantity`` at the location."""
-    now = location_quantity(store, item_number=item["number"], location_code=location_code)
+def line_variant_code(store: CompanyStore, line: dict) -> str:
+    """The variant code of a document line (``itemVariantId``), blank without one."""
+    variant = store.get("itemVariants", line.get("itemVariantId")) if line.get("itemVariantId") else None
+    return variant["code"] if variant else ""
+
+
+def location_quantity_set(
+    store: CompanyStore, *, item: dict, location_code: str, quantity: float, variant_code: str = ""
+) -> None:
+    """Post the positive or negative adjustment that brings the item (or one of its variants) to
+    ``quantity`` at the location."""
+    now = location_quantity(store, item_number=item["number"], location_code=location_code, variant_code=variant_code)
     delta = round(float(quantity) - now, 5)
     if delta:
         item_entry_post(
@@ -74,4 +91,5 @@ def location_quantity_set(store: CompanyStore, *, item: dict, location_code: str
             quantity=delta,
             entry_type="Positive Adjmt." if delta > 0 else "Negative Adjmt.",
             document_number=item["number"],
+            variant_code=variant_code,
         )  # an item journal: the item's lastModifiedDateTime does not move

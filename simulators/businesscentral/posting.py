@@ -10,7 +10,7 @@ from .amounts import dec, money
 from .documents import DOCUMENT_DATE, _price_line, check_customer_for, check_item, document_date
 from .entities import DOCUMENT_LINES
 from .errors import NOTHING_TO_POST, BCError, dialog
-from .inventory import item_entry_post
+from .inventory import item_entry_post, line_variant_code
 from .ledger import as_date, check_posting_date, lcy_factor, post_gl
 from .numbering import next_number
 from .shipments import dimensions_copy, post_shipment
@@ -80,6 +80,7 @@ def _move_stock(store: CompanyStore, lines: list[dict], document_number: str, si
                 quantity=float(line["quantity"]) * sign,
                 entry_type="Sale",
                 document_number=document_number,
+                variant_code=line_variant_code(store, line),
             )
             store.touch(item)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .entities import DOCUMENT_LINES
 from .errors import BCError, dialog
-from .inventory import item_entry_post
+from .inventory import item_entry_post, line_variant_code
 from .store import CompanyStore
 
 PARENT_TYPES = {"salesInvoices": "Sales Invoice", "salesOrders": "Sales Order", "salesCreditMemos": "Sales Credit Memo"}
@@ -189,6 +189,7 @@ def post_shipment(
                 quantity=-quantity,
                 entry_type="Sale",
                 document_number=shipment["number"],
+                variant_code=line_variant_code(store, line),
             )
             store.touch(item)
         store.touch(line)

@@ -429,10 +429,31 @@ class WooCommerceSimulator:
         if "status" in changes and changes["status"] not in schema.ORDER_STATUSES:
             raise _invalid("status", f"status is not one of {', '.join(schema.ORDER_STATUSES)}.")
         for name, value in changes.items():
+            if name == "meta_data":
+                self._meta_update(order, value)
+                continue
             order[name] = {**order[name], **value} if isinstance(order.get(name), dict) else value
         now = self.store.clock.now()
         order["date_modified"], order["date_modified_gmt"] = site_stamp(now), stamp(now)
         return Response(200, render_order(order), {})
+
+    def _meta_update(self, record: dict[str, Any], entries: Any) -> None:
+        """meta_data writes: an entry with an id updates that row; without one the row with the same
+        key is updated, else one is added (WC_Data::update_meta_data) [assumption: read from the
+        reference's meta_data_write note, the key rule not in it]."""
+        if not isinstance(entries, list):
+            raise _invalid("meta_data", "meta_data is not of type array.")
+        rows = record.setdefault("meta_data", [])
+        for entry in entries:
+            if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
+                raise _invalid("meta_data", "meta_data items need a key.")
+            match = next((r for r in rows if r["id"] == entry.get("id")), None) if entry.get("id") else None
+            match = match or next((r for r in rows if r["key"] == entry["key"]), None)
+            if match is not None:
+                match["value"] = entry.get("value")
+            else:
+                next_id = 1 + max((row.get("id") or 0 for row in rows), default=0)
+                rows.append({"id": next_id, "key": entry["key"], "value": entry.get("value")})
 
     def _refunds_of(self, order_id: int) -> list[dict[str, Any]]:
         return [refund for refund in self.store.refunds.values() if refund["_order_id"] == order_id]

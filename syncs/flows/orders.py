@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from integrations.connectors.woocommerce import WooCommerceShop
 from integrations.models import Flow
 from syncs.flows import register_flow
 from syncs.models import SyncLogEntry, SyncRun
@@ -11,6 +12,7 @@ from syncs.services import fulfilments as fulfilments_service
 from syncs.services import orders as orders_service
 from syncs.services.discovery import cursor_save, is_sweep, orders_discover
 from syncs.services.runs import sync_log
+from syncs.services.woocommerce_write_back import woo_write_back
 
 
 def run_counts_add(*, run: SyncRun, result, client) -> None:
@@ -67,7 +69,10 @@ def orders_run(run: SyncRun) -> None:
     if is_sweep(parameters):
         cursor_save(integration=integration, loaded_at=started)
     # Back to the shop: the BC number on the shop order, BC's posted shipments as fulfilments.
-    fulfilments_service.shop_write_back(integration=integration, shop_client=clients.shop, since=started, run=run)
+    if isinstance(clients.shop, WooCommerceShop):
+        woo_write_back(integration=integration, woo_client=clients.shop.client, since=started, run=run)
+    else:
+        fulfilments_service.shop_write_back(integration=integration, shop_client=clients.shop, since=started, run=run)
     # A sweep or a retry looks at every open sales order; a webhook's run at its own orders.
     everything = is_sweep(parameters) or parameters.get("retry")
     shipped = fulfilments_service.shipments_fulfil(

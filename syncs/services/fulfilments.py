@@ -72,10 +72,7 @@ def shop_write_back(
     result = BackResult()
     if not (integration.write_back_metafield or integration.write_back_tag) or not _shopify(integration):
         return result
-    links = RecordLink.objects.filter(
-        integration=integration, entity_type=EntityType.ORDER, state=RecordLink.State.SYNCED
-    ).filter(Q(synced_at__gte=since) | Q(details__has_key="write_back_pending"))
-    todo = [link for link in links.exclude(target_number="") if link.details.get("written_back") != link.target_number]
+    todo = write_back_todo(integration=integration, since=since)
     for start in range(0, len(todo), WRITE_BACK_CHUNK):
         chunk = todo[start : start + WRITE_BACK_CHUNK]
         failed: dict[int, ShopifyError] = {}
@@ -101,18 +98,31 @@ def shop_write_back(
                 except ShopifyError as exc:
                     failed[link.pk] = exc
             if link.pk in failed:
-                _write_back_failed(integration=integration, link=link, exc=failed[link.pk], run=run)
+                write_back_failed(integration=integration, link=link, exc=failed[link.pk], run=run)
                 result.failed += 1
                 continue
-            details = {**link.details, "written_back": link.target_number}
-            details.pop("write_back_pending", None)
-            link.details = details
-            RecordLink.objects.filter(pk=link.pk).update(details=details)
+            write_back_done(link=link)
             result.written_back += 1
     return result
 
 
-def _write_back_failed(*, integration: Integration, link: RecordLink, exc: ShopifyError, run: SyncRun | None) -> None:
+def write_back_todo(*, integration: Integration, since: dt.datetime) -> list[RecordLink]:
+    """Order links whose BC number the shop order does not show yet: synced since ``since``, or
+    whose write failed before (any platform)."""
+    links = RecordLink.objects.filter(
+        integration=integration, entity_type=EntityType.ORDER, state=RecordLink.State.SYNCED
+    ).filter(Q(synced_at__gte=since) | Q(details__has_key="write_back_pending"))
+    return [link for link in links.exclude(target_number="") if link.details.get("written_back") != link.target_number]
+
+
+def write_back_done(*, link: RecordLink) -> None:
+    details = {**link.details, "written_back": link.target_number}
+    details.pop("write_back_pending", None)
+    link.details = details
+    RecordLink.objects.filter(pk=link.pk).update(details=details)
+
+
+def write_back_failed(*, integration: Integration, link: RecordLink, exc: Exception, run: SyncRun | None) -> None:
     link.details = {**link.details, "write_back_pending": True}
     RecordLink.objects.filter(pk=link.pk).update(details=link.details)
     cause = classify_exception(exc)

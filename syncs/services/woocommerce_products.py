@@ -115,6 +115,7 @@ def _variations_write(*, woo_client: WooCommerceClient, spec: ProductSpec, item:
             if found:
                 known[wanted.key] = found
     status = WOO_STATUS.get(spec.status, "draft")
+    stocked = getattr(item, "type", "") == INVENTORY
     writes = [
         VariationWrite(
             id=known.get(wanted.key, 0),
@@ -124,6 +125,8 @@ def _variations_write(*, woo_client: WooCommerceClient, spec: ProductSpec, item:
             option=wanted.option,
             status=status,
             weight=_weight(wanted.weight),
+            # A new variation of a stocked item manages stock, so the stock flow sets its quantity.
+            manage_stock=True if not known.get(wanted.key) and stocked else None,
         )
         for wanted in spec.variants
     ]

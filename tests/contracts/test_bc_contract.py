@@ -359,7 +359,7 @@ def _bc_sources() -> list[Path]:
 # the repeater controls the product reads, as named in microsoft/BCApps
 # src/Layers/W1/BaseApp/Inventory/Ledger/ItemLedgerEntries.Page.al. ODataV4 names a control with
 # every run of other characters as one underscore and none at the end (assumption, bc-api-facts.md s. 6).
-ITEM_LEDGER_ENTRIES_CONTROLS = ("Entry No.", "Item No.", "Location Code", "Remaining Quantity", "Open")
+ITEM_LEDGER_ENTRIES_CONTROLS = ("Entry No.", "Item No.", "Variant Code", "Location Code", "Remaining Quantity", "Open")
 
 
 def odatav4_name(control: str) -> str:
@@ -368,7 +368,7 @@ def odatav4_name(control: str) -> str:
 
 def test_odatav4_names_of_page_38_controls():
     assert [odatav4_name(c) for c in ITEM_LEDGER_ENTRIES_CONTROLS] == [
-        "Entry_No", "Item_No", "Location_Code", "Remaining_Quantity", "Open",
+        "Entry_No", "Item_No", "Variant_Code", "Location_Code", "Remaining_Quantity", "Open",
     ]  # fmt: skip
 
 

@@ -491,6 +491,23 @@ def test_product_writes_use_reference_routes_and_writable_fields(woo_server, woo
         assert {"publish", "draft", "private"} <= set(RESOURCES[resource]["properties"]["status"]["enum"])
 
 
+def test_the_order_meta_write_uses_the_reference_route_and_writable_fields(woo_server, woo_client):
+    woo_client.order_meta_set(1001, key="junipeer_bc_document_number", value="SO-1")
+    woo_client.order_meta_set(1001, key="junipeer_bc_document_number", value="INV-1")  # a later number
+
+    writes = [(method, path, body) for method, path, _, body in woo_server.sim.requests if method != "GET"]
+    assert len(writes) == 2
+    for method, path, body in writes:
+        name, route = route_for(path)
+        assert name == "orders" and method in route["methods"], f"{method} {path}"
+        _written_keys(name, body)
+    assert "id?" in RESOURCES["orders"]["behaviour"]["meta_data_write"]  # an entry without id is allowed
+    rows = [m for m in woo_server.sim.store.orders[1001]["meta_data"] if m["key"] == "junipeer_bc_document_number"]
+    assert [m["value"] for m in rows] == ["INV-1"]  # the entry with that key updated, not a second one
+    variation = VariationWrite(sku="X", regular_price="1.00", attribute_name="Variant", option="RED", manage_stock=True)
+    _written_keys("product_variations", variation.to_json())
+
+
 def test_the_tax_setting_is_read_from_the_settings_route(woo_server, woo_client):
     """/settings/<group>/<id> is not in the reference file: WooCommerce's
     WC_REST_Setting_Options_V2_Controller (docs/vendor-contracts.md) answers the setting with its

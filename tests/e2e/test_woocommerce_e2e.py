@@ -173,8 +173,8 @@ def test_bc_stock_is_written_back_as_differences(woo, woo_server, woo_client, bc
     woo_server.sim.store.products[desk_id]["stock_quantity"] = 99  # the store drifted
     woo_server.sim.requests.clear()
 
-    first = woo_stock_push(bc_client=bc_client, woo_client=woo_client)
-    second = woo_stock_push(bc_client=bc_client, woo_client=woo_client)
+    first = woo_stock_push(integration=bc_integration, bc_client=bc_client, woo_client=woo_client)
+    second = woo_stock_push(integration=bc_integration, bc_client=bc_client, woo_client=woo_client)
 
     assert woo_server.sim.store.products[desk_id]["stock_quantity"] == bc_desk
     assert first.pushed >= 1 and not first.failed and first.not_in_bc == 0
@@ -236,7 +236,9 @@ def test_a_stock_item_the_store_refuses_is_reported_with_its_code(woo_server, wo
     products = {p["sku"]: p for p in woo_server.sim.store.products.values()}
     products["1896-S"]["stock_quantity"] = products["1928-S"]["stock_quantity"] = 1
 
-    result = woo_stock_push(bc_client=bc_client, woo_client=RefusingStore(woo_client, products["1928-S"]["id"]))
+    result = woo_stock_push(
+        integration=bc_integration, bc_client=bc_client, woo_client=RefusingStore(woo_client, products["1928-S"]["id"])
+    )
 
     assert set(result.failed) == {"1928-S"} and result.failed["1928-S"].code == "WOO-005"
     assert products["1928-S"]["stock_quantity"] == 1  # refused: left as it was

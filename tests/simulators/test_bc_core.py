@@ -141,7 +141,7 @@ def test_items_inventory_rules(bc):
     assert adjusted.json()["inventory"] == 7
     ledger = bc.sim.company().item_ledger
     assert ledger[-1] == {
-        "entryNo": len(ledger), "itemNumber": "2000", "entryType": "Positive Adjmt.",
+        "entryNo": len(ledger), "itemNumber": "2000", "variantCode": "", "entryType": "Positive Adjmt.",
         "postingDate": ledger[-1]["postingDate"], "documentNumber": "2000", "locationCode": "", "quantity": 7.0,
         "remainingQuantity": 7.0, "open": True,
     }  # fmt: skip

@@ -53,3 +53,26 @@ def test_select_and_server_driven_paging(bc, bc_server):
     assert code == "BadRequest_NotFound" and "Colour" in message
     bc.sim.company().unpublish_odatav4_pages("ItemLedgerEntries")
     assert bc.get(_base(bc_server)).status_code == 404
+
+
+def test_entries_keep_their_variant_code_and_apply_only_to_the_same_variant(bc, bc_server):
+    company = bc.sim.company()
+    item = company.find("items", number="1000")  # variants RED and BLUE; opening stock without a variant
+    location_quantity_set(company, item=item, location_code="MAIN", variant_code="RED", quantity=4)
+    item_entry_post(
+        company,
+        item=item,
+        location_code="MAIN",
+        quantity=-6,
+        entry_type="Sale",
+        document_number="X",
+        variant_code="RED",
+    )
+
+    assert location_quantity(company, item_number="1000", location_code="MAIN", variant_code="RED") == -2
+    assert (
+        location_quantity(company, item_number="1000", location_code="MAIN") == 90
+    )  # the unvarianted stock is untouched
+    url = f"{_base(bc_server)}?$filter=Item_No eq '1000' and Variant_Code eq 'RED' and Open eq true"
+    rows = bc.get(f"{url}&$select=Variant_Code,Remaining_Quantity").json()["value"]
+    assert [(r["Variant_Code"], r["Remaining_Quantity"]) for r in rows] == [("RED", -2)]

@@ -520,16 +520,18 @@ class BusinessCentralClient:
         return [from_json(JournalBatchRow, row) for row in self.iter_page_rows(e.JOURNAL_BATCHES_PAGE)]
 
     def open_item_ledger_entries(
-        self, *, location_codes: Iterable[str], page_size: int | None = None
+        self, *, location_codes: Iterable[str], page_size: int | None = None, variants: bool = False
     ) -> Iterator[ItemLedgerEntryRow]:
-        """Open entries of page 38 at the given locations, three fields each: their remaining
-        quantities summed per item and location are the stock there."""
+        """Open entries of page 38 at the given locations (every location when none is given), three
+        fields each (four with ``variants``: the variant code): their remaining quantities summed per
+        item and location (and variant) are the stock there."""
         codes = sorted(set(location_codes))
         query = all_of("Open eq true", any_of("Location_Code", codes) if codes else None)
+        fields = ("Item_No", "Location_Code", "Remaining_Quantity")
         rows = self.iter_page_rows(
             e.ITEM_LEDGER_ENTRIES_PAGE,
             filter=query,
-            select=("Item_No", "Location_Code", "Remaining_Quantity"),
+            select=(*fields, "Variant_Code") if variants else fields,
             page_size=page_size,
         )
         # Read by the hundred thousand: built directly (three fields), not through from_json.
@@ -538,6 +540,7 @@ class BusinessCentralClient:
             yield ItemLedgerEntryRow(
                 item_number=row.get("Item_No") or "",
                 location_code=row.get("Location_Code") or "",
+                variant_code=row.get("Variant_Code") or "",
                 remaining_quantity=quantity if isinstance(quantity, Decimal) else Decimal(str(quantity or 0)),
                 raw=row,
             )

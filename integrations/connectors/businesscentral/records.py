@@ -555,5 +555,6 @@ class ItemLedgerEntryRow:
 
     item_number: str = field(default="", metadata={"json": "Item_No"})
     location_code: str = field(default="", metadata={"json": "Location_Code"})
+    variant_code: str = field(default="", metadata={"json": "Variant_Code"})
     remaining_quantity: Decimal = field(default=ZERO, metadata={"json": "Remaining_Quantity"})
     raw: dict[str, Any] = _raw()

@@ -317,6 +317,11 @@ class WooCommerceClient:
             )
         return answer
 
+    def order_meta_set(self, order_id: int, *, key: str, value: str) -> None:
+        """Set one meta_data entry of an order by key (``PUT /orders/{id}``): without a meta id
+        WooCommerce updates the entry with that key, or adds it, so a resend changes nothing."""
+        self._write("PUT", f"orders/{int(order_id)}", {"meta_data": [{"key": key, "value": value}]})
+
     # --- webhooks ------------------------------------------------------------------------------
 
     def webhooks_list(self) -> list[WooWebhook]:

@@ -116,6 +116,7 @@ class VariationWrite:
     status: str = "publish"
     weight: str = ""
     id: int = 0
+    manage_stock: bool | None = None  # None: left as the store has it
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -126,6 +127,8 @@ class VariationWrite:
         }
         if self.weight:
             body["weight"] = self.weight
+        if self.manage_stock is not None:
+            body["manage_stock"] = self.manage_stock
         if self.id:
             body["id"] = self.id
         return body
