@@ -150,13 +150,25 @@ def worker_check(*, integration_id: int, children: Children, timeout_seconds: fl
     from syncs.models import SyncRun
     from syncs.services.dispatch import flow_enqueue
 
-    run = flow_enqueue(integration_id=integration_id, flow=flow or Flow.ORDERS, trigger=SyncRun.Trigger.MANUAL)
+    flow = flow or Flow.ORDERS
     deadline = time.monotonic() + timeout_seconds
     status = SyncRun.Status.QUEUED
     while time.monotonic() < deadline:
-        children.raise_if_dead()
-        status = SyncRun.objects.filter(pk=run.pk).values_list("status", flat=True).get()
-        if status not in (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING):
+        # Going live queues a run of its own: when ours is skipped because that one is still
+        # running, wait for it to end and hand the worker ours again, so ours sees every order.
+        run = flow_enqueue(integration_id=integration_id, flow=flow, trigger=SyncRun.Trigger.MANUAL)
+        while time.monotonic() < deadline:
+            children.raise_if_dead()
+            status = SyncRun.objects.filter(pk=run.pk).values_list("status", flat=True).get()
+            if status not in (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING):
+                break
+            time.sleep(0.5)
+        if status != SyncRun.Status.SKIPPED:
             break
-        time.sleep(0.5)
+        while (
+            time.monotonic() < deadline
+            and SyncRun.objects.filter(integration_id=integration_id, flow=flow, status=SyncRun.Status.RUNNING).exists()
+        ):
+            children.raise_if_dead()
+            time.sleep(0.5)
     return status
