@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -98,7 +99,8 @@ def _mark_paid_retry(*, run: SyncRun, links: list[RecordLink], bc) -> None:
 
 
 @register_flow(Flow.PAYOUTS)
-def payouts_run(run: SyncRun) -> None:
+def payouts_run(run: SyncRun, *, clients: Callable[[Integration], tuple[Any, list]] | None = None) -> None:
+    """One payouts run; ``clients`` builds the BC client and providers (default: from the connections)."""
     integration = run.integration
     if not integration.allow_writes:
         sync_log(
@@ -109,7 +111,7 @@ def payouts_run(run: SyncRun) -> None:
             message="Writes to Business Central are off until go-live; payouts are not booked.",
         )
         return
-    bc, providers = flow_clients(integration)
+    bc, providers = (clients or flow_clients)(integration)
     parameters = run.parameters or {}
     if parameters.get("payout_ids") or parameters.get("retry") or parameters.get("record_link_ids"):
         # A retry or re-match: the named payouts (or those of the picked records), no provider fetch.

@@ -47,9 +47,10 @@ INVOICE_RATE = Decimal("11.45")  # the seed's EUR rate in force today
 PAYOUT_RATE = Decimal("11.4873")  # a new rate from the payout's date
 
 
-def _run(integration, monkeypatch, bc_client, providers):
-    monkeypatch.setattr(payouts_flow, "flow_clients", lambda _integration: (bc_client, providers))
-    payouts_flow.payouts_run(SyncRunFactory(integration=integration, flow=Flow.PAYOUTS))
+def _run(integration, bc_client, providers):
+    payouts_flow.payouts_run(
+        SyncRunFactory(integration=integration, flow=Flow.PAYOUTS), clients=lambda _integration: (bc_client, providers)
+    )
 
 
 def _eur_setup(sim_bc, *, batch, provider, clearing, bank, orders):
@@ -140,7 +141,7 @@ def stripe_server(settings):
         yield sim
 
 
-def test_a_stripe_payout_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_bc, stripe_server, monkeypatch):
+def test_a_stripe_payout_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_bc, stripe_server):
     integration, client = _eur_setup(
         sim_bc,
         batch="STRIPE",
@@ -162,7 +163,7 @@ def test_a_stripe_payout_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_
         currencies=["SEK", "EUR"],
     )
 
-    _run(integration, monkeypatch, client, [provider_build(connection=connection)])
+    _run(integration, client, [provider_build(connection=connection)])
 
     staged = Payout.objects.get()
     assert (staged.currency.upper(), staged.amount) == ("EUR", Decimal("317.14"))
@@ -173,12 +174,12 @@ def test_a_stripe_payout_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_
     in_eur, _ = _ledger_in_currency(sim_bc, "1940")
     assert in_eur == Decimal("317.14")  # the transfer reached the EUR bank account's G/L account in EUR
 
-    _run(integration, monkeypatch, client, [provider_build(connection=connection)])  # nothing twice
+    _run(integration, client, [provider_build(connection=connection)])  # nothing twice
     assert _ledger(client, STRIPE_CLEARING) == 0 and _ledger(client, ROUNDING_ACCOUNT) == Decimal("0.01")
 
 
 def test_a_shopify_payments_payout_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(
-    sim_bc, shopify_client, shopify_sim, monkeypatch
+    sim_bc, shopify_client, shopify_sim
 ):
     integration, client = _eur_setup(
         sim_bc,
@@ -204,7 +205,7 @@ def test_a_shopify_payments_payout_in_eur_posts_and_reconciles_to_zero_in_eur_an
         integration=integration, provider=PaymentProviderConnection.Provider.SHOPIFY_PAYMENTS, currencies=["EUR"]
     )
 
-    _run(integration, monkeypatch, client, [provider_build(connection=connection, client=shopify_client)])
+    _run(integration, client, [provider_build(connection=connection, client=shopify_client)])
 
     staged = Payout.objects.get(provider_payout_id=payout["id"])
     assert (staged.currency.upper(), staged.amount) == ("EUR", Decimal("199.88"))
@@ -214,7 +215,7 @@ def test_a_shopify_payments_payout_in_eur_posts_and_reconciles_to_zero_in_eur_an
     assert statuses["#7202"] == "Paid"
 
 
-def test_a_klarna_payout_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_bc, settings, monkeypatch):
+def test_a_klarna_payout_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_bc, settings):
     integration, client = _eur_setup(
         sim_bc,
         batch="KLARNA",
@@ -245,7 +246,7 @@ def test_a_klarna_payout_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_
     with serve(sim) as running:
         settings.KLARNA_API_ROOT = running.url
         integration.order_exclusion_date = None
-        _run(integration, monkeypatch, client, [provider_build(connection=connection)])
+        _run(integration, client, [provider_build(connection=connection)])
 
     staged = Payout.objects.get(provider_payout_id=payout["payment_reference"])
     assert (staged.currency.upper(), staged.amount) == ("EUR", Decimal("468.07"))
@@ -253,7 +254,7 @@ def test_a_klarna_payout_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_
     assert statuses["#7402"] == "Paid"
 
 
-def test_an_adyen_batch_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_bc, settings, monkeypatch):
+def test_an_adyen_batch_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_bc, settings):
     integration, client = _eur_setup(
         sim_bc,
         batch="ADYEN",
@@ -284,7 +285,7 @@ def test_an_adyen_batch_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_b
     )
     with serve(sim) as running:
         settings.ADYEN_REPORTS_ROOT = running.url
-        _run(integration, monkeypatch, client, [provider_build(connection=connection)])
+        _run(integration, client, [provider_build(connection=connection)])
 
     staged = Payout.objects.get(provider="adyen")
     assert (staged.currency.upper(), staged.amount) == ("EUR", Decimal("181.91"))
@@ -292,7 +293,7 @@ def test_an_adyen_batch_in_eur_posts_and_reconciles_to_zero_in_eur_and_sek(sim_b
     assert statuses["#7502"] == "Paid"
 
 
-def test_without_the_general_journal_web_service_a_eur_payout_stops_with_pay_007(sim_bc, stripe_server, monkeypatch):
+def test_without_the_general_journal_web_service_a_eur_payout_stops_with_pay_007(sim_bc, stripe_server):
     integration, client = _eur_setup(
         sim_bc,
         batch="STRIPE",
@@ -308,7 +309,7 @@ def test_without_the_general_journal_web_service_a_eur_payout_stops_with_pay_007
         integration=integration, provider=PaymentProviderConnection.Provider.STRIPE, api_key=StripeSimulator.VALID_KEY
     )
 
-    _run(integration, monkeypatch, client, [provider_build(connection=connection)])
+    _run(integration, client, [provider_build(connection=connection)])
 
     staged = Payout.objects.get()
     assert staged.last_error_code == "PAY-007" and staged.booking_state != Payout.BookingState.POSTED
@@ -316,7 +317,7 @@ def test_without_the_general_journal_web_service_a_eur_payout_stops_with_pay_007
     assert "fees" not in staged.booked_lines and "transfer" not in staged.booked_lines  # they wait for the fix
 
 
-def test_eur_lines_written_through_the_page_are_found_again_and_never_written_twice(sim_bc, stripe_server, monkeypatch):
+def test_eur_lines_written_through_the_page_are_found_again_and_never_written_twice(sim_bc, stripe_server):
     integration, client = _eur_setup(
         sim_bc,
         batch="STRIPE",
@@ -337,12 +338,12 @@ def test_eur_lines_written_through_the_page_are_found_again_and_never_written_tw
     )
     page = sim_bc.company("sandbox")
 
-    _run(integration, monkeypatch, client, [provider_build(connection=connection)])
+    _run(integration, client, [provider_build(connection=connection)])
     staged = Payout.objects.get()
     staged.booked_lines = {}  # as if every acknowledgement had been lost
     staged.booking_state = Payout.BookingState.PARTIAL
     staged.save()
-    _run(integration, monkeypatch, client, [provider_build(connection=connection)])
+    _run(integration, client, [provider_build(connection=connection)])
 
     lines = page.rows("journalLines")
     tags = sorted(tag_of(line["description"]) for line in lines)
@@ -352,9 +353,7 @@ def test_eur_lines_written_through_the_page_are_found_again_and_never_written_tw
     assert Payout.objects.get().booking_state == Payout.BookingState.BOOKED
 
 
-def test_an_invoice_in_another_currency_than_its_customer_is_not_paid_so_the_journal_still_posts(
-    sim_bc, stripe_server, monkeypatch
-):
+def test_an_invoice_in_another_currency_than_its_customer_is_not_paid_so_the_journal_still_posts(sim_bc, stripe_server):
     # A SEK invoice of the EUR customer (shop-currency invoicing of a German order): BC would book the
     # payment in the customer's EUR and refuse to post the whole journal ("All entries in one
     # application must be in the same currency.").
@@ -378,7 +377,7 @@ def test_an_invoice_in_another_currency_than_its_customer_is_not_paid_so_the_jou
         integration=integration, provider=PaymentProviderConnection.Provider.STRIPE, api_key=StripeSimulator.VALID_KEY
     )
 
-    _run(integration, monkeypatch, client, [provider_build(connection=connection)])
+    _run(integration, client, [provider_build(connection=connection)])
 
     sek_payout = Payout.objects.get(currency__iexact="SEK")
     [charge] = sek_payout.transactions.filter(raw_type="charge")
@@ -408,9 +407,7 @@ class _SecondGeneralPostFails:
         self._client.post_journal(journal_id)
 
 
-def test_a_rounding_line_left_unposted_is_posted_by_the_next_run_and_never_written_twice(
-    sim_bc, stripe_server, monkeypatch
-):
+def test_a_rounding_line_left_unposted_is_posted_by_the_next_run_and_never_written_twice(sim_bc, stripe_server):
     integration, client = _eur_setup(
         sim_bc,
         batch="STRIPE",
@@ -430,12 +427,12 @@ def test_a_rounding_line_left_unposted_is_posted_by_the_next_run_and_never_writt
     )
     general = client.list_records(entities.JOURNALS, filter=odata.eq("code", "STRIPE"))[0]
 
-    _run(integration, monkeypatch, _SecondGeneralPostFails(client, general.id), [provider_build(connection=connection)])
+    _run(integration, _SecondGeneralPostFails(client, general.id), [provider_build(connection=connection)])
     staged = Payout.objects.get()
     assert staged.booking_state == Payout.BookingState.PARTIAL and "fx-rounding" in staged.booked_lines
     assert _ledger(client, STRIPE_CLEARING) == Decimal("0.01")  # the rounding line waits in the journal
 
-    _run(integration, monkeypatch, client, [provider_build(connection=connection)])
+    _run(integration, client, [provider_build(connection=connection)])
 
     staged = Payout.objects.get()
     _assert_reconciled_in_both_currencies(sim_bc, client, staged, STRIPE_CLEARING, fx_rounding=Decimal("0.01"))

@@ -52,17 +52,17 @@ def _posted_integration(sim_bc, **fields):
     return integration, client
 
 
-def _run(integration, monkeypatch, client):
+def _run(integration, client):
     connection = PaymentProviderConnectionFactory(
         integration=integration,
         provider=PaymentProviderConnection.Provider.STRIPE,
         api_key=StripeSimulator.VALID_KEY,
         currencies=["SEK", "EUR"],
     )
-    monkeypatch.setattr(
-        payouts_flow, "flow_clients", lambda _integration: (client, [provider_build(connection=connection)])
+    payouts_flow.payouts_run(
+        SyncRunFactory(integration=integration, flow=Flow.PAYOUTS),
+        clients=lambda _integration: (client, [provider_build(connection=connection)]),
     )
-    payouts_flow.payouts_run(SyncRunFactory(integration=integration, flow=Flow.PAYOUTS))
 
 
 def _stray_entry(sim_bc, *, payout: dict, amount: Decimal) -> None:
@@ -80,14 +80,14 @@ def _stray_entry(sim_bc, *, payout: dict, amount: Decimal) -> None:
     )
 
 
-def test_the_zero_check_is_what_bc_posted_not_the_products_own_sums(sim_bc, stripe_server, monkeypatch):
+def test_the_zero_check_is_what_bc_posted_not_the_products_own_sums(sim_bc, stripe_server):
     integration, client = _posted_integration(sim_bc)
     order_links_create(integration, invoices_create(client, {"#6101": Decimal("200.00")}, tax_code="ZERO"))
     stripe_server.account.charge_create(amount=20000, fee=610, metadata={"order_name": "#6101"})
     payout = stripe_server.account.payout_create()
     _stray_entry(sim_bc, payout=payout, amount=Decimal("1.00"))
 
-    _run(integration, monkeypatch, client)
+    _run(integration, client)
 
     staged = Payout.objects.get()
     report = payout_report(payout=staged)
@@ -99,22 +99,20 @@ def test_the_zero_check_is_what_bc_posted_not_the_products_own_sums(sim_bc, stri
     assert STRIPE_CLEARING in report.clearing_error
 
 
-def test_a_clean_posting_reads_zero_back_from_bc(sim_bc, stripe_server, monkeypatch):
+def test_a_clean_posting_reads_zero_back_from_bc(sim_bc, stripe_server):
     integration, client = _posted_integration(sim_bc)
     order_links_create(integration, invoices_create(client, {"#6201": Decimal("80.00")}, tax_code="ZERO"))
     stripe_server.account.charge_create(amount=8000, fee=250, metadata={"order_name": "#6201"})
     stripe_server.account.payout_create()
 
-    _run(integration, monkeypatch, client)
+    _run(integration, client)
 
     staged = Payout.objects.get()
     assert (staged.clearing_ledger_balance, staged.last_error_code) == (Decimal("0.00"), "")
     assert staged.clearing_ledger_checked_at is not None and payout_report(payout=staged).from_ledger
 
 
-def test_a_conversion_difference_beyond_the_tolerance_is_not_booked_to_the_rounding_account(
-    sim_bc, stripe_server, monkeypatch
-):
+def test_a_conversion_difference_beyond_the_tolerance_is_not_booked_to_the_rounding_account(sim_bc, stripe_server):
     integration, client = _posted_integration(sim_bc, rounding_gl_account="3740")
     PayoutAccountMappingFactory(
         integration=integration,
@@ -130,7 +128,7 @@ def test_a_conversion_difference_beyond_the_tolerance_is_not_booked_to_the_round
     payout = stripe_server.account.payout_create(currency="eur")
     _stray_entry(sim_bc, payout=payout, amount=Decimal("0.50"))  # far more than BC's rounding
 
-    _run(integration, monkeypatch, client)
+    _run(integration, client)
 
     staged = Payout.objects.get()
     assert "fx-rounding" not in staged.booked_lines  # the tolerance (0.05 SEK) keeps real differences out
