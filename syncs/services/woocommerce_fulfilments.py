@@ -20,9 +20,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from integrations.commerce import Tracking
 from integrations.connectors.businesscentral import BCError
 from integrations.connectors.businesscentral.records import SalesShipment
-from integrations.connectors.shopify.types import Tracking
 from integrations.connectors.woocommerce import WooCommerceClient, WooError, woo_order_translate
 from integrations.connectors.woocommerce.records import WooOrder
 from integrations.models import Flow, Integration
