@@ -6,8 +6,10 @@ Every exception carries ``code``: the product's catalogue code for the condition
 
 from __future__ import annotations
 
+from integrations.commerce.errors import ShopError, ShopRefused
 
-class ShopifyError(Exception):
+
+class ShopifyError(ShopError):
     """Any failure talking to the Shopify Admin API."""
 
     code = "SHOP-099"
@@ -89,7 +91,7 @@ class ShopifyQueryRefused(ShopifyError):
     code = "SHOP-009"
 
 
-class ShopifyUserError(ShopifyError):
+class ShopifyUserError(ShopifyError, ShopRefused):
     """A mutation answered with ``userErrors`` (validation of the input, not transport)."""
 
     def __init__(self, message: str, *, user_errors: list[dict], product_id: str = "") -> None:
