@@ -28,9 +28,11 @@ from typing import Any
 from django.utils import timezone
 
 from integrations.commerce import InventoryChange
+from integrations.commerce.platform import ShopCatalogue
 from integrations.connectors.businesscentral import PageNotPublished, entities
 from integrations.connectors.shopify.exceptions import ShopifyStockConflict, ShopifyUserError
 from integrations.models import Flow, Integration, LocationMapping
+from syncs.clients import BCClient
 from syncs.errors import ProductError
 from syncs.mapping.products import shop_quantity, stock_batch_key, stock_link_source_id
 from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
@@ -95,7 +97,7 @@ class StockPushResult:
     failed_item_ids: list[str] = field(default_factory=list)
 
 
-def bc_item_quantities(*, bc_client: Any) -> Iterator[tuple[str, Any]]:
+def bc_item_quantities(*, bc_client: BCClient) -> Iterator[tuple[str, Any]]:
     """(item id, inventory) of every BC item: only two fields, so 20,000 items a page."""
     for item in bc_client.iter_records(entities.ITEMS, select=("id", "inventory"), page_size=BC_PAGE_SIZE):
         yield str(item.id), item.inventory
@@ -146,7 +148,7 @@ def stock_locations_get(*, integration: Integration) -> StockLocations:
     return StockLocations(total_location_id=mappings[0].shop_location_id)
 
 
-def bc_location_quantities(*, bc_client: Any, location_codes: Iterable[str]) -> dict[tuple[str, str], Decimal]:
+def bc_location_quantities(*, bc_client: BCClient, location_codes: Iterable[str]) -> dict[tuple[str, str], Decimal]:
     """(item number, BC location code) -> stock there: open item ledger entries' remaining
     quantities summed (page 38, three fields, BC_PAGE_SIZE entries a request)."""
     totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
@@ -159,7 +161,7 @@ def bc_location_quantities(*, bc_client: Any, location_codes: Iterable[str]) -> 
 
 
 def _per_location_quantities(
-    *, integration: Integration, bc_client: Any, locations: StockLocations
+    *, integration: Integration, bc_client: BCClient, locations: StockLocations
 ) -> Iterator[tuple[str, str, Any]]:
     """(item id, shop location, quantity) of every linked item at every mapped shop location: 0 where
     BC has no open entry, so stock that ran out is written too."""
@@ -318,7 +320,7 @@ def _push(
     *,
     integration: Integration,
     run: SyncRun | None,
-    shop_client: Any,
+    shop_client: ShopCatalogue,
     batch: list[StockChange],
     result: StockPushResult,
 ) -> None:
@@ -359,8 +361,8 @@ def _push(
 def stock_push(
     *,
     integration: Integration,
-    bc_client: Any,
-    shop_client: Any,
+    bc_client: BCClient,
+    shop_client: ShopCatalogue,
     run: SyncRun | None = None,
     full: bool = False,
     batch_size: int = STOCK_BATCH_SIZE,

@@ -60,7 +60,7 @@ class PayoutProvider(Protocol):
     market: str = ""
 
     @classmethod
-    def for_connection(cls, connection: Any, *, client: Any = None) -> PayoutProvider:
+    def for_connection(cls, connection: Any, *, client: object | None = None) -> PayoutProvider:
         """Build from a PaymentProviderConnection; ``client`` replaces the vendor client (tests)."""
         ...
 
