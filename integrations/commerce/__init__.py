@@ -18,7 +18,7 @@ from integrations.commerce.catalogue import (
     SelectedOption,
     VariantInput,
 )
-from integrations.commerce.errors import ShopError, ShopRefused
+from integrations.commerce.errors import ShopAuthError, ShopError, ShopRefused, ShopStockConflict
 from integrations.commerce.fulfilment import FulfillmentLineInput, FulfillmentOrder, FulfillmentOrderLine
 from integrations.commerce.ids import id_tail
 from integrations.commerce.money import Money, MoneyBag
@@ -63,8 +63,10 @@ __all__ = [
     "RefundLineItem",
     "RefundShippingLine",
     "SelectedOption",
+    "ShopAuthError",
     "ShopError",
     "ShopRefused",
+    "ShopStockConflict",
     "ShippingLine",
     "TaxLine",
     "Tracking",

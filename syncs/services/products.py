@@ -23,12 +23,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from integrations.commerce import Product, ProductInput, ProductOption, SelectedOption, VariantInput
+from integrations.commerce import (
+    Product,
+    ProductInput,
+    ProductOption,
+    SelectedOption,
+    ShopAuthError,
+    ShopError,
+    ShopRefused,
+    VariantInput,
+)
 from integrations.commerce.platform import ShopCatalogue
 from integrations.connectors.businesscentral import entities, odata
 from integrations.connectors.businesscentral.writes import FieldTooLong, payload_fit
-from integrations.connectors.shopify.exceptions import ShopifyAuthError, ShopifyError, ShopifyUserError
-from integrations.connectors.woocommerce import WooAuthError, WooError
 from integrations.models import Flow, Integration
 from syncs.clients import BCClient
 from syncs.errors import ProductError, classify_exception
@@ -310,7 +317,7 @@ def product_push(
     payload = _product_input(spec=spec, product_id=product_id, variant_ids=variant_ids)
     try:
         product = shop_client.product_update(payload) if product_id else shop_client.product_create(payload)
-    except ShopifyUserError as exc:
+    except ShopRefused as exc:
         raise ProductError(CODE_PRODUCT_REJECTED, item=item.number, vendor_message=str(exc)) from exc
     link = item_links_save(integration=integration, item=item, spec=spec, digest=digest, product=product)
     return ("updated" if product_id else "created"), link
@@ -487,9 +494,9 @@ def products_sync(
             outcome, _link = item_push(
                 integration=integration, item=item, link=links.get(str(item.id)), shop_client=shop_client, force=full
             )
-        except (ShopifyAuthError, WooAuthError):
+        except ShopAuthError:
             raise  # the whole shop is unreachable: fail the run, not each item
-        except (ProductError, ShopifyError, WooError) as exc:
+        except (ProductError, ShopError) as exc:
             classified = classify_exception(exc)
             _link_failed(
                 integration=integration,

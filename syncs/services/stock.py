@@ -27,10 +27,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from integrations.commerce import InventoryChange
+from integrations.commerce import InventoryChange, ShopRefused, ShopStockConflict
 from integrations.commerce.platform import ShopCatalogue
 from integrations.connectors.businesscentral import PageNotPublished, entities
-from integrations.connectors.shopify.exceptions import ShopifyStockConflict, ShopifyUserError
 from integrations.models import Flow, Integration, LocationMapping
 from syncs.clients import BCClient
 from syncs.errors import ProductError
@@ -103,7 +102,7 @@ def bc_item_quantities(*, bc_client: BCClient) -> Iterator[tuple[str, Any]]:
         yield str(item.id), item.inventory
 
 
-def _rejected_indexes(exc: ShopifyUserError, *, size: int) -> set[int]:
+def _rejected_indexes(exc: ShopRefused, *, size: int) -> set[int]:
     """Batch positions named by userErrors' field path (["input", "quantities", "3", ...])."""
     found = set()
     for error in exc.user_errors:
@@ -115,7 +114,7 @@ def _rejected_indexes(exc: ShopifyUserError, *, size: int) -> set[int]:
     return found
 
 
-def _rejection_message(exc: ShopifyUserError, *, index: int) -> str:
+def _rejection_message(exc: ShopRefused, *, index: int) -> str:
     for error in exc.user_errors:
         path = [str(part) for part in error.get("field") or ()]
         if "quantities" in path and str(index) in path:
@@ -329,14 +328,14 @@ def _push(
     result.batches += 1
     try:
         shop_client.inventory_set_quantities([change.inventory_change() for change in batch], idempotency_key=key)
-    except ShopifyStockConflict as exc:
+    except ShopStockConflict as exc:
         for change in batch:
             error = ProductError(CODE_STOCK_CONFLICT, item=change.item_number, attempts=exc.attempts)
             _record_failed(integration=integration, run=run, change=change, code=error.code, message=error.message)
             result.failed += 1
             result.failed_item_ids.append(change.item_id)
         return
-    except ShopifyUserError as exc:
+    except ShopRefused as exc:
         bad = _rejected_indexes(exc, size=len(batch))
         if len(batch) == 1 or bad:
             rejected = [batch[i] for i in sorted(bad)] if bad else batch

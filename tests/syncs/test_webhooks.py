@@ -152,7 +152,9 @@ def test_process_without_an_orders_flow_leaves_the_event_received(monkeypatch):
 
 
 def test_process_hands_the_order_to_the_orders_flow(monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: (lambda run, **_: None) if flow == "orders" else None)
+    monkeypatch.setattr(
+        "syncs.flows.flow_handler_get", lambda flow: (lambda run, **_: None) if flow == "orders" else None
+    )
     event = WebhookEventFactory(
         topic="orders/updated", payload={"id": 55, "name": "#1055", "admin_graphql_api_id": "gid://shopify/Order/55"}
     )
@@ -214,7 +216,9 @@ def test_payload_kept_as_sent(client, connection, shopify_sim, enqueued):
 
 def test_orders_edited_is_read_from_its_order_edit_body(monkeypatch, django_capture_on_commit_callbacks, shopify_sim):
     # The orders/edited body is an order_edit (order id, line additions and removals), not an order.
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: (lambda run, **_: None) if flow == "orders" else None)
+    monkeypatch.setattr(
+        "syncs.flows.flow_handler_get", lambda flow: (lambda run, **_: None) if flow == "orders" else None
+    )
     order_id = next(iter(shopify_sim.store.orders))
     line_id = shopify_sim.store.orders[order_id]["lineItems"][0]["id"]
     body = shopify_sim.webhooks.order_edit_payload(order_id, added=[(line_id, 2)], removed=[])

@@ -6,7 +6,7 @@ Every exception carries ``code``: the product's catalogue code for the condition
 
 from __future__ import annotations
 
-from integrations.commerce.errors import ShopError, ShopRefused
+from integrations.commerce.errors import ShopAuthError, ShopError, ShopRefused, ShopStockConflict
 
 
 class ShopifyError(ShopError):
@@ -22,7 +22,7 @@ class ShopifyError(ShopError):
         self.errors = errors or []
 
 
-class ShopifyAuthError(ShopifyError):
+class ShopifyAuthError(ShopifyError, ShopAuthError):
     """401/403 or ACCESS_DENIED: the access token is invalid, revoked, or lacks a scope."""
 
     code = "SHOP-001"
@@ -62,7 +62,7 @@ class ShopifyAmbiguousWriteError(ShopifyError):
     code = "SHOP-008"
 
 
-class ShopifyStockConflict(ShopifyError):
+class ShopifyStockConflict(ShopifyError, ShopStockConflict):
     """inventorySetQuantities kept answering CHANGE_FROM_QUANTITY_STALE after re-reading the levels."""
 
     code = "SHOP-006"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from integrations.commerce.errors import ShopError, ShopRefused
+from integrations.commerce.errors import ShopAuthError, ShopError, ShopRefused
 
 
 class WooError(ShopError):
@@ -29,7 +29,7 @@ class WooError(ShopError):
         return f"{prefix}{self.message}{status}"
 
 
-class WooAuthError(WooError):
+class WooAuthError(WooError, ShopAuthError):
     """401/403: the consumer key or secret is wrong, revoked, or lacks read/write permission."""
 
 
