@@ -26,6 +26,7 @@ from integrations.connectors.businesscentral.records import SalesShipment
 from integrations.connectors.woocommerce import WooCommerceClient, WooError, woo_order_translate
 from integrations.connectors.woocommerce.records import WooOrder
 from integrations.models import Flow, Integration
+from syncs.clients import BCClient
 from syncs.errors import classify_exception
 from syncs.mapping.lines import line_item_key
 from syncs.models import RecordLink, SyncLogEntry, SyncRun
@@ -48,7 +49,7 @@ NOTE_HEADING = "Shipped from Business Central"
 def woo_shipments_complete(
     *,
     integration: Integration,
-    bc_client,
+    bc_client: BCClient,
     woo_client: WooCommerceClient,
     run: SyncRun | None = None,
     order_names: set[str] | None = None,
