@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from integrations.connectors.shopify.types import Order
+from integrations.commerce import Order
 from integrations.models import Flow, Integration
 from syncs.models import EntityType, RecordLink, SyncCursor
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 import requests
 from django.conf import settings
 
+from integrations import commerce
 from integrations.connectors.http import RetryPolicy
 from integrations.connectors.shopify import bulk, mappers, queries
 from integrations.connectors.shopify import payloads as p
@@ -158,7 +159,7 @@ class ShopifyClient:
         updated_since: dt.datetime | None = None,
         created_since: dt.datetime | None = None,
         query: str | None = None,
-    ) -> Iterator[t.Order]:
+    ) -> Iterator[commerce.Order]:
         search = p.search(
             f"updated_at:>='{p.iso(updated_since)}'" if updated_since else "",
             f"created_at:>='{p.iso(created_since)}'" if created_since else "",
@@ -167,13 +168,13 @@ class ShopifyClient:
         for node in self.paginate(queries.ORDERS_PAGE, ("orders",), {"query": search}):
             yield mappers.order(self._complete_order(node))
 
-    def order_usage_iter(self, *, created_since: dt.datetime) -> Iterator[t.OrderUsage]:
+    def order_usage_iter(self, *, created_since: dt.datetime) -> Iterator[commerce.OrderUsage]:
         """What each order since ``created_since`` used, newest first (a cheap query, no amounts)."""
         search = p.search(f"created_at:>='{p.iso(created_since)}'")
         for node in self.paginate(queries.ORDER_USAGE_PAGE, ("orderUsage",), {"query": search}):
             yield mappers.order_usage(node)
 
-    def order_get(self, order_id: str) -> t.Order:
+    def order_get(self, order_id: str) -> commerce.Order:
         gid = order_id if order_id.startswith("gid://") else f"gid://shopify/Order/{order_id}"
         node = self.execute(queries.ORDER_GET, {"id": gid}).get("order")
         if node is None:
@@ -192,7 +193,7 @@ class ShopifyClient:
         lines: Iterable[t.FulfillmentLineInput],
         *,
         idempotency_key: str,
-        tracking: t.Tracking | None = None,
+        tracking: commerce.Tracking | None = None,
         notify_customer: bool = False,
     ) -> str:
         """Fulfil the given fulfillment-order lines; returns the fulfilment's id. The request carries
@@ -220,9 +221,9 @@ class ShopifyClient:
         data = self.execute(queries.TAGS_ADD, {"id": resource_id, "tags": list(tags)})["tagsAdd"]
         _raise_user_errors(data, "tagsAdd")
 
-    def orders_by_names(self, names: Iterable[str]) -> list[t.Order]:
+    def orders_by_names(self, names: Iterable[str]) -> list[commerce.Order]:
         names = [n for n in names if n]
-        found: list[t.Order] = []
+        found: list[commerce.Order] = []
         for start in range(0, len(names), NAMES_PER_QUERY):
             chunk = names[start : start + NAMES_PER_QUERY]
             search = " OR ".join(f'name:"{name}"' for name in chunk)
@@ -269,14 +270,14 @@ class ShopifyClient:
         for node in self.paginate(queries.PRODUCTS_PAGE, ("products",), {"query": search}):
             yield mappers.product(node)
 
-    def product_get(self, product_id: str) -> t.Product:
+    def product_get(self, product_id: str) -> commerce.Product:
         gid = product_id if product_id.startswith("gid://") else f"gid://shopify/Product/{product_id}"
         node = self.execute(queries.PRODUCT_GET, {"id": gid}).get("product")
         if node is None:
             raise ShopifyNotFound(f"Product {gid} not found.")
         return mappers.product(node)
 
-    def product_create(self, product: t.ProductInput) -> t.Product:
+    def product_create(self, product: commerce.ProductInput) -> commerce.Product:
         """Create the product; its variants replace the standalone one Shopify makes with it."""
         fields = p.product_input(product)
         fields.pop("id", None)
@@ -296,7 +297,7 @@ class ShopifyClient:
                 raise
         return mappers.product(created)
 
-    def product_update(self, product: t.ProductInput) -> t.Product:
+    def product_update(self, product: commerce.ProductInput) -> commerce.Product:
         if not product.id:
             raise ValueError("product_update needs ProductInput.id")
         data = self.execute(queries.PRODUCT_UPDATE, {"product": p.product_input(product)})["productUpdate"]
@@ -325,7 +326,7 @@ class ShopifyClient:
 
     def inventory_set_quantities(
         self,
-        changes: Iterable[t.InventoryChange],
+        changes: Iterable[commerce.InventoryChange],
         *,
         idempotency_key: str,
         reason: str = "correction",
@@ -360,7 +361,7 @@ class ShopifyClient:
 
     def _inventory_set_batch(
         self,
-        batch: list[t.InventoryChange],
+        batch: list[commerce.InventoryChange],
         *,
         key: str,
         reason: str,
@@ -388,7 +389,7 @@ class ShopifyClient:
             _raise_user_errors(result, "inventorySetQuantities")
             return (result.get("inventoryAdjustmentGroup") or {}).get("id") or ""
 
-    def _with_current_quantities(self, batch: list[t.InventoryChange]) -> list[t.InventoryChange]:
+    def _with_current_quantities(self, batch: list[commerce.InventoryChange]) -> list[commerce.InventoryChange]:
         current = self.inventory_available_now([(c.inventory_item_id, c.location_id) for c in batch])
         return [
             dataclasses.replace(c, change_from_quantity=current.get((c.inventory_item_id, c.location_id), 0))
@@ -411,10 +412,10 @@ class ShopifyClient:
                 found[pair] = int(quantities.get("available") or 0)
         return found
 
-    def locations_list(self) -> list[t.Location]:
+    def locations_list(self) -> list[commerce.Location]:
         return [mappers.location(node) for node in self.paginate(queries.LOCATIONS_PAGE, ("locations",))]
 
-    def inventory_levels_iter(self, location_id: str) -> Iterator[t.InventoryLevel]:
+    def inventory_levels_iter(self, location_id: str) -> Iterator[commerce.InventoryLevel]:
         path = ("location", "inventoryLevels")
         for node in self.paginate(queries.INVENTORY_LEVELS_PAGE, path, {"id": location_id}):
             yield mappers.inventory_level(node)
@@ -429,7 +430,7 @@ class ShopifyClient:
             yield mappers.payout(node)
 
     def payout_balance_transactions(self, payout_id: str) -> list[t.BalanceTransaction]:
-        search = f"payments_transfer_id:{t.gid_tail(payout_id)}"
+        search = f"payments_transfer_id:{commerce.id_tail(payout_id)}"
         path = ("shopifyPaymentsAccount", "balanceTransactions")
         return [
             mappers.balance_transaction(node)
@@ -456,7 +457,7 @@ class ShopifyClient:
         poll_interval: float = 2.0,
         max_polls: int = 3600,
         on_poll: Callable[[], None] | None = None,
-    ) -> Iterator[t.Order]:
+    ) -> Iterator[commerce.Order]:
         """Backfill orders with one bulk operation; ``query`` is an orders search string.
 
         Yields the same ``Order`` records as ``orders_iter``, streamed: the JSONL is read line by
@@ -482,7 +483,7 @@ class ShopifyClient:
                 pending = []
         yield from self._bulk_orders_finish(pending)
 
-    def _bulk_orders_finish(self, nodes: list[dict]) -> Iterator[t.Order]:
+    def _bulk_orders_finish(self, nodes: list[dict]) -> Iterator[commerce.Order]:
         with_refunds = [node for node in nodes if node.get("refunds")]
         per_query = queries.REFUNDS_ORDERS_PER_QUERY
         for start in range(0, len(with_refunds), per_query):
