@@ -179,14 +179,15 @@ def _shop_requests(pipe) -> int:
     return pipe.recv()["requests"]
 
 
-def _clusters_idle(count: int, *, deadline: float) -> None:
+def _clusters_idle(pids: set[int], *, deadline: float) -> None:
+    """Wait until each of these qcluster processes reports idle (django-q2's stats on the broker)."""
     from django_q.status import Stat
 
     while time.monotonic() < deadline:
-        if len([s for s in Stat.get_all() if s.status == "Idle"]) >= count:
+        if pids <= {s.pid for s in Stat.get_all() if s.status == "Idle"}:
             return
         time.sleep(0.5)
-    raise SystemExit(f"{count} qcluster(s) did not come up in time; see their output above.")
+    raise SystemExit(f"{len(pids)} qcluster(s) did not come up in time; see their output.")
 
 
 def measure(*, workers: int, orders: int, label: str, identity, env: dict, timeout: float) -> dict:
@@ -239,7 +240,7 @@ def measure(*, workers: int, orders: int, label: str, identity, env: dict, timeo
         for log in logs
     ]
     try:
-        _clusters_idle(workers, deadline=time.monotonic() + 60)
+        _clusters_idle({c.pid for c in clusters}, deadline=time.monotonic() + 60)
         before, shop_before = counters(), _shop_requests(shop_pipe)
         started = time.monotonic()
         # What each integration's schedule tick does (syncs.tasks.scheduled_flow_task).
