@@ -13,8 +13,8 @@ from itertools import islice
 
 from django.utils.translation import gettext_lazy
 
+from integrations.commerce import OrderUsage
 from integrations.connectors.shopify import ShopifyClient
-from integrations.connectors.shopify.types import OrderUsage
 from integrations.labels import gateway_label
 
 LOOKBACK_DAYS = 90

@@ -11,7 +11,7 @@ from itertools import islice
 
 from django.utils import timezone
 
-from integrations.connectors.shopify.types import gid_tail
+from integrations.commerce import id_tail
 from integrations.models import Flow, Integration
 from syncs.flows import register_flow
 from syncs.flows.orders import _dry_run
@@ -34,7 +34,7 @@ def _retry_query(run: SyncRun) -> str | None:
     links = RecordLink.objects.filter(integration_id=run.integration_id, entity_type=EntityType.CUSTOMER)
     ids = (run.parameters or {}).get("record_link_ids")
     links = links.filter(pk__in=ids) if ids else links.filter(state=RecordLink.State.PENDING)
-    tails = sorted({gid_tail(source_id) for source_id in links.values_list("source_id", flat=True)})
+    tails = sorted({id_tail(source_id) for source_id in links.values_list("source_id", flat=True)})
     return " OR ".join(f"id:{tail}" for tail in tails if tail.isdigit())
 
 

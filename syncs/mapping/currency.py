@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from integrations.connectors.shopify.types import MoneyBag, Order
+from integrations.commerce import MoneyBag, Order
 from integrations.models import Integration
 
 # ISO 4217 minor units that are not 2 (the common ones a shop may present).

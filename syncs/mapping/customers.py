@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from integrations.connectors.shopify.types import Address, Customer, Order, gid_tail
+from integrations.commerce import Address, Customer, Order, id_tail
 from integrations.models import Integration
 
 from . import codes
@@ -75,7 +75,7 @@ def customer_number_manual(*, customer: Customer | None, settings: MappingSettin
     """The shop's numeric customer id as the BC customer number, when numbering says so."""
     if customer is None or settings.customer_numbering != Integration.Numbering.SHOP_NUMBER:
         return ""
-    return gid_tail(customer.id)[:20]
+    return id_tail(customer.id)[:20]
 
 
 def _draft(
@@ -110,7 +110,7 @@ def shop_customer_plan(*, customer: Customer, settings: MappingSettings) -> Cust
     """A shop customer (the customers flow) -> how its BC customer is matched or created."""
     address = customer.default_address
     country = (address.country_code if address else "").upper()
-    reference = customer.email or customer.display_name or gid_tail(customer.id)
+    reference = customer.email or customer.display_name or id_tail(customer.id)
     if not country:
         return Problem(codes.ORDER_NO_COUNTRY, {"order": reference})
     if settings.country(country) is None:

@@ -10,7 +10,7 @@ import hashlib
 import json
 from typing import Any
 
-from integrations.connectors.shopify.types import MoneyBag, Order
+from integrations.commerce import MoneyBag, Order
 
 from .customers import order_country
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from integrations.connectors.shopify.types import LineItem, MoneyBag, Order, ShippingLine
+from integrations.commerce import LineItem, MoneyBag, Order, ShippingLine
 from integrations.models import Integration, ShippingMethodMapping
 
 from . import codes

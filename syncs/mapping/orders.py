@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from integrations.connectors.shopify.types import Order
+from integrations.commerce import Order
 from integrations.models import Integration
 
 from . import codes

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from integrations.connectors.shopify.types import Money, MoneyBag, Order, Refund, gid_tail
+from integrations.commerce import Money, MoneyBag, Order, Refund, id_tail
 
 from . import codes
 from .currency import bc_currency_code, money_pick
@@ -33,7 +33,7 @@ class InvoiceSnapshot:
 
 
 def refund_external_number(order: Order, refund: Refund) -> str:
-    return f"{order.name}-R{gid_tail(refund.id)}"[:35]
+    return f"{order.name}-R{id_tail(refund.id)}"[:35]
 
 
 def refund_document_build(

@@ -28,8 +28,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from integrations.commerce import Order, OrderStamp
 from integrations.connectors.shopify.mappers import parse_datetime
-from integrations.connectors.shopify.types import Order, OrderStamp
 from integrations.connectors.shopify.webhook_orders import ORDER_BODY_TOPICS
 from integrations.models import Flow, Integration
 from syncs.mapping.types import DocumentKind

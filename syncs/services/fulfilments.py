@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from integrations.commerce import Tracking
 from integrations.connectors.businesscentral import BCError, PageNotPublished, entities
 from integrations.connectors.businesscentral.records import SalesShipment
 from integrations.connectors.shopify.exceptions import ShopifyError, ShopifyUserError
 from integrations.connectors.shopify.mappers import order as order_from_json
-from integrations.connectors.shopify.types import FulfillmentLineInput, Tracking
+from integrations.connectors.shopify.types import FulfillmentLineInput
 from integrations.models import Flow, Integration, ShopConnection
 from syncs.errors import ProductError, classify_exception
 from syncs.mapping import codes

@@ -17,8 +17,8 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
+from integrations.commerce import Order
 from integrations.connectors.businesscentral import BCError, client_for_connection, entities, odata
-from integrations.connectors.shopify.types import Order
 from integrations.models import Flow, Integration
 from integrations.services.shop_clients import shop_client_build
 from syncs.errors import ClassifiedError, ProductError, classify_exception

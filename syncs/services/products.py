@@ -23,10 +23,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from integrations.commerce import Product, ProductInput, ProductOption, SelectedOption, VariantInput
 from integrations.connectors.businesscentral import entities, odata
 from integrations.connectors.businesscentral.writes import FieldTooLong, payload_fit
 from integrations.connectors.shopify.exceptions import ShopifyAuthError, ShopifyError, ShopifyUserError
-from integrations.connectors.shopify.types import Product, ProductInput, ProductOption, SelectedOption, VariantInput
 from integrations.connectors.woocommerce import WooAuthError, WooError
 from integrations.models import Flow, Integration
 from syncs.errors import ProductError, classify_exception

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.db.models import F
 
+from integrations.commerce import Order
 from integrations.connectors.businesscentral import BCError, entities, odata
-from integrations.connectors.shopify.types import Order
 from integrations.models import Flow
 from syncs.errors import ClassifiedError, ProductError, classify_exception
 from syncs.mapping import codes

@@ -27,9 +27,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from integrations.commerce import InventoryChange
 from integrations.connectors.businesscentral import PageNotPublished, entities
 from integrations.connectors.shopify.exceptions import ShopifyStockConflict, ShopifyUserError
-from integrations.connectors.shopify.types import InventoryChange
 from integrations.models import Flow, Integration, LocationMapping
 from syncs.errors import ProductError
 from syncs.mapping.products import shop_quantity, stock_batch_key, stock_link_source_id

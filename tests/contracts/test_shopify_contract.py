@@ -42,6 +42,7 @@ from graphql import (
 )
 from graphql.execution.values import get_variable_values
 
+from integrations import commerce
 from integrations.connectors.shopify import payloads, queries
 from integrations.connectors.shopify import types as t
 from integrations.connectors.shopify.version import SHOPIFY_API_VERSION
@@ -247,16 +248,16 @@ def _variable_errors(text: str, variables: dict) -> list[str]:
     return [e.message for e in result] if isinstance(result, list) else []
 
 
-PRODUCT = t.ProductInput(
+PRODUCT = commerce.ProductInput(
     title="Bike",
     status="ACTIVE",
     vendor="Acme",
     product_type="Bikes",
     tags=("bc",),
     description_html="<p>Bike</p>",
-    options=(t.ProductOption(name="Size", values=("S", "M")),),
+    options=(commerce.ProductOption(name="Size", values=("S", "M")),),
     variants=(
-        t.VariantInput(
+        commerce.VariantInput(
             sku="1928-S",
             price=Decimal("100.00"),
             compare_at_price=Decimal("120.00"),
@@ -264,7 +265,7 @@ PRODUCT = t.ProductInput(
             taxable=True,
             weight=Decimal("1.5"),
             weight_unit="KILOGRAMS",
-            option_values=(t.SelectedOption(name="Size", value="S"),),
+            option_values=(commerce.SelectedOption(name="Size", value="S"),),
         ),
     ),
 )
@@ -278,8 +279,12 @@ def _mutation_variables() -> list[tuple[str, str, dict]]:
     variants = [payloads.variant_input(v) for v in PRODUCT.variants]
     stock = payloads.inventory_set_input(
         [
-            t.InventoryChange("gid://shopify/InventoryItem/1", "gid://shopify/Location/1", 7, change_from_quantity=5),
-            t.InventoryChange("gid://shopify/InventoryItem/2", "gid://shopify/Location/1", 0, change_from_quantity=0),
+            commerce.InventoryChange(
+                "gid://shopify/InventoryItem/1", "gid://shopify/Location/1", 7, change_from_quantity=5
+            ),
+            commerce.InventoryChange(
+                "gid://shopify/InventoryItem/2", "gid://shopify/Location/1", 0, change_from_quantity=0
+            ),
         ],
         reason="correction",
         reference_document_uri="gid://junipeer/StockRun/1",
@@ -318,7 +323,7 @@ def _mutation_variables() -> list[tuple[str, str, dict]]:
                             "gid://shopify/FulfillmentOrder/1", "gid://shopify/FulfillmentOrderLineItem/1", 2
                         )
                     ],
-                    tracking=t.Tracking(number="00370733741234567890", company="PostNord"),
+                    tracking=commerce.Tracking(number="00370733741234567890", company="PostNord"),
                 ),
                 "key": "k-1",
             },
@@ -359,7 +364,7 @@ def test_variable_check_refuses_what_shopify_refuses():
 def test_every_stock_quantity_carries_change_from_quantity():
     # Shopify refuses a quantity without changeFromQuantity since 2026-04 (null must be explicit).
     stock = payloads.inventory_set_input(
-        [t.InventoryChange("gid://shopify/InventoryItem/1", "gid://shopify/Location/1", 3)], reason="correction"
+        [commerce.InventoryChange("gid://shopify/InventoryItem/1", "gid://shopify/Location/1", 3)], reason="correction"
     )
 
     assert all("changeFromQuantity" in row for row in stock["quantities"])
@@ -495,20 +500,24 @@ def _exercise_every_operation(shop, sim) -> None:
     list(shop.bulk_orders(poll_interval=0))
     list(shop.customers_iter())
     product = shop.product_create(
-        t.ProductInput(
+        commerce.ProductInput(
             title="Mug",
-            options=(t.ProductOption("Color", ("Red",)),),
+            options=(commerce.ProductOption("Color", ("Red",)),),
             variants=(
-                t.VariantInput(sku="MUG-RED", price=Decimal("1"), option_values=(t.SelectedOption("Color", "Red"),)),
+                commerce.VariantInput(
+                    sku="MUG-RED", price=Decimal("1"), option_values=(commerce.SelectedOption("Color", "Red"),)
+                ),
             ),
         )
     )
     shop.product_update(
-        t.ProductInput(
+        commerce.ProductInput(
             id=product.id,
             variants=(
-                t.VariantInput(id=product.variants[0].id, price=Decimal("2")),
-                t.VariantInput(sku="MUG-BLUE", price=Decimal("2"), option_values=(t.SelectedOption("Color", "Blue"),)),
+                commerce.VariantInput(id=product.variants[0].id, price=Decimal("2")),
+                commerce.VariantInput(
+                    sku="MUG-BLUE", price=Decimal("2"), option_values=(commerce.SelectedOption("Color", "Blue"),)
+                ),
             ),
         )
     )
@@ -517,7 +526,7 @@ def _exercise_every_operation(shop, sim) -> None:
     location = shop.locations_list()[0]
     level = next(shop.inventory_levels_iter(location.id))
     shop.inventory_set_quantities(
-        [t.InventoryChange(level.inventory_item_id, location.id, level.available + 1, change_from_quantity=-1)],
+        [commerce.InventoryChange(level.inventory_item_id, location.id, level.available + 1, change_from_quantity=-1)],
         idempotency_key="contract",
         max_conflict_retries=1,
     )  # a stale expectation: the client re-reads the level (the re-read document is sent too)
@@ -538,7 +547,7 @@ def _exercise_every_operation(shop, sim) -> None:
     shop.fulfillment_create(
         [t.FulfillmentLineInput(fo.id, line.id, 1)],
         idempotency_key="contract",
-        tracking=t.Tracking(number="00370733741234567890", company="PostNord"),
+        tracking=commerce.Tracking(number="00370733741234567890", company="PostNord"),
     )
     shop.order_metafields_set({order.id: "101001"}, namespace="junipeer", key="bc_document_number")
     shop.tags_add(order.id, ["BC:101001"])

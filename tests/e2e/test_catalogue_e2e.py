@@ -14,8 +14,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from integrations import commerce
 from integrations.connectors.businesscentral import entities
-from integrations.connectors.shopify import types as shop_types
 from integrations.models import Integration
 from syncs.flows import products as products_flow
 from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
@@ -301,7 +301,7 @@ def test_relink_without_a_variant_updates_the_chosen_product_in_place(integratio
     item = add_item(bc_client, "7000-S", displayName="Lamp")
     products(integration, bc_client, shop)
     other = shop.product_create(
-        shop_types.ProductInput(title="Hand-made duplicate", variants=(shop_types.VariantInput(sku="OTHER"),))
+        commerce.ProductInput(title="Hand-made duplicate", variants=(commerce.VariantInput(sku="OTHER"),))
     )
 
     item_relink(link_id=item_link(integration, item.id).pk, shop_product_id=other.id)
@@ -340,7 +340,7 @@ def test_both_ways_creates_bc_items_from_the_template_and_bc_wins_for_linked_pro
 
     # A shop edit of a linked product is overwritten with BC's values, never copied back.
     product_id = item_link(integration, lamp.id).target_id
-    shop.product_update(shop_types.ProductInput(id=product_id, title="Edited in the shop"))
+    shop.product_update(commerce.ProductInput(id=product_id, title="Edited in the shop"))
     edit_item(bc, "1928-S", unitPrice=650)
     products(integration, bc_client, shop)
     assert sim.store.products[product_id]["title"] == "Lamp (BC)"

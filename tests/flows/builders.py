@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from integrations.connectors.shopify.types import (
+from integrations.commerce import (
     Address,
     Customer,
     DiscountAllocation,

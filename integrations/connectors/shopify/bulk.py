@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from integrations import commerce
 from integrations.connectors.shopify import mappers, paging, queries
 from integrations.connectors.shopify import types as t
 from integrations.connectors.shopify.exceptions import ShopifyBulkOperationFailed, ShopifyError, ShopifyUserError
@@ -150,7 +151,7 @@ def bulk_orders(
     poll_interval: float = 2.0,
     max_polls: int = 3600,
     on_poll: Callable[[], None] | None = None,
-) -> Iterator[t.Order]:
+) -> Iterator[commerce.Order]:
     """Orders matching ``search`` from one bulk operation, streamed as ``Order`` records (see
     ``ShopifyClient.bulk_orders``)."""
     operation = bulk_run(
@@ -165,7 +166,7 @@ def bulk_orders(
     yield from _orders_finish(transport, pending)
 
 
-def _orders_finish(transport: ShopifyTransport, nodes: list[dict]) -> Iterator[t.Order]:
+def _orders_finish(transport: ShopifyTransport, nodes: list[dict]) -> Iterator[commerce.Order]:
     """Read the refunds of the orders that have any (bulk queries cannot nest them), a few orders
     per request, then complete every capped connection as a paged read does."""
     with_refunds = [node for node in nodes if node.get("refunds")]

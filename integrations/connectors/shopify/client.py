@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 import requests
 from django.conf import settings
 
+from integrations import commerce
 from integrations.connectors.http import RetryPolicy
 from integrations.connectors.shopify import bulk, inventory, mappers, orders, paging, products, queries
 from integrations.connectors.shopify import payloads as p
@@ -136,7 +137,7 @@ class ShopifyClient:
         updated_since: dt.datetime | None = None,
         created_since: dt.datetime | None = None,
         query: str | None = None,
-    ) -> Iterator[t.Order]:
+    ) -> Iterator[commerce.Order]:
         return orders.orders_iter(
             self.transport,
             updated_since=updated_since,
@@ -145,25 +146,25 @@ class ShopifyClient:
             page_size=self.page_size,
         )
 
-    def orders_by_names(self, names: Iterable[str]) -> list[t.Order]:
+    def orders_by_names(self, names: Iterable[str]) -> list[commerce.Order]:
         return orders.orders_by_names(self.transport, names, page_size=self.page_size)
 
-    def order_get(self, order_id: str) -> t.Order:
+    def order_get(self, order_id: str) -> commerce.Order:
         return orders.order_get(self.transport, order_id)
 
-    def orders_by_ids(self, order_ids: Iterable[str]) -> Iterator[t.Order]:
+    def orders_by_ids(self, order_ids: Iterable[str]) -> Iterator[commerce.Order]:
         """The orders with these ids, read in full, several per request; a missing one is left out."""
         return orders.orders_by_ids(self.transport, order_ids)
 
-    def order_stamps_iter(self, *, updated_since: dt.datetime | None = None) -> Iterator[t.OrderStamp]:
+    def order_stamps_iter(self, *, updated_since: dt.datetime | None = None) -> Iterator[commerce.OrderStamp]:
         """Id, name and last change of each order updated since ``updated_since`` (~1 point each)."""
         return orders.order_stamps_iter(self.transport, updated_since=updated_since, page_size=self.page_size)
 
-    def order_from_webhook(self, payload: dict) -> t.Order:
+    def order_from_webhook(self, payload: dict) -> commerce.Order:
         """The order of an orders/create or orders/paid body, completed by one small read."""
         return orders.order_from_webhook(self.transport, payload)
 
-    def order_usage_iter(self, *, created_since: dt.datetime) -> Iterator[t.OrderUsage]:
+    def order_usage_iter(self, *, created_since: dt.datetime) -> Iterator[commerce.OrderUsage]:
         """What each order since ``created_since`` used, newest first (a cheap query, no amounts)."""
         return orders.order_usage_iter(self.transport, created_since=created_since, page_size=self.page_size)
 
@@ -191,7 +192,7 @@ class ShopifyClient:
         lines: Iterable[t.FulfillmentLineInput],
         *,
         idempotency_key: str,
-        tracking: t.Tracking | None = None,
+        tracking: commerce.Tracking | None = None,
         notify_customer: bool = False,
     ) -> str:
         """Fulfil the given fulfillment-order lines; returns the fulfilment's id. The request carries
@@ -233,23 +234,23 @@ class ShopifyClient:
         for node in self.paginate(queries.PRODUCTS_PAGE, ("products",), {"query": search}):
             yield mappers.product(node)
 
-    def product_get(self, product_id: str) -> t.Product:
+    def product_get(self, product_id: str) -> commerce.Product:
         gid = product_id if product_id.startswith("gid://") else f"gid://shopify/Product/{product_id}"
         node = self.execute(queries.PRODUCT_GET, {"id": gid}).get("product")
         if node is None:
             raise ShopifyNotFound(f"Product {gid} not found.")
         return mappers.product(node)
 
-    def product_create(self, product: t.ProductInput) -> t.Product:
+    def product_create(self, product: commerce.ProductInput) -> commerce.Product:
         """Create the product; its variants replace the standalone one Shopify makes with it."""
         return products.product_create(self.transport, product)
 
-    def product_update(self, product: t.ProductInput) -> t.Product:
+    def product_update(self, product: commerce.ProductInput) -> commerce.Product:
         return products.product_update(self.transport, product)
 
     def inventory_set_quantities(
         self,
-        changes: Iterable[t.InventoryChange],
+        changes: Iterable[commerce.InventoryChange],
         *,
         idempotency_key: str,
         reason: str = "correction",
@@ -280,10 +281,10 @@ class ShopifyClient:
         """The current ``available`` quantity of each (inventory item, location); 0 where it is not stocked."""
         return inventory.inventory_available_now(self.transport, pairs)
 
-    def locations_list(self) -> list[t.Location]:
+    def locations_list(self) -> list[commerce.Location]:
         return [mappers.location(node) for node in self.paginate(queries.LOCATIONS_PAGE, ("locations",))]
 
-    def inventory_levels_iter(self, location_id: str) -> Iterator[t.InventoryLevel]:
+    def inventory_levels_iter(self, location_id: str) -> Iterator[commerce.InventoryLevel]:
         path = ("location", "inventoryLevels")
         for node in self.paginate(queries.INVENTORY_LEVELS_PAGE, path, {"id": location_id}):
             yield mappers.inventory_level(node)
@@ -298,7 +299,7 @@ class ShopifyClient:
             yield mappers.payout(node)
 
     def payout_balance_transactions(self, payout_id: str) -> list[t.BalanceTransaction]:
-        search = f"payments_transfer_id:{t.gid_tail(payout_id)}"
+        search = f"payments_transfer_id:{commerce.id_tail(payout_id)}"
         path = ("shopifyPaymentsAccount", "balanceTransactions")
         return [
             mappers.balance_transaction(node)
@@ -325,7 +326,7 @@ class ShopifyClient:
         poll_interval: float = 2.0,
         max_polls: int = 3600,
         on_poll: Callable[[], None] | None = None,
-    ) -> Iterator[t.Order]:
+    ) -> Iterator[commerce.Order]:
         """Backfill orders with one bulk operation; ``query`` is an orders search string.
 
         Yields the same ``Order`` records as ``orders_iter``, streamed: the JSONL is read line by

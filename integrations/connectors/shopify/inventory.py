@@ -6,8 +6,8 @@ import dataclasses
 import logging
 from collections.abc import Iterable
 
+from integrations import commerce
 from integrations.connectors.shopify import queries
-from integrations.connectors.shopify import types as t
 from integrations.connectors.shopify.exceptions import ShopifyStockConflict, raise_user_errors
 from integrations.connectors.shopify.payloads import inventory_set_input, request_key
 from integrations.connectors.shopify.transport import ShopifyTransport
@@ -24,7 +24,7 @@ STALE_CODES = frozenset({"CHANGE_FROM_QUANTITY_STALE", "COMPARE_QUANTITY_STALE"}
 
 def inventory_set_quantities(
     transport: ShopifyTransport,
-    changes: Iterable[t.InventoryChange],
+    changes: Iterable[commerce.InventoryChange],
     *,
     idempotency_key: str,
     reason: str = "correction",
@@ -53,7 +53,7 @@ def inventory_set_quantities(
 
 def _set_batch(
     transport: ShopifyTransport,
-    batch: list[t.InventoryChange],
+    batch: list[commerce.InventoryChange],
     *,
     key: str,
     reason: str,
@@ -82,7 +82,9 @@ def _set_batch(
         return (result.get("inventoryAdjustmentGroup") or {}).get("id") or ""
 
 
-def _with_current_quantities(transport: ShopifyTransport, batch: list[t.InventoryChange]) -> list[t.InventoryChange]:
+def _with_current_quantities(
+    transport: ShopifyTransport, batch: list[commerce.InventoryChange]
+) -> list[commerce.InventoryChange]:
     current = inventory_available_now(transport, [(c.inventory_item_id, c.location_id) for c in batch])
     return [
         dataclasses.replace(c, change_from_quantity=current.get((c.inventory_item_id, c.location_id), 0)) for c in batch

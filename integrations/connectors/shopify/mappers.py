@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from integrations import commerce
 from integrations.connectors.shopify import types as t
 
 
@@ -29,20 +30,20 @@ def nodes(connection: dict | None) -> list[dict]:
     return [edge["node"] for edge in connection.get("edges", [])]
 
 
-def money(data: dict | None) -> t.Money:
+def money(data: dict | None) -> commerce.Money:
     data = data or {}
-    return t.Money(amount=_decimal(data.get("amount")), currency=data.get("currencyCode") or "")
+    return commerce.Money(amount=_decimal(data.get("amount")), currency=data.get("currencyCode") or "")
 
 
-def money_bag(data: dict | None) -> t.MoneyBag:
+def money_bag(data: dict | None) -> commerce.MoneyBag:
     data = data or {}
-    return t.MoneyBag(shop=money(data.get("shopMoney")), presentment=money(data.get("presentmentMoney")))
+    return commerce.MoneyBag(shop=money(data.get("shopMoney")), presentment=money(data.get("presentmentMoney")))
 
 
-def address(data: dict | None) -> t.Address | None:
+def address(data: dict | None) -> commerce.Address | None:
     if not data:
         return None
-    return t.Address(
+    return commerce.Address(
         first_name=data.get("firstName") or "",
         last_name=data.get("lastName") or "",
         company=data.get("company") or "",
@@ -56,10 +57,10 @@ def address(data: dict | None) -> t.Address | None:
     )
 
 
-def customer(data: dict | None) -> t.Customer | None:
+def customer(data: dict | None) -> commerce.Customer | None:
     if not data:
         return None
-    return t.Customer(
+    return commerce.Customer(
         id=data["id"],
         first_name=data.get("firstName") or "",
         last_name=data.get("lastName") or "",
@@ -72,16 +73,18 @@ def customer(data: dict | None) -> t.Customer | None:
     )
 
 
-def tax_lines(data: list | None) -> tuple[t.TaxLine, ...]:
+def tax_lines(data: list | None) -> tuple[commerce.TaxLine, ...]:
     return tuple(
-        t.TaxLine(title=line.get("title") or "", rate=_decimal(line.get("rate")), price=money_bag(line.get("priceSet")))
+        commerce.TaxLine(
+            title=line.get("title") or "", rate=_decimal(line.get("rate")), price=money_bag(line.get("priceSet"))
+        )
         for line in data or ()
     )
 
 
-def discount_allocations(data: list | None) -> tuple[t.DiscountAllocation, ...]:
+def discount_allocations(data: list | None) -> tuple[commerce.DiscountAllocation, ...]:
     return tuple(
-        t.DiscountAllocation(
+        commerce.DiscountAllocation(
             amount=money_bag(alloc.get("allocatedAmountSet")),
             application_index=(alloc.get("discountApplication") or {}).get("index"),
         )
@@ -89,9 +92,9 @@ def discount_allocations(data: list | None) -> tuple[t.DiscountAllocation, ...]:
     )
 
 
-def line_item(data: dict) -> t.LineItem:
+def line_item(data: dict) -> commerce.LineItem:
     variant = data.get("variant") or {}
-    return t.LineItem(
+    return commerce.LineItem(
         id=data["id"],
         title=data.get("title") or "",
         sku=data.get("sku") or "",
@@ -107,8 +110,8 @@ def line_item(data: dict) -> t.LineItem:
     )
 
 
-def shipping_line(data: dict) -> t.ShippingLine:
-    return t.ShippingLine(
+def shipping_line(data: dict) -> commerce.ShippingLine:
+    return commerce.ShippingLine(
         id=data.get("id") or "",
         title=data.get("title") or "",
         code=data.get("code") or "",
@@ -119,10 +122,10 @@ def shipping_line(data: dict) -> t.ShippingLine:
     )
 
 
-def discount_application(data: dict) -> t.DiscountApplication:
+def discount_application(data: dict) -> commerce.DiscountApplication:
     value = data.get("value") or {}
     is_money = value.get("__typename") == "MoneyV2" or "amount" in value
-    return t.DiscountApplication(
+    return commerce.DiscountApplication(
         index=int(data.get("index") or 0),
         kind=data.get("__typename") or "",
         title=data.get("code") or data.get("title") or "",
@@ -133,8 +136,8 @@ def discount_application(data: dict) -> t.DiscountApplication:
     )
 
 
-def transaction(data: dict) -> t.Transaction:
-    return t.Transaction(
+def transaction(data: dict) -> commerce.Transaction:
+    return commerce.Transaction(
         id=data["id"],
         kind=data.get("kind") or "",
         status=data.get("status") or "",
@@ -146,14 +149,14 @@ def transaction(data: dict) -> t.Transaction:
     )
 
 
-def refund(data: dict) -> t.Refund:
-    return t.Refund(
+def refund(data: dict) -> commerce.Refund:
+    return commerce.Refund(
         id=data["id"],
         created_at=parse_datetime(data.get("createdAt")),
         note=data.get("note") or "",
         total_refunded=money_bag(data.get("totalRefundedSet")),
         line_items=tuple(
-            t.RefundLineItem(
+            commerce.RefundLineItem(
                 line_item_id=(node.get("lineItem") or {}).get("id") or "",
                 sku=(node.get("lineItem") or {}).get("sku") or "",
                 quantity=int(node.get("quantity") or 0),
@@ -164,7 +167,7 @@ def refund(data: dict) -> t.Refund:
             for node in nodes(data.get("refundLineItems"))
         ),
         shipping_lines=tuple(
-            t.RefundShippingLine(
+            commerce.RefundShippingLine(
                 shipping_line_id=(node.get("shippingLine") or {}).get("id") or "",
                 subtotal=money_bag(node.get("subtotalAmountSet")),
                 tax=money_bag(node.get("taxAmountSet")),
@@ -175,8 +178,8 @@ def refund(data: dict) -> t.Refund:
     )
 
 
-def order(data: dict) -> t.Order:
-    return t.Order(
+def order(data: dict) -> commerce.Order:
+    return commerce.Order(
         id=data["id"],
         name=data.get("name") or "",
         created_at=parse_datetime(data.get("createdAt")),
@@ -238,9 +241,9 @@ def fulfillment_order(data: dict) -> t.FulfillmentOrder:
     )
 
 
-def variant(data: dict) -> t.ProductVariant:
+def variant(data: dict) -> commerce.ProductVariant:
     weight = ((data.get("inventoryItem") or {}).get("measurement") or {}).get("weight") or {}
-    return t.ProductVariant(
+    return commerce.ProductVariant(
         id=data["id"],
         title=data.get("title") or "",
         sku=data.get("sku") or "",
@@ -254,14 +257,14 @@ def variant(data: dict) -> t.ProductVariant:
         weight_unit=weight.get("unit") or "",
         inventory_quantity=data.get("inventoryQuantity"),
         selected_options=tuple(
-            t.SelectedOption(name=option.get("name") or "", value=option.get("value") or "")
+            commerce.SelectedOption(name=option.get("name") or "", value=option.get("value") or "")
             for option in data.get("selectedOptions") or ()
         ),
     )
 
 
-def product(data: dict) -> t.Product:
-    return t.Product(
+def product(data: dict) -> commerce.Product:
+    return commerce.Product(
         id=data["id"],
         title=data.get("title") or "",
         status=data.get("status") or "",
@@ -273,14 +276,14 @@ def product(data: dict) -> t.Product:
         variants=tuple(variant(node) for node in nodes(data.get("variants"))),
         description_html=data.get("descriptionHtml") or "",
         options=tuple(
-            t.ProductOption(name=option.get("name") or "", values=tuple(option.get("values") or ()))
+            commerce.ProductOption(name=option.get("name") or "", values=tuple(option.get("values") or ()))
             for option in data.get("options") or ()
         ),
     )
 
 
-def location(data: dict) -> t.Location:
-    return t.Location(
+def location(data: dict) -> commerce.Location:
+    return commerce.Location(
         id=data["id"],
         name=data.get("name") or "",
         is_active=bool(data.get("isActive", True)),
@@ -288,9 +291,9 @@ def location(data: dict) -> t.Location:
     )
 
 
-def inventory_level(data: dict) -> t.InventoryLevel:
+def inventory_level(data: dict) -> commerce.InventoryLevel:
     quantities = {q["name"]: q["quantity"] for q in data.get("quantities") or ()}
-    return t.InventoryLevel(
+    return commerce.InventoryLevel(
         inventory_item_id=(data.get("item") or {}).get("id") or "",
         location_id=(data.get("location") or {}).get("id") or "",
         available=int(quantities.get("available") or 0),
@@ -336,11 +339,11 @@ def balance_transaction(data: dict) -> t.BalanceTransaction:
     )
 
 
-def order_usage(data: dict) -> t.OrderUsage:
+def order_usage(data: dict) -> commerce.OrderUsage:
     addresses = (data.get("shippingAddress") or {}, data.get("billingAddress") or {})
     country = next((a.get("countryCodeV2") for a in addresses if a.get("countryCodeV2")), "") or ""
     lines = nodes(data.get("lineItems"))
-    return t.OrderUsage(
+    return commerce.OrderUsage(
         name=data.get("name") or "",
         test=bool(data.get("test")),
         country=country.upper(),

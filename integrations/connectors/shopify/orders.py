@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
+from integrations import commerce
 from integrations.connectors.shopify import mappers, paging, queries, webhook_orders
 from integrations.connectors.shopify import payloads as p
-from integrations.connectors.shopify import types as t
 from integrations.connectors.shopify.exceptions import ShopifyNotFound
 from integrations.connectors.shopify.transport import ShopifyTransport
 
@@ -26,7 +26,7 @@ def orders_iter(
     created_since: dt.datetime | None = None,
     query: str | None = None,
     page_size: int | None = None,
-) -> Iterator[t.Order]:
+) -> Iterator[commerce.Order]:
     search = p.search(
         f"updated_at:>='{p.iso(updated_since)}'" if updated_since else "",
         f"created_at:>='{p.iso(created_since)}'" if created_since else "",
@@ -40,16 +40,16 @@ def orders_iter(
 
 def orders_by_names(
     transport: ShopifyTransport, names: Iterable[str], *, page_size: int | None = None
-) -> list[t.Order]:
+) -> list[commerce.Order]:
     names = [n for n in names if n]
-    found: list[t.Order] = []
+    found: list[commerce.Order] = []
     for start in range(0, len(names), NAMES_PER_QUERY):
         search = " OR ".join(f'name:"{name}"' for name in names[start : start + NAMES_PER_QUERY])
         found.extend(orders_iter(transport, query=search, page_size=page_size))
     return found
 
 
-def order_get(transport: ShopifyTransport, order_id: str) -> t.Order:
+def order_get(transport: ShopifyTransport, order_id: str) -> commerce.Order:
     gid = order_gid(order_id)
     node = transport.execute(queries.ORDER_GET, {"id": gid}).get("order")
     if node is None:
@@ -57,7 +57,7 @@ def order_get(transport: ShopifyTransport, order_id: str) -> t.Order:
     return mappers.order(paging.order_complete(transport, node))
 
 
-def orders_by_ids(transport: ShopifyTransport, order_ids: Iterable[str]) -> Iterator[t.Order]:
+def orders_by_ids(transport: ShopifyTransport, order_ids: Iterable[str]) -> Iterator[commerce.Order]:
     """The orders with these ids, read in full, several per request; a missing one is left out."""
     ids = [order_gid(order_id) for order_id in order_ids]
     per_query = queries.ORDERS_BY_ID_PER_QUERY
@@ -72,19 +72,19 @@ def orders_by_ids(transport: ShopifyTransport, order_ids: Iterable[str]) -> Iter
 
 def order_stamps_iter(
     transport: ShopifyTransport, *, updated_since: dt.datetime | None = None, page_size: int | None = None
-) -> Iterator[t.OrderStamp]:
+) -> Iterator[commerce.OrderStamp]:
     """Each order updated since ``updated_since``: its id, name and last change, 250 a page at
     about one point per order (a sweep decides from these which orders to read in full)."""
     search = p.search(f"updated_at:>='{p.iso(updated_since)}'" if updated_since else "")
     path = ("orderStamps",)
     first = paging.page_size(path, page_size)
     for node in paging.paginate(transport, queries.ORDER_STAMPS_PAGE, path, {"query": search}, first=first):
-        yield t.OrderStamp(
+        yield commerce.OrderStamp(
             id=node["id"], name=node.get("name") or "", updated_at=mappers.parse_datetime(node.get("updatedAt"))
         )
 
 
-def order_from_webhook(transport: ShopifyTransport, payload: dict) -> t.Order:
+def order_from_webhook(transport: ShopifyTransport, payload: dict) -> commerce.Order:
     """The order of an orders/create or orders/paid body: built from the body plus one small read
     of what the body lacks (webhook_orders.COMPLEMENT); read in full when the body cannot stand
     for the order (trimmed, with refunds, changed since it was sent, or lines the read misses)."""
@@ -102,7 +102,7 @@ def order_from_webhook(transport: ShopifyTransport, payload: dict) -> t.Order:
 
 def order_usage_iter(
     transport: ShopifyTransport, *, created_since: dt.datetime, page_size: int | None = None
-) -> Iterator[t.OrderUsage]:
+) -> Iterator[commerce.OrderUsage]:
     """What each order since ``created_since`` used, newest first (a cheap query, no amounts)."""
     search = p.search(f"created_at:>='{p.iso(created_since)}'")
     path = ("orderUsage",)

@@ -7,6 +7,7 @@ import hashlib
 import json
 from decimal import Decimal
 
+from integrations import commerce
 from integrations.connectors.shopify import types as t
 
 
@@ -31,7 +32,7 @@ def money_str(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
-def product_input(product: t.ProductInput) -> dict:
+def product_input(product: commerce.ProductInput) -> dict:
     fields = {
         "id": product.id,
         "title": product.title,
@@ -44,7 +45,7 @@ def product_input(product: t.ProductInput) -> dict:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def variant_input(variant: t.VariantInput) -> dict:
+def variant_input(variant: commerce.VariantInput) -> dict:
     inventory_item: dict = {}
     if variant.sku is not None:
         inventory_item["sku"] = variant.sku
@@ -63,7 +64,7 @@ def variant_input(variant: t.VariantInput) -> dict:
 
 
 def inventory_set_input(
-    changes: list[t.InventoryChange], *, reason: str, reference_document_uri: str | None = None
+    changes: list[commerce.InventoryChange], *, reason: str, reference_document_uri: str | None = None
 ) -> dict:
     """``changeFromQuantity`` is always present (Shopify refuses a quantity without it since 2026-04)."""
     payload: dict = {
@@ -85,7 +86,7 @@ def inventory_set_input(
 
 
 def fulfillment_input(
-    lines: list[t.FulfillmentLineInput], *, tracking: t.Tracking | None = None, notify_customer: bool = False
+    lines: list[t.FulfillmentLineInput], *, tracking: commerce.Tracking | None = None, notify_customer: bool = False
 ) -> dict:
     """Shopify's FulfillmentInput: the lines grouped by fulfillment order, tracking when known."""
     grouped: dict[str, list[dict]] = {}

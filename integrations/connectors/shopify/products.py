@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from integrations import commerce
 from integrations.connectors.shopify import mappers, queries
 from integrations.connectors.shopify import payloads as p
-from integrations.connectors.shopify import types as t
 from integrations.connectors.shopify.exceptions import ShopifyUserError, raise_user_errors
 from integrations.connectors.shopify.transport import ShopifyTransport
 
 
-def product_create(transport: ShopifyTransport, product: t.ProductInput) -> t.Product:
+def product_create(transport: ShopifyTransport, product: commerce.ProductInput) -> commerce.Product:
     """Create the product; its variants replace the standalone one Shopify makes with it."""
     fields = p.product_input(product)
     fields.pop("id", None)
@@ -29,7 +29,7 @@ def product_create(transport: ShopifyTransport, product: t.ProductInput) -> t.Pr
     return mappers.product(created)
 
 
-def product_update(transport: ShopifyTransport, product: t.ProductInput) -> t.Product:
+def product_update(transport: ShopifyTransport, product: commerce.ProductInput) -> commerce.Product:
     if not product.id:
         raise ValueError("product_update needs ProductInput.id")
     data = transport.execute(queries.PRODUCT_UPDATE, {"product": p.product_input(product)})["productUpdate"]

@@ -1,4 +1,4 @@
-"""WooCommerce records -> the product's order model (today the types in connectors/shopify/types).
+"""WooCommerce records -> the product's commerce model (integrations/commerce).
 
 WooCommerce facts this translation rests on (docs/vendor-contracts.md, WooCommerce):
 - line ``subtotal`` (before coupons) and ``total`` (after) exclude tax whatever the store's
@@ -8,7 +8,7 @@ WooCommerce facts this translation rests on (docs/vendor-contracts.md, WooCommer
 - a store has one currency per order (``currency``): shop and presentment money are the same.
 - refunds carry a positive ``amount`` and negative line quantities and totals; a refunded line
   names the order line in its meta ``_refunded_item_id`` (else the same product/variation).
-- ids become ``gid://woocommerce/<Type>/<id>`` so the existing id handling (``gid_tail``) works;
+- ids become ``gid://woocommerce/<Type>/<id>`` so the existing id handling (``id_tail``) works;
   an order's name is ``#<number>``.
 """
 
@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from integrations.connectors.shopify.types import (
+from integrations.commerce import (
     Address,
     Customer,
     DiscountAllocation,

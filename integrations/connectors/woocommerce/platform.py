@@ -17,8 +17,8 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from integrations.commerce import Customer, Order, OrderUsage, id_tail
 from integrations.connectors.http import ClientStats
-from integrations.connectors.shopify.types import Customer, Order, OrderUsage, gid_tail
 from integrations.connectors.woocommerce.client import WooCommerceClient
 from integrations.connectors.woocommerce.commerce import shipping_code, woo_customer_translate, woo_order_translate
 from integrations.connectors.woocommerce.records import WooOrder
@@ -105,7 +105,7 @@ class WooCommerceShop:
         return [order for order in found if order.name.lstrip("#") in wanted]
 
     def order_get(self, order_id: str) -> Order:
-        return self._translate(self.client.order_get(int(gid_tail(order_id))))
+        return self._translate(self.client.order_get(int(id_tail(order_id))))
 
     def order_usage_iter(self, *, created_since: dt.datetime) -> Iterator[OrderUsage]:
         """What each order created since then used (country, gateway, currency, shipping, tax rates);

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from integrations import commerce
 from integrations.connectors.shopify import (
     ShopifyAuthError,
     ShopifyError,
@@ -16,7 +17,6 @@ from integrations.connectors.shopify import (
     ShopifyThrottled,
     ShopifyUserError,
 )
-from integrations.connectors.shopify import types as t
 from integrations.connectors.shopify.bulk import reassemble
 from integrations.connectors.shopify.version import SHOPIFY_API_VERSION
 from simulators.shopify.orders import OrderSpec, RefundSpec, build_order
@@ -293,11 +293,13 @@ def test_connection_without_first_is_refused(shopify_client):
 
 def test_product_create_update_and_set_stock(shopify_client, shopify_server):
     created = shopify_client.product_create(
-        t.ProductInput(
+        commerce.ProductInput(
             title="OSLO Stool",
             status="DRAFT",
             variants=(
-                t.VariantInput(sku="2100-S", barcode="7310000000999", price=Decimal("899.00"), weight=Decimal("4.2")),
+                commerce.VariantInput(
+                    sku="2100-S", barcode="7310000000999", price=Decimal("899.00"), weight=Decimal("4.2")
+                ),
             ),
         )
     )
@@ -310,15 +312,15 @@ def test_product_create_update_and_set_stock(shopify_client, shopify_server):
     )
 
     updated = shopify_client.product_update(
-        t.ProductInput(
-            id=created.id, status="ACTIVE", variants=(t.VariantInput(id=variant.id, price=Decimal("949.00")),)
+        commerce.ProductInput(
+            id=created.id, status="ACTIVE", variants=(commerce.VariantInput(id=variant.id, price=Decimal("949.00")),)
         )
     )
     assert updated.status == "ACTIVE"
     assert updated.variants[0].price == Decimal("949.00")
 
     location = shopify_client.locations_list()[0]
-    change = t.InventoryChange(inventory_item_id=variant.inventory_item_id, location_id=location.id, quantity=12)
+    change = commerce.InventoryChange(inventory_item_id=variant.inventory_item_id, location_id=location.id, quantity=12)
     shopify_client.inventory_set_quantities([change], idempotency_key="stock-run-1")
     levels = {lvl.inventory_item_id: lvl for lvl in shopify_client.inventory_levels_iter(location.id)}
     assert levels[variant.inventory_item_id].available == 12
@@ -328,7 +330,7 @@ def test_inventory_retry_with_the_same_key_is_applied_once(shopify_client, shopi
     location = shopify_client.locations_list()[0]
     item_id = next(iter(shopify_server.sim.store.inventory_items))
     level = shopify_server.sim.store.inventory_level(item_id, location.id)
-    change = t.InventoryChange(
+    change = commerce.InventoryChange(
         inventory_item_id=item_id,
         location_id=location.id,
         quantity=5,
@@ -346,13 +348,13 @@ def test_inventory_retry_with_the_same_key_is_applied_once(shopify_client, shopi
 
 def test_user_errors_raise(shopify_client):
     with pytest.raises(ShopifyUserError) as caught:
-        shopify_client.product_create(t.ProductInput(title=" "))
+        shopify_client.product_create(commerce.ProductInput(title=" "))
 
     assert caught.value.user_errors[0]["field"] == ["title"]
 
     with pytest.raises(ShopifyUserError, match="inventoryItemId"):
         shopify_client.inventory_set_quantities(
-            [t.InventoryChange(inventory_item_id="gid://shopify/InventoryItem/1", location_id="x", quantity=1)],
+            [commerce.InventoryChange(inventory_item_id="gid://shopify/InventoryItem/1", location_id="x", quantity=1)],
             idempotency_key="bad",
         )
 

@@ -6,21 +6,21 @@ from decimal import Decimal
 
 import pytest
 
-from integrations.connectors.shopify import types as t
+from integrations import commerce
 from integrations.connectors.shopify.exceptions import ShopifyNotFound, ShopifyUserError
 
 
-def _variant(sku: str, value: str | None = None) -> t.VariantInput:
-    options = (t.SelectedOption("Color", value),) if value else ()
-    return t.VariantInput(sku=sku, price=Decimal("149.00"), option_values=options)
+def _variant(sku: str, value: str | None = None) -> commerce.VariantInput:
+    options = (commerce.SelectedOption("Color", value),) if value else ()
+    return commerce.VariantInput(sku=sku, price=Decimal("149.00"), option_values=options)
 
 
 def test_several_variants_are_created_with_their_option_values_and_read_back_by_id(shopify_client):
     created = shopify_client.product_create(
-        t.ProductInput(
+        commerce.ProductInput(
             title="Mug",
             description_html="<p>Stoneware</p>",
-            options=(t.ProductOption("Color", ("Red", "Blue")),),
+            options=(commerce.ProductOption("Color", ("Red", "Blue")),),
             variants=(_variant("MUG-RED", "Red"), _variant("MUG-BLUE", "Blue")),
         )
     )
@@ -29,32 +29,32 @@ def test_several_variants_are_created_with_their_option_values_and_read_back_by_
 
     assert fetched == created
     assert fetched.description_html == "<p>Stoneware</p>"
-    assert fetched.options == (t.ProductOption("Color", ("Red", "Blue")),)
+    assert fetched.options == (commerce.ProductOption("Color", ("Red", "Blue")),)
     assert [(v.sku, v.title, v.selected_options) for v in fetched.variants] == [
-        ("MUG-RED", "Red", (t.SelectedOption("Color", "Red"),)),
-        ("MUG-BLUE", "Blue", (t.SelectedOption("Color", "Blue"),)),
+        ("MUG-RED", "Red", (commerce.SelectedOption("Color", "Red"),)),
+        ("MUG-BLUE", "Blue", (commerce.SelectedOption("Color", "Blue"),)),
     ]
 
 
 def test_a_new_option_value_arrives_with_its_variant_and_the_description_updates(shopify_client):
     created = shopify_client.product_create(
-        t.ProductInput(
-            title="Mug", options=(t.ProductOption("Color", ("Red",)),), variants=(_variant("MUG-RED", "Red"),)
+        commerce.ProductInput(
+            title="Mug", options=(commerce.ProductOption("Color", ("Red",)),), variants=(_variant("MUG-RED", "Red"),)
         )
     )
 
     updated = shopify_client.product_update(
-        t.ProductInput(id=created.id, description_html="<p>New</p>", variants=(_variant("MUG-GREEN", "Green"),))
+        commerce.ProductInput(id=created.id, description_html="<p>New</p>", variants=(_variant("MUG-GREEN", "Green"),))
     )
 
     assert updated.description_html == "<p>New</p>"
-    assert updated.options == (t.ProductOption("Color", ("Red", "Green")),)
+    assert updated.options == (commerce.ProductOption("Color", ("Red", "Green")),)
     assert [v.sku for v in updated.variants] == ["MUG-RED", "MUG-GREEN"]
 
 
 def test_two_variants_without_options_are_refused_as_shopify_does(shopify_client):
     with pytest.raises(ShopifyUserError, match="already exists") as caught:
-        shopify_client.product_create(t.ProductInput(title="Mug", variants=(_variant("A"), _variant("B"))))
+        shopify_client.product_create(commerce.ProductInput(title="Mug", variants=(_variant("A"), _variant("B"))))
 
     # The product itself was made before its variants were refused: the error names it.
     assert caught.value.product_id.startswith("gid://shopify/Product/")
@@ -64,10 +64,10 @@ def test_two_variants_without_options_are_refused_as_shopify_does(shopify_client
 def test_an_unknown_option_is_refused(shopify_client):
     with pytest.raises(ShopifyUserError, match="Option 'Size' does not exist"):
         shopify_client.product_create(
-            t.ProductInput(
+            commerce.ProductInput(
                 title="Mug",
-                options=(t.ProductOption("Color", ("Red",)),),
-                variants=(t.VariantInput(sku="X", option_values=(t.SelectedOption("Size", "L"),)),),
+                options=(commerce.ProductOption("Color", ("Red",)),),
+                variants=(commerce.VariantInput(sku="X", option_values=(commerce.SelectedOption("Size", "L"),)),),
             )
         )
 
@@ -81,13 +81,13 @@ def test_fault_switches_refuse_one_sku_and_one_inventory_item(shopify_client, sh
     sim = shopify_server.sim
     sim.faults.reject_sku("BAD-1", message="SKU is reserved")
     with pytest.raises(ShopifyUserError, match="SKU is reserved"):
-        shopify_client.product_create(t.ProductInput(title="Bad", variants=(_variant("BAD-1"),)))
+        shopify_client.product_create(commerce.ProductInput(title="Bad", variants=(_variant("BAD-1"),)))
 
     location = shopify_client.locations_list()[0]
     good, bad = [i for i in sim.store.inventory_items if (i, location.id) in sim.store.inventory_levels][:2]
     sim.faults.reject_inventory_item(bad)
     good_before = sim.store.inventory_levels[(good, location.id)]["_quantities"]["available"]
-    changes = [t.InventoryChange(item, location.id, 3) for item in (good, bad)]
+    changes = [commerce.InventoryChange(item, location.id, 3) for item in (good, bad)]
     with pytest.raises(ShopifyUserError) as caught:
         shopify_client.inventory_set_quantities(changes, idempotency_key="k1")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from integrations import commerce
 from integrations.connectors.shopify import ShopifyStockConflict
-from integrations.connectors.shopify import types as t
 from syncs.errors.classify import classify_exception
 
 
@@ -21,7 +21,7 @@ def test_every_quantity_is_sent_with_the_quantity_it_replaces(shopify_client, sh
     before = stored["_quantities"]["available"]
 
     shopify_client.inventory_set_quantities(
-        [t.InventoryChange(item_id, location_id, before + 3, change_from_quantity=before)], idempotency_key="k"
+        [commerce.InventoryChange(item_id, location_id, before + 3, change_from_quantity=before)], idempotency_key="k"
     )
 
     assert stored["_quantities"]["available"] == before + 3
@@ -32,7 +32,7 @@ def test_a_level_never_set_is_sent_with_an_explicit_null(shopify_client, shopify
     item_id, location_id, stored = level
     shopify_server.sim.faults.sell_during_updates(item_id, times=1)  # no comparison: a sale cannot conflict
 
-    shopify_client.inventory_set_quantities([t.InventoryChange(item_id, location_id, 42)], idempotency_key="k")
+    shopify_client.inventory_set_quantities([commerce.InventoryChange(item_id, location_id, 42)], idempotency_key="k")
 
     assert stored["_quantities"]["available"] == 42
     assert shopify_client.stats.stock_conflicts == 0
@@ -44,7 +44,7 @@ def test_a_sale_meanwhile_is_re_read_and_the_quantity_set(shopify_client, shopif
     shopify_server.sim.faults.sell_during_updates(item_id, times=2)  # two sales race the first two tries
 
     shopify_client.inventory_set_quantities(
-        [t.InventoryChange(item_id, location_id, 10, change_from_quantity=before)], idempotency_key="k"
+        [commerce.InventoryChange(item_id, location_id, 10, change_from_quantity=before)], idempotency_key="k"
     )
 
     assert stored["_quantities"]["available"] == 10
@@ -59,7 +59,7 @@ def test_a_conflict_that_keeps_coming_back_fails_with_its_code(shopify_client, s
 
     with pytest.raises(ShopifyStockConflict) as caught:
         shopify_client.inventory_set_quantities(
-            [t.InventoryChange(item_id, location_id, 10, change_from_quantity=before)],
+            [commerce.InventoryChange(item_id, location_id, 10, change_from_quantity=before)],
             idempotency_key="k",
             max_conflict_retries=3,
         )

@@ -1,0 +1,67 @@
+"""The product's own commerce model: what every shop connector translates its platform into.
+
+``money`` (Money, MoneyBag), ``orders`` (orders, lines, refunds, transactions, customers, addresses),
+``catalogue`` (products, variants, locations, stock levels) and ``ids`` (record ids). The core
+(mapping, flows, preflight, payouts) imports these, never a connector's records.
+"""
+
+from integrations.commerce.catalogue import (
+    InventoryChange,
+    InventoryLevel,
+    Location,
+    Product,
+    ProductInput,
+    ProductOption,
+    ProductVariant,
+    SelectedOption,
+    VariantInput,
+)
+from integrations.commerce.ids import id_tail
+from integrations.commerce.money import Money, MoneyBag
+from integrations.commerce.orders import (
+    Address,
+    Customer,
+    DiscountAllocation,
+    DiscountApplication,
+    LineItem,
+    Order,
+    OrderStamp,
+    OrderUsage,
+    Refund,
+    RefundLineItem,
+    RefundShippingLine,
+    ShippingLine,
+    TaxLine,
+    Tracking,
+    Transaction,
+)
+
+__all__ = [
+    "Address",
+    "Customer",
+    "DiscountAllocation",
+    "DiscountApplication",
+    "InventoryChange",
+    "InventoryLevel",
+    "LineItem",
+    "Location",
+    "Money",
+    "MoneyBag",
+    "Order",
+    "OrderStamp",
+    "OrderUsage",
+    "Product",
+    "ProductInput",
+    "ProductOption",
+    "ProductVariant",
+    "Refund",
+    "RefundLineItem",
+    "RefundShippingLine",
+    "SelectedOption",
+    "ShippingLine",
+    "TaxLine",
+    "Tracking",
+    "Transaction",
+    "VariantInput",
+    "id_tail",
+]
