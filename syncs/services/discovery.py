@@ -29,7 +29,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from integrations.commerce import Order, OrderStamp
-from integrations.connectors.shopify.mappers import parse_datetime
 from integrations.connectors.shopify.webhook_orders import ORDER_BODY_TOPICS
 from integrations.models import Flow, Integration
 from syncs.mapping.types import DocumentKind
@@ -192,7 +191,7 @@ def _needing_read(*, integration: Integration, stamps: list[OrderStamp]) -> list
             if (
                 isinstance(updated, str)
                 and stamp.updated_at is not None
-                and parse_datetime(updated) == stamp.updated_at
+                and _parse(updated) == stamp.updated_at
                 and not refunds
                 and not awaiting_invoice
             ):
