@@ -29,6 +29,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from integrations.commerce import Order, OrderStamp
+from integrations.commerce.platform import ShopBudgetReads, ShopPlatform
 from integrations.connectors.shopify.webhook_orders import ORDER_BODY_TOPICS
 from integrations.models import Flow, Integration
 from syncs.mapping.types import DocumentKind
@@ -104,7 +105,7 @@ def _names_from_links(*, integration: Integration, parameters: dict[str, Any]) -
 def orders_discover(
     *,
     integration: Integration,
-    shop_client,
+    shop_client: ShopPlatform,
     parameters: dict[str, Any],
     on_poll: Callable[[], None] | None = None,
 ) -> Iterator[Order]:
@@ -116,7 +117,7 @@ def orders_discover(
     if parameters.get("retry") or parameters.get("record_link_ids"):
         yield from shop_client.orders_by_names(_names_from_links(integration=integration, parameters=parameters))
         return
-    if parameters.get("webhook_event_id") and hasattr(shop_client, "order_from_webhook"):
+    if parameters.get("webhook_event_id") and isinstance(shop_client, ShopBudgetReads):
         body = _order_body(integration=integration, event_id=parameters["webhook_event_id"])
         if body is not None:
             yield shop_client.order_from_webhook(body)
@@ -141,7 +142,7 @@ def orders_discover(
             yield from shop_client.orders_iter(created_since=created_from, query=query)
         return
     since = _parse(parameters.get("since")) or cursor_since(integration=integration)
-    if hasattr(shop_client, "order_stamps_iter"):
+    if isinstance(shop_client, ShopBudgetReads):
         yield from _changed_orders(integration=integration, shop_client=shop_client, since=since)
         return
     yield from shop_client.orders_iter(updated_since=since)
@@ -155,7 +156,7 @@ def _order_body(*, integration: Integration, event_id: int) -> dict | None:
     return event.payload if event is not None and isinstance(event.payload, dict) else None
 
 
-def _changed_orders(*, integration: Integration, shop_client, since: dt.datetime) -> Iterator[Order]:
+def _changed_orders(*, integration: Integration, shop_client: ShopBudgetReads, since: dt.datetime) -> Iterator[Order]:
     """The orders updated since ``since`` that the orders service could act on, read in full."""
     chunk: list[OrderStamp] = []
     for stamp in shop_client.order_stamps_iter(updated_since=since):
@@ -200,7 +201,7 @@ def _needing_read(*, integration: Integration, stamps: list[OrderStamp]) -> list
     return needed
 
 
-def _bulk_worth_it(*, shop_client, created_from: dt.datetime, query: str | None) -> bool:
+def _bulk_worth_it(*, shop_client: ShopPlatform, created_from: dt.datetime, query: str | None) -> bool:
     """A bulk operation for a range of at least the threshold; paged reads below it (they start at
     once, while a bulk operation takes a few polls however small). An unknown count means bulk."""
     threshold = bulk_backfill_min_orders()
