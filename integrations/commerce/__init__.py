@@ -16,10 +16,11 @@ from integrations.commerce.catalogue import (
     ProductOption,
     ProductVariant,
     SelectedOption,
+    StockLevel,
     VariantInput,
 )
 from integrations.commerce.errors import ShopAuthError, ShopError, ShopRefused, ShopStockConflict
-from integrations.commerce.fulfilment import FulfillmentLineInput, FulfillmentOrder, FulfillmentOrderLine
+from integrations.commerce.fulfilment import FulfillmentLineInput, FulfillmentOrder, FulfillmentOrderLine, OrderNote
 from integrations.commerce.ids import id_tail
 from integrations.commerce.money import Money, MoneyBag
 from integrations.commerce.orders import (
@@ -55,6 +56,7 @@ __all__ = [
     "Money",
     "MoneyBag",
     "Order",
+    "OrderNote",
     "OrderStamp",
     "OrderUsage",
     "Product",
@@ -65,6 +67,7 @@ __all__ = [
     "RefundLineItem",
     "RefundShippingLine",
     "SelectedOption",
+    "StockLevel",
     "ShopAuthError",
     "ShopError",
     "ShopRefused",

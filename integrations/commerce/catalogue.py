@@ -123,3 +123,18 @@ class InventoryChange:
     location_id: str
     quantity: int
     change_from_quantity: int | None = None
+
+
+@dataclass(frozen=True)
+class StockLevel:
+    """A stocked product (``variation_id`` empty) or variation of a store that keeps one quantity
+    each (WooCommerce): its SKU and the quantity the store has, or the quantity to set."""
+
+    product_id: str
+    variation_id: str = ""
+    sku: str = ""
+    quantity: int | None = None
+
+    @property
+    def target_id(self) -> str:
+        return self.variation_id or self.product_id

@@ -31,3 +31,11 @@ class FulfillmentLineInput:
     fulfillment_order_id: str
     fulfillment_order_line_id: str
     quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderNote:
+    """A note on a shop order that only the shop's staff see (WooCommerce's private order notes)."""
+
+    id: int | str  # the platform's id as it gives it (WooCommerce: a number), kept on the RecordLink as is
+    text: str

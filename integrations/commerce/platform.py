@@ -4,16 +4,23 @@
 through ``WooCommerceShop``): orders by window, name and id (with their refunds), customers and
 what recent orders used. The other roles are served by the platforms that have them today:
 
-- ``ShopCatalogue``: products read and written, locations, stock levels set (Shopify; WooCommerce's
-  products and stock are written by syncs/services/woocommerce_products.py and woocommerce_stock.py);
+- ``ShopCatalogue``: products read and written, locations, stock levels set at locations (Shopify);
 - ``ShopFulfilment``: fulfilment orders, fulfilments, and the BC number written back to the shop
-  order as a metafield and a tag (Shopify; WooCommerce's write-back is woocommerce_write_back.py);
+  order as a metafield and a tag (Shopify);
+- ``ShopStockLevels``: a store that keeps one quantity per product and variation, matched by SKU
+  (WooCommerce);
+- ``ShopOrderCompletion``: a store without fulfilments or metafields: the BC number recorded on the
+  order, BC's shipments complete it with one private note (WooCommerce);
+- ``ShopProductStore``: products and variations written item by item in the store's own terms
+  (WooCommerce; syncs/services/woocommerce_products.py);
 - ``ShopWebhooks``: the shop's webhook subscriptions (register, list, remove);
 - ``ShopBudgetReads``: cheap order reads for a shop with a query-cost budget: a sweep's listing
   (id and last change), orders by id, an order from its webhook body (Shopify).
 
 A role is structural: a connector implements it by having the methods, and the core types its
-shop client as the role it calls. Records in and out are the commerce model; failures are the
+shop client as the role it calls; where two platforms serve one job through different roles (stock,
+the way back to the shop order), the flow asks which role the client has (``isinstance`` on the
+runtime-checkable role), never which platform it is. Records in and out are the commerce model; failures are the
 connector's own exceptions, every one a ``ShopError``.
 """
 
@@ -21,10 +28,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
-from integrations.commerce.catalogue import InventoryChange, Location, Product, ProductInput
-from integrations.commerce.fulfilment import FulfillmentLineInput, FulfillmentOrder
+from integrations.commerce.catalogue import InventoryChange, Location, Product, ProductInput, StockLevel
+from integrations.commerce.errors import ShopError
+from integrations.commerce.fulfilment import FulfillmentLineInput, FulfillmentOrder, OrderNote
 from integrations.commerce.orders import Customer, Order, OrderStamp, OrderUsage, Tracking
 
 
@@ -112,6 +120,57 @@ class ShopFulfilment(ShopPlatform, Protocol):
     def order_metafields_set(self, values: dict[str, str], *, namespace: str, key: str) -> None: ...
 
     def tags_add(self, resource_id: str, tags: Iterable[str]) -> None: ...
+
+
+@runtime_checkable
+class ShopStockLevels(Protocol):
+    """Stock as a store keeps it: one quantity per stocked product and variation (WooCommerce)."""
+
+    def stock_levels(self) -> list[StockLevel]:
+        """Every simple product with a SKU and every variation that manages stock, with its quantity."""
+        ...
+
+    def stock_levels_set(self, levels: Iterable[StockLevel]) -> dict[str, ShopError | None]:
+        """Set each level's quantity: its ``target_id`` -> None when written, else the store's refusal."""
+        ...
+
+
+@runtime_checkable
+class ShopOrderCompletion(Protocol):
+    """Back to a store without fulfilments or metafields (WooCommerce): the BC number recorded on the
+    order (idempotent: the same key is replaced), the order completed, one private note."""
+
+    def order_from_raw(self, raw: dict) -> Order: ...
+
+    def order_number_record(self, order_id: str, number: str) -> None: ...
+
+    def order_completed_in_raw(self, raw: dict) -> bool:
+        """Whether the order was already complete when the platform sent it (``Order.raw``)."""
+        ...
+
+    def order_complete(self, order_id: str) -> None: ...
+
+    def order_notes_private(self, order_id: str) -> list[OrderNote]: ...
+
+    def order_note_add_private(self, order_id: str, text: str) -> OrderNote: ...
+
+
+@runtime_checkable
+class ShopProductStore(Protocol):
+    """Products and variations written item by item in the store's own records (WooCommerce)."""
+
+    @property
+    def store_url(self) -> str: ...
+
+    def store_prices_include_tax(self) -> bool: ...
+
+    def store_product_by_sku(self, sku: str) -> Any: ...
+
+    def store_product_write(self, product_id: int, product: Any) -> Any: ...
+
+    def store_variations(self, product_id: int) -> list[Any]: ...
+
+    def store_variations_write(self, product_id: int, variations: list[Any]) -> list[Any]: ...
 
 
 class WebhookSubscriptionLike(Protocol):

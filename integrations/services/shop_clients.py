@@ -9,7 +9,11 @@ in here and nowhere else in the flows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from integrations.commerce import Order
 from integrations.commerce.platform import ShopPlatform
+from integrations.connectors.shopify.platform import ShopifyPlatform
 from integrations.connectors.woocommerce import WooCommerceClient, WooCommerceShop
 from integrations.crypto import reveal
 from integrations.models import ShopConnection
@@ -31,3 +35,11 @@ def shop_client_build(*, connection: ShopConnection) -> ShopPlatform:
     if connection.platform == ShopConnection.Platform.WOOCOMMERCE:
         return WooCommerceShop(client=woo_client_for(connection=connection))
     return shop_client_for(connection=connection)
+
+
+def order_reader_for(*, platform: str) -> Callable[[dict], Order]:
+    """How a stored order of that platform (``Order.raw``, kept on its RecordLink) reads back into
+    the order model, with no client and no connection."""
+    if platform == ShopConnection.Platform.WOOCOMMERCE:
+        return WooCommerceShop.order_from_raw
+    return ShopifyPlatform.order_from_raw

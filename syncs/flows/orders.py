@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from integrations.connectors.woocommerce import WooCommerceShop
+from integrations.commerce.platform import ShopOrderCompletion
 from integrations.models import Flow
 from syncs.clients import BCClient, ClientFactory, client_factory_default
 from syncs.flows import register_flow
@@ -12,9 +12,8 @@ from syncs.models import SyncLogEntry, SyncRun
 from syncs.services import fulfilments as fulfilments_service
 from syncs.services import orders as orders_service
 from syncs.services.discovery import cursor_save, is_sweep, orders_discover
+from syncs.services.order_completion import order_numbers_record, shipments_complete
 from syncs.services.runs import sync_log
-from syncs.services.woocommerce_fulfilments import woo_shipments_complete
-from syncs.services.woocommerce_write_back import woo_write_back
 
 
 def run_counts_add(*, run: SyncRun, result, client: BCClient) -> None:
@@ -69,18 +68,18 @@ def orders_run(run: SyncRun, *, clients: ClientFactory | None = None) -> None:
     parameters = run.parameters or {}
     if is_sweep(parameters):
         cursor_save(integration=integration, loaded_at=started)
-    # Back to the shop: the BC number on the shop order, BC's posted shipments as fulfilments.
-    if isinstance(shop, WooCommerceShop):
-        woo_write_back(integration=integration, woo_client=shop.client, since=started, run=run)
+    # Back to the shop: the BC number on the shop order, BC's posted shipments as fulfilments (or,
+    # in a store without fulfilments, completing the order).
+    completes = isinstance(shop, ShopOrderCompletion)
+    if completes:
+        order_numbers_record(integration=integration, shop=shop, since=started, run=run)
     else:
         fulfilments_service.shop_write_back(integration=integration, shop_client=shop, since=started, run=run)
     # A sweep or a retry looks at every open sales order; a webhook's run at its own orders.
     everything = is_sweep(parameters) or parameters.get("retry")
     order_names = None if everything else set(synced.states)
-    if isinstance(shop, WooCommerceShop):
-        shipped = woo_shipments_complete(
-            integration=integration, bc_client=bc, woo_client=shop.client, run=run, order_names=order_names
-        )
+    if completes:
+        shipped = shipments_complete(integration=integration, bc_client=bc, shop=shop, run=run, order_names=order_names)
     else:
         shipped = fulfilments_service.shipments_fulfil(
             integration=integration, bc_client=bc, shop_client=shop, run=run, order_names=order_names

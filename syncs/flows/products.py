@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from integrations.commerce.platform import ShopPlatform
-from integrations.connectors.woocommerce import WooCommerceShop
+from integrations.commerce.platform import ShopPlatform, ShopProductStore
 from integrations.models import Flow
 from syncs.clients import BCClient, ClientFactory, client_factory_default
 from syncs.flows import register_flow
@@ -31,8 +30,8 @@ def _retry_item_ids(run: SyncRun) -> list[str] | None:
 def products_run(run: SyncRun, *, clients: ClientFactory | None = None) -> None:
     clients = clients or client_factory_default()
     bc, shop = clients.bc(integration=run.integration), clients.shop(integration=run.integration)
-    woo = isinstance(shop, WooCommerceShop)
-    if woo and run.integration.products_bidirectional:
+    store = isinstance(shop, ShopProductStore)  # products written item by item (WooCommerce)
+    if store and run.integration.products_bidirectional:
         sync_log(
             run=run,
             integration_id=run.integration_id,
@@ -41,7 +40,7 @@ def products_run(run: SyncRun, *, clients: ClientFactory | None = None) -> None:
             message="WooCommerce products are not copied to Business Central: only items are written to the store.",
         )
     try:
-        item_push = woo_product_pusher(woo_client=shop.client) if woo else product_push
+        item_push = woo_product_pusher(shop=shop) if store else product_push
         result = products_sync(
             integration=run.integration,
             bc_client=bc,
@@ -50,7 +49,7 @@ def products_run(run: SyncRun, *, clients: ClientFactory | None = None) -> None:
             full=bool((run.parameters or {}).get("full")),
             item_ids=_retry_item_ids(run),
             item_push=item_push,
-            shop_to_bc=not woo,
+            shop_to_bc=not store,
         )
     finally:
         add_client_stats(run, bc, shop)

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from integrations.connectors.woocommerce import WooCommerceShop
+from integrations.commerce.platform import ShopStockLevels
 from integrations.models import Flow
 from syncs.clients import ClientFactory, client_factory_default
 from syncs.flows import products, register_flow
 from syncs.models import SyncRun
 from syncs.services.stock import stock_push
-from syncs.services.woocommerce_stock import woo_stock_run
+from syncs.services.stock_levels import stock_levels_run
 
 
 @register_flow(Flow.STOCK)
 def stock_run(run: SyncRun, *, clients: ClientFactory | None = None) -> None:
     clients = clients or client_factory_default()
     bc, shop = clients.bc(integration=run.integration), clients.shop(integration=run.integration)
-    if isinstance(shop, WooCommerceShop):
+    if isinstance(shop, ShopStockLevels):  # one quantity per product and variation (WooCommerce)
         try:
-            woo_stock_run(run=run, bc_client=bc, woo_client=shop.client)
+            stock_levels_run(run=run, bc_client=bc, shop=shop)
         finally:
             products.add_client_stats(run, bc, shop)
         return

@@ -8,10 +8,8 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
-from integrations.connectors.shopify import mappers as shop_mappers
-from integrations.connectors.woocommerce import woo_order_translate
-from integrations.connectors.woocommerce.records import WooOrder
 from integrations.models import Integration, ShopConnection
+from integrations.services.shop_clients import order_reader_for
 from syncs.models import EntityType, RecordLink
 from syncs.preflight.types import IntegrationFacts, PayoutConfig, ProbePlan
 from syncs.services.shop_source import shop_source_system
@@ -150,11 +148,11 @@ def _add_recent_orders(facts: IntegrationFacts, *, integration: Integration, now
         .values_list("raw_source", flat=True)
     )
     shop = getattr(integration, "shop_connection", None)
-    woo = shop is not None and shop.platform == ShopConnection.Platform.WOOCOMMERCE
+    order_from_raw = order_reader_for(platform=shop.platform if shop is not None else ShopConnection.Platform.SHOPIFY)
     for raw in raws.iterator(chunk_size=500):
         try:
             # The stored payload is the platform's own order (WooCommerce's refunds are not needed here).
-            order = woo_order_translate(WooOrder.from_json(raw)) if woo else shop_mappers.order(raw)
+            order = order_from_raw(raw)
         except (KeyError, TypeError, ValueError, AttributeError):
             logger.info("Preflight skipped an order payload it could not read")
             continue

@@ -22,10 +22,10 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from integrations.commerce.platform import ShopProductStore
 from integrations.connectors.woocommerce import (
     ProductWrite,
     VariationWrite,
-    WooCommerceClient,
     WooError,
     WooValidationError,
     woo_product_translate,
@@ -104,10 +104,10 @@ def _refused(*, exc: WooError, item: Any, sku: str, store: str) -> ProductError:
     return ProductError(CODE_PRODUCT_REJECTED, item=item.number, vendor_message=exc.message)
 
 
-def _variations_write(*, woo_client: WooCommerceClient, spec: ProductSpec, item: Any, product_id: int, known: dict):
+def _variations_write(*, shop: ShopProductStore, spec: ProductSpec, item: Any, product_id: int, known: dict):
     """Match the product's existing variations (by SKU, then option), then create or update each."""
     if any(wanted.key not in known for wanted in spec.variants):
-        existing = list(woo_client.variations_iter(product_id))
+        existing = shop.store_variations(product_id)
         by_sku = {v.sku: v.id for v in existing if v.sku}
         by_option = {a.option: v.id for v in existing for a in v.attributes if a.name == VARIANT_OPTION_NAME}
         for wanted in spec.variants:
@@ -130,12 +130,12 @@ def _variations_write(*, woo_client: WooCommerceClient, spec: ProductSpec, item:
         )
         for wanted in spec.variants
     ]
-    results = woo_client.variations_write(product_id, writes)
+    results = shop.store_variations_write(product_id, writes)
     variations = []
     for wanted, result in zip(spec.variants, results, strict=True):
         if not result.ok:
-            refused = WooValidationError(result.error_message, code=result.error_code, store=woo_client.store_url)
-            raise _refused(exc=refused, item=item, sku=wanted.sku, store=woo_client.store_url)
+            refused = WooValidationError(result.error_message, code=result.error_code, store=shop.store_url)
+            raise _refused(exc=refused, item=item, sku=wanted.sku, store=shop.store_url)
         variations.append(result.variation)
     return variations
 
@@ -147,7 +147,7 @@ def woo_product_push(
     link: RecordLink | None,
     shop_client: Any = None,
     force: bool = False,
-    woo_client: WooCommerceClient,
+    shop: ShopProductStore,
     store_prices_include_tax: bool,
 ) -> tuple[str, RecordLink | None]:
     """Create or update the WooCommerce product of one BC item: created/updated/unchanged."""
@@ -161,7 +161,7 @@ def woo_product_push(
         sku = item_sku(item=item, sku_rule=integration.sku_rule)
     except MissingSku:
         raise ProductError(CODE_NO_GTIN, item=item.number)
-    store = woo_client.store_url
+    store = shop.store_url
     if bool(getattr(item, "price_includes_tax", False)) != store_prices_include_tax:
         raise ProductError(CODE_PRICE_BASIS, item=item.number, store=store)
     digest = product_digest(spec)
@@ -173,7 +173,7 @@ def woo_product_push(
     variants = ((link.details or {}).get("variants") or {}) if link and product_id else {}
     known = {key: _id(value.get("variant_id")) for key, value in variants.items() if _id(value.get("variant_id"))}
     if not product_id:
-        existing = next(iter(woo_client.products_iter(sku=sku)), None)
+        existing = shop.store_product_by_sku(sku)
         product_id = existing.id if existing is not None else 0
     write = _product_write(spec=spec, sku=sku)
     if not product_id and write.type == "simple" and getattr(item, "type", "") == INVENTORY:
@@ -181,15 +181,13 @@ def woo_product_push(
         # keeps the store's choice.
         write = replace(write, manage_stock=True)
     try:
-        product = woo_client.product_update(product_id, write) if product_id else woo_client.product_create(write)
+        product = shop.store_product_write(product_id, write)
     except WooValidationError as exc:
         raise _refused(exc=exc, item=item, sku=sku, store=store) from exc
     variations = []
     if spec.has_options:
         try:
-            variations = _variations_write(
-                woo_client=woo_client, spec=spec, item=item, product_id=product.id, known=known
-            )
+            variations = _variations_write(shop=shop, spec=spec, item=item, product_id=product.id, known=known)
         except (ProductError, WooError) as exc:
             exc.product_id = str(product.id)  # the failed link keeps the product: the retry completes it
             raise
@@ -198,6 +196,6 @@ def woo_product_push(
     return ("updated" if product_id else "created"), link
 
 
-def woo_product_pusher(*, woo_client: WooCommerceClient) -> partial:
+def woo_product_pusher(*, shop: ShopProductStore) -> partial:
     """The item push for one run: the store's "Prices entered with tax" is read once."""
-    return partial(woo_product_push, woo_client=woo_client, store_prices_include_tax=woo_client.prices_include_tax())
+    return partial(woo_product_push, shop=shop, store_prices_include_tax=shop.store_prices_include_tax())

@@ -23,7 +23,7 @@ from simulators.woocommerce.orders import OrderSpec, order_build
 from syncs.mapping import codes
 from syncs.models import EntityType, RecordLink, SyncLogEntry
 from syncs.services.orders import order_preview, orders_sync
-from syncs.services.woocommerce_stock import woo_stock_push
+from syncs.services.stock_levels import stock_levels_push
 from tests.factories import oss_and_shipping_mappings_create
 from tests.fixtures.clients import StaticClients
 from tests.flows.conftest import bc_client, bc_integration, sim_bc  # noqa: F401 - shared fixtures
@@ -130,8 +130,8 @@ def test_bc_stock_is_written_back_as_differences(woo, woo_server, woo_client, bc
     woo_server.sim.store.products[desk_id]["stock_quantity"] = 99  # the store drifted
     woo_server.sim.requests.clear()
 
-    first = woo_stock_push(integration=bc_integration, bc_client=bc_client, woo_client=woo_client)
-    second = woo_stock_push(integration=bc_integration, bc_client=bc_client, woo_client=woo_client)
+    first = stock_levels_push(integration=bc_integration, bc_client=bc_client, shop=WooCommerceShop(client=woo_client))
+    second = stock_levels_push(integration=bc_integration, bc_client=bc_client, shop=WooCommerceShop(client=woo_client))
 
     assert woo_server.sim.store.products[desk_id]["stock_quantity"] == bc_desk
     assert first.pushed >= 1 and not first.failed and first.not_in_bc == 0
@@ -193,9 +193,8 @@ def test_a_stock_item_the_store_refuses_is_reported_with_its_code(woo_server, wo
     products = {p["sku"]: p for p in woo_server.sim.store.products.values()}
     products["1896-S"]["stock_quantity"] = products["1928-S"]["stock_quantity"] = 1
 
-    result = woo_stock_push(
-        integration=bc_integration, bc_client=bc_client, woo_client=RefusingStore(woo_client, products["1928-S"]["id"])
-    )
+    refusing = WooCommerceShop(client=RefusingStore(woo_client, products["1928-S"]["id"]))
+    result = stock_levels_push(integration=bc_integration, bc_client=bc_client, shop=refusing)
 
     assert set(result.failed) == {"1928-S"} and result.failed["1928-S"].code == "WOO-005"
     assert products["1928-S"]["stock_quantity"] == 1  # refused: left as it was

@@ -4,9 +4,9 @@ next run."""
 
 from __future__ import annotations
 
+from integrations.connectors.woocommerce.platform import META_KEY
 from integrations.models import Flow, Integration
 from syncs.models import EntityType, RecordLink, SyncLogEntry, SyncRun
-from syncs.services.woocommerce_write_back import META_KEY
 from tests.e2e.test_woocommerce_flows_e2e import COMPANY, sim_bc, store, tick  # noqa: F401 - shared fixtures
 from tests.flows.conftest import bc_integration  # noqa: F401 - shared fixture
 

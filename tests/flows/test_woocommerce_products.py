@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from integrations.connectors.businesscentral.records import Item, ItemVariant
+from integrations.connectors.woocommerce import WooCommerceShop
 from syncs.errors import ProductError
 from syncs.models import EntityType, RecordLink, SourceSystem
 from syncs.services.woocommerce_products import woo_price, woo_product_push
@@ -34,7 +35,11 @@ def _item(*, number="1000", price="149", incl_vat=True, codes=(), name="Kaffemug
 def _push(woo_client, item, *, link=None, integration=None, incl_vat=True):
     integration = integration or IntegrationFactory()
     return woo_product_push(
-        integration=integration, item=item, link=link, woo_client=woo_client, store_prices_include_tax=incl_vat
+        integration=integration,
+        item=item,
+        link=link,
+        shop=WooCommerceShop(client=woo_client),
+        store_prices_include_tax=incl_vat,
     )
 
 

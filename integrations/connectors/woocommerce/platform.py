@@ -17,11 +17,13 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from integrations.commerce import Customer, Order, OrderUsage, id_tail
+from integrations.commerce import Customer, Order, OrderNote, OrderUsage, StockLevel, id_tail
 from integrations.connectors.http import ClientStats
 from integrations.connectors.woocommerce.client import WooCommerceClient
 from integrations.connectors.woocommerce.commerce import shipping_code, woo_customer_translate, woo_order_translate
-from integrations.connectors.woocommerce.records import WooOrder
+from integrations.connectors.woocommerce.exceptions import WooError, WooValidationError
+from integrations.connectors.woocommerce.payloads import ProductWrite, StockUpdate, VariationWrite
+from integrations.connectors.woocommerce.records import VariationResult, WooOrder, WooProduct, WooVariation
 
 _CREATED_UNTIL = re.compile(r"^created_at:<='(?P<until>[^']+)'$")
 _IDS = re.compile(r"^id:\d+( OR id:\d+)*$")
@@ -37,10 +39,21 @@ def _created_until(query: str | None) -> dt.datetime | None:
 
 
 PLATFORM = "woocommerce"  # ShopConnection.Platform.WOOCOMMERCE
+# The order's meta-data key of its BC number: the Shopify metafield's namespace and key.
+META_KEY = "junipeer_bc_document_number"
+COMPLETED = "completed"
+
+
+def woo_order_id(order_id: str) -> int:
+    """The store's order id from a source id (``gid://woocommerce/Order/1001`` or ``1001``)."""
+    return int(str(order_id).rsplit("/", 1)[-1])
 
 
 class WooCommerceShop:
-    """integrations/commerce/platform.py's ``ShopPlatform`` for a WooCommerce store."""
+    """integrations/commerce/platform.py's roles for a WooCommerce store: ``ShopPlatform`` (orders,
+    customers), ``ShopStockLevels`` (stock per product and variation), ``ShopOrderCompletion`` (the
+    BC number in the order's meta data; completed with a private note) and ``ShopProductStore``
+    (products and variations written item by item)."""
 
     platform = PLATFORM
 
@@ -130,3 +143,89 @@ class WooCommerceShop:
                 shipping_methods=tuple(shipping_code(line) for line in woo_order.shipping_lines),
                 tax_lines=tuple(sorted(taxes)),
             )
+
+    # --- ShopOrderCompletion ------------------------------------------------------------------------
+
+    @staticmethod
+    def order_from_raw(raw: dict) -> Order:
+        """The order from the JSON the store sent for it (``Order.raw``); its refunds are not read.
+        Needs no client: the preflight reads stored orders back through it."""
+        return woo_order_translate(WooOrder.from_json(raw))
+
+    def order_number_record(self, order_id: str, number: str) -> None:
+        """The BC number into the order's meta data under ``META_KEY`` (replaced, never added twice)."""
+        self.client.order_meta_set(woo_order_id(order_id), key=META_KEY, value=number)
+
+    def order_completed_in_raw(self, raw: dict) -> bool:
+        return (raw or {}).get("status") == COMPLETED
+
+    def order_complete(self, order_id: str) -> None:
+        self.client.order_status_set(woo_order_id(order_id), COMPLETED)
+
+    def order_notes_private(self, order_id: str) -> list[OrderNote]:
+        notes = self.client.order_notes(woo_order_id(order_id), kind="internal")
+        return [OrderNote(id=note.id, text=note.note) for note in notes]
+
+    def order_note_add_private(self, order_id: str, text: str) -> OrderNote:
+        note = self.client.order_note_add(woo_order_id(order_id), text, customer_note=False)
+        return OrderNote(id=note.id, text=note.note)
+
+    # --- ShopStockLevels ----------------------------------------------------------------------------
+
+    def stock_levels(self) -> list[StockLevel]:
+        """Every simple product with a SKU and every variation that manages stock, with its quantity."""
+        found: list[StockLevel] = []
+        for product in self.client.products_iter():
+            if product.is_variable:
+                for variation in self.client.variations_iter(product.id):
+                    if variation.manage_stock:
+                        found.append(
+                            StockLevel(
+                                product_id=str(product.id),
+                                variation_id=str(variation.id),
+                                sku=variation.sku,
+                                quantity=variation.stock_quantity,
+                            )
+                        )
+            elif product.sku and product.manage_stock:
+                found.append(StockLevel(product_id=str(product.id), sku=product.sku, quantity=product.stock_quantity))
+        return found
+
+    def stock_levels_set(self, levels: Iterable[StockLevel]) -> dict[str, WooError | None]:
+        """Set each quantity (100 a batch request): target id -> None, or the store's refusal."""
+        updates = [
+            StockUpdate(
+                product_id=int(level.product_id),
+                variation_id=int(level.variation_id or 0),
+                quantity=int(level.quantity or 0),
+            )
+            for level in levels
+        ]
+        outcomes: dict[str, WooError | None] = {}
+        for outcome in self.client.stock_update(updates):
+            outcomes[str(outcome.id)] = (
+                None
+                if outcome.ok
+                else WooValidationError(outcome.error_message, code=outcome.error_code, store=self.client.store_url)
+            )
+        return outcomes
+
+    # --- ShopProductStore ---------------------------------------------------------------------------
+
+    def store_prices_include_tax(self) -> bool:
+        return self.client.prices_include_tax()
+
+    def store_product_by_sku(self, sku: str) -> WooProduct | None:
+        return next(iter(self.client.products_iter(sku=sku)), None)
+
+    def store_product_write(self, product_id: int, product: ProductWrite) -> WooProduct:
+        """Update the product, or create it when ``product_id`` is 0."""
+        if product_id:
+            return self.client.product_update(product_id, product)
+        return self.client.product_create(product)
+
+    def store_variations(self, product_id: int) -> list[WooVariation]:
+        return list(self.client.variations_iter(product_id))
+
+    def store_variations_write(self, product_id: int, variations: list[VariationWrite]) -> list[VariationResult]:
+        return self.client.variations_write(product_id, variations)

@@ -1,6 +1,15 @@
-"""Back to a WooCommerce store: BC's posted shipments complete the order.
+"""Back to a store without fulfilments or metafields (the ``ShopOrderCompletion`` role: WooCommerce):
+the order learns its BC number, and BC's posted shipments complete it.
 
-WooCommerce has no fulfilments. When Business Central has shipped every item line of an order's
+The BC number: recorded on the order by the store (WooCommerce: the order's ``meta_data`` under
+``junipeer_bc_document_number``, the Shopify metafield's namespace and key), when the integration
+writes the number back as a metafield. The store replaces the entry with that key, so a resend
+changes nothing and a later number (the posted invoice of a sales order) replaces the earlier one.
+Which orders, the "written once" mark and the failure handling are the Shopify side's
+(services/fulfilments.py): a refused write leaves the order pending, logged with its code, and the
+next run writes it again.
+
+Shipments: WooCommerce has no fulfilments. When Business Central has shipped every item line of an order's
 sales order (the posted shipments' item quantities cover the order's, or the order is invoiced),
 the WooCommerce order is set ``completed`` once and gets one private order note
 (``customer_note`` false) naming the BC sales order and shipment number(s) and, when page 130 is
@@ -20,11 +29,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from integrations.commerce import Tracking
+from integrations.commerce import Order, ShopError, Tracking, id_tail
+from integrations.commerce.platform import ShopOrderCompletion
 from integrations.connectors.businesscentral import BCError
 from integrations.connectors.businesscentral.records import SalesShipment
-from integrations.connectors.woocommerce import WooCommerceClient, WooError, woo_order_translate
-from integrations.connectors.woocommerce.records import WooOrder
 from integrations.models import Flow, Integration
 from syncs.clients import BCClient
 from syncs.errors import classify_exception
@@ -37,25 +45,45 @@ from syncs.services.fulfilments import (
     shipment_links,
     shipments_read,
     shipments_tracking,
+    write_back_done,
+    write_back_failed,
+    write_back_todo,
 )
 from syncs.services.orders import items_resolve, orders_context
 from syncs.services.runs import sync_log, sync_log_error
-from syncs.services.woocommerce_write_back import woo_order_id
 
-COMPLETED = "completed"
 NOTE_HEADING = "Shipped from Business Central"
 
 
-def woo_shipments_complete(
+def order_numbers_record(
+    *, integration: Integration, shop: ShopOrderCompletion, since: dt.datetime, run: SyncRun | None = None
+) -> BackResult:
+    """Record each order's BC number on the store's order (once per number)."""
+    result = BackResult()
+    if not integration.write_back_metafield:
+        return result
+    for link in write_back_todo(integration=integration, since=since):
+        try:
+            shop.order_number_record(link.source_id, link.target_number)
+        except ShopError as exc:
+            write_back_failed(integration=integration, link=link, exc=exc, run=run)
+            result.failed += 1
+            continue
+        write_back_done(link=link)
+        result.written_back += 1
+    return result
+
+
+def shipments_complete(
     *,
     integration: Integration,
     bc_client: BCClient,
-    woo_client: WooCommerceClient,
+    shop: ShopOrderCompletion,
     run: SyncRun | None = None,
     order_names: set[str] | None = None,
     now: dt.datetime | None = None,
 ) -> BackResult:
-    """Complete the WooCommerce orders BC has shipped in full, each exactly once, with one note.
+    """Complete the store's orders BC has shipped in full, each exactly once, with one note.
 
     ``order_names`` limits the look to those orders (a webhook's run); None looks at every open one."""
     result = BackResult()
@@ -83,7 +111,7 @@ def woo_shipments_complete(
             continue
         try:
             shipped = bool(order_link.details.get("invoice_id")) or shipped_in_full(
-                ctx=ctx, order_json=order_link.raw_source or {}, shipments=shipments
+                ctx=ctx, order=shop.order_from_raw(order_link.raw_source or {}), shipments=shipments
             )
         except BCError as exc:
             _failed(ctx=ctx, order_link=order_link, links=[links[s.id] for s in shipments], exc=exc, result=result)
@@ -93,7 +121,7 @@ def woo_shipments_complete(
         tracking = shipments_tracking(bc_client=bc_client, numbers=[s.number for s in shipments], result=result)
         order_complete(
             ctx=ctx,
-            woo_client=woo_client,
+            shop=shop,
             order_link=order_link,
             shipments=shipments,
             links=[links[s.id] for s in shipments],
@@ -103,10 +131,9 @@ def woo_shipments_complete(
     return result
 
 
-def shipped_in_full(*, ctx, order_json: dict, shipments: list[SalesShipment]) -> bool:
-    """Whether the shipments' item quantities cover every item line of the WooCommerce order (its
-    SKUs resolved to BC items as the orders flow does). An item BC does not know: not decided, False."""
-    order = woo_order_translate(WooOrder.from_json(order_json))
+def shipped_in_full(*, ctx, order: Order, shipments: list[SalesShipment]) -> bool:
+    """Whether the shipments' item quantities cover every item line of the order (its SKUs resolved
+    to BC items as the orders flow does). An item BC does not know: not decided, False."""
     keys = {line.id: line_item_key(line, sku_rule=ctx.settings.sku_rule) for line in order.line_items}
     found = items_resolve(ctx=ctx, keys={key for key in keys.values() if key})
     wanted: Counter[str] = Counter()
@@ -149,7 +176,7 @@ def _details_save(link: RecordLink, **changes) -> None:
 def order_complete(
     *,
     ctx,
-    woo_client: WooCommerceClient,
+    shop: ShopOrderCompletion,
     order_link: RecordLink,
     shipments: list[SalesShipment],
     links: list[RecordLink],
@@ -157,32 +184,32 @@ def order_complete(
     result: BackResult,
 ) -> None:
     """Set the order completed and add its note, each once (recorded on the order's link)."""
-    order_id = woo_order_id(order_link.source_id)
+    order_id = order_link.source_id
     text = note_text(order_link=order_link, shipments=shipments, tracking=tracking)
     heading = text.split("\n", 1)[0]
     try:
         if not order_link.details.get("woo_completed"):
-            already = (order_link.raw_source or {}).get("status") == COMPLETED
+            already = shop.order_completed_in_raw(order_link.raw_source or {})
             if not already:
-                woo_client.order_status_set(order_id, COMPLETED)
+                shop.order_complete(order_id)
             _details_save(order_link, woo_completed="already" if already else timezone.now().isoformat())
         if not order_link.details.get("woo_note_id"):
             note = None
             if order_link.details.get("woo_note_pending"):  # the last answer was lost: is the note there?
-                notes = woo_client.order_notes(order_id, kind="internal")
-                note = next((n for n in notes if n.note.split("\n", 1)[0] == heading), None)
+                notes = shop.order_notes_private(order_id)
+                note = next((n for n in notes if n.text.split("\n", 1)[0] == heading), None)
             if note is None:
                 _details_save(order_link, woo_note_pending=True)
-                note = woo_client.order_note_add(order_id, text, customer_note=False)
+                note = shop.order_note_add_private(order_id, text)
             _details_save(order_link, woo_note_id=note.id, woo_note_pending=None)
-    except WooError as exc:
+    except ShopError as exc:
         _failed(ctx=ctx, order_link=order_link, links=links, exc=exc, result=result)
         return
     for link in links:
         link.attempts += 1
         link.state = RecordLink.State.SYNCED
         link.last_error_code = link.last_error_message = ""
-        link.target_id = str(order_id)
+        link.target_id = id_tail(str(order_id))
         link.target_number = order_link.source_reference[:40]
         link.synced_at = timezone.now()
         link.details = {

@@ -1,8 +1,9 @@
-"""BC stock -> WooCommerce stock quantities, writing only the differences.
+"""BC stock -> the quantities of a store that keeps one per product and variation (the
+``ShopStockLevels`` role: WooCommerce), writing only the differences.
 
 The store's current quantities are read (products and their variations that manage stock),
-compared with BC's, and only the items whose quantity differs are set, 100 a request through
-WooCommerce's batch endpoints. An item WooCommerce refuses is reported with its code; the others
+compared with BC's, and only the items whose quantity differs are set (WooCommerce: 100 a request
+through its batch endpoints). An item the store refuses is reported with its code; the others
 are written.
 
 What BC quantity belongs where: a variation the products flow linked to a BC item variant (its
@@ -19,11 +20,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from integrations.commerce import StockLevel
+from integrations.commerce.platform import ShopStockLevels
 from integrations.connectors.businesscentral import BusinessCentralClient, PageNotPublished, entities
-from integrations.connectors.woocommerce import StockUpdate, WooCommerceClient, WooValidationError
 from integrations.models import Integration
 from syncs.errors import ClassifiedError, ProductError, classify_exception
-from syncs.errors.classify import classify_woo_error
 from syncs.mapping.products import shop_quantity
 from syncs.models import EntityType, RecordLink, SourceSystem, SyncRun
 from syncs.services.runs import sync_log_error
@@ -34,7 +35,7 @@ ITEM_LEDGER_ENTRIES_PAGE_ID = "38"
 
 
 @dataclass
-class WooStockPushResult:
+class StockLevelsResult:
     seen: int = 0
     pushed: int = 0
     unchanged: int = 0
@@ -65,7 +66,7 @@ def bc_variant_quantities(*, bc_client: BusinessCentralClient) -> dict[tuple[str
     return {key: shop_quantity(quantity) for key, quantity in totals.items()}
 
 
-def linked_variations(*, integration: Integration) -> dict[int, tuple[str, str]]:
+def linked_variations(*, integration: Integration) -> dict[str, tuple[str, str]]:
     """Store variation id -> (BC item number, variant code), from the products flow's variant links."""
     rows = RecordLink.objects.filter(
         integration=integration,
@@ -74,7 +75,7 @@ def linked_variations(*, integration: Integration) -> dict[int, tuple[str, str]]
         state=RecordLink.State.SYNCED,
         details__has_key="variant_code",
     ).values_list("source_reference", "details")
-    found: dict[int, tuple[str, str]] = {}
+    found: dict[str, tuple[str, str]] = {}
     for reference, details in rows.iterator(chunk_size=2000):
         code = str(details.get("variant_code") or "")
         try:
@@ -82,46 +83,44 @@ def linked_variations(*, integration: Integration) -> dict[int, tuple[str, str]]
         except ValueError:
             continue
         if code and variation_id:
-            found[variation_id] = (reference.removesuffix(f"/{code}"), code)
+            found[str(variation_id)] = (reference.removesuffix(f"/{code}"), code)
     return found
 
 
 @dataclass(frozen=True)
 class _InStore:
     sku: str
-    target: StockUpdate
+    target: StockLevel
     current: int | None
     variant: tuple[str, str] | None = None  # (item number, variant code) of a linked variation
 
 
-def _store_stock(*, woo_client: WooCommerceClient, variants: dict[int, tuple[str, str]]) -> list[_InStore]:
-    """Everything in the store that manages stock: where to write it and the store's current quantity."""
+def _store_stock(*, shop: ShopStockLevels, variants: dict[str, tuple[str, str]]) -> list[_InStore]:
+    """Everything in the store that manages stock: where to write it and the store's current quantity
+    (a variation without a SKU only when the products flow linked it)."""
     found: list[_InStore] = []
-    for product in woo_client.products_iter():
-        if product.is_variable:
-            for variation in woo_client.variations_iter(product.id):
-                linked = variants.get(variation.id)
-                if variation.manage_stock and (variation.sku or linked):
-                    target = StockUpdate(product_id=product.id, variation_id=variation.id, quantity=0)
-                    found.append(_InStore(variation.sku, target, variation.stock_quantity, linked))
-        elif product.sku and product.manage_stock:
-            found.append(_InStore(product.sku, StockUpdate(product_id=product.id, quantity=0), product.stock_quantity))
+    for level in shop.stock_levels():
+        linked = variants.get(level.variation_id) if level.variation_id else None
+        if level.variation_id and not (level.sku or linked):
+            continue
+        target = StockLevel(product_id=level.product_id, variation_id=level.variation_id, quantity=0)
+        found.append(_InStore(level.sku, target, level.quantity, linked))
     return found
 
 
-def woo_stock_push(
-    *, integration: Integration, bc_client: BusinessCentralClient, woo_client: WooCommerceClient
-) -> WooStockPushResult:
-    result = WooStockPushResult()
+def stock_levels_push(
+    *, integration: Integration, bc_client: BusinessCentralClient, shop: ShopStockLevels
+) -> StockLevelsResult:
+    result = StockLevelsResult()
     inventory = bc_inventory_by_number(bc_client=bc_client)
-    in_store = _store_stock(woo_client=woo_client, variants=linked_variations(integration=integration))
+    in_store = _store_stock(shop=shop, variants=linked_variations(integration=integration))
     per_variant: dict[tuple[str, str], int] = {}
     if any(row.variant for row in in_store):
         try:
             per_variant = bc_variant_quantities(bc_client=bc_client)
         except ProductError as exc:
             result.variants_error = classify_exception(exc)
-    updates: dict[int, tuple[str, StockUpdate]] = {}
+    updates: dict[str, tuple[str, StockLevel]] = {}
     for row in in_store:
         result.seen += 1
         if row.variant is not None:
@@ -140,22 +139,19 @@ def woo_stock_push(
             update = replace(row.target, quantity=wanted)
             label = row.sku or "/".join(row.variant or ())
             updates[update.target_id] = (label, update)
-    for outcome in woo_client.stock_update([update for _, update in updates.values()]):
-        sku = updates[outcome.id][0]
-        if outcome.ok:
+    for target_id, refused in shop.stock_levels_set([update for _, update in updates.values()]).items():
+        sku = updates[target_id][0]
+        if refused is None:
             result.pushed += 1
         else:
-            refused = WooValidationError(outcome.error_message, code=outcome.error_code, store=woo_client.store_url)
-            result.failed[sku] = classify_woo_error(refused)
+            result.failed[sku] = classify_exception(refused)
     return result
 
 
-def woo_stock_run(
-    *, run: SyncRun, bc_client: BusinessCentralClient, woo_client: WooCommerceClient
-) -> WooStockPushResult:
-    """The stock flow for a WooCommerce store: push the differences, count them on the run and log
-    every item the store refused with its code (the next run pushes it again)."""
-    result = woo_stock_push(integration=run.integration, bc_client=bc_client, woo_client=woo_client)
+def stock_levels_run(*, run: SyncRun, bc_client: BusinessCentralClient, shop: ShopStockLevels) -> StockLevelsResult:
+    """The stock flow for a store with ``ShopStockLevels``: push the differences, count them on the run
+    and log every item the store refused with its code (the next run pushes it again)."""
+    result = stock_levels_push(integration=run.integration, bc_client=bc_client, shop=shop)
     run.records_seen += result.seen
     run.records_updated += result.pushed
     run.records_skipped += result.unchanged + result.not_in_bc
