@@ -12,7 +12,7 @@ what recent orders used. The other roles are served by the platforms that have t
 - ``ShopOrderCompletion``: a store without fulfilments or metafields: the BC number recorded on the
   order, BC's shipments complete it with one private note (WooCommerce);
 - ``ShopProductStore``: products and variations written item by item in the store's own terms
-  (WooCommerce; syncs/services/woocommerce_products.py);
+  (WooCommerce; syncs/services/store_products.py);
 - ``ShopWebhooks``: the shop's webhook subscriptions (register, list, remove);
 - ``ShopBudgetReads``: cheap order reads for a shop with a query-cost budget: a sweep's listing
   (id and last change), orders by id, an order from its webhook body (Shopify).
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from integrations.commerce.catalogue import InventoryChange, Location, Product, ProductInput, StockLevel
 from integrations.commerce.errors import ShopError
@@ -157,20 +157,20 @@ class ShopOrderCompletion(Protocol):
 
 @runtime_checkable
 class ShopProductStore(Protocol):
-    """Products and variations written item by item in the store's own records (WooCommerce)."""
+    """Products written item by item, each found by SKU before it is created (WooCommerce)."""
 
     @property
     def store_url(self) -> str: ...
 
-    def store_prices_include_tax(self) -> bool: ...
+    def store_prices_include_tax(self) -> bool:
+        """Whether the store's prices are entered with tax (read once a run)."""
+        ...
 
-    def store_product_by_sku(self, sku: str) -> Any: ...
-
-    def store_product_write(self, product_id: int, product: Any) -> Any: ...
-
-    def store_variations(self, product_id: int) -> list[Any]: ...
-
-    def store_variations_write(self, product_id: int, variations: list[Any]) -> list[Any]: ...
+    def item_product_write(self, product: ProductInput, *, sku: str, stocked: bool) -> tuple[Product, bool]:
+        """Create or update one item's product (its id and its variants' ids when known; else found by
+        ``sku``); the product as written, and whether it existed. A refused variant's error names it
+        (``refused_sku``); an error after the product was written carries its ``product_id``."""
+        ...
 
 
 class WebhookSubscriptionLike(Protocol):

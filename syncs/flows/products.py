@@ -9,7 +9,7 @@ from syncs.flows import register_flow
 from syncs.models import RecordLink, SyncLogEntry, SyncRun
 from syncs.services.products import product_push, products_sync
 from syncs.services.runs import sync_log
-from syncs.services.woocommerce_products import woo_product_pusher
+from syncs.services.store_products import woo_product_pusher
 
 
 def add_client_stats(run: SyncRun, bc: BCClient, shop: ShopPlatform) -> None:

@@ -1,4 +1,4 @@
-"""One BC item -> its WooCommerce product (syncs/services/woocommerce_products.py), against the simulator."""
+"""One BC item -> its WooCommerce product (syncs/services/store_products.py), against the simulator."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import pytest
 
 from integrations.connectors.businesscentral.records import Item, ItemVariant
 from integrations.connectors.woocommerce import WooCommerceShop
+from integrations.connectors.woocommerce.catalogue import woo_price
 from syncs.errors import ProductError
 from syncs.models import EntityType, RecordLink, SourceSystem
-from syncs.services.woocommerce_products import woo_price, woo_product_push
+from syncs.services.store_products import woo_product_push
 from tests.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,13 +17,14 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from integrations.commerce import Customer, Order, OrderNote, OrderUsage, StockLevel, id_tail
+from integrations.commerce import Customer, Order, OrderNote, OrderUsage, Product, ProductInput, StockLevel, id_tail
 from integrations.connectors.http import ClientStats
+from integrations.connectors.woocommerce.catalogue import item_product_write
 from integrations.connectors.woocommerce.client import WooCommerceClient
 from integrations.connectors.woocommerce.commerce import shipping_code, woo_customer_translate, woo_order_translate
 from integrations.connectors.woocommerce.exceptions import WooError, WooValidationError
-from integrations.connectors.woocommerce.payloads import ProductWrite, StockUpdate, VariationWrite
-from integrations.connectors.woocommerce.records import VariationResult, WooOrder, WooProduct, WooVariation
+from integrations.connectors.woocommerce.payloads import StockUpdate
+from integrations.connectors.woocommerce.records import WooOrder
 
 _CREATED_UNTIL = re.compile(r"^created_at:<='(?P<until>[^']+)'$")
 _IDS = re.compile(r"^id:\d+( OR id:\d+)*$")
@@ -215,17 +216,6 @@ class WooCommerceShop:
     def store_prices_include_tax(self) -> bool:
         return self.client.prices_include_tax()
 
-    def store_product_by_sku(self, sku: str) -> WooProduct | None:
-        return next(iter(self.client.products_iter(sku=sku)), None)
-
-    def store_product_write(self, product_id: int, product: ProductWrite) -> WooProduct:
-        """Update the product, or create it when ``product_id`` is 0."""
-        if product_id:
-            return self.client.product_update(product_id, product)
-        return self.client.product_create(product)
-
-    def store_variations(self, product_id: int) -> list[WooVariation]:
-        return list(self.client.variations_iter(product_id))
-
-    def store_variations_write(self, product_id: int, variations: list[VariationWrite]) -> list[VariationResult]:
-        return self.client.variations_write(product_id, variations)
+    def item_product_write(self, product: ProductInput, *, sku: str, stocked: bool) -> tuple[Product, bool]:
+        """Create or update the store's product of one item (catalogue.py); whether it existed."""
+        return item_product_write(self.client, product, sku=sku, stocked=stocked)
