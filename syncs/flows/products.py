@@ -9,7 +9,7 @@ from syncs.flows import register_flow
 from syncs.models import RecordLink, SyncLogEntry, SyncRun
 from syncs.services.products import product_push, products_sync
 from syncs.services.runs import sync_log
-from syncs.services.store_products import woo_product_pusher
+from syncs.services.store_products import store_product_pusher
 
 
 def add_client_stats(run: SyncRun, bc: BCClient, shop: ShopPlatform) -> None:
@@ -40,7 +40,7 @@ def products_run(run: SyncRun, *, clients: ClientFactory | None = None) -> None:
             message="WooCommerce products are not copied to Business Central: only items are written to the store.",
         )
     try:
-        item_push = woo_product_pusher(shop=shop) if store else product_push
+        item_push = store_product_pusher(shop=shop) if store else product_push
         result = products_sync(
             integration=run.integration,
             bc_client=bc,

@@ -75,7 +75,7 @@ def _product_input(*, spec: ProductSpec, link: RecordLink | None) -> ProductInpu
     )
 
 
-def woo_product_push(
+def store_product_push(
     *,
     integration: Integration,
     item: Any,
@@ -120,6 +120,6 @@ def woo_product_push(
     return ("updated" if existed else "created"), link
 
 
-def woo_product_pusher(*, shop: ShopProductStore) -> partial:
+def store_product_pusher(*, shop: ShopProductStore) -> partial:
     """The item push for one run: the store's "Prices entered with tax" is read once."""
-    return partial(woo_product_push, shop=shop, store_prices_include_tax=shop.store_prices_include_tax())
+    return partial(store_product_push, shop=shop, store_prices_include_tax=shop.store_prices_include_tax())

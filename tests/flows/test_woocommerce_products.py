@@ -12,7 +12,7 @@ from integrations.connectors.woocommerce import WooCommerceShop
 from integrations.connectors.woocommerce.catalogue import woo_price
 from syncs.errors import ProductError
 from syncs.models import EntityType, RecordLink, SourceSystem
-from syncs.services.store_products import woo_product_push
+from syncs.services.store_products import store_product_push
 from tests.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def _item(*, number="1000", price="149", incl_vat=True, codes=(), name="Kaffemug
 
 def _push(woo_client, item, *, link=None, integration=None, incl_vat=True):
     integration = integration or IntegrationFactory()
-    return woo_product_push(
+    return store_product_push(
         integration=integration,
         item=item,
         link=link,
