@@ -239,7 +239,7 @@ def _variants_resolve(*, ctx: OrdersContext, keys: list[str], bc_field: str) -> 
         for item_key, code in parts:
             item = items.get(item_key)
             variant = variants.get((item.number, code)) if item is not None else None
-            if variant is not None:
+            if item is not None and variant is not None:
                 found[key] = ItemRef(
                     number=item.number,
                     id=item.id,
@@ -907,7 +907,7 @@ def order_preview(*, integration: Integration, order_name: str, clients: FlowCli
             preview.customer = (
                 {"number": customer_number, "strategy": "matched"}
                 if customer_number
-                else {"strategy": "would create", **plan.draft.to_payload()}
+                else {"strategy": "would create", **plan.draft.to_payload()}  # type: ignore[union-attr]  # not fixed: a draft
             )
         draft = order_document_build(
             order=order, settings=ctx.settings, items=ctx.items_found, customer_number=customer_number or "(new)"

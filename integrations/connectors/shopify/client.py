@@ -552,7 +552,7 @@ def _raise_user_errors(payload: dict, operation: str) -> None:
         raise ShopifyUserError(f"{operation} refused: {message}", user_errors=user_errors)
 
 
-def _dig(data: dict, path: tuple[str, ...]):
+def _dig(data: dict | None, path: tuple[str, ...]):
     for key in path:
         if data is None:
             return None
