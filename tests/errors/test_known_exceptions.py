@@ -37,6 +37,11 @@ NOT_RAISED_IN_FLOWS = {
     "integrations.connectors.businesscentral.writes.UndeclaredField",  # writing an undeclared field: a bug
     "syncs.demo.processes.DemoChildDied",
     "syncs.errors.product_error.ProductError",  # carries its own catalogue code (tests/errors/test_classify.py)
+    # The commerce model's bases: only a shop connector's subclasses of them are raised (each classified).
+    "integrations.commerce.errors.ShopError",
+    "integrations.commerce.errors.ShopAuthError",
+    "integrations.commerce.errors.ShopRefused",
+    "integrations.commerce.errors.ShopStockConflict",
 }
 
 

@@ -152,7 +152,9 @@ def test_process_without_an_orders_flow_leaves_the_event_received(monkeypatch):
 
 
 def test_process_hands_the_order_to_the_orders_flow(monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: (lambda run: None) if flow == "orders" else None)
+    monkeypatch.setattr(
+        "syncs.flows.flow_handler_get", lambda flow: (lambda run, **_: None) if flow == "orders" else None
+    )
     event = WebhookEventFactory(
         topic="orders/updated", payload={"id": 55, "name": "#1055", "admin_graphql_api_id": "gid://shopify/Order/55"}
     )
@@ -169,7 +171,7 @@ def test_process_hands_the_order_to_the_orders_flow(monkeypatch, django_capture_
 
 
 def test_refund_webhook_goes_to_the_refunds_flow_when_registered(monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: lambda run: None)
+    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: lambda run, **_: None)
     event = WebhookEventFactory(topic="refunds/create", payload={"id": 9, "order_id": 55})
 
     with django_capture_on_commit_callbacks(execute=False):
@@ -182,7 +184,7 @@ def test_refund_webhook_goes_to_the_refunds_flow_when_registered(monkeypatch, dj
 
 
 def test_processing_twice_enqueues_once(monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: lambda run: None)
+    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: lambda run, **_: None)
     event = WebhookEventFactory(topic="orders/create", payload={"id": 1, "name": "#1"})
 
     with django_capture_on_commit_callbacks(execute=False):
@@ -214,7 +216,9 @@ def test_payload_kept_as_sent(client, connection, shopify_sim, enqueued):
 
 def test_orders_edited_is_read_from_its_order_edit_body(monkeypatch, django_capture_on_commit_callbacks, shopify_sim):
     # The orders/edited body is an order_edit (order id, line additions and removals), not an order.
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: (lambda run: None) if flow == "orders" else None)
+    monkeypatch.setattr(
+        "syncs.flows.flow_handler_get", lambda flow: (lambda run, **_: None) if flow == "orders" else None
+    )
     order_id = next(iter(shopify_sim.store.orders))
     line_id = shopify_sim.store.orders[order_id]["lineItems"][0]["id"]
     body = shopify_sim.webhooks.order_edit_payload(order_id, added=[(line_id, 2)], removed=[])
@@ -232,7 +236,7 @@ def test_orders_edited_is_read_from_its_order_edit_body(monkeypatch, django_capt
 
 
 def test_orders_edited_without_an_order_edit_fails_loudly(monkeypatch):
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: lambda run: None)
+    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: lambda run, **_: None)
     # What the intake used to expect: an order body. Shopify never sends that for orders/edited.
     event = WebhookEventFactory(topic="orders/edited", payload={"id": 55, "name": "#1055"})
 
