@@ -495,7 +495,9 @@ def _bc_customers(client, *, search: str, numbers: Iterable[str]) -> tuple[list[
     each listed customer's VAT business posting group (its taxAreaId's code)."""
     search = (search or "").strip()
     # BC refuses "or" across two fields, so a search reads the name matches and the number matches apart.
-    queries = [f"contains({name},{odata.literal(search)})" for name in ("displayName", "number")] if search else [None]
+    queries: list[str | None] = (
+        [f"contains({name},{odata.literal(search)})" for name in ("displayName", "number")] if search else [None]
+    )
     found: dict = {}
     truncated = False
     for query in queries:
@@ -653,7 +655,8 @@ def integration_order_options_save(
             value = value.strip()
             if name in ("salesperson_code", "location_code"):
                 value = value.upper()
-        setattr(integration, name, value if value is not None else integration._meta.get_field(name).get_default())
+        # ORDER_OPTION_FIELDS are concrete fields: get_field never returns a relation here.
+        setattr(integration, name, value if value is not None else integration._meta.get_field(name).get_default())  # type: ignore[union-attr]
     integration.document_number_prefix = prefix
     integration.full_clean()
     integration.save()

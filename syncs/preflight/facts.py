@@ -151,6 +151,8 @@ def _add_recent_orders(facts: IntegrationFacts, *, integration: Integration, now
     order_from_raw = order_reader_for(platform=shop.platform if shop is not None else ShopConnection.Platform.SHOPIFY)
     for raw in raws.iterator(chunk_size=500):
         try:
+            if not isinstance(raw, dict):
+                raise TypeError("The stored payload is not a JSON object.")
             # The stored payload is the platform's own order (WooCommerce's refunds are not needed here).
             order = order_from_raw(raw)
         except (KeyError, TypeError, ValueError, AttributeError):

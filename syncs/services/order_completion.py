@@ -24,7 +24,7 @@ the order is not shipped in full, SYNCED with the order it completed, FAILED wit
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import defaultdict
 from decimal import Decimal
 
 from django.utils import timezone
@@ -136,7 +136,7 @@ def shipped_in_full(*, ctx, order: Order, shipments: list[SalesShipment]) -> boo
     to BC items as the orders flow does). An item BC does not know: not decided, False."""
     keys = {line.id: line_item_key(line, sku_rule=ctx.settings.sku_rule) for line in order.line_items}
     found = items_resolve(ctx=ctx, keys={key for key in keys.values() if key})
-    wanted: Counter[str] = Counter()
+    wanted: defaultdict[str, Decimal] = defaultdict(Decimal)
     for line in order.line_items:
         key = keys[line.id]
         if not key or line.is_gift_card:
@@ -144,7 +144,7 @@ def shipped_in_full(*, ctx, order: Order, shipments: list[SalesShipment]) -> boo
         if key not in found:
             return False
         wanted[found[key].number] += Decimal(line.quantity)
-    shipped: Counter[str] = Counter()
+    shipped: defaultdict[str, Decimal] = defaultdict(Decimal)
     for shipment in shipments:
         for row in shipment.sales_shipment_lines:
             if row.line_type == ITEM:

@@ -216,15 +216,15 @@ def _variants_resolve(*, ctx: OrdersContext, keys: list[str], bc_field: str) -> 
     found = {}
     for key, parts in splits.items():
         for item_key, code in parts:
-            item = items.get(item_key)
-            variant = variants.get((item.number, code)) if item is not None else None
-            if variant is not None:
+            known_item = items.get(item_key)
+            known_variant = variants.get((known_item.number, code)) if known_item is not None else None
+            if known_item is not None and known_variant is not None:
                 found[key] = ItemRef(
-                    number=item.number,
-                    id=item.id,
-                    tax_group_code=item.tax_group_code,
-                    variant_id=variant.id,
-                    variant_code=variant.code,
+                    number=known_item.number,
+                    id=known_item.id,
+                    tax_group_code=known_item.tax_group_code,
+                    variant_id=known_variant.id,
+                    variant_code=known_variant.code,
                 )
                 break
     return found
@@ -263,10 +263,10 @@ def header_lookups_resolve(*, ctx: OrdersContext) -> None:
         )
         ctx.location_id = found[0].id if found else ""
     if settings.salesperson_code and ctx.salesperson_ok is None:
-        found = ctx.client.list_records(
+        salespeople = ctx.client.list_records(
             entities.SALESPEOPLE, filter=odata.eq("code", settings.salesperson_code), select=["code", "blocked"]
         )
-        ctx.salesperson_ok = bool(found) and not found[0].blocked
+        ctx.salesperson_ok = bool(salespeople) and not salespeople[0].blocked
     if settings.dimensions:
         dimension_values_resolve(ctx=ctx)
 
@@ -886,7 +886,7 @@ def order_preview(*, integration: Integration, order_name: str, clients: ClientF
             preview.customer = (
                 {"number": customer_number, "strategy": "matched"}
                 if customer_number
-                else {"strategy": "would create", **plan.draft.to_payload()}
+                else {"strategy": "would create", **plan.draft.to_payload()}  # type: ignore[union-attr]  # not fixed: a draft
             )
         draft = order_document_build(
             order=order, settings=ctx.settings, items=ctx.items_found, customer_number=customer_number or "(new)"
@@ -894,9 +894,10 @@ def order_preview(*, integration: Integration, order_name: str, clients: ClientF
         draft = _with_shipment_method(ctx=ctx, draft=draft)
         draft = _with_header_defaults(ctx=ctx, draft=draft)
         number = draft.external_document_number
-        found = ctx.client.find_by_external_document_numbers(
-            entities.SALES_INVOICES if draft.kind == DocumentKind.INVOICE else entities.SALES_ORDERS, [number]
+        entity: entities.EntitySet[Any] = (
+            entities.SALES_INVOICES if draft.kind == DocumentKind.INVOICE else entities.SALES_ORDERS
         )
+        found = ctx.client.find_by_external_document_numbers(entity, [number])
         if found.get(number):
             preview.existing_document = found[number][0].number
     except MappingError as exc:

@@ -101,7 +101,7 @@ def store_product_push(
         raise ProductError(CODE_PRICE_BASIS, item=item.number, store=store)
     digest = product_digest(spec)
     synced = link is not None and bool(link.target_id) and link.state == RecordLink.State.SYNCED
-    if not force and synced and link.payload_digest == digest:
+    if not force and synced and link is not None and link.payload_digest == digest:
         return "unchanged", link
 
     try:
