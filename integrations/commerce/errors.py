@@ -5,7 +5,12 @@ from __future__ import annotations
 
 
 class ShopError(Exception):
-    """Any failure talking to a shop platform."""
+    """Any failure talking to a shop platform.
+
+    ``product_id``: a catalogue write that failed after the product itself was written names it, so
+    the core keeps it and the retry completes that product instead of making a second."""
+
+    product_id: str = ""
 
 
 class ShopAuthError(ShopError):
@@ -19,6 +24,7 @@ class ShopRefused(ShopError):
     where the platform names the field (a batch position is a path part), else empty."""
 
     user_errors: list[dict] | tuple = ()
+    refused_sku: str | None = None  # the variant the shop refused, when it names one
 
 
 class ShopStockConflict(ShopError):

@@ -47,7 +47,7 @@ SKU_REFUSED = "product_invalid_sku"  # WooCommerce's code of a SKU it refuses ("
 def _refused(*, exc: ShopRefused, item: Any, sku: str, store: str) -> ProductError:
     if getattr(exc, "code", "") == SKU_REFUSED:
         return ProductError(CODE_SKU_TAKEN, item=item.number, store=store, sku=sku)
-    return ProductError(CODE_PRODUCT_REJECTED, item=item.number, vendor_message=exc.message)
+    return ProductError(CODE_PRODUCT_REJECTED, item=item.number, vendor_message=getattr(exc, "message", str(exc)))
 
 
 def _product_input(*, spec: ProductSpec, link: RecordLink | None) -> ProductInput:
@@ -109,12 +109,12 @@ def store_product_push(
             _product_input(spec=spec, link=link), sku=sku, stocked=getattr(item, "type", "") == INVENTORY
         )
     except ShopRefused as exc:
-        refused_sku = getattr(exc, "refused_sku", None)
-        if getattr(exc, "product_id", "") and refused_sku is None:
+        refused_sku = exc.refused_sku
+        if exc.product_id and refused_sku is None:
             raise  # the product was written; the store failed otherwise: the link keeps the product
         error = _refused(exc=exc, item=item, sku=sku if refused_sku is None else refused_sku, store=store)
         if refused_sku is not None:
-            error.product_id = exc.product_id  # the product is in the store: the retry completes it
+            error.product_id = exc.product_id  # type: ignore[attr-defined]  # the product is in the store: the retry completes it
         raise error from exc
     link = item_links_save(integration=integration, item=item, spec=spec, digest=digest, product=model)
     return ("updated" if existed else "created"), link

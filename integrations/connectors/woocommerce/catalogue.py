@@ -105,13 +105,14 @@ def _variations_write(
         for found, wanted in zip(known, product.variants, strict=True)
     ]
     results = client.variations_write(product_id, writes)
-    variations = []
+    variations: list[WooVariation] = []
     for wanted, result in zip(product.variants, results, strict=True):
         if not result.ok:
             refused = WooValidationError(result.error_message, code=result.error_code, store=client.store_url)
             refused.refused_sku = wanted.sku or ""
             raise refused
-        variations.append(result.variation)
+        if result.variation is not None:
+            variations.append(result.variation)
     return variations
 
 
