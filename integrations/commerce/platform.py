@@ -27,13 +27,14 @@ connector's own exceptions, every one a ``ShopError``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from integrations.commerce.catalogue import InventoryChange, Location, Product, ProductInput, StockLevel
 from integrations.commerce.errors import ShopError
 from integrations.commerce.fulfilment import FulfillmentLineInput, FulfillmentOrder, OrderNote
 from integrations.commerce.orders import Customer, Order, OrderStamp, OrderUsage, Tracking
+from integrations.commerce.webhooks import ShopWebhookDelivery
 
 
 class RequestCounts(Protocol):
@@ -170,6 +171,37 @@ class ShopProductStore(Protocol):
         """Create or update one item's product (its id and its variants' ids when known; else found by
         ``sku``); the product as written, and whether it existed. A refused variant's error names it
         (``refused_sku``); an error after the product was written carries its ``product_id``."""
+        ...
+
+
+class ShopWebhookIntake(Protocol):
+    """A platform's webhook deliveries as they come in, without a client (the intake has none):
+    a ping to answer, the signature verified, the body parsed, and the orders run a delivery
+    becomes. Chosen by platform through integrations/services/shop_clients.py ``webhook_intake_for``.
+    The core decides which secrets, stores each delivery once and queues it."""
+
+    platform: str
+
+    def webhook_ping(self, *, headers: Mapping[str, str], body: bytes) -> bool:
+        """A delivery that only checks the address is reachable (answer 200, store nothing)."""
+        ...
+
+    def webhook_verified(self, *, headers: Mapping[str, str], body: bytes, secrets: Sequence[str]) -> bool:
+        """Whether the delivery is signed by one of ``secrets`` (an empty secret never verifies)."""
+        ...
+
+    def webhook_delivery(self, *, headers: Mapping[str, str], body: bytes) -> ShopWebhookDelivery:
+        """The verified delivery parsed; a body or topic the platform never sends raises ``ShopRefused``."""
+        ...
+
+    def webhook_uninstalls(self, topic: str) -> bool:
+        """Whether the topic says the shop removed the product's app."""
+        ...
+
+    def webhook_run_parameters(self, *, topic: str, payload: dict) -> dict | None:
+        """The run a delivery becomes (``order_ids``, ``order_names``; ``refund_ids`` for a refunds
+        run; ``order_edit``), or None for a topic no flow handles. Raises the connector's ShopError
+        for a body it cannot read."""
         ...
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from integrations.commerce import Order
-from integrations.commerce.platform import ShopPlatform
+from integrations.commerce.platform import ShopPlatform, ShopWebhookIntake
+from integrations.connectors.shopify.intake import ShopifyWebhookIntake
 from integrations.connectors.shopify.platform import ShopifyPlatform
 from integrations.connectors.woocommerce import WooCommerceClient, WooCommerceShop
+from integrations.connectors.woocommerce.intake import WooCommerceWebhookIntake
 from integrations.crypto import reveal
 from integrations.models import ShopConnection
 from integrations.services.shopify_tokens import shop_client_for
@@ -43,3 +45,10 @@ def order_reader_for(*, platform: str) -> Callable[[dict], Order]:
     if platform == ShopConnection.Platform.WOOCOMMERCE:
         return WooCommerceShop.order_from_raw
     return ShopifyPlatform.order_from_raw
+
+
+def webhook_intake_for(*, platform: str) -> ShopWebhookIntake:
+    """The platform's webhook intake: verify, parse, and the run a delivery becomes (no client)."""
+    if platform == ShopConnection.Platform.WOOCOMMERCE:
+        return WooCommerceWebhookIntake()
+    return ShopifyWebhookIntake()

@@ -124,3 +124,7 @@ def raise_user_errors(payload: dict, operation: str) -> None:
             f"{'.'.join(e.get('field') or []) or '-'}: {e.get('message', '')}".strip() for e in user_errors
         )
         raise ShopifyUserError(f"{operation} refused: {message}", user_errors=user_errors)
+
+
+class ShopifyWebhookBodyError(ShopifyError, ShopRefused):
+    """A verified webhook whose body is not a JSON object (Shopify always sends one)."""

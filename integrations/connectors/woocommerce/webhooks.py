@@ -13,7 +13,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -73,10 +73,20 @@ def webhook_ping(*, headers: Mapping[str, str], body: bytes) -> WebhookPing | No
     return WebhookPing(webhook_id=int(raw)) if raw.isdigit() else None
 
 
+def webhook_verified(*, headers: Mapping[str, str], body: bytes, secrets: Sequence[str]) -> bool:
+    signature = _header(headers, SIGNATURE_HEADER)
+    return any(signature_valid(secret=secret, body=body, signature=signature) for secret in secrets)
+
+
 def webhook_parse(*, headers: Mapping[str, str], body: bytes, secret: str) -> WebhookDelivery:
     """Verify and parse a delivery. Raises WooWebhookSignatureError or WooValidationError."""
-    if not signature_valid(secret=secret, body=body, signature=_header(headers, SIGNATURE_HEADER)):
+    if not webhook_verified(headers=headers, body=body, secrets=(secret,)):
         raise WooWebhookSignatureError("The webhook signature does not match the body.", code="invalid_signature")
+    return webhook_delivery_parse(headers=headers, body=body)
+
+
+def webhook_delivery_parse(*, headers: Mapping[str, str], body: bytes) -> WebhookDelivery:
+    """Parse a verified delivery. Raises WooValidationError."""
     topic = _header(headers, TOPIC_HEADER)
     resource, _, event = topic.partition(".")
     try:
