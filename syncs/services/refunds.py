@@ -13,7 +13,7 @@ from django.db.models import F
 from integrations.commerce import Order
 from integrations.connectors.businesscentral import BCError, entities, odata
 from integrations.models import Flow
-from syncs.errors import ClassifiedError, ProductError, classify_exception
+from syncs.errors import ClassifiedError, ProductError, classify_exception, problems_error
 from syncs.mapping import codes
 from syncs.mapping.currency import money_pick
 from syncs.mapping.lines import order_item_keys
@@ -30,7 +30,6 @@ from syncs.services.orders import (
     link_fail,
     links_ensure,
     links_save,
-    problems_error,
 )
 from syncs.services.runs import sync_log_error
 from syncs.services.shop_source import shop_source_system

@@ -9,8 +9,10 @@ import requests
 from django.urls import reverse
 
 from integrations.connectors.shopify import webhook_signature
+from syncs import tasks as syncs_tasks
 from syncs import webhooks
 from syncs.models import SyncRun, WebhookEvent
+from syncs.services import shopify_webhooks, webhook_events
 from tests.factories import SHOP_WEBHOOK_SECRET, ShopConnectionFactory, WebhookEventFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def enqueued(monkeypatch):
     calls = []
-    monkeypatch.setattr(webhooks, "async_task", lambda name, *args, **kwargs: calls.append((name, args)))
+    monkeypatch.setattr(shopify_webhooks, "async_task", lambda name, *args, **kwargs: calls.append((name, args)))
     return calls
 
 
@@ -143,11 +145,11 @@ def test_process_without_an_orders_flow_leaves_the_event_received(monkeypatch):
     monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: None)
     event = WebhookEventFactory(topic="orders/create", payload={"id": 1001, "name": "#1001"})
 
-    webhooks.webhook_event_process(event_id=event.pk)
+    webhook_events.webhook_event_process(event_id=event.pk)
 
     event.refresh_from_db()
     assert event.state == WebhookEvent.State.RECEIVED
-    assert event.error_message == webhooks.NOTE_NO_ORDERS_FLOW
+    assert event.error_message == webhook_events.NOTE_NO_ORDERS_FLOW
     assert not SyncRun.objects.exists()
 
 
@@ -158,7 +160,7 @@ def test_process_hands_the_order_to_the_orders_flow(monkeypatch, django_capture_
     )
 
     with django_capture_on_commit_callbacks(execute=False):
-        webhooks.webhook_event_process(event_id=event.pk)
+        webhook_events.webhook_event_process(event_id=event.pk)
 
     run = SyncRun.objects.get()
     assert (run.flow, run.trigger, run.integration_id) == ("orders", SyncRun.Trigger.WEBHOOK, event.integration_id)
@@ -173,7 +175,7 @@ def test_refund_webhook_goes_to_the_refunds_flow_when_registered(monkeypatch, dj
     event = WebhookEventFactory(topic="refunds/create", payload={"id": 9, "order_id": 55})
 
     with django_capture_on_commit_callbacks(execute=False):
-        webhooks.webhook_event_process(event_id=event.pk)
+        webhook_events.webhook_event_process(event_id=event.pk)
 
     run = SyncRun.objects.get()
     assert run.flow == "refunds"
@@ -186,8 +188,8 @@ def test_processing_twice_enqueues_once(monkeypatch, django_capture_on_commit_ca
     event = WebhookEventFactory(topic="orders/create", payload={"id": 1, "name": "#1"})
 
     with django_capture_on_commit_callbacks(execute=False):
-        webhooks.webhook_event_process(event_id=event.pk)
-        webhooks.webhook_event_process(event_id=event.pk)
+        webhook_events.webhook_event_process(event_id=event.pk)
+        webhook_events.webhook_event_process(event_id=event.pk)
 
     assert SyncRun.objects.count() == 1
 
@@ -196,7 +198,7 @@ def test_task_calls_the_service(monkeypatch):
     from syncs.tasks import webhook_event_process_task
 
     seen = []
-    monkeypatch.setattr(webhooks, "webhook_event_process", lambda *, event_id: seen.append(event_id))
+    monkeypatch.setattr(syncs_tasks, "webhook_event_process", lambda *, event_id: seen.append(event_id))
 
     webhook_event_process_task(42)
 
@@ -221,7 +223,7 @@ def test_orders_edited_is_read_from_its_order_edit_body(monkeypatch, django_capt
     event = WebhookEventFactory(topic="orders/edited", payload=body)
 
     with django_capture_on_commit_callbacks(execute=False):
-        webhooks.webhook_event_process(event_id=event.pk)
+        webhook_events.webhook_event_process(event_id=event.pk)
 
     run = SyncRun.objects.get()
     # The run re-reads the order by its id; nothing of the body is taken for an order.
@@ -236,7 +238,7 @@ def test_orders_edited_without_an_order_edit_fails_loudly(monkeypatch):
     # What the intake used to expect: an order body. Shopify never sends that for orders/edited.
     event = WebhookEventFactory(topic="orders/edited", payload={"id": 55, "name": "#1055"})
 
-    webhooks.webhook_event_process(event_id=event.pk)
+    webhook_events.webhook_event_process(event_id=event.pk)
 
     event.refresh_from_db()
     assert event.state == WebhookEvent.State.FAILED

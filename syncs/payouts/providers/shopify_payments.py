@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from integrations.services.shopify_tokens import shop_client_for
 from syncs.payouts.categories import Category, posting_type
 from syncs.payouts.providers import register_provider
 from syncs.payouts.providers.base import PayoutProvider, PayoutStatus, ProviderPayout, ProviderTransaction
@@ -108,8 +109,6 @@ class ShopifyPaymentsProvider(PayoutProvider):
     def for_connection(cls, connection: Any, *, client: Any = None) -> ShopifyPaymentsProvider:
         shop = connection.integration.shop_connection
         if client is None:
-            from integrations.services.shopify_tokens import shop_client_for
-
             client = shop_client_for(connection=shop)
         return cls(client, currency=shop.shop_currency or connection.integration.base_currency)
 
