@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from integrations.models import (
-    Flow,
     Integration,
     PaymentProviderConnection,
     ShippingMethodMapping,
@@ -95,7 +94,6 @@ def demo_autopilot(
     from integrations.services.onboarding.wizard_settings import integration_settings_save
     from integrations.services.payout_configurations import PayoutConfiguration, payout_rows
     from integrations.services.shopify_install import shop_install_complete, shop_install_start
-    from syncs.flows import flow_handler_get
 
     integration = Integration.objects.get(pk=integration_id)
     if integration.status == Integration.Status.LIVE:
@@ -146,11 +144,9 @@ def demo_autopilot(
         defaults={"currencies": [shop_currency], "verified_at": timezone.now()},
     )
 
-    # Payouts only when a payouts flow is installed; otherwise their schedule would fail every tick.
-    payouts = flow_handler_get(Flow.PAYOUTS) is not None
     integration_flows_save(
         integration=integration,
-        flows={"orders_enabled": True, "refunds_enabled": True, "customers_enabled": True, "payouts_enabled": payouts},
+        flows={"orders_enabled": True, "refunds_enabled": True, "customers_enabled": True, "payouts_enabled": True},
     )
     integration.refresh_from_db()
     payout_accounts = [

@@ -1,7 +1,7 @@
 """Turn vendor failures into catalogue entries, keeping the vendor's own code and words.
 
 BC exceptions are recognised by duck typing (``.code``, ``.message``, ``.status``) so this module
-does not depend on the connector's classes. Patterns come from BC's AL labels (bc-api-facts s. 5).
+does not depend on the connector's classes. Patterns come from BC's AL labels (docs/vendor-contracts.md).
 """
 
 from __future__ import annotations

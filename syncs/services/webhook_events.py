@@ -9,13 +9,10 @@ from django.utils import timezone
 from integrations.connectors.shopify import ShopifyError
 from integrations.models import Flow, Integration
 from integrations.services.shopify_install import shop_app_uninstalled
-from syncs.flows import flow_handler_get
 from syncs.models import SourceSystem, SyncRun, WebhookEvent
 from syncs.services.dispatch import flow_enqueue
 from syncs.services.shopify_webhooks import REFUND_TOPICS, UNINSTALL_TOPICS, webhook_event_parameters
 from syncs.services.woocommerce_webhooks import woo_webhook_parameters
-
-NOTE_NO_ORDERS_FLOW = "The orders flow is not registered; the scheduled sweep will pick this order up."
 
 
 def webhook_event_process(*, event_id: int) -> WebhookEvent:
@@ -42,12 +39,7 @@ def webhook_event_process(*, event_id: int) -> WebhookEvent:
     if parameters is None:
         _event_mark(event, state=WebhookEvent.State.PROCESSED, note=f"Topic {event.topic} needs no processing.")
         return event
-    flow = Flow.ORDERS
-    if event.topic in REFUND_TOPICS and flow_handler_get(Flow.REFUNDS) is not None:
-        flow = Flow.REFUNDS
-    if flow_handler_get(flow) is None:
-        _event_mark(event, state=WebhookEvent.State.RECEIVED, note=NOTE_NO_ORDERS_FLOW)
-        return event
+    flow = Flow.REFUNDS if event.topic in REFUND_TOPICS else Flow.ORDERS
     if event.integration.status in (Integration.Status.DISABLED,):
         _event_mark(event, state=WebhookEvent.State.PROCESSED, note="Integration disabled: not synced.")
         return event

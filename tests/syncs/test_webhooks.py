@@ -141,18 +141,6 @@ def test_simulator_delivery_reaches_the_live_endpoint(live_server, shopify_sim, 
 # --- processing -------------------------------------------------------------------------------------
 
 
-def test_process_without_an_orders_flow_leaves_the_event_received(monkeypatch):
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: None)
-    event = WebhookEventFactory(topic="orders/create", payload={"id": 1001, "name": "#1001"})
-
-    webhook_events.webhook_event_process(event_id=event.pk)
-
-    event.refresh_from_db()
-    assert event.state == WebhookEvent.State.RECEIVED
-    assert event.error_message == webhook_events.NOTE_NO_ORDERS_FLOW
-    assert not SyncRun.objects.exists()
-
-
 def test_process_hands_the_order_to_the_orders_flow(monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: (lambda run: None) if flow == "orders" else None)
     event = WebhookEventFactory(
