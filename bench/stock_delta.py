@@ -19,25 +19,20 @@ and are printed apart: against a real shop they add wall time.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "junipeer_bc.settings_test")
-os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp(prefix="bench-")) / "bench.sqlite3")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SHOP_DOMAIN = "bench-shop.myshopify.com"
-SHOP_TOKEN = "shpat_bench"
-BC_TOKEN = "test-token"
-
-
-def _progress(done: int, total: int, label: str) -> None:
-    if done % 10_000 == 0 or done == total:
-        print(f"  {label}: {done:,} / {total:,}", flush=True)
+from bench.stock_common import (  # noqa: E402  (sets up Django on a throwaway SQLite file first)
+    SHOP_DOMAIN,
+    SHOP_TOKEN,
+    clients_build,
+    item_links_create,
+    progress,
+    shop_applied,
+)
 
 
 def _seed_bc(sim, count: int) -> list[dict]:
@@ -59,7 +54,7 @@ def _seed_bc(sim, count: int) -> list[dict]:
                 },
             )
         )
-        _progress(n + 1, count, "BC items")
+        progress(n + 1, count, "BC items")
     return items
 
 
@@ -75,7 +70,7 @@ def _seed_shop(sim, items: list[dict]) -> dict[str, str]:
         variant = variant_create(store, product, sku=item["number"], barcode="", price="100.00", weight=0.0)
         inventory_set(store, variant["inventoryItem"]["id"], location_id, 0)
         inventory_items[item["id"]] = variant["inventoryItem"]["id"]
-        _progress(n + 1, len(items), "shop products")
+        progress(n + 1, len(items), "shop products")
     store.touch()
     return inventory_items
 
@@ -88,21 +83,15 @@ def main() -> None:
     parser.add_argument("--plan", default="standard", choices=["standard", "advanced", "plus"], help="shop budget")
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
 
     from bench.orders_sync import PER_OPERATION, PER_REQUEST
-    from integrations.connectors.businesscentral.client import BusinessCentralClient
-    from integrations.connectors.shopify import ShopifyClient
     from integrations.models import LocationMapping
     from simulators.businesscentral import BusinessCentralSimulator
     from simulators.server import serve
     from simulators.shopify import ShopifySimulator
-    from syncs.models import EntityType, RecordLink, SourceSystem
     from syncs.services.stock import stock_push
     from tests.factories import IntegrationFactory
 
@@ -120,47 +109,15 @@ def main() -> None:
     LocationMapping.objects.create(
         integration=integration, bc_location_code="", shop_location_id=next(iter(shop_sim.store.locations))
     )
-    print("Linking items to their products ...", flush=True)
-    RecordLink.objects.bulk_create(
-        (
-            RecordLink(
-                integration=integration,
-                entity_type=EntityType.ITEM,
-                source_system=SourceSystem.BUSINESS_CENTRAL,
-                source_id=item["id"],
-                source_reference=item["number"],
-                target_id=f"product-of-{item['id']}",
-                state=RecordLink.State.SYNCED,
-                details={"inventory_item_id": inventory_items[item["id"]]},
-            )
-            for item in items
-        ),
-        batch_size=2000,
-    )
+    item_links_create(integration=integration, items=items, inventory_items=inventory_items)
 
     with serve(bc_sim) as bc_server, serve(shop_sim) as shop_server:
-        bc = BusinessCentralClient(
-            api_root=bc_server.url,
-            tenant_id=bc_sim.tenant_id,
-            environment="sandbox",
-            company_id=bc_sim.company_id(),
-            token_provider=lambda: BC_TOKEN,
-        )
-        shop = ShopifyClient(
-            shop_domain=SHOP_DOMAIN,
-            access_token=SHOP_TOKEN,
-            api_root=shop_server.url,
-            sleep=shop_sim.clock.advance,
-            clock=shop_sim.clock.timestamp,
-        )
-
-        def applied() -> int:
-            return sum(len(group["changes"]) for group in shop_sim.store.adjustment_groups.values())
+        bc, shop = clients_build(bc_sim=bc_sim, bc_url=bc_server.url, shop_sim=shop_sim, shop_url=shop_server.url)
 
         def measure(label: str, **options) -> tuple[int, float]:
             bc_before, shop_before = bc.stats.requests, shop.stats.requests
             operations_before = bc_sim.operation_count
-            waited_before, applied_before = shop.stats.waited_seconds, applied()
+            waited_before, applied_before = shop.stats.waited_seconds, shop_applied(shop_sim)
             print(f"{label} ...", flush=True)
             started = time.perf_counter()
             result = stock_push(integration=integration, bc_client=bc, shop_client=shop, **options)
@@ -169,7 +126,7 @@ def main() -> None:
             latency = bc_requests * PER_REQUEST + (bc_sim.operation_count - operations_before) * PER_OPERATION
             print(
                 f"  pushed {result.pushed:,}, unchanged {result.unchanged:,}, failed {result.failed:,}; "
-                f"shop received {applied() - applied_before:,} quantities\n"
+                f"shop received {shop_applied(shop_sim) - applied_before:,} quantities\n"
                 f"  HTTP requests {bc_requests + shop_requests:,} (BC {bc_requests:,}, shop {shop_requests:,}); "
                 f"{seconds:.2f} s wall; modelled BC latency {latency:.1f} s (slept {latency / args.scale:.2f} s "
                 f"of it at x{args.scale:g}); shop throttle waits {shop.stats.waited_seconds - waited_before:.1f} s",

@@ -25,26 +25,23 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "junipeer_bc.settings_test")
-os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp(prefix="bench-")) / "bench.sqlite3")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SHOP_DOMAIN = "bench-shop.myshopify.com"
-SHOP_TOKEN = "shpat_bench"
-BC_TOKEN = "test-token"
+from bench.stock_common import (  # noqa: E402  (sets up Django on a throwaway SQLite file first)
+    SHOP_DOMAIN,
+    SHOP_TOKEN,
+    clients_build,
+    item_links_create,
+    progress,
+    shop_applied,
+)
+
 COMPANY = "CRONUS Sverige AB"
 BC_LOCATIONS = ("MAIN", "STHLM", "GBG")
 PER_REQUEST, PER_OPERATION = 0.120, 0.015
-
-
-def _progress(done: int, total: int, label: str) -> None:
-    if done % 10_000 == 0 or done == total:
-        print(f"  {label}: {done:,} / {total:,}", flush=True)
 
 
 def _seed_bc(sim, count: int) -> list[dict]:
@@ -70,7 +67,7 @@ def _seed_bc(sim, count: int) -> list[dict]:
                 )  # fmt: skip
                 item["inventory"] += quantity
         items.append(item)
-        _progress(n + 1, count, "BC items")
+        progress(n + 1, count, "BC items")
     return items
 
 
@@ -91,7 +88,7 @@ def _seed_shop(sim, items: list[dict]) -> tuple[dict[str, str], list[str]]:
         for location in locations:
             inventory_set(store, variant["inventoryItem"]["id"], location, 0)
         inventory_items[item["id"]] = variant["inventoryItem"]["id"]
-        _progress(n + 1, len(items), "shop products")
+        progress(n + 1, len(items), "shop products")
     store.touch()
     return inventory_items, locations
 
@@ -102,21 +99,15 @@ def main() -> None:
     parser.add_argument("--changed", type=float, default=0.01, help="share of item x location pairs changed")
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
 
-    from integrations.connectors.businesscentral.client import BusinessCentralClient
-    from integrations.connectors.shopify import ShopifyClient
     from integrations.models import LocationMapping
     from simulators.businesscentral import BusinessCentralSimulator
     from simulators.businesscentral.inventory import item_entry_post
     from simulators.server import serve
     from simulators.shopify import ShopifySimulator
-    from syncs.models import EntityType, RecordLink, SourceSystem
     from syncs.services.stock import bc_location_quantities, stock_push
     from tests.factories import IntegrationFactory
 
@@ -131,47 +122,16 @@ def main() -> None:
     integration = IntegrationFactory(stock_enabled=True)
     for code, location_id in zip(BC_LOCATIONS, shop_locations, strict=True):
         LocationMapping.objects.create(integration=integration, bc_location_code=code, shop_location_id=location_id)
-    print("Linking items to their products ...", flush=True)
-    RecordLink.objects.bulk_create(
-        (
-            RecordLink(
-                integration=integration,
-                entity_type=EntityType.ITEM,
-                source_system=SourceSystem.BUSINESS_CENTRAL,
-                source_id=item["id"],
-                source_reference=item["number"],
-                target_id=f"product-of-{item['id']}",
-                state=RecordLink.State.SYNCED,
-                details={"inventory_item_id": inventory_items[item["id"]]},
-            )
-            for item in items
-        ),
-        batch_size=2000,
-    )
+    item_links_create(integration=integration, items=items, inventory_items=inventory_items)
 
     with serve(bc_sim) as bc_server, serve(shop_sim) as shop_server:
-        bc = BusinessCentralClient(
-            api_root=bc_server.url,
-            tenant_id=bc_sim.tenant_id,
-            environment="sandbox",
-            company_id=bc_sim.company_id(),
-            company_name=COMPANY,
-            token_provider=lambda: BC_TOKEN,
+        bc, shop = clients_build(
+            bc_sim=bc_sim, bc_url=bc_server.url, shop_sim=shop_sim, shop_url=shop_server.url, company_name=COMPANY
         )
-        shop = ShopifyClient(
-            shop_domain=SHOP_DOMAIN,
-            access_token=SHOP_TOKEN,
-            api_root=shop_server.url,
-            sleep=shop_sim.clock.advance,
-            clock=shop_sim.clock.timestamp,
-        )
-
-        def applied() -> int:
-            return sum(len(group["changes"]) for group in shop_sim.store.adjustment_groups.values())
 
         def measure(label: str, **options) -> tuple[int, float]:
             bc_before, shop_before = bc_sim.request_count, shop_sim.stats["requests"]
-            waited_before, applied_before = shop.stats.waited_seconds, applied()
+            waited_before, applied_before = shop.stats.waited_seconds, shop_applied(shop_sim)
             print(f"{label} ...", flush=True)
             started, cpu_started = time.perf_counter(), time.process_time()
             result = stock_push(integration=integration, bc_client=bc, shop_client=shop, **options)
@@ -180,7 +140,7 @@ def main() -> None:
             shop_requests = shop_sim.stats["requests"] - shop_before
             print(
                 f"  pairs seen {result.seen:,}: pushed {result.pushed:,}, unchanged {result.unchanged:,}, "
-                f"failed {result.failed:,}; shop applied {applied() - applied_before:,} quantities\n"
+                f"failed {result.failed:,}; shop applied {shop_applied(shop_sim) - applied_before:,} quantities\n"
                 f"  HTTP requests {bc_requests + shop_requests:,} (BC {bc_requests:,}, shop {shop_requests:,}); "
                 f"{seconds:.2f} s wall, {cpu:.2f} s CPU (product and simulators); load {os.getloadavg()[0]:.1f}; "
                 f"shop throttle waits {shop.stats.waited_seconds - waited_before:.1f} s "
