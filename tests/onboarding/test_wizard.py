@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from integrations.models import BusinessCentralConnection, Integration, PaymentProviderConnection, ShopConnection
 from integrations.selectors import payout_currencies, settings_missing, wizard_state
-from integrations.services.onboarding import wizard_settings
+from integrations.services.onboarding import real_order, wizard_settings
 from integrations.services.onboarding.errors import OnboardingError
 from integrations.services.onboarding.go_live import integration_go_live
 from integrations.services.onboarding.stripe_account import stripe_connect
@@ -729,7 +729,7 @@ class TestTestAndGoLive:
             preview = orders.OrderPreview(order_name=order_name, document_type="invoice", currency="SEK")
             return order_test.OrderTestOutcome(preview=preview)
 
-        monkeypatch.setattr(order_test, "order_test_preview", fake_preview)
+        monkeypatch.setattr(real_order, "order_test_preview", fake_preview)
 
         response = merchant_client.post(url("wizard_test", ready), {"order_name": " #1001 ", "action": "preview"})
 
@@ -752,7 +752,7 @@ class TestTestAndGoLive:
             )  # fmt: skip
             return order_test.OrderTestOutcome(preview=preview, document=document, created=True)
 
-        monkeypatch.setattr(order_test, "order_test_run", fake_run)
+        monkeypatch.setattr(real_order, "order_test_run", fake_run)
 
         response = merchant_client.post(url("wizard_test", ready), {"order_name": "#1001", "action": "create"})
 
@@ -770,7 +770,7 @@ class TestTestAndGoLive:
             error = {"code": "BC-802", "title": "Orders are syncing right now", "message": "Wait.", "remedy": ""}
             return order_test.OrderTestOutcome(preview=preview, errors=[error])
 
-        monkeypatch.setattr(order_test, "order_test_run", fake_run)
+        monkeypatch.setattr(real_order, "order_test_run", fake_run)
         ready.test_order_passed_at = None
         ready.save()
 
@@ -793,7 +793,7 @@ class TestTestAndGoLive:
         from syncs.services import order_test, orders
 
         monkeypatch.setattr(
-            order_test,
+            real_order,
             "order_test_preview",
             lambda *, integration, order_name, clients=None: order_test.OrderTestOutcome(
                 preview=orders.OrderPreview(order_name, found=False)
