@@ -141,8 +141,7 @@ def test_simulator_delivery_reaches_the_live_endpoint(live_server, shopify_sim, 
 # --- processing -------------------------------------------------------------------------------------
 
 
-def test_process_hands_the_order_to_the_orders_flow(monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: (lambda run: None) if flow == "orders" else None)
+def test_process_hands_the_order_to_the_orders_flow(django_capture_on_commit_callbacks):
     event = WebhookEventFactory(
         topic="orders/updated", payload={"id": 55, "name": "#1055", "admin_graphql_api_id": "gid://shopify/Order/55"}
     )
@@ -158,8 +157,7 @@ def test_process_hands_the_order_to_the_orders_flow(monkeypatch, django_capture_
     assert event.state == WebhookEvent.State.PROCESSED and event.processed_at is not None
 
 
-def test_refund_webhook_goes_to_the_refunds_flow_when_registered(monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: lambda run: None)
+def test_refund_webhook_goes_to_the_refunds_flow(django_capture_on_commit_callbacks):
     event = WebhookEventFactory(topic="refunds/create", payload={"id": 9, "order_id": 55})
 
     with django_capture_on_commit_callbacks(execute=False):
@@ -171,8 +169,7 @@ def test_refund_webhook_goes_to_the_refunds_flow_when_registered(monkeypatch, dj
     assert run.parameters["refund_ids"] == ["gid://shopify/Refund/9"]
 
 
-def test_processing_twice_enqueues_once(monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: lambda run: None)
+def test_processing_twice_enqueues_once(django_capture_on_commit_callbacks):
     event = WebhookEventFactory(topic="orders/create", payload={"id": 1, "name": "#1"})
 
     with django_capture_on_commit_callbacks(execute=False):
@@ -202,9 +199,8 @@ def test_payload_kept_as_sent(client, connection, shopify_sim, enqueued):
     assert WebhookEvent.objects.get().payload == json.loads(body)
 
 
-def test_orders_edited_is_read_from_its_order_edit_body(monkeypatch, django_capture_on_commit_callbacks, shopify_sim):
+def test_orders_edited_is_read_from_its_order_edit_body(django_capture_on_commit_callbacks, shopify_sim):
     # The orders/edited body is an order_edit (order id, line additions and removals), not an order.
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: (lambda run: None) if flow == "orders" else None)
     order_id = next(iter(shopify_sim.store.orders))
     line_id = shopify_sim.store.orders[order_id]["lineItems"][0]["id"]
     body = shopify_sim.webhooks.order_edit_payload(order_id, added=[(line_id, 2)], removed=[])
@@ -221,8 +217,7 @@ def test_orders_edited_is_read_from_its_order_edit_body(monkeypatch, django_capt
     assert run.parameters["order_edit"]["removed"] == []
 
 
-def test_orders_edited_without_an_order_edit_fails_loudly(monkeypatch):
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: lambda run: None)
+def test_orders_edited_without_an_order_edit_fails_loudly():
     # What the intake used to expect: an order body. Shopify never sends that for orders/edited.
     event = WebhookEventFactory(topic="orders/edited", payload={"id": 55, "name": "#1055"})
 

@@ -43,7 +43,9 @@ class SettingsPage:
     vat_mismatches: list
 
 
-def settings_page_get(*, integration: Integration, customer_search: str = "", customer_numbers: Iterable[str] = ()):
+def settings_page_get(
+    *, integration: Integration, customer_search: str = "", customer_numbers: Iterable[str] = ()
+) -> SettingsPage:
     """``customer_numbers``: collective customers the merchant just chose (kept in the lists like the
     stored ones, even when a search or the size limit would hide them). Raises OnboardingError when
     Business Central cannot be read."""
