@@ -120,6 +120,9 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+# Who builds a run's BC client, shop platform and payout providers (syncs/clients.py): a dotted path
+# to a factory class or object. The default builds them from the integration's stored connections.
+SYNC_CLIENT_FACTORY = env.str("SYNC_CLIENT_FACTORY", default="syncs.clients.ConnectionClients")
 
 # --- Auth, i18n, static -----------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

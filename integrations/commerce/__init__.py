@@ -1,7 +1,9 @@
 """The product's own commerce model: what every shop connector translates its platform into.
 
 ``money`` (Money, MoneyBag), ``orders`` (orders, lines, refunds, transactions, customers, addresses),
-``catalogue`` (products, variants, locations, stock levels) and ``ids`` (record ids). The core
+``catalogue`` (products, variants, locations, stock levels), ``fulfilment`` (fulfilment orders and
+lines), ``errors`` (ShopError, the base of every shop connector's exceptions), ``platform`` (the
+Protocols a shop connector implements) and ``ids`` (record ids). The core
 (mapping, flows, preflight, payouts) imports these, never a connector's records.
 """
 
@@ -16,6 +18,8 @@ from integrations.commerce.catalogue import (
     SelectedOption,
     VariantInput,
 )
+from integrations.commerce.errors import ShopAuthError, ShopError, ShopRefused, ShopStockConflict
+from integrations.commerce.fulfilment import FulfillmentLineInput, FulfillmentOrder, FulfillmentOrderLine
 from integrations.commerce.ids import id_tail
 from integrations.commerce.money import Money, MoneyBag
 from integrations.commerce.orders import (
@@ -40,6 +44,9 @@ __all__ = [
     "Customer",
     "DiscountAllocation",
     "DiscountApplication",
+    "FulfillmentLineInput",
+    "FulfillmentOrder",
+    "FulfillmentOrderLine",
     "InventoryChange",
     "InventoryLevel",
     "LineItem",
@@ -56,6 +63,10 @@ __all__ = [
     "RefundLineItem",
     "RefundShippingLine",
     "SelectedOption",
+    "ShopAuthError",
+    "ShopError",
+    "ShopRefused",
+    "ShopStockConflict",
     "ShippingLine",
     "TaxLine",
     "Tracking",

@@ -1,14 +1,15 @@
 """The shop client of a stored connection: the one place that chooses by shop platform.
 
-Shopify gets its GraphQL client (with the installed app's refreshing token); WooCommerce gets its
-REST client wrapped in WooCommerceShop, which answers the same calls the flows make (orders by
-window, name and id, customers, order usage) in the product's order model. A third platform plugs
+Shopify gets its GraphQL client (ShopifyPlatform, with the installed app's refreshing token);
+WooCommerce gets its REST client wrapped in WooCommerceShop. Both implement ``ShopPlatform``
+(integrations/commerce/platform.py): orders by window, name and id, customers, order usage, in the
+product's order model. A third platform plugs
 in here and nowhere else in the flows.
 """
 
 from __future__ import annotations
 
-from integrations.connectors.shopify import ShopifyClient
+from integrations.commerce.platform import ShopPlatform
 from integrations.connectors.woocommerce import WooCommerceClient, WooCommerceShop
 from integrations.crypto import reveal
 from integrations.models import ShopConnection
@@ -25,7 +26,7 @@ def woo_client_for(*, connection: ShopConnection, **options) -> WooCommerceClien
     )
 
 
-def shop_client_build(*, connection: ShopConnection) -> ShopifyClient | WooCommerceShop:
+def shop_client_build(*, connection: ShopConnection) -> ShopPlatform:
     """The platform switch: the client the flows read the shop through."""
     if connection.platform == ShopConnection.Platform.WOOCOMMERCE:
         return WooCommerceShop(client=woo_client_for(connection=connection))

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from integrations.connectors.shopify import ShopifyClient, oauth
+from integrations.connectors.shopify import ShopifyPlatform, oauth
 from integrations.connectors.shopify.exceptions import (
     ShopifyAuthError,
     ShopifyError,
@@ -150,7 +150,7 @@ def shop_token_provider(*, connection: ShopConnection) -> Callable[[], str]:
     return provide
 
 
-def shop_client_for(*, connection: ShopConnection, **options) -> ShopifyClient:
+def shop_client_for(*, connection: ShopConnection, **options) -> ShopifyPlatform:
     """The Shopify client every flow uses: built by the connector's factory with a refreshing token."""
     return client_for_connection(connection, token_provider=shop_token_provider(connection=connection), **options)
 

@@ -3,9 +3,11 @@
 A flow module in this package registers itself::
 
     @register_flow(Flow.ORDERS)
-    def orders_run(run: SyncRun) -> None: ...
+    def orders_run(run: SyncRun, *, clients: ClientFactory | None = None) -> None: ...
 
-The handler receives the run (with ``run.integration`` loaded and ``run.lease`` set), adds to the
+The handler receives the run (with ``run.integration`` loaded and ``run.lease`` set) and the
+``ClientFactory`` it builds its clients with (syncs/clients.py; the executor passes the one
+``SYNC_CLIENT_FACTORY`` names unless its caller passes another), adds to the
 ``run.records_*`` / ``run.api_*`` counters in memory, calls ``run.lease.renew()`` between batches
 and raises to fail the run. The executor (``syncs.services.runs.sync_run_execute``) persists the
 counts and the outcome. Every module in this package is imported on first lookup, so a new flow
@@ -17,12 +19,16 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from syncs.clients import ClientFactory
     from syncs.models import SyncRun
 
-FlowHandler = Callable[["SyncRun"], None]
+
+class FlowHandler(Protocol):
+    def __call__(self, run: SyncRun, *, clients: ClientFactory | None = None) -> None: ...
+
 
 FLOW_HANDLERS: dict[str, FlowHandler] = {}
 _discovered = False

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from integrations.commerce import id_tail
 from integrations.models import Flow, Integration
+from syncs.clients import ClientFactory, client_factory_default
 from syncs.flows import register_flow
 from syncs.flows.orders import _dry_run
 from syncs.mapping.settings import mapping_settings_load
 from syncs.models import EntityType, RecordLink, SyncLogEntry, SyncRun
-from syncs.services import orders as orders_service
 from syncs.services.customers import CustomerCache, customers_page_sync
 from syncs.services.discovery import cursor_save, cursor_since
 from syncs.services.runs import sync_log
@@ -39,7 +39,7 @@ def _retry_query(run: SyncRun) -> str | None:
 
 
 @register_flow(Flow.CUSTOMERS)
-def customers_run(run: SyncRun) -> None:
+def customers_run(run: SyncRun, *, clients: ClientFactory | None = None) -> None:
     integration = run.integration
     if not integration.customers_enabled:
         _info(run, "The customers flow is switched off for this integration; nothing was read.")
@@ -55,29 +55,30 @@ def customers_run(run: SyncRun) -> None:
         return
     parameters = run.parameters or {}
     retry = bool(parameters.get("retry") or parameters.get("record_link_ids"))
-    clients = orders_service.flow_clients_build(integration=integration)
+    clients = clients or client_factory_default()
+    bc, shop = clients.bc(integration=integration), clients.shop(integration=integration)
     started = timezone.now()  # taken before the fetch: the cursor never skips a customer
     if retry:
         query = _retry_query(run)
         if not query:
             return
-        customers = clients.shop.customers_iter(query=query)
+        customers = shop.customers_iter(query=query)
     else:
         since = cursor_since(integration=integration, flow=Flow.CUSTOMERS, now=started)
-        customers = clients.shop.customers_iter(updated_since=since)
+        customers = shop.customers_iter(updated_since=since)
     settings = mapping_settings_load(integration=integration)
     cache = CustomerCache()
     iterator = iter(customers)
     while page := list(islice(iterator, PAGE_SIZE)):
         result = customers_page_sync(
-            integration=integration, client=clients.bc, customers=page, settings=settings, cache=cache, run=run
+            integration=integration, client=bc, customers=page, settings=settings, cache=cache, run=run
         )
         run.records_seen += result.seen
         run.records_created += result.created
         run.records_updated += result.linked
         run.records_skipped += result.skipped
         run.records_failed += result.failed
-        stats = getattr(clients.bc, "stats", None)
+        stats = getattr(bc, "stats", None)
         run.api_requests = getattr(stats, "requests", 0)
         run.api_operations = getattr(stats, "operations", 0)
         lease = getattr(run, "lease", None)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from integrations.connectors.woocommerce import WooCommerceShop
 from integrations.models import Flow
+from syncs.clients import BCClient, ClientFactory, client_factory_default
 from syncs.flows import register_flow
 from syncs.models import SyncLogEntry, SyncRun
 from syncs.services import fulfilments as fulfilments_service
@@ -15,7 +16,7 @@ from syncs.services.runs import sync_log
 from syncs.services.woocommerce_write_back import woo_write_back
 
 
-def run_counts_add(*, run: SyncRun, result, client) -> None:
+def run_counts_add(*, run: SyncRun, result, client: BCClient) -> None:
     run.records_seen += result.seen
     run.records_created += result.created
     run.records_updated += result.linked
@@ -39,51 +40,50 @@ def _dry_run(run: SyncRun) -> bool:
 
 
 @register_flow(Flow.ORDERS)
-def orders_run(run: SyncRun) -> None:
+def orders_run(run: SyncRun, *, clients: ClientFactory | None = None) -> None:
     integration = run.integration
     if _dry_run(run):
         return
-    clients = orders_service.flow_clients_build(integration=integration)
+    clients = clients or client_factory_default()
+    bc, shop = clients.bc(integration=integration), clients.shop(integration=integration)
     started = timezone.now()  # taken before the fetch: the cursor never skips an order
     lease = getattr(run, "lease", None)
     # A bulk backfill polls its operation before the first page arrives: the lease is renewed
     # on every poll too, not only after each page.
     orders = orders_discover(
         integration=integration,
-        shop_client=clients.shop,
+        shop_client=shop,
         parameters=run.parameters or {},
         on_poll=lease.renew if lease is not None else None,
     )
 
     def page_done(page) -> None:
-        run_counts_add(run=run, result=page, client=clients.bc)
+        run_counts_add(run=run, result=page, client=bc)
         if page.refunds:
-            run_counts_add(run=run, result=page.refunds, client=clients.bc)
+            run_counts_add(run=run, result=page.refunds, client=bc)
         if lease is not None:
             lease.renew()
 
-    synced = orders_service.orders_sync(
-        integration=integration, orders=orders, client=clients.bc, run=run, on_page=page_done
-    )
+    synced = orders_service.orders_sync(integration=integration, orders=orders, client=bc, run=run, on_page=page_done)
     parameters = run.parameters or {}
     if is_sweep(parameters):
         cursor_save(integration=integration, loaded_at=started)
     # Back to the shop: the BC number on the shop order, BC's posted shipments as fulfilments.
-    if isinstance(clients.shop, WooCommerceShop):
-        woo_write_back(integration=integration, woo_client=clients.shop.client, since=started, run=run)
+    if isinstance(shop, WooCommerceShop):
+        woo_write_back(integration=integration, woo_client=shop.client, since=started, run=run)
     else:
-        fulfilments_service.shop_write_back(integration=integration, shop_client=clients.shop, since=started, run=run)
+        fulfilments_service.shop_write_back(integration=integration, shop_client=shop, since=started, run=run)
     # A sweep or a retry looks at every open sales order; a webhook's run at its own orders.
     everything = is_sweep(parameters) or parameters.get("retry")
     shipped = fulfilments_service.shipments_fulfil(
         integration=integration,
-        bc_client=clients.bc,
-        shop_client=clients.shop,
+        bc_client=bc,
+        shop_client=shop,
         run=run,
         order_names=None if everything else set(synced.states),
     )
     run.records_created += shipped.fulfilled
     run.records_failed += shipped.failed
     if integration.fulfil_from_bc_shipments:
-        run.api_requests = clients.bc.stats.requests
-        run.api_operations = clients.bc.stats.operations
+        run.api_requests = bc.stats.requests
+        run.api_operations = bc.stats.operations

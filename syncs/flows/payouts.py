@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.utils import timezone
 
 from integrations.connectors.businesscentral import BCError
-from integrations.models import Flow, Integration
+from integrations.models import Flow
+from syncs.clients import BCClient, ClientFactory, client_factory_default
 from syncs.errors import ProductError, classify_exception
 from syncs.flows import register_flow
 from syncs.models import EntityType, Payout, RecordLink, SyncLogEntry, SyncRun
 from syncs.payouts.mark_paid import MARK_PAID, payment_link_retry
-from syncs.payouts.providers import provider_build
 from syncs.payouts.services import PayoutsSyncResult, payouts_rebook, payouts_since, payouts_sync
 from syncs.services.discovery import cursor_save
 from syncs.services.runs import sync_log
-
-
-def flow_clients(integration: Integration) -> tuple[Any, list]:
-    """The BC client and one payout provider per connected provider (tests replace this)."""
-    from integrations.connectors.businesscentral import client_for_connection
-    from integrations.services.bc_auth import bc_credentials
-
-    connection = integration.bc_connection
-    bc = client_for_connection(connection, credentials=bc_credentials(connection=connection))
-    providers = [provider_build(connection=provider) for provider in integration.payment_providers.all()]
-    return bc, providers
 
 
 def _count(run: SyncRun, result: PayoutsSyncResult) -> None:
@@ -77,7 +63,7 @@ def _retry_targets(run: SyncRun) -> tuple[list[int], list[RecordLink]]:
     return sorted(payout_ids), mark_paid
 
 
-def _mark_paid_retry(*, run: SyncRun, links: list[RecordLink], bc) -> None:
+def _mark_paid_retry(*, run: SyncRun, links: list[RecordLink], bc: BCClient) -> None:
     for link in links:
         run.records_seen += 1
         try:
@@ -99,8 +85,8 @@ def _mark_paid_retry(*, run: SyncRun, links: list[RecordLink], bc) -> None:
 
 
 @register_flow(Flow.PAYOUTS)
-def payouts_run(run: SyncRun, *, clients: Callable[[Integration], tuple[Any, list]] | None = None) -> None:
-    """One payouts run; ``clients`` builds the BC client and providers (default: from the connections)."""
+def payouts_run(run: SyncRun, *, clients: ClientFactory | None = None) -> None:
+    """One payouts run; ``clients`` builds the BC client and the providers (default: from the connections)."""
     integration = run.integration
     if not integration.allow_writes:
         sync_log(
@@ -111,7 +97,8 @@ def payouts_run(run: SyncRun, *, clients: Callable[[Integration], tuple[Any, lis
             message="Writes to Business Central are off until go-live; payouts are not booked.",
         )
         return
-    bc, providers = (clients or flow_clients)(integration)
+    clients = clients or client_factory_default()
+    bc = clients.bc(integration=integration)
     parameters = run.parameters or {}
     if parameters.get("payout_ids") or parameters.get("retry") or parameters.get("record_link_ids"):
         # A retry or re-match: the named payouts (or those of the picked records), no provider fetch.
@@ -122,7 +109,7 @@ def payouts_run(run: SyncRun, *, clients: Callable[[Integration], tuple[Any, lis
     else:
         started = timezone.now()  # taken before the fetch: the cursor never skips a payout
         since = payouts_since(integration=integration, now=started)
-        for provider in providers:
+        for provider in clients.payout_providers(integration=integration):
             _count(run, payouts_sync(integration=integration, provider=provider, bc_client=bc, since=since))
         cursor_save(integration=integration, loaded_at=started, flow=Flow.PAYOUTS)
     stats = getattr(bc, "stats", None)

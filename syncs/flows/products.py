@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from integrations.commerce.platform import ShopPlatform
 from integrations.connectors.woocommerce import WooCommerceShop
-from integrations.models import Flow, Integration
-from integrations.services.shop_clients import shop_client_build
+from integrations.models import Flow
+from syncs.clients import BCClient, ClientFactory, client_factory_default
 from syncs.flows import register_flow
 from syncs.models import RecordLink, SyncLogEntry, SyncRun
 from syncs.services.products import product_push, products_sync
@@ -14,18 +13,7 @@ from syncs.services.runs import sync_log
 from syncs.services.woocommerce_products import woo_product_pusher
 
 
-def flow_clients(integration: Integration) -> tuple[Any, Any]:
-    """The BC and shop clients of an integration (tests and benchmarks replace this)."""
-    from integrations.connectors.businesscentral import client_for_connection
-    from integrations.services.bc_auth import bc_credentials
-
-    connection = integration.bc_connection
-    bc = client_for_connection(connection, credentials=bc_credentials(connection=connection))
-    shop = shop_client_build(connection=integration.shop_connection)
-    return bc, shop
-
-
-def add_client_stats(run: SyncRun, bc: Any, shop: Any) -> None:
+def add_client_stats(run: SyncRun, bc: BCClient, shop: ShopPlatform) -> None:
     run.api_requests += getattr(bc.stats, "requests", 0) + getattr(shop.stats, "requests", 0)
     run.api_operations += getattr(bc.stats, "operations", 0)
 
@@ -40,8 +28,9 @@ def _retry_item_ids(run: SyncRun) -> list[str] | None:
 
 
 @register_flow(Flow.PRODUCTS)
-def products_run(run: SyncRun) -> None:
-    bc, shop = flow_clients(run.integration)
+def products_run(run: SyncRun, *, clients: ClientFactory | None = None) -> None:
+    clients = clients or client_factory_default()
+    bc, shop = clients.bc(integration=run.integration), clients.shop(integration=run.integration)
     woo = isinstance(shop, WooCommerceShop)
     if woo and run.integration.products_bidirectional:
         sync_log(

@@ -7,6 +7,7 @@ retries of refund links without waiting for the next sweep.
 from __future__ import annotations
 
 from integrations.models import Flow
+from syncs.clients import ClientFactory, client_factory_default
 from syncs.flows import register_flow
 from syncs.flows.orders import _dry_run, run_counts_add
 from syncs.models import EntityType, RecordLink, SyncRun
@@ -26,20 +27,19 @@ def _order_names_for_refund_retry(run: SyncRun) -> list[str]:
 
 
 @register_flow(Flow.REFUNDS)
-def refunds_run(run: SyncRun) -> None:
+def refunds_run(run: SyncRun, *, clients: ClientFactory | None = None) -> None:
     integration = run.integration
     if _dry_run(run):
         return
-    clients = orders_service.flow_clients_build(integration=integration)
+    clients = clients or client_factory_default()
+    bc, shop = clients.bc(integration=integration), clients.shop(integration=integration)
     parameters = dict(run.parameters or {})
     if parameters.get("retry"):
         parameters = {"order_names": _order_names_for_refund_retry(run)}
     lanes = lanes_for(integration=integration)  # the credit memos' $batch requests, several at once
-    ctx = orders_service.orders_context(
-        integration=integration, client=clients.bc, run=run, sending=Sending(lanes=lanes)
-    )
-    orders = list(orders_discover(integration=integration, shop_client=clients.shop, parameters=parameters))
+    ctx = orders_service.orders_context(integration=integration, client=bc, run=run, sending=Sending(lanes=lanes))
+    orders = list(orders_discover(integration=integration, shop_client=shop, parameters=parameters))
     page_size = orders_service.PAGE_SIZE * lanes.width
     for start in range(0, len(orders), page_size):
         result = refunds_page_sync(ctx=ctx, orders=orders[start : start + page_size])
-        run_counts_add(run=run, result=result, client=clients.bc)
+        run_counts_add(run=run, result=result, client=bc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from integrations.connectors.woocommerce import WooCommerceShop
 from integrations.models import Flow
+from syncs.clients import ClientFactory, client_factory_default
 from syncs.flows import products, register_flow
 from syncs.models import SyncRun
 from syncs.services.stock import stock_push
@@ -11,8 +12,9 @@ from syncs.services.woocommerce_stock import woo_stock_run
 
 
 @register_flow(Flow.STOCK)
-def stock_run(run: SyncRun) -> None:
-    bc, shop = products.flow_clients(run.integration)
+def stock_run(run: SyncRun, *, clients: ClientFactory | None = None) -> None:
+    clients = clients or client_factory_default()
+    bc, shop = clients.bc(integration=run.integration), clients.shop(integration=run.integration)
     if isinstance(shop, WooCommerceShop):
         try:
             woo_stock_run(run=run, bc_client=bc, woo_client=shop.client)

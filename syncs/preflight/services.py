@@ -12,9 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from integrations.connectors.businesscentral import client_for_connection
 from integrations.models import Integration
-from integrations.services.bc_auth import bc_credentials
+from syncs.clients import BCClient, ClientFactory, client_factory_default
 from syncs.errors import classify_exception
 from syncs.models import PreflightCheckResult, PreflightRun
 from syncs.preflight.collector import bc_snapshot_collect
@@ -26,29 +25,23 @@ from syncs.services.notifications import tenant_notification_recipients
 logger = logging.getLogger(__name__)
 
 
-def _client_for(integration: Integration) -> Any | None:
-    connection = getattr(integration, "bc_connection", None)
-    if connection is None or not connection.company_id:
-        return None
-
-    return client_for_connection(connection, credentials=bc_credentials(connection=connection))
-
-
 def preflight_snapshot_get(
     *,
     integration: Integration,
-    client: Any | None = None,
+    client: BCClient | None = None,
     connection: Any | None = None,
     header_codes: bool = False,
     probe: ProbePlan | None = None,
+    clients: ClientFactory | None = None,
 ) -> BCSnapshot | None:
     """``connection`` (unsaved) checks another company than the connected one: the move to Production
     checks the Production company before switching (``client`` must then be that company's).
+    Otherwise the BC client comes from ``clients`` (default: the factory SYNC_CLIENT_FACTORY names).
     ``header_codes``: also read what the document settings name (dimensions, salesperson, location)."""
     connection = connection or getattr(integration, "bc_connection", None)
     if connection is None or not connection.company_id:
         return None
-    client = client or _client_for(integration)
+    client = client or (clients or client_factory_default()).bc(integration=integration)
     try:
         return bc_snapshot_collect(
             client=client,
@@ -73,7 +66,12 @@ def preflight_snapshot_get(
 
 
 def preflight_run(
-    *, integration_id: int, trigger: str, client: Any | None = None, connection: Any | None = None
+    *,
+    integration_id: int,
+    trigger: str,
+    client: BCClient | None = None,
+    connection: Any | None = None,
+    clients: ClientFactory | None = None,
 ) -> PreflightRun:
     """Run every check, store the results as a new run, e-mail owners about failures that are new."""
     integration = Integration.objects.select_related("tenant").get(pk=integration_id)
@@ -84,6 +82,7 @@ def preflight_run(
         integration=integration,
         client=client,
         connection=connection,
+        clients=clients,
         header_codes=facts.needs_header_codes,
         probe=facts.probe,
     )

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from integrations.commerce import Order
+from integrations.commerce.platform import ShopPlatform
 from integrations.models import Flow, Integration
 from syncs.models import EntityType, RecordLink, SyncCursor
 
@@ -93,7 +94,7 @@ def _names_from_links(*, integration: Integration, parameters: dict[str, Any]) -
 def orders_discover(
     *,
     integration: Integration,
-    shop_client,
+    shop_client: ShopPlatform,
     parameters: dict[str, Any],
     on_poll: Callable[[], None] | None = None,
 ) -> Iterator[Order]:
@@ -129,7 +130,7 @@ def orders_discover(
     )
 
 
-def _bulk_worth_it(*, shop_client, created_from: dt.datetime, query: str | None) -> bool:
+def _bulk_worth_it(*, shop_client: ShopPlatform, created_from: dt.datetime, query: str | None) -> bool:
     """A bulk operation for a range of at least the threshold; paged reads below it (they start at
     once, while a bulk operation takes a few polls however small). An unknown count means bulk."""
     threshold = bulk_backfill_min_orders()

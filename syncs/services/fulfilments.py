@@ -19,19 +19,18 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from integrations.commerce import Tracking
+from integrations.commerce import FulfillmentLineInput, FulfillmentOrder, ShopError, ShopRefused, Tracking
+from integrations.commerce.platform import ShopFulfilment
 from integrations.connectors.businesscentral import BCError, PageNotPublished, entities
 from integrations.connectors.businesscentral.records import SalesShipment
-from integrations.connectors.shopify.exceptions import ShopifyError, ShopifyUserError
-from integrations.connectors.shopify.mappers import order as order_from_json
-from integrations.connectors.shopify.types import FulfillmentLineInput
 from integrations.models import Flow, Integration, ShopConnection
+from syncs.clients import BCClient
 from syncs.errors import ProductError, classify_exception
 from syncs.mapping import codes
 from syncs.mapping.lines import order_item_keys
 from syncs.mapping.types import DocumentKind
 from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
-from syncs.services.orders import items_resolve, orders_context
+from syncs.services.orders import OrdersContext, items_resolve, orders_context
 from syncs.services.runs import sync_log, sync_log_error
 
 METAFIELD_NAMESPACE = "junipeer"
@@ -65,7 +64,7 @@ def order_tag(number: str) -> str:
 
 
 def shop_write_back(
-    *, integration: Integration, shop_client, since: dt.datetime, run: SyncRun | None = None
+    *, integration: Integration, shop_client: ShopFulfilment, since: dt.datetime, run: SyncRun | None = None
 ) -> BackResult:
     """Write each order's BC number to the shop order: orders synced since ``since`` and those whose
     write failed before. A number already written is not written again; a new number (the posted
@@ -76,7 +75,7 @@ def shop_write_back(
     todo = write_back_todo(integration=integration, since=since)
     for start in range(0, len(todo), WRITE_BACK_CHUNK):
         chunk = todo[start : start + WRITE_BACK_CHUNK]
-        failed: dict[int, ShopifyError] = {}
+        failed: dict[int, ShopError] = {}
         if integration.write_back_metafield:
             try:  # one request for the chunk; a refusal is retried order by order to find the one
                 shop_client.order_metafields_set(
@@ -84,19 +83,19 @@ def shop_write_back(
                     namespace=METAFIELD_NAMESPACE,
                     key=METAFIELD_KEY,
                 )
-            except ShopifyError:
+            except ShopError:
                 for link in chunk:
                     try:
                         shop_client.order_metafields_set(
                             {link.source_id: link.target_number}, namespace=METAFIELD_NAMESPACE, key=METAFIELD_KEY
                         )
-                    except ShopifyError as exc:
+                    except ShopError as exc:
                         failed[link.pk] = exc
         for link in chunk:
             if integration.write_back_tag and link.pk not in failed:
                 try:
                     shop_client.tags_add(link.source_id, [order_tag(link.target_number)])
-                except ShopifyError as exc:
+                except ShopError as exc:
                     failed[link.pk] = exc
             if link.pk in failed:
                 write_back_failed(integration=integration, link=link, exc=failed[link.pk], run=run)
@@ -200,7 +199,9 @@ class Allocation:
         return not self.lines and not self.unmatched and not self.held
 
 
-def shipment_allocate(*, shipment: SalesShipment, fulfillment_orders, line_items: dict[str, str]) -> Allocation:
+def shipment_allocate(
+    *, shipment: SalesShipment, fulfillment_orders: list[FulfillmentOrder], line_items: dict[str, str]
+) -> Allocation:
     """Spread the shipment's item quantities over the open fulfillment-order lines of the same BC item.
 
     ``line_items`` maps the shop order's line item ids to BC item numbers."""
@@ -237,9 +238,9 @@ def shipment_allocate(*, shipment: SalesShipment, fulfillment_orders, line_items
     return Allocation(lines=lines, unmatched=unmatched, held=held)
 
 
-def _line_item_numbers(*, ctx, order_json: dict) -> dict[str, str]:
+def _line_item_numbers(*, ctx: OrdersContext, shop_client: ShopFulfilment, order_json: dict) -> dict[str, str]:
     """Shop line item id -> BC item number, through the order's SKUs (or barcodes) as the orders flow reads them."""
-    order = order_from_json(order_json)
+    order = shop_client.order_from_raw(order_json)
     keys = order_item_keys(order, sku_rule=ctx.settings.sku_rule)
     found = items_resolve(ctx=ctx, keys=keys)
     numbers = {}
@@ -254,8 +255,8 @@ def _line_item_numbers(*, ctx, order_json: dict) -> dict[str, str]:
 def shipments_fulfil(
     *,
     integration: Integration,
-    bc_client,
-    shop_client,
+    bc_client: BCClient,
+    shop_client: ShopFulfilment,
     run: SyncRun | None = None,
     order_names: set[str] | None = None,
     now: dt.datetime | None = None,
@@ -321,7 +322,7 @@ def shipments_fulfil(
     return result
 
 
-def shipments_tracking(*, bc_client, numbers: list[str], result: BackResult) -> dict[str, Tracking]:
+def shipments_tracking(*, bc_client: BCClient, numbers: list[str], result: BackResult) -> dict[str, Tracking]:
     """Package tracking numbers of the shipments (page 130 Posted Sales Shipment, published as
     PostedSalesShipment: API v2.0 has no tracking). Not published: fulfilments go without tracking."""
     if not numbers:
@@ -343,8 +344,8 @@ def shipments_tracking(*, bc_client, numbers: list[str], result: BackResult) -> 
 
 def _shipment_fulfil(
     *,
-    ctx,
-    shop_client,
+    ctx: OrdersContext,
+    shop_client: ShopFulfilment,
     shipment: SalesShipment,
     link: RecordLink,
     order_link: RecordLink,
@@ -364,17 +365,17 @@ def _shipment_fulfil(
     if tracking is not None:
         link.details["tracking"] = {"number": tracking.number, "company": tracking.company}
     try:
-        line_items = _line_item_numbers(ctx=ctx, order_json=order_link.raw_source or {})
+        line_items = _line_item_numbers(ctx=ctx, shop_client=shop_client, order_json=order_link.raw_source or {})
         fulfillment_orders = shop_client.fulfillment_orders(order_link.source_id)
         allocation = shipment_allocate(shipment=shipment, fulfillment_orders=fulfillment_orders, line_items=line_items)
         if allocation.lines:
             fulfillment_id = shop_client.fulfillment_create(
                 allocation.lines, idempotency_key=f"bc-shipment-{shipment.id}", tracking=tracking
             )
-    except ShopifyUserError as exc:
+    except ShopRefused as exc:
         _shipment_failed(ctx=ctx, link=link, shipment=shipment, order_link=order_link, reason=str(exc), result=result)
         return
-    except (ShopifyError, BCError) as exc:
+    except (ShopError, BCError) as exc:
         error = classify_exception(exc)
         _shipment_state(link, RecordLink.State.FAILED, code=error.code, message=error.message)
         sync_log_error(

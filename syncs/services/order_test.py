@@ -11,23 +11,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.utils import timezone
 
+from integrations.commerce import Order
 from integrations.models import BusinessCentralConnection, Flow, Integration
+from syncs.clients import BCClient, ClientFactory, client_factory_default
 from syncs.errors import ClassifiedError, ProductError, classify_exception
 from syncs.models import EntityType, RecordLink, SyncRun
 from syncs.services.bc_links import bc_document_url
 from syncs.services.locks import FlowLocked, flow_lock
-from syncs.services.orders import (
-    FlowClients,
-    OrderPreview,
-    OrdersSyncResult,
-    flow_clients_build,
-    order_preview,
-    orders_sync,
-)
+from syncs.services.orders import OrderPreview, OrdersSyncResult, order_preview, orders_sync
 from syncs.services.runs import sync_run_create, sync_run_finish
 from syncs.services.shop_source import shop_source_system
 
@@ -103,19 +97,19 @@ def _document(*, integration: Integration, link: RecordLink) -> SandboxDocument:
 
 
 def order_test_preview(
-    *, integration: Integration, order_name: str, clients: FlowClients | None = None
+    *, integration: Integration, order_name: str, clients: ClientFactory | None = None
 ) -> OrderTestOutcome:
     """The preview only (writes nothing anywhere)."""
-    clients = clients or flow_clients_build(integration=integration)
+    clients = clients or client_factory_default()
     return OrderTestOutcome(preview=order_preview(integration=integration, order_name=order_name, clients=clients))
 
 
 def order_test_run(
-    *, integration: Integration, order_name: str, clients: FlowClients | None = None
+    *, integration: Integration, order_name: str, clients: ClientFactory | None = None
 ) -> OrderTestOutcome:
     """Preview the order; in a Sandbox company create (and post, when so configured) its document,
     exactly once. Returns the preview, the BC document and any coded error."""
-    clients = clients or flow_clients_build(integration=integration)
+    clients = clients or client_factory_default()
     preview = order_preview(integration=integration, order_name=order_name, clients=clients)
     outcome = OrderTestOutcome(preview=preview)
     if not preview.ok or preview.skip_reason or preview.order is None:
@@ -136,7 +130,9 @@ def order_test_run(
                 parameters={"order_names": [preview.order_name]},
             )
             SyncRun.objects.filter(pk=run.pk).update(status=SyncRun.Status.RUNNING, started_at=timezone.now())
-            result = _run(run=run, integration=integration, order=preview.order, client=clients.bc)
+            result = _run(
+                run=run, integration=integration, order=preview.order, client=clients.bc(integration=integration)
+            )
     except FlowLocked:
         outcome.errors.append(_coded(classify_exception(ProductError(TEST_WRITE_BUSY))))
         return outcome
@@ -161,7 +157,9 @@ def order_test_run(
     return outcome
 
 
-def _run(*, run: SyncRun, integration: Integration, order: Any, client) -> OrdersSyncResult | ClassifiedError:
+def _run(
+    *, run: SyncRun, integration: Integration, order: Order, client: BCClient
+) -> OrdersSyncResult | ClassifiedError:
     try:
         result = orders_sync(integration=integration, orders=[order], client=client, run=run, with_refunds=False)
     except Exception as exc:  # noqa: BLE001 - shown coded on the page and kept on the run, never a 500

@@ -18,9 +18,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from integrations.commerce import Order
-from integrations.connectors.businesscentral import BCError, client_for_connection, entities, odata
+from integrations.connectors.businesscentral import BCError, entities, odata
 from integrations.models import Flow, Integration
-from integrations.services.shop_clients import shop_client_build
+from syncs.clients import BCClient, ClientFactory, client_factory_default
 from syncs.errors import ClassifiedError, ProductError, classify_exception
 from syncs.mapping import codes
 from syncs.mapping.currency import money_pick, order_currency, total_tolerance
@@ -44,34 +44,13 @@ PAID_STATUSES = {"PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED", "REFUNDED"}
 ZERO = Decimal("0")
 
 
-# --- clients ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class FlowClients:
-    bc: Any
-    shop: Any
-
-
-def flow_clients_build(*, integration: Integration) -> FlowClients:
-    """The BC and shop clients of an integration (tests replace this one function)."""
-    from integrations.services.bc_auth import bc_credentials
-
-    connection = integration.bc_connection
-    return FlowClients(
-        bc=client_for_connection(connection, credentials=bc_credentials(connection=connection)),
-        # The shop platform is chosen in one place (Shopify or WooCommerce).
-        shop=shop_client_build(connection=integration.shop_connection),
-    )
-
-
 # --- per-run context -------------------------------------------------------------------------------
 
 
 @dataclass
 class OrdersContext:
     integration: Integration
-    client: Any
+    client: BCClient
     settings: MappingSettings
     run: SyncRun | None = None
     checkpoint: Checkpoint | None = None
@@ -111,7 +90,7 @@ class OrdersSyncResult:
 def orders_context(
     *,
     integration: Integration,
-    client,
+    client: BCClient,
     run: SyncRun | None = None,
     checkpoint: Checkpoint | None = None,
     sending: Sending | None = None,
@@ -794,7 +773,7 @@ def orders_sync(
     *,
     integration: Integration,
     orders: Iterable[Order],
-    client,
+    client: BCClient,
     run: SyncRun | None = None,
     checkpoint: Checkpoint | None = None,
     page_size: int | None = None,
@@ -873,13 +852,13 @@ def _error_dict(error: ClassifiedError) -> dict:
     }
 
 
-def order_preview(*, integration: Integration, order_name: str, clients: FlowClients | None = None) -> OrderPreview:
+def order_preview(*, integration: Integration, order_name: str, clients: ClientFactory | None = None) -> OrderPreview:
     """The BC document the order would become (customer, lines, VAT groups, totals), or the exact
     errors. Reads from the shop and BC; writes nothing anywhere."""
-    clients = clients or flow_clients_build(integration=integration)
+    clients = clients or client_factory_default()
     preview = OrderPreview(order_name=order_name)
     try:
-        orders = clients.shop.orders_by_names([order_name])
+        orders = clients.shop(integration=integration).orders_by_names([order_name])
     except Exception as exc:  # a shop failure is shown to the merchant, coded
         preview.errors.append(_error_dict(classify_exception(exc)))
         return preview
@@ -888,7 +867,7 @@ def order_preview(*, integration: Integration, order_name: str, clients: FlowCli
         return preview
     order = orders[0]
     preview.order = order
-    ctx = orders_context(integration=integration, client=clients.bc)
+    ctx = orders_context(integration=integration, client=clients.bc(integration=integration))
     preview.skip_reason = order_skip_reason(order=order, integration=integration)
     try:
         items_resolve(ctx=ctx, keys=order_item_keys(order, sku_rule=ctx.settings.sku_rule))
@@ -901,7 +880,7 @@ def order_preview(*, integration: Integration, order_name: str, clients: FlowCli
             preview.customer = {"number": plan.number, "strategy": "collective"}
         else:
             existing = customers_resolve(
-                integration=integration, client=clients.bc, plans=[plan], cache=ctx.customers, create=False
+                integration=integration, client=ctx.client, plans=[plan], cache=ctx.customers, create=False
             ).get(plan.source_id)
             customer_number = existing if isinstance(existing, str) else ""
             preview.customer = (
@@ -915,7 +894,7 @@ def order_preview(*, integration: Integration, order_name: str, clients: FlowCli
         draft = _with_shipment_method(ctx=ctx, draft=draft)
         draft = _with_header_defaults(ctx=ctx, draft=draft)
         number = draft.external_document_number
-        found = clients.bc.find_by_external_document_numbers(
+        found = ctx.client.find_by_external_document_numbers(
             entities.SALES_INVOICES if draft.kind == DocumentKind.INVOICE else entities.SALES_ORDERS, [number]
         )
         if found.get(number):

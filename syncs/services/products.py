@@ -23,12 +23,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from integrations.commerce import Product, ProductInput, ProductOption, SelectedOption, VariantInput
+from integrations.commerce import (
+    Product,
+    ProductInput,
+    ProductOption,
+    SelectedOption,
+    ShopAuthError,
+    ShopError,
+    ShopRefused,
+    VariantInput,
+)
+from integrations.commerce.platform import ShopCatalogue
 from integrations.connectors.businesscentral import entities, odata
 from integrations.connectors.businesscentral.writes import FieldTooLong, payload_fit
-from integrations.connectors.shopify.exceptions import ShopifyAuthError, ShopifyError, ShopifyUserError
-from integrations.connectors.woocommerce import WooAuthError, WooError
 from integrations.models import Flow, Integration
+from syncs.clients import BCClient
 from syncs.errors import ProductError, classify_exception
 from syncs.mapping import codes
 from syncs.mapping.products import (
@@ -69,19 +78,19 @@ class ProductsSyncResult:
 # --- BC reads ------------------------------------------------------------------------------------
 
 
-def bc_items_iter(*, bc_client: Any, modified_since=None) -> Iterator[Any]:
+def bc_items_iter(*, bc_client: BCClient, modified_since=None) -> Iterator[Any]:
     """Items (with their variants expanded) changed after ``modified_since``, or all of them."""
     flt = odata.gt("lastModifiedDateTime", modified_since) if modified_since else None
     yield from bc_client.iter_records(entities.ITEMS, filter=flt, expand="itemVariants")
 
 
-def bc_variant_item_ids(*, bc_client: Any, modified_since) -> set[str]:
+def bc_variant_item_ids(*, bc_client: BCClient, modified_since) -> set[str]:
     """Items whose variants changed: adding a variant in BC does not touch the item's timestamp."""
     flt = odata.gt("lastModifiedDateTime", modified_since)
     return {str(v.item_id) for v in bc_client.iter_records(entities.ITEM_VARIANTS, filter=flt, select=("id", "itemId"))}
 
 
-def bc_items_by_ids(*, bc_client: Any, item_ids: Iterable[str]) -> Iterator[Any]:
+def bc_items_by_ids(*, bc_client: BCClient, item_ids: Iterable[str]) -> Iterator[Any]:
     ids = sorted(set(item_ids))
     for start in range(0, len(ids), ITEM_IDS_PER_FILTER):
         chunk = [odata.guid(value) for value in ids[start : start + ITEM_IDS_PER_FILTER]]
@@ -259,7 +268,7 @@ def _product_input(*, spec: ProductSpec, product_id: str | None, variant_ids: di
     )
 
 
-def _shop_product_by_sku(*, shop_client: Any, sku: str) -> Product | None:
+def _shop_product_by_sku(*, shop_client: ShopCatalogue, sku: str) -> Product | None:
     """An existing shop product carrying this SKU, so connecting a populated shop never duplicates."""
     quoted = sku.replace("\\", "\\\\").replace('"', '\\"')
     for product in shop_client.products_iter(query=f'sku:"{quoted}"'):
@@ -269,7 +278,7 @@ def _shop_product_by_sku(*, shop_client: Any, sku: str) -> Product | None:
 
 
 def product_push(
-    *, integration: Integration, item: Any, link: RecordLink | None, shop_client: Any, force: bool = False
+    *, integration: Integration, item: Any, link: RecordLink | None, shop_client: ShopCatalogue, force: bool = False
 ) -> tuple[str, RecordLink | None]:
     """Create or update the shop product of one BC item. Returns (outcome, link): created/updated/unchanged."""
     try:
@@ -308,7 +317,7 @@ def product_push(
     payload = _product_input(spec=spec, product_id=product_id, variant_ids=variant_ids)
     try:
         product = shop_client.product_update(payload) if product_id else shop_client.product_create(payload)
-    except ShopifyUserError as exc:
+    except ShopRefused as exc:
         raise ProductError(CODE_PRODUCT_REJECTED, item=item.number, vendor_message=str(exc)) from exc
     link = item_links_save(integration=integration, item=item, spec=spec, digest=digest, product=product)
     return ("updated" if product_id else "created"), link
@@ -330,8 +339,8 @@ def _linked_shop_product_ids(*, integration: Integration) -> set[str]:
 def shop_products_to_bc(
     *,
     integration: Integration,
-    bc_client: Any,
-    shop_client: Any,
+    bc_client: BCClient,
+    shop_client: ShopCatalogue,
     run: SyncRun | None = None,
     updated_since=None,
     result: ProductsSyncResult | None = None,
@@ -442,8 +451,8 @@ def shop_products_to_bc(
 def products_sync(
     *,
     integration: Integration,
-    bc_client: Any,
-    shop_client: Any,
+    bc_client: BCClient,
+    shop_client: ShopCatalogue,
     run: SyncRun | None = None,
     full: bool = False,
     item_ids: Iterable[str] | None = None,
@@ -485,9 +494,9 @@ def products_sync(
             outcome, _link = item_push(
                 integration=integration, item=item, link=links.get(str(item.id)), shop_client=shop_client, force=full
             )
-        except (ShopifyAuthError, WooAuthError):
+        except ShopAuthError:
             raise  # the whole shop is unreachable: fail the run, not each item
-        except (ProductError, ShopifyError, WooError) as exc:
+        except (ProductError, ShopError) as exc:
             classified = classify_exception(exc)
             _link_failed(
                 integration=integration,

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from integrations.models import Flow, Integration
+from syncs.clients import ClientFactory, client_factory_default
 from syncs.errors.classify import ClassifiedError, classify_exception
 from syncs.flows import flow_handler_get
 from syncs.models import RecordLink, SyncLogEntry, SyncRun
@@ -189,8 +190,10 @@ def _run_fail(*, run: SyncRun, status: str, error_code: str, message: str) -> No
     )
 
 
-def sync_run_execute(*, run_id: int) -> None:
-    """Run one queued SyncRun through its registered flow handler, under the flow's lease."""
+def sync_run_execute(*, run_id: int, clients: ClientFactory | None = None) -> None:
+    """Run one queued SyncRun through its registered flow handler, under the flow's lease.
+
+    ``clients`` builds the run's clients; by default the factory ``SYNC_CLIENT_FACTORY`` names."""
     run = SyncRun.objects.select_related("integration").get(pk=run_id)
     if run.status != SyncRun.Status.QUEUED:
         logger.warning("Run %s is %s, not queued; not running it again.", run.pk, run.status)
@@ -236,7 +239,7 @@ def sync_run_execute(*, run_id: int) -> None:
             run.status = SyncRun.Status.RUNNING
             run.lease = lease
             try:
-                handler(run)
+                handler(run, clients=clients or client_factory_default())
             except FlowLeaseLost as exc:  # an expected condition with its own code (SYS-003), not a bug
                 error = classify_exception(exc)
                 _run_fail(run=run, status=SyncRun.Status.FAILED, error_code=error.code, message=str(exc))

@@ -27,10 +27,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from integrations.commerce import InventoryChange
+from integrations.commerce import InventoryChange, ShopRefused, ShopStockConflict
+from integrations.commerce.platform import ShopCatalogue
 from integrations.connectors.businesscentral import PageNotPublished, entities
-from integrations.connectors.shopify.exceptions import ShopifyStockConflict, ShopifyUserError
 from integrations.models import Flow, Integration, LocationMapping
+from syncs.clients import BCClient
 from syncs.errors import ProductError
 from syncs.mapping.products import shop_quantity, stock_batch_key, stock_link_source_id
 from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
@@ -95,13 +96,13 @@ class StockPushResult:
     failed_item_ids: list[str] = field(default_factory=list)
 
 
-def bc_item_quantities(*, bc_client: Any) -> Iterator[tuple[str, Any]]:
+def bc_item_quantities(*, bc_client: BCClient) -> Iterator[tuple[str, Any]]:
     """(item id, inventory) of every BC item: only two fields, so 20,000 items a page."""
     for item in bc_client.iter_records(entities.ITEMS, select=("id", "inventory"), page_size=BC_PAGE_SIZE):
         yield str(item.id), item.inventory
 
 
-def _rejected_indexes(exc: ShopifyUserError, *, size: int) -> set[int]:
+def _rejected_indexes(exc: ShopRefused, *, size: int) -> set[int]:
     """Batch positions named by userErrors' field path (["input", "quantities", "3", ...])."""
     found = set()
     for error in exc.user_errors:
@@ -113,7 +114,7 @@ def _rejected_indexes(exc: ShopifyUserError, *, size: int) -> set[int]:
     return found
 
 
-def _rejection_message(exc: ShopifyUserError, *, index: int) -> str:
+def _rejection_message(exc: ShopRefused, *, index: int) -> str:
     for error in exc.user_errors:
         path = [str(part) for part in error.get("field") or ()]
         if "quantities" in path and str(index) in path:
@@ -146,7 +147,7 @@ def stock_locations_get(*, integration: Integration) -> StockLocations:
     return StockLocations(total_location_id=mappings[0].shop_location_id)
 
 
-def bc_location_quantities(*, bc_client: Any, location_codes: Iterable[str]) -> dict[tuple[str, str], Decimal]:
+def bc_location_quantities(*, bc_client: BCClient, location_codes: Iterable[str]) -> dict[tuple[str, str], Decimal]:
     """(item number, BC location code) -> stock there: open item ledger entries' remaining
     quantities summed (page 38, three fields, BC_PAGE_SIZE entries a request)."""
     totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
@@ -159,7 +160,7 @@ def bc_location_quantities(*, bc_client: Any, location_codes: Iterable[str]) -> 
 
 
 def _per_location_quantities(
-    *, integration: Integration, bc_client: Any, locations: StockLocations
+    *, integration: Integration, bc_client: BCClient, locations: StockLocations
 ) -> Iterator[tuple[str, str, Any]]:
     """(item id, shop location, quantity) of every linked item at every mapped shop location: 0 where
     BC has no open entry, so stock that ran out is written too."""
@@ -318,7 +319,7 @@ def _push(
     *,
     integration: Integration,
     run: SyncRun | None,
-    shop_client: Any,
+    shop_client: ShopCatalogue,
     batch: list[StockChange],
     result: StockPushResult,
 ) -> None:
@@ -327,14 +328,14 @@ def _push(
     result.batches += 1
     try:
         shop_client.inventory_set_quantities([change.inventory_change() for change in batch], idempotency_key=key)
-    except ShopifyStockConflict as exc:
+    except ShopStockConflict as exc:
         for change in batch:
             error = ProductError(CODE_STOCK_CONFLICT, item=change.item_number, attempts=exc.attempts)
             _record_failed(integration=integration, run=run, change=change, code=error.code, message=error.message)
             result.failed += 1
             result.failed_item_ids.append(change.item_id)
         return
-    except ShopifyUserError as exc:
+    except ShopRefused as exc:
         bad = _rejected_indexes(exc, size=len(batch))
         if len(batch) == 1 or bad:
             rejected = [batch[i] for i in sorted(bad)] if bad else batch
@@ -359,8 +360,8 @@ def _push(
 def stock_push(
     *,
     integration: Integration,
-    bc_client: Any,
-    shop_client: Any,
+    bc_client: BCClient,
+    shop_client: ShopCatalogue,
     run: SyncRun | None = None,
     full: bool = False,
     batch_size: int = STOCK_BATCH_SIZE,

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from syncs.services import orders as orders_service
 from tests.factories import SHOP_WEBHOOK_SECRET, oss_and_shipping_mappings_create
+from tests.fixtures.clients import StaticClients
 from tests.fixtures.shopify import SHOP_DOMAIN, shopify_client_for
 from tests.flows.conftest import bc_client, bc_integration, sim_bc  # noqa: F401 - shared fixtures
 
@@ -44,17 +44,14 @@ class Shop:
 
 
 @pytest.fixture
-def e2e(bc_integration, bc_client, shopify_server, monkeypatch, settings):  # noqa: F811
+def e2e(bc_integration, bc_client, shopify_server, settings):  # noqa: F811
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
     shop = bc_integration.shop_connection
     shop.shop_domain = SHOP_DOMAIN
     shop.save()
     shop_client = shopify_client_for(shopify_server)
-    monkeypatch.setattr(
-        orders_service,
-        "flow_clients_build",
-        lambda *, integration: orders_service.FlowClients(bc=bc_client, shop=shop_client),
-    )
+    # Every run the eager worker executes builds its clients here (the simulators).
+    settings.SYNC_CLIENT_FACTORY = StaticClients(bc_client=bc_client, shop_client=shop_client)
     oss_and_shipping_mappings_create(integration=bc_integration)
     return shopify_server.sim
 

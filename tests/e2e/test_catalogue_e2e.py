@@ -17,12 +17,12 @@ from django.core.management import CommandError, call_command
 from integrations import commerce
 from integrations.connectors.businesscentral import entities
 from integrations.models import Integration
-from syncs.flows import products as products_flow
 from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
 from syncs.services.dispatch import record_links_retry
 from syncs.services.products import item_relink, products_sync
 from syncs.services.stock import stock_push
 from tests.factories import LocationMappingFactory
+from tests.fixtures.clients import StaticClients
 from tests.fixtures.shopify import SHOP_DOMAIN, shopify_client_for
 from tests.flows.conftest import bc_client, bc_integration, sim_bc  # noqa: F401 - shared fixtures
 
@@ -61,10 +61,10 @@ def shop(shopify_server):
 
 
 @pytest.fixture
-def clients(monkeypatch, bc_client, shop, settings):  # noqa: F811
+def clients(bc_client, shop, settings):  # noqa: F811
     """Runs through the executor (commands, Retry) use the simulator clients."""
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
-    monkeypatch.setattr(products_flow, "flow_clients", lambda integration: (bc_client, shop))
+    settings.SYNC_CLIENT_FACTORY = StaticClients(bc_client=bc_client, shop_client=shop)
     return bc_client, shop
 
 

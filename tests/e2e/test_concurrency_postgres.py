@@ -15,8 +15,8 @@ import pytest
 from django.db import connection, connections
 
 from integrations.models import Flow
+from syncs.clients import client_factory_default
 from syncs.models import EntityType, RecordLink, SyncRun
-from syncs.services import orders as orders_service
 from syncs.services.runs import sync_run_execute
 from tests.flows.conftest import bc_client, bc_integration, sim_bc  # noqa: F401 - shared fixtures
 
@@ -26,7 +26,7 @@ ORDERS = ["#1001", "#1002", "#1016"]
 GATE_TIMEOUT = 30  # only reached when the lease failed and both workers are inside the flow
 
 
-def test_two_workers_same_flow_nothing_done_twice(e2e, bc_integration, sim_bc, monkeypatch):  # noqa: F811
+def test_two_workers_same_flow_nothing_done_twice(e2e, bc_integration, sim_bc):  # noqa: F811
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (row locks with skip_locked)")
     runs = [
@@ -40,24 +40,32 @@ def test_two_workers_same_flow_nothing_done_twice(e2e, bc_integration, sim_bc, m
     ]
     done = {run.pk: threading.Event() for run in runs}
     inside: list[int] = []
-    build = orders_service.flow_clients_build  # the e2e fixture's clients (simulators)
+    simulators = client_factory_default()  # the e2e fixture's clients (simulators)
 
-    def gated_build(*, integration):
-        # Only a worker holding the lease gets here; it waits until the other worker has returned.
-        me = int(threading.current_thread().name)
-        inside.append(me)
-        (other,) = [pk for pk in done if pk != me]
-        done[other].wait(GATE_TIMEOUT)
-        return build(integration=integration)
+    class GatedClients:
+        """The simulators' clients; the BC client is handed out only after the other worker returned."""
 
-    monkeypatch.setattr(orders_service, "flow_clients_build", gated_build)
+        def bc(self, *, integration):
+            # Only a worker holding the lease gets here; it waits until the other worker has returned.
+            me = int(threading.current_thread().name)
+            inside.append(me)
+            (other,) = [pk for pk in done if pk != me]
+            done[other].wait(GATE_TIMEOUT)
+            return simulators.bc(integration=integration)
+
+        def shop(self, *, integration):
+            return simulators.shop(integration=integration)
+
+        def payout_providers(self, *, integration):
+            return simulators.payout_providers(integration=integration)
+
     start = threading.Barrier(len(runs))
     errors: list[BaseException] = []
 
     def worker(run_id: int) -> None:
         try:
             start.wait(GATE_TIMEOUT)
-            sync_run_execute(run_id=run_id)
+            sync_run_execute(run_id=run_id, clients=GatedClients())
         except BaseException as error:  # surfaced by the assertion below
             errors.append(error)
         finally:

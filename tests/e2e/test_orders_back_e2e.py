@@ -12,6 +12,7 @@ import pytest
 from integrations.models import DimensionMapping, Integration, ShippingMethodMapping
 from simulators.businesscentral.shipments import post_shipment
 from simulators.shopify.fulfilments import fulfillment_orders
+from syncs.clients import client_factory_default
 from syncs.mapping import codes
 from syncs.models import EntityType, RecordLink, SyncLogEntry
 from syncs.preflight.services import preflight_run
@@ -81,7 +82,7 @@ def test_two_shops_in_one_company_never_share_a_document_number(shop, sim_bc, bc
     new_order(shop.sim, 2101, [("1900-S", 1)])
     shop.deliver("#2101")  # the first shop (no prefix)
     client = bc_inprocess_client(sim_bc, second_shop.bc_connection, api_root=BC_ROOT)
-    (order,) = orders_service.flow_clients_build(integration=bc_integration).shop.orders_by_names(["#2101"])
+    (order,) = client_factory_default().shop(integration=bc_integration).orders_by_names(["#2101"])
 
     # The second shop has an order with the same name: its own document, found by its own number.
     result = orders_service.orders_sync(integration=second_shop, orders=[order], client=client, with_refunds=False)

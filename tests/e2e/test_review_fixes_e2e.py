@@ -5,21 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from integrations.models import Integration
 from syncs.models import EntityType, RecordLink, SyncLogEntry
 from syncs.services.dispatch import record_links_retry
 from tests.e2e.test_orders_e2e import company, invoices_for, new_order, order_link
 from tests.factories import PaymentMethodMappingFactory
-
-
-@pytest.fixture(autouse=True)
-def _payouts_clients(monkeypatch, bc_client):
-    """A retry of a payment record runs the payouts flow: against the same BC simulator."""
-    from syncs.flows import payouts as payouts_flow
-
-    monkeypatch.setattr(payouts_flow, "flow_clients", lambda integration: (bc_client, []))
 
 
 def _mark_paid_setup(bc_integration, gateway: str = "manual") -> None:

@@ -6,25 +6,21 @@ from __future__ import annotations
 from integrations.models import ShopConnection
 from integrations.services.shopify_tokens import shop_client_for
 from syncs.models import EntityType, RecordLink, SyncRun
-from syncs.services import orders as orders_service
+from tests.fixtures.clients import StaticClients
 from tests.fixtures.shopify import APP_CLIENT_ID, APP_CLIENT_SECRET
 from tests.shopify_app.conftest import install
 
 
 def test_a_webhook_to_an_installed_app_is_booked_with_a_refreshed_token(
-    shop, bc_client, shopify_server, settings, monkeypatch, sim_bc
+    shop, bc_client, shopify_server, settings, sim_bc
 ):
     settings.SITE_URL = "https://junipeer.example"
     settings.SHOPIFY_API_ROOT = shopify_server.url
     settings.SHOPIFY_CLIENT_ID, settings.SHOPIFY_CLIENT_SECRET = APP_CLIENT_ID, APP_CLIENT_SECRET
     connection = install(shop.integration, shopify_server)
     # The flow gets the product's own Shopify client: the factory with the refreshing token provider.
-    monkeypatch.setattr(
-        orders_service,
-        "flow_clients_build",
-        lambda *, integration: orders_service.FlowClients(
-            bc=bc_client, shop=shop_client_for(connection=integration.shop_connection)
-        ),
+    settings.SYNC_CLIENT_FACTORY = StaticClients(
+        bc_client=bc_client, shop_for=lambda integration: shop_client_for(connection=integration.shop_connection)
     )
     shopify_server.sim.app.expire_access_tokens()
     ShopConnection.objects.filter(pk=connection.pk).update(access_token_expires_at=connection.installed_at)

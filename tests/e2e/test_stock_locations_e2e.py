@@ -17,11 +17,11 @@ from django.core.management import CommandError, call_command
 from integrations.connectors.businesscentral import entities
 from integrations.models import Integration, LocationMapping
 from simulators.businesscentral.inventory import item_entry_post, location_quantity_set
-from syncs.flows import products as products_flow
 from syncs.models import EntityType, PreflightRun, RecordLink, SourceSystem, SyncRun
 from syncs.preflight.services import preflight_run
 from syncs.services.products import products_sync
 from syncs.services.stock import stock_push
+from tests.fixtures.clients import StaticClients
 from tests.fixtures.shopify import SHOP_DOMAIN, shopify_client_for
 from tests.flows.conftest import bc_client, bc_integration, sim_bc  # noqa: F401 - shared fixtures
 
@@ -193,10 +193,10 @@ def test_an_unpublished_item_ledger_page_stops_the_run_naming_the_page(
 
 
 def test_the_stock_run_fails_with_bc_601_when_the_page_is_not_published(
-    integration, bc, bc_client, shop, catalogue, monkeypatch, settings
+    integration, bc, bc_client, shop, catalogue, settings
 ):
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
-    monkeypatch.setattr(products_flow, "flow_clients", lambda integration: (bc_client, shop))
+    settings.SYNC_CLIENT_FACTORY = StaticClients(bc_client=bc_client, shop_client=shop)
     bc.unpublish_odatav4_pages("ItemLedgerEntries")
 
     with pytest.raises(CommandError, match="BC-601"):

@@ -20,9 +20,10 @@ from integrations.models import Integration, ShippingMethodMapping
 from simulators.woocommerce.orders import OrderSpec, order_build
 from syncs.mapping import codes
 from syncs.models import EntityType, RecordLink, SyncLogEntry
-from syncs.services.orders import FlowClients, order_preview, orders_sync
+from syncs.services.orders import order_preview, orders_sync
 from syncs.services.woocommerce_stock import woo_stock_push
 from tests.factories import oss_and_shipping_mappings_create
+from tests.fixtures.clients import StaticClients
 from tests.flows.conftest import bc_client, bc_integration, sim_bc  # noqa: F401 - shared fixtures
 
 
@@ -145,14 +146,18 @@ def test_unpaid_and_cancelled_orders_are_skipped(woo, sim_bc, bc_client, bc_inte
 
 
 def test_preview_of_an_oss_order_writes_nothing(woo, woo_server, bc_client, bc_integration, sim_bc):  # noqa: F811
-    preview = order_preview(integration=bc_integration, order_name="#1003", clients=FlowClients(bc=bc_client, shop=woo))
+    preview = order_preview(
+        integration=bc_integration, order_name="#1003", clients=StaticClients(bc_client=bc_client, shop_client=woo)
+    )
 
     assert preview.ok, preview.errors
     assert (preview.vat_business_group, preview.customer["number"]) == ("OSS-DE", "10010")
     assert [line["number"] for line in preview.lines] == ["1908-S", "1928-S", "3540"]
     assert Decimal(preview.shop_total) == woo_total(woo_server, 1003)
     assert not invoices_for(sim_bc, "#1003")
-    missing = order_preview(integration=bc_integration, order_name="#4242", clients=FlowClients(bc=bc_client, shop=woo))
+    missing = order_preview(
+        integration=bc_integration, order_name="#4242", clients=StaticClients(bc_client=bc_client, shop_client=woo)
+    )
     assert not missing.found
 
 

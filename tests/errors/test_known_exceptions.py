@@ -38,6 +38,11 @@ NOT_RAISED_IN_FLOWS = {
     "syncs.demo.processes.DemoChildDied",
     "syncs.services.shopify_webhooks.WebhookRefused",  # the intake view's HTTP answer (syncs/webhooks.py)
     "syncs.errors.product_error.ProductError",  # carries its own catalogue code (tests/errors/test_classify.py)
+    # The commerce model's bases: only a shop connector's subclasses of them are raised (each classified).
+    "integrations.commerce.errors.ShopError",
+    "integrations.commerce.errors.ShopAuthError",
+    "integrations.commerce.errors.ShopRefused",
+    "integrations.commerce.errors.ShopStockConflict",
 }
 
 

@@ -14,6 +14,7 @@ from tests.factories import (
     ShopConnectionFactory,
 )
 from tests.fixtures.bc import bc_inprocess_client
+from tests.fixtures.clients import StaticClients
 
 BC_ROOT = "http://bc.flows.test"
 
@@ -105,13 +106,8 @@ class FakeShop:
 
 
 @pytest.fixture
-def fake_shop(monkeypatch, bc_client):
-    from syncs.services import orders as orders_service
-
+def fake_shop(settings, bc_client):
+    """The fake shop, and the factory every run uses (the executor reads SYNC_CLIENT_FACTORY)."""
     shop = FakeShop()
-    monkeypatch.setattr(
-        orders_service,
-        "flow_clients_build",
-        lambda *, integration: orders_service.FlowClients(bc=bc_client, shop=shop),
-    )
+    settings.SYNC_CLIENT_FACTORY = StaticClients(bc_client=bc_client, shop_client=shop)
     return shop

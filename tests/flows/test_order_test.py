@@ -5,7 +5,7 @@ from __future__ import annotations
 from integrations.models import BusinessCentralConnection
 from syncs.models import RecordLink, SyncRun
 from syncs.services.order_test import TEST_WRITE_BUSY, TEST_WRITE_PRODUCTION, order_test_run
-from syncs.services.orders import FlowClients
+from tests.fixtures.clients import StaticClients
 
 from . import builders as b
 
@@ -17,7 +17,7 @@ def _order(fake_shop, name="#4101"):
 
 def test_a_sandbox_test_creates_and_posts_the_document_once(bc_integration, bc_client, fake_shop, sim_bc):
     _order(fake_shop)
-    clients = FlowClients(bc=bc_client, shop=fake_shop)
+    clients = StaticClients(bc_client=bc_client, shop_client=fake_shop)
     before = len(sim_bc.company().rows("salesInvoices"))
 
     first = order_test_run(integration=bc_integration, order_name="#4101", clients=clients)
@@ -41,7 +41,9 @@ def test_the_document_links_to_bc_online(bc_integration, bc_client, fake_shop):
     connection.save()
 
     outcome = order_test_run(
-        integration=bc_integration, order_name="#4101", clients=FlowClients(bc=bc_client, shop=fake_shop)
+        integration=bc_integration,
+        order_name="#4101",
+        clients=StaticClients(bc_client=bc_client, shop_client=fake_shop),
     )
 
     url = outcome.document.url
@@ -58,7 +60,9 @@ def test_production_is_refused_with_a_code_and_writes_nothing(bc_integration, bc
     before = len(sim_bc.company().rows("salesInvoices"))
 
     outcome = order_test_run(
-        integration=bc_integration, order_name="#4101", clients=FlowClients(bc=bc_client, shop=fake_shop)
+        integration=bc_integration,
+        order_name="#4101",
+        clients=StaticClients(bc_client=bc_client, shop_client=fake_shop),
     )
 
     assert outcome.preview.ok and not outcome.written
@@ -73,7 +77,9 @@ def test_a_running_orders_flow_makes_the_test_wait(bc_integration, bc_client, fa
     _order(fake_shop)
     with flow_lock(integration_id=bc_integration.pk, flow="orders", holder="worker", ttl_seconds=60):
         outcome = order_test_run(
-            integration=bc_integration, order_name="#4101", clients=FlowClients(bc=bc_client, shop=fake_shop)
+            integration=bc_integration,
+            order_name="#4101",
+            clients=StaticClients(bc_client=bc_client, shop_client=fake_shop),
         )
 
     assert [error["code"] for error in outcome.errors] == [TEST_WRITE_BUSY]

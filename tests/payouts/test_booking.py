@@ -8,11 +8,15 @@ from decimal import Decimal
 import pytest
 
 from integrations.connectors.businesscentral import entities, odata
+from integrations.models import Flow
+from syncs.flows import payouts as payouts_flow
 from syncs.models import Payout, PayoutTransaction
 from syncs.payouts.posting import payout_reference
 from syncs.payouts.providers.base import MappedType, PayoutStatus, ProviderPayout, ProviderTransaction
 from syncs.payouts.reconciliation import payout_report, payout_report_csv
 from syncs.payouts.services import payout_book, payouts_sync
+from tests.factories import SyncRunFactory
+from tests.fixtures.clients import StaticClients
 from tests.payouts.conftest import (
     BANK_ACCOUNT,
     FEE_ACCOUNT,
@@ -219,21 +223,16 @@ def test_a_journal_not_balancing_against_the_clearing_account_stops_the_payout(i
     assert _lines(bc_client) == ([], [])
 
 
-def test_the_flow_rebooks_named_payouts_without_fetching(world, monkeypatch):
-    from integrations.models import Flow
-    from syncs.flows import payouts as payouts_flow
-    from tests.factories import SyncRunFactory
-
+def test_the_flow_rebooks_named_payouts_without_fetching(world):
     integration, client, provider, _ = world
     _sync(integration, client, provider)
     invoices_create(client, {UNMATCHED: ORDERS[UNMATCHED]})
-    monkeypatch.setattr(payouts_flow, "flow_clients", lambda _integration: (client, [provider]))
     calls = provider.transaction_calls
     run = SyncRunFactory(
         integration=integration, flow=Flow.PAYOUTS, parameters={"payout_ids": [Payout.objects.get().pk]}
     )
 
-    payouts_flow.payouts_run(run)
+    payouts_flow.payouts_run(run, clients=StaticClients(bc_client=client, providers=[provider]))
 
     assert provider.transaction_calls == calls
     assert run.records_created == 1

@@ -37,7 +37,7 @@ def _klarna_connection(integration, market: str):
     )
 
 
-def test_the_market_picks_the_configuration_and_disputes_go_to_their_account(sim_bc, settings, monkeypatch):
+def test_the_market_picks_the_configuration_and_disputes_go_to_their_account(sim_bc, settings):
     integration, client = _setup(
         sim_bc, batch="KLARNA", provider=KLARNA, clearing=KLARNA_CLEARING, orders={"#8101": Decimal("500.00")}
     )
@@ -58,7 +58,7 @@ def test_the_market_picks_the_configuration_and_disputes_go_to_their_account(sim
     disputes_before = _balance(client, DISPUTES_ACCOUNT)
     with serve(sim) as running:
         settings.KLARNA_API_ROOT = running.url
-        _run(integration, monkeypatch, client, connection)
+        _run(integration, client, connection)
 
     payout = Payout.objects.get(provider="klarna")
     assert (payout.market, payout.last_error_code, payout.booking_state) == ("SE", "", Payout.BookingState.POSTED)
@@ -72,7 +72,7 @@ def test_the_market_picks_the_configuration_and_disputes_go_to_their_account(sim
     assert sum((e.debit_amount - e.credit_amount for e in fee_lines), Decimal("0")) == Decimal("15.00")
 
 
-def test_a_payout_no_configuration_matches_fails_with_its_code_and_writes_nothing(sim_bc, settings, monkeypatch):
+def test_a_payout_no_configuration_matches_fails_with_its_code_and_writes_nothing(sim_bc, settings):
     integration, client = _setup(
         sim_bc, batch="KLARNA", provider=KLARNA, clearing=KLARNA_CLEARING, orders={"#8201": Decimal("100.00")}
     )
@@ -83,7 +83,7 @@ def test_a_payout_no_configuration_matches_fails_with_its_code_and_writes_nothin
     connection = _klarna_connection(integration, "FI")
     with serve(sim) as running:
         settings.KLARNA_API_ROOT = running.url
-        _run(integration, monkeypatch, client, connection)
+        _run(integration, client, connection)
 
     payout = Payout.objects.get(provider="klarna")
     assert (payout.market, payout.booking_state, payout.last_error_code) == (

@@ -26,6 +26,7 @@ from tests.factories import (
     ShopConnectionFactory,
     SyncRunFactory,
 )
+from tests.fixtures.clients import StaticClients
 from tests.payouts.conftest import (
     FEE_ACCOUNT,
     SHOPIFY_CLEARING,
@@ -49,7 +50,8 @@ PAYOUT_RATE = Decimal("11.4873")  # a new rate from the payout's date
 
 def _run(integration, bc_client, providers):
     payouts_flow.payouts_run(
-        SyncRunFactory(integration=integration, flow=Flow.PAYOUTS), clients=lambda _integration: (bc_client, providers)
+        SyncRunFactory(integration=integration, flow=Flow.PAYOUTS),
+        clients=StaticClients(bc_client=bc_client, providers=providers),
     )
 
 

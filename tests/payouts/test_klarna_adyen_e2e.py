@@ -19,6 +19,7 @@ from syncs.models import Payout, PayoutTransaction
 from syncs.payouts.providers import provider_build
 from syncs.payouts.reconciliation import payout_report
 from tests.factories import IntegrationFactory, PaymentProviderConnectionFactory, SyncRunFactory
+from tests.fixtures.clients import StaticClients
 from tests.payouts.conftest import (
     bc_client_for,
     general_journal_create,
@@ -33,10 +34,9 @@ KLARNA_CLEARING = "1582"
 ADYEN_CLEARING = "1583"
 
 
-def _run(integration, monkeypatch, bc_client, connection):
-    providers = [provider_build(connection=connection)]
-    monkeypatch.setattr(payouts_flow, "flow_clients", lambda _integration: (bc_client, providers))
-    payouts_flow.payouts_run(SyncRunFactory(integration=integration, flow=Flow.PAYOUTS))
+def _run(integration, bc_client, connection):
+    clients = StaticClients(bc_client=bc_client, providers=[provider_build(connection=connection)])
+    payouts_flow.payouts_run(SyncRunFactory(integration=integration, flow=Flow.PAYOUTS), clients=clients)
 
 
 def _balance(client, account: str) -> Decimal:
@@ -52,7 +52,7 @@ def _setup(sim_bc, *, batch, provider, clearing, orders):
     return integration, client
 
 
-def test_a_klarna_payout_is_booked_posted_and_reconciled(sim_bc, settings, monkeypatch):
+def test_a_klarna_payout_is_booked_posted_and_reconciled(sim_bc, settings):
     integration, client = _setup(
         sim_bc,
         batch="KLARNA",
@@ -85,7 +85,7 @@ def test_a_klarna_payout_is_booked_posted_and_reconciled(sim_bc, settings, monke
     with serve(sim) as running:
         settings.KLARNA_API_ROOT = running.url
         integration.order_exclusion_date = None
-        _run(integration, monkeypatch, client, connection)
+        _run(integration, client, connection)
 
     staged = Payout.objects.get(provider="klarna")
     assert (staged.provider_payout_id, staged.amount) == (payout["payment_reference"], Decimal("1173.62"))
@@ -106,7 +106,7 @@ def test_a_klarna_payout_is_booked_posted_and_reconciled(sim_bc, settings, monke
     assert invoices["#8002"] == "Paid"
 
 
-def test_an_adyen_payout_announced_by_webhook_is_booked_posted_and_reconciled(sim_bc, settings, monkeypatch, client):
+def test_an_adyen_payout_announced_by_webhook_is_booked_posted_and_reconciled(sim_bc, settings, client):
     integration, bc = _setup(
         sim_bc,
         batch="ADYEN",
@@ -141,7 +141,7 @@ def test_an_adyen_payout_announced_by_webhook_is_booked_posted_and_reconciled(si
         envelope = sim.notification(merchant_account="JunipeerSE", file_name=name, root=running.url)
         hook = client.post(f"/hooks/adyen/{integration.pk}/", json.dumps(envelope), content_type="application/json")
         assert hook.status_code == 200
-        _run(integration, monkeypatch, bc, connection)
+        _run(integration, bc, connection)
         probes = [r for r in sim.requests if "batch_2" in r]
 
     staged = Payout.objects.get(provider="adyen")
@@ -157,7 +157,7 @@ def test_an_adyen_payout_announced_by_webhook_is_booked_posted_and_reconciled(si
     assert probes  # the next batch was tried (404: not closed yet)
 
 
-def test_an_adyen_batch_without_a_notification_is_found_by_trying_the_next_batch(sim_bc, settings, monkeypatch):
+def test_an_adyen_batch_without_a_notification_is_found_by_trying_the_next_batch(sim_bc, settings):
     integration, bc = _setup(
         sim_bc,
         batch="ADYEN",
@@ -178,8 +178,8 @@ def test_an_adyen_batch_without_a_notification_is_found_by_trying_the_next_batch
     )
     with serve(sim) as running:
         settings.ADYEN_REPORTS_ROOT = running.url
-        _run(integration, monkeypatch, bc, connection)
-        _run(integration, monkeypatch, bc, connection)  # a second run starts after batch 1
+        _run(integration, bc, connection)
+        _run(integration, bc, connection)  # a second run starts after batch 1
 
     staged = Payout.objects.get(provider="adyen")
     assert staged.booking_state == Payout.BookingState.POSTED and _balance(bc, ADYEN_CLEARING) == 0

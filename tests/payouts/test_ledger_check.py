@@ -17,6 +17,7 @@ from syncs.models import Payout
 from syncs.payouts.providers import provider_build
 from syncs.payouts.reconciliation import payout_report
 from tests.factories import PaymentProviderConnectionFactory, PayoutAccountMappingFactory, SyncRunFactory
+from tests.fixtures.clients import StaticClients
 from tests.payouts.conftest import (
     FEE_ACCOUNT,
     STRIPE_CLEARING,
@@ -61,7 +62,7 @@ def _run(integration, client):
     )
     payouts_flow.payouts_run(
         SyncRunFactory(integration=integration, flow=Flow.PAYOUTS),
-        clients=lambda _integration: (client, [provider_build(connection=connection)]),
+        clients=StaticClients(bc_client=client, providers=[provider_build(connection=connection)]),
     )
 
 

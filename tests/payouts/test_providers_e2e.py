@@ -17,6 +17,7 @@ from syncs.models import Payout, PayoutTransaction
 from syncs.payouts.providers import provider_build
 from syncs.payouts.reconciliation import payout_report
 from tests.factories import PaymentProviderConnectionFactory, SyncCursorFactory, SyncRunFactory
+from tests.fixtures.clients import StaticClients
 from tests.payouts.conftest import (
     SHOPIFY_CLEARING,
     bc_client_for,
@@ -30,10 +31,9 @@ pytestmark = pytest.mark.django_db
 Unknown = PayoutTransaction.MappedType.UNKNOWN
 
 
-def _run(integration, monkeypatch, bc_client, providers):
-    monkeypatch.setattr(payouts_flow, "flow_clients", lambda _integration: (bc_client, providers))
+def _run(integration, bc_client, providers):
     run = SyncRunFactory(integration=integration, flow=Flow.PAYOUTS)
-    payouts_flow.payouts_run(run)
+    payouts_flow.payouts_run(run, clients=StaticClients(bc_client=bc_client, providers=providers))
     return run
 
 
@@ -53,9 +53,7 @@ def stripe_server(settings):
         yield sim
 
 
-def test_a_stripe_payout_is_booked_end_to_end_and_an_unknown_type_is_kept(
-    integration, bc_client, stripe_server, monkeypatch
-):
+def test_a_stripe_payout_is_booked_end_to_end_and_an_unknown_type_is_kept(integration, bc_client, stripe_server):
     account = stripe_server.account
     invoices = invoices_create(bc_client, {"#3001": Decimal("250.00"), "#3002": Decimal("99.90")}, tax_code="ZERO")
     order_links_create(integration, {"#3001": invoices["#3001"]})  # #3002 is found by searching BC
@@ -68,7 +66,7 @@ def test_a_stripe_payout_is_booked_end_to_end_and_an_unknown_type_is_kept(
         integration=integration, provider=PaymentProviderConnection.Provider.STRIPE, api_key=StripeSimulator.VALID_KEY
     )
 
-    _run(integration, monkeypatch, bc_client, [provider_build(connection=connection)])
+    _run(integration, bc_client, [provider_build(connection=connection)])
 
     staged = Payout.objects.get()
     assert (staged.provider_payout_id, staged.amount, staged.fees) == (
@@ -88,7 +86,7 @@ def test_a_stripe_payout_is_booked_end_to_end_and_an_unknown_type_is_kept(
     assert report.clearing_residual == Decimal("0.50")  # the unknown transaction, left to book by hand
     assert "1580" in report.clearing_error and "0.50" in report.clearing_error
 
-    _run(integration, monkeypatch, bc_client, [provider_build(connection=connection)])
+    _run(integration, bc_client, [provider_build(connection=connection)])
     assert _line_count(bc_client, "STRIPE") == 5
 
 
@@ -104,7 +102,7 @@ def shop_integration(db, sim_bc):
 
 
 def test_shopify_payments_payouts_are_booked_and_posted_end_to_end(
-    shop_integration, sim_bc, shopify_client, shopify_sim, monkeypatch
+    shop_integration, sim_bc, shopify_client, shopify_sim
 ):
     from tests.factories import ShopConnectionFactory
 
@@ -129,7 +127,7 @@ def test_shopify_payments_payouts_are_booked_and_posted_end_to_end(
         integration=shop_integration, flow=Flow.PAYOUTS, last_loaded_at=dt.datetime(2025, 3, 15, tzinfo=dt.UTC)
     )
 
-    _run(shop_integration, monkeypatch, client, [provider])
+    _run(shop_integration, client, [provider])
 
     payouts = Payout.objects.filter(integration=shop_integration)
     assert payouts.filter(status=Payout.Status.PAID).count() == len(paid) == 2

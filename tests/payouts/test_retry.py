@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from integrations.models import Flow
-from syncs.flows import payouts as payouts_flow
 from syncs.models import EntityType, Payout, RecordLink, SyncRun
 from syncs.services.dispatch import record_links_retry, records_retry_failed
 from tests.factories import RecordLinkFactory
+from tests.fixtures.clients import StaticClients
 from tests.payouts.conftest import invoices_create
 from tests.payouts.test_booking import ORDERS, UNMATCHED, _sync, world  # noqa: F401 - shared fixture
 
@@ -16,9 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def partial(world, monkeypatch, django_capture_on_commit_callbacks):  # noqa: F811
+def partial(world, settings, django_capture_on_commit_callbacks):  # noqa: F811
     integration, client, provider, _ = world
-    monkeypatch.setattr(payouts_flow, "flow_clients", lambda integration: (client, [provider]))
+    # A retry runs the payouts flow through the executor: it builds its clients here.
+    settings.SYNC_CLIENT_FACTORY = StaticClients(bc_client=client, providers=[provider])
     _sync(integration, client, provider)
     payout = Payout.objects.get()
     assert payout.booking_state == Payout.BookingState.PARTIAL  # one charge had no invoice

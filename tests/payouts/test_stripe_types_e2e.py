@@ -17,6 +17,7 @@ from syncs.models import Payout, PayoutTransaction
 from syncs.payouts.providers import provider_build
 from syncs.payouts.reconciliation import payout_report
 from tests.factories import PaymentProviderConnectionFactory, SyncRunFactory
+from tests.fixtures.clients import StaticClients
 from tests.payouts.conftest import STRIPE_CLEARING, invoices_create, order_links_create
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +32,9 @@ def stripe_server(settings):
         yield sim
 
 
-def _run(integration, monkeypatch, bc_client, connection):
-    providers = [provider_build(connection=connection)]
-    monkeypatch.setattr(payouts_flow, "flow_clients", lambda _integration: (bc_client, providers))
-    payouts_flow.payouts_run(SyncRunFactory(integration=integration, flow=Flow.PAYOUTS))
+def _run(integration, bc_client, connection):
+    clients = StaticClients(bc_client=bc_client, providers=[provider_build(connection=connection)])
+    payouts_flow.payouts_run(SyncRunFactory(integration=integration, flow=Flow.PAYOUTS), clients=clients)
 
 
 def _clearing_balance(client) -> Decimal:
@@ -43,7 +43,7 @@ def _clearing_balance(client) -> Decimal:
 
 
 def test_every_stripe_type_is_categorised_booked_and_the_clearing_account_ends_at_zero(
-    integration, bc_client, stripe_server, monkeypatch
+    integration, bc_client, stripe_server
 ):
     integration.payout_account_mappings.update(post_journal=True)
     account = stripe_server.account
@@ -67,7 +67,7 @@ def test_every_stripe_type_is_categorised_booked_and_the_clearing_account_ends_a
     )
     # the first payout, still paid when the product sees it
     account.payouts[paid["id"]]["status"] = "paid"
-    _run(integration, monkeypatch, bc_client, connection)
+    _run(integration, bc_client, connection)
 
     staged = {payout.provider_payout_id: payout for payout in Payout.objects.all()}
     categories = {row.category for row in staged[paid["id"]].transactions.all()}
@@ -99,7 +99,7 @@ def test_every_stripe_type_is_categorised_booked_and_the_clearing_account_ends_a
     ("automatic", "reconciliation"), [(True, "in_progress"), (False, "not_applicable")], ids=["unreconciled", "manual"]
 )
 def test_a_stripe_payout_is_booked_only_when_automatic_and_reconciled(
-    integration, bc_client, stripe_server, monkeypatch, automatic, reconciliation
+    integration, bc_client, stripe_server, automatic, reconciliation
 ):
     integration.payout_account_mappings.update(post_journal=True)
     account = stripe_server.account
@@ -110,7 +110,7 @@ def test_a_stripe_payout_is_booked_only_when_automatic_and_reconciled(
         integration=integration, provider=PaymentProviderConnection.Provider.STRIPE, api_key=StripeSimulator.VALID_KEY
     )
 
-    _run(integration, monkeypatch, bc_client, connection)
+    _run(integration, bc_client, connection)
 
     staged = Payout.objects.get(provider_payout_id=payout["id"])
     assert (staged.status, staged.booking_state, staged.transactions.count()) == ("paid", "new", 0)
@@ -118,7 +118,7 @@ def test_a_stripe_payout_is_booked_only_when_automatic_and_reconciled(
 
     if automatic:  # reconciliation completes: the next run books it
         account.payouts[payout["id"]]["reconciliation_status"] = "completed"
-        _run(integration, monkeypatch, bc_client, connection)
+        _run(integration, bc_client, connection)
         staged.refresh_from_db()
         assert staged.booking_state == Payout.BookingState.POSTED
         assert _clearing_balance(bc_client) == Decimal("0")

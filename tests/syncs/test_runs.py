@@ -3,6 +3,7 @@ from django_q.models import Task
 
 from integrations.models import Flow, Integration
 from syncs import flows
+from syncs.clients import ConnectionClients
 from syncs.errors.product_error import ProductError
 from syncs.models import FlowLease, RecordLink, SyncLogEntry, SyncRun
 from syncs.services.dispatch import flow_enqueue, record_links_retry, record_links_unlink, records_retry_failed
@@ -10,6 +11,7 @@ from syncs.services.locks import flow_lock
 from syncs.services.runs import sync_log, sync_run_create, sync_run_execute, sync_run_finish, sync_run_start
 from syncs.tasks import flow_run_task
 from tests.factories import IntegrationFactory, RecordLinkFactory, SyncRunFactory
+from tests.fixtures.clients import StaticClients
 
 pytestmark = pytest.mark.django_db
 
@@ -83,11 +85,11 @@ def test_execute_fails_the_run_when_flow_modules_cannot_be_loaded(monkeypatch):
 
 
 def test_register_flow_refuses_a_second_handler_for_a_flow(handlers):
-    flows.register_flow("orders")(lambda run: None)
+    flows.register_flow("orders")(lambda run, **_: None)
     with pytest.raises(ValueError, match="already has a handler"):
 
         @flows.register_flow("orders")
-        def other_orders(run):  # pragma: no cover
+        def other_orders(run, **_):  # pragma: no cover
             pass
 
 
@@ -100,7 +102,7 @@ def test_autodiscovery_finds_flow_modules():
 def test_execute_runs_the_handler_under_the_lease_and_stores_counts(handlers):
     seen = {}
 
-    def handler(run):
+    def handler(run, **_):
         lease = FlowLease.objects.get(integration_id=run.integration_id, flow=run.flow)
         seen["holder"] = lease.holder
         run.lease.renew()
@@ -119,7 +121,7 @@ def test_execute_runs_the_handler_under_the_lease_and_stores_counts(handlers):
 
 
 def test_execute_marks_a_clean_run_succeeded(handlers):
-    handlers[Flow.ORDERS] = lambda run: None
+    handlers[Flow.ORDERS] = lambda run, **_: None
     run = SyncRunFactory()
     sync_run_execute(run_id=run.pk)
     run.refresh_from_db()
@@ -127,7 +129,7 @@ def test_execute_marks_a_clean_run_succeeded(handlers):
 
 
 def test_execute_records_a_product_error_with_its_code(handlers):
-    def handler(run):
+    def handler(run, **_):
         run.records_seen = 1
         raise ProductError("SYS-002", system="Business Central")
 
@@ -140,7 +142,7 @@ def test_execute_records_a_product_error_with_its_code(handlers):
 
 
 def test_execute_records_an_unexpected_error(handlers):
-    def handler(run):
+    def handler(run, **_):
         raise KeyError("lines")
 
     handlers[Flow.ORDERS] = handler
@@ -153,7 +155,7 @@ def test_execute_records_an_unexpected_error(handlers):
 
 def test_execute_skips_when_the_flow_is_locked(handlers):
     called = []
-    handlers[Flow.ORDERS] = called.append
+    handlers[Flow.ORDERS] = lambda run, **_: called.append(run)
     run = SyncRunFactory()
     with flow_lock(integration_id=run.integration_id, flow=Flow.ORDERS, holder="other", ttl_seconds=60):
         sync_run_execute(run_id=run.pk)
@@ -164,7 +166,7 @@ def test_execute_skips_when_the_flow_is_locked(handlers):
 
 def test_execute_does_not_run_a_run_twice(handlers):
     called = []
-    handlers[Flow.ORDERS] = called.append
+    handlers[Flow.ORDERS] = lambda run, **_: called.append(run)
     run = SyncRunFactory(status=SyncRun.Status.SUCCEEDED)
     sync_run_execute(run_id=run.pk)
     assert called == []
@@ -172,7 +174,7 @@ def test_execute_does_not_run_a_run_twice(handlers):
 
 def test_scheduled_runs_skip_a_paused_integration_but_manual_runs_do_not(handlers):
     called = []
-    handlers[Flow.ORDERS] = called.append
+    handlers[Flow.ORDERS] = lambda run, **_: called.append(run)
     integration = IntegrationFactory(status=Integration.Status.PAUSED)
     scheduled = SyncRunFactory(integration=integration, trigger=SyncRun.Trigger.SCHEDULE)
     manual = SyncRunFactory(integration=integration, trigger=SyncRun.Trigger.MANUAL)
@@ -187,7 +189,7 @@ def test_scheduled_runs_skip_a_paused_integration_but_manual_runs_do_not(handler
 @pytest.mark.parametrize("trigger", [SyncRun.Trigger.SCHEDULE, SyncRun.Trigger.WEBHOOK])
 def test_automatic_runs_wait_while_the_integration_cannot_run(handlers, status, trigger):
     called = []
-    handlers[Flow.ORDERS] = called.append
+    handlers[Flow.ORDERS] = lambda run, **_: called.append(run)
     integration = IntegrationFactory(status=status)
     run = SyncRunFactory(integration=integration, trigger=trigger)
     sync_run_execute(run_id=run.pk)
@@ -198,7 +200,7 @@ def test_automatic_runs_wait_while_the_integration_cannot_run(handlers, status, 
 
 
 def test_flow_enqueue_queues_after_commit_and_the_task_runs_it(handlers, django_capture_on_commit_callbacks):
-    handlers[Flow.CUSTOMERS] = lambda run: None
+    handlers[Flow.CUSTOMERS] = lambda run, **_: None
     integration = IntegrationFactory()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         run = flow_enqueue(integration_id=integration.pk, flow=Flow.CUSTOMERS, trigger=SyncRun.Trigger.MANUAL)
@@ -211,7 +213,7 @@ def test_flow_enqueue_queues_after_commit_and_the_task_runs_it(handlers, django_
 
 
 def test_flow_run_task_calls_the_executor(handlers):
-    handlers[Flow.ORDERS] = lambda run: None
+    handlers[Flow.ORDERS] = lambda run, **_: None
     run = SyncRunFactory()
     flow_run_task(run.pk)
     run.refresh_from_db()
@@ -260,3 +262,24 @@ def test_record_links_unlink_forgets_the_bc_side_and_logs_who():
     link.refresh_from_db()
     assert (link.state, link.target_id, link.target_number, link.raw_target) == ("pending", "", "", None)
     assert "support1" in SyncLogEntry.objects.get(integration=link.integration).message
+
+
+def test_execute_hands_the_handler_the_factory_it_was_given(handlers):
+    given = StaticClients()
+    seen = []
+    handlers[Flow.ORDERS] = lambda run, *, clients: seen.append(clients)
+
+    sync_run_execute(run_id=SyncRunFactory().pk, clients=given)
+
+    assert seen == [given]
+
+
+def test_execute_defaults_to_the_factory_the_setting_names(handlers, settings):
+    seen = []
+    handlers[Flow.ORDERS] = lambda run, *, clients: seen.append(clients)
+
+    sync_run_execute(run_id=SyncRunFactory().pk)
+    settings.SYNC_CLIENT_FACTORY = configured = StaticClients()
+    sync_run_execute(run_id=SyncRunFactory().pk)
+
+    assert isinstance(seen[0], ConnectionClients) and seen[1] is configured

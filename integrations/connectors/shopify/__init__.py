@@ -15,6 +15,7 @@ from integrations.connectors.shopify.exceptions import (
     ShopifyUserError,
 )
 from integrations.connectors.shopify.factory import client_for_connection
+from integrations.connectors.shopify.platform import ShopifyPlatform
 from integrations.connectors.shopify.version import SHOPIFY_API_VERSION
 from integrations.connectors.shopify.webhooks import order_edit_from_webhook, webhook_signature, webhook_verify
 
@@ -26,6 +27,7 @@ __all__ = [
     "ShopifyClient",
     "ShopifyError",
     "ShopifyNotFound",
+    "ShopifyPlatform",
     "ShopifyQueryRefused",
     "ShopifyStockConflict",
     "ShopifyThrottled",

@@ -6,8 +6,10 @@ Every exception carries ``code``: the product's catalogue code for the condition
 
 from __future__ import annotations
 
+from integrations.commerce.errors import ShopAuthError, ShopError, ShopRefused, ShopStockConflict
 
-class ShopifyError(Exception):
+
+class ShopifyError(ShopError):
     """Any failure talking to the Shopify Admin API."""
 
     code = "SHOP-099"
@@ -20,7 +22,7 @@ class ShopifyError(Exception):
         self.errors = errors or []
 
 
-class ShopifyAuthError(ShopifyError):
+class ShopifyAuthError(ShopifyError, ShopAuthError):
     """401/403 or ACCESS_DENIED: the access token is invalid, revoked, or lacks a scope."""
 
     code = "SHOP-001"
@@ -60,7 +62,7 @@ class ShopifyAmbiguousWriteError(ShopifyError):
     code = "SHOP-008"
 
 
-class ShopifyStockConflict(ShopifyError):
+class ShopifyStockConflict(ShopifyError, ShopStockConflict):
     """inventorySetQuantities kept answering CHANGE_FROM_QUANTITY_STALE after re-reading the levels."""
 
     code = "SHOP-006"
@@ -89,7 +91,7 @@ class ShopifyQueryRefused(ShopifyError):
     code = "SHOP-009"
 
 
-class ShopifyUserError(ShopifyError):
+class ShopifyUserError(ShopifyError, ShopRefused):
     """A mutation answered with ``userErrors`` (validation of the input, not transport)."""
 
     def __init__(self, message: str, *, user_errors: list[dict], product_id: str = "") -> None:

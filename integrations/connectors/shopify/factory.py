@@ -6,7 +6,7 @@ from typing import Any
 
 import requests
 
-from integrations.connectors.shopify.client import ShopifyClient
+from integrations.connectors.shopify.platform import ShopifyPlatform
 from integrations.connectors.shopify.transport import TokenProvider
 
 
@@ -26,13 +26,13 @@ def client_for_connection(
     token_provider: TokenProvider | None = None,
     session: requests.Session | None = None,
     **options: Any,
-) -> ShopifyClient:
+) -> ShopifyPlatform:
     """``connection`` is an integrations.models.ShopConnection (duck-typed: no model import).
 
     ``token_provider`` returns the current access token for every request (e.g. one that refreshes
     an expiring token); by default the connection's stored token is used.
     """
-    return ShopifyClient(
+    return ShopifyPlatform(
         shop_domain=connection.shop_domain,
         token_provider=token_provider or stored_token_provider(connection),
         session=session,

@@ -1,6 +1,7 @@
-"""Shopify-only records the Shopify connector hands out (shop, payouts, fulfilment orders, bulk, stats).
+"""Shopify-only records the Shopify connector hands out (shop, payouts, bulk, stats).
 
-Orders, customers, products and stock are the product's commerce model (integrations/commerce); the
+Orders, customers, products, stock and fulfilment orders are the product's commerce model
+(integrations/commerce; the fulfilment records are re-exported here for the connector); the
 connector translates Shopify's records into those. Ids are Shopify GIDs; enum-like values stay raw
 strings: Shopify adds values over time and an unknown value must survive (product-peers-facts, 4.12).
 """
@@ -10,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from integrations.commerce.fulfilment import FulfillmentLineInput as FulfillmentLineInput
+from integrations.commerce.fulfilment import FulfillmentOrder as FulfillmentOrder
+from integrations.commerce.fulfilment import FulfillmentOrderLine as FulfillmentOrderLine
 from integrations.commerce.ids import id_tail
 from integrations.commerce.money import Money
 
@@ -29,30 +33,6 @@ class ShopifyPaymentsAccount:
     id: str
     activated: bool
     default_currency: str
-
-
-@dataclass(frozen=True, slots=True)
-class FulfillmentOrderLine:
-    id: str
-    line_item_id: str
-    sku: str
-    remaining_quantity: int
-
-
-@dataclass(frozen=True, slots=True)
-class FulfillmentOrder:
-    """Shopify's unit of fulfilment: the order's lines at one location, with what is still to ship."""
-
-    id: str
-    status: str  # OPEN / IN_PROGRESS / CLOSED / CANCELLED / ON_HOLD / SCHEDULED / INCOMPLETE
-    lines: tuple[FulfillmentOrderLine, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class FulfillmentLineInput:
-    fulfillment_order_id: str
-    fulfillment_order_line_id: str
-    quantity: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from integrations.commerce.errors import ShopAuthError, ShopError, ShopRefused
 
-class WooError(Exception):
+
+class WooError(ShopError):
     """Base of every WooCommerce client error."""
 
     def __init__(self, message: str, *, code: str = "", status: int | None = None, store: str = "") -> None:
@@ -27,7 +29,7 @@ class WooError(Exception):
         return f"{prefix}{self.message}{status}"
 
 
-class WooAuthError(WooError):
+class WooAuthError(WooError, ShopAuthError):
     """401/403: the consumer key or secret is wrong, revoked, or lacks read/write permission."""
 
 
@@ -35,7 +37,7 @@ class WooNotFound(WooError):
     """404: the store, the REST route (permalinks, plugin off) or the record does not exist."""
 
 
-class WooValidationError(WooError):
+class WooValidationError(WooError, ShopRefused):
     """400/409/413/422: WooCommerce refused the data. Not retryable."""
 
 

@@ -1,4 +1,4 @@
-"""The shop-client surface the flows use, served by a WooCommerce store.
+"""The shop platform (integrations/commerce/platform.py: ``ShopPlatform``), served by a WooCommerce store.
 
 The order services and discovery read orders through ``orders_iter``, ``orders_by_names``,
 ``order_get``, ``orders_count`` and ``bulk_orders``, the customers flow through
@@ -36,7 +36,14 @@ def _created_until(query: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(match["until"]) + dt.timedelta(seconds=1)  # inclusive bound
 
 
+PLATFORM = "woocommerce"  # ShopConnection.Platform.WOOCOMMERCE
+
+
 class WooCommerceShop:
+    """integrations/commerce/platform.py's ``ShopPlatform`` for a WooCommerce store."""
+
+    platform = PLATFORM
+
     def __init__(self, *, client: WooCommerceClient) -> None:
         self.client = client
 

@@ -7,7 +7,6 @@ for payout in provider.payouts_since(since): ...
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from typing import Any
 
 from syncs.payouts.providers.base import PayoutProvider, ProviderPayout, ProviderTransaction
@@ -25,10 +24,6 @@ def provider_class(name: str) -> type[PayoutProvider] | None:
     for module in _MODULES:
         importlib.import_module(f"{__name__}.{module}")
     return PROVIDERS.get(name)
-
-
-# Tests and the demo replace this to hand providers a client pointed at a simulator.
-ClientFactory = Callable[[Any], Any]
 
 
 def provider_build(*, connection, client: Any = None) -> PayoutProvider:

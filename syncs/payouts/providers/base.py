@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from syncs.models import Payout, PayoutTransaction
 
@@ -51,24 +51,23 @@ class ProviderPayout:
     complete: bool = True
 
 
-class PayoutProvider:
-    """Subclass per provider and register it with ``@register_provider``."""
+class PayoutProvider(Protocol):
+    """What the payouts flow asks of a payment provider. A provider module implements it (naming it
+    as a base makes the checker hold the class to it) and registers with ``@register_provider``."""
 
     name: ClassVar[str] = ""
     # The connection's market ("" = one connection for every market); staged on each payout.
     market: str = ""
 
     @classmethod
-    def for_connection(cls, connection: Any, *, client: Any = None) -> PayoutProvider:
+    def for_connection(cls, connection: Any, *, client: object | None = None) -> PayoutProvider:
         """Build from a PaymentProviderConnection; ``client`` replaces the vendor client (tests)."""
-        raise NotImplementedError
+        ...
 
-    def payouts_since(self, since: dt.datetime | None) -> Iterator[ProviderPayout]:
-        raise NotImplementedError
+    def payouts_since(self, since: dt.datetime | None) -> Iterator[ProviderPayout]: ...
 
-    def payout_transactions(self, payout: ProviderPayout) -> list[ProviderTransaction]:
-        raise NotImplementedError
+    def payout_transactions(self, payout: ProviderPayout) -> list[ProviderTransaction]: ...
 
     def order_reference(self, raw_transaction: Any) -> str:
         """The shop order name a transaction paid (or refunded); "" when it names none."""
-        raise NotImplementedError
+        ...
