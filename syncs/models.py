@@ -1,4 +1,4 @@
-"""MOVING data: record links, cursors, runs, logs, payouts (design.md section 4)."""
+"""MOVING data: record links, cursors, runs, logs, payouts."""
 
 from __future__ import annotations
 

@@ -25,17 +25,16 @@ from django.utils.translation import gettext_lazy
 from integrations.connectors.businesscentral import BusinessCentralClient, client_for_connection, entities, odata
 from integrations.connectors.businesscentral.codec import GL_ACCOUNT_TYPE_POSTING
 from integrations.models import BusinessCentralConnection, Integration
+from integrations.selectors import FLOW_FIELDS
 from integrations.services.base_currency import LocalCurrencyUnknown, bc_local_currency_read
 from integrations.services.bc_auth import bc_credentials
-from integrations.services.onboarding import (
-    FLOW_FIELDS,
-    OnboardingError,
-    PreflightBlocked,
+from integrations.services.onboarding.bc_company import (
     bc_companies_list,
     bc_environments_list,
     bc_read,
     company_free_check,
 )
+from integrations.services.onboarding.errors import OnboardingError, PreflightBlocked
 from syncs.errors import ProductError
 from syncs.models import FlowLease, Payout, PreflightRun, RecordLink, SyncCursor, SyncLogEntry, SyncRun
 from syncs.preflight.services import preflight_blocking_failures, preflight_run

@@ -13,13 +13,13 @@ from django.db.models import F
 from integrations.commerce import Order
 from integrations.connectors.businesscentral import BCError, entities, odata
 from integrations.models import Flow
-from syncs.errors import ProductError, classify_exception
+from syncs.errors import ProductError, classify_exception, problems_error
 from syncs.mapping import codes
 from syncs.mapping.currency import money_pick
 from syncs.mapping.lines import order_item_keys
 from syncs.mapping.refunds import InvoiceSnapshot, refund_document_build, refund_external_number
 from syncs.mapping.types import DocumentKind, MappingError
-from syncs.models import EntityType, RecordLink, SyncLogEntry
+from syncs.models import EntityType, RecordLink
 from syncs.services.documents import DocumentJob, documents_write
 from syncs.services.orders import (
     OrdersContext,
@@ -30,9 +30,8 @@ from syncs.services.orders import (
     link_fail,
     links_ensure,
     links_save,
-    problems_error,
 )
-from syncs.services.runs import sync_log_error
+from syncs.services.runs import link_warning_record
 from syncs.services.shop_source import shop_source_system
 
 DRAFT = "Draft"
@@ -84,17 +83,7 @@ def _draft_warning(*, ctx: OrdersContext, link: RecordLink, order: Order) -> Non
     error = classify_exception(
         ProductError(codes.REFUND_OF_DRAFT_INVOICE, order=order.name, credit_memo=link.target_number or "-")
     )
-    link.last_error_code = error.code
-    link.last_error_message = error.message
-    sync_log_error(
-        run=ctx.run,
-        integration_id=ctx.integration.pk,
-        flow=Flow.REFUNDS,
-        level=SyncLogEntry.Level.WARNING,
-        error=error,
-        message=f"{link.source_reference}: {error.message}",
-        record_link=link,
-    )
+    link_warning_record(run=ctx.run, integration_id=ctx.integration.pk, flow=Flow.REFUNDS, link=link, error=error)
 
 
 def refunds_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncResult:
