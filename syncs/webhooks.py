@@ -13,12 +13,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from integrations.connectors.shopify.webhooks import DEFAULT_MAX_BYTES
-from syncs.services.shopify_webhooks import (
-    ShopifyDelivery,
-    WebhookRefused,
-    shopify_compliance_delivery_receive,
-    shopify_delivery_receive,
-)
+from syncs.services.shopify_webhooks import shopify_compliance_delivery_receive, shopify_delivery_receive
+from syncs.services.webhook_intake import IncomingDelivery, WebhookRefused
 
 MAX_WEBHOOK_BYTES = DEFAULT_MAX_BYTES
 MAX_ID = 2**63 - 1  # ids are 64-bit; a larger number in the URL overflows SQLite
@@ -36,14 +32,8 @@ def body_read(request: HttpRequest) -> tuple[bytes | None, HttpResponse | None]:
     return raw_body, None
 
 
-def _delivery(request: HttpRequest, raw_body: bytes) -> ShopifyDelivery:
-    return ShopifyDelivery(
-        raw_body=raw_body,
-        hmac=request.headers.get("X-Shopify-Hmac-Sha256", ""),
-        shop_domain=request.headers.get("X-Shopify-Shop-Domain", ""),
-        topic=request.headers.get("X-Shopify-Topic", ""),
-        webhook_id=request.headers.get("X-Shopify-Webhook-Id", ""),
-    )
+def _delivery(request: HttpRequest, raw_body: bytes) -> IncomingDelivery:
+    return IncomingDelivery(raw_body=raw_body, headers=request.headers)
 
 
 @csrf_exempt

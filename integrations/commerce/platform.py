@@ -174,6 +174,7 @@ class ShopProductStore(Protocol):
         ...
 
 
+@runtime_checkable
 class ShopWebhookIntake(Protocol):
     """A platform's webhook deliveries as they come in, without a client (the intake has none):
     a ping to answer, the signature verified, the body parsed, and the orders run a delivery

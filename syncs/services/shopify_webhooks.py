@@ -10,50 +10,25 @@ syncs/services/compliance.py. Processing a stored event: syncs/services/webhook_
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django_q.tasks import async_task
 
-from integrations.connectors.shopify import order_edit_from_webhook, webhook_verify
+from integrations.commerce import ShopRefused
 from integrations.connectors.shopify.oauth import shop_domain_clean
 from integrations.crypto import reveal
 from integrations.models import ShopConnection
+from integrations.services.shop_clients import webhook_intake_for
 from syncs.models import SourceSystem, WebhookEvent
 from syncs.services.compliance import compliance_request_receive
+from syncs.services.webhook_intake import IncomingDelivery, WebhookRefused
 
 logger = logging.getLogger(__name__)
 
-ORDER_TOPICS = {"orders/create", "orders/updated", "orders/paid", "orders/cancelled"}
-# Its body is an order_edit (the order's id and the line additions and removals), not an order:
-# the run re-reads the order by id.
-ORDER_EDIT_TOPICS = {"orders/edited"}
-REFUND_TOPICS = {"refunds/create"}
-UNINSTALL_TOPICS = {"app/uninstalled"}
 COMPLIANCE_TOPICS = {"customers/data_request", "customers/redact", "shop/redact"}
-
-
-class WebhookRefused(Exception):
-    """A delivery the product does not accept; ``status`` is the HTTP answer."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
-
-
-@dataclass(frozen=True)
-class ShopifyDelivery:
-    """One delivery as it came in: the raw body and Shopify's X-Shopify-* headers."""
-
-    raw_body: bytes
-    hmac: str = ""
-    shop_domain: str = ""
-    topic: str = ""
-    webhook_id: str = ""
 
 
 def _app_secrets() -> tuple[str, ...]:
@@ -66,20 +41,11 @@ def _connection_secrets(connection: ShopConnection) -> tuple[str, ...]:
     return tuple(s for s in (reveal(connection.webhook_secret),) if s)
 
 
-def _json_object(raw_body: bytes) -> dict | None:
-    try:
-        payload = json.loads(raw_body)
-    except ValueError:
-        return None
-    # Shopify always sends an object; a list or a number would sit "received" forever.
-    return payload if isinstance(payload, dict) else None
-
-
 def _digest(raw_body: bytes) -> str:
     return f"sha256:{hashlib.sha256(raw_body).hexdigest()}"
 
 
-def shopify_delivery_receive(*, integration_id: int, delivery: ShopifyDelivery) -> None:
+def shopify_delivery_receive(*, integration_id: int, delivery: IncomingDelivery) -> None:
     """A delivery to the integration's address: verified against its shop, then stored and queued
     (a compliance topic as a compliance request). Raises WebhookRefused."""
     connection = ShopConnection.objects.filter(
@@ -87,49 +53,55 @@ def shopify_delivery_receive(*, integration_id: int, delivery: ShopifyDelivery) 
     ).first()
     if connection is None:  # no shop, or a WooCommerce store (its deliveries go to /hooks/woocommerce/)
         raise WebhookRefused(404)
-    verified = webhook_verify(
-        raw_body=delivery.raw_body, hmac_header=delivery.hmac, secrets=_connection_secrets(connection)
-    )
-    if not verified or (delivery.shop_domain and delivery.shop_domain != connection.shop_domain):
+    intake = webhook_intake_for(platform=ShopConnection.Platform.SHOPIFY)
+    body, headers = delivery.raw_body, delivery.headers
+    verified = intake.webhook_verified(headers=headers, body=body, secrets=_connection_secrets(connection))
+    try:
+        parsed = intake.webhook_delivery(headers=headers, body=body) if verified else None
+    except ShopRefused:
+        logger.warning("Refused a Shopify webhook for integration %s: the body is not a JSON object.", integration_id)
+        raise WebhookRefused(400) from None
+    if parsed is None or (parsed.shop_domain and parsed.shop_domain != connection.shop_domain):
         # Never log the body, the header value or the secret: only that a delivery was refused.
         logger.warning("Refused a Shopify webhook for integration %s: signature check failed.", integration_id)
         raise WebhookRefused(401)
-    payload = _json_object(delivery.raw_body)
-    if payload is None:
-        logger.warning("Refused a Shopify webhook for integration %s: the body is not a JSON object.", integration_id)
-        raise WebhookRefused(400)
-    if delivery.topic in COMPLIANCE_TOPICS:
+    if parsed.topic in COMPLIANCE_TOPICS:
         compliance_request_receive(
             shop_domain=connection.shop_domain,
-            topic=delivery.topic,
-            webhook_id=delivery.webhook_id or _digest(delivery.raw_body),
-            payload=payload,
+            topic=parsed.topic,
+            webhook_id=parsed.delivery_id or _digest(body),
+            payload=parsed.payload,
         )
         return
     webhook_event_receive(
         integration_id=integration_id,
-        webhook_id=delivery.webhook_id,
-        topic=delivery.topic,
-        payload=payload,
-        raw_body=delivery.raw_body,
+        webhook_id=parsed.delivery_id,
+        topic=parsed.topic,
+        payload=parsed.payload,
+        raw_body=body,
     )
 
 
-def shopify_compliance_delivery_receive(*, delivery: ShopifyDelivery) -> None:
+def shopify_compliance_delivery_receive(*, delivery: IncomingDelivery) -> None:
     """A delivery to the app's compliance address (one for all shops), signed with the app's client
     secret: recorded as a compliance request. Raises WebhookRefused."""
-    if not webhook_verify(raw_body=delivery.raw_body, hmac_header=delivery.hmac, secrets=_app_secrets()):
+    intake = webhook_intake_for(platform=ShopConnection.Platform.SHOPIFY)
+    body, headers = delivery.raw_body, delivery.headers
+    if not intake.webhook_verified(headers=headers, body=body, secrets=_app_secrets()):
         logger.warning("Refused a Shopify compliance webhook: signature check failed.")
         raise WebhookRefused(401)
-    payload = _json_object(delivery.raw_body)
-    shop = shop_domain_clean(delivery.shop_domain or str((payload or {}).get("shop_domain")))
-    if payload is None or delivery.topic not in COMPLIANCE_TOPICS or shop is None:
+    try:
+        parsed = intake.webhook_delivery(headers=headers, body=body)
+    except ShopRefused:
+        raise WebhookRefused(400) from None
+    shop = shop_domain_clean(parsed.shop_domain or str(parsed.payload.get("shop_domain")))
+    if parsed.topic not in COMPLIANCE_TOPICS or shop is None:
         raise WebhookRefused(400)
     compliance_request_receive(
         shop_domain=shop,
-        topic=delivery.topic,
-        webhook_id=delivery.webhook_id or _digest(delivery.raw_body),
-        payload=payload,
+        topic=parsed.topic,
+        webhook_id=parsed.delivery_id or _digest(body),
+        payload=parsed.payload,
     )
 
 
@@ -150,38 +122,3 @@ def webhook_event_receive(
     if created:
         transaction.on_commit(partial(async_task, "syncs.tasks.webhook_event_process_task", event.pk))
     return event, created
-
-
-def _order_gid(value) -> str:
-    if not value:
-        return ""
-    value = str(value)
-    return value if value.startswith("gid://") else f"gid://shopify/Order/{value}"
-
-
-def _refund_gid(value) -> str:
-    if not value:
-        return ""
-    value = str(value)
-    return value if value.startswith("gid://") else f"gid://shopify/Refund/{value}"
-
-
-def webhook_event_parameters(*, topic: str, payload: dict) -> dict | None:
-    """The run parameters a webhook turns into, or None for a topic no flow handles."""
-    if topic in ORDER_TOPICS:
-        order_id = payload.get("admin_graphql_api_id") or _order_gid(payload.get("id"))
-        return {"order_ids": [order_id] if order_id else [], "order_names": [payload.get("name") or ""]}
-    if topic in ORDER_EDIT_TOPICS:
-        edit = order_edit_from_webhook(payload)
-        return {
-            "order_ids": [edit.order_id],
-            "order_edit": {
-                "id": edit.id,
-                "added": [line.line_item_id for line in edit.additions],
-                "removed": [line.line_item_id for line in edit.removals],
-            },
-        }
-    if topic in REFUND_TOPICS:
-        refund_id = payload.get("admin_graphql_api_id") or _refund_gid(payload.get("id"))
-        return {"order_ids": [_order_gid(payload.get("order_id"))], "refund_ids": [refund_id]}
-    return None

@@ -6,13 +6,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from integrations.connectors.shopify import ShopifyError
+from integrations.commerce import ShopError
 from integrations.models import Flow, Integration
+from integrations.services.shop_clients import webhook_intake_for
 from integrations.services.shopify_install import shop_app_uninstalled
-from syncs.models import SourceSystem, SyncRun, WebhookEvent
+from syncs.models import SyncRun, WebhookEvent
 from syncs.services.dispatch import flow_enqueue
-from syncs.services.shopify_webhooks import REFUND_TOPICS, UNINSTALL_TOPICS, webhook_event_parameters
-from syncs.services.woocommerce_webhooks import woo_webhook_parameters
 
 
 def webhook_event_process(*, event_id: int) -> WebhookEvent:
@@ -23,23 +22,22 @@ def webhook_event_process(*, event_id: int) -> WebhookEvent:
     if not isinstance(event.payload, dict):
         _event_mark(event, state=WebhookEvent.State.FAILED, note="The body is not a JSON object: nothing to process.")
         return event
-    if event.topic in UNINSTALL_TOPICS:
+    # The source system of a webhook event is its platform ("shopify", "woocommerce").
+    intake = webhook_intake_for(platform=event.source_system)
+    if intake.webhook_uninstalls(event.topic):
         recorded = shop_app_uninstalled(integration_id=event.integration_id)
         note = "The app was uninstalled: integration paused." if recorded else "Uninstall already recorded."
         _event_mark(event, state=WebhookEvent.State.PROCESSED, note=note)
         return event
     try:
-        if event.source_system == SourceSystem.WOOCOMMERCE:
-            parameters = woo_webhook_parameters(topic=event.topic, payload=event.payload)
-        else:
-            parameters = webhook_event_parameters(topic=event.topic, payload=event.payload)
-    except ShopifyError as error:
-        _event_mark(event, state=WebhookEvent.State.FAILED, note=f"{error.code}: {error}")
+        parameters = intake.webhook_run_parameters(topic=event.topic, payload=event.payload)
+    except ShopError as error:
+        _event_mark(event, state=WebhookEvent.State.FAILED, note=f"{getattr(error, 'code', '')}: {error}")
         return event
     if parameters is None:
         _event_mark(event, state=WebhookEvent.State.PROCESSED, note=f"Topic {event.topic} needs no processing.")
         return event
-    flow = Flow.REFUNDS if event.topic in REFUND_TOPICS else Flow.ORDERS
+    flow = Flow.REFUNDS if "refund_ids" in parameters else Flow.ORDERS
     if event.integration.status in (Integration.Status.DISABLED,):
         _event_mark(event, state=WebhookEvent.State.PROCESSED, note="Integration disabled: not synced.")
         return event

@@ -1,29 +1,60 @@
-"""WooCommerce webhook deliveries: store a verified delivery once, queue its processing, and say
-which run it becomes.
+"""WooCommerce webhook deliveries: answer the ping, verify against the integration's webhook secret,
+store a verified delivery once and queue its processing. Verifying and parsing are the platform's
+(``ShopWebhookIntake``: integrations/connectors/woocommerce/intake.py), as is the run a delivery
+becomes (an ``order.created`` or ``order.updated`` delivery, a refund arriving as ``order.updated``,
+is an orders run for that order id; other topics need no processing).
 
 Deduplication is per integration by ``X-WC-Webhook-Delivery-ID`` (a digest of the body when a proxy
-dropped it). An ``order.created`` or ``order.updated`` delivery (a refund arrives as
-``order.updated``) becomes an orders run for that order id; other topics need no processing.
-Processing itself is shared with Shopify's deliveries (syncs.services.webhook_events.webhook_event_process).
+dropped it). Processing itself is shared with Shopify's deliveries
+(syncs.services.webhook_events.webhook_event_process).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from functools import partial
 
 from django.db import IntegrityError, transaction
 from django_q.tasks import async_task
 
-from integrations.connectors.woocommerce import WebhookDelivery
-from integrations.connectors.woocommerce.commerce import woo_gid, woo_order_name
+from integrations.commerce import ShopRefused
+from integrations.commerce.webhooks import ShopWebhookDelivery
+from integrations.crypto import reveal
+from integrations.models import ShopConnection
+from integrations.services.shop_clients import webhook_intake_for
 from syncs.models import SourceSystem, WebhookEvent
+from syncs.services.webhook_intake import IncomingDelivery, WebhookRefused
 
-ORDER_TOPICS = {"order.created", "order.updated", "order.restored"}
+logger = logging.getLogger(__name__)
+
+
+def woo_delivery_receive(*, integration_id: int, delivery: IncomingDelivery) -> None:
+    """A delivery to the integration's address: a ping is answered, anything else is verified,
+    stored once and queued. Raises WebhookRefused."""
+    intake = webhook_intake_for(platform=ShopConnection.Platform.WOOCOMMERCE)
+    body, headers = delivery.raw_body, delivery.headers
+    if intake.webhook_ping(headers=headers, body=body):
+        return
+    connection = ShopConnection.objects.filter(
+        integration_id=integration_id, platform=ShopConnection.Platform.WOOCOMMERCE
+    ).first()
+    if connection is None:
+        raise WebhookRefused(404)
+    secret = reveal(connection.webhook_secret)
+    if not intake.webhook_verified(headers=headers, body=body, secrets=(secret,)):
+        logger.warning("Refused a WooCommerce webhook for integration %s: signature check failed.", integration_id)
+        raise WebhookRefused(401)
+    try:
+        parsed = intake.webhook_delivery(headers=headers, body=body)
+    except ShopRefused:
+        logger.warning("Refused a WooCommerce webhook for integration %s: no topic or no JSON object.", integration_id)
+        raise WebhookRefused(400) from None
+    woo_webhook_receive(integration_id=integration_id, delivery=parsed, raw_body=body)
 
 
 def woo_webhook_receive(
-    *, integration_id: int, delivery: WebhookDelivery, raw_body: bytes
+    *, integration_id: int, delivery: ShopWebhookDelivery, raw_body: bytes
 ) -> tuple[WebhookEvent, bool]:
     """Store a verified delivery once; enqueue processing only for a new one."""
     delivery_id = delivery.delivery_id or f"sha256:{hashlib.sha256(raw_body).hexdigest()}"
@@ -42,16 +73,3 @@ def woo_webhook_receive(
     if created:
         transaction.on_commit(partial(async_task, "syncs.tasks.webhook_event_process_task", event.pk))
     return event, created
-
-
-def woo_webhook_parameters(*, topic: str, payload: dict) -> dict | None:
-    """The orders run a delivery turns into, or None for a topic no flow handles."""
-    if topic not in ORDER_TOPICS:
-        return None
-    order_id = payload.get("id")
-    if not isinstance(order_id, int) or order_id <= 0:
-        return {"order_ids": [], "order_names": []}
-    return {
-        "order_ids": [woo_gid("Order", order_id)],
-        "order_names": [woo_order_name(payload.get("number") or order_id)],
-    }

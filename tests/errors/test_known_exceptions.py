@@ -36,7 +36,7 @@ NOT_RAISED_IN_FLOWS = {
     "syncs.errors.registry.UnknownErrorCode",  # a wrong code in our source: a bug, SYS-001 is right
     "integrations.connectors.businesscentral.writes.UndeclaredField",  # writing an undeclared field: a bug
     "syncs.demo.processes.DemoChildDied",
-    "syncs.services.shopify_webhooks.WebhookRefused",  # the intake view's HTTP answer (syncs/webhooks.py)
+    "syncs.services.webhook_intake.WebhookRefused",  # the intake views' HTTP answer (syncs/webhooks.py)
     "syncs.errors.product_error.ProductError",  # carries its own catalogue code (tests/errors/test_classify.py)
     # The commerce model's bases: only a shop connector's subclasses of them are raised (each classified).
     "integrations.commerce.errors.ShopError",
