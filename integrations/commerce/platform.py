@@ -14,6 +14,8 @@ what recent orders used. The other roles are served by the platforms that have t
 - ``ShopProductStore``: products and variations written item by item in the store's own terms
   (WooCommerce; syncs/services/store_products.py);
 - ``ShopWebhooks``: the shop's webhook subscriptions (register, list, remove);
+- ``ShopWebhookIntake``: a platform's webhook deliveries without a client: ping, signature, parse,
+  and the run a delivery becomes (Shopify and WooCommerce: connectors' intake.py);
 - ``ShopBudgetReads``: cheap order reads for a shop with a query-cost budget: a sweep's listing
   (id and last change), orders by id, an order from its webhook body (Shopify).
 
