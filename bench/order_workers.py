@@ -181,7 +181,7 @@ def _bench_hooks(*, scale: float, total: int) -> None:
     from integrations.connectors.shopify import ShopifyClient
     from simulators.businesscentral.clock import SimClock as BCClock
     from simulators.shopify.clock import SimClock as ShopClock
-    from syncs.services import orders as orders_service
+    from syncs.services.orders import sync as orders_service
 
     original_sync = orders_service.orders_sync
 

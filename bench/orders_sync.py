@@ -390,7 +390,7 @@ def main() -> None:
     from syncs.mapping.settings import mapping_settings_load
     from syncs.models import SyncRun
     from syncs.services.batches import lanes_for
-    from syncs.services.orders import orders_sync
+    from syncs.services.orders.sync import orders_sync
     from syncs.services.runs import sync_run_create
 
     first_created = dt.datetime.fromisoformat(info["first_created"])

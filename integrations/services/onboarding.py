@@ -677,7 +677,7 @@ def integration_order_options_save(
 
 def order_preview_available() -> bool:
     try:
-        module = importlib.import_module("syncs.services.orders")
+        module = importlib.import_module("syncs.services.orders.preview")
     except ImportError:
         return False
     return hasattr(module, "order_preview")

@@ -9,6 +9,7 @@ from syncs.errors.classify import (
     classify_exception,
     classify_shop_error,
     classify_signin_error,
+    problems_error,
     strip_correlation_id,
 )
 from syncs.errors.product_error import ProductError
@@ -31,5 +32,6 @@ __all__ = [
     "classify_signin_error",
     "find_error",
     "get_error",
+    "problems_error",
     "strip_correlation_id",
 ]

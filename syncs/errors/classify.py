@@ -1,7 +1,7 @@
 """Turn vendor failures into catalogue entries, keeping the vendor's own code and words.
 
 BC exceptions are recognised by duck typing (``.code``, ``.message``, ``.status``) so this module
-does not depend on the connector's classes. Patterns come from BC's AL labels (bc-api-facts s. 5).
+does not depend on the connector's classes. Patterns come from BC's AL labels (docs/vendor-contracts.md).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from syncs.errors.known import is_network_error, known_exception_code
 from syncs.errors.product_error import ProductError
 from syncs.errors.registry import find_error, get_error
 from syncs.errors.types import ClassifiedError
-from syncs.mapping.types import MappingError
+from syncs.mapping.types import MappingError, Problem
 
 # BC online appends "  CorrelationId:  <guid>." to every message.
 _CORRELATION_RE = re.compile(r"\s*CorrelationId:\s*[0-9a-fA-F-]+\.?\s*$")
@@ -329,3 +329,13 @@ def classify_exception(exc: BaseException) -> ClassifiedError:
         details = {"system": system}
         return _classified("SYS-002", details=details, vendor_code=type(exc).__name__, vendor_message=message)
     return _classified("SYS-001", details={}, vendor_code=type(exc).__name__, vendor_message=message)
+
+
+def problems_error(problems: list[Problem]) -> ClassifiedError:
+    """The first problem is the link's code; the message lists every problem."""
+    errors = [classify_exception(ProductError(problem.code, **problem.params)) for problem in problems]
+    first = errors[0]
+    if len(errors) == 1:
+        return first
+    message = " ".join(dict.fromkeys(error.message for error in errors))
+    return ClassifiedError(entry=first.entry, message=message, details={"problems": [p.code for p in problems]})

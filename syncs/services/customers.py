@@ -13,9 +13,9 @@ from django.utils import timezone
 from integrations.connectors.businesscentral import BCError, entities, odata
 from integrations.connectors.businesscentral.writes import FieldTooLong, payload_fit
 from integrations.models import Flow, Integration
-from syncs.errors import ClassifiedError, ProductError, classify_exception
+from syncs.errors import ClassifiedError, ProductError, classify_exception, problems_error
 from syncs.mapping import codes
-from syncs.mapping.customers import email_normalize, phone_normalize
+from syncs.mapping.customers import email_normalize, phone_normalize, shop_customer_plan
 from syncs.mapping.types import CustomerPlan
 from syncs.models import EntityType, RecordLink, SyncLogEntry, SyncRun
 from syncs.services.runs import sync_log, sync_log_error
@@ -314,9 +314,6 @@ def customers_page_sync(
     *, integration: Integration, client, customers: list, settings, cache: CustomerCache, run: SyncRun | None = None
 ) -> CustomersSyncResult:
     """One page of shop customers -> matched or created BC customers, a RecordLink each."""
-    from syncs.mapping.customers import shop_customer_plan
-    from syncs.services.orders import problems_error
-
     result = CustomersSyncResult(seen=len(customers))
     known = set(
         RecordLink.objects.filter(

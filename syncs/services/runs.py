@@ -153,6 +153,31 @@ def sync_log_error(
     )
 
 
+def link_warning_record(
+    *,
+    run: SyncRun | None,
+    integration_id: int,
+    flow: str,
+    link: RecordLink,
+    error: ClassifiedError,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """A record synced with a warning: the link carries its code and message (the caller saves the
+    link) and the log names the record."""
+    link.last_error_code = error.code
+    link.last_error_message = error.message
+    sync_log_error(
+        run=run,
+        integration_id=integration_id,
+        flow=flow,
+        level=SyncLogEntry.Level.WARNING,
+        error=error,
+        message=f"{link.source_reference}: {error.message}",
+        record_link=link,
+        details=details,
+    )
+
+
 def _counts(run: SyncRun) -> dict[str, int]:
     return {name: getattr(run, name) for name in COUNT_FIELDS}
 
