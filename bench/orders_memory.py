@@ -33,11 +33,18 @@ def main() -> None:
     for size in [int(value) for value in args.orders.split(",")]:
         print(f"{size:,} orders ...", flush=True)
         started = time.perf_counter()
-        output = subprocess.run(
-            [sys.executable, "-m", "bench.orders_sync", "--orders", str(size), "--naive-orders", "0",
-             "--plan-orders", "0", "--scale", str(args.scale)],
-            cwd=ROOT, capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
+        command = [sys.executable, "-m", "bench.orders_sync", "--orders", str(size), "--naive-orders", "0",
+                   "--plan-orders", "0", "--scale", str(args.scale)]  # fmt: skip
+        lines = []
+        # The progress lines are passed on as they come: a 100,000-order run takes a long while.
+        with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True) as child:
+            for line in child.stdout:
+                lines.append(line)
+                if line.startswith("  product:"):
+                    print(line.rstrip(), flush=True)
+        if child.returncode:
+            raise SystemExit(f"bench.orders_sync exited with {child.returncode}")
+        output = "".join(lines)
         memory, synced = MEMORY.search(output), SYNCED.search(output)
         rows.append((size, synced.group(1), memory.group(1), memory.group(2), time.perf_counter() - started))
         print(f"  {synced.group(0)}; {memory.group(0)}", flush=True)

@@ -15,10 +15,17 @@ window slides on that clock too).
 The Shopify simulator generates the orders (``sim.generate_orders``: 1-4 lines, 60 % Swedish,
 the rest EU with OSS VAT, some with a discount code). During the two syncs its cost throttle is
 opened wide (the BC side is measured there); its requested and actual query cost are counted all
-the same. Then ``--plan-orders`` orders are read again under each plan's budget (restore rate as
-shopify.dev lists it; the bucket size is an assumption), the bucket empty at the start (a long
-read's steady state), on a shop clock at wall speed: the throttle waits are real seconds. Customers are the seeded
-collective customers per country and every SKU is a seeded BC item: the steady state.
+the same. The product's run reads every order in full (a backfill, or a sweep whose webhooks never
+came). Then the steady state's sweep runs over the synced orders: it lists them (id and last
+change) and reads none in full again; its points per order listed are counted. Then
+``--plan-orders`` orders are read again under each plan's budget (restore rate as shopify.dev
+lists it; the bucket size is an assumption), the bucket empty at the start (a long read's steady
+state), on a shop clock at wall speed (the throttle waits are real seconds), in two ways: read in
+full, and built from their orders/create bodies plus the one small read of what a body lacks (the
+steady state: that read plus the sweep's listing is what an order costs). Points are counted; the
+orders per minute are measured in wall time and modelled as restore rate / points per order.
+Customers are the seeded collective customers per country and every SKU is a seeded BC item: the
+steady state.
 
 Product: ``orders_sync`` as the flow runs it: pages of 100 orders per lane, ``--lanes`` $batch
 requests in flight at once (BC_MAX_CONCURRENT_REQUESTS, default 4 of BC's 5 per user), the page
@@ -97,7 +104,7 @@ def _simulators(conn, *, orders: int, scale: float) -> None:
     shop = ShopifySimulator(shop_domain=SHOP_DOMAIN, access_token=SHOP_TOKEN, seed=42)  # shop clock: wall speed
     shop.set_throttle(maximum=1e12, restore_rate=1e12)
     first_created = shop.clock.now()
-    shop.generate_orders(orders, seed=7)
+    order_ids = shop.generate_orders(orders, seed=7)
     bc.throttle.configure(enabled=True, requests_per_window=6000, window_seconds=300, max_concurrent=5)
     bc.latency.configure(per_request=PER_REQUEST, per_operation=PER_OPERATION)
     bc.clock.scale = scale
@@ -115,6 +122,8 @@ def _simulators(conn, *, orders: int, scale: float) -> None:
             if command.startswith("plan:"):
                 shop.set_plan(command.removeprefix("plan:"), empty=True)  # steady state: the burst is spent
                 conn.send("ok")
+            elif command.startswith("bodies:"):  # orders/create bodies (REST shape) of the first n orders
+                conn.send([shop.webhooks.order_payload(order_id) for order_id in order_ids[: int(command[7:])]])
             elif command == "counters":
                 batches = [entry for entry in list(bc.request_log) if entry.path.endswith("/$batch")]
                 conn.send(
@@ -390,15 +399,20 @@ def main() -> None:
     from syncs.mapping.settings import mapping_settings_load
     from syncs.models import SyncRun
     from syncs.services.batches import lanes_for
+    from syncs.services.discovery import orders_discover
     from syncs.services.orders.sync import orders_sync
     from syncs.services.runs import sync_run_create
 
     first_created = dt.datetime.fromisoformat(info["first_created"])
     shop = ShopifyClient(shop_domain=SHOP_DOMAIN, access_token=SHOP_TOKEN, api_root=info["shop_url"])
 
+    integrations = {}
+
     def measure(label: str, total: int, company: str, run, lanes: int) -> Figures:
         document_options = args.document_options and company == PRODUCT_COMPANY
-        integration = _integration(info=info, company=company, document_options=document_options)
+        integration = integrations[company] = _integration(
+            info=info, company=company, document_options=document_options
+        )
         bc = client_for_connection(integration.bc_connection, token_provider=lambda: BC_TOKEN)
         queries = QueryCounter()
         before, rss_before = counters(), _rss_mb()
@@ -458,30 +472,66 @@ def main() -> None:
         # The peak RSS is the process's lifetime peak: the product's run set it.
         print(naive_figures.report(memory=False), flush=True)
 
-    plans = []
-    for plan in PLANS if args.plan_orders else ():
-        ours.send(f"plan:{plan}")
-        ours.recv()
-        # The shop's clock runs at wall speed: the throttle waits are real seconds.
-        client = ShopifyClient(shop_domain=SHOP_DOMAIN, access_token=SHOP_TOKEN, api_root=info["shop_url"])
-        print(f"Shop read under the {plan} plan's budget ...", flush=True)
-        started = time.perf_counter()
-        read = sum(1 for _ in islice(client.orders_iter(created_since=first_created), args.plan_orders))
-        wall = time.perf_counter() - started
-        waited = client.stats.waited_seconds
-        shop_seconds = wall
-        plans.append(
-            {
-                "plan": plan,
-                "restore": PLAN_BUDGETS[plan].restore_rate,
-                "orders": read,
-                "queries": client.stats.requests,
-                "throttled": client.stats.throttled,
-                "points": client.stats.cost_used / max(read, 1),
-                "waited": waited,
-                "per_minute": read / shop_seconds * 60 if shop_seconds else 0.0,
-            }
+    # The steady state's sweep: the product's orders are synced, so the sweep lists them (id and last
+    # change) and reads none in full again. The shop's throttle is still open here; points are counted.
+    before = counters()
+    swept = sum(
+        1
+        for _ in orders_discover(
+            integration=integrations[PRODUCT_COMPANY],
+            shop_client=shop,
+            parameters={"since": first_created.isoformat()},
         )
+    )
+    after = counters()
+    listing = {
+        "listed": args.orders,
+        "read_in_full": swept,
+        "queries": after["shop_requests"] - before["shop_requests"],
+        "points": (after["points_actual"] - before["points_actual"]) / max(args.orders, 1),
+    }
+    print(
+        f"Sweep over the {args.orders:,} synced orders: {listing['queries']:,} queries, "
+        f"{listing['points']:.2f} actual points per order listed, {swept:,} read in full again",
+        flush=True,
+    )
+
+    plans = []
+    bodies = []
+    if args.plan_orders:
+        ours.send(f"bodies:{args.plan_orders}")
+        bodies = ours.recv()
+    for plan in PLANS if args.plan_orders else ():
+        for path in ("full read", "webhook body"):
+            ours.send(f"plan:{plan}")
+            ours.recv()
+            # The shop's clock runs at wall speed: the throttle waits are real seconds.
+            client = ShopifyClient(shop_domain=SHOP_DOMAIN, access_token=SHOP_TOKEN, api_root=info["shop_url"])
+            print(f"Shop read under the {plan} plan's budget ({path}) ...", flush=True)
+            before = counters()
+            started = time.perf_counter()
+            if path == "full read":
+                read = sum(1 for _ in islice(client.orders_iter(created_since=first_created), args.plan_orders))
+            else:
+                read = sum(1 for body in bodies if client.order_from_webhook(body))
+            wall = time.perf_counter() - started
+            after = counters()
+            points = (after["points_actual"] - before["points_actual"]) / max(read, 1)
+            if path == "webhook body":
+                points += listing["points"]  # and the sweep's listing of the order
+            plans.append(
+                {
+                    "plan": plan,
+                    "path": path,
+                    "restore": PLAN_BUDGETS[plan].restore_rate,
+                    "orders": read,
+                    "queries": client.stats.requests,
+                    "throttled": client.stats.throttled,
+                    "points": points,
+                    "waited": client.stats.waited_seconds,
+                    "per_minute": read / wall * 60 if wall else 0.0,
+                }
+            )
     ours.send("stop")
     child.join(timeout=10)
 
@@ -492,21 +542,25 @@ def main() -> None:
 
 
 def plans_report(*, plans: list[dict], ours: Figures) -> str:
-    """The shop's side per plan: counted points, the read's rate on the shop clock, and which side binds."""
+    """The shop's side per plan and read path: counted points per order, the read's measured rate on
+    the shop clock, and the modelled rate the plan's restore rate allows (restore / points)."""
     bc_side = ours.per_minute
     lines = [
         "",
-        "Shop side (counted points; orders per minute measured in wall time, the shop's clock at wall speed, the",
-        "  bucket empty at the start as in a long read, throttle waits included; bound = restore rate / points)",
-        f"  {'plan':<9} {'points/s':>9} {'points/order':>13} {'queries':>8} {'THROTTLED':>10} "
-        f"{'waited s':>9} {'orders/min (shop)':>18} {'bound: restore/points':>22} {'binds':>6}",
+        "Shop side. Counted: actual points per order at the simulator (webhook body: the body's complement",
+        "  read plus the sweep's listing of the order). Measured: orders per minute in wall time, the shop's",
+        "  clock at wall speed, the bucket empty at the start, throttle waits included. Modelled: the",
+        "  plan's restore rate / points per order (the bucket size is an assumption and does not enter it).",
+        f"  {'plan':<9} {'read path':<13} {'points/s':>9} {'points/order':>13} {'queries':>8} {'THROTTLED':>10} "
+        f"{'waited s':>9} {'orders/min measured':>20} {'orders/min modelled':>20} {'binds':>6}",
     ]
     for plan in plans:
-        bound = plan["restore"] * 60 / max(plan["points"], 1e-9)
-        binds = "shop" if plan["per_minute"] < bc_side else "BC"
+        modelled = plan["restore"] * 60 / max(plan["points"], 1e-9)
+        binds = "shop" if modelled < bc_side else "BC"
         lines.append(
-            f"  {plan['plan']:<9} {plan['restore']:>9,.0f} {plan['points']:>13.1f} {plan['queries']:>8,} "
-            f"{plan['throttled']:>10,} {plan['waited']:>9,.0f} {plan['per_minute']:>18,.0f} {bound:>22,.0f} {binds:>6}"
+            f"  {plan['plan']:<9} {plan['path']:<13} {plan['restore']:>9,.0f} {plan['points']:>13.1f} "
+            f"{plan['queries']:>8,} {plan['throttled']:>10,} {plan['waited']:>9,.0f} {plan['per_minute']:>20,.0f} "
+            f"{modelled:>20,.0f} {binds:>6}"
         )
     lines.append(
         f"  (BC side, product, {PER_REQUEST * 1000:.0f} + {PER_OPERATION * 1000:.0f} ms: {bc_side:,.0f} per minute)"

@@ -194,6 +194,15 @@ class Tracking:
 
 
 @dataclass(frozen=True, slots=True)
+class OrderStamp:
+    """An order's id, name and last change: what a sweep needs to decide whether to read it in full."""
+
+    id: str
+    name: str
+    updated_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class OrderUsage:
     """What one order used (countries, gateways, currencies, shipping, tax), without its amounts."""
 

@@ -8,7 +8,9 @@ what recent orders used. The other roles are served by the platforms that have t
   products and stock are written by syncs/services/woocommerce_products.py and woocommerce_stock.py);
 - ``ShopFulfilment``: fulfilment orders, fulfilments, and the BC number written back to the shop
   order as a metafield and a tag (Shopify; WooCommerce's write-back is woocommerce_write_back.py);
-- ``ShopWebhooks``: the shop's webhook subscriptions (register, list, remove).
+- ``ShopWebhooks``: the shop's webhook subscriptions (register, list, remove);
+- ``ShopBudgetReads``: cheap order reads for a shop with a query-cost budget: a sweep's listing
+  (id and last change), orders by id, an order from its webhook body (Shopify).
 
 A role is structural: a connector implements it by having the methods, and the core types its
 shop client as the role it calls. Records in and out are the commerce model; failures are the
@@ -23,7 +25,7 @@ from typing import Protocol, runtime_checkable
 
 from integrations.commerce.catalogue import InventoryChange, Location, Product, ProductInput
 from integrations.commerce.fulfilment import FulfillmentLineInput, FulfillmentOrder
-from integrations.commerce.orders import Customer, Order, OrderUsage, Tracking
+from integrations.commerce.orders import Customer, Order, OrderStamp, OrderUsage, Tracking
 
 
 class RequestCounts(Protocol):
@@ -125,6 +127,17 @@ class ShopWebhooks(Protocol):
     def webhook_subscriptions(self) -> list[WebhookSubscriptionLike]: ...
 
     def webhook_unsubscribe(self, subscription_id: str) -> None: ...
+
+
+@runtime_checkable
+class ShopBudgetReads(Protocol):
+    """Order reads that spare a query-cost budget; the core uses them when the platform has them."""
+
+    def order_stamps_iter(self, *, updated_since: dt.datetime | None = None) -> Iterator[OrderStamp]: ...
+
+    def orders_by_ids(self, order_ids: Iterable[str]) -> Iterator[Order]: ...
+
+    def order_from_webhook(self, payload: dict) -> Order: ...
 
 
 class FullShopPlatform(ShopCatalogue, ShopFulfilment, ShopWebhooks, Protocol):

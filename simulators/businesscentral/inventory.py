@@ -29,21 +29,19 @@ def item_entry_post(
     """Append one entry, apply an outbound one to open inbound ones, move the item's total."""
     quantity = round(float(quantity), 5)
     remaining = quantity
+    key = (item["number"], location_code, variant_code)
     if quantity < 0:
-        for entry in store.item_ledger:
-            if remaining >= 0:
-                break
-            if (
-                entry.get("open")
-                and entry["itemNumber"] == item["number"]
-                and entry.get("locationCode", "") == location_code
-                and entry.get("variantCode", "") == variant_code
-                and entry["remainingQuantity"] > 0
-            ):
-                applied = min(entry["remainingQuantity"], -remaining)
-                entry["remainingQuantity"] = round(entry["remainingQuantity"] - applied, 5)
-                entry["open"] = entry["remainingQuantity"] != 0
-                remaining = round(remaining + applied, 5)
+        # Only the open inbound entries of this item, variant and location, oldest first (an index:
+        # a scan of the whole ledger per line made long runs quadratic).
+        queue = _open_inbound(store).get(key, [])
+        while queue and remaining < 0:
+            entry = queue[0]
+            applied = min(entry["remainingQuantity"], -remaining)
+            entry["remainingQuantity"] = round(entry["remainingQuantity"] - applied, 5)
+            entry["open"] = entry["remainingQuantity"] != 0
+            remaining = round(remaining + applied, 5)
+            if entry["remainingQuantity"] <= 0:
+                queue.pop(0)
     entry = {
         "entryNo": len(store.item_ledger) + 1,
         "itemNumber": item["number"],
@@ -56,9 +54,32 @@ def item_entry_post(
         "remainingQuantity": remaining,
         "open": remaining != 0,
     }
+    index = _open_inbound(store)
     store.item_ledger.append(entry)
+    if remaining > 0:
+        index.setdefault(key, []).append(entry)
+    store.open_inbound_mark = _ledger_mark(store)
     item["inventory"] = round(float(item.get("inventory") or 0) + quantity, 5)
     return entry
+
+
+def _ledger_mark(store: CompanyStore) -> tuple:
+    ledger = store.item_ledger
+    return (id(ledger), len(ledger), id(ledger[-1]) if ledger else None)
+
+
+def _open_inbound(store: CompanyStore) -> dict[tuple[str, str, str], list[dict]]:
+    """The store's open inbound entries by (item, location, variant), rebuilt from the ledger when it
+    changed other than through ``item_entry_post`` (seeded, cleared, restored after a failed batch)."""
+    if store.open_inbound_mark != _ledger_mark(store):
+        index: dict[tuple[str, str, str], list[dict]] = {}
+        for entry in store.item_ledger:
+            if entry.get("open") and entry["remainingQuantity"] > 0:
+                key = (entry["itemNumber"], entry.get("locationCode", ""), entry.get("variantCode", ""))
+                index.setdefault(key, []).append(entry)
+        store.open_inbound = index
+        store.open_inbound_mark = _ledger_mark(store)
+    return store.open_inbound
 
 
 def location_quantity(store: CompanyStore, *, item_number: str, location_code: str, variant_code: str = "") -> float:

@@ -82,6 +82,11 @@ class CompanyStore:
         # (entity set, "Read"/"Insert"/"Modify"/"Delete") the caller's permission sets lack.
         self.denied_permissions: set[tuple[str, str]] = set()
         self.item_ledger: list[dict] = []
+        # (item number, location code, variant code) -> its open entries with a positive remaining
+        # quantity, oldest first: what an outbound entry is applied to. Kept by inventory.py, which
+        # rebuilds it when the ledger was changed behind its back (``open_inbound_mark``).
+        self.open_inbound: dict[tuple[str, str, str], list[dict]] = {}
+        self.open_inbound_mark: tuple | None = None
         self._sequence = 0
         self._writes = 0
         self._entry_number = 0
@@ -107,6 +112,10 @@ class CompanyStore:
         return self.rows(entity_set)
 
     def find(self, entity_set: str, **criteria) -> dict | None:
+        if len(criteria) == 1 and "documentId" not in criteria:
+            # The common lookup (a number or a code): one comparison per row, no generator per row.
+            ((key, value),) = criteria.items()
+            return next((record for record in self.tables[entity_set].values() if record.get(key) == value), None)
         for record in self._candidates(entity_set, criteria):
             if all(record.get(key) == value for key, value in criteria.items()):
                 return record

@@ -84,6 +84,10 @@ def render_order(order: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+def render_note(note: dict[str, Any]) -> dict[str, Any]:
+    return render(note, schema.ORDER_NOTE)
+
+
 def render_refund(refund: dict[str, Any]) -> dict[str, Any]:
     body = render(refund, schema.REFUND)
     body["line_items"] = [render(item, schema.REFUND_LINE_ITEM) for item in refund["line_items"]]
@@ -140,6 +144,10 @@ class WooCommerceSimulator:
                 {"GET": self._refunds_list, "POST": self._refund_create},
             ),
             (re.compile(r"^/orders/(?P<order_id>\d+)/refunds/(?P<refund_id>\d+)$"), {"GET": self._refund_get}),
+            (
+                re.compile(r"^/orders/(?P<order_id>\d+)/notes$"),
+                {"GET": self._notes_list, "POST": self._note_create},
+            ),
             (re.compile(r"^/customers$"), {"GET": self._customers_list}),
             (re.compile(r"^/customers/(?P<customer_id>\d+)$"), {"GET": self._customer_get}),
             (re.compile(r"^/products$"), {"GET": self._products_list, "POST": self._product_create}),
@@ -428,14 +436,75 @@ class WooCommerceSimulator:
         changes = self._refuse_readonly("orders", body, schema.ORDER_WRITABLE)
         if "status" in changes and changes["status"] not in schema.ORDER_STATUSES:
             raise _invalid("status", f"status is not one of {', '.join(schema.ORDER_STATUSES)}.")
+        now = self.store.clock.now()
+        before = order["status"]
         for name, value in changes.items():
             if name == "meta_data":
                 self._meta_update(order, value)
                 continue
             order[name] = {**order[name], **value} if isinstance(order.get(name), dict) else value
-        now = self.store.clock.now()
+        if order["status"] != before:
+            self._status_changed(order, before=before, now=now)
         order["date_modified"], order["date_modified_gmt"] = site_stamp(now), stamp(now)
+        if order["status"] != before:
+            # woocommerce_update_order is one of order.updated's hooks (reference: webhooks.topics); the
+            # simulator fires it on a status change only [simplification: WooCommerce fires on every save].
+            self.webhooks.fire("order.updated", render_order(order))
         return Response(200, render_order(order), {})
+
+    def _status_changed(self, order: dict[str, Any], *, before: str, now: dt.datetime) -> None:
+        """WC_Order::status_transition: a system note "Order status changed from X to Y.", and
+        ``date_completed`` set when the order becomes completed (WC_Order::maybe_set_date_completed)."""
+        if order["status"] == "completed" and not order.get("date_completed"):
+            order["date_completed"], order["date_completed_gmt"] = site_stamp(now), stamp(now)
+        titles = {status: status.replace("-", " ").title() for status in schema.ORDER_STATUSES}
+        self.note_add(
+            order["id"],
+            f"Order status changed from {titles.get(before, before)} to {titles[order['status']]}.",
+            author="system",
+        )
+
+    def note_add(self, order_id: int, note: str, *, customer_note: bool = False, author: str = "system") -> dict:
+        """Add an order note as WC_Order::add_order_note does (a test control as well as the route's work)."""
+        now = self.store.clock.now()
+        record = {
+            "id": self.store.next_id(),
+            "_order_id": order_id,
+            "author": author,
+            "date_created": site_stamp(now),
+            "date_created_gmt": stamp(now),
+            "note": note,
+            "customer_note": customer_note,
+        }
+        self.store.notes[record["id"]] = record
+        return record
+
+    def _notes_list(self, *, query, body, order_id: int) -> Response:
+        self._order(order_id)
+        kind = self._enum(query, "type", schema.ORDER_NOTE_TYPES, "any")
+        notes = [note for note in self.store.notes.values() if note["_order_id"] == order_id]
+        if kind != "any":
+            notes = [note for note in notes if note["customer_note"] == (kind == "customer")]
+        notes.sort(key=lambda note: note["id"], reverse=True)  # get_comments: newest first
+        return Response(200, [render_note(note) for note in notes], {})
+
+    def _note_create(self, *, query, body, order_id: int) -> Response:
+        if isinstance(body, dict) and body.get("id"):
+            raise ApiError(400, "woocommerce_rest_shop_order_exists", "Cannot create existing shop_order.")
+        request = self._refuse_readonly("order_notes", body, schema.ORDER_NOTE_CREATE)
+        if self.store.orders.get(order_id) is None:
+            raise ApiError(404, "woocommerce_rest_order_invalid_id", "Invalid order ID.")
+        if "note" not in request:
+            raise ApiError(400, "rest_missing_callback_param", "Missing parameter(s): note", params=["note"])
+        for name in ("customer_note", "added_by_user"):
+            if name in request and not isinstance(request[name], bool):
+                raise _invalid(name, f"{name} is not of type boolean.")
+        if not isinstance(request["note"], str):
+            raise _invalid("note", "note is not of type string.")
+        author = "shop manager" if request.get("added_by_user") else "system"
+        note = self.note_add(order_id, request["note"], customer_note=bool(request.get("customer_note")), author=author)
+        location = f"{BASE}/orders/{order_id}/notes/{note['id']}"
+        return Response(201, render_note(note), {"Location": location})
 
     def _meta_update(self, record: dict[str, Any], entries: Any) -> None:
         """meta_data writes: an entry with an id updates that row; without one the row with the same

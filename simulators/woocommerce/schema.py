@@ -43,6 +43,13 @@ ORDER = (
 # Fields an order update may carry (the rest are read-only in the reference, or not served here).
 ORDER_WRITABLE = ("status", "customer_note", "billing", "shipping", "transaction_id", "meta_data")
 
+# /orders/<order_id>/notes is not in the vendor reference file: its fields and rules come from
+# WooCommerce's WC_REST_Order_Notes_Controller (v3) and its V2/V1 parents (docs/vendor-contracts.md,
+# WooCommerce order notes route).
+ORDER_NOTE = ("id", "author", "date_created", "date_created_gmt", "note", "customer_note")
+ORDER_NOTE_CREATE = ("note", "customer_note", "added_by_user")
+ORDER_NOTE_TYPES = ("any", "customer", "internal")
+
 REFUND = (
     "id", "date_created", "date_created_gmt", "amount", "reason", "refunded_by", "refunded_payment", "meta_data",
     "line_items", "shipping_lines",
@@ -98,6 +105,7 @@ READONLY = {
     "products": ("price", "date_modified", "date_modified_gmt", "variations"),
     "product_variations": ("price", "date_created", "date_modified"),
     "order_refunds": ("id", "date_created", "date_created_gmt", "refunded_payment"),
+    "order_notes": ("id", "author", "date_created", "date_created_gmt"),
 }  # fmt: skip
 
 COLLECTION_PARAMS = {

@@ -90,6 +90,7 @@ class Store:
     customers: dict[int, dict[str, Any]] = field(default_factory=dict)
     orders: dict[int, dict[str, Any]] = field(default_factory=dict)
     refunds: dict[int, dict[str, Any]] = field(default_factory=dict)  # refund id -> refund (with _order_id)
+    notes: dict[int, dict[str, Any]] = field(default_factory=dict)  # note id -> order note (with _order_id)
     prices_include_tax: bool = True  # the setting "Prices entered with tax"
     _ids: itertools.count = field(default_factory=lambda: itertools.count(2000))
     _item_ids: itertools.count = field(default_factory=lambda: itertools.count(1))

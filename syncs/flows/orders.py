@@ -13,6 +13,7 @@ from syncs.services import fulfilments as fulfilments_service
 from syncs.services.discovery import cursor_save, is_sweep, orders_discover
 from syncs.services.orders.sync import orders_sync
 from syncs.services.runs import sync_log
+from syncs.services.woocommerce_fulfilments import woo_shipments_complete
 from syncs.services.woocommerce_write_back import woo_write_back
 
 
@@ -75,13 +76,15 @@ def orders_run(run: SyncRun, *, clients: ClientFactory | None = None) -> None:
         fulfilments_service.shop_write_back(integration=integration, shop_client=shop, since=started, run=run)
     # A sweep or a retry looks at every open sales order; a webhook's run at its own orders.
     everything = is_sweep(parameters) or parameters.get("retry")
-    shipped = fulfilments_service.shipments_fulfil(
-        integration=integration,
-        bc_client=bc,
-        shop_client=shop,
-        run=run,
-        order_names=None if everything else set(synced.states),
-    )
+    order_names = None if everything else set(synced.states)
+    if isinstance(shop, WooCommerceShop):
+        shipped = woo_shipments_complete(
+            integration=integration, bc_client=bc, woo_client=shop.client, run=run, order_names=order_names
+        )
+    else:
+        shipped = fulfilments_service.shipments_fulfil(
+            integration=integration, bc_client=bc, shop_client=shop, run=run, order_names=order_names
+        )
     run.records_created += shipped.fulfilled
     run.records_failed += shipped.failed
     if integration.fulfil_from_bc_shipments:

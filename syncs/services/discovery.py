@@ -9,6 +9,13 @@ A backfill by date range reads with one Shopify bulk operation when the range ho
 ``SHOPIFY_BULK_BACKFILL_MIN_ORDERS`` orders (default 250; counted with ``ordersCount``, and taken as
 "many" when the shop cannot count). The result file is streamed into the flow, which takes it in
 pages of 100. Sweeps, webhooks, retries and backfills by order number keep the paged reads.
+
+Shopify's cost budget: a webhook run whose body is a whole order (orders/create, orders/paid)
+builds the order from the body plus one small read of what the body lacks, not a full read. A sweep
+first lists the orders updated since its cursor (id and last change, about one point per order)
+and reads in full only those not already synced unchanged: an order whose link is synced, whose
+stored order has the same last change, no refunds, and no sales order awaiting its invoice would
+be skipped by the orders service anyway.
 """
 
 from __future__ import annotations
@@ -21,13 +28,17 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from integrations.commerce import Order
-from integrations.commerce.platform import ShopPlatform
+from integrations.commerce import Order, OrderStamp
+from integrations.commerce.platform import ShopBudgetReads, ShopPlatform
+from integrations.connectors.shopify.webhook_orders import ORDER_BODY_TOPICS
 from integrations.models import Flow, Integration
-from syncs.models import EntityType, RecordLink, SyncCursor
+from syncs.mapping.types import DocumentKind
+from syncs.models import EntityType, RecordLink, SourceSystem, SyncCursor, WebhookEvent
 
 DEFAULT_FIRST_SWEEP = dt.timedelta(days=1)
 DEFAULT_BULK_BACKFILL_MIN_ORDERS = 250
+# Listed orders looked up against their links (and read in full when needed) this many at a time.
+STAMPS_CHUNK = 250
 
 
 def sweep_overlap() -> dt.timedelta:
@@ -106,6 +117,11 @@ def orders_discover(
     if parameters.get("retry") or parameters.get("record_link_ids"):
         yield from shop_client.orders_by_names(_names_from_links(integration=integration, parameters=parameters))
         return
+    if parameters.get("webhook_event_id") and isinstance(shop_client, ShopBudgetReads):
+        body = _order_body(integration=integration, event_id=parameters["webhook_event_id"])
+        if body is not None:
+            yield shop_client.order_from_webhook(body)
+            return
     names = [order_name(n) for n in (parameters.get("order_names") or parameters.get("order_numbers") or []) if n]
     if names:
         yield from shop_client.orders_by_names(names)
@@ -125,9 +141,64 @@ def orders_discover(
         else:
             yield from shop_client.orders_iter(created_since=created_from, query=query)
         return
-    yield from shop_client.orders_iter(
-        updated_since=_parse(parameters.get("since")) or cursor_since(integration=integration)
-    )
+    since = _parse(parameters.get("since")) or cursor_since(integration=integration)
+    if isinstance(shop_client, ShopBudgetReads):
+        yield from _changed_orders(integration=integration, shop_client=shop_client, since=since)
+        return
+    yield from shop_client.orders_iter(updated_since=since)
+
+
+def _order_body(*, integration: Integration, event_id: int) -> dict | None:
+    """The stored body of a Shopify webhook whose body is a whole order; None for any other."""
+    event = WebhookEvent.objects.filter(
+        pk=event_id, integration=integration, source_system=SourceSystem.SHOPIFY, topic__in=ORDER_BODY_TOPICS
+    ).first()
+    return event.payload if event is not None and isinstance(event.payload, dict) else None
+
+
+def _changed_orders(*, integration: Integration, shop_client: ShopBudgetReads, since: dt.datetime) -> Iterator[Order]:
+    """The orders updated since ``since`` that the orders service could act on, read in full."""
+    chunk: list[OrderStamp] = []
+    for stamp in shop_client.order_stamps_iter(updated_since=since):
+        chunk.append(stamp)
+        if len(chunk) >= STAMPS_CHUNK:
+            yield from shop_client.orders_by_ids(_needing_read(integration=integration, stamps=chunk))
+            chunk = []
+    if chunk:
+        yield from shop_client.orders_by_ids(_needing_read(integration=integration, stamps=chunk))
+
+
+def _needing_read(*, integration: Integration, stamps: list[OrderStamp]) -> list[str]:
+    """The ids of the stamps whose order is not synced unchanged (see the module's docstring)."""
+    rows = RecordLink.objects.filter(
+        integration=integration,
+        entity_type=EntityType.ORDER,
+        source_system=SourceSystem.SHOPIFY,
+        state=RecordLink.State.SYNCED,
+        source_id__in=[stamp.id for stamp in stamps],
+    ).exclude(target_id="")
+    synced = {
+        source_id: (updated, refunds, kind, invoice)
+        for source_id, updated, refunds, kind, invoice in rows.values_list(
+            "source_id", "raw_source__updatedAt", "raw_source__refunds", "details__document_kind", "details__invoice_id"
+        )
+    }
+    needed = []
+    for stamp in stamps:
+        known = synced.get(stamp.id)
+        if known is not None:
+            updated, refunds, kind, invoice = known
+            awaiting_invoice = kind == DocumentKind.ORDER and not invoice
+            if (
+                isinstance(updated, str)
+                and stamp.updated_at is not None
+                and _parse(updated) == stamp.updated_at
+                and not refunds
+                and not awaiting_invoice
+            ):
+                continue
+        needed.append(stamp.id)
+    return needed
 
 
 def _bulk_worth_it(*, shop_client: ShopPlatform, created_from: dt.datetime, query: str | None) -> bool:

@@ -144,7 +144,7 @@ def write_back_failed(*, integration: Integration, link: RecordLink, exc: Except
 # --- shipments -> fulfilments ----------------------------------------------------------------------
 
 
-def _open_sales_orders(*, integration: Integration, now: dt.datetime) -> list[RecordLink]:
+def open_sales_orders(*, integration: Integration, now: dt.datetime) -> list[RecordLink]:
     return list(
         RecordLink.objects.filter(
             integration=integration,
@@ -158,7 +158,7 @@ def _open_sales_orders(*, integration: Integration, now: dt.datetime) -> list[Re
     )
 
 
-def _shipment_links(*, integration: Integration, shipments: list[SalesShipment]) -> dict[str, RecordLink]:
+def shipment_links(*, integration: Integration, shipments: list[SalesShipment]) -> dict[str, RecordLink]:
     existing = {
         link.source_id: link
         for link in RecordLink.objects.filter(
@@ -181,7 +181,7 @@ def _shipment_links(*, integration: Integration, shipments: list[SalesShipment])
     ]
     if new:
         RecordLink.objects.bulk_create(new, ignore_conflicts=True)
-        return _shipment_links(integration=integration, shipments=shipments)
+        return shipment_links(integration=integration, shipments=shipments)
     return existing
 
 
@@ -273,31 +273,19 @@ def shipments_fulfil(
     ):
         return result
     now = now or timezone.now()
-    orders = _open_sales_orders(integration=integration, now=now)
+    orders = open_sales_orders(integration=integration, now=now)
     if order_names is not None:
         orders = [link for link in orders if link.source_reference in order_names]
     if not orders:
         return result
-    prefix = integration.document_number_prefix
-    by_number = {f"{prefix}{link.source_reference}": link for link in orders}
-    try:
-        found = bc_client.find_by_external_document_numbers(
-            entities.SALES_SHIPMENTS, list(by_number), expand=["salesShipmentLines"]
-        )
-    except BCError as exc:
-        error = classify_exception(exc)
-        sync_log_error(
-            run=run,
-            integration_id=integration.pk,
-            flow=Flow.ORDERS,
-            error=error,
-            message=f"Posted shipments could not be read from Business Central: {error.message}",
-        )
+    by_number = {f"{integration.document_number_prefix}{link.source_reference}": link for link in orders}
+    found = shipments_read(integration=integration, bc_client=bc_client, numbers=list(by_number), run=run)
+    if found is None:
         result.failed += 1
         return result
     ctx = orders_context(integration=integration, client=bc_client, run=run)
     every = [shipment for shipments in found.values() for shipment in shipments]
-    links = _shipment_links(integration=integration, shipments=every) if every else {}
+    links = shipment_links(integration=integration, shipments=every) if every else {}
     done = (RecordLink.State.SYNCED, RecordLink.State.SKIPPED)
     tracking = shipments_tracking(
         bc_client=bc_client, numbers=[s.number for s in every if links[s.id].state not in done], result=result
@@ -321,6 +309,27 @@ def shipments_fulfil(
             order_link.details = {**order_link.details, "shipments_done": True}
             RecordLink.objects.filter(pk=order_link.pk).update(details=order_link.details)
     return result
+
+
+def shipments_read(
+    *, integration: Integration, bc_client: BCClient, numbers: list[str], run: SyncRun | None
+) -> dict[str, list[SalesShipment]] | None:
+    """The posted shipments (lines expanded) of these external document numbers; None when BC
+    could not be read (logged with its code)."""
+    try:
+        return bc_client.find_by_external_document_numbers(
+            entities.SALES_SHIPMENTS, numbers, expand=["salesShipmentLines"]
+        )
+    except BCError as exc:
+        error = classify_exception(exc)
+        sync_log_error(
+            run=run,
+            integration_id=integration.pk,
+            flow=Flow.ORDERS,
+            error=error,
+            message=f"Posted shipments could not be read from Business Central: {error.message}",
+        )
+        return None
 
 
 def shipments_tracking(*, bc_client: BCClient, numbers: list[str], result: BackResult) -> dict[str, Tracking]:

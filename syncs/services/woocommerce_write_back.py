@@ -28,7 +28,7 @@ from syncs.services.fulfilments import (
 META_KEY = f"{METAFIELD_NAMESPACE}_{METAFIELD_KEY}"
 
 
-def _order_id(source_id: str) -> int:
+def woo_order_id(source_id: str) -> int:
     """The store's order id from the link's source id (``gid://woocommerce/Order/1001`` or ``1001``)."""
     return int(str(source_id).rsplit("/", 1)[-1])
 
@@ -42,7 +42,7 @@ def woo_write_back(
         return result
     for link in write_back_todo(integration=integration, since=since):
         try:
-            woo_client.order_meta_set(_order_id(link.source_id), key=META_KEY, value=link.target_number)
+            woo_client.order_meta_set(woo_order_id(link.source_id), key=META_KEY, value=link.target_number)
         except WooError as exc:
             write_back_failed(integration=integration, link=link, exc=exc, run=run)
             result.failed += 1

@@ -89,10 +89,22 @@ def built_documents() -> dict[str, str]:
         f"inventory_levels_query({queries.INVENTORY_REREAD_PER_QUERY})": queries.inventory_levels_query(
             queries.INVENTORY_REREAD_PER_QUERY
         ),
+        "orders_by_id_query(1)": queries.orders_by_id_query(1),
+        f"orders_by_id_query({queries.ORDERS_BY_ID_PER_QUERY})": queries.orders_by_id_query(
+            queries.ORDERS_BY_ID_PER_QUERY
+        ),
+        "order_complements_query([1])": queries.order_complements_query([1]),
+        "order_complements_query([250] * n)": queries.order_complements_query([250] * queries.COMPLEMENTS_PER_QUERY),
     }
 
 
-BUILDERS = {"bulk_orders_query", "order_refunds_query", "inventory_levels_query"}
+BUILDERS = {
+    "bulk_orders_query",
+    "order_refunds_query",
+    "inventory_levels_query",
+    "orders_by_id_query",
+    "order_complements_query",
+}
 
 
 def all_documents() -> dict[str, str]:
@@ -110,6 +122,7 @@ def test_the_documents_are_enumerated():
     for expected in (
         "ORDERS_PAGE",
         "ORDER_USAGE_PAGE",
+        "ORDER_STAMPS_PAGE",
         "ORDER_GET",
         "CUSTOMERS_PAGE",
         "PRODUCTS_PAGE",
@@ -472,13 +485,16 @@ class RecordingSession(requests.Session):
         return super().post(url, **kwargs)
 
 
-def _exercise_every_operation(shop) -> None:
+def _exercise_every_operation(shop, sim) -> None:
     """One call of each client operation, including the paths that build documents at run time."""
     shop.shop_get()
     shop.shopify_payments_account()
     orders = list(shop.orders_iter())
     shop.order_get(orders[0].id)
     shop.orders_by_names([orders[1].name])
+    list(shop.order_stamps_iter(updated_since=orders[0].updated_at))
+    list(shop.orders_by_ids([orders[0].id, orders[1].id]))
+    shop.order_from_webhook(sim.webhooks.order_payload(orders[0].id))
     list(shop.order_usage_iter(created_since=orders[0].created_at))
     shop.orders_count(limit=10)
     list(shop.bulk_orders(poll_interval=0))
@@ -541,13 +557,15 @@ def test_every_document_the_client_sends_is_enumerated_and_valid(shopify_server)
     session = RecordingSession()
     shop = shopify_client_for(shopify_server, session=session)
 
-    _exercise_every_operation(shop)
+    _exercise_every_operation(shop, shopify_server.sim)
 
     enumerated = set(all_documents().values())
     sent = [text for text, _ in session.sent]
     sent += [variables["query"] for text, variables in session.sent if text == queries.BULK_RUN]
     for text in sent:
-        built = text.lstrip().startswith(("query OrderRefunds(", "query InventoryLevelsNow(", "{"))
+        built = text.lstrip().startswith(
+            ("query OrderRefunds(", "query InventoryLevelsNow(", "query OrdersById(", "query OrderComplements(", "{")
+        )
         assert built or text in enumerated, f"a document the contract does not enumerate was sent:\n{text}"
         assert not validate(reference_schema(), parse(text)), text
     # Every enumerated module document but the follow-up pages of long nested lists was exercised.

@@ -54,6 +54,8 @@ SIM_CODES_OUTSIDE_REFERENCE = {
     "sim_fault": "test control: injected faults",
     "sim_unsupported": "simulator: batch create/delete not simulated",
     "rest_missing_callback_param": "WordPress core: a required route argument is missing",
+    # WC_REST_Order_Notes_Controller (v3) create_item: its own code, without the post type's "shop_"
+    "woocommerce_rest_order_invalid_id": "order notes controller: a note for an unknown order",
     # WC_REST_Webhooks_V1_Controller (post type shop_webhook; /webhooks is not in the reference file)
     "woocommerce_rest_shop_webhook_invalid_id": "webhooks controller: unknown webhook id",
     "woocommerce_rest_shop_webhook_invalid_topic": "webhooks controller: topic missing or not valid",
@@ -376,6 +378,8 @@ def test_simulator_query_parameters_are_reference_parameters():
 
 def test_simulator_read_only_flags_follow_the_reference():
     for resource, readonly in sim_schema.READONLY.items():
+        if resource == "order_notes":  # not in the reference: test_order_notes_follow_the_notes_controller
+            continue
         properties = RESOURCES[resource]["properties"]
         for name in readonly:
             assert properties[name].get("readonly"), f"{resource}.{name} is not read-only in the reference"
@@ -524,3 +528,74 @@ def test_the_tax_setting_is_read_from_the_settings_route(woo_server, woo_client)
 
 def _source(obj) -> str:
     return inspect.getsource(obj)
+
+
+# --- completing an order from BC's shipments: its status and a private order note -------------------
+
+# /orders/<order_id>/notes is not in the reference file. Read from WooCommerce's
+# WC_REST_Order_Notes_Controller (v3, plugins/woocommerce/includes/rest-api/Controllers/Version3/
+# class-wc-rest-order-notes-controller.php at 51a62bf2060565f3522de2b9f981b4929f416389: schema,
+# create_item) and its V2 parent (class-wc-rest-order-notes-v2-controller.php at
+# 9b5f92703a7a1804af5c6f003f7d715e5aba1f5a: get_items, the "type" collection parameter); the V1
+# controller registers "note" as required on POST (docs/vendor-contracts.md).
+NOTE_FIELDS = {"id": True, "author": True, "date_created": True, "date_created_gmt": True,
+               "note": False, "customer_note": False}  # name -> read-only  # fmt: skip
+NOTE_REQUEST_ONLY = ("added_by_user",)  # context edit only: never in a response
+NOTE_TYPES = ("any", "customer", "internal")
+
+
+def test_order_notes_follow_the_notes_controller(woo_server, woo_client):
+    assert set(sim_schema.ORDER_NOTE) == set(NOTE_FIELDS)
+    assert set(sim_schema.READONLY["order_notes"]) == {name for name, readonly in NOTE_FIELDS.items() if readonly}
+    assert set(sim_schema.ORDER_NOTE_CREATE) == {n for n, ro in NOTE_FIELDS.items() if not ro} | set(NOTE_REQUEST_ONLY)
+    assert sim_schema.ORDER_NOTE_TYPES == NOTE_TYPES
+
+    note = woo_client.order_note_add(1001, "Shipped from Business Central: shipment 108001.")
+
+    (method, path, _, body) = woo_server.sim.requests[-1]
+    assert (method, path) == ("POST", "/wp-json/wc/v3/orders/1001/notes")
+    assert set(body) <= set(sim_schema.ORDER_NOTE_CREATE) and body["customer_note"] is False
+    assert (note.order_id, note.customer_note, note.author) == (1001, False, "system")
+    rendered = woo_client._get("orders/1001/notes", {"type": "internal"})
+    assert [item["id"] for item in rendered] == [note.id] and set(rendered[0]) == set(NOTE_FIELDS)
+    assert woo_client.order_notes(1001, kind="customer") == []
+    session, auth, url = woo_client._transport.session, woo_client._transport._auth, woo_client._url
+    refusals = {
+        "no note": session.post(url("orders/1001/notes"), json={"customer_note": False}, auth=auth, timeout=5),
+        "an id": session.post(url("orders/1001/notes"), json={"id": 5, "note": "x"}, auth=auth, timeout=5),
+        "read-only": session.post(url("orders/1001/notes"), json={"note": "x", "author": "me"}, auth=auth, timeout=5),
+        "no order": session.post(url("orders/999999/notes"), json={"note": "x"}, auth=auth, timeout=5),
+        "bad type": session.get(url("orders/1001/notes"), params={"type": "private"}, auth=auth, timeout=5),
+    }
+    assert {why: (r.status_code, r.json()["code"]) for why, r in refusals.items()} == {
+        "no note": (400, "rest_missing_callback_param"),
+        "an id": (400, "woocommerce_rest_shop_order_exists"),
+        "read-only": (400, "rest_invalid_param"),
+        "no order": (404, "woocommerce_rest_order_invalid_id"),
+        "bad type": (400, "rest_invalid_param"),
+    }
+    assert len(woo_client.order_notes(1001)) == 1  # nothing refused was added
+
+
+def test_the_order_status_write_uses_the_reference_route_enum_and_read_only_flags(woo_server, woo_client):
+    order = woo_client.order_status_set(1001, "completed")
+
+    (method, path, _, body) = woo_server.sim.requests[-1]
+    name, route = route_for(path)
+    assert name == "orders" and method in route["methods"]
+    _written_keys("orders", body)
+    assert body["status"] in _enum("orders", "status")
+    assert order.status == "completed"
+    stored = woo_server.sim.store.orders[1001]
+    assert stored["date_completed_gmt"] and RESOURCES["orders"]["properties"]["date_completed"]["readonly"]
+    # WooCommerce records the status change as a system note; the order.updated hook fires.
+    assert [n.note for n in woo_client.order_notes(1001)] == ["Order status changed from Processing to Completed."]
+    assert "woocommerce_update_order" in REF["webhooks"]["topics"]["order.updated"]
+    session, auth = woo_client._transport.session, woo_client._transport._auth
+    refused = [
+        session.put(woo_client._url("orders/1001"), json=change, auth=auth, timeout=5)
+        for change in ({"status": "shipped"}, {"date_completed": "2026-12-01T10:00:00"})
+    ]
+    assert [(r.status_code, r.json()["code"]) for r in refused] == [(400, "rest_invalid_param")] * 2
+    woo_client.order_status_set(1001, "completed")  # the same status again: no change recorded
+    assert len(woo_client.order_notes(1001)) == 1

@@ -2,9 +2,11 @@
 through the product's order services with the clients passed in.
 
 The store's orders are read by the WooCommerce connector, translated into the product's order
-model and synced by the same services as Shopify's: domestic and OSS orders, a coupon, shipping,
-a refund with restock, unpaid and cancelled orders, the wizard's preview, and BC's stock
-written back to the store as differences.
+model and synced by the same services as Shopify's: a domestic order (once), a coupon and a
+variation line, unpaid and cancelled orders, the wizard's preview, an unmapped shipping method, a
+fee line, and BC's stock written back to the store as differences. OSS orders, discounts,
+shipping and refunds through the webhook path, with the same assertions as Shopify's, are in
+test_shop_parity_e2e.py.
 """
 
 from __future__ import annotations
@@ -86,56 +88,6 @@ def test_coupon_and_a_variation_line(woo, woo_server, sim_bc, bc_client, bc_inte
     assert (chair["lineObjectNumber"], Decimal(str(chair["discountAmount"]))) == ("1900-S", Decimal("127.20"))
     assert freight["lineObjectNumber"] == "3540"
     assert Decimal(str(invoice["totalAmountIncludingTax"])) == woo_total(woo_server, 1002) == Decimal("2558.20")
-
-
-def test_oss_germany_uses_the_oss_group_and_rate(woo, woo_server, sim_bc, bc_client, bc_integration):  # noqa: F811
-    sync(woo, bc_integration, bc_client, "#1003")
-
-    assert link("#1003").state == RecordLink.State.SYNCED, link("#1003").last_error_message
-    (invoice,) = invoices_for(sim_bc, "#1003")
-    assert (invoice["customerNumber"], invoice["currencyCode"], invoice["status"]) == ("10010", "", "Open")
-    assert {line["taxPercent"] for line in lines_of(sim_bc, invoice)} == {19}
-    assert Decimal(str(invoice["totalAmountIncludingTax"])) == woo_total(woo_server, 1003)
-    assert invoice["shipmentMethodId"] == sim_bc.company().find("shipmentMethods", code="DHL")["id"]
-    accounts = {e["accountNumber"] for e in sim_bc.company().rows("generalLedgerEntries")
-                if e["documentNumber"] == invoice["number"]}  # fmt: skip
-    assert {"3106", "2614"} <= accounts  # OSS sales and OSS VAT
-
-
-def test_oss_finland_in_euro(woo, woo_server, sim_bc, bc_client, bc_integration):  # noqa: F811
-    sync(woo, bc_integration, bc_client, "#1004")
-
-    assert link("#1004").state == RecordLink.State.SYNCED, link("#1004").last_error_message
-    assert link("#1004").details["currency"] == "EUR"
-    (invoice,) = invoices_for(sim_bc, "#1004")
-    assert (invoice["customerNumber"], invoice["currencyCode"]) == ("10020", "EUR")
-    lines = lines_of(sim_bc, invoice)
-    assert {line["taxPercent"] for line in lines} == {25.5}
-    bc_total = Decimal(str(invoice["totalAmountIncludingTax"]))
-    assert abs(bc_total - woo_total(woo_server, 1004)) <= Decimal("0.01") * len(lines)
-
-
-def test_refund_becomes_a_credit_memo_and_restocks(woo, woo_server, sim_bc, bc_client, bc_integration):  # noqa: F811
-    stock = sim_bc.company().find("items", number="1972-S")["inventory"]
-
-    result = sync(woo, bc_integration, bc_client, "#1005")
-
-    assert result.created == 1 and result.refunds.created == 1, link("#1005").last_error_message
-    (invoice,) = invoices_for(sim_bc, "#1005")
-    refund_id = next(iter(woo_server.sim.store.refunds))
-    (memo,) = [
-        m for m in sim_bc.company().rows("salesCreditMemos") if m["externalDocumentNumber"] == f"#1005-R{refund_id}"
-    ]
-    assert (memo["invoiceId"], memo["customerNumber"]) == (invoice["id"], "10000")
-    assert memo["status"] == "Paid"  # applied to the invoice: nothing left open on the credit memo
-    assert Decimal(str(memo["totalAmountIncludingTax"])) == Decimal("2490.00")
-    (chair,) = lines_of(sim_bc, memo, "salesCreditMemoLines")
-    assert (chair["lineObjectNumber"], chair["quantity"]) == ("1972-S", 1)
-    assert sim_bc.company().find("items", number="1972-S")["inventory"] == stock - 2 + 1  # sold two, one back
-    refund_link = RecordLink.objects.get(entity_type=EntityType.REFUND)
-    assert (refund_link.state, refund_link.target_id) == (RecordLink.State.SYNCED, memo["id"])
-    invoice = sim_bc.company().get("salesInvoices", invoice["id"])
-    assert Decimal(str(invoice["remainingAmount"])) == woo_total(woo_server, 1005) - Decimal("2490.00")
 
 
 def test_unpaid_and_cancelled_orders_are_skipped(woo, sim_bc, bc_client, bc_integration):  # noqa: F811

@@ -6,8 +6,8 @@ API key; the store saves the integration's webhooks and pings them. Then the sch
 the flows the way the worker does (django-q2 tasks, eager): the orders sweep books the store's
 orders (domestic, OSS Germany and Finland in euro, a coupon, shipping, a refund with restock,
 unpaid and cancelled skipped) exactly once; a new order and its refund arrive by signed webhook;
-the stock flow writes BC's differences back to the store. The product builds every client itself
-from the stored connections.
+the stock flow writes BC's differences back to the store, then only what changed in BC. The
+product builds every client itself from the stored connections.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from integrations.models import BusinessCentralConnection, Flow, Integration, Sh
 from integrations.services.bc_on_premises import bc_on_premises_connect
 from integrations.services.onboarding import bc_company_select, bc_environments_list
 from integrations.services.woocommerce_connect import woo_store_connect
+from simulators.businesscentral.inventory import item_entry_post
 from simulators.woocommerce.orders import OrderSpec, order_build, refund_whole_lines
 from syncs.models import EntityType, RecordLink, SourceSystem, SyncCursor, SyncRun, WebhookEvent
 from syncs.preflight.facts import preflight_facts_get
@@ -252,7 +253,20 @@ def test_the_stock_flow_writes_bcs_differences_to_the_store(
     assert first.records_updated >= 1 and first.records_failed == 0
     assert second.records_updated == 0  # nothing differs any more: no write
     assert not [method for method, *_ in woo.requests if method != "GET"]
-    assert Counter(r.flow for r in SyncRun.objects.filter(integration=bc_integration))[Flow.STOCK] == 2
+
+    # A delta in BC (three lamps sold over the counter): the next tick writes that product alone.
+    company = bc_server.sim.company("sandbox", COMPANY)
+    lamp = company.find("items", number="1928-S")
+    item_entry_post(company, item=lamp, location_code="", quantity=-3, entry_type="Sale", document_number="COUNTER-1")
+    third = tick(bc_integration, Flow.STOCK, django_capture_on_commit_callbacks)
+
+    assert third.status == SyncRun.Status.SUCCEEDED and third.records_updated == 1, third.error_message
+    (write,) = [body for method, _, _, body in woo.requests if method != "GET"]
+    assert [(item["id"], item["stock_quantity"]) for item in write["update"]] == [
+        (products["1928-S"]["id"], int(lamp["inventory"]))
+    ]
+    assert products["1928-S"]["stock_quantity"] == int(lamp["inventory"])
+    assert Counter(r.flow for r in SyncRun.objects.filter(integration=bc_integration))[Flow.STOCK] == 3
 
 
 def test_the_customers_flow_makes_bc_customers_of_the_stores_customers(

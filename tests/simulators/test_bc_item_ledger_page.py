@@ -34,6 +34,40 @@ def test_an_outbound_entry_is_applied_to_open_inbound_ones_at_its_location(bc, b
     assert location_quantity(company, item_number="1006", location_code="STHLM") == 3
 
 
+def test_outbound_entries_take_the_oldest_open_inbound_entries_first(bc):
+    company = bc.sim.company()
+    item = company.find("items", number="1006")  # 25 seeded: MAIN 19, STHLM 6
+    for quantity in (4, 5):
+        item_entry_post(company, item=item, location_code="STHLM", quantity=quantity, entry_type="Purchase",
+                        document_number="IN")  # fmt: skip
+    item_entry_post(company, item=item, location_code="STHLM", quantity=-9, entry_type="Sale", document_number="S1")
+    item_entry_post(company, item=item, location_code="STHLM", quantity=-7, entry_type="Sale", document_number="S2")
+
+    stockholm = [e for e in company.item_ledger if e["itemNumber"] == "1006" and e["locationCode"] == "STHLM"]
+    assert [(e["quantity"], e["remainingQuantity"], e["open"]) for e in stockholm] == [
+        (6, 0, False), (4, 0, False), (5, 0, False), (-9, 0, False), (-7, -1, True),
+    ]  # fmt: skip
+    assert location_quantity(company, item_number="1006", location_code="STHLM") == -1
+    assert location_quantity(company, item_number="1006", location_code="MAIN") == 19
+
+
+def test_a_ledger_changed_directly_is_applied_as_it_now_is(bc):
+    """Seeding code clears and fills the ledger itself: outbound entries apply to what is there now."""
+    company = bc.sim.company()
+    item = company.find("items", number="1006")
+    item_entry_post(company, item=item, location_code="MAIN", quantity=-1, entry_type="Sale", document_number="S1")
+    company.item_ledger.clear()
+    company.item_ledger.append(
+        {"entryNo": 1, "itemNumber": "1006", "variantCode": "", "entryType": "Positive Adjmt.",
+         "postingDate": "2026-01-01", "documentNumber": "OPENING", "locationCode": "MAIN", "quantity": 3,
+         "remainingQuantity": 3, "open": True}
+    )  # fmt: skip
+    item_entry_post(company, item=item, location_code="MAIN", quantity=-5, entry_type="Sale", document_number="S2")
+
+    assert [(e["remainingQuantity"], e["open"]) for e in company.item_ledger] == [(0, False), (-2, True)]
+    assert location_quantity(company, item_number="1006", location_code="MAIN") == -2
+
+
 def test_select_and_server_driven_paging(bc, bc_server):
     url = f"{_base(bc_server)}?$select=Item_No,Location_Code,Remaining_Quantity&$filter=Open eq true"
     first = bc.get(url, headers={"Prefer": "odata.maxpagesize=5"}).json()

@@ -16,11 +16,14 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from integrations.connectors.shopify import queries
+from integrations import commerce
+from integrations.connectors.shopify import mappers, paging, queries
 from integrations.connectors.shopify import types as t
 from integrations.connectors.shopify.exceptions import ShopifyBulkOperationFailed, ShopifyError, ShopifyUserError
 from integrations.connectors.shopify.transport import ShopifyTransport
 
+# Bulk orders are finished (their refunds read) and yielded this many at a time.
+BULK_ORDERS_BUFFER = 50
 BULK_FINISHED = {"COMPLETED", "FAILED", "CANCELED", "EXPIRED"}
 
 # ``__typename`` of a child line -> the connection it belongs to on its parent.
@@ -139,3 +142,41 @@ def bulk_download(transport: ShopifyTransport, operation: t.BulkOperation) -> It
                 spool.write(chunk)
         spool.seek(0)
         yield from reassemble(spool)
+
+
+def bulk_orders(
+    transport: ShopifyTransport,
+    search: str | None,
+    *,
+    poll_interval: float = 2.0,
+    max_polls: int = 3600,
+    on_poll: Callable[[], None] | None = None,
+) -> Iterator[commerce.Order]:
+    """Orders matching ``search`` from one bulk operation, streamed as ``Order`` records (see
+    ``ShopifyClient.bulk_orders``)."""
+    operation = bulk_run(
+        transport, queries.bulk_orders_query(search), poll_interval=poll_interval, max_polls=max_polls, on_poll=on_poll
+    )
+    pending: list[dict] = []
+    for node in bulk_download(transport, operation):
+        pending.append(node)
+        if len(pending) >= BULK_ORDERS_BUFFER:
+            yield from _orders_finish(transport, pending)
+            pending = []
+    yield from _orders_finish(transport, pending)
+
+
+def _orders_finish(transport: ShopifyTransport, nodes: list[dict]) -> Iterator[commerce.Order]:
+    """Read the refunds of the orders that have any (bulk queries cannot nest them), a few orders
+    per request, then complete every capped connection as a paged read does."""
+    with_refunds = [node for node in nodes if node.get("refunds")]
+    per_query = queries.REFUNDS_ORDERS_PER_QUERY
+    for start in range(0, len(with_refunds), per_query):
+        chunk = with_refunds[start : start + per_query]
+        data = transport.execute(
+            queries.order_refunds_query(len(chunk)), {f"o{i}": node["id"] for i, node in enumerate(chunk)}
+        )
+        for i, node in enumerate(chunk):
+            node["refunds"] = (data.get(f"o{i}") or {}).get("refunds") or []
+    for node in nodes:
+        yield mappers.order(paging.order_complete(transport, node))

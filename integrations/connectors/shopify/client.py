@@ -1,18 +1,16 @@
-"""Client for the Shopify GraphQL Admin API (the version pinned in version.py).
+"""Client for the Shopify GraphQL Admin API (the version pinned in version.py): one shop.
 
-Reads and writes of shop records, in the connector's dataclasses (types.py). HTTP, retries and the
-cost throttle live in transport.py; bulk operations in bulk.py; webhook subscriptions and bodies in
-webhooks.py; the documents in queries.py. Build one per stored connection with
+A facade over the connector's modules, one job each: transport.py (HTTP, timeouts, retries, the
+cost throttle, typed errors), queries.py (the documents), paging.py (cursor paging, completing an
+order's capped nested lists), orders.py (order reads, the sweep's listing, webhook bodies),
+products.py and inventory.py (writes), bulk.py (bulk operations) and webhooks.py (subscriptions,
+bodies). Records are the dataclasses of types.py. Build one per stored connection with
 ``factory.client_for_connection``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import hashlib
-import json
-import logging
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -22,32 +20,20 @@ from django.conf import settings
 
 from integrations import commerce
 from integrations.connectors.http import RetryPolicy
-from integrations.connectors.shopify import bulk, mappers, queries
+from integrations.connectors.shopify import bulk, inventory, mappers, orders, paging, products, queries
 from integrations.connectors.shopify import payloads as p
 from integrations.connectors.shopify import types as t
-from integrations.connectors.shopify.exceptions import (
-    ShopifyNotFound,
-    ShopifyStockConflict,
-    ShopifyUserError,
-)
-from integrations.connectors.shopify.transport import ShopifyTransport, TokenProvider
+from integrations.connectors.shopify.exceptions import ShopifyNotFound, raise_user_errors
+from integrations.connectors.shopify.transport import ShopifyTransport, TokenProvider, fixed_token
 from integrations.connectors.shopify.version import SHOPIFY_API_VERSION
 from integrations.connectors.shopify.webhooks import webhook_subscribe, webhook_subscriptions, webhook_unsubscribe
 
-logger = logging.getLogger(__name__)
-
-# Shopify accepts at most 250 quantities per inventorySetQuantities call.
-INVENTORY_BATCH = 250
-# A compare-and-swap conflict (CHANGE_FROM_QUANTITY_STALE) re-reads the levels and resends at most
-# this many times; then ShopifyStockConflict (SHOP-006).
-INVENTORY_CAS_RETRIES = 3
-STALE_CODES = frozenset({"CHANGE_FROM_QUANTITY_STALE", "COMPARE_QUANTITY_STALE"})
-NAMES_PER_QUERY = 25
-# Page sizes that keep each page's requested cost under Shopify's 1,000-point query limit.
-PAGE_SIZES = {"orders": 6, "products": 8, "orderUsage": 50}
-DEFAULT_PAGE_SIZE = 50
-# Bulk orders are finished (their refunds read) and yielded this many at a time.
-BULK_ORDERS_BUFFER = 50
+# Shopify's limit for ``metafieldsSet``: 25 metafields per request.
+METAFIELDS_PER_REQUEST = 25
+# Kept here for callers that read them from the client module.
+PAGE_SIZES = paging.PAGE_SIZES
+INVENTORY_BATCH = inventory.INVENTORY_BATCH
+INVENTORY_CAS_RETRIES = inventory.INVENTORY_CAS_RETRIES
 
 
 class ShopifyClient:
@@ -75,7 +61,7 @@ class ShopifyClient:
         if token_provider is None:
             if access_token is None:
                 raise ValueError("ShopifyClient needs access_token or token_provider")
-            token_provider = _fixed_token(access_token)
+            token_provider = fixed_token(access_token)
         self.shop_domain = shop_domain
         if api_root is None:
             api_root = settings.SHOPIFY_API_ROOT
@@ -114,20 +100,10 @@ class ShopifyClient:
 
     def paginate(self, query: str, path: tuple[str, ...], variables: dict | None = None) -> Iterator[dict]:
         """Yield the nodes of the connection at ``path``, following pageInfo cursors."""
-        first = self.page_size or PAGE_SIZES.get(path[-1], DEFAULT_PAGE_SIZE)
-        after = None
-        while True:
-            data = self.execute(query, {**(variables or {}), "first": first, "after": after})
-            connection = _dig(data, path)
-            if connection is None:
-                raise ShopifyNotFound(f"Shopify returned no {'.'.join(path)}.")
-            yield from mappers.nodes(connection)
-            page = connection.get("pageInfo") or {}
-            if not page.get("hasNextPage"):
-                return
-            after = page["endCursor"]
+        first = paging.page_size(path, self.page_size)
+        return paging.paginate(self.transport, query, path, variables, first=first)
 
-    # --- shop, orders, customers ------------------------------------------------------------------
+    # --- shop -------------------------------------------------------------------------------------
 
     def shopify_payments_account(self) -> t.ShopifyPaymentsAccount | None:
         """The shop's Shopify Payments account; None only when the shop has none.
@@ -153,6 +129,8 @@ class ShopifyClient:
             presentment_currencies=tuple(shop.get("enabledPresentmentCurrencies") or ()),
         )
 
+    # --- orders (orders.py) --------------------------------------------------------------------------
+
     def orders_iter(
         self,
         *,
@@ -160,26 +138,47 @@ class ShopifyClient:
         created_since: dt.datetime | None = None,
         query: str | None = None,
     ) -> Iterator[commerce.Order]:
-        search = p.search(
-            f"updated_at:>='{p.iso(updated_since)}'" if updated_since else "",
-            f"created_at:>='{p.iso(created_since)}'" if created_since else "",
-            query or "",
+        return orders.orders_iter(
+            self.transport,
+            updated_since=updated_since,
+            created_since=created_since,
+            query=query,
+            page_size=self.page_size,
         )
-        for node in self.paginate(queries.ORDERS_PAGE, ("orders",), {"query": search}):
-            yield mappers.order(self._complete_order(node))
+
+    def orders_by_names(self, names: Iterable[str]) -> list[commerce.Order]:
+        return orders.orders_by_names(self.transport, names, page_size=self.page_size)
+
+    def order_get(self, order_id: str) -> commerce.Order:
+        return orders.order_get(self.transport, order_id)
+
+    def orders_by_ids(self, order_ids: Iterable[str]) -> Iterator[commerce.Order]:
+        """The orders with these ids, read in full, several per request; a missing one is left out."""
+        return orders.orders_by_ids(self.transport, order_ids)
+
+    def order_stamps_iter(self, *, updated_since: dt.datetime | None = None) -> Iterator[commerce.OrderStamp]:
+        """Id, name and last change of each order updated since ``updated_since`` (~1 point each)."""
+        return orders.order_stamps_iter(self.transport, updated_since=updated_since, page_size=self.page_size)
+
+    def order_from_webhook(self, payload: dict) -> commerce.Order:
+        """The order of an orders/create or orders/paid body, completed by one small read."""
+        return orders.order_from_webhook(self.transport, payload)
 
     def order_usage_iter(self, *, created_since: dt.datetime) -> Iterator[commerce.OrderUsage]:
         """What each order since ``created_since`` used, newest first (a cheap query, no amounts)."""
-        search = p.search(f"created_at:>='{p.iso(created_since)}'")
-        for node in self.paginate(queries.ORDER_USAGE_PAGE, ("orderUsage",), {"query": search}):
-            yield mappers.order_usage(node)
+        return orders.order_usage_iter(self.transport, created_since=created_since, page_size=self.page_size)
 
-    def order_get(self, order_id: str) -> commerce.Order:
-        gid = order_id if order_id.startswith("gid://") else f"gid://shopify/Order/{order_id}"
-        node = self.execute(queries.ORDER_GET, {"id": gid}).get("order")
-        if node is None:
-            raise ShopifyNotFound(f"Order {gid} not found.")
-        return mappers.order(self._complete_order(node))
+    def orders_count(
+        self, query: str | None = None, *, created_since: dt.datetime | None = None, limit: int | None = None
+    ) -> int | None:
+        """How many orders match ``query`` (at most ``limit``; Shopify's count caps there).
+
+        A cheap estimate for choosing bulk or paged reads. None only when Shopify answers without
+        a count; a failure raises like every other read.
+        """
+        return orders.orders_count(self.transport, query, created_since=created_since, limit=limit)
+
+    # --- back to the shop: fulfilments, metafields, tags -------------------------------------------
 
     def fulfillment_orders(self, order_id: str) -> list[t.FulfillmentOrder]:
         """The order's fulfillment orders with each line's remaining quantity."""
@@ -200,9 +199,9 @@ class ShopifyClient:
         an ``@idempotent`` key from ``idempotency_key``: a resent request is applied once."""
         payload = p.fulfillment_input(list(lines), tracking=tracking, notify_customer=notify_customer)
         data = self.execute(
-            queries.FULFILLMENT_CREATE, {"fulfillment": payload, "key": _request_key(idempotency_key, payload)}
+            queries.FULFILLMENT_CREATE, {"fulfillment": payload, "key": p.request_key(idempotency_key, payload)}
         )["fulfillmentCreate"]
-        _raise_user_errors(data, "fulfillmentCreate")
+        raise_user_errors(data, "fulfillmentCreate")
         return ((data.get("fulfillment") or {}).get("id")) or ""
 
     def order_metafields_set(self, values: dict[str, str], *, namespace: str, key: str) -> None:
@@ -215,55 +214,20 @@ class ShopifyClient:
                 for owner, value in items[start : start + METAFIELDS_PER_REQUEST]
             ]
             data = self.execute(queries.METAFIELDS_SET, {"metafields": metafields})["metafieldsSet"]
-            _raise_user_errors(data, "metafieldsSet")
+            raise_user_errors(data, "metafieldsSet")
 
     def tags_add(self, resource_id: str, tags: Iterable[str]) -> None:
         data = self.execute(queries.TAGS_ADD, {"id": resource_id, "tags": list(tags)})["tagsAdd"]
-        _raise_user_errors(data, "tagsAdd")
+        raise_user_errors(data, "tagsAdd")
 
-    def orders_by_names(self, names: Iterable[str]) -> list[commerce.Order]:
-        names = [n for n in names if n]
-        found: list[commerce.Order] = []
-        for start in range(0, len(names), NAMES_PER_QUERY):
-            chunk = names[start : start + NAMES_PER_QUERY]
-            search = " OR ".join(f'name:"{name}"' for name in chunk)
-            found.extend(self.orders_iter(query=search))
-        return found
-
-    def _complete_order(self, node: dict) -> dict:
-        """Page the rest of every capped nested connection of an order and of each of its refunds.
-
-        An order read asks for the first rows of each nested connection and its ``pageInfo``; a
-        connection with more rows is completed here, one small query per further page. Plain lists
-        (the order's transactions and refunds, and a bulk result's reassembled connections) hold
-        every row already and are left as they are.
-        """
-        for key, query in queries.ORDER_CONNECTION_PAGES.items():
-            self._complete_connection(node, key, query, root="order")
-        for refund in mappers.nodes(node.get("refunds")):
-            for key, query in queries.REFUND_CONNECTION_PAGES.items():
-                self._complete_connection(refund, key, query, root="refund")
-        return node
-
-    def _complete_connection(self, owner: dict, key: str, query: str, *, root: str) -> None:
-        connection = owner.get(key)
-        if not isinstance(connection, dict):
-            return
-        page = connection.get("pageInfo") or {}
-        while page.get("hasNextPage"):
-            data = self.execute(query, {"id": owner["id"], "after": page["endCursor"]})
-            more = (data.get(root) or {}).get(key)
-            if more is None:
-                raise ShopifyNotFound(f"{root.title()} {owner['id']} disappeared while its {key} were read.")
-            connection.setdefault("edges", []).extend(more.get("edges") or [])
-            page = connection["pageInfo"] = more.get("pageInfo") or {}
+    # --- customers ------------------------------------------------------------------------------------
 
     def customers_iter(self, *, updated_since: dt.datetime | None = None, query: str | None = None):
         search = p.search(f"updated_at:>='{p.iso(updated_since)}'" if updated_since else "", query or "")
         for node in self.paginate(queries.CUSTOMERS_PAGE, ("customers",), {"query": search}):
             yield mappers.customer(node)
 
-    # --- products and stock -----------------------------------------------------------------------
+    # --- products (products.py) and stock (inventory.py) --------------------------------------------
 
     def products_iter(self, *, updated_since: dt.datetime | None = None, query: str | None = None):
         search = p.search(f"updated_at:>='{p.iso(updated_since)}'" if updated_since else "", query or "")
@@ -279,50 +243,10 @@ class ShopifyClient:
 
     def product_create(self, product: commerce.ProductInput) -> commerce.Product:
         """Create the product; its variants replace the standalone one Shopify makes with it."""
-        fields = p.product_input(product)
-        fields.pop("id", None)
-        if product.options:
-            fields["productOptions"] = [
-                {"name": option.name, "values": [{"name": value} for value in option.values]}
-                for option in product.options
-            ]
-        data = self.execute(queries.PRODUCT_CREATE, {"product": fields})["productCreate"]
-        _raise_user_errors(data, "productCreate")
-        created = data["product"]
-        if product.variants:
-            try:
-                created = self._variants_create(created["id"], product.variants, strategy="REMOVE_STANDALONE_VARIANT")
-            except ShopifyUserError as exc:
-                exc.product_id = created["id"]
-                raise
-        return mappers.product(created)
+        return products.product_create(self.transport, product)
 
     def product_update(self, product: commerce.ProductInput) -> commerce.Product:
-        if not product.id:
-            raise ValueError("product_update needs ProductInput.id")
-        data = self.execute(queries.PRODUCT_UPDATE, {"product": p.product_input(product)})["productUpdate"]
-        _raise_user_errors(data, "productUpdate")
-        updated = data["product"]
-        existing = [v for v in product.variants if v.id]
-        new = [v for v in product.variants if not v.id]
-        if existing:
-            result = self.execute(
-                queries.VARIANTS_BULK_UPDATE,
-                {"productId": product.id, "variants": [p.variant_input(v) for v in existing]},
-            )["productVariantsBulkUpdate"]
-            _raise_user_errors(result, "productVariantsBulkUpdate")
-            updated = result["product"]
-        if new:
-            updated = self._variants_create(product.id, new, strategy="DEFAULT")
-        return mappers.product(updated)
-
-    def _variants_create(self, product_id: str, variants, *, strategy: str) -> dict:
-        result = self.execute(
-            queries.VARIANTS_BULK_CREATE,
-            {"productId": product_id, "variants": [p.variant_input(v) for v in variants], "strategy": strategy},
-        )["productVariantsBulkCreate"]
-        _raise_user_errors(result, "productVariantsBulkCreate")
-        return result["product"]
+        return products.product_update(self.transport, product)
 
     def inventory_set_quantities(
         self,
@@ -344,73 +268,18 @@ class ShopifyClient:
         ``idempotency_key`` and the request's content: the same request resent after a lost answer
         is applied once, and a different request never reuses a key.
         """
-        changes = list(changes)
-        group_ids = []
-        for batch_no, start in enumerate(range(0, len(changes), INVENTORY_BATCH)):
-            batch = changes[start : start + INVENTORY_BATCH]
-            group_ids.append(
-                self._inventory_set_batch(
-                    batch,
-                    key=f"{idempotency_key}:{batch_no}",
-                    reason=reason,
-                    reference_document_uri=reference_document_uri,
-                    max_conflict_retries=max_conflict_retries,
-                )
-            )
-        return group_ids
-
-    def _inventory_set_batch(
-        self,
-        batch: list[commerce.InventoryChange],
-        *,
-        key: str,
-        reason: str,
-        reference_document_uri: str | None,
-        max_conflict_retries: int,
-    ) -> str:
-        conflicts = 0
-        while True:
-            payload = p.inventory_set_input(batch, reason=reason, reference_document_uri=reference_document_uri)
-            data = self.execute(queries.INVENTORY_SET_QUANTITIES, {"input": payload, "key": _request_key(key, payload)})
-            result = data["inventorySetQuantities"]
-            errors = result.get("userErrors") or []
-            if errors and all(e.get("code") in STALE_CODES for e in errors):
-                conflicts += 1
-                self.stats.stock_conflicts += 1
-                if conflicts > max_conflict_retries:
-                    raise ShopifyStockConflict(
-                        f"The shop's stock kept changing while it was set ({conflicts} compare-and-swap conflicts).",
-                        inventory_item_ids=sorted({c.inventory_item_id for c in batch}),
-                        attempts=conflicts,
-                    )
-                logger.info("Shopify %s: stock changed meanwhile; re-reading %d levels", self.shop_domain, len(batch))
-                batch = self._with_current_quantities(batch)
-                continue
-            _raise_user_errors(result, "inventorySetQuantities")
-            return (result.get("inventoryAdjustmentGroup") or {}).get("id") or ""
-
-    def _with_current_quantities(self, batch: list[commerce.InventoryChange]) -> list[commerce.InventoryChange]:
-        current = self.inventory_available_now([(c.inventory_item_id, c.location_id) for c in batch])
-        return [
-            dataclasses.replace(c, change_from_quantity=current.get((c.inventory_item_id, c.location_id), 0))
-            for c in batch
-        ]
+        return inventory.inventory_set_quantities(
+            self.transport,
+            changes,
+            idempotency_key=idempotency_key,
+            reason=reason,
+            reference_document_uri=reference_document_uri,
+            max_conflict_retries=max_conflict_retries,
+        )
 
     def inventory_available_now(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """The current ``available`` quantity of each (inventory item, location); 0 where it is not stocked."""
-        found: dict[tuple[str, str], int] = {}
-        per_query = queries.INVENTORY_REREAD_PER_QUERY
-        for start in range(0, len(pairs), per_query):
-            chunk = pairs[start : start + per_query]
-            variables = {}
-            for i, (item, location) in enumerate(chunk):
-                variables[f"i{i}"], variables[f"l{i}"] = item, location
-            data = self.execute(queries.inventory_levels_query(len(chunk)), variables)
-            for i, pair in enumerate(chunk):
-                level = (data.get(f"i{i}") or {}).get("inventoryLevel") or {}
-                quantities = {q["name"]: q["quantity"] for q in level.get("quantities") or ()}
-                found[pair] = int(quantities.get("available") or 0)
-        return found
+        return inventory.inventory_available_now(self.transport, pairs)
 
     def locations_list(self) -> list[commerce.Location]:
         return [mappers.location(node) for node in self.paginate(queries.LOCATIONS_PAGE, ("locations",))]
@@ -437,7 +306,7 @@ class ShopifyClient:
             for node in self.paginate(queries.BALANCE_TRANSACTIONS_PAGE, path, {"query": search})
         ]
 
-    # --- webhooks and bulk operations ---------------------------------------------------------------
+    # --- webhooks (webhooks.py) and bulk operations (bulk.py) ---------------------------------------
 
     def webhook_subscribe(self, topic: str, uri: str) -> t.WebhookSubscription:
         """Subscribe ``uri`` (an https address) to ``topic`` (``orders/create`` or ``ORDERS_CREATE``)."""
@@ -468,46 +337,9 @@ class ShopifyClient:
         on every poll while the operation runs (e.g. to renew the caller's lease).
         """
         search = p.search(f"created_at:>='{p.iso(created_since)}'" if created_since else "", query or "")
-        operation = bulk.bulk_run(
-            self.transport,
-            queries.bulk_orders_query(search),
-            poll_interval=poll_interval,
-            max_polls=max_polls,
-            on_poll=on_poll,
+        return bulk.bulk_orders(
+            self.transport, search, poll_interval=poll_interval, max_polls=max_polls, on_poll=on_poll
         )
-        pending: list[dict] = []
-        for node in bulk.bulk_download(self.transport, operation):
-            pending.append(node)
-            if len(pending) >= BULK_ORDERS_BUFFER:
-                yield from self._bulk_orders_finish(pending)
-                pending = []
-        yield from self._bulk_orders_finish(pending)
-
-    def _bulk_orders_finish(self, nodes: list[dict]) -> Iterator[commerce.Order]:
-        with_refunds = [node for node in nodes if node.get("refunds")]
-        per_query = queries.REFUNDS_ORDERS_PER_QUERY
-        for start in range(0, len(with_refunds), per_query):
-            chunk = with_refunds[start : start + per_query]
-            data = self.execute(
-                queries.order_refunds_query(len(chunk)), {f"o{i}": node["id"] for i, node in enumerate(chunk)}
-            )
-            for i, node in enumerate(chunk):
-                node["refunds"] = (data.get(f"o{i}") or {}).get("refunds") or []
-        for node in nodes:
-            yield mappers.order(self._complete_order(node))
-
-    def orders_count(
-        self, query: str | None = None, *, created_since: dt.datetime | None = None, limit: int | None = None
-    ) -> int | None:
-        """How many orders match ``query`` (at most ``limit``; Shopify's count caps there).
-
-        A cheap estimate for choosing bulk or paged reads. None only when Shopify answers without
-        a count; a failure raises like every other read.
-        """
-        search = p.search(f"created_at:>='{p.iso(created_since)}'" if created_since else "", query or "")
-        data = self.execute(queries.ORDERS_COUNT, {"query": search, "limit": limit})
-        count = (data.get("ordersCount") or {}).get("count")
-        return int(count) if count is not None else None
 
     def bulk_run(
         self,
@@ -523,38 +355,3 @@ class ShopifyClient:
 
     def bulk_download(self, operation: t.BulkOperation) -> Iterator[dict]:
         return bulk.bulk_download(self.transport, operation)
-
-
-# --- helpers ----------------------------------------------------------------------------------------
-
-
-METAFIELDS_PER_REQUEST = 25
-
-
-def _fixed_token(access_token) -> TokenProvider:
-    # Accept a plain string or integrations.crypto.Secret; keep it out of repr/str.
-    token = access_token.reveal() if hasattr(access_token, "reveal") else str(access_token)
-    return lambda: token
-
-
-def _request_key(key: str, payload: dict) -> str:
-    """The ``@idempotent`` key of one request: the caller's key plus a digest of what is sent."""
-    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
-    return f"{key[:40]}-{digest}"
-
-
-def _raise_user_errors(payload: dict, operation: str) -> None:
-    user_errors = payload.get("userErrors") or []
-    if user_errors:
-        message = "; ".join(
-            f"{'.'.join(e.get('field') or []) or '-'}: {e.get('message', '')}".strip() for e in user_errors
-        )
-        raise ShopifyUserError(f"{operation} refused: {message}", user_errors=user_errors)
-
-
-def _dig(data: dict, path: tuple[str, ...]):
-    for key in path:
-        if data is None:
-            return None
-        data = data.get(key)
-    return data

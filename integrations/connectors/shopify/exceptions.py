@@ -114,3 +114,13 @@ class ShopifyRefreshRefused(ShopifyOAuthError):
     installing the app again gives a new one."""
 
     code = "SHOP-021"
+
+
+def raise_user_errors(payload: dict, operation: str) -> None:
+    """Raise ShopifyUserError when a mutation's answer carries ``userErrors``."""
+    user_errors = payload.get("userErrors") or []
+    if user_errors:
+        message = "; ".join(
+            f"{'.'.join(e.get('field') or []) or '-'}: {e.get('message', '')}".strip() for e in user_errors
+        )
+        raise ShopifyUserError(f"{operation} refused: {message}", user_errors=user_errors)

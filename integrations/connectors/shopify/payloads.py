@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from decimal import Decimal
 
 from integrations import commerce
@@ -13,6 +15,12 @@ def iso(value: dt.datetime) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def request_key(key: str, payload: dict) -> str:
+    """The ``@idempotent`` key of one request: the caller's key plus a digest of what is sent."""
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+    return f"{key[:40]}-{digest}"
 
 
 def search(*parts: str) -> str | None:

@@ -463,3 +463,48 @@ query OrdersCount($query: String, $limit: Int) { ordersCount(query: $query, limi
 def _graphql_string(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'
+
+
+# --- the cheap reads: a sweep's listing and a webhook order's complement ------------------------------
+
+# What a sweep needs to decide whether an order must be read in full: its id and when it last
+# changed. One object per order (actual cost 2 + 1 per order), so a page holds 250 orders.
+ORDER_STAMPS_PAGE = f"""
+query OrderStampsPage($first: Int!, $after: String, $query: String) {{
+  orderStamps: orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {{
+    {PAGE_INFO}
+    nodes {{ id name updatedAt }}
+  }}
+}}
+"""
+
+# Orders by id, several per request (one alias per order): the full read of the orders a sweep's
+# listing found new or changed. Six per request, as the orders page (each requests ~150 points).
+ORDERS_BY_ID_PER_QUERY = 6
+
+
+def orders_by_id_query(count: int) -> str:
+    variables = ", ".join(f"$o{i}: ID!" for i in range(count))
+    fields = " ".join(f"o{i}: order(id: $o{i}) {{ {ORDER_FIELDS} }}" for i in range(count))
+    return f"query OrdersById({variables}) {{ {fields} }}"
+
+
+# What an orders/create or orders/paid webhook body lacks for the order model (see
+# webhook_orders.py): the sales channel's name, the risk assessments, the transactions and each
+# line's variant barcode and tax code. One alias per order, its line count as ``first``.
+# ``updatedAt`` tells whether the order changed after the body was sent (then it is read in full).
+ORDER_COMPLEMENT_FIELDS = f"""
+id updatedAt app {{ name }} risk {{ assessments {{ riskLevel }} }}
+transactions {{ {TRANSACTION_FIELDS} }}
+"""
+COMPLEMENTS_PER_QUERY = 10
+
+
+def order_complements_query(line_counts: list[int]) -> str:
+    variables = ", ".join(f"$o{i}: ID!" for i in range(len(line_counts)))
+    fields = " ".join(
+        f"o{i}: order(id: $o{i}) {{ {ORDER_COMPLEMENT_FIELDS} "
+        f"lineItems(first: {max(1, count)}) {{ {PAGE_INFO} nodes {{ id variant {{ id barcode taxCode }} }} }} }}"
+        for i, count in enumerate(line_counts)
+    )
+    return f"query OrderComplements({variables}) {{ {fields} }}"

@@ -50,6 +50,14 @@ logger = logging.getLogger("integrations.connectors.shopify")
 
 TokenProvider = Callable[[], str]
 
+
+def fixed_token(access_token) -> TokenProvider:
+    """A provider of one fixed token: a plain string or an integrations.crypto.Secret (kept out of
+    repr and str)."""
+    token = access_token.reveal() if hasattr(access_token, "reveal") else str(access_token)
+    return lambda: token
+
+
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Answers Shopify gives before executing anything: a write may be resent.
 WRITE_SAFE_STATUSES = frozenset({429})

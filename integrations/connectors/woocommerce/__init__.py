@@ -29,7 +29,13 @@ from integrations.connectors.woocommerce.exceptions import (
 )
 from integrations.connectors.woocommerce.payloads import ProductWrite, StockUpdate, VariationWrite, WebhookCreate
 from integrations.connectors.woocommerce.platform import WooCommerceShop
-from integrations.connectors.woocommerce.records import VariationResult, WooProduct, WooVariation, WooWebhook
+from integrations.connectors.woocommerce.records import (
+    VariationResult,
+    WooOrderNote,
+    WooProduct,
+    WooVariation,
+    WooWebhook,
+)
 from integrations.connectors.woocommerce.webhooks import (
     WebhookDelivery,
     WebhookPing,
@@ -56,6 +62,7 @@ __all__ = [
     "WooError",
     "WooInsecureStoreUrl",
     "WooNotFound",
+    "WooOrderNote",
     "WooPagingLimitExceeded",
     "WooResponseError",
     "WooServerError",

@@ -42,6 +42,7 @@ from integrations.connectors.woocommerce.records import (
     VariationResult,
     WooCustomer,
     WooOrder,
+    WooOrderNote,
     WooPage,
     WooProduct,
     WooRefund,
@@ -321,6 +322,28 @@ class WooCommerceClient:
         """Set one meta_data entry of an order by key (``PUT /orders/{id}``): without a meta id
         WooCommerce updates the entry with that key, or adds it, so a resend changes nothing."""
         self._write("PUT", f"orders/{int(order_id)}", {"meta_data": [{"key": key, "value": value}]})
+
+    def order_status_set(self, order_id: int, status: str) -> WooOrder:
+        """Set an order's status (``PUT /orders/{id}``, a value of the reference's status enum).
+        Absolute: a resend sets the same status, which WooCommerce does not record as a change."""
+        return WooOrder.from_json(self._write("PUT", f"orders/{int(order_id)}", {"status": status}))
+
+    def order_notes(self, order_id: int, *, kind: str = "any") -> list[WooOrderNote]:
+        """The order's notes, newest first (``type``: ``any``, ``customer`` or ``internal``)."""
+        body = self._get(f"orders/{int(order_id)}/notes", {"type": kind})
+        if not isinstance(body, list):
+            raise WooResponseError(
+                f"Expected a list from {API_PATH}/orders/{{id}}/notes.", code="invalid_json", store=self.store_url
+            )
+        return [WooOrderNote.from_json(item, order_id=int(order_id)) for item in body if isinstance(item, dict)]
+
+    def order_note_add(self, order_id: int, note: str, *, customer_note: bool = False) -> WooOrderNote:
+        """Add a note to an order (``POST /orders/{id}/notes``; ``customer_note`` false keeps it private
+        to the shop staff, true e-mails it to the customer). Not idempotent: a lost answer is
+        WooAmbiguousWriteError, and the caller looks for the note before adding it again."""
+        body = {"note": note, "customer_note": customer_note}
+        answer = self._write("POST", f"orders/{int(order_id)}/notes", body, idempotent=False)
+        return WooOrderNote.from_json(answer, order_id=int(order_id))
 
     # --- webhooks ------------------------------------------------------------------------------
 

@@ -563,6 +563,31 @@ class WooWebhook:
 
 
 @dataclass(frozen=True, kw_only=True)
+class WooOrderNote:
+    """An order note (``/orders/{order_id}/notes``): private to the shop staff unless ``customer_note``."""
+
+    id: int
+    order_id: int
+    note: str = ""
+    customer_note: bool = False
+    author: str = ""
+    date_created: dt.datetime | None = None
+    raw: dict[str, Any] = _raw()
+
+    @classmethod
+    def from_json(cls, data: dict, *, order_id: int) -> WooOrderNote:
+        return cls(
+            id=_int(data.get("id")),
+            order_id=order_id,
+            note=_str(data.get("note")),
+            customer_note=data.get("customer_note") is True,
+            author=_str(data.get("author")),
+            date_created=gmt(data.get("date_created_gmt")),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
 class VariationResult:
     """The outcome of one variation in a batch write: the variation, or WooCommerce's error."""
 

@@ -1,0 +1,228 @@
+"""Back to a WooCommerce store: BC's posted shipments complete the order.
+
+WooCommerce has no fulfilments. When Business Central has shipped every item line of an order's
+sales order (the posted shipments' item quantities cover the order's, or the order is invoiced),
+the WooCommerce order is set ``completed`` once and gets one private order note
+(``customer_note`` false) naming the BC sales order and shipment number(s) and, when page 130 is
+published, their tracking numbers. Each step is recorded on the order's RecordLink (details
+``woo_completed``, ``woo_note_id``) as soon as WooCommerce answers, so a re-run or a retried task
+neither changes the status again nor adds a second note. A note whose answer was lost
+(``woo_note_pending``) is looked for among the order's private notes before it is written again.
+Each shipment has its RecordLink (Business Central -> shop) as on the Shopify side: pending while
+the order is not shipped in full, SYNCED with the order it completed, FAILED with the store's code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from decimal import Decimal
+
+from django.utils import timezone
+
+from integrations.commerce import Tracking
+from integrations.connectors.businesscentral import BCError
+from integrations.connectors.businesscentral.records import SalesShipment
+from integrations.connectors.woocommerce import WooCommerceClient, WooError, woo_order_translate
+from integrations.connectors.woocommerce.records import WooOrder
+from integrations.models import Flow, Integration
+from syncs.clients import BCClient
+from syncs.errors import classify_exception
+from syncs.mapping.lines import line_item_key
+from syncs.models import RecordLink, SyncLogEntry, SyncRun
+from syncs.services.fulfilments import (
+    ITEM,
+    BackResult,
+    open_sales_orders,
+    shipment_links,
+    shipments_read,
+    shipments_tracking,
+)
+from syncs.services.orders.context import orders_context
+from syncs.services.orders.items import items_resolve
+from syncs.services.runs import sync_log, sync_log_error
+from syncs.services.woocommerce_write_back import woo_order_id
+
+COMPLETED = "completed"
+NOTE_HEADING = "Shipped from Business Central"
+
+
+def woo_shipments_complete(
+    *,
+    integration: Integration,
+    bc_client: BCClient,
+    woo_client: WooCommerceClient,
+    run: SyncRun | None = None,
+    order_names: set[str] | None = None,
+    now: dt.datetime | None = None,
+) -> BackResult:
+    """Complete the WooCommerce orders BC has shipped in full, each exactly once, with one note.
+
+    ``order_names`` limits the look to those orders (a webhook's run); None looks at every open one."""
+    result = BackResult()
+    if (
+        not integration.fulfil_from_bc_shipments
+        or integration.document_type != Integration.DocumentType.ORDER_SHIP_INVOICE
+    ):
+        return result
+    orders = open_sales_orders(integration=integration, now=now or timezone.now())
+    if order_names is not None:
+        orders = [link for link in orders if link.source_reference in order_names]
+    if not orders:
+        return result
+    by_number = {f"{integration.document_number_prefix}{link.source_reference}": link for link in orders}
+    found = shipments_read(integration=integration, bc_client=bc_client, numbers=list(by_number), run=run)
+    if found is None:
+        result.failed += 1
+        return result
+    ctx = orders_context(integration=integration, client=bc_client, run=run)
+    every = [shipment for shipments in found.values() for shipment in shipments]
+    links = shipment_links(integration=integration, shipments=every) if every else {}
+    for number, order_link in by_number.items():
+        shipments = sorted(found.get(number) or [], key=lambda s: s.number)
+        if not shipments:
+            continue
+        try:
+            shipped = bool(order_link.details.get("invoice_id")) or shipped_in_full(
+                ctx=ctx, order_json=order_link.raw_source or {}, shipments=shipments
+            )
+        except BCError as exc:
+            _failed(ctx=ctx, order_link=order_link, links=[links[s.id] for s in shipments], exc=exc, result=result)
+            continue
+        if not shipped:
+            continue  # a part shipped: the order is completed when the rest is
+        tracking = shipments_tracking(bc_client=bc_client, numbers=[s.number for s in shipments], result=result)
+        order_complete(
+            ctx=ctx,
+            woo_client=woo_client,
+            order_link=order_link,
+            shipments=shipments,
+            links=[links[s.id] for s in shipments],
+            tracking=tracking,
+            result=result,
+        )
+    return result
+
+
+def shipped_in_full(*, ctx, order_json: dict, shipments: list[SalesShipment]) -> bool:
+    """Whether the shipments' item quantities cover every item line of the WooCommerce order (its
+    SKUs resolved to BC items as the orders flow does). An item BC does not know: not decided, False."""
+    order = woo_order_translate(WooOrder.from_json(order_json))
+    keys = {line.id: line_item_key(line, sku_rule=ctx.settings.sku_rule) for line in order.line_items}
+    found = items_resolve(ctx=ctx, keys={key for key in keys.values() if key})
+    wanted: Counter[str] = Counter()
+    for line in order.line_items:
+        key = keys[line.id]
+        if not key or line.is_gift_card:
+            continue  # a fee line or a gift card: nothing to ship
+        if key not in found:
+            return False
+        wanted[found[key].number] += Decimal(line.quantity)
+    shipped: Counter[str] = Counter()
+    for shipment in shipments:
+        for row in shipment.sales_shipment_lines:
+            if row.line_type == ITEM:
+                shipped[row.line_object_number] += Decimal(str(row.quantity))
+    return bool(wanted) and all(shipped[item] >= quantity for item, quantity in wanted.items())
+
+
+def note_text(*, order_link: RecordLink, shipments: list[SalesShipment], tracking: dict[str, Tracking]) -> str:
+    """The private note: the heading and shipment numbers first (how a resent note is recognised)."""
+    numbers = ", ".join(s.number for s in shipments)
+    lines = [f"{NOTE_HEADING}: shipment {numbers} of sales order {order_link.target_number}."]
+    for shipment in shipments:
+        found = tracking.get(shipment.number)
+        if found is not None:
+            carrier = f"{found.company} " if found.company else ""
+            lines.append(f"Tracking ({shipment.number}): {carrier}{found.number}")
+    return "\n".join(lines)
+
+
+def _details_save(link: RecordLink, **changes) -> None:
+    details = {**link.details, **changes}
+    for name, value in changes.items():
+        if value is None:
+            details.pop(name, None)
+    link.details = details
+    RecordLink.objects.filter(pk=link.pk).update(details=details)
+
+
+def order_complete(
+    *,
+    ctx,
+    woo_client: WooCommerceClient,
+    order_link: RecordLink,
+    shipments: list[SalesShipment],
+    links: list[RecordLink],
+    tracking: dict[str, Tracking],
+    result: BackResult,
+) -> None:
+    """Set the order completed and add its note, each once (recorded on the order's link)."""
+    order_id = woo_order_id(order_link.source_id)
+    text = note_text(order_link=order_link, shipments=shipments, tracking=tracking)
+    heading = text.split("\n", 1)[0]
+    try:
+        if not order_link.details.get("woo_completed"):
+            already = (order_link.raw_source or {}).get("status") == COMPLETED
+            if not already:
+                woo_client.order_status_set(order_id, COMPLETED)
+            _details_save(order_link, woo_completed="already" if already else timezone.now().isoformat())
+        if not order_link.details.get("woo_note_id"):
+            note = None
+            if order_link.details.get("woo_note_pending"):  # the last answer was lost: is the note there?
+                notes = woo_client.order_notes(order_id, kind="internal")
+                note = next((n for n in notes if n.note.split("\n", 1)[0] == heading), None)
+            if note is None:
+                _details_save(order_link, woo_note_pending=True)
+                note = woo_client.order_note_add(order_id, text, customer_note=False)
+            _details_save(order_link, woo_note_id=note.id, woo_note_pending=None)
+    except WooError as exc:
+        _failed(ctx=ctx, order_link=order_link, links=links, exc=exc, result=result)
+        return
+    for link in links:
+        link.attempts += 1
+        link.state = RecordLink.State.SYNCED
+        link.last_error_code = link.last_error_message = ""
+        link.target_id = str(order_id)
+        link.target_number = order_link.source_reference[:40]
+        link.synced_at = timezone.now()
+        link.details = {
+            **link.details,
+            "order": order_link.source_reference,
+            "order_id": order_link.source_id,
+            "note_id": order_link.details["woo_note_id"],
+        }
+        if shipment_tracking := tracking.get(link.source_reference):
+            link.details["tracking"] = {"number": shipment_tracking.number, "company": shipment_tracking.company}
+        link.save()
+    _details_save(order_link, shipments_done=True)
+    result.fulfilled += 1
+    status = "was already completed" if order_link.details["woo_completed"] == "already" else "is completed"
+    sync_log(
+        run=ctx.run,
+        integration_id=ctx.integration.pk,
+        flow=Flow.ORDERS,
+        level=SyncLogEntry.Level.INFO,
+        message=f"{order_link.source_reference} {status} in the store: {heading}",
+        record_link=order_link,
+    )
+
+
+def _failed(*, ctx, order_link: RecordLink, links: list[RecordLink], exc: Exception, result: BackResult) -> None:
+    error = classify_exception(exc)
+    for link in links:
+        link.attempts += 1
+        link.state = RecordLink.State.FAILED
+        link.last_error_code = error.code
+        link.last_error_message = error.message
+        link.details = {**link.details, "order": order_link.source_reference, "order_id": order_link.source_id}
+        link.save()
+    sync_log_error(
+        run=ctx.run,
+        integration_id=ctx.integration.pk,
+        flow=Flow.ORDERS,
+        error=error,
+        message=f"{order_link.source_reference}: the store was not told about BC's shipments: {error.message}",
+        record_link=links[0] if links else order_link,
+    )
+    result.failed += 1
