@@ -60,7 +60,7 @@ def _seed_bc(sim, count: int) -> list[dict]:
 
 def _seed_shop(sim, items: list[dict]) -> dict[str, str]:
     """One product per BC item; returns BC item id -> shop inventory item id."""
-    from simulators.shopify.seed import inventory_set, product_new, variant_create
+    from simulators.shopify.records import inventory_set, product_new, variant_create
 
     store = sim.store
     location_id = next(iter(store.locations))

@@ -74,7 +74,7 @@ def _seed_bc(sim, count: int) -> list[dict]:
 def _seed_shop(sim, items: list[dict]) -> tuple[dict[str, str], list[str]]:
     """One product per BC item, stocked at three locations; returns (BC item id -> inventory item id,
     the three shop location ids)."""
-    from simulators.shopify.seed import inventory_set, product_new, variant_create
+    from simulators.shopify.records import inventory_set, product_new, variant_create
 
     store = sim.store
     location_id = store.new_id("Location")

@@ -6,9 +6,6 @@ decrypted) and show only whether a value is stored.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,10 +41,13 @@ from integrations.services.lifecycle import (
     integration_resume,
 )
 from integrations.services.mapping_check import MAPPING_CHOICE_FIELDS, country_code_check, mapping_rows_check
-from integrations.services.onboarding import OnboardingError
+from integrations.services.onboarding.errors import OnboardingError
 from integrations.services.shopify_install import ShopInstallError, shop_custom_app_attach
 from integrations.services.shopify_subscriptions import TOPICS_BY_SWITCH, shop_webhooks_reconcile_queue
 from integrations.services.woocommerce_webhooks import woo_webhooks_reconcile_queue
+from syncs.admin_forms import BackfillOrdersForm
+from syncs.preflight.services import preflight_enqueue
+from syncs.services.discovery import backfill_parameters
 from syncs.services.dispatch import (
     flow_enqueue_for_support,
     flow_switched_off,
@@ -407,20 +407,6 @@ def _sync_now_action(flow: Flow):
     return action
 
 
-def _preflight_enqueue_get():
-    """The preflight package's ``preflight_enqueue(*, integration_id, trigger)``; None when not installed.
-
-    Looked up at call time: a missing package is a message, a broken one raises as usual.
-    """
-    if importlib.util.find_spec("syncs.preflight") is None:
-        return None
-    package = importlib.import_module("syncs.preflight")
-    enqueue = getattr(package, "preflight_enqueue", None)
-    if enqueue is None and importlib.util.find_spec("syncs.preflight.services") is not None:
-        enqueue = getattr(importlib.import_module("syncs.preflight.services"), "preflight_enqueue", None)
-    return enqueue
-
-
 SYNC_NOW_FLOWS = (Flow.ORDERS, Flow.CUSTOMERS, Flow.PRODUCTS, Flow.STOCK, Flow.PAYOUTS)
 
 FIELD_GROUPS = (
@@ -567,9 +553,6 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
         return redirect("admin:integrations_integration_backfill_orders", integration_id=queryset.get().pk)
 
     def backfill_orders_view(self, request, integration_id: int):
-        from syncs.admin_forms import BackfillOrdersForm
-        from syncs.services.discovery import backfill_parameters
-
         integration = get_object_or_404(Integration, pk=integration_id)
         if not self.has_run_sync_permission(request):
             raise PermissionDenied
@@ -745,10 +728,6 @@ class IntegrationAdmin(ProjectPermissionsMixin, admin.ModelAdmin):
 
     @admin.action(permissions=["run_preflight"], description="Run preflight checks")
     def run_preflight(self, request, queryset) -> None:
-        preflight_enqueue = _preflight_enqueue_get()
-        if preflight_enqueue is None:
-            self.message_user(request, "Preflight checks are not available in this installation.", messages.WARNING)
-            return
         ids = list(queryset.values_list("pk", flat=True))
         for integration_id in ids:
             preflight_enqueue(integration_id=integration_id, trigger="manual")

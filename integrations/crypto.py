@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -126,7 +127,5 @@ class EncryptedTextField(models.TextField):
         return MASK
 
     def formfield(self, **kwargs):
-        from django import forms
-
         kwargs.setdefault("widget", forms.PasswordInput(render_value=False))
         return super().formfield(**kwargs)

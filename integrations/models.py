@@ -1,4 +1,4 @@
-"""WHO is connected to WHAT and HOW it maps (design.md section 4)."""
+"""WHO is connected to WHAT and HOW it maps."""
 
 from __future__ import annotations
 
@@ -178,7 +178,7 @@ class Integration(TimeStampedModel):
         default=False, help_text=_("Tag the shop order with the BC document number (BC: and the number).")
     )
 
-    # Accounting settings (design.md section 4, "Mappings").
+    # Accounting settings (docs/accounting.md).
     customer_strategy = models.CharField(
         max_length=40, choices=CustomerStrategy.choices, default=CustomerStrategy.COLLECTIVE_PER_COUNTRY
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from integrations.services.bc_auth import bc_tokens_refresh_all
+from integrations.services.shopify_subscriptions import shop_webhooks_reconcile_for
+from integrations.services.shopify_tokens import shop_tokens_refresh_all
+from integrations.services.woocommerce_webhooks import woo_webhooks_reconcile_for
+
 
 def bc_tokens_refresh_task() -> dict:
     """Hourly: refresh Business Central tokens that expire soon or were idle for a week."""
-    from integrations.services.bc_auth import bc_tokens_refresh_all
 
     summary = bc_tokens_refresh_all()
     return {"refreshed": summary.refreshed, "skipped": summary.skipped, "failed": summary.failed}
@@ -13,7 +17,6 @@ def bc_tokens_refresh_task() -> dict:
 
 def shop_tokens_refresh_task() -> dict:
     """Every 15 minutes: refresh expiring Shopify app tokens (and each refresh token weekly)."""
-    from integrations.services.shopify_tokens import shop_tokens_refresh_all
 
     summary = shop_tokens_refresh_all()
     return {"refreshed": summary.refreshed, "skipped": summary.skipped, "failed": summary.failed}
@@ -21,7 +24,6 @@ def shop_tokens_refresh_task() -> dict:
 
 def shop_webhooks_reconcile_task(integration_id: int) -> dict:
     """After the flows changed: the shop's webhook subscriptions made to match them."""
-    from integrations.services.shopify_subscriptions import shop_webhooks_reconcile_for
 
     result = shop_webhooks_reconcile_for(integration_id=integration_id)
     return {"created": list(result.created), "removed": list(result.removed)} if result else {}
@@ -29,7 +31,6 @@ def shop_webhooks_reconcile_task(integration_id: int) -> dict:
 
 def woo_webhooks_reconcile_task(integration_id: int) -> dict:
     """After the flows changed: the WooCommerce store's webhooks made to match them."""
-    from integrations.services.woocommerce_webhooks import woo_webhooks_reconcile_for
 
     topics = woo_webhooks_reconcile_for(integration_id=integration_id)
     return {"topics": topics} if topics is not None else {}

@@ -7,9 +7,6 @@ unbounded values (integration, error code) are text boxes, not option lists buil
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -23,6 +20,7 @@ from django.utils.html import format_html
 
 from integrations.admin import InputFilter, IntegrationIdFilter, ProjectPermissionsMixin, integration_link
 from syncs.admin_display import json_pretty, record_link_history
+from syncs.admin_forms import ItemRelinkForm
 from syncs.errors import find_error
 from syncs.models import (
     ComplianceRequest,
@@ -44,6 +42,7 @@ from syncs.services.dispatch import (
     record_links_retry,
     record_links_unlink,
 )
+from syncs.services.products import item_relink
 from syncs.templatetags.error_codes import error_link
 
 # Records support may send again: a failed one, or one stuck waiting or in conflict.
@@ -261,9 +260,6 @@ class RecordLinkAdmin(ProjectPermissionsMixin, LargeTableAdmin):
         return TemplateResponse(request, "admin/record_retry_confirm.html", context)
 
     def relink_view(self, request, link_id: int):
-        from syncs.admin_forms import ItemRelinkForm
-        from syncs.services.products import item_relink
-
         link = get_object_or_404(RecordLink, pk=link_id, entity_type=EntityType.ITEM)
         if not self.has_run_sync_permission(request):
             raise PermissionDenied
@@ -540,11 +536,3 @@ class SyncCursorAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
-
-
-from syncs.preflight import admin as _preflight_admin  # noqa: E402, F401
-
-# Admin modules of sub-packages are not autodiscovered: load the ones present.
-if importlib.util.find_spec("syncs.preflight.admin") is not None:
-    importlib.import_module("syncs.preflight.admin")
-importlib.import_module("syncs.payouts.admin")  # re-registers Payout with the reconciliation additions

@@ -53,11 +53,17 @@ Changes = Mapping[str, Any] | Payload
 DEFAULT_FACTORY = "syncs.clients.ConnectionClients"
 
 
+class BCRequestCounts(RequestCounts, Protocol):
+    """A BC client's counters: also every operation it sent (a $batch of 40 = 40)."""
+
+    operations: int
+
+
 class BCClient(Protocol):
     """What the core calls on a Business Central client (records, $batch, ODataV4 pages, actions)."""
 
     @property
-    def stats(self) -> RequestCounts: ...
+    def stats(self) -> BCRequestCounts: ...
 
     def entity_path(self, entity: EntitySet, *, id: str | None = None, parent: Parent | None = None) -> str: ...  # noqa: A002
 

@@ -1,6 +1,8 @@
-"""MOVING data: record links, cursors, runs, logs, payouts (design.md section 4)."""
+"""MOVING data: record links, cursors, runs, logs, payouts."""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -98,8 +100,17 @@ class SyncCursor(models.Model):
         return f"{self.integration_id}:{self.flow} @ {self.last_loaded_at}"
 
 
+class RenewableLease(Protocol):
+    """What a running flow does with its lease (syncs.services.locks.FlowLeaseHandle)."""
+
+    def renew(self) -> None: ...
+
+
 class SyncRun(models.Model):
     """One row per execution of a flow."""
+
+    # Not a column: the flow lease, set on the in-memory run while its handler runs (run_execute).
+    lease: RenewableLease
 
     class Trigger(models.TextChoices):
         SCHEDULE = "schedule", _("Schedule")

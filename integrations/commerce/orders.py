@@ -133,7 +133,7 @@ class RefundShippingLine:
 @dataclass(frozen=True, slots=True)
 class Refund:
     id: str
-    created_at: dt.datetime
+    created_at: dt.datetime | None  # Shopify's Refund.createdAt is nullable (its processedAt is not)
     note: str
     total_refunded: MoneyBag
     line_items: tuple[RefundLineItem, ...] = ()

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -207,7 +208,7 @@ def bc_access_token_acquire(*, connection_id: int, force_refresh: bool = False) 
             except entra_exc.EntraError as error:
                 failure = error
             else:
-                updates = {"token_expires_at": token.expires_at}
+                updates: dict[str, Any] = {"token_expires_at": token.expires_at}
                 if client.cache_changed:
                     updates |= {"token_cache": Secret(client.cache_serialize()), "token_refreshed_at": timezone.now()}
                 if connection.last_auth_error_code:

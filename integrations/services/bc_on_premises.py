@@ -27,7 +27,7 @@ from integrations.connectors.businesscentral.endpoints import ON_PREMISES_ENVIRO
 from integrations.crypto import Secret
 from integrations.models import BusinessCentralConnection, Integration
 from integrations.outbound import host_is_internal, outbound_url_validate
-from integrations.services.onboarding import OnboardingError
+from integrations.services.onboarding.errors import OnboardingError
 from syncs.errors import get_error
 
 AuthMethod = BusinessCentralConnection.AuthMethod

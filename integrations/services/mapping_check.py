@@ -16,7 +16,7 @@ from integrations.models import (
     PayoutAccountMapping,
     ShippingMethodMapping,
 )
-from integrations.services.onboarding import SetupChoices, bc_setup_choices
+from integrations.services.onboarding.wizard_settings import SetupChoices, bc_setup_choices
 
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 

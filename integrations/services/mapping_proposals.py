@@ -110,13 +110,13 @@ def mapping_proposals_build(
     payment_methods: Iterable[tuple[str, str]],
     vat_groups: Iterable[tuple[str, str]],
     home_country: str,
-    mapped_gateways: Mapping[str, str] = (),
+    mapped_gateways: Mapping[str, str] | None = None,
 ) -> MappingProposals:
     """Every gateway seen or usual (or already mapped) gets a row; seen ones get a proposal."""
     payment_methods = list(payment_methods)
     groups = [code for code, _label in vat_groups]
     seen_gateways = usage.values(GATEWAY) if usage else []
-    gateways = list(dict.fromkeys([*seen_gateways, *usual_gateways, *dict(mapped_gateways)]))
+    gateways = list(dict.fromkeys([*seen_gateways, *usual_gateways, *(mapped_gateways or {})]))
     countries = usage.values(COUNTRY) if usage else []
     return MappingProposals(
         usage=usage,

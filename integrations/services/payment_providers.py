@@ -19,7 +19,7 @@ from integrations.connectors.adyen import report_file_name as adyen_report_file_
 from integrations.connectors.klarna import HOSTS, KlarnaAuthError, KlarnaError, klarna_client
 from integrations.crypto import Secret
 from integrations.models import Integration, PaymentProviderConnection
-from integrations.services.onboarding import OnboardingError
+from integrations.services.onboarding.errors import OnboardingError
 
 Provider = PaymentProviderConnection.Provider
 KLARNA_ENVIRONMENTS = ("production", "playground")

@@ -25,17 +25,16 @@ from django.utils.translation import gettext_lazy
 from integrations.connectors.businesscentral import BusinessCentralClient, client_for_connection, entities, odata
 from integrations.connectors.businesscentral.codec import GL_ACCOUNT_TYPE_POSTING
 from integrations.models import BusinessCentralConnection, Integration
+from integrations.selectors import FLOW_FIELDS
 from integrations.services.base_currency import LocalCurrencyUnknown, bc_local_currency_read
 from integrations.services.bc_auth import bc_credentials
-from integrations.services.onboarding import (
-    FLOW_FIELDS,
-    OnboardingError,
-    PreflightBlocked,
+from integrations.services.onboarding.bc_company import (
     bc_companies_list,
     bc_environments_list,
     bc_read,
     company_free_check,
 )
+from integrations.services.onboarding.errors import OnboardingError, PreflightBlocked
 from syncs.errors import ProductError
 from syncs.models import FlowLease, Payout, PreflightRun, RecordLink, SyncCursor, SyncLogEntry, SyncRun
 from syncs.preflight.services import preflight_blocking_failures, preflight_run
@@ -187,32 +186,32 @@ def _references(integration: Integration) -> list[tuple[str, str, str]]:
         ("rounding_gl_account", _("Rounding account")),
     ):
         add("account", getattr(integration, name), label)
-    for row in integration.payment_method_mappings.all():
+    for payment in integration.payment_method_mappings.all():
         used_by = _("Payment method mapping")
-        add("payment_method", row.bc_payment_method_code, used_by)
-        add("account", row.balancing_account, used_by)
-    for row in integration.shipping_method_mappings.all():
+        add("payment_method", payment.bc_payment_method_code, used_by)
+        add("account", payment.balancing_account, used_by)
+    for shipping in integration.shipping_method_mappings.all():
         used_by = _("Shipping mapping")
-        add("shipment_method", row.bc_shipment_method_code, used_by)
-        add("item" if row.line_type == row.LineType.ITEM else "account", row.line_number, used_by)
-        add("tax_group", row.vat_product_group, used_by)
-    for row in integration.country_mappings.all():
-        used_by = _("Country %(country)s") % {"country": row.country_code}
-        add("tax_area", row.vat_business_group, used_by)
-        add("customer", row.collective_customer_number, used_by)
-        if row.currency_code and row.currency_code != integration.base_currency:
-            add("currency", row.currency_code, used_by)
-        add("payment_terms", row.payment_terms_code, used_by)
-        add("payment_method", row.payment_method_code, used_by)
-    for row in integration.tax_class_mappings.all():
-        add("tax_group", row.vat_product_group, _("Tax class mapping"))
-    for row in integration.location_mappings.all():
-        add("location", row.bc_location_code, _("Stock locations"))
-    for row in integration.payout_account_mappings.all():
+        add("shipment_method", shipping.bc_shipment_method_code, used_by)
+        add("item" if shipping.line_type == shipping.LineType.ITEM else "account", shipping.line_number, used_by)
+        add("tax_group", shipping.vat_product_group, used_by)
+    for country in integration.country_mappings.all():
+        used_by = _("Country %(country)s") % {"country": country.country_code}
+        add("tax_area", country.vat_business_group, used_by)
+        add("customer", country.collective_customer_number, used_by)
+        if country.currency_code and country.currency_code != integration.base_currency:
+            add("currency", country.currency_code, used_by)
+        add("payment_terms", country.payment_terms_code, used_by)
+        add("payment_method", country.payment_method_code, used_by)
+    for tax_class in integration.tax_class_mappings.all():
+        add("tax_group", tax_class.vat_product_group, _("Tax class mapping"))
+    for location in integration.location_mappings.all():
+        add("location", location.bc_location_code, _("Stock locations"))
+    for payout in integration.payout_account_mappings.all():
         used_by = _("Payout accounts")
-        add("account", row.clearing_account, used_by)
-        add("account", row.fee_account, used_by)
-        add("bank_account", row.bank_account, used_by)
+        add("account", payout.clearing_account, used_by)
+        add("account", payout.fee_account, used_by)
+        add("bank_account", payout.bank_account, used_by)
     return refs
 
 

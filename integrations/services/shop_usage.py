@@ -57,7 +57,7 @@ class ShopUsage:
         ]
 
 
-KINDS = (COUNTRY, GATEWAY, CURRENCY, SHIPPING, TAX)
+KINDS: tuple[str, ...] = (COUNTRY, GATEWAY, CURRENCY, SHIPPING, TAX)
 KIND_LABELS = {
     COUNTRY: gettext_lazy("Countries shipped to"),
     GATEWAY: gettext_lazy("Payment gateways"),

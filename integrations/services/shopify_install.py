@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,7 +42,7 @@ INSTALL_FAILED = "SHOP-020"
 APP_NOT_CONFIGURED = "SHOP-023"
 
 # Every scope the product asks for, with the reason (docs/onboarding.md lists the same).
-SCOPES: dict[str, str] = {
+SCOPES: dict[str, str | Promise] = {  # lazy translations
     "read_orders": gettext_lazy("read orders and refunds to create invoices and credit memos"),
     "read_all_orders": gettext_lazy("read orders older than 60 days (backfills and the first sync)"),
     "write_orders": gettext_lazy("mark orders as synced with tags and metafields"),

@@ -133,7 +133,7 @@ def shop_webhooks_reconcile_queue(*, integration_id: int) -> bool:
 
 def shop_webhooks_reconcile_all() -> dict:
     """Daily: every connected shop's subscriptions made right; failures counted, not raised."""
-    summary = {"reconciled": 0, "failed": []}
+    reconciled, failed = 0, []
     ids = (
         ShopConnection.objects.filter(uninstalled_at__isnull=True)
         .exclude(access_token="")
@@ -142,7 +142,7 @@ def shop_webhooks_reconcile_all() -> dict:
     for integration_id in ids:
         try:
             if shop_webhooks_reconcile_for(integration_id=integration_id) is not None:
-                summary["reconciled"] += 1
+                reconciled += 1
         except (ShopWebhookSetupError, ShopifyError) as error:
-            summary["failed"].append((integration_id, getattr(error, "code", WEBHOOK_SETUP_FAILED)))
-    return summary
+            failed.append((integration_id, getattr(error, "code", WEBHOOK_SETUP_FAILED)))
+    return {"reconciled": reconciled, "failed": failed}

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from integrations.connectors.shopify import ShopifyError
 from integrations.connectors.shopify.client import ShopifyClient
 from integrations.models import Integration, LocationMapping, ShopConnection
-from integrations.services.onboarding import OnboardingError, bc_locations_list
+from integrations.services.onboarding.errors import OnboardingError
+from integrations.services.onboarding.wizard_settings import bc_locations_list
 from integrations.services.shopify_tokens import shop_client_for
 
 

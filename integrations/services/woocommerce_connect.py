@@ -35,7 +35,7 @@ from integrations.connectors.woocommerce import (
 from integrations.crypto import Secret
 from integrations.models import Integration, ShopConnection
 from integrations.outbound import outbound_url_validate
-from integrations.services.onboarding import OnboardingError
+from integrations.services.onboarding.errors import OnboardingError
 from integrations.services.woocommerce_webhooks import woo_webhook_topics, woo_webhooks_replace
 from syncs.errors import get_error
 from syncs.errors.classify import classify_woo_error

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from integrations.forms import SignupForm
-from integrations.services.onboarding import merchant_signup_request
+from integrations.services.onboarding.signup import merchant_signup_request
 from integrations.views.common import posted_data
 
 

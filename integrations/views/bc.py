@@ -17,6 +17,7 @@ from integrations.forms import BCOnPremisesForm, BCOrganisationForm, CompanySele
 from integrations.models import BusinessCentralConnection
 from integrations.selectors import (
     bc_connection_for_integration,
+    company_usage,
     integration_get_for_user,
     integration_list_for_user,
 )
@@ -29,14 +30,8 @@ from integrations.services.bc_auth import (
     bc_signin_start,
 )
 from integrations.services.bc_on_premises import bc_on_premises_connect, bc_online_choose
-from integrations.services.onboarding import (
-    CompanyAlreadyConnected,
-    OnboardingError,
-    bc_companies_list,
-    bc_company_select,
-    bc_environments_list,
-    company_usage,
-)
+from integrations.services.onboarding.bc_company import bc_companies_list, bc_company_select, bc_environments_list
+from integrations.services.onboarding.errors import CompanyAlreadyConnected, OnboardingError
 from integrations.views.common import posted_data
 
 

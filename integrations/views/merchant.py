@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from integrations.connectors.entra import AUTH_ERRORS_BY_CODE
 from integrations.forms import IntegrationCreateForm
-from integrations.selectors import integration_get_for_user, integration_list_for_user, tenant_for_user
+from integrations.selectors import integration_get_for_user, integration_list_for_user, tenant_for_user, wizard_state
 from integrations.services.lifecycle import integration_resume
-from integrations.services.onboarding import integration_create, wizard_state
+from integrations.services.onboarding.signup import integration_create
 from integrations.services.promotion import promotion_available
 from syncs.errors import find_error
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from integrations.forms import CompanySelectForm
 from integrations.selectors import integration_get_for_user
 from integrations.services import promotion as svc
-from integrations.services.onboarding import OnboardingError, PreflightBlocked
+from integrations.services.onboarding.errors import OnboardingError, PreflightBlocked
 from integrations.views.common import posted_data
 
 

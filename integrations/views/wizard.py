@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,12 +24,14 @@ from integrations.forms import (
     dimension_rules_text,
 )
 from integrations.models import PaymentProviderConnection, ShopConnection
-from integrations.selectors import integration_get_for_user
-from integrations.services import onboarding as svc
-from integrations.services.mapping_proposals import go_live_warnings_get, settings_proposals_get
-from integrations.services.oss_check import matched_customer_numbers, matched_customer_vat_mismatches
-from integrations.services.payout_configurations import batch_initial, batch_value_split, payout_initial
-from integrations.services.payout_configurations import payout_rows as payout_rows_get
+from integrations.selectors import FLOW_FIELDS, integration_get_for_user, stock_locations_needed, wizard_state
+from integrations.services.mapping_proposals import go_live_warnings_get
+from integrations.services.onboarding import stripe_account
+from integrations.services.onboarding.errors import ConfirmationRequired, OnboardingError, PreflightBlocked
+from integrations.services.onboarding.flows import integration_flows_save
+from integrations.services.onboarding.go_live import integration_go_live
+from integrations.services.onboarding.real_order import integration_test_order
+from integrations.services.onboarding.settings_page import settings_page_get, wizard_settings_save
 from integrations.services.shopify_install import SCOPES, scope_reasons
 from integrations.services.stock_locations import stock_location_choices_get, stock_locations_save
 from integrations.views.common import posted_data
@@ -45,7 +46,7 @@ STEP_URLS = {
 
 
 def _page(request, integration, template, step, status=200, **context):
-    state = svc.wizard_state(integration=integration)
+    state = wizard_state(integration=integration)
     return render(
         request,
         template,
@@ -61,7 +62,7 @@ ADMIN_WAIT_CODES = ADMIN_CONSENT_CODES | {ADMIN_APPROVAL_REQUESTED.code}
 @login_required
 def wizard(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
-    current = svc.wizard_state(integration=integration).current
+    current = wizard_state(integration=integration).current
     return redirect(STEP_URLS[current.slug], integration_id=integration.pk)
 
 
@@ -69,13 +70,13 @@ def wizard(request, integration_id: int):
 @require_http_methods(["GET", "POST"])
 def wizard_flows(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
-    initial = {name: getattr(integration, name) for name in svc.FLOW_FIELDS}
+    initial = {name: getattr(integration, name) for name in FLOW_FIELDS}
     initial["products_direction"] = "both" if integration.products_bidirectional else "bc_to_shop"
     form = FlowsForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            svc.integration_flows_save(integration=integration, flows=form.flows())
-        except svc.OnboardingError as error:
+            integration_flows_save(integration=integration, flows=form.flows())
+        except OnboardingError as error:
             form.add_error(None, str(error))
         else:
             return redirect("merchant:wizard_connect", integration_id=integration.pk)
@@ -130,8 +131,8 @@ def stripe_connect(request, integration_id: int):
     form = StripeConnectForm(request.POST)
     if form.is_valid():
         try:
-            svc.stripe_connect(integration=integration, api_key=form.cleaned_data["api_key"])
-        except svc.OnboardingError as error:
+            stripe_account.stripe_connect(integration=integration, api_key=form.cleaned_data["api_key"])
+        except OnboardingError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Stripe is connected."))
@@ -144,105 +145,42 @@ def stripe_connect(request, integration_id: int):
 @require_http_methods(["GET", "POST"])
 def wizard_settings(request, integration_id: int):
     integration = integration_get_for_user(user=request.user, integration_id=integration_id)
-    mappings = list(integration.country_mappings.order_by("pk"))
+    template = "merchant/wizard/settings.html"
     data = posted_data(request)
-    # The chosen collective customers stay in the lists even when a search or the size limit hides them.
-    chosen = {m.collective_customer_number for m in mappings}
-    chosen |= matched_customer_numbers(integration=integration)  # OSS: their VAT group is compared too
-    if data is not None:
-        chosen |= {value for key, value in data.items() if key.startswith("collective__")}
     try:
-        choices = svc.bc_setup_choices(
+        page = settings_page_get(
             integration=integration,
             customer_search=(data or {}).get("customer_search", ""),
-            customer_numbers=chosen,
+            customer_numbers=[value for key, value in (data or {}).items() if key.startswith("collective__")],
         )
-    except svc.OnboardingError as error:
-        return _page(request, integration, "merchant/wizard/settings.html", 3, error=str(error), form=None)
-    payout_rows = payout_rows_get(integration=integration)
-    # Rows proposed from the shop's recent orders: every gateway it used, every country it shipped to.
-    proposals = settings_proposals_get(
-        integration=integration, choices=choices, now=timezone.now(), usual_gateways=svc.SHOP_GATEWAYS
-    )
-    countries = [m.country_code for m in mappings] or proposals.countries
-    initial = {
-        "customer_strategy": integration.customer_strategy,
-        "document_type": integration.document_type,
-        "payment_journal_batch": batch_initial(
-            choices, integration.payment_journal_template, integration.payment_journal_batch
-        ),
-        "countries": ", ".join(countries),
-        **{name: getattr(integration, name) for name in svc.ORDER_OPTION_FIELDS},
-        "dimension_rules": dimension_rules_text(integration.dimension_mappings.all()),
-        **{f"vat__{m.country_code}": m.vat_business_group for m in mappings},
-        **{f"collective__{m.country_code}": m.collective_customer_number for m in mappings},
-        **{f"pm__{m.shop_gateway}": m.bc_payment_method_code for m in integration.payment_method_mappings.all()},
-        **payout_initial(choices, integration.payout_account_mappings.all()),
-    }
-    proposed = {f"pm__{g}": code for g, code in proposals.payment_methods.items()}
-    proposed |= {f"vat__{c}": group for c, group in proposals.vat_groups.items()}
-    initial = {**{name: value for name, value in proposed.items() if value}, **initial}
-    shipping = integration.shipping_method_mappings.filter(shop_shipping_code=svc.DEFAULT_SHIPPING_CODE).first()
-    if shipping:
-        initial |= {"shipment_method": shipping.bc_shipment_method_code, "freight_account": shipping.line_number}
-    form_options = {"choices": choices, "gateways": proposals.gateways, "payout_rows": payout_rows}
-    vat_mismatches = matched_customer_vat_mismatches(
-        integration=integration, customer_vat_groups=choices.customer_vat_groups
-    )
+    except OnboardingError as error:
+        return _page(request, integration, template, 3, error=str(error), form=None)
+    form_options = {"choices": page.choices, "gateways": page.proposals.gateways, "payout_rows": page.payout_rows}
+    shown = {"proposals": page.proposals, "vat_mismatches": page.vat_mismatches}
     if data is not None and "search_customers" in data:
         # Only the customer lists change: show the entered values again, unsaved and without errors.
         countries = countries_parse(data.get("countries", ""))
         form = SettingsForm(initial=data.dict(), countries=countries, **form_options)
-        return _page(
-            request,
-            integration,
-            "merchant/wizard/settings.html",
-            3,
-            form=form,
-            proposals=proposals,
-            vat_mismatches=vat_mismatches,
-        )
-    form = SettingsForm(data, initial=initial, countries=countries, **form_options)
+        return _page(request, integration, template, 3, form=form, **shown)
+    initial = {**page.initial, "dimension_rules": dimension_rules_text(integration.dimension_mappings.all())}
+    form = SettingsForm(data, initial=initial, countries=page.countries, **form_options)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            with transaction.atomic():  # the required settings and the order options: both or neither
-                svc.integration_settings_save(
-                    integration=integration,
-                    customer_strategy=data["customer_strategy"],
-                    document_type=data["document_type"],
-                    payment_journal_template=batch_value_split(data["payment_journal_batch"])[0],
-                    payment_journal_batch=batch_value_split(data["payment_journal_batch"])[1],
-                    payment_methods={g: data.get(f"pm__{g}", "") for g in proposals.gateways},
-                    shipment_method=data["shipment_method"],
-                    freight_account=data["freight_account"],
-                    countries={code: data.get(f"vat__{code}", "") for code in data["countries"]},
-                    collective_customers=form.collective_customers(),
-                    payout_accounts=form.payout_configurations(),
-                )
-                svc.integration_order_options_save(
-                    integration=integration,
-                    options={name: data.get(name) for name in svc.ORDER_OPTION_FIELDS},
-                    dimension_rules=data.get("dimension_rules") or [],
-                )
-        except svc.OnboardingError as error:
+            wizard_settings_save(
+                integration=integration,
+                data=form.cleaned_data,
+                gateways=page.proposals.gateways,
+                collective_customers=form.collective_customers(),
+                payout_accounts=form.payout_configurations(),
+            )
+        except OnboardingError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Settings saved."))
-            if svc.stock_locations_needed(integration=integration):
+            if stock_locations_needed(integration=integration):
                 return redirect("merchant:wizard_stock_locations", integration_id=integration.pk)
             return redirect("merchant:wizard_test", integration_id=integration.pk)
-    status = 400 if form.is_bound else 200
-    return _page(
-        request,
-        integration,
-        "merchant/wizard/settings.html",
-        3,
-        status=status,
-        form=form,
-        proposals=proposals,
-        vat_mismatches=vat_mismatches,
-    )
+    return _page(request, integration, template, 3, status=400 if form.is_bound else 200, form=form, **shown)
 
 
 @login_required
@@ -253,7 +191,7 @@ def wizard_stock_locations(request, integration_id: int):
     template = "merchant/wizard/stock_locations.html"
     try:
         choices = stock_location_choices_get(integration=integration)
-    except svc.OnboardingError as error:
+    except OnboardingError as error:
         return _page(request, integration, template, 3, error=str(error), form=None)
     mappings = list(integration.location_mappings.all())
     initial = {f"{StockLocationsForm.PREFIX}{m.bc_location_code}": m.shop_location_id for m in mappings}
@@ -272,7 +210,7 @@ def wizard_stock_locations(request, integration_id: int):
                 by_code=form.by_code(),
                 total_location_id=form.cleaned_data["total_location"],
             )
-        except svc.OnboardingError as error:
+        except OnboardingError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Stock locations saved."))
@@ -289,12 +227,12 @@ def wizard_test(request, integration_id: int):
     outcome = None
     if request.method == "POST" and form.is_valid():
         try:
-            outcome = svc.integration_test_order(
+            outcome = integration_test_order(
                 integration=integration,
                 order_name=form.cleaned_data["order_name"],
                 write=request.POST.get("action") == "create",
             )
-        except svc.OnboardingError as error:
+        except OnboardingError as error:
             form.add_error(None, str(error))
     connection = getattr(integration, "bc_connection", None)
     return _page(
@@ -306,7 +244,6 @@ def wizard_test(request, integration_id: int):
         outcome=outcome,
         preview=outcome.preview if outcome else None,
         sandbox=bool(connection and connection.environment_type == connection.EnvironmentType.SANDBOX),
-        available=svc.order_preview_available(),
     )
 
 
@@ -319,14 +256,14 @@ def wizard_live(request, integration_id: int):
     preflight_failures: list = []
     if request.method == "POST" and form.is_valid():
         try:
-            svc.integration_go_live(integration=integration, confirm_production=form.cleaned_data["confirm_production"])
-        except svc.ConfirmationRequired as error:
+            integration_go_live(integration=integration, confirm_production=form.cleaned_data["confirm_production"])
+        except ConfirmationRequired as error:
             needs_confirmation = True
             form.add_error(None, str(error))
-        except svc.PreflightBlocked as error:
+        except PreflightBlocked as error:
             preflight_failures = error.failures
             form.add_error(None, str(error))
-        except svc.OnboardingError as error:
+        except OnboardingError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Live mode is on."))

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from integrations.forms import WooConnectForm
 from integrations.selectors import integration_get_for_user
-from integrations.services.onboarding import OnboardingError
+from integrations.services.onboarding.errors import OnboardingError
 from integrations.services.woocommerce_connect import woo_store_connect
 from integrations.views.wizard import connect_page
 

@@ -1,7 +1,7 @@
 """OData JSON $batch: ``{"requests":[...]}`` -> ``{"responses":[...]}``, executed in order.
 
 With ``Isolation: snapshot`` every change is rolled back when any operation fails; the
-responses still report each operation's own result (bc-api-facts.md section 3.4).
+responses still report each operation's own result.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Field lists, read-only flags and navigation properties of the simulated API v2.0 entity sets.
 
-Field names follow the AL API pages (APIV2*.Page.al) as summarised in bc-api-facts.md section 2.
+Field names follow the AL API pages (APIV2*.Page.al) (the vendor reference: docs/vendor-contracts.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""BC's error envelope and the code -> HTTP status mapping (bc-api-facts.md sections 3.5 and 5)."""
+"""BC's error envelope and the code -> HTTP status mapping."""
 
 from __future__ import annotations
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from simulators.businesscentral.resources import generic_create
+
 from .amounts import dec, money
 from .documents import check_customer_for
 from .errors import NOTHING_TO_POST, BCError, dialog
@@ -66,8 +68,6 @@ def _set_balancing_account(store: CompanyStore, values: dict) -> None:
 
 
 def batch_create(store: CompanyStore, entity_set: str, values: dict, parent: dict) -> dict:  # noqa: ARG001
-    from .resources import generic_create
-
     _set_balancing_account(store, values)
     if entity_set == "journals":
         values["templateDisplayName"] = "GENERAL"

@@ -1,5 +1,5 @@
 """The OData query engine: $filter, $orderby, $top/$skip, server paging with $skiptoken,
-and the $select/$expand option parsers (bc-api-facts.md sections 3.1 and 3.2)."""
+and the $select/$expand option parsers."""
 
 from __future__ import annotations
 

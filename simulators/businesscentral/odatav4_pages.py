@@ -3,7 +3,7 @@ No. Series Lines (457), Item Ledger Entries (38), General Journal (39, read and 
 way to give a general journal line a Currency Code, which API v2.0's journalLines page lacks),
 Dimension Values (537), Posted Sales Shipment (130), General Journal Templates (101) and General
 Journal Batches (251). Field names are page control names with underscores [assumption,
-bc-api-facts.md section 6]. An unpublished page is an unknown service: 404 BadRequest_NotFound.
+docs/vendor-contracts.md]. An unpublished page is an unknown service: 404 BadRequest_NotFound.
 $filter, $select, $orderby, $top/$skip and server-driven paging work as on API v2.0 pages."""
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
+from simulators.businesscentral.numbering import increment
+
 from .clock import SimClock
 from .entities import SPECS
 from .numbering import NoSeries
@@ -223,7 +225,6 @@ class CompanyStore:
     def add_record_ahead_of_series(self, code: str, ahead: int = 3) -> str:
         """Number a record inside the series, ``ahead`` numbers past its last used number (what a
         manual number colliding with the series looks like). Returns that number."""
-        from .numbering import increment
 
         line = self.number_series[code].lines[-1]
         base = line.last_no_used or line.starting_no

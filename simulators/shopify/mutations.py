@@ -5,6 +5,14 @@ from __future__ import annotations
 from graphql import GraphQLSchema, value_from_ast_untyped
 
 from simulators.shopify import bulk
+from simulators.shopify.records import (
+    DEFAULT_OPTION_VALUE,
+    inventory_set,
+    option_new,
+    option_value_add,
+    product_new,
+    variant_create,
+)
 
 INVENTORY_REASONS = {
     "correction",
@@ -42,15 +50,6 @@ def _idempotency_key(info) -> str | None:
 
 
 def install(schema: GraphQLSchema, store, sim) -> None:
-    from simulators.shopify.seed import (
-        DEFAULT_OPTION_VALUE,
-        inventory_set,
-        option_new,
-        option_value_add,
-        product_new,
-        variant_create,
-    )
-
     fields = schema.mutation_type.fields
 
     def product_fields(product: dict, data: dict) -> None:

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from integrations.models import (
-    Flow,
     Integration,
     PaymentProviderConnection,
     ShippingMethodMapping,
@@ -85,10 +84,16 @@ def demo_autopilot(
 ) -> Integration:
     """``sign_in(auth_uri) -> redirect URL`` signs in on Microsoft's page; ``install_app(authorize_url)
     -> redirect URL`` presses "Install app" on Shopify's. Idempotent: live stays live."""
-    from integrations.services import onboarding, payment_providers
+    from integrations.services import payment_providers
     from integrations.services.bc_auth import bc_signin_complete, bc_signin_start
+    from integrations.services.onboarding.bc_company import bc_companies_list, bc_company_select
+    from integrations.services.onboarding.flows import integration_flows_save
+    from integrations.services.onboarding.go_live import integration_go_live
+    from integrations.services.onboarding.real_order import integration_test_order
+    from integrations.services.onboarding.stripe_account import stripe_connect
+    from integrations.services.onboarding.wizard_settings import integration_settings_save
+    from integrations.services.payout_configurations import PayoutConfiguration, payout_rows
     from integrations.services.shopify_install import shop_install_complete, shop_install_start
-    from syncs.flows import flow_handler_get
 
     integration = Integration.objects.get(pk=integration_id)
     if integration.status == Integration.Status.LIVE:
@@ -102,15 +107,15 @@ def demo_autopilot(
     answer = dict(parse_qsl(urlsplit(sign_in(auth_uri)).query))
     bc_signin_complete(integration=integration, request_params=answer, session=session)
 
-    companies = onboarding.bc_companies_list(integration=integration, environment_name=ENVIRONMENT)
+    companies = bc_companies_list(integration=integration, environment_name=ENVIRONMENT)
     company = next(c for c in companies if c.name == COMPANY_NAME)
-    onboarding.bc_company_select(integration=integration, environment_name=ENVIRONMENT, company_id=company.id)
+    bc_company_select(integration=integration, environment_name=ENVIRONMENT, company_id=company.id)
     # Shopify: the app install, as the wizard's "Connect Shopify" (expiring token, webhooks registered).
     shop_session: dict = {}
     authorize_url = shop_install_start(integration=integration, shop_domain=SHOP_DOMAIN, session=shop_session)
     answer = dict(parse_qsl(urlsplit(install_app(authorize_url)).query))
     shop_install_complete(integration=integration, params=answer, session=shop_session)
-    onboarding.stripe_connect(integration=integration, api_key=STRIPE_SECRET_KEY)
+    stripe_connect(integration=integration, api_key=STRIPE_SECRET_KEY)
     payment_providers.klarna_connect(
         integration=integration,
         market=MARKET,
@@ -139,15 +144,13 @@ def demo_autopilot(
         defaults={"currencies": [shop_currency], "verified_at": timezone.now()},
     )
 
-    # Payouts only when a payouts flow is installed; otherwise their schedule would fail every tick.
-    payouts = flow_handler_get(Flow.PAYOUTS) is not None
-    onboarding.integration_flows_save(
+    integration_flows_save(
         integration=integration,
-        flows={"orders_enabled": True, "refunds_enabled": True, "customers_enabled": True, "payouts_enabled": payouts},
+        flows={"orders_enabled": True, "refunds_enabled": True, "customers_enabled": True, "payouts_enabled": True},
     )
     integration.refresh_from_db()
     payout_accounts = [
-        onboarding.PayoutAccounts(
+        PayoutConfiguration(
             row.provider,
             row.currency,
             *PAYOUT_ACCOUNTS[row.provider][:2],
@@ -157,10 +160,10 @@ def demo_autopilot(
             journal_batch=PAYOUT_BATCHES[row.provider],
             general_journal_batch=PAYMENT_JOURNAL_BATCH,
         )
-        for row in onboarding.payout_rows(integration=integration)
+        for row in payout_rows(integration=integration)
         if row.provider in PAYOUT_ACCOUNTS
     ]
-    onboarding.integration_settings_save(
+    integration_settings_save(
         integration=integration,
         customer_strategy=Integration.CustomerStrategy.COLLECTIVE_PER_COUNTRY,
         document_type=Integration.DocumentType.INVOICE_POSTED,
@@ -202,8 +205,8 @@ def demo_autopilot(
         mapping.save(update_fields=["collective_customer_number", "currency_code"])
 
     try:
-        onboarding.integration_test_order(integration=integration, order_name=TEST_ORDER)
+        integration_test_order(integration=integration, order_name=TEST_ORDER)
     except Exception:  # the preview is a courtesy here: going live does not depend on it
         logger.exception("The demo's test order preview failed")
     integration.refresh_from_db()
-    return onboarding.integration_go_live(integration=integration)
+    return integration_go_live(integration=integration)

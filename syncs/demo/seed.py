@@ -34,7 +34,7 @@ class DemoSeed:
 
 @transaction.atomic
 def demo_seed() -> DemoSeed:
-    from integrations.services.onboarding import integration_create, merchant_signup
+    from integrations.services.onboarding.signup import integration_create, merchant_signup
 
     user_model = get_user_model()
     if not user_model.objects.filter(username=SUPPORT_USERNAME).exists():

@@ -8,7 +8,7 @@ from integrations.commerce import Address, Customer, Order, id_tail
 from integrations.models import Integration
 
 from . import codes
-from .settings import MappingSettings
+from .settings import CountryDefaults, MappingSettings
 from .types import CustomerDraft, CustomerPlan, Problem
 
 _NON_DIGITS = re.compile(r"\D+")
@@ -63,6 +63,7 @@ def customer_plan(*, order: Order, settings: MappingSettings) -> CustomerPlan | 
         email=email,
         phone=phone,
         country=country,
+        defaults=defaults,
         address=address,
         settings=settings,
         customer=order.customer,
@@ -84,11 +85,11 @@ def _draft(
     email: str,
     phone: str,
     country: str,
+    defaults: CountryDefaults,
     address: Address | None,
     settings: MappingSettings,
     customer: Customer | None,
 ) -> CustomerDraft:
-    defaults = settings.country(country)
     return CustomerDraft(
         display_name=name,
         email=email,
@@ -113,13 +114,21 @@ def shop_customer_plan(*, customer: Customer, settings: MappingSettings) -> Cust
     reference = customer.email or customer.display_name or id_tail(customer.id)
     if not country:
         return Problem(codes.ORDER_NO_COUNTRY, {"order": reference})
-    if settings.country(country) is None:
+    defaults = settings.country(country)
+    if defaults is None:
         return Problem(codes.COUNTRY_NOT_MAPPED, {"country": country})
     email, phone = email_normalize(customer.email), phone_normalize(customer.phone)
     if not (email or phone):
         return Problem(codes.CUSTOMER_NO_CONTACT, {"order": reference})
     name = (address.company if address else "") or customer.display_name or email or phone
     draft = _draft(
-        name=name, email=email, phone=phone, country=country, address=address, settings=settings, customer=customer
+        name=name,
+        email=email,
+        phone=phone,
+        country=country,
+        defaults=defaults,
+        address=address,
+        settings=settings,
+        customer=customer,
     )
     return CustomerPlan(email=email, phone=phone, source_id=customer.id, draft=draft)

@@ -34,8 +34,8 @@ def order_fingerprint(order: Order) -> dict[str, Any]:
     for line in order.line_items:
         discount = sum((a.amount.shop.amount for a in line.discount_allocations), 0)
         fingerprint[f"line {line.sku or line.id}"] = f"{line.quantity} x {_money(line.unit_price)} - {discount}"
-    for line in order.shipping_lines:
-        fingerprint[f"shipping {line.code or line.id}"] = _money(line.discounted_price or line.price)
+    for shipping in order.shipping_lines:
+        fingerprint[f"shipping {shipping.code or shipping.id}"] = _money(shipping.discounted_price or shipping.price)
     return fingerprint
 
 

@@ -170,7 +170,7 @@ def order_lines_build(
 ) -> tuple[list[DocumentLine], list[Problem]]:
     lines: list[DocumentLine] = []
     problems: list[Problem] = []
-    results = [
+    results: list[DocumentLine | Problem | None] = [
         item_line_build(line, order=order, settings=settings, items=items, currency=currency)
         for line in order.line_items
         if line.quantity > 0

@@ -83,26 +83,28 @@ def refund_document_build(
             result = replace(result, line_type="Account", number=settings.refund_gl_account, source="non_restock")
         lines.append(result)
     shipping_by_id = {line.id: line for line in order.shipping_lines}
-    for refunded in refund.shipping_lines:
-        original = shipping_by_id.get(refunded.shipping_line_id) or (
+    for refunded_shipping in refund.shipping_lines:
+        shipping = shipping_by_id.get(refunded_shipping.shipping_line_id) or (
             order.shipping_lines[0] if order.shipping_lines else None
         )
-        if original is None:
+        if shipping is None:
             continue
         # Shopify reports a shipping refund before tax; the tax is separate.
-        gross = money_pick(refunded.subtotal, mode) + (money_pick(refunded.tax, mode) if order.taxes_included else 0)
-        result = shipping_line_build(
-            original,
+        gross = money_pick(refunded_shipping.subtotal, mode) + (
+            money_pick(refunded_shipping.tax, mode) if order.taxes_included else 0
+        )
+        shipping_result = shipping_line_build(
+            shipping,
             order=order,
             settings=settings,
             currency=currency,
-            amount=_bag(refunded.subtotal, gross),
-            tax=money_pick(refunded.tax, mode),
+            amount=_bag(refunded_shipping.subtotal, gross),
+            tax=money_pick(refunded_shipping.tax, mode),
         )
-        if isinstance(result, Problem):
-            problems.append(result)
-        elif result is not None:
-            lines.append(result)
+        if isinstance(shipping_result, Problem):
+            problems.append(shipping_result)
+        elif shipping_result is not None:
+            lines.append(shipping_result)
     if not lines and not problems and money_pick(refund.total_refunded, mode) > 0:
         # An amount-only refund (goodwill): one line on the refund account.
         if not settings.refund_gl_account:
@@ -117,7 +119,8 @@ def refund_document_build(
     return DocumentDraft(
         kind=DocumentKind.CREDIT_MEMO,
         external_document_number=settings.external_number(refund_external_number(order, refund)),
-        document_date=refund.created_at.date(),
+        # A refund without a date of its own (Shopify allows it) is dated by the order's last change.
+        document_date=(refund.created_at or order.updated_at).date(),
         currency_code=bc_currency_code(currency, base_currency=settings.base_currency),
         lines=tuple(lines),
         expected_total=money_pick(refund.total_refunded, mode),

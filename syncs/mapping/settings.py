@@ -70,7 +70,7 @@ class MappingSettings:
         """Dimension code -> value code for an order: the shop's rules, then country, then channel
         (the more specific rule wins for the same dimension)."""
         chosen: dict[str, str] = {}
-        order = {
+        order: dict[str, int] = {
             DimensionMapping.Source.SHOP: 0,
             DimensionMapping.Source.COUNTRY: 1,
             DimensionMapping.Source.SALES_CHANNEL: 2,

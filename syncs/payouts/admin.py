@@ -19,7 +19,8 @@ from syncs.payouts.services import payouts_retry
 class ReconciliationPayoutAdmin(ProjectPermissionsMixin, PayoutAdmin):
     list_display = [*PayoutAdmin.list_display, "report_link"]
     list_filter = [*PayoutAdmin.list_filter, "provider", "market", "currency"]
-    actions = [*(PayoutAdmin.actions or []), "rematch"]
+    # PayoutAdmin is an unparametrised ModelAdmin: mypy cannot tell which model its actions are for.
+    actions = [*(PayoutAdmin.actions or []), "rematch"]  # type: ignore[misc]
 
     @admin.display(description="report")
     def report_link(self, obj) -> str:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from integrations.connectors.businesscentral import entities, odata
 from integrations.connectors.businesscentral.codec import ACCOUNT_TYPE_BANK, ACCOUNT_TYPE_CUSTOMER, ACCOUNT_TYPE_GL
@@ -263,7 +264,9 @@ def lines_existing(*, bc_client, journals: Journals, reference: str) -> dict[str
     """Tag -> line id of this payout's lines still in the journals (written, not yet posted)."""
     found: dict[str, str] = {}
     filter_ = odata.eq("externalDocumentNumber", reference)
-    sources = [(entities.CUSTOMER_PAYMENTS, (entities.CUSTOMER_PAYMENT_JOURNALS, journals.payment_id))]
+    sources: list[tuple[entities.EntitySet[Any], tuple[entities.EntitySet[Any], str]]] = [
+        (entities.CUSTOMER_PAYMENTS, (entities.CUSTOMER_PAYMENT_JOURNALS, journals.payment_id))
+    ]
     if journals.general_id:
         sources.append((entities.JOURNAL_LINES, (entities.JOURNALS, journals.general_id)))
     for entity, parent in sources:
@@ -276,7 +279,7 @@ def lines_existing(*, bc_client, journals: Journals, reference: str) -> dict[str
 
 def line_operation(*, bc_client, line: PlannedLine, journals: Journals, reference: str, posting_date):
     if line.kind == "payment":
-        payload = NewCustomerPayment(
+        payment = NewCustomerPayment(
             customer_number=line.customer_number or None,
             posting_date=posting_date,
             external_document_number=reference,
@@ -287,7 +290,7 @@ def line_operation(*, bc_client, line: PlannedLine, journals: Journals, referenc
         )
         return bc_client.batch_create(
             entities.CUSTOMER_PAYMENTS,
-            _fit(entities.CUSTOMER_PAYMENTS.name, payload),
+            _fit(entities.CUSTOMER_PAYMENTS.name, payment),
             parent=(entities.CUSTOMER_PAYMENT_JOURNALS, journals.payment_id),
         )
     if not journals.general_id:

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from integrations.connectors.businesscentral import BCAmbiguousWriteError, BCError, PageNotPublished
-from integrations.models import Integration, PayoutAccountMapping
+from integrations.models import Flow, Integration, PayoutAccountMapping
 from syncs.errors import ProductError, classify_exception
-from syncs.models import Payout, PayoutTransaction
+from syncs.models import Payout, PayoutTransaction, SyncCursor
 from syncs.payouts.configuration import payout_configuration_get
 from syncs.payouts.ledger import (
     FX_ROUNDING_TAG,
@@ -36,6 +36,7 @@ from syncs.payouts.posting import (
 from syncs.payouts.providers.base import PayoutProvider
 from syncs.payouts.staging import payouts_stage
 from syncs.services.batches import Lanes, batches_send, lanes_for
+from syncs.services.dispatch import flow_enqueue
 
 MappedType = PayoutTransaction.MappedType
 MatchState = PayoutTransaction.MatchState
@@ -394,9 +395,6 @@ FIRST_RUN_WINDOW = dt.timedelta(days=30)
 
 
 def payouts_since(*, integration: Integration, now: dt.datetime | None = None) -> dt.datetime:
-    from integrations.models import Flow
-    from syncs.models import SyncCursor
-
     now = now or timezone.now()
     cursor = SyncCursor.objects.filter(integration=integration, flow=Flow.PAYOUTS).first()
     if cursor and cursor.last_loaded_at:
@@ -406,8 +404,6 @@ def payouts_since(*, integration: Integration, now: dt.datetime | None = None) -
 
 def payouts_retry(*, payout_ids: list[int], trigger: str = "retry") -> list:
     """Queue one payouts run per integration that re-matches and books the given payouts."""
-    from integrations.models import Flow
-    from syncs.services.dispatch import flow_enqueue
 
     by_integration: dict[int, list[int]] = {}
     for payout_id, integration_id in Payout.objects.filter(pk__in=payout_ids).values_list("pk", "integration_id"):

@@ -8,6 +8,7 @@ payout is never re-staged, so what was booked stays what the report shows.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -112,6 +113,5 @@ def transactions_stage(*, payout: Payout, transactions: list[ProviderTransaction
 
 def _jsonable(value):
     """Vendor payloads may hold Decimals or datetimes; the JSON column needs plain values."""
-    import json
 
     return json.loads(json.dumps(value, default=str)) if value is not None else None

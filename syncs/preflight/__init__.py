@@ -1,4 +1,4 @@
-"""Preflight: a health check of an integration's Business Central setup (design.md section 6).
+"""Preflight: a health check of an integration's Business Central setup.
 
 run = preflight_run(integration_id=..., trigger="manual")
 if preflight_blocking_failures(run): ...

@@ -15,8 +15,7 @@ class PreflightCheckResultInline(admin.TabularInline):
     model = PreflightCheckResult
     extra = 0
     can_delete = False
-    fields = ["check_name", "status", "message", "objects_json", "error_link"]
-    readonly_fields = fields
+    fields = readonly_fields = ("check_name", "status", "message", "objects_json", "error_link")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -38,7 +37,7 @@ class PreflightRunAdmin(admin.ModelAdmin):
     show_full_result_count = False
     inlines = [PreflightCheckResultInline]
     actions = ["run_again"]
-    fields = [
+    fields = readonly_fields = (
         "integration",
         "trigger",
         "status",
@@ -47,8 +46,7 @@ class PreflightRunAdmin(admin.ModelAdmin):
         "passed_count",
         "warning_count",
         "failed_count",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request) -> bool:
         return False

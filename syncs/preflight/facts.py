@@ -153,6 +153,8 @@ def _add_recent_orders(facts: IntegrationFacts, *, integration: Integration, now
     woo = shop is not None and shop.platform == ShopConnection.Platform.WOOCOMMERCE
     for raw in raws.iterator(chunk_size=500):
         try:
+            if not isinstance(raw, dict):
+                raise TypeError("The stored payload is not a JSON object.")
             # The stored payload is the platform's own order (WooCommerce's refunds are not needed here).
             order = woo_order_translate(WooOrder.from_json(raw)) if woo else shop_mappers.order(raw)
         except (KeyError, TypeError, ValueError, AttributeError):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from integrations.models import Integration
 from syncs.clients import BCClient, ClientFactory, client_factory_default
@@ -19,6 +20,7 @@ from syncs.preflight.collector import bc_snapshot_collect
 from syncs.preflight.facts import preflight_facts_get, stock_location_codes_get
 from syncs.preflight.runner import checks_run
 from syncs.preflight.types import BCSnapshot, CheckResult, ProbePlan, Status
+from syncs.services.notifications import tenant_notification_recipients
 
 logger = logging.getLogger(__name__)
 
@@ -129,8 +131,6 @@ def _new_failures(*, run: PreflightRun, previous: PreflightRun | None) -> list[s
 
 
 def _failures_mail(*, run_id: int, check_names: list[str]) -> None:
-    from syncs.services.notifications import tenant_notification_recipients
-
     run = PreflightRun.objects.select_related("integration__tenant").get(pk=run_id)
     recipients = tenant_notification_recipients(tenant=run.integration.tenant)
     if not recipients:
@@ -154,7 +154,6 @@ def _failures_mail(*, run_id: int, check_names: list[str]) -> None:
 
 def preflight_enqueue(*, integration_id: int, trigger: str) -> None:
     """Run the preflight in the background, once the caller's transaction has committed."""
-    from django_q.tasks import async_task
 
     transaction.on_commit(
         lambda: async_task("syncs.tasks.preflight_run_task", integration_id, trigger, task_name="preflight")

@@ -108,7 +108,9 @@ def _mentions(value, *, customer_gid: str, customer_id: str, email: str) -> bool
         return any(_mentions(v, customer_gid=customer_gid, customer_id=customer_id, email=email) for v in value)
     text = str(value) if value is not None else ""
     return bool(text) and (
-        text == customer_gid or (customer_id and text == customer_id) or (email and text.lower() == email.lower())
+        text == customer_gid
+        or bool(customer_id and text == customer_id)
+        or bool(email and text.lower() == email.lower())
     )
 
 
@@ -119,7 +121,9 @@ def compliance_request_receive(
     *, shop_domain: str, topic: str, webhook_id: str, payload: dict
 ) -> tuple[ComplianceRequest, bool]:
     """Record a verified compliance delivery once; queue acting on it."""
-    customer = payload.get("customer") if isinstance(payload.get("customer"), dict) else {}
+    customer = payload.get("customer")
+    if not isinstance(customer, dict):
+        customer = {}
     orders = payload.get("orders_to_redact") or payload.get("orders_requested") or []
     connection = ShopConnection.objects.filter(shop_domain=shop_domain).order_by("-pk").first()
     try:

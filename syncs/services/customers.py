@@ -92,6 +92,8 @@ def vat_mismatches(
 
 def _create_payload(*, client, plan: CustomerPlan, cache: CustomerCache) -> dict:
     draft = plan.draft
+    if draft is None:
+        raise ValueError("Only a customer plan that creates a customer has a draft.")
     ids = {
         "taxAreaId": cache.ids_for(client, entities.TAX_AREAS).get(draft.vat_business_group, ""),
         "paymentTermsId": cache.ids_for(client, entities.PAYMENT_TERMS).get(draft.payment_terms_code, "")
@@ -114,8 +116,8 @@ def _create(
         try:
             fitted = payload_fit(entities.CUSTOMERS.name, _create_payload(client=client, plan=plan, cache=cache))
         except FieldTooLong as exc:
-            error = ProductError(codes.VALUE_TOO_LONG, field=exc.field, value=exc.value, length=exc.length)
-            outcome[plan.source_id] = classify_exception(error)
+            too_long = ProductError(codes.VALUE_TOO_LONG, field=exc.field, value=exc.value, length=exc.length)
+            outcome[plan.source_id] = classify_exception(too_long)
             continue
         payloads[plan.source_id] = fitted.payload
         if fitted.cuts and cuts is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from integrations.connectors.businesscentral import (
     BCAmbiguousWriteError,
@@ -29,7 +30,7 @@ from syncs.mapping.currency import total_tolerance
 from syncs.mapping.types import DocumentDraft, DocumentKind
 from syncs.services.batches import SERIAL, Lanes, batches_send
 
-ENTITY_BY_KIND = {
+ENTITY_BY_KIND: dict[str, entities.EntitySet[Any]] = {
     DocumentKind.INVOICE: entities.SALES_INVOICES,
     DocumentKind.ORDER: entities.SALES_ORDERS,
     DocumentKind.CREDIT_MEMO: entities.SALES_CREDIT_MEMOS,
@@ -60,6 +61,13 @@ class DocumentJob:
     notes: list[str] = field(default_factory=list)
     cuts: list[dict] = field(default_factory=list)  # texts shortened to BC's field lengths (MAP-017)
     dimensions_done: bool = False  # the header dimensions are on the document
+
+    @property
+    def document_id(self) -> str:
+        """The BC document's id: only asked of a job whose document was created or found."""
+        if self.document is None:
+            raise ValueError(f"{self.key} has no document in Business Central yet.")
+        return self.document.id
 
     @property
     def done(self) -> bool:
@@ -193,7 +201,7 @@ def _dimensions(*, client, jobs: list[DocumentJob]) -> None:
     if not todo:
         return
     reads = [
-        client.batch_get(entities.DIMENSION_SET_LINES, parent=(ENTITY_BY_KIND[job.draft.kind], job.document.id))
+        client.batch_get(entities.DIMENSION_SET_LINES, parent=(ENTITY_BY_KIND[job.draft.kind], job.document_id))
         for job in todo
     ]
     try:
@@ -217,7 +225,7 @@ def _dimensions(*, client, jobs: list[DocumentJob]) -> None:
                 client.batch_create(
                     entities.DIMENSION_SET_LINES,
                     fitted.payload,
-                    parent=(ENTITY_BY_KIND[job.draft.kind], job.document.id),
+                    parent=(ENTITY_BY_KIND[job.draft.kind], job.document_id),
                 )
             )
             owners.append(job)
@@ -242,7 +250,7 @@ def _dimensions(*, client, jobs: list[DocumentJob]) -> None:
 
 def _act(*, client, jobs: list[DocumentJob], sending: Sending) -> None:
     operations = [
-        client.batch_action(ENTITY_BY_KIND[job.draft.kind], job.document.id, ACTION_BY_KIND[job.draft.kind])
+        client.batch_action(ENTITY_BY_KIND[job.draft.kind], job.document_id, ACTION_BY_KIND[job.draft.kind])
         for job in jobs
     ]
     outcomes = batches_send(client=client, operations=operations, lanes=sending.lanes, batch_size=sending.batch_size)
@@ -269,7 +277,7 @@ def _reread(*, client, jobs: list[DocumentJob]) -> None:
     gone = []
     for kind, group in by_kind.items():
         entity = ENTITY_BY_KIND[kind]
-        by_id = {job.document.id: job for job in group}
+        by_id = {job.document_id: job for job in group}
         seen: set[str] = set()
         try:
             found = client.find_by_external_document_numbers(
@@ -279,12 +287,12 @@ def _reread(*, client, jobs: list[DocumentJob]) -> None:
             continue  # unknown: the posting is confirmed (or not) by the next round's re-read
         for records in found.values():
             for record in records:
-                job = by_id.get(record.id)
-                if job is not None:
-                    job.document = record
+                matched = by_id.get(record.id)
+                if matched is not None:
+                    matched.document = record
                     seen.add(record.id)
         if kind == DocumentKind.ORDER:
-            gone += [job for job in group if job.document.id not in seen]
+            gone += [job for job in group if job.document_id not in seen]
     if gone:
         found = client.find_by_external_document_numbers(
             entities.SALES_INVOICES, [job.draft.external_document_number for job in gone]

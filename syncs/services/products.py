@@ -244,7 +244,7 @@ def _product_input(*, spec: ProductSpec, product_id: str | None, variant_ids: di
     for wanted in spec.variants:
         variant_id = variant_ids.get(wanted.key)
         # Option values go with new variants (the option gains the value); existing ones keep theirs.
-        options = (SelectedOption(VARIANT_OPTION_NAME, wanted.option),) if wanted.option and not variant_id else ()
+        values = (SelectedOption(VARIANT_OPTION_NAME, wanted.option),) if wanted.option and not variant_id else ()
         variants.append(
             VariantInput(
                 id=variant_id,
@@ -252,10 +252,10 @@ def _product_input(*, spec: ProductSpec, product_id: str | None, variant_ids: di
                 barcode=wanted.barcode,
                 price=wanted.price,
                 weight=wanted.weight,
-                option_values=options,
+                option_values=values,
             )
         )
-    options = ()
+    options: tuple[ProductOption, ...] = ()
     if spec.has_options and not product_id:
         options = (ProductOption(VARIANT_OPTION_NAME, tuple(v.option for v in spec.variants)),)
     return ProductInput(

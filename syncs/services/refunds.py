@@ -13,7 +13,7 @@ from django.db.models import F
 from integrations.commerce import Order
 from integrations.connectors.businesscentral import BCError, entities, odata
 from integrations.models import Flow
-from syncs.errors import ClassifiedError, ProductError, classify_exception, problems_error
+from syncs.errors import ProductError, classify_exception, problems_error
 from syncs.mapping import codes
 from syncs.mapping.currency import money_pick
 from syncs.mapping.lines import order_item_keys
@@ -134,7 +134,7 @@ def refunds_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncR
                 snapshot=_snapshot(order_links.get(order.id)),
             )
         except MappingError as exc:
-            error: ClassifiedError = problems_error(exc.problems)
+            error = problems_error(exc.problems)
             link_fail(ctx=ctx, link=link, error=error, flow=Flow.REFUNDS)
             result.failed += 1
             continue

@@ -7,7 +7,7 @@ Status writes use ``.filter(pk=).update()`` so a worker never overwrites fields 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -24,18 +24,22 @@ logger = logging.getLogger(__name__)
 # Codes from the catalogue (syncs/errors). A skipped run is not an error: it carries no code.
 ERROR_UNEXPECTED = "SYS-001"
 
-COUNT_FIELDS = (
-    "records_seen",
-    "records_created",
-    "records_updated",
-    "records_skipped",
-    "records_failed",
-    "api_requests",
-    "api_operations",
-)
+
+class RunCounts(TypedDict):
+    """A run's counters, as sync_run_finish takes them."""
+
+    records_seen: int
+    records_created: int
+    records_updated: int
+    records_skipped: int
+    records_failed: int
+    api_requests: int
+    api_operations: int
+
+
 # Triggers that still run while an integration is paused: a person asked for them explicitly.
 EXPLICIT_TRIGGERS = {SyncRun.Trigger.MANUAL, SyncRun.Trigger.RETRY, SyncRun.Trigger.COMMAND}
-_LOG_LEVELS = {SyncLogEntry.Level.INFO: logging.INFO, SyncLogEntry.Level.WARNING: logging.WARNING}
+_LOG_LEVELS: dict[str, int] = {SyncLogEntry.Level.INFO: logging.INFO, SyncLogEntry.Level.WARNING: logging.WARNING}
 _MAX_ERROR_MESSAGE = 2000
 
 
@@ -178,8 +182,16 @@ def link_warning_record(
     )
 
 
-def _counts(run: SyncRun) -> dict[str, int]:
-    return {name: getattr(run, name) for name in COUNT_FIELDS}
+def _counts(run: SyncRun) -> RunCounts:
+    return RunCounts(
+        records_seen=run.records_seen,
+        records_created=run.records_created,
+        records_updated=run.records_updated,
+        records_skipped=run.records_skipped,
+        records_failed=run.records_failed,
+        api_requests=run.api_requests,
+        api_operations=run.api_operations,
+    )
 
 
 def _run_fail(*, run: SyncRun, status: str, error_code: str, message: str) -> None:

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from integrations.models import Flow, Integration
+from syncs.models import SyncRun
+from syncs.services.dispatch import flow_enqueue
 
 SCHEDULE_PREFIX = "jbc:"
 FLOW_TASK = "syncs.tasks.scheduled_flow_task"
@@ -105,8 +107,6 @@ def scheduled_flow_enqueue(*, integration_id: int, flow: str) -> int | None:
     Paused, needs-reauth and not-yet-live integrations lose nothing: their cursors stay where they
     were, and the first tick after they resume picks up from there.
     """
-    from syncs.models import SyncRun
-    from syncs.services.dispatch import flow_enqueue
 
     switch = {flow_name: field for flow_name, field, _ in SCHEDULED_FLOWS}.get(flow)
     integration = Integration.objects.filter(pk=integration_id).first()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from integrations.models import Integration, ShopConnection
 from syncs.models import SourceSystem
 
-_BY_PLATFORM = {
+_BY_PLATFORM: dict[str, str] = {
     ShopConnection.Platform.SHOPIFY: SourceSystem.SHOPIFY,
     ShopConnection.Platform.WOOCOMMERCE: SourceSystem.WOOCOMMERCE,
 }

@@ -65,7 +65,7 @@ def integration_status_report(*, tenant_slug: str = "", status: str = "") -> lis
                 bc_environment=f"{connection.environment_name} ({connection.environment_type})" if connection else "",
                 bc_company=connection.company_name if connection else "",
                 last_runs=last_runs,
-                failed_records=integration.failed_records or 0,
+                failed_records=getattr(integration, "failed_records", 0) or 0,  # annotated above
             )
         )
     return rows

@@ -15,7 +15,7 @@ the order is not shipped in full, SYNCED with the order it completed, FAILED wit
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import defaultdict
 from decimal import Decimal
 
 from django.utils import timezone
@@ -110,7 +110,7 @@ def shipped_in_full(*, ctx, order_json: dict, shipments: list[SalesShipment]) ->
     order = woo_order_translate(WooOrder.from_json(order_json))
     keys = {line.id: line_item_key(line, sku_rule=ctx.settings.sku_rule) for line in order.line_items}
     found = items_resolve(ctx=ctx, keys={key for key in keys.values() if key})
-    wanted: Counter[str] = Counter()
+    wanted: defaultdict[str, Decimal] = defaultdict(Decimal)
     for line in order.line_items:
         key = keys[line.id]
         if not key or line.is_gift_card:
@@ -118,7 +118,7 @@ def shipped_in_full(*, ctx, order_json: dict, shipments: list[SalesShipment]) ->
         if key not in found:
             return False
         wanted[found[key].number] += Decimal(line.quantity)
-    shipped: Counter[str] = Counter()
+    shipped: defaultdict[str, Decimal] = defaultdict(Decimal)
     for shipment in shipments:
         for row in shipment.sales_shipment_lines:
             if row.line_type == ITEM:

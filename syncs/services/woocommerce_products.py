@@ -166,7 +166,7 @@ def woo_product_push(
         raise ProductError(CODE_PRICE_BASIS, item=item.number, store=store)
     digest = product_digest(spec)
     synced = link is not None and bool(link.target_id) and link.state == RecordLink.State.SYNCED
-    if not force and synced and link.payload_digest == digest:
+    if not force and synced and link is not None and link.payload_digest == digest:
         return "unchanged", link
 
     product_id = _id(link.target_id) if link and link.target_id else 0
@@ -191,7 +191,8 @@ def woo_product_push(
                 woo_client=woo_client, spec=spec, item=item, product_id=product.id, known=known
             )
         except (ProductError, WooError) as exc:
-            exc.product_id = str(product.id)  # the failed link keeps the product: the retry completes it
+            # The failed link keeps the product: the retry completes it (read back with getattr).
+            exc.product_id = str(product.id)  # type: ignore[union-attr]
             raise
     model = woo_product_translate(product, variations)
     link = item_links_save(integration=integration, item=item, spec=spec, digest=digest, product=model)

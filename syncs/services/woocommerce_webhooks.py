@@ -4,7 +4,7 @@ which run it becomes.
 Deduplication is per integration by ``X-WC-Webhook-Delivery-ID`` (a digest of the body when a proxy
 dropped it). An ``order.created`` or ``order.updated`` delivery (a refund arrives as
 ``order.updated``) becomes an orders run for that order id; other topics need no processing.
-Processing itself is shared with Shopify's deliveries (syncs.webhooks.webhook_event_process).
+Processing itself is shared with Shopify's deliveries (syncs.services.webhook_events.webhook_event_process).
 """
 
 from __future__ import annotations

@@ -1,7 +1,5 @@
 """Admin actions: permission-gated, enqueue through services, return at once."""
 
-import importlib.util
-
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -103,23 +101,11 @@ def test_send_reconnect_link_explains_a_merchant_without_address(client, world, 
     assert any("no contact e-mail" in m for m in messages_of(response))
 
 
-def test_run_preflight_says_so_when_preflight_is_not_installed(client, world, operator, monkeypatch):
-    real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "syncs.preflight" else real_find_spec(name, *a)
-    )
+def test_run_preflight_queues_a_preflight(client, world, operator, django_capture_on_commit_callbacks):
     client.force_login(operator)
-    response = post_action(client, CHANGELIST, "run_preflight", [world.pk])
-    assert "Preflight checks are not available in this installation." in messages_of(response)
-
-
-def test_run_preflight_enqueues_through_the_preflight_service(client, world, operator, monkeypatch):
-    services = pytest.importorskip("syncs.preflight.services")
-    calls = []
-    monkeypatch.setattr(services, "preflight_enqueue", lambda **kwargs: calls.append(kwargs))
-    client.force_login(operator)
-    response = post_action(client, CHANGELIST, "run_preflight", [world.pk])
-    assert calls == [{"integration_id": world.pk, "trigger": "manual"}]
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = post_action(client, CHANGELIST, "run_preflight", [world.pk])
+    assert len(callbacks) == 1
     assert "Queued preflight checks for 1 integration(s)." in messages_of(response)
 
 

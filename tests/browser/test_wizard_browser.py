@@ -137,7 +137,7 @@ def test_signup_to_connected_sandbox_company(world, shopify_server, transactiona
 
     from integrations.models import BusinessCentralConnection, ShopConnection
     from syncs.models import SyncRun, WebhookEvent
-    from syncs.webhooks import webhook_event_process
+    from syncs.services.webhook_events import webhook_event_process
 
     shop = ShopConnection.objects.get(integration__tenant__name="Nordic Socks AB")
     assert shop.install_mode == ShopConnection.InstallMode.APP and shop.refresh_token.reveal()

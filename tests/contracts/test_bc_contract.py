@@ -112,7 +112,6 @@ def test_record_enum_fields_are_the_pages_enum_fields(entity):
 
 
 PAYLOAD_SETS = {
-    payloads.NewCustomer: ["customers"],
     payloads.NewSalesInvoice: ["salesInvoices"],
     payloads.NewSalesOrder: ["salesOrders"],
     payloads.NewSalesCreditMemo: ["salesCreditMemos"],
@@ -359,7 +358,7 @@ def _bc_sources() -> list[Path]:
 # Page 38 "Item Ledger Entries" is read as an ODataV4 web service (stock per location), not an API page:
 # the repeater controls the product reads, as named in microsoft/BCApps
 # src/Layers/W1/BaseApp/Inventory/Ledger/ItemLedgerEntries.Page.al. ODataV4 names a control with
-# every run of other characters as one underscore and none at the end (assumption, bc-api-facts.md s. 6).
+# every run of other characters as one underscore and none at the end (assumption, docs/vendor-contracts.md).
 ITEM_LEDGER_ENTRIES_CONTROLS = ("Entry No.", "Item No.", "Variant Code", "Location Code", "Remaining Quantity", "Open")
 
 

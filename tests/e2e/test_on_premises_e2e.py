@@ -18,7 +18,8 @@ from django.urls import reverse
 from integrations.crypto import Secret
 from integrations.models import BusinessCentralConnection
 from integrations.services.bc_on_premises import bc_on_premises_connect
-from integrations.services.onboarding import OnboardingError, bc_company_select, bc_environments_list
+from integrations.services.onboarding.bc_company import bc_company_select, bc_environments_list
+from integrations.services.onboarding.errors import OnboardingError
 from syncs.models import EntityType, PreflightRun, RecordLink, SyncRun
 from syncs.preflight.services import preflight_run
 from tests.factories import SHOP_WEBHOOK_SECRET, oss_and_shipping_mappings_create

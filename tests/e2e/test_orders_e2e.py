@@ -17,7 +17,8 @@ from django.core.management import CommandError, call_command
 from integrations.connectors.businesscentral import entities
 from integrations.models import Flow, Integration
 from simulators.shopify.orders import OrderSpec, RefundSpec, build_order, refund_create
-from simulators.shopify.seed import SHIPPING, WELCOME10, product_new, variant_create
+from simulators.shopify.records import product_new, variant_create
+from simulators.shopify.seed import SHIPPING, WELCOME10
 from syncs.mapping import codes
 from syncs.models import EntityType, RecordLink, SyncLogEntry, SyncRun, WebhookEvent
 from syncs.services.dispatch import records_retry_failed

@@ -23,7 +23,7 @@ from django.test import Client
 from integrations.connectors.woocommerce import webhook_signature
 from integrations.models import BusinessCentralConnection, Flow, Integration, ShopConnection
 from integrations.services.bc_on_premises import bc_on_premises_connect
-from integrations.services.onboarding import bc_company_select, bc_environments_list
+from integrations.services.onboarding.bc_company import bc_company_select, bc_environments_list
 from integrations.services.woocommerce_connect import woo_store_connect
 from simulators.businesscentral.inventory import item_entry_post
 from simulators.woocommerce.orders import OrderSpec, order_build, refund_whole_lines

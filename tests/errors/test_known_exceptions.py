@@ -23,10 +23,10 @@ MESSAGE = "something went wrong"
 
 # Raised to the merchant's or support's page, never inside a flow; or always converted on the spot.
 NOT_RAISED_IN_FLOWS = {
-    "integrations.services.onboarding.OnboardingError",
-    "integrations.services.onboarding.CompanyAlreadyConnected",
-    "integrations.services.onboarding.ConfirmationRequired",
-    "integrations.services.onboarding.PreflightBlocked",
+    "integrations.services.onboarding.errors.OnboardingError",
+    "integrations.services.onboarding.errors.CompanyAlreadyConnected",
+    "integrations.services.onboarding.errors.ConfirmationRequired",
+    "integrations.services.onboarding.errors.PreflightBlocked",
     "integrations.services.promotion.PromotionRefused",  # the Move to Production page, coded (BC-803, BC-804)
     "integrations.services.lifecycle.IntegrationActionError",
     "integrations.services.base_currency.LocalCurrencyUnknown",  # converted to OnboardingError on the spot
@@ -36,6 +36,7 @@ NOT_RAISED_IN_FLOWS = {
     "syncs.errors.registry.UnknownErrorCode",  # a wrong code in our source: a bug, SYS-001 is right
     "integrations.connectors.businesscentral.writes.UndeclaredField",  # writing an undeclared field: a bug
     "syncs.demo.processes.DemoChildDied",
+    "syncs.services.shopify_webhooks.WebhookRefused",  # the intake view's HTTP answer (syncs/webhooks.py)
     "syncs.errors.product_error.ProductError",  # carries its own catalogue code (tests/errors/test_classify.py)
     # The commerce model's bases: only a shop connector's subclasses of them are raised (each classified).
     "integrations.commerce.errors.ShopError",

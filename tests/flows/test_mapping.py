@@ -260,6 +260,15 @@ class TestRefund:
         )
         assert (draft.currency_code, draft.currency_mode) == ("EUR", "presentment")
 
+    def test_refund_without_a_date_is_dated_by_the_orders_last_change(self):
+        # Shopify's Refund.createdAt is nullable; a credit memo still needs a document date.
+        order = b.order()
+        refund = replace(b.refund(line_items=[b.refund_line()]), created_at=None)
+        draft = refund_document_build(
+            order=order, refund=refund, settings=settings(), items=ITEMS, snapshot=self.snapshot
+        )
+        assert draft.document_date == order.updated_at.date()
+
     def test_refund_before_the_invoice_is_synced_is_an_error(self):
         with pytest.raises(MappingError) as exc:
             refund_document_build(

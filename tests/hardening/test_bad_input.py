@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from integrations.connectors.shopify import webhook_signature
-from integrations.services import onboarding
+from integrations.services.onboarding.signup import integration_create, merchant_signup
 from integrations.services.shopify_install import ShopInstallError, shop_custom_app_attach
 from syncs.models import WebhookEvent
-from syncs.webhooks import webhook_event_process
+from syncs.services.webhook_events import webhook_event_process
 from tests import factories as f
 from tests.onboarding.conftest import PASSWORD
 
@@ -96,9 +96,9 @@ def test_a_stored_event_whose_body_is_not_an_object_fails_instead_of_staying_rec
 
 @pytest.fixture
 def merchant_client(client):
-    user = onboarding.merchant_signup(email="owner@shop.example", password=PASSWORD, organisation_name="Shop AB")
+    user = merchant_signup(email="owner@shop.example", password=PASSWORD, organisation_name="Shop AB")
     client.force_login(user)
-    return client, onboarding.integration_create(tenant=user.tenants.get(), name="Shop")
+    return client, integration_create(tenant=user.tenants.get(), name="Shop")
 
 
 def test_preview_before_anything_is_connected_says_what_to_do(merchant_client):

@@ -129,7 +129,7 @@ def test_dev_with_an_unknown_word_prints_one_usage_line():
     )
 
     assert result.returncode == 2
-    assert result.stderr.strip().startswith("usage: ./dev {demo|test|manage}")
+    assert result.stderr.strip().startswith("usage: ./dev {demo|test|typecheck|manage}")
     assert len(result.stderr.strip().splitlines()) == 1 and not result.stdout
 
 

@@ -113,7 +113,7 @@ def test_the_health_check_page_without_any_run(owner_client, integration):
 
 def test_run_now_enqueues_a_manual_preflight(owner_client, integration, django_capture_on_commit_callbacks):
     with (
-        mock.patch("django_q.tasks.async_task") as async_task,
+        mock.patch("syncs.preflight.services.async_task") as async_task,
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         response = owner_client.post(reverse("merchant:preflight_run", args=[integration.pk]))

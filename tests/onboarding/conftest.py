@@ -7,7 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from integrations.services.onboarding import integration_create, merchant_signup
+from integrations.services.onboarding.bc_company import bc_companies_list, bc_company_select
+from integrations.services.onboarding.signup import integration_create, merchant_signup
 from simulators.businesscentral.tenancy import bc_tenants_build
 from simulators.identity import ADATUM_TENANT_ID, CONTOSO_TENANT_ID, FABRIKAM_TENANT_ID
 from simulators.server import serve
@@ -94,7 +95,6 @@ def stripe_server(settings):
 @pytest.fixture
 def bc_connected(merchant_client, integration, identity_server, bc_world):
     """Signed in and the first sandbox company chosen."""
-    from integrations.services.onboarding import bc_companies_list, bc_company_select
 
     assert microsoft_sign_in(merchant_client, identity_server.sim, integration).status_code == 302
     company = bc_companies_list(integration=integration, environment_name="sandbox")[0]

@@ -7,7 +7,8 @@ from django.test import Client
 
 from integrations.models import CountryMapping, PayoutAccountMapping
 from integrations.services.mapping_check import country_code_check, mapping_rows_check
-from integrations.services.onboarding import OnboardingError, bc_setup_choices
+from integrations.services.onboarding.errors import OnboardingError
+from integrations.services.onboarding.wizard_settings import bc_setup_choices
 from tests import factories as f
 from tests.admin.test_integration_form import post_data_from
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from integrations.models import Integration
-from integrations.services.onboarding import bc_companies_list, bc_company_select
+from integrations.services.onboarding.bc_company import bc_companies_list, bc_company_select
 from tests.onboarding.conftest import microsoft_sign_in
 
 

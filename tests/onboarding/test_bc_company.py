@@ -6,15 +6,9 @@ import pytest
 from django.urls import reverse
 
 from integrations.models import BusinessCentralConnection, Integration
-from integrations.services.onboarding import (
-    CompanyAlreadyConnected,
-    OnboardingError,
-    bc_companies_list,
-    bc_company_select,
-    bc_environments_list,
-    integration_create,
-    merchant_signup,
-)
+from integrations.services.onboarding.bc_company import bc_companies_list, bc_company_select, bc_environments_list
+from integrations.services.onboarding.errors import CompanyAlreadyConnected, OnboardingError
+from integrations.services.onboarding.signup import integration_create, merchant_signup
 from tests.onboarding.conftest import microsoft_sign_in
 
 

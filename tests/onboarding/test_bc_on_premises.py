@@ -129,7 +129,7 @@ def test_back_to_online_forgets_the_server_and_key(merchant_client, integration,
 
 
 def test_another_merchant_cannot_open_the_page(client, integration, db):
-    from integrations.services.onboarding import merchant_signup
+    from integrations.services.onboarding.signup import merchant_signup
 
     other = merchant_signup(email="other@shop.example", password="correct-Horse-battery-9", organisation_name="Other")
     client.force_login(other)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from integrations.models import BusinessCentralConnection, Integration
 from integrations.services.lifecycle import integration_pause, integration_reconnect_link_send
-from integrations.services.onboarding import bc_companies_list, bc_company_select
+from integrations.services.onboarding.bc_company import bc_companies_list, bc_company_select
 from tests.onboarding.conftest import microsoft_sign_in
 
 

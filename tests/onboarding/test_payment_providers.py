@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from integrations.models import PaymentProviderConnection
-from integrations.services.onboarding import OnboardingError
+from integrations.services.onboarding.errors import OnboardingError
 from integrations.services.payment_providers import adyen_connect, klarna_connect
 from simulators.adyen import AdyenSimulator
 from simulators.klarna import KlarnaSimulator

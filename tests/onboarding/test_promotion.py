@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from integrations.models import BusinessCentralConnection, Integration
-from integrations.services import onboarding, promotion
+from integrations.services import promotion
+from integrations.services.onboarding.go_live import integration_go_live
 from syncs.models import PreflightRun, RecordLink, SyncCursor, SyncRun
 from tests.fixtures.shopify import shop_install
 
@@ -31,7 +32,7 @@ def live_sandbox(integration, bc_connected, shopify_app, merchant_client, settin
     )
     integration.test_order_passed_at = timezone.now()
     integration.save()
-    onboarding.integration_go_live(integration=integration)
+    integration_go_live(integration=integration)
     integration.refresh_from_db()
     # What the Sandbox wrote: a synced order, a run, a cursor.
     RecordLink.objects.create(

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from integrations.models import BusinessCentralConnection
-from integrations.services.onboarding import bc_companies_list, bc_company_select, bc_environments_list
+from integrations.services.onboarding.bc_company import bc_companies_list, bc_company_select, bc_environments_list
 from simulators.identity import (
     ADATUM_TENANT_ID,
     CONSENT_VERIFIED_ONLY,

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from integrations.models import LocationMapping
-from integrations.services import onboarding
+from integrations.selectors import settings_missing
+from integrations.services.onboarding.errors import OnboardingError
 from integrations.services.shopify_install import shop_custom_app_attach
 from integrations.services.stock_locations import StockLocationChoices, stock_locations_save
 from tests.fixtures.shopify import ACCESS_TOKEN, SHOP_DOMAIN
@@ -44,7 +45,7 @@ def test_the_step_lists_bc_and_shop_locations_by_name(merchant_client, integrati
     assert "MAIN – Huvudlager" in body and "STHLM – Butik Stockholm" in body
     assert "Stockholm Warehouse" in body and "Malmö Store" in body
     assert "gid://" not in body.replace('value="gid://', "")  # ids only as option values, never shown
-    assert "stock locations" in onboarding.settings_missing(integration=integration)
+    assert "stock locations" in settings_missing(integration=integration)
 
 
 def test_saving_maps_each_bc_location_and_lets_two_share_a_shop_location(merchant_client, integration, attached):
@@ -57,7 +58,7 @@ def test_saving_maps_each_bc_location_and_lets_two_share_a_shop_location(merchan
         LocationMapping.objects.filter(integration=integration).values_list("bc_location_code", "shop_location_id")
     )
     assert rows == {("MAIN", warehouse), ("STHLM", warehouse)}
-    assert "stock locations" not in onboarding.settings_missing(integration=integration)
+    assert "stock locations" not in settings_missing(integration=integration)
 
     # Saving again replaces the mapping: STHLM now goes to the store, MAIN is no longer sent.
     store = attached["Malmö Store"]
@@ -101,9 +102,9 @@ def test_settings_send_a_stock_merchant_to_the_stock_step_and_it_speaks_swedish(
 
 def test_the_service_refuses_a_bc_location_or_shop_location_it_was_not_offered(integration):
     choices = StockLocationChoices(bc_locations=[("MAIN", "MAIN – Huvudlager")], shop_locations=[("gid-1", "Lager")])
-    with pytest.raises(onboarding.OnboardingError, match="no location GONE"):
+    with pytest.raises(OnboardingError, match="no location GONE"):
         stock_locations_save(integration=integration, choices=choices, by_code={"GONE": "gid-1"})
-    with pytest.raises(onboarding.OnboardingError, match="no longer exists"):
+    with pytest.raises(OnboardingError, match="no longer exists"):
         stock_locations_save(integration=integration, choices=choices, by_code={"MAIN": "gid-2"})
     assert not LocationMapping.objects.filter(integration=integration).exists()
 

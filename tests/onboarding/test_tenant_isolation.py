@@ -6,7 +6,7 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from integrations.models import BusinessCentralConnection
-from integrations.services.onboarding import integration_create, merchant_signup
+from integrations.services.onboarding.signup import integration_create, merchant_signup
 
 
 def merchant_url_names_with_ids() -> list[str]:

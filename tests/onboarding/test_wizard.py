@@ -13,7 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from integrations.models import BusinessCentralConnection, Integration, PaymentProviderConnection, ShopConnection
-from integrations.services import onboarding
+from integrations.selectors import payout_currencies, settings_missing, wizard_state
+from integrations.services.onboarding import real_order, wizard_settings
+from integrations.services.onboarding.errors import OnboardingError
+from integrations.services.onboarding.go_live import integration_go_live
+from integrations.services.onboarding.stripe_account import stripe_connect
+from integrations.services.onboarding.wizard_settings import integration_settings_save
 from integrations.services.shopify_install import SCOPES, shop_install_complete, shop_install_start
 from syncs.models import EntityType, RecordLink, SourceSystem
 from syncs.services.orders.preview import OrderPreview
@@ -270,7 +275,7 @@ class TestSettingsStep:
 
         assert second.status_code == 302
         integration.refresh_from_db()
-        assert onboarding.settings_missing(integration=integration) == []
+        assert settings_missing(integration=integration) == []
         assert set(integration.country_mappings.values_list("country_code", flat=True)) == {"SE", "NO"}
 
     def test_collective_customer_choices_come_from_bc(self, merchant_client, integration, bc_connected, bc_world):
@@ -296,7 +301,7 @@ class TestSettingsStep:
         stored = dict(integration.country_mappings.values_list("country_code", "collective_customer_number"))
         assert stored == {"SE": "10000", "NO": "10060"}
         integration.refresh_from_db()
-        assert onboarding.settings_missing(integration=integration) == []
+        assert settings_missing(integration=integration) == []
 
     def test_order_options_are_saved_with_the_settings(self, merchant_client, integration, bc_connected, bc_world):
         options = {
@@ -401,12 +406,12 @@ class TestSettingsStep:
         stored = dict(integration.country_mappings.values_list("country_code", "collective_customer_number"))
         assert stored == {"SE": "", "NO": "10060"}  # still used for orders without e-mail or phone
         integration.refresh_from_db()
-        assert onboarding.settings_missing(integration=integration) == []
+        assert settings_missing(integration=integration) == []
 
     def test_many_customers_are_searched_by_name_or_number(
         self, merchant_client, integration, bc_connected, bc_world, monkeypatch
     ):
-        monkeypatch.setattr(onboarding, "CUSTOMER_CHOICES_LIMIT", 3)
+        monkeypatch.setattr(wizard_settings, "CUSTOMER_CHOICES_LIMIT", 3)
         integration.country_mappings.create(
             country_code="SE", vat_business_group="DOMESTIC", collective_customer_number="10000"
         )
@@ -437,15 +442,15 @@ class TestSettingsStep:
             country_code="NO", vat_business_group="EXPORT", collective_customer_number="10060"
         )
 
-        assert onboarding.settings_missing(integration=integration) == ["collective customer for SE"]
-        state = onboarding.wizard_state(integration=integration)
+        assert settings_missing(integration=integration) == ["collective customer for SE"]
+        state = wizard_state(integration=integration)
         assert not state.steps[2].done and "collective customer for SE" in state.steps[2].hint
-        with pytest.raises(onboarding.OnboardingError, match="Finish"):
-            onboarding.integration_go_live(integration=integration)
+        with pytest.raises(OnboardingError, match="Finish"):
+            integration_go_live(integration=integration)
 
         integration.customer_strategy = Integration.CustomerStrategy.MATCH_EMAIL_PHONE
         integration.save()
-        assert onboarding.settings_missing(integration=integration) == []
+        assert settings_missing(integration=integration) == []
 
     @staticmethod
     def _settings(integration, merchant_client) -> dict:
@@ -471,17 +476,17 @@ class TestSettingsStep:
     def test_payout_accounts_required_per_provider_currency(self, integration, bc_connected, stripe_server):
         integration.payouts_enabled = True
         integration.save()
-        onboarding.stripe_connect(integration=integration, api_key=stripe_server.VALID_KEY)
+        stripe_connect(integration=integration, api_key=stripe_server.VALID_KEY)
 
-        assert onboarding.payout_currencies(integration=integration) == [("stripe", "EUR"), ("stripe", "SEK")]
-        assert "payout accounts" in onboarding.settings_missing(integration=integration)
+        assert payout_currencies(integration=integration) == [("stripe", "EUR"), ("stripe", "SEK")]
+        assert "payout accounts" in settings_missing(integration=integration)
 
     def test_the_payout_transfer_offers_bc_bank_accounts_not_gl_accounts(
         self, merchant_client, integration, bc_connected, stripe_server
     ):
         integration.payouts_enabled = True
         integration.save()
-        onboarding.stripe_connect(integration=integration, api_key=stripe_server.VALID_KEY)
+        stripe_connect(integration=integration, api_key=stripe_server.VALID_KEY)
 
         form = merchant_client.get(url("wizard_settings", integration)).context["form"]
 
@@ -565,7 +570,7 @@ class TestPayoutConfigurations:
             ("NO", "CASHRCPT", "KLARNA", "GENERAL", "6570", True),
         }
         klarna.refresh_from_db()
-        assert onboarding.settings_missing(integration=klarna) == []
+        assert settings_missing(integration=klarna) == []
 
     def test_a_batch_the_api_cannot_write_to_or_balancing_elsewhere_is_refused(self, merchant_client, klarna):
         other_template = self._post(merchant_client, klarna, **{"payout__klarna__SE__SEK__batch": "INBET-EU|KLARNA-EU"})
@@ -587,7 +592,7 @@ class TestPayoutConfigurations:
         Integration.objects.filter(pk=integration.pk).update(customer_strategy="match_email_phone")
         integration.refresh_from_db()
 
-        assert integration.payment_journal_batch == "" and onboarding.settings_missing(integration=integration) == []
+        assert integration.payment_journal_batch == "" and settings_missing(integration=integration) == []
 
 
 class TestTestAndGoLive:
@@ -661,7 +666,7 @@ class TestTestAndGoLive:
 
         merchant_client.post(url("wizard_live", ready), {})
         ready.refresh_from_db()
-        onboarding.integration_settings_save(
+        integration_settings_save(
             integration=ready,
             customer_strategy=ready.customer_strategy,
             document_type=ready.document_type,
@@ -676,7 +681,7 @@ class TestTestAndGoLive:
         assert SyncRun.objects.filter(integration=ready, flow="orders").count() == 1
         SyncRun.objects.filter(integration=ready).update(status=SyncRun.Status.SUCCEEDED)
 
-        onboarding.integration_settings_save(
+        integration_settings_save(
             integration=ready,
             customer_strategy=ready.customer_strategy,
             document_type=ready.document_type,
@@ -707,7 +712,7 @@ class TestTestAndGoLive:
         ready.save()
         BusinessCentralConnection.objects.filter(integration=ready).update(environment_type="Production")
 
-        assert onboarding.integration_go_live(integration=ready).live_mode
+        assert integration_go_live(integration=ready).live_mode
 
     def test_go_live_refuses_an_unfinished_setup(self, merchant_client, integration):
         response = merchant_client.post(url("wizard_live", integration), {})
@@ -725,7 +730,7 @@ class TestTestAndGoLive:
             preview = OrderPreview(order_name=order_name, document_type="invoice", currency="SEK")
             return order_test.OrderTestOutcome(preview=preview)
 
-        monkeypatch.setattr(order_test, "order_test_preview", fake_preview)
+        monkeypatch.setattr(real_order, "order_test_preview", fake_preview)
 
         response = merchant_client.post(url("wizard_test", ready), {"order_name": " #1001 ", "action": "preview"})
 
@@ -735,7 +740,7 @@ class TestTestAndGoLive:
         ready.refresh_from_db()
         assert ready.sandbox_test_passed_at is not None and ready.status == Integration.Status.TESTING
         assert ready.test_order_passed_at is not None
-        assert onboarding.wizard_state(integration=ready).steps[3].done
+        assert wizard_state(integration=ready).steps[3].done
 
     def test_create_in_sandbox_shows_the_document_with_its_link(self, merchant_client, ready, monkeypatch):
         from syncs.services import order_test
@@ -748,7 +753,7 @@ class TestTestAndGoLive:
             )  # fmt: skip
             return order_test.OrderTestOutcome(preview=preview, document=document, created=True)
 
-        monkeypatch.setattr(order_test, "order_test_run", fake_run)
+        monkeypatch.setattr(real_order, "order_test_run", fake_run)
 
         response = merchant_client.post(url("wizard_test", ready), {"order_name": "#1001", "action": "create"})
 
@@ -766,7 +771,7 @@ class TestTestAndGoLive:
             error = {"code": "BC-802", "title": "Orders are syncing right now", "message": "Wait.", "remedy": ""}
             return order_test.OrderTestOutcome(preview=preview, errors=[error])
 
-        monkeypatch.setattr(order_test, "order_test_run", fake_run)
+        monkeypatch.setattr(real_order, "order_test_run", fake_run)
         ready.test_order_passed_at = None
         ready.save()
 
@@ -789,7 +794,7 @@ class TestTestAndGoLive:
         from syncs.services import order_test
 
         monkeypatch.setattr(
-            order_test,
+            real_order,
             "order_test_preview",
             lambda *, integration, order_name, clients=None: order_test.OrderTestOutcome(
                 preview=OrderPreview(order_name, found=False)
@@ -804,14 +809,7 @@ class TestTestAndGoLive:
         assert "No order with this number" in response.content.decode()
         ready.refresh_from_db()
         assert ready.sandbox_test_passed_at is None and ready.test_order_passed_at is None
-        assert not onboarding.wizard_state(integration=ready).steps[3].done
-
-    def test_without_the_order_flow_the_step_says_so(self, merchant_client, integration, monkeypatch):
-        monkeypatch.setattr(onboarding, "order_preview_available", lambda: False)
-
-        response = merchant_client.get(url("wizard_test", integration))
-
-        assert "order flow is not installed" in response.content.decode()
+        assert not wizard_state(integration=ready).steps[3].done
 
 
 class PaymentsOutage(requests.Session):

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from integrations.connectors.woocommerce import WooCommerceShop
 from integrations.models import ShopConnection
-from integrations.services.onboarding import OnboardingError, integration_flows_save
+from integrations.services.onboarding.errors import OnboardingError
+from integrations.services.onboarding.flows import integration_flows_save
 from integrations.services.shop_usage import COUNTRY, CURRENCY, GATEWAY, SHIPPING, TAX, shop_usage_read
 from integrations.services.woocommerce_connect import woo_store_connect, woo_store_url_normalise
 from tests.factories import CountryMappingFactory, ShippingMethodMappingFactory

@@ -37,6 +37,8 @@ def shop_order(
     return {
         "id": f"gid://shopify/Order/{number}",
         "name": f"#{number}",
+        "createdAt": "2026-01-05T10:00:00Z",  # DateTime! in the schema: every stored order has both
+        "updatedAt": "2026-01-05T10:00:00Z",
         "currencyCode": "SEK",
         "presentmentCurrencyCode": currency,
         "shippingAddress": {"countryCodeV2": country},

@@ -285,3 +285,17 @@ def test_mapping_checks_say_what_they_looked_at():
     assert before.status == Status.PASS and "No orders synced in the last 90 days yet" in before.message
     assert "All mapped: -" not in before.message
     assert after.message == "Looked at 12 synced order(s) of the last 90 days: all mapped (SE)."
+
+
+def test_series_line_without_digits_to_count_from_is_not_a_crash():
+    # A line with a blank starting number and none used yet: nothing to count from, so no verdict.
+    blank = SeriesLine("", "1999", "")
+    snap = snapshot(number_series={"S-INV": Series("S-INV", False, (blank,))}, numbers_by_purpose={"salesInvoices": []})
+    assert number_series.remaining(blank) is None
+    assert only(number_series.check_available(facts(), snap)).status == Status.PASS
+    # A last number used without digits: no record can be "ahead" of it.
+    odd = SeriesLine("1001", "1999", "MANUAL")
+    snap = snapshot(
+        number_series={"S-INV": Series("S-INV", False, (odd,))}, numbers_by_purpose={"salesInvoices": ["1600"]}
+    )
+    assert only(number_series.check_overlap(facts(), snap)).status == Status.PASS

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from integrations.models import ShopConnection
-from integrations.services.onboarding import integration_create, merchant_signup
+from integrations.services.onboarding.signup import integration_create, merchant_signup
 from integrations.services.shopify_install import SCOPES, shop_install_complete, shop_install_start
 from tests.fixtures.shopify import SHOP_DOMAIN
 

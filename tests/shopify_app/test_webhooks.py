@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from integrations.connectors.shopify import webhook_signature
 from integrations.models import Integration, ShopConnection
-from integrations.services import onboarding, shopify_subscriptions
+from integrations.services import shopify_subscriptions
+from integrations.services.onboarding.flows import integration_flows_save
 from integrations.services.shopify_install import shop_disconnect
 from integrations.services.shopify_subscriptions import (
     ShopWebhookSetupError,
@@ -21,9 +22,9 @@ from integrations.services.shopify_subscriptions import (
     shop_webhooks_reconcile_for,
 )
 from integrations.services.shopify_tokens import shop_client_for
-from syncs import webhooks
 from syncs.models import SyncRun, WebhookEvent
-from syncs.webhooks import webhook_event_process
+from syncs.services import shopify_webhooks
+from syncs.services.webhook_events import webhook_event_process
 from tests.admin.test_integration_form import post_data_from
 from tests.factories import ShopConnectionFactory, SuperUserFactory
 from tests.fixtures.shopify import APP_CLIENT_SECRET
@@ -33,7 +34,7 @@ from tests.shopify_app.conftest import install
 @pytest.fixture
 def enqueued(monkeypatch):
     calls = []
-    monkeypatch.setattr(webhooks, "async_task", lambda name, *args, **kwargs: calls.append((name, args)))
+    monkeypatch.setattr(shopify_webhooks, "async_task", lambda name, *args, **kwargs: calls.append((name, args)))
     return calls
 
 
@@ -203,7 +204,7 @@ def test_changing_the_flows_queues_a_reconcile(installed, monkeypatch, django_ca
     calls = []
     monkeypatch.setattr(shopify_subscriptions, "async_task", lambda name, *args: calls.append((name, args)))
     with django_capture_on_commit_callbacks(execute=True):
-        onboarding.integration_flows_save(integration=installed.integration, flows={"orders_enabled": True})
+        integration_flows_save(integration=installed.integration, flows={"orders_enabled": True})
 
     assert calls == [("integrations.tasks.shop_webhooks_reconcile_task", (installed.integration_id,))]
 

@@ -9,8 +9,10 @@ import requests
 from django.urls import reverse
 
 from integrations.connectors.shopify import webhook_signature
+from syncs import tasks as syncs_tasks
 from syncs import webhooks
 from syncs.models import SyncRun, WebhookEvent
+from syncs.services import shopify_webhooks, webhook_events
 from tests.factories import SHOP_WEBHOOK_SECRET, ShopConnectionFactory, WebhookEventFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def enqueued(monkeypatch):
     calls = []
-    monkeypatch.setattr(webhooks, "async_task", lambda name, *args, **kwargs: calls.append((name, args)))
+    monkeypatch.setattr(shopify_webhooks, "async_task", lambda name, *args, **kwargs: calls.append((name, args)))
     return calls
 
 
@@ -139,28 +141,13 @@ def test_simulator_delivery_reaches_the_live_endpoint(live_server, shopify_sim, 
 # --- processing -------------------------------------------------------------------------------------
 
 
-def test_process_without_an_orders_flow_leaves_the_event_received(monkeypatch):
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: None)
-    event = WebhookEventFactory(topic="orders/create", payload={"id": 1001, "name": "#1001"})
-
-    webhooks.webhook_event_process(event_id=event.pk)
-
-    event.refresh_from_db()
-    assert event.state == WebhookEvent.State.RECEIVED
-    assert event.error_message == webhooks.NOTE_NO_ORDERS_FLOW
-    assert not SyncRun.objects.exists()
-
-
-def test_process_hands_the_order_to_the_orders_flow(monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(
-        "syncs.flows.flow_handler_get", lambda flow: (lambda run, **_: None) if flow == "orders" else None
-    )
+def test_process_hands_the_order_to_the_orders_flow(django_capture_on_commit_callbacks):
     event = WebhookEventFactory(
         topic="orders/updated", payload={"id": 55, "name": "#1055", "admin_graphql_api_id": "gid://shopify/Order/55"}
     )
 
     with django_capture_on_commit_callbacks(execute=False):
-        webhooks.webhook_event_process(event_id=event.pk)
+        webhook_events.webhook_event_process(event_id=event.pk)
 
     run = SyncRun.objects.get()
     assert (run.flow, run.trigger, run.integration_id) == ("orders", SyncRun.Trigger.WEBHOOK, event.integration_id)
@@ -170,12 +157,11 @@ def test_process_hands_the_order_to_the_orders_flow(monkeypatch, django_capture_
     assert event.state == WebhookEvent.State.PROCESSED and event.processed_at is not None
 
 
-def test_refund_webhook_goes_to_the_refunds_flow_when_registered(monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: lambda run, **_: None)
+def test_refund_webhook_goes_to_the_refunds_flow(django_capture_on_commit_callbacks):
     event = WebhookEventFactory(topic="refunds/create", payload={"id": 9, "order_id": 55})
 
     with django_capture_on_commit_callbacks(execute=False):
-        webhooks.webhook_event_process(event_id=event.pk)
+        webhook_events.webhook_event_process(event_id=event.pk)
 
     run = SyncRun.objects.get()
     assert run.flow == "refunds"
@@ -183,13 +169,12 @@ def test_refund_webhook_goes_to_the_refunds_flow_when_registered(monkeypatch, dj
     assert run.parameters["refund_ids"] == ["gid://shopify/Refund/9"]
 
 
-def test_processing_twice_enqueues_once(monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: lambda run, **_: None)
+def test_processing_twice_enqueues_once(django_capture_on_commit_callbacks):
     event = WebhookEventFactory(topic="orders/create", payload={"id": 1, "name": "#1"})
 
     with django_capture_on_commit_callbacks(execute=False):
-        webhooks.webhook_event_process(event_id=event.pk)
-        webhooks.webhook_event_process(event_id=event.pk)
+        webhook_events.webhook_event_process(event_id=event.pk)
+        webhook_events.webhook_event_process(event_id=event.pk)
 
     assert SyncRun.objects.count() == 1
 
@@ -198,7 +183,7 @@ def test_task_calls_the_service(monkeypatch):
     from syncs.tasks import webhook_event_process_task
 
     seen = []
-    monkeypatch.setattr(webhooks, "webhook_event_process", lambda *, event_id: seen.append(event_id))
+    monkeypatch.setattr(syncs_tasks, "webhook_event_process", lambda *, event_id: seen.append(event_id))
 
     webhook_event_process_task(42)
 
@@ -214,18 +199,15 @@ def test_payload_kept_as_sent(client, connection, shopify_sim, enqueued):
     assert WebhookEvent.objects.get().payload == json.loads(body)
 
 
-def test_orders_edited_is_read_from_its_order_edit_body(monkeypatch, django_capture_on_commit_callbacks, shopify_sim):
+def test_orders_edited_is_read_from_its_order_edit_body(django_capture_on_commit_callbacks, shopify_sim):
     # The orders/edited body is an order_edit (order id, line additions and removals), not an order.
-    monkeypatch.setattr(
-        "syncs.flows.flow_handler_get", lambda flow: (lambda run, **_: None) if flow == "orders" else None
-    )
     order_id = next(iter(shopify_sim.store.orders))
     line_id = shopify_sim.store.orders[order_id]["lineItems"][0]["id"]
     body = shopify_sim.webhooks.order_edit_payload(order_id, added=[(line_id, 2)], removed=[])
     event = WebhookEventFactory(topic="orders/edited", payload=body)
 
     with django_capture_on_commit_callbacks(execute=False):
-        webhooks.webhook_event_process(event_id=event.pk)
+        webhook_events.webhook_event_process(event_id=event.pk)
 
     run = SyncRun.objects.get()
     # The run re-reads the order by its id; nothing of the body is taken for an order.
@@ -235,12 +217,11 @@ def test_orders_edited_is_read_from_its_order_edit_body(monkeypatch, django_capt
     assert run.parameters["order_edit"]["removed"] == []
 
 
-def test_orders_edited_without_an_order_edit_fails_loudly(monkeypatch):
-    monkeypatch.setattr("syncs.flows.flow_handler_get", lambda flow: lambda run, **_: None)
+def test_orders_edited_without_an_order_edit_fails_loudly():
     # What the intake used to expect: an order body. Shopify never sends that for orders/edited.
     event = WebhookEventFactory(topic="orders/edited", payload={"id": 55, "name": "#1055"})
 
-    webhooks.webhook_event_process(event_id=event.pk)
+    webhook_events.webhook_event_process(event_id=event.pk)
 
     event.refresh_from_db()
     assert event.state == WebhookEvent.State.FAILED

@@ -12,7 +12,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
@@ -67,6 +67,7 @@ from integrations.connectors.businesscentral.records import (
     NoSeries,
     NoSeriesLine,
     PostedShipmentRow,
+    Record,
     SalesCreditMemo,
     SalesInvoice,
     SalesOrder,
@@ -82,6 +83,17 @@ from integrations.connectors.businesscentral.transport import (
 )
 
 R = TypeVar("R")
+
+
+class _ExternallyNumbered(Protocol):
+    """A record with BC's externalDocumentNumber (sales documents, payments, journal lines)."""
+
+    @property
+    def external_document_number(self) -> str: ...
+
+
+N = TypeVar("N", bound=_ExternallyNumbered)
+E = TypeVar("E", bound=Record)  # any record: it carries its etag
 Parent = tuple[EntitySet, str]
 Changes = Mapping[str, Any] | Payload
 
@@ -255,12 +267,12 @@ class BusinessCentralClient:
 
     def find_by_external_document_numbers(
         self,
-        entity: EntitySet[R],
+        entity: EntitySet[N],
         numbers: Iterable[str],
         *,
         select: Iterable[str] | None = None,
         expand: Iterable[str] | str | None = None,
-    ) -> dict[str, list[R]]:
+    ) -> dict[str, list[N]]:
         """Documents by externalDocumentNumber (the lost-acknowledgement check).
 
         One ``or`` filter per chunk of numbers; when the numbers need several chunks and are one
@@ -284,13 +296,13 @@ class BusinessCentralClient:
 
     def _range_read(
         self,
-        entity: EntitySet[R],
+        entity: EntitySet[N],
         bounds: tuple[str, str],
         *,
         cap: int,
         select: Iterable[str] | None,
         expand: Iterable[str] | str | None,
-    ) -> dict[str, list[R]] | None:
+    ) -> dict[str, list[N]] | None:
         lowest, highest = bounds
         params = query_params(
             filter=all_of(ge("externalDocumentNumber", lowest), le("externalDocumentNumber", highest)),
@@ -301,7 +313,7 @@ class BusinessCentralClient:
         rows = [row for page in self.iter_pages(self._url(self.entity_path(entity)), params=params) for row in page]
         if len(rows) > cap:
             return None
-        found: dict[str, list[R]] = {}
+        found: dict[str, list[N]] = {}
         for row in rows:
             record = from_json(entity.record, row)
             found.setdefault(record.external_document_number, []).append(record)
@@ -335,14 +347,14 @@ class BusinessCentralClient:
 
     def update_record_merging(
         self,
-        entity: EntitySet[R],
+        entity: EntitySet[E],
         id: str,  # noqa: A002
         *,
         etag: str,
         changes: Changes,
-        merge: Callable[[R, Changes], Changes] | None = None,
+        merge: Callable[[E, Changes], Changes] | None = None,
         parent: Parent | None = None,
-    ) -> R:
+    ) -> E:
         """PATCH; on a 409 re-GET, merge (default: re-apply ``changes``) and PATCH once more."""
         try:
             return self.update_record(entity, id, etag=etag, changes=changes, parent=parent)

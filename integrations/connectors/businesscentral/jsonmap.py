@@ -32,8 +32,13 @@ def json_name(f: dataclasses.Field) -> str:
     return f.metadata.get("json") or snake_to_camel(f.name)
 
 
-@cache
 def _fields(cls: type) -> tuple[tuple[dataclasses.Field, Any], ...]:
+    # (A plain function in front of the cache: mypy does not see type[T] as Hashable.)
+    return _fields_cached(cls)
+
+
+@cache
+def _fields_cached(cls: type) -> tuple[tuple[dataclasses.Field, Any], ...]:
     hints = typing.get_type_hints(cls)
     return tuple((f, hints[f.name]) for f in dataclasses.fields(cls) if f.init)
 
@@ -66,7 +71,7 @@ def convert(value: Any, annotation: Any) -> Any:
     if origin is list:
         (item_type,) = typing.get_args(target)
         return [convert(item, item_type) for item in value]
-    if dataclasses.is_dataclass(target) and isinstance(value, dict):
+    if isinstance(target, type) and dataclasses.is_dataclass(target) and isinstance(value, dict):
         return from_json(target, value)
     if target is Decimal:
         return value if isinstance(value, Decimal) else Decimal(str(value))

@@ -20,28 +20,6 @@ class Payload:
 
 
 @dataclass(kw_only=True)
-class NewCustomer(Payload):
-    display_name: str
-    number: str | None = None
-    type: str | None = field(default=None, metadata={"enum": "Contact Type"})  # "Company" | "Person"
-    address_line1: str | None = None
-    address_line2: str | None = None
-    city: str | None = None
-    state: str | None = None
-    country: str | None = None
-    postal_code: str | None = None
-    phone_number: str | None = None
-    email: str | None = None
-    tax_liable: bool | None = None
-    tax_area_id: str | None = None
-    tax_registration_number: str | None = None
-    currency_code: str | None = None
-    payment_terms_id: str | None = None
-    shipment_method_id: str | None = None
-    payment_method_id: str | None = None
-
-
-@dataclass(kw_only=True)
 class NewSalesLine(Payload):
     line_type: str | None = field(default=None, metadata={"enum": "Invoice Line Agg. Line Type"})  # "Item" ...
     line_object_number: str | None = None  # item no. or G/L account no.

@@ -91,9 +91,13 @@ class Transport:
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
     ) -> None:
-        if (token_provider is None) == (credentials is None):
+        if credentials is None:
+            if token_provider is None:
+                raise ValueError("Pass exactly one of token_provider and credentials.")
+            credentials = BearerToken(token_provider)
+        elif token_provider is not None:
             raise ValueError("Pass exactly one of token_provider and credentials.")
-        self._credentials = credentials or BearerToken(token_provider)
+        self._credentials = credentials
         self.session = session or default_session()
         self.timeout = timeout or (settings.BC_HTTP_CONNECT_TIMEOUT, settings.BC_HTTP_READ_TIMEOUT)
         self.retry_policy = retry_policy or retry_policy_from_settings("BC")

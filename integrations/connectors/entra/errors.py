@@ -13,15 +13,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class AuthErrorCode:
     code: str
-    title: str
-    cause: str
-    remedy: str
+    title: str | Promise  # lazy translations
+    cause: str | Promise
+    remedy: str | Promise
     aadsts: tuple[int, ...] = ()
     severity: str = "error"
     retryable: bool = False

@@ -97,18 +97,19 @@ def _error(response: requests.Response) -> KlarnaError:
     body = body if isinstance(body, dict) else {}
     messages = body.get("error_messages") or []
     message = "; ".join(str(m) for m in messages) or f"Klarna answered HTTP {response.status_code}."
-    kwargs = {
-        "vendor_code": str(body.get("error_code") or response.status_code),
-        "status": response.status_code,
-        "correlation_id": str(body.get("correlation_id") or ""),
-    }
     status = response.status_code
+    error_class: type[KlarnaError] = KlarnaError
     if status in (401, 403):
-        return KlarnaAuthError("Klarna refused the API credentials.", **kwargs)
-    if status == 404:
-        return KlarnaNotFound(message, **kwargs)
-    if status == 400:
-        return KlarnaBadRequest(message, **kwargs)
-    if status in RETRYABLE_STATUSES:
-        return KlarnaServerError(message, **kwargs)
-    return KlarnaError(message, **kwargs)
+        error_class, message = KlarnaAuthError, "Klarna refused the API credentials."
+    elif status == 404:
+        error_class = KlarnaNotFound
+    elif status == 400:
+        error_class = KlarnaBadRequest
+    elif status in RETRYABLE_STATUSES:
+        error_class = KlarnaServerError
+    return error_class(
+        message,
+        vendor_code=str(body.get("error_code") or status),
+        status=status,
+        correlation_id=str(body.get("correlation_id") or ""),
+    )

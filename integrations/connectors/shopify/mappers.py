@@ -12,6 +12,11 @@ from integrations.connectors.shopify import types as t
 def parse_datetime(value: str | None) -> dt.datetime | None:
     if not value:
         return None
+    return timestamp(value)
+
+
+def timestamp(value: str) -> dt.datetime:
+    """A non-null DateTime of the schema (``DateTime!``): read like ``data["id"]``, never defaulted."""
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
@@ -182,8 +187,8 @@ def order(data: dict) -> commerce.Order:
     return commerce.Order(
         id=data["id"],
         name=data.get("name") or "",
-        created_at=parse_datetime(data.get("createdAt")),
-        updated_at=parse_datetime(data.get("updatedAt")),
+        created_at=timestamp(data["createdAt"]),
+        updated_at=timestamp(data["updatedAt"]),
         cancelled_at=parse_datetime(data.get("cancelledAt")),
         test=bool(data.get("test")),
         financial_status=data.get("displayFinancialStatus") or "",
@@ -311,7 +316,7 @@ def payout(data: dict) -> t.Payout:
     return t.Payout(
         id=data["id"],
         status=data.get("status") or "",
-        issued_at=parse_datetime(data.get("issuedAt")),
+        issued_at=timestamp(data["issuedAt"]),
         net=money(data.get("net")),
         gross=gross,
         fees=fees,
@@ -327,7 +332,7 @@ def balance_transaction(data: dict) -> t.BalanceTransaction:
         amount=money(data.get("amount")),
         fee=money(data.get("fee")),
         net=money(data.get("net")),
-        transaction_date=parse_datetime(data.get("transactionDate")),
+        transaction_date=timestamp(data["transactionDate"]),
         source_id=str(data.get("sourceId") or ""),
         source_type=data.get("sourceType") or "",
         source_order_transaction_id=str(data.get("sourceOrderTransactionId") or ""),

@@ -108,7 +108,9 @@ def order_edit_from_webhook(payload: dict) -> t.OrderEdit:
     edit = payload.get("order_edit") if isinstance(payload, dict) else None
     if not isinstance(edit, dict) or not edit.get("order_id"):
         raise ShopifyError("The orders/edited webhook body has no order_edit.order_id.")
-    line_items = edit.get("line_items") if isinstance(edit.get("line_items"), dict) else {}
+    line_items = edit.get("line_items")
+    if not isinstance(line_items, dict):
+        line_items = {}
     return t.OrderEdit(
         id=str(edit.get("id") or ""),
         order_id=_gid("Order", edit["order_id"]),

@@ -11,9 +11,10 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import stripe
+from stripe.params import BalanceTransactionListParams, PayoutListParams
 
 from integrations.connectors.stripe.client import StripeAuthError, StripeError, stripe_client
 
@@ -70,7 +71,7 @@ def to_decimal(minor: int | None, currency: str) -> Decimal:
 
 
 def payouts_iter(api_key: str, *, created_since: dt.datetime | None = None) -> Iterator[StripePayout]:
-    params: dict[str, Any] = {"limit": PAGE_SIZE}
+    params: PayoutListParams = {"limit": PAGE_SIZE}
     if created_since is not None:
         params["created"] = {"gte": int(created_since.timestamp())}
     with _errors():
@@ -79,7 +80,7 @@ def payouts_iter(api_key: str, *, created_since: dt.datetime | None = None) -> I
 
 
 def payout_balance_transactions(api_key: str, payout_id: str) -> list[StripeBalanceTransaction]:
-    params = {
+    params: BalanceTransactionListParams = {
         "payout": payout_id,
         "limit": PAGE_SIZE,
         "expand": ["data.source", "data.source.charge", "data.source.payment_intent"],
@@ -95,7 +96,7 @@ class _errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind, error, traceback) -> bool:
+    def __exit__(self, kind, error, traceback) -> Literal[False]:  # never swallows: re-raises or translates
         if error is None or not isinstance(error, stripe.StripeError):
             return False
         if isinstance(error, stripe.AuthenticationError | stripe.PermissionError):

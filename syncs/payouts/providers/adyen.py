@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -120,12 +121,13 @@ class AdyenProvider(PayoutProvider):
 
     def _payout(self, name: str, lines: list[SettlementLine]) -> ProviderPayout:
         transfer = next((line for line in lines if line.record_type == "MerchantPayout"), None)
-        currency = (transfer or (lines[0] if lines else None)).net_currency if lines else ""
+        first = transfer or (lines[0] if lines else None)
+        currency = first.net_currency if first else ""
         return ProviderPayout(
             id=adyen_payout_id(merchant_account=self.client.merchant_account, batch=batch_of(name) or 0),
             status=PayoutStatus.PAID if transfer else PayoutStatus.PENDING,
             currency=currency,
-            amount=-transfer.net if transfer else sum((line.net for line in lines), 0),
+            amount=-transfer.net if transfer else sum((line.net for line in lines), Decimal(0)),
             arrival_date=transfer.creation_date.date() if transfer and transfer.creation_date else None,
             raw={"report": name, "lines": len(lines)},
         )

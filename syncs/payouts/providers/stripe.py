@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from integrations.connectors.stripe import payout_balance_transactions, payouts_iter
 from integrations.crypto import reveal
 from syncs.payouts.categories import Category, posting_type
 from syncs.payouts.providers import register_provider
@@ -104,13 +105,9 @@ class _ConnectorClient:
         self.api_key = api_key
 
     def payouts_iter(self, *, created_since):
-        from integrations.connectors.stripe import payouts_iter
-
         return payouts_iter(self.api_key, created_since=created_since)
 
     def payout_balance_transactions(self, payout_id: str):
-        from integrations.connectors.stripe import payout_balance_transactions
-
         return payout_balance_transactions(self.api_key, payout_id)
 
 

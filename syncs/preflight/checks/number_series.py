@@ -61,7 +61,13 @@ def remaining(line: SeriesLine) -> int | None:
     if end is None:
         return None
     last = split_number(line.last_no_used)
-    next_value = last[1] + line.increment_by if last else split_number(line.starting_no)[1]
+    start = split_number(line.starting_no)
+    if last is not None:
+        next_value = last[1] + line.increment_by
+    elif start is not None:
+        next_value = start[1]
+    else:
+        return None  # no number to count from (BC refuses such a line when it is used)
     return max(0, (end[1] - next_value) // max(line.increment_by, 1) + 1)
 
 
@@ -83,17 +89,18 @@ def series_by_purpose(snap: BCSnapshot) -> dict[str, Series]:
     """Which series each purpose uses: the one BC's own records are numbered from, else the W1 default."""
     defaults = {**DEFAULT_SERIES, **getattr(settings, "PREFLIGHT_NUMBER_SERIES", {})}
     found: dict[str, Series] = {}
+    all_series = snap.number_series or {}
     for purpose in PURPOSES:
         numbers = snap.numbers_by_purpose.get(purpose, [])
         scores = {
             series.code: sum(1 for n in numbers if any(in_line(n, line) for line in series.lines))
-            for series in snap.number_series.values()
+            for series in all_series.values()
         }
-        best = max(scores, key=scores.get, default=None)
+        best = max(scores, key=lambda code: scores[code], default=None)
         if best and scores[best]:
-            found[purpose] = snap.number_series[best]
-        elif defaults.get(purpose) in snap.number_series:
-            found[purpose] = snap.number_series[defaults[purpose]]
+            found[purpose] = all_series[best]
+        elif defaults.get(purpose) in all_series:
+            found[purpose] = all_series[defaults[purpose]]
     return found
 
 
@@ -149,8 +156,12 @@ def check_overlap(facts: IntegrationFacts, snap: BCSnapshot) -> list[CheckResult
         if line is None or not line.last_no_used:
             continue
         last = split_number(line.last_no_used)
+        if last is None:
+            continue  # a last number without digits: nothing to compare with
         ahead = sorted(
-            n for n in snap.numbers_by_purpose.get(purpose, []) if in_line(n, line) and split_number(n)[1] > last[1]
+            n
+            for n in snap.numbers_by_purpose.get(purpose, [])
+            if in_line(n, line) and (parts := split_number(n)) is not None and parts[1] > last[1]
         )
         if ahead:
             problems.append(

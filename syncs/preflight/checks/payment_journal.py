@@ -10,7 +10,16 @@ only into the batches of the first non-recurring Cash Receipts template (BC's Gr
 from __future__ import annotations
 
 from syncs.preflight.checks._util import combine, listing
-from syncs.preflight.types import BCSnapshot, CheckResult, IntegrationFacts, JournalBatch, PayoutConfig, Status
+from syncs.preflight.types import (
+    BankAccount,
+    BCSnapshot,
+    CheckResult,
+    GLAccount,
+    IntegrationFacts,
+    JournalBatch,
+    PayoutConfig,
+    Status,
+)
 
 CASH_RECEIPTS = "Cash Receipts"
 GENERAL_TEMPLATE = "GENERAL"
@@ -163,9 +172,9 @@ def check_general_batch(facts: IntegrationFacts, snap: BCSnapshot) -> list[Check
     return [combine(name, problems, f"General journal batches exist: {listing(set(checked))}.", sorted(set(checked)))]
 
 
-def _gl_problem(name: str, config: PayoutConfig, number: str, snap: BCSnapshot) -> CheckResult | None:
+def _gl_problem(name: str, config: PayoutConfig, number: str, gl_accounts: dict[str, GLAccount]) -> CheckResult | None:
     objects = [{"configuration": config.label, "account": number}]
-    account = snap.gl_accounts.get(number)
+    account = gl_accounts.get(number)
     if account is None:
         return CheckResult.problem(name, Status.FAIL, "BC-504", objects, account=number, configuration=config.label)
     if account.account_type != "Posting":
@@ -175,9 +184,11 @@ def _gl_problem(name: str, config: PayoutConfig, number: str, snap: BCSnapshot) 
     return None
 
 
-def _bank_problem(name: str, config: PayoutConfig, number: str, snap: BCSnapshot) -> CheckResult | None:
+def _bank_problem(
+    name: str, config: PayoutConfig, number: str, bank_accounts: dict[str, BankAccount]
+) -> CheckResult | None:
     objects = [{"configuration": config.label, "account": number}]
-    bank = snap.bank_accounts.get(number)
+    bank = bank_accounts.get(number)
     if bank is None:
         return CheckResult.problem(name, Status.FAIL, "BC-504", objects, account=number, configuration=config.label)
     if bank.blocked:
@@ -210,12 +221,13 @@ def check_payout_accounts_in_bc(facts: IntegrationFacts, snap: BCSnapshot) -> li
         error = snap.errors.get("accounts") or snap.errors.get("bankAccounts")
         message = error.message if error else "The accounts could not be read."
         return [CheckResult(name, Status.FAIL, message, [], error.entry.code if error else "")]
+    gl_accounts, bank_accounts = snap.gl_accounts, snap.bank_accounts
     problems, checked = [], set()
     for config in configs:
         numbers = [config.clearing_account, config.fee_account, config.disputes_account, facts.rounding_account]
-        found = [(n, _gl_problem(name, config, n, snap)) for n in dict.fromkeys(n for n in numbers if n)]
+        found = [(n, _gl_problem(name, config, n, gl_accounts)) for n in dict.fromkeys(n for n in numbers if n)]
         if config.bank_account:
-            found.append((config.bank_account, _bank_problem(name, config, config.bank_account, snap)))
+            found.append((config.bank_account, _bank_problem(name, config, config.bank_account, bank_accounts)))
         for number, problem in found:
             if problem is None:
                 checked.add(number)

@@ -44,10 +44,10 @@ def header_lookups_resolve(*, ctx: OrdersContext) -> None:
         )
         ctx.location_id = found[0].id if found else ""
     if settings.salesperson_code and ctx.salesperson_ok is None:
-        found = ctx.client.list_records(
+        salespeople = ctx.client.list_records(
             entities.SALESPEOPLE, filter=odata.eq("code", settings.salesperson_code), select=["code", "blocked"]
         )
-        ctx.salesperson_ok = bool(found) and not found[0].blocked
+        ctx.salesperson_ok = bool(salespeople) and not salespeople[0].blocked
     if settings.dimensions:
         dimension_values_resolve(ctx=ctx)
 

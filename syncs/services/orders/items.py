@@ -77,15 +77,15 @@ def _variants_resolve(*, ctx: OrdersContext, keys: list[str], bc_field: str) -> 
     found = {}
     for key, parts in splits.items():
         for item_key, code in parts:
-            item = items.get(item_key)
-            variant = variants.get((item.number, code)) if item is not None else None
-            if item is not None and variant is not None:
+            known_item = items.get(item_key)
+            known_variant = variants.get((known_item.number, code)) if known_item is not None else None
+            if known_item is not None and known_variant is not None:
                 found[key] = ItemRef(
-                    number=item.number,
-                    id=item.id,
-                    tax_group_code=item.tax_group_code,
-                    variant_id=variant.id,
-                    variant_code=variant.code,
+                    number=known_item.number,
+                    id=known_item.id,
+                    tax_group_code=known_item.tax_group_code,
+                    variant_id=known_variant.id,
+                    variant_code=known_variant.code,
                 )
                 break
     return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from integrations.commerce import Order
 from integrations.connectors.businesscentral import BCError, entities
@@ -100,9 +101,10 @@ def order_preview(*, integration: Integration, order_name: str, clients: ClientF
         draft = draft_with_shipment_method(ctx=ctx, draft=draft)
         draft = draft_with_header_defaults(ctx=ctx, draft=draft)
         number = draft.external_document_number
-        found = ctx.client.find_by_external_document_numbers(
-            entities.SALES_INVOICES if draft.kind == DocumentKind.INVOICE else entities.SALES_ORDERS, [number]
+        entity: entities.EntitySet[Any] = (
+            entities.SALES_INVOICES if draft.kind == DocumentKind.INVOICE else entities.SALES_ORDERS
         )
+        found = ctx.client.find_by_external_document_numbers(entity, [number])
         if found.get(number):
             preview.existing_document = found[number][0].number
     except MappingError as exc:
