@@ -400,7 +400,7 @@ def main() -> None:
     from syncs.models import SyncRun
     from syncs.services.batches import lanes_for
     from syncs.services.discovery import orders_discover
-    from syncs.services.orders import orders_sync
+    from syncs.services.orders.sync import orders_sync
     from syncs.services.runs import sync_run_create
 
     first_created = dt.datetime.fromisoformat(info["first_created"])

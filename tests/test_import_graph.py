@@ -26,12 +26,8 @@ FUNCTION_IMPORT_EXCEPTIONS = {
     "syncs/apps.py": "AppConfig.ready loads the sub-packages' admin modules after syncs/admin.py",
 }
 
-# TEMPORARY: another branch reworked how these modules build their clients and was to remove their
-# function-level imports; orders.py still imports refunds and mark_paid inside functions (refunds
-# imports orders: a cycle to break by moving code). The lead empties this list at merge.
-TEMPORARY_FUNCTION_IMPORTS = {
-    "syncs/services/orders.py",
-}
+# Files still allowed function-level imports while a move is under way (none now).
+TEMPORARY_FUNCTION_IMPORTS: set[str] = set()
 
 
 def _modules() -> dict[str, Path]:

@@ -10,9 +10,9 @@ from syncs.clients import BCClient, ClientFactory, client_factory_default
 from syncs.flows import register_flow
 from syncs.models import SyncLogEntry, SyncRun
 from syncs.services import fulfilments as fulfilments_service
-from syncs.services import orders as orders_service
 from syncs.services.discovery import cursor_save, is_sweep, orders_discover
 from syncs.services.order_completion import order_numbers_record, shipments_complete
+from syncs.services.orders.sync import orders_sync
 from syncs.services.runs import sync_log
 
 
@@ -64,7 +64,7 @@ def orders_run(run: SyncRun, *, clients: ClientFactory | None = None) -> None:
         if lease is not None:
             lease.renew()
 
-    synced = orders_service.orders_sync(integration=integration, orders=orders, client=bc, run=run, on_page=page_done)
+    synced = orders_sync(integration=integration, orders=orders, client=bc, run=run, on_page=page_done)
     parameters = run.parameters or {}
     if is_sweep(parameters):
         cursor_save(integration=integration, loaded_at=started)

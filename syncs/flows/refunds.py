@@ -11,10 +11,11 @@ from syncs.clients import ClientFactory, client_factory_default
 from syncs.flows import register_flow
 from syncs.flows.orders import _dry_run, run_counts_add
 from syncs.models import EntityType, RecordLink, SyncRun
-from syncs.services import orders as orders_service
 from syncs.services.batches import lanes_for
 from syncs.services.discovery import orders_discover
 from syncs.services.documents import Sending
+from syncs.services.orders.context import orders_context
+from syncs.services.orders.sync import PAGE_SIZE
 from syncs.services.refunds import refunds_page_sync
 
 
@@ -37,9 +38,9 @@ def refunds_run(run: SyncRun, *, clients: ClientFactory | None = None) -> None:
     if parameters.get("retry"):
         parameters = {"order_names": _order_names_for_refund_retry(run)}
     lanes = lanes_for(integration=integration)  # the credit memos' $batch requests, several at once
-    ctx = orders_service.orders_context(integration=integration, client=bc, run=run, sending=Sending(lanes=lanes))
+    ctx = orders_context(integration=integration, client=bc, run=run, sending=Sending(lanes=lanes))
     orders = list(orders_discover(integration=integration, shop_client=shop, parameters=parameters))
-    page_size = orders_service.PAGE_SIZE * lanes.width
+    page_size = PAGE_SIZE * lanes.width
     for start in range(0, len(orders), page_size):
         result = refunds_page_sync(ctx=ctx, orders=orders[start : start + page_size])
         run_counts_add(run=run, result=result, client=bc)

@@ -30,7 +30,8 @@ from syncs.mapping import codes
 from syncs.mapping.lines import order_item_keys
 from syncs.mapping.types import DocumentKind
 from syncs.models import EntityType, RecordLink, SourceSystem, SyncLogEntry, SyncRun
-from syncs.services.orders import OrdersContext, items_resolve, orders_context
+from syncs.services.orders.context import OrdersContext, orders_context
+from syncs.services.orders.items import items_resolve
 from syncs.services.runs import sync_log, sync_log_error
 
 METAFIELD_NAMESPACE = "junipeer"

@@ -49,7 +49,8 @@ from syncs.services.fulfilments import (
     write_back_failed,
     write_back_todo,
 )
-from syncs.services.orders import items_resolve, orders_context
+from syncs.services.orders.context import orders_context
+from syncs.services.orders.items import items_resolve
 from syncs.services.runs import sync_log, sync_log_error
 
 NOTE_HEADING = "Shipped from Business Central"

@@ -21,7 +21,9 @@ from syncs.errors import ClassifiedError, ProductError, classify_exception
 from syncs.models import EntityType, RecordLink, SyncRun
 from syncs.services.bc_links import bc_document_url
 from syncs.services.locks import FlowLocked, flow_lock
-from syncs.services.orders import OrderPreview, OrdersSyncResult, order_preview, orders_sync
+from syncs.services.orders.context import OrdersSyncResult
+from syncs.services.orders.preview import OrderPreview, order_preview
+from syncs.services.orders.sync import orders_sync
 from syncs.services.runs import sync_run_create, sync_run_finish
 from syncs.services.shop_source import shop_source_system
 

@@ -21,16 +21,9 @@ from syncs.mapping.refunds import InvoiceSnapshot, refund_document_build, refund
 from syncs.mapping.types import DocumentKind, MappingError
 from syncs.models import EntityType, RecordLink
 from syncs.services.documents import DocumentJob, documents_write
-from syncs.services.orders import (
-    OrdersContext,
-    OrdersSyncResult,
-    items_resolve,
-    job_apply,
-    jsonable,
-    link_fail,
-    links_ensure,
-    links_save,
-)
+from syncs.services.orders.context import OrdersContext, OrdersSyncResult
+from syncs.services.orders.items import items_resolve
+from syncs.services.orders.links import job_apply, jsonable, link_fail, links_ensure, links_save
 from syncs.services.runs import link_warning_record
 from syncs.services.shop_source import shop_source_system
 
@@ -124,14 +117,14 @@ def refunds_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncR
             link_fail(ctx=ctx, link=links[refund.id], error=error, flow=Flow.REFUNDS)
             result.states[links[refund.id].source_reference] = RecordLink.State.FAILED
         result.failed += len(todo)
-        links_save(links[r.id] for _, r in todo)
+        links_save(links=(links[r.id] for _, r in todo))
         return result
     RecordLink.objects.filter(pk__in=[links[r.id].pk for _, r in todo]).update(attempts=F("attempts") + 1)
     jobs: list[DocumentJob] = []
     orders_by_refund = {refund.id: order for order, refund in todo}
     for order, refund in todo:
         link = links[refund.id]
-        link.raw_source = jsonable({"order": order.name, "refund_id": refund.id, "note": refund.note})
+        link.raw_source = jsonable(value={"order": order.name, "refund_id": refund.id, "note": refund.note})
         try:
             draft = refund_document_build(
                 order=order,
@@ -166,7 +159,7 @@ def refunds_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncR
                 result.created += 1
             else:
                 result.linked += 1
-        links_save(links[r.id] for _, r in todo)
+        links_save(links=(links[r.id] for _, r in todo))
 
     # A Python error still records what BC answered; a killed worker records nothing, and the
     # next run's lookup by external document number links what it had created.

@@ -93,7 +93,7 @@ _SKIP_REASONS = {
 
 @register.filter
 def skip_reason_label(reason: str) -> str:
-    """Why an order is not synced (syncs.services.orders.order_skip_reason), in the reader's words."""
+    """Why an order is not synced (syncs.services.orders.filters.order_skip_reason), in the reader's words."""
     reason = str(reason or "")
     if reason in _SKIP_REASONS:
         return str(_SKIP_REASONS[reason])

@@ -33,8 +33,9 @@ from syncs.mapping.products import ItemTemplate, item_payload_from_product
 from syncs.mapping.types import Address, CustomerDraft, DocumentDraft, DocumentKind, DocumentLine
 from syncs.payouts import mark_paid, matching
 from syncs.payouts.posting import Journals, PlannedLine, line_operation
-from syncs.services import documents, orders, refunds
+from syncs.services import documents, refunds
 from syncs.services.documents import ACTION_BY_KIND, ENTITY_BY_KIND
+from syncs.services.orders.mark_paid import OPEN as INVOICE_OPEN
 from tests.contracts.reference import ROOT, load_json
 
 # The platform's own API (not an API v2.0 page of the APIV2 app, so not in the reference).
@@ -456,7 +457,7 @@ def test_enum_members_the_product_sends_or_compares_with_exist():
         (codec.GL_ACCOUNT_TYPE_POSTING, "G/L Account Type"),
         (documents.DRAFT, "Invoice Entity Aggregate Status"),
         (refunds.DRAFT, "Invoice Entity Aggregate Status"),
-        (orders.OPEN, "Invoice Entity Aggregate Status"),
+        (INVOICE_OPEN, "Invoice Entity Aggregate Status"),
         *[(status, "Invoice Entity Aggregate Status") for status in matching.POSTED],
         *[(choice.value, "Invoice Line Agg. Line Type") for choice in ShippingMethodMapping.LineType],
         *[(item_type, "Item Type") for item_type in ("Inventory", ItemTemplate.from_settings({}).item_type)],

@@ -16,9 +16,9 @@ from syncs.clients import client_factory_default
 from syncs.mapping import codes
 from syncs.models import EntityType, RecordLink, SyncLogEntry
 from syncs.preflight.services import preflight_run
-from syncs.services import orders as orders_service
 from syncs.services.dispatch import record_links_retry
 from syncs.services.fulfilments import METAFIELD_KEY, METAFIELD_NAMESPACE
+from syncs.services.orders.sync import orders_sync
 from tests.e2e.test_orders_e2e import company, invoices_for, lines_of, new_order, order_link
 from tests.factories import (
     BusinessCentralConnectionFactory,
@@ -85,7 +85,7 @@ def test_two_shops_in_one_company_never_share_a_document_number(shop, sim_bc, bc
     (order,) = client_factory_default().shop(integration=bc_integration).orders_by_names(["#2101"])
 
     # The second shop has an order with the same name: its own document, found by its own number.
-    result = orders_service.orders_sync(integration=second_shop, orders=[order], client=client, with_refunds=False)
+    result = orders_sync(integration=second_shop, orders=[order], client=client, with_refunds=False)
 
     assert result.created == 1, RecordLink.objects.filter(integration=second_shop).values("last_error_message")
     assert len(invoices_for(sim_bc, "#2101")) == 1
@@ -97,7 +97,7 @@ def test_two_shops_in_one_company_never_share_a_document_number(shop, sim_bc, bc
     # A lost acknowledgement: the link forgot the document. The lookup by the prefixed number links
     # the shop's own document again and never the other shop's.
     RecordLink.objects.filter(pk=link.pk).update(target_id="", state=RecordLink.State.PENDING)
-    again = orders_service.orders_sync(integration=second_shop, orders=[order], client=client, with_refunds=False)
+    again = orders_sync(integration=second_shop, orders=[order], client=client, with_refunds=False)
 
     assert (again.created, again.linked) == (0, 1)
     assert len(invoices_for(sim_bc, "DE-#2101")) == 1 and len(invoices_for(sim_bc, "#2101")) == 1

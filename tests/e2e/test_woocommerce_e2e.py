@@ -22,7 +22,8 @@ from integrations.models import Integration, ShippingMethodMapping
 from simulators.woocommerce.orders import OrderSpec, order_build
 from syncs.mapping import codes
 from syncs.models import EntityType, RecordLink, SyncLogEntry
-from syncs.services.orders import order_preview, orders_sync
+from syncs.services.orders.preview import order_preview
+from syncs.services.orders.sync import orders_sync
 from syncs.services.stock_levels import stock_levels_push
 from tests.factories import oss_and_shipping_mappings_create
 from tests.fixtures.clients import StaticClients

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from integrations.connectors.businesscentral import entities
 from integrations.services.bc_slots import BCSlots, SlotWaitTimeout
 from syncs.services.batches import Lanes, lanes_for
-from syncs.services.orders import orders_sync
+from syncs.services.orders.sync import orders_sync
 
 from . import builders as b
 

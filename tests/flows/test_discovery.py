@@ -7,8 +7,9 @@ import datetime as dt
 
 import pytest
 
-from syncs.services import orders as orders_service
 from syncs.services.discovery import backfill_parameters, orders_discover
+from syncs.services.orders import sync as orders_service
+from syncs.services.orders.context import OrdersSyncResult
 
 from . import builders as b
 from .conftest import FakeShop
@@ -78,7 +79,7 @@ def test_a_bulk_backfill_is_streamed_into_the_flow_in_pages_of_100_per_lane(bc_i
 
     def page_sync(*, ctx, orders):
         pages.append((len(orders), len(produced)))
-        return orders_service.OrdersSyncResult()
+        return OrdersSyncResult()
 
     monkeypatch.setattr(orders_service, "orders_context", lambda **_kw: None)
     monkeypatch.setattr(orders_service, "orders_page_sync", page_sync)

@@ -16,7 +16,7 @@ import pytest
 from simulators.businesscentral.app import BusinessCentralSimulator
 from syncs.models import EntityType, RecordLink
 from syncs.services.batches import lanes_for
-from syncs.services.orders import orders_sync
+from syncs.services.orders.sync import orders_sync
 
 from . import builders as b
 

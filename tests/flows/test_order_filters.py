@@ -8,7 +8,7 @@ from integrations.connectors.shopify.mappers import risk_level
 from integrations.models import DimensionMapping, Integration
 from syncs.mapping.orders import order_dimensions
 from syncs.mapping.settings import DimensionRule, MappingSettings
-from syncs.services.orders import order_filter_reason, order_skip_reason
+from syncs.services.orders.filters import order_filter_reason, order_skip_reason
 from tests.flows.builders import order
 
 

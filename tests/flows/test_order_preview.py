@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from syncs.mapping import codes
 from syncs.models import RecordLink
-from syncs.services.orders import order_preview
+from syncs.services.orders.preview import order_preview
 
 from . import builders as b
 

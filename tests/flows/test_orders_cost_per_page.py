@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from syncs.services.orders import orders_sync
+from syncs.services.orders.sync import orders_sync
 
 from . import builders as b
 

@@ -10,7 +10,7 @@ from integrations.connectors.businesscentral import entities
 from integrations.models import Integration
 from syncs.mapping import codes
 from syncs.models import EntityType, RecordLink, SyncLogEntry
-from syncs.services.orders import orders_sync
+from syncs.services.orders.sync import orders_sync
 
 from . import builders as b
 

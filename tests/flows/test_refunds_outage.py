@@ -6,9 +6,9 @@ import pytest
 
 from integrations.connectors.businesscentral import entities
 from integrations.models import Flow
+from syncs.flows import refunds as refunds_flow
 from syncs.models import EntityType, RecordLink, SyncRun
-from syncs.services import orders as orders_service
-from syncs.services.orders import orders_sync
+from syncs.services.orders.sync import orders_sync
 from syncs.services.runs import sync_run_create, sync_run_execute
 
 from . import builders as b
@@ -37,7 +37,7 @@ def test_an_outage_fails_the_pages_refunds_with_a_code_and_the_next_page_goes_on
     first, second = _order("#2001", "501"), _order("#2002", "502")
     orders_sync(integration=bc_integration, orders=[first, second], client=bc_client, with_refunds=False)
     fake_shop.orders = {order.name: order for order in (first, second)}
-    monkeypatch.setattr(orders_service, "PAGE_SIZE", 1)
+    monkeypatch.setattr(refunds_flow, "PAGE_SIZE", 1)
     for n in range(1, 7):  # every attempt of the first page's item read gets a 503
         sim_bc.faults.fail_nth(n, status=503)
     run = sync_run_create(

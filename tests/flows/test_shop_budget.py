@@ -16,7 +16,7 @@ from integrations.connectors.shopify.client import PAGE_SIZES
 from integrations.models import ShippingMethodMapping
 from syncs.models import EntityType, RecordLink, SourceSystem, WebhookEvent
 from syncs.services.discovery import orders_discover
-from syncs.services.orders import orders_sync
+from syncs.services.orders.sync import orders_sync
 from tests.factories import CountryMappingFactory, ShippingMethodMappingFactory
 
 STEADY_STATE_POINTS_PER_ORDER = 20

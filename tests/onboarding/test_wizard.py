@@ -21,6 +21,7 @@ from integrations.services.onboarding.stripe_account import stripe_connect
 from integrations.services.onboarding.wizard_settings import integration_settings_save
 from integrations.services.shopify_install import SCOPES, shop_install_complete, shop_install_start
 from syncs.models import EntityType, RecordLink, SourceSystem
+from syncs.services.orders.preview import OrderPreview
 from tests.fixtures.shopify import APP_CLIENT_SECRET, SHOP_DOMAIN, shop_install, shopify_client_for
 
 
@@ -720,13 +721,13 @@ class TestTestAndGoLive:
         assert "Finish" in response.content.decode() and not integration.live_mode
 
     def test_test_order_preview_on_sandbox_marks_the_sandbox_test(self, merchant_client, ready, monkeypatch):
-        from syncs.services import order_test, orders
+        from syncs.services import order_test
 
         calls = []
 
         def fake_preview(*, integration, order_name, clients=None):
             calls.append(order_name)
-            preview = orders.OrderPreview(order_name=order_name, document_type="invoice", currency="SEK")
+            preview = OrderPreview(order_name=order_name, document_type="invoice", currency="SEK")
             return order_test.OrderTestOutcome(preview=preview)
 
         monkeypatch.setattr(real_order, "order_test_preview", fake_preview)
@@ -742,10 +743,10 @@ class TestTestAndGoLive:
         assert wizard_state(integration=ready).steps[3].done
 
     def test_create_in_sandbox_shows_the_document_with_its_link(self, merchant_client, ready, monkeypatch):
-        from syncs.services import order_test, orders
+        from syncs.services import order_test
 
         def fake_run(*, integration, order_name, clients=None):
-            preview = orders.OrderPreview(order_name=order_name, document_type="invoice_posted", currency="SEK")
+            preview = OrderPreview(order_name=order_name, document_type="invoice_posted", currency="SEK")
             document = order_test.SandboxDocument(
                 number="103001", kind="invoice", status="Open", bc_total="198.00", shop_total="198.00",
                 currency="SEK", url="https://businesscentral.dynamics.com/t/sandbox/?page=132",
@@ -763,10 +764,10 @@ class TestTestAndGoLive:
         assert ready.sandbox_test_passed_at is not None
 
     def test_a_sandbox_write_that_fails_is_not_a_passed_test(self, merchant_client, ready, monkeypatch):
-        from syncs.services import order_test, orders
+        from syncs.services import order_test
 
         def fake_run(*, integration, order_name, clients=None):
-            preview = orders.OrderPreview(order_name=order_name, document_type="invoice_posted", currency="SEK")
+            preview = OrderPreview(order_name=order_name, document_type="invoice_posted", currency="SEK")
             error = {"code": "BC-802", "title": "Orders are syncing right now", "message": "Wait.", "remedy": ""}
             return order_test.OrderTestOutcome(preview=preview, errors=[error])
 
@@ -790,13 +791,13 @@ class TestTestAndGoLive:
         assert "Create in Sandbox" not in page and "preview only" in page
 
     def test_failed_preview_is_not_a_passed_test(self, merchant_client, ready, monkeypatch):
-        from syncs.services import order_test, orders
+        from syncs.services import order_test
 
         monkeypatch.setattr(
             real_order,
             "order_test_preview",
             lambda *, integration, order_name, clients=None: order_test.OrderTestOutcome(
-                preview=orders.OrderPreview(order_name, found=False)
+                preview=OrderPreview(order_name, found=False)
             ),
         )
 

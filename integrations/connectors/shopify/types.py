@@ -3,7 +3,7 @@
 Orders, customers, products, stock and fulfilment orders are the product's commerce model
 (integrations/commerce; the fulfilment records are re-exported here for the connector); the
 connector translates Shopify's records into those. Ids are Shopify GIDs; enum-like values stay raw
-strings: Shopify adds values over time and an unknown value must survive (product-peers-facts, 4.12).
+strings: Shopify adds values over time and an unknown value must survive, not vanish.
 """
 
 from __future__ import annotations
