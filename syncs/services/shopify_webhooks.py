@@ -9,13 +9,9 @@ syncs/services/compliance.py. Processing a stored event: syncs/services/webhook_
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django_q.tasks import async_task
 
 from integrations.commerce import ShopRefused
 from integrations.connectors.shopify.oauth import shop_domain_clean
@@ -24,7 +20,7 @@ from integrations.models import ShopConnection
 from integrations.services.shop_clients import webhook_intake_for
 from syncs.models import SourceSystem, WebhookEvent
 from syncs.services.compliance import compliance_request_receive
-from syncs.services.webhook_intake import IncomingDelivery, WebhookRefused
+from syncs.services.webhook_intake import IncomingDelivery, WebhookRefused, body_digest, webhook_event_store
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +35,6 @@ def _connection_secrets(connection: ShopConnection) -> tuple[str, ...]:
     if connection.install_mode == ShopConnection.InstallMode.APP:
         return _app_secrets()
     return tuple(s for s in (reveal(connection.webhook_secret),) if s)
-
-
-def _digest(raw_body: bytes) -> str:
-    return f"sha256:{hashlib.sha256(raw_body).hexdigest()}"
 
 
 def shopify_delivery_receive(*, integration_id: int, delivery: IncomingDelivery) -> None:
@@ -69,7 +61,7 @@ def shopify_delivery_receive(*, integration_id: int, delivery: IncomingDelivery)
         compliance_request_receive(
             shop_domain=connection.shop_domain,
             topic=parsed.topic,
-            webhook_id=parsed.delivery_id or _digest(body),
+            webhook_id=parsed.delivery_id or body_digest(body),
             payload=parsed.payload,
         )
         return
@@ -100,7 +92,7 @@ def shopify_compliance_delivery_receive(*, delivery: IncomingDelivery) -> None:
     compliance_request_receive(
         shop_domain=shop,
         topic=parsed.topic,
-        webhook_id=parsed.delivery_id or _digest(body),
+        webhook_id=parsed.delivery_id or body_digest(body),
         payload=parsed.payload,
     )
 
@@ -108,17 +100,13 @@ def shopify_compliance_delivery_receive(*, delivery: IncomingDelivery) -> None:
 def webhook_event_receive(
     *, integration_id: int, webhook_id: str, topic: str, payload: dict, raw_body: bytes = b""
 ) -> tuple[WebhookEvent, bool]:
-    """Store a verified event once per webhook id; enqueue processing only for a new one."""
-    # Shopify always sends a webhook id; if a proxy drops it, the body's digest still dedupes.
-    webhook_id = webhook_id or _digest(raw_body)
-    key = {"integration_id": integration_id, "source_system": SourceSystem.SHOPIFY, "webhook_id": webhook_id[:100]}
-    try:
-        with transaction.atomic():
-            event, created = WebhookEvent.objects.get_or_create(
-                **key, defaults={"topic": topic[:100], "payload": payload}
-            )
-    except IntegrityError:  # a concurrent delivery of the same id won the insert
-        return WebhookEvent.objects.get(**key), False
-    if created:
-        transaction.on_commit(partial(async_task, "syncs.tasks.webhook_event_process_task", event.pk))
-    return event, created
+    """Store a verified event once per webhook id; enqueue processing only for a new one.
+    Shopify always sends a webhook id; if a proxy drops it, the body's digest still dedupes."""
+    return webhook_event_store(
+        integration_id=integration_id,
+        source_system=SourceSystem.SHOPIFY,
+        webhook_id=webhook_id,
+        topic=topic,
+        payload=payload,
+        raw_body=raw_body,
+    )

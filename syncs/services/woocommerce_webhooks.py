@@ -11,12 +11,7 @@ dropped it). Processing itself is shared with Shopify's deliveries
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from functools import partial
-
-from django.db import IntegrityError, transaction
-from django_q.tasks import async_task
 
 from integrations.commerce import ShopRefused
 from integrations.commerce.webhooks import ShopWebhookDelivery
@@ -24,7 +19,7 @@ from integrations.crypto import reveal
 from integrations.models import ShopConnection
 from integrations.services.shop_clients import webhook_intake_for
 from syncs.models import SourceSystem, WebhookEvent
-from syncs.services.webhook_intake import IncomingDelivery, WebhookRefused
+from syncs.services.webhook_intake import IncomingDelivery, WebhookRefused, webhook_event_store
 
 logger = logging.getLogger(__name__)
 
@@ -57,19 +52,11 @@ def woo_webhook_receive(
     *, integration_id: int, delivery: ShopWebhookDelivery, raw_body: bytes
 ) -> tuple[WebhookEvent, bool]:
     """Store a verified delivery once; enqueue processing only for a new one."""
-    delivery_id = delivery.delivery_id or f"sha256:{hashlib.sha256(raw_body).hexdigest()}"
-    key = {
-        "integration_id": integration_id,
-        "source_system": SourceSystem.WOOCOMMERCE,
-        "webhook_id": delivery_id[:100],
-    }
-    try:
-        with transaction.atomic():
-            event, created = WebhookEvent.objects.get_or_create(
-                **key, defaults={"topic": delivery.topic[:100], "payload": delivery.payload}
-            )
-    except IntegrityError:  # a concurrent delivery of the same id won the insert
-        return WebhookEvent.objects.get(**key), False
-    if created:
-        transaction.on_commit(partial(async_task, "syncs.tasks.webhook_event_process_task", event.pk))
-    return event, created
+    return webhook_event_store(
+        integration_id=integration_id,
+        source_system=SourceSystem.WOOCOMMERCE,
+        webhook_id=delivery.delivery_id,
+        topic=delivery.topic,
+        payload=delivery.payload,
+        raw_body=raw_body,
+    )

@@ -23,7 +23,7 @@ from integrations.services.shopify_subscriptions import (
 )
 from integrations.services.shopify_tokens import shop_client_for
 from syncs.models import SyncRun, WebhookEvent
-from syncs.services import shopify_webhooks
+from syncs.services import webhook_intake
 from syncs.services.webhook_events import webhook_event_process
 from tests.admin.test_integration_form import post_data_from
 from tests.factories import ShopConnectionFactory, SuperUserFactory
@@ -34,7 +34,7 @@ from tests.shopify_app.conftest import install
 @pytest.fixture
 def enqueued(monkeypatch):
     calls = []
-    monkeypatch.setattr(shopify_webhooks, "async_task", lambda name, *args, **kwargs: calls.append((name, args)))
+    monkeypatch.setattr(webhook_intake, "async_task", lambda name, *args, **kwargs: calls.append((name, args)))
     return calls
 
 

@@ -12,7 +12,7 @@ from integrations.connectors.shopify import webhook_signature
 from syncs import tasks as syncs_tasks
 from syncs import webhooks
 from syncs.models import SyncRun, WebhookEvent
-from syncs.services import shopify_webhooks, webhook_events
+from syncs.services import webhook_events, webhook_intake
 from tests.factories import SHOP_WEBHOOK_SECRET, ShopConnectionFactory, WebhookEventFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def enqueued(monkeypatch):
     calls = []
-    monkeypatch.setattr(shopify_webhooks, "async_task", lambda name, *args, **kwargs: calls.append((name, args)))
+    monkeypatch.setattr(webhook_intake, "async_task", lambda name, *args, **kwargs: calls.append((name, args)))
     return calls
 
 
