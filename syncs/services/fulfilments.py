@@ -158,6 +158,23 @@ def open_sales_orders(*, integration: Integration, now: dt.datetime) -> list[Rec
     )
 
 
+def shipped_back_orders(
+    *, integration: Integration, order_names: set[str] | None, now: dt.datetime
+) -> list[RecordLink]:
+    """The open BC sales orders whose posted shipments go back to the shop: none unless the
+    integration sends shipments back (sales orders, then shipments and invoices in BC).
+    ``order_names`` limits the look to those orders (a webhook's run); None looks at every open one."""
+    if (
+        not integration.fulfil_from_bc_shipments
+        or integration.document_type != Integration.DocumentType.ORDER_SHIP_INVOICE
+    ):
+        return []
+    orders = open_sales_orders(integration=integration, now=now)
+    if order_names is not None:
+        orders = [link for link in orders if link.source_reference in order_names]
+    return orders
+
+
 def shipment_links(*, integration: Integration, shipments: list[SalesShipment]) -> dict[str, RecordLink]:
     existing = {
         link.source_id: link
@@ -266,16 +283,10 @@ def shipments_fulfil(
 
     ``order_names`` limits the look to those orders (a webhook's run); None looks at every open one."""
     result = BackResult()
-    if (
-        not integration.fulfil_from_bc_shipments
-        or integration.document_type != Integration.DocumentType.ORDER_SHIP_INVOICE
-        or not _shopify(integration)
-    ):
+    if not _shopify(integration):
         return result
     now = now or timezone.now()
-    orders = open_sales_orders(integration=integration, now=now)
-    if order_names is not None:
-        orders = [link for link in orders if link.source_reference in order_names]
+    orders = shipped_back_orders(integration=integration, order_names=order_names, now=now)
     if not orders:
         return result
     by_number = {f"{integration.document_number_prefix}{link.source_reference}": link for link in orders}

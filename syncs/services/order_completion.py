@@ -41,10 +41,10 @@ from syncs.models import RecordLink, SyncLogEntry, SyncRun
 from syncs.services.fulfilments import (
     ITEM,
     BackResult,
-    open_sales_orders,
     shipment_links,
     shipments_read,
     shipments_tracking,
+    shipped_back_orders,
     write_back_done,
     write_back_failed,
     write_back_todo,
@@ -88,14 +88,7 @@ def shipments_complete(
 
     ``order_names`` limits the look to those orders (a webhook's run); None looks at every open one."""
     result = BackResult()
-    if (
-        not integration.fulfil_from_bc_shipments
-        or integration.document_type != Integration.DocumentType.ORDER_SHIP_INVOICE
-    ):
-        return result
-    orders = open_sales_orders(integration=integration, now=now or timezone.now())
-    if order_names is not None:
-        orders = [link for link in orders if link.source_reference in order_names]
+    orders = shipped_back_orders(integration=integration, order_names=order_names, now=now or timezone.now())
     if not orders:
         return result
     by_number = {f"{integration.document_number_prefix}{link.source_reference}": link for link in orders}

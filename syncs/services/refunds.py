@@ -20,10 +20,17 @@ from syncs.mapping.lines import order_item_keys
 from syncs.mapping.refunds import InvoiceSnapshot, refund_document_build, refund_external_number
 from syncs.mapping.types import DocumentKind, MappingError
 from syncs.models import EntityType, RecordLink
-from syncs.services.documents import DocumentJob, documents_write
+from syncs.services.documents import DocumentJob
 from syncs.services.orders.context import OrdersContext, OrdersSyncResult
 from syncs.services.orders.items import items_resolve
-from syncs.services.orders.links import job_apply, jsonable, link_fail, links_ensure, links_save
+from syncs.services.orders.links import (
+    documents_write_recorded,
+    job_apply,
+    jsonable,
+    link_fail,
+    links_ensure,
+    links_save,
+)
 from syncs.services.runs import link_warning_record
 from syncs.services.shop_source import shop_source_system
 
@@ -161,18 +168,5 @@ def refunds_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncR
                 result.linked += 1
         links_save(links=(links[r.id] for _, r in todo))
 
-    # A Python error still records what BC answered; a killed worker records nothing, and the
-    # next run's lookup by external document number links what it had created.
-    try:
-        documents_write(
-            client=ctx.client,
-            jobs=jobs,
-            base_currency=ctx.settings.base_currency,
-            checkpoint=ctx.checkpoint,
-            sending=ctx.sending,
-        )
-    except Exception:
-        _record()
-        raise
-    _record()
+    documents_write_recorded(ctx=ctx, jobs=jobs, record=_record)
     return result

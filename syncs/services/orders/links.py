@@ -4,7 +4,7 @@ outcome of a written document stored on its link."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils import timezone
@@ -14,7 +14,7 @@ from syncs.errors import ClassifiedError, ProductError, classify_exception
 from syncs.mapping import codes
 from syncs.mapping.types import DocumentKind
 from syncs.models import RecordLink, SyncLogEntry
-from syncs.services.documents import DocumentJob
+from syncs.services.documents import DocumentJob, documents_write
 from syncs.services.orders.context import OrdersContext
 from syncs.services.runs import sync_log, sync_log_error
 from syncs.services.shop_source import shop_source_system
@@ -179,3 +179,22 @@ def job_apply(*, ctx: OrdersContext, job: DocumentJob, link: RecordLink, flow: s
         link_fail(ctx=ctx, link=link, error=error, flow=flow, extra=job.total_mismatch)
         link.state = RecordLink.State.SYNCED
     return "created" if job.created else "linked"
+
+
+def documents_write_recorded(*, ctx: OrdersContext, jobs: list[DocumentJob], record: Callable[[], None]) -> None:
+    """Write the jobs to BC, then record what BC answered on their links, also when writing fails.
+
+    A Python error still records what BC answered; a killed worker records nothing, and the next
+    run's lookup by external document number links what it had created."""
+    try:
+        documents_write(
+            client=ctx.client,
+            jobs=jobs,
+            base_currency=ctx.settings.base_currency,
+            checkpoint=ctx.checkpoint,
+            sending=ctx.sending,
+        )
+    except Exception:
+        record()
+        raise
+    record()

@@ -17,7 +17,7 @@ from syncs.mapping.orders import order_document_build, order_is_fulfilled
 from syncs.mapping.types import DocumentKind, MappingError, Problem
 from syncs.models import EntityType, RecordLink, SyncLogEntry
 from syncs.services.customers import customers_resolve
-from syncs.services.documents import DocumentJob, documents_write
+from syncs.services.documents import DocumentJob
 from syncs.services.orders.context import OrdersContext, OrdersSyncResult
 from syncs.services.orders.filters import order_filter_reason, order_skip_reason
 from syncs.services.orders.header import (
@@ -27,7 +27,15 @@ from syncs.services.orders.header import (
     shipment_methods_resolve,
 )
 from syncs.services.orders.items import items_resolve
-from syncs.services.orders.links import job_apply, jsonable, link_fail, links_ensure, links_for, links_save
+from syncs.services.orders.links import (
+    documents_write_recorded,
+    job_apply,
+    jsonable,
+    link_fail,
+    links_ensure,
+    links_for,
+    links_save,
+)
 from syncs.services.orders.mark_paid import orders_mark_paid
 from syncs.services.runs import link_warning_record, sync_log
 
@@ -214,19 +222,6 @@ def orders_page_sync(*, ctx: OrdersContext, orders: list[Order]) -> OrdersSyncRe
                 result.linked += 1
         links_save(links=links.values())
 
-    # A Python error still records what BC answered; a killed worker records nothing, and the
-    # next run's lookup by external document number links what it had created.
-    try:
-        documents_write(
-            client=ctx.client,
-            jobs=jobs,
-            base_currency=ctx.settings.base_currency,
-            checkpoint=ctx.checkpoint,
-            sending=ctx.sending,
-        )
-    except Exception:
-        _record()
-        raise
-    _record()
+    documents_write_recorded(ctx=ctx, jobs=jobs, record=_record)
     orders_mark_paid(ctx=ctx, jobs=jobs, orders=by_id, links=links)
     return result
